@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Entry point behind `npm start`, `npm test` and `npm run bench`: prepares the toolchain
+# (see scripts/lib/toolchain.sh), then runs the command under Node >= 22.
+set -euo pipefail
+. "$(dirname "$0")/lib/toolchain.sh"
+cmd="${1:-start}"; shift || true
+
+ensure_node
+case "$cmd" in
+  start)
+    ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
+      libflatbuffers-dev flatbuffers-compiler libabsl-dev
+    ensure_deps; ensure_worker
+    (cd "$ROOT" && npm run --silent build -w client >&2)
+    cd "$ROOT" && exec node --import tsx server/src/main.ts "$@" ;;
+  test|bench)
+    ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
+      libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core
+    ensure_deps; ensure_worker
+    cd "$ROOT" && exec node "scripts/$cmd.mjs" "$@" ;;
+  env)
+    # For developers: `bash scripts/run.sh env` prints exports to use the same toolchain by hand.
+    ensure_deps; ensure_worker
+    echo "export PATH=\"$(dirname "$PARLEY_NODE_BIN"):\$PATH\" MEDIASOUP_WORKER_BIN=\"$MEDIASOUP_WORKER_BIN\"" ;;
+  *) echo "usage: scripts/run.sh start|test|bench|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Every setting comes from the environment, is validated here, and has a safe local default. */
+const Bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const Port = z.coerce.number().int().min(0).max(65535);
+
+export const ConfigSchema = z
+  .object({
+    PARLEY_HOST: z.string().default('127.0.0.1'),
+    PARLEY_PORT: Port.default(8080),
+    PARLEY_PUBLIC_URL: z.url().optional(),
+    PARLEY_DATA_DIR: z.string().default('.data'),
+    PARLEY_DB_PATH: z.string().optional(),
+    PARLEY_MASTER_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
+      .optional(),
+    PARLEY_ALLOWED_ORIGINS: z.string().optional(),
+    PARLEY_INVITE_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 30),
+    PARLEY_SECURE_COOKIES: Bool.optional(),
+    PARLEY_RTC_LISTEN_IP: z.string().default('127.0.0.1'),
+    PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().optional(),
+    PARLEY_RTC_MIN_PORT: Port.default(40000),
+    PARLEY_RTC_MAX_PORT: Port.default(49999),
+    PARLEY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    MEDIASOUP_WORKER_BIN: z.string().optional(),
+    PARLEY_CLIENT_DIST: z.string().optional(),
+    PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    PARLEY_MEDIATOR_NAME: z.string().trim().min(1).max(80).default('Mediator'),
+  })
+  .refine((c) => c.PARLEY_RTC_MIN_PORT <= c.PARLEY_RTC_MAX_PORT, { message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT' });
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Base URL printed and used in links; derived from host/port when not set. */
+  publicUrl: string | undefined;
+  dataDir: string;
+  dbPath: string;
+  masterKey: string | undefined;
+  allowedOrigins: string[] | undefined;
+  inviteTtlMs: number;
+  secureCookies: boolean | undefined;
+  rtc: { listenIp: string; announcedAddress?: string; minPort: number; maxPort: number };
+  workers: number;
+  workerBin: string | undefined;
+  clientDist: string;
+  logLevel: z.infer<typeof ConfigSchema>['PARLEY_LOG_LEVEL'];
+  mediatorName: string;
+}
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(repoRoot, c.PARLEY_DATA_DIR);
+  return {
+    host: c.PARLEY_HOST,
+    port: c.PARLEY_PORT,
+    publicUrl: c.PARLEY_PUBLIC_URL?.replace(/\/$/, ''),
+    dataDir,
+    dbPath: c.PARLEY_DB_PATH ? path.resolve(repoRoot, c.PARLEY_DB_PATH) : path.join(dataDir, 'parley.db'),
+    masterKey: c.PARLEY_MASTER_KEY,
+    allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
+    inviteTtlMs: c.PARLEY_INVITE_TTL_HOURS * 3600_000,
+    secureCookies: c.PARLEY_SECURE_COOKIES,
+    rtc: {
+      listenIp: c.PARLEY_RTC_LISTEN_IP,
+      ...(c.PARLEY_RTC_ANNOUNCED_ADDRESS ? { announcedAddress: c.PARLEY_RTC_ANNOUNCED_ADDRESS } : {}),
+      minPort: c.PARLEY_RTC_MIN_PORT,
+      maxPort: c.PARLEY_RTC_MAX_PORT,
+    },
+    workers: c.PARLEY_WORKERS ?? Math.max(1, os.availableParallelism()),
+    workerBin: c.MEDIASOUP_WORKER_BIN,
+    clientDist: c.PARLEY_CLIENT_DIST ? path.resolve(repoRoot, c.PARLEY_CLIENT_DIST) : path.join(repoRoot, 'client', 'dist'),
+    logLevel: c.PARLEY_LOG_LEVEL,
+    mediatorName: c.PARLEY_MEDIATOR_NAME,
+  };
+}

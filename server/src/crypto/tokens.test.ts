@@ -1,0 +1,74 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { ErrorCode, ParleyError } from '@parley/shared';
+import { getSodium } from './sodium.ts';
+import { Keyring } from './Keyring.ts';
+import { signInvite, verifyInvite, type InvitePayload } from './tokens.ts';
+
+let keys: Keyring;
+let other: Keyring;
+beforeAll(async () => {
+  const s = await getSodium();
+  keys = Keyring.create(s, s.crypto_secretbox_keygen(), undefined, () => undefined);
+  other = Keyring.create(s, s.crypto_secretbox_keygen(), undefined, () => undefined);
+});
+
+const payload = (over: Partial<InvitePayload> = {}): InvitePayload => ({
+  v: 1,
+  typ: 'invite',
+  cid: 'case_12345678',
+  pid: 'part_12345678',
+  role: 'party',
+  jti: 'jti_123456789',
+  iat: Math.floor(Date.now() / 1000),
+  exp: Math.floor(Date.now() / 1000) + 3600,
+  ...over,
+});
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof ParleyError ? e.code : 'not-a-parley-error';
+  }
+  return undefined;
+}
+
+describe('invitation tokens', () => {
+  it('round-trips a signed payload', () => {
+    expect(verifyInvite(keys, signInvite(keys, payload()))).toEqual(payload());
+  });
+
+  it('refuses a token whose payload was altered to raise the role (threats #5)', () => {
+    const token = signInvite(keys, payload());
+    const [body, sig] = token.split('.');
+    const s = keys.sodium;
+    const json = JSON.parse(s.to_string(s.from_base64(body!, s.base64_variants.URLSAFE_NO_PADDING)));
+    json.role = 'mediator';
+    const forged = `${s.to_base64(s.from_string(JSON.stringify(json)), s.base64_variants.URLSAFE_NO_PADDING)}.${sig}`;
+    expect(codeOf(() => verifyInvite(keys, forged))).toBe(ErrorCode.LinkInvalid);
+  });
+
+  it('refuses flipped signature bytes, a stripped signature and garbage', () => {
+    const token = signInvite(keys, payload());
+    const flipped = token.slice(0, -2) + (token.endsWith('A') ? 'B' : 'A') + token.slice(-1);
+    for (const t of [flipped, token.split('.')[0]!, `${token.split('.')[0]}.`, 'x.y', '', 'a'.repeat(5000), 42, null]) {
+      expect(codeOf(() => verifyInvite(keys, t))).toBe(ErrorCode.LinkInvalid);
+    }
+  });
+
+  it('refuses a token signed by another server key', () => {
+    expect(codeOf(() => verifyInvite(keys, signInvite(other, payload())))).toBe(ErrorCode.LinkInvalid);
+  });
+
+  it('refuses an expired token with its own code', () => {
+    const t = signInvite(keys, payload({ exp: Math.floor(Date.now() / 1000) - 1 }));
+    expect(codeOf(() => verifyInvite(keys, t))).toBe(ErrorCode.LinkExpired);
+  });
+
+  it('refuses a validly signed payload with extra fields', () => {
+    const s = keys.sodium;
+    const body = s.to_base64(s.from_string(JSON.stringify({ ...payload(), admin: true })), s.base64_variants.URLSAFE_NO_PADDING);
+    const sig = s.to_base64(keys.signDetached(s.from_string(body)), s.base64_variants.URLSAFE_NO_PADDING);
+    expect(codeOf(() => verifyInvite(keys, `${body}.${sig}`))).toBe(ErrorCode.LinkInvalid);
+  });
+});

@@ -1,0 +1,288 @@
+import {
+  canonicalJson,
+  DEFAULT_PROTOCOL_AGREEMENT,
+  ErrorCode,
+  ParleyError,
+  ProtocolAgreement,
+  requiresConsent,
+  type CaseDetail,
+  type CaseSummary,
+  type ConsentBody,
+  type CreateCaseBody,
+  type InvitationView,
+  type ParticipantSummary,
+  type Role,
+} from '@parley/shared';
+import type { Keyring } from '../crypto/Keyring.ts';
+import { signInvite, verifyInvite, type InvitePayload } from '../crypto/tokens.ts';
+import { now, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
+
+export interface Identity {
+  caseId: string;
+  participantId: string;
+  role: Role;
+  displayName: string;
+  side: string | null;
+  /** The invitation id for invitees; undefined for the mediator (cookie session). */
+  jti?: string;
+}
+
+/**
+ * Cases, participants, invitations and consent: the rules around them, on top of the store.
+ * Decrypts sealed fields only here; nothing above this layer sees a sealed value.
+ */
+export class CaseService {
+  readonly #store: Store;
+  readonly #keys: Keyring;
+  readonly #inviteTtlMs: number;
+  readonly #baseUrl: () => string;
+  readonly #caseKeys = new Map<string, Uint8Array>();
+  /** Who is online right now, set by the live-session layer. */
+  isOnline: (caseId: string, participantId: string) => boolean = () => false;
+
+  constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string }) {
+    this.#store = store;
+    this.#keys = keys;
+    this.#inviteTtlMs = opts.inviteTtlMs;
+    this.#baseUrl = opts.baseUrl;
+  }
+
+  clauseSetHash(agreement: ProtocolAgreement): string {
+    return this.#keys.hashHex(canonicalJson(agreement));
+  }
+
+  createCase(mediatorId: string, body: CreateCaseBody): CaseDetail {
+    const mediator = this.#store.getMediator(mediatorId);
+    if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
+    const { key, wrapped } = this.#keys.newCaseKey();
+    const caseId = this.#keys.randomId();
+    const agreement = DEFAULT_PROTOCOL_AGREEMENT;
+    const createdAt = now();
+    const row: CaseRow = {
+      id: caseId,
+      mediator_id: mediatorId,
+      wrapped_key: wrapped,
+      title_sealed: this.#keys.sealText(key, body.title),
+      agreement_json: JSON.stringify(agreement),
+      clause_set_hash: this.clauseSetHash(agreement),
+      created_at: createdAt,
+    };
+    const people: ParticipantRow[] = [
+      { id: this.#keys.randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null },
+      ...body.participants.map((p) => ({
+        id: this.#keys.randomId(),
+        case_id: caseId,
+        display_name_sealed: this.#keys.sealText(key, p.displayName),
+        role: p.role,
+        side: p.side,
+        created_at: createdAt,
+        removed_at: null,
+      })),
+    ];
+    this.#store.insertCase(row, people);
+    this.#caseKeys.set(caseId, key);
+    for (const p of people) if (p.role !== 'mediator') this.#issueInvitation(p);
+    return this.caseDetail(mediatorId, caseId);
+  }
+
+  listCases(mediatorId: string): CaseSummary[] {
+    return this.#store.casesOf(mediatorId).map((c) => {
+      const people = this.#store.participantsOf(c.id).filter((p) => requiresConsent(p.role));
+      return {
+        id: c.id,
+        title: this.#open(c, c.title_sealed),
+        createdAt: c.created_at,
+        participantCount: people.length,
+        consentedCount: people.filter((p) => this.#consentCurrent(p.id, c.clause_set_hash)).length,
+      };
+    });
+  }
+
+  caseDetail(mediatorId: string, caseId: string): CaseDetail {
+    const c = this.#ownedCase(mediatorId, caseId);
+    return {
+      id: c.id,
+      title: this.#open(c, c.title_sealed),
+      createdAt: c.created_at,
+      agreement: ProtocolAgreement.parse(JSON.parse(c.agreement_json)),
+      clauseSetHash: c.clause_set_hash,
+      participants: this.#store.participantsOf(c.id).map((p) => this.#summary(c, p)),
+    };
+  }
+
+  revokeInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
+    this.#ownedParticipant(mediatorId, caseId, participantId);
+    this.#store.revokeInvitations(participantId);
+    return this.caseDetail(mediatorId, caseId);
+  }
+
+  reissueInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
+    const p = this.#ownedParticipant(mediatorId, caseId, participantId);
+    this.#store.revokeInvitations(participantId);
+    this.#issueInvitation(p);
+    return this.caseDetail(mediatorId, caseId);
+  }
+
+  /**
+   * Full check of an invitation token: signature, expiry, revocation, participant still on the case.
+   * Used on every HTTP call and every socket handshake, so a revoked link dies everywhere at once.
+   */
+  authenticateInvite(token: unknown): Identity {
+    const payload: InvitePayload = verifyInvite(this.#keys, token);
+    const inv = this.#store.getInvitation(payload.jti);
+    if (!inv || inv.participant_id !== payload.pid || inv.case_id !== payload.cid) {
+      throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid. Ask the mediator for a new one.');
+    }
+    if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
+    const p = this.#store.getParticipant(payload.pid);
+    const c = this.#store.getCase(payload.cid);
+    if (!p || !c || p.case_id !== c.id || p.removed_at || p.role !== payload.role) {
+      throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
+    }
+    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#open(c, p.display_name_sealed), side: p.side, jti: inv.jti };
+  }
+
+  /** The mediator's own participant identity in one of their cases. */
+  mediatorIdentity(mediatorId: string, caseId: string): Identity {
+    const c = this.#ownedCase(mediatorId, caseId);
+    const p = this.#store.participantsOf(c.id).find((x) => x.role === 'mediator');
+    if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
+    return { caseId: c.id, participantId: p.id, role: 'mediator', displayName: this.#open(c, p.display_name_sealed), side: null };
+  }
+
+  invitationView(identity: Identity): InvitationView {
+    const c = this.#store.getCase(identity.caseId)!;
+    if (identity.jti) this.#store.markInvitationOpened(identity.jti);
+    const mediator = this.#store.getMediator(c.mediator_id);
+    const inv = identity.jti ? this.#store.getInvitation(identity.jti) : undefined;
+    const consent = this.#store.latestConsent(identity.participantId);
+    return {
+      caseId: c.id,
+      caseTitle: this.#open(c, c.title_sealed),
+      participant: { id: identity.participantId, displayName: identity.displayName, role: identity.role, side: identity.side as never },
+      invitedBy: mediator?.display_name ?? 'Your mediator',
+      expiresAt: inv?.expires_at ?? '',
+      agreement: ProtocolAgreement.parse(JSON.parse(c.agreement_json)),
+      clauseSetHash: c.clause_set_hash,
+      consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
+      others: this.#store
+        .participantsOf(c.id)
+        .filter((p) => p.id !== identity.participantId)
+        .map((p) => ({ displayName: this.#open(c, p.display_name_sealed), role: p.role, side: p.side as never })),
+    };
+  }
+
+  /** Records consent to the exact clause set the person read (3.6.8). */
+  recordConsent(identity: Identity, body: ConsentBody): InvitationView {
+    const c = this.#store.getCase(identity.caseId)!;
+    if (body.clauseSetHash !== c.clause_set_hash) {
+      throw new ParleyError(ErrorCode.Conflict, 'The protocol agreement was changed by the mediator while you were reading it. Please read it again.');
+    }
+    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+    const accepted = new Set(body.acceptedClauseIds);
+    const missing = agreement.clauses.filter((cl) => !accepted.has(cl.id));
+    if (missing.length > 0 || accepted.size !== agreement.clauses.length) {
+      throw new ParleyError(ErrorCode.BadRequest, 'Every clause must be agreed to before you can continue.', {
+        details: missing.map((m) => ({ path: `clauses.${m.id}`, message: `not agreed: ${m.title}` })),
+      });
+    }
+    this.#store.insertConsent({
+      participant_id: identity.participantId,
+      case_id: c.id,
+      clause_set_hash: c.clause_set_hash,
+      accepted_clause_ids: JSON.stringify(agreement.clauses.map((x) => x.id)),
+      at: now(),
+    });
+    return this.invitationView(identity);
+  }
+
+  hasCurrentConsent(identity: Identity): boolean {
+    const c = this.#store.getCase(identity.caseId);
+    return !!c && this.#consentCurrent(identity.participantId, c.clause_set_hash);
+  }
+
+  caseTitle(caseId: string): string {
+    const c = this.#store.getCase(caseId);
+    return c ? this.#open(c, c.title_sealed) : '';
+  }
+
+  #issueInvitation(p: ParticipantRow): string {
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
+    const jti = this.#keys.randomId();
+    this.#store.insertInvitation({
+      jti,
+      participant_id: p.id,
+      case_id: p.case_id,
+      issued_at: new Date(iat * 1000).toISOString(),
+      expires_at: new Date(exp * 1000).toISOString(),
+      revoked_at: null,
+      opened_at: null,
+    });
+    return signInvite(this.#keys, { v: 1, typ: 'invite', cid: p.case_id, pid: p.id, role: p.role, jti, iat, exp });
+  }
+
+  /** Invitation URL, re-derived from the stored invitation (Ed25519 signatures are deterministic). */
+  #inviteUrl(p: ParticipantRow, inv: { jti: string; issued_at: string; expires_at: string }): string {
+    const token = signInvite(this.#keys, {
+      v: 1,
+      typ: 'invite',
+      cid: p.case_id,
+      pid: p.id,
+      role: p.role,
+      jti: inv.jti,
+      iat: Math.floor(Date.parse(inv.issued_at) / 1000),
+      exp: Math.floor(Date.parse(inv.expires_at) / 1000),
+    });
+    return `${this.#baseUrl()}/join#t=${token}`;
+  }
+
+  #summary(c: CaseRow, p: ParticipantRow): ParticipantSummary {
+    const inv = p.role === 'mediator' ? undefined : this.#store.latestInvitation(p.id);
+    const consent = this.#store.latestConsent(p.id);
+    return {
+      id: p.id,
+      displayName: this.#open(c, p.display_name_sealed),
+      role: p.role,
+      side: p.side as never,
+      invitation: inv
+        ? {
+            url: this.#inviteUrl(p, inv),
+            expiresAt: inv.expires_at,
+            status: inv.revoked_at ? 'revoked' : inv.expires_at <= now() ? 'expired' : 'active',
+            openedAt: inv.opened_at,
+          }
+        : null,
+      consent: consent ? { at: consent.at, clauseSetHash: consent.clause_set_hash, current: consent.clause_set_hash === c.clause_set_hash } : null,
+      online: this.isOnline(c.id, p.id),
+    };
+  }
+
+  #consentCurrent(participantId: string, clauseSetHash: string): boolean {
+    return this.#store.latestConsent(participantId)?.clause_set_hash === clauseSetHash;
+  }
+
+  #ownedCase(mediatorId: string, caseId: string): CaseRow {
+    const c = this.#store.getCase(caseId);
+    // Another mediator's case is reported as missing, not forbidden: no hint that it exists.
+    if (!c || c.mediator_id !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
+    return c;
+  }
+
+  #ownedParticipant(mediatorId: string, caseId: string, participantId: string): ParticipantRow {
+    this.#ownedCase(mediatorId, caseId);
+    const p = this.#store.getParticipant(participantId);
+    if (!p || p.case_id !== caseId || p.removed_at) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
+    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'The mediator has no invitation link.');
+    return p;
+  }
+
+  #open(c: CaseRow, sealed: string): string {
+    let key = this.#caseKeys.get(c.id);
+    if (!key) {
+      key = this.#keys.unwrapCaseKey(c.wrapped_key);
+      this.#caseKeys.set(c.id, key);
+    }
+    return this.#keys.openText(key, sealed);
+  }
+}

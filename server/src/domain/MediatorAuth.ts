@@ -1,0 +1,57 @@
+import { ErrorCode, ParleyError } from '@parley/shared';
+import type { Keyring } from '../crypto/Keyring.ts';
+import { now, type Store } from '../store/Store.ts';
+
+const SIGNIN_TTL_MS = 24 * 3600_000;
+export const SESSION_TTL_MS = 14 * 24 * 3600_000;
+
+/**
+ * The local mediator account: created on first start, signed in through a one-time link printed
+ * on the console, then a session cookie. Only hashes of links and cookies are stored.
+ */
+export class MediatorAuth {
+  readonly #store: Store;
+  readonly #keys: Keyring;
+
+  constructor(store: Store, keys: Keyring) {
+    this.#store = store;
+    this.#keys = keys;
+  }
+
+  /** Creates the account if needed and a fresh one-time sign-in token (older unused ones die). */
+  bootstrap(displayName: string): { mediatorId: string; created: boolean; signinToken: string } {
+    let m = this.#store.firstMediator();
+    let created = false;
+    if (!m) {
+      m = { id: this.#keys.randomId(), display_name: displayName, created_at: now() };
+      this.#store.insertMediator(m);
+      created = true;
+    }
+    const token = this.#keys.randomId(32);
+    this.#store.replaceSigninToken(m.id, this.#keys.hashHex(token), new Date(Date.now() + SIGNIN_TTL_MS).toISOString());
+    return { mediatorId: m.id, created, signinToken: token };
+  }
+
+  /** Exchanges a one-time sign-in token for a session token (the cookie value). */
+  signIn(token: string): { sessionToken: string; mediatorId: string } {
+    const mediatorId = this.#store.consumeSigninToken(this.#keys.hashHex(token));
+    if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Restart the platform to print a new one.');
+    const sessionToken = this.#keys.randomId(32);
+    this.#store.insertMediatorSession(this.#keys.hashHex(sessionToken), mediatorId, new Date(Date.now() + SESSION_TTL_MS).toISOString());
+    return { sessionToken, mediatorId };
+  }
+
+  mediatorForSession(sessionToken: string | undefined): string | undefined {
+    if (!sessionToken || sessionToken.length > 128) return undefined;
+    return this.#store.mediatorForSession(this.#keys.hashHex(sessionToken));
+  }
+
+  signOut(sessionToken: string | undefined): void {
+    if (sessionToken) this.#store.deleteMediatorSession(this.#keys.hashHex(sessionToken));
+  }
+
+  mediator(id: string): { id: string; displayName: string } | undefined {
+    const m = this.#store.getMediator(id);
+    return m && { id: m.id, displayName: m.display_name };
+  }
+}

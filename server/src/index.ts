@@ -1,0 +1,109 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloseCode, type Health } from '@parley/shared';
+import { mediasoupVersion, Sfu } from '@parley/sfu';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Store } from './store/Store.ts';
+import { getSodium } from './crypto/sodium.ts';
+import { Keyring } from './crypto/Keyring.ts';
+import { CaseService } from './domain/CaseService.ts';
+import { MediatorAuth } from './domain/MediatorAuth.ts';
+import { createApp } from './http/app.ts';
+import { createIo } from './signalling/io.ts';
+import { LiveSessions } from './signalling/LiveSessions.ts';
+
+export { loadConfig, type Config } from './config.ts';
+
+export interface RunningServer {
+  url: string;
+  /** One-time sign-in link for the local mediator account (printed on the console). */
+  signinUrl: string;
+  mediatorCreated: boolean;
+  store: Store;
+  sfu: Sfu;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Starts the whole platform: store, keys, SFU workers, HTTP API + client, socket.io signalling. */
+export async function startServer(config: Config, opts: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const sodium = await getSodium();
+  const store = new Store(config.dbPath);
+  const master = Keyring.loadMasterKey(sodium, config.masterKey, config.dataDir);
+  if (master.source === 'file-created') logger.warn({ dataDir: config.dataDir }, 'created a new master key file; set PARLEY_MASTER_KEY in production');
+  const keys = Keyring.create(sodium, master.key, store.getServerKey('signing'), (k) => store.putServerKey('signing', k));
+
+  let baseUrl = config.publicUrl ?? '';
+  const cases = new CaseService(store, keys, { inviteTtlMs: config.inviteTtlMs, baseUrl: () => baseUrl });
+  const auth = new MediatorAuth(store, keys);
+
+  const sfu = await Sfu.create({
+    workers: config.workers,
+    workerBin: config.workerBin,
+    rtcMinPort: config.rtc.minPort,
+    rtcMaxPort: config.rtc.maxPort,
+    listenIp: config.rtc.listenIp,
+    ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
+  });
+  sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
+  const live = new LiveSessions(sfu, logger);
+  cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
+
+  const allowedOrigins = new Set<string>();
+  const isAllowedOrigin = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
+  const started = Date.now();
+  const health = async (): Promise<Health> => ({
+    status: 'ok',
+    node: process.version,
+    mediasoup: mediasoupVersion,
+    workers: sfu.pool.size,
+    uptimeSeconds: Math.round((Date.now() - started) / 1000),
+  });
+
+  const app = createApp({
+    cases,
+    auth,
+    logger,
+    clientDist: config.clientDist,
+    secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
+    isAllowedOrigin,
+    health,
+    onInvitationRevoked: (caseId, participantId) => live.expel(caseId, participantId, CloseCode.Revoked),
+  });
+  const server = http.createServer(app);
+  const io = createIo(server, { cases, auth, live, logger, isAllowedOrigin });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  baseUrl ||= `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
+  for (const o of config.allowedOrigins ?? [new URL(baseUrl).origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) allowedOrigins.add(o);
+
+  const boot = auth.bootstrap(config.mediatorName);
+  logger.info({ url: baseUrl, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    signinUrl: `${baseUrl}/signin#token=${boot.signinToken}`,
+    mediatorCreated: boot.created,
+    store,
+    sfu,
+    logger,
+    close() {
+      closing ??= (async () => {
+        live.closeAll();
+        io.close();
+        await new Promise<void>((r) => server.close(() => r()));
+        sfu.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { CloseCode } from '@parley/shared';
+import { KeyedQueue, type Sfu } from '@parley/sfu';
+import type { Logger } from '../logger.ts';
+import { LiveCase } from './LiveCase.ts';
+
+/** Registry of live cases. Creation goes through a per-case queue (two joins, one LiveCase). */
+export class LiveSessions {
+  readonly #sfu: Sfu;
+  readonly #logger: Logger;
+  readonly #cases = new Map<string, LiveCase>();
+  readonly #queue = new KeyedQueue();
+
+  constructor(sfu: Sfu, logger: Logger) {
+    this.#sfu = sfu;
+    this.#logger = logger;
+  }
+
+  get(caseId: string): LiveCase | undefined {
+    const c = this.#cases.get(caseId);
+    return c && !c.closed ? c : undefined;
+  }
+
+  /** Runs `fn` with the case's LiveCase, creating it first if needed, serialised per case. */
+  withCase<T>(caseId: string, fn: (live: LiveCase) => T | Promise<T>): Promise<T> {
+    return this.#queue.run(caseId, async () => {
+      let live = this.get(caseId);
+      if (!live) {
+        const media = await this.#sfu.caseMedia(caseId);
+        live = new LiveCase(caseId, media, this.#logger);
+        const created = live;
+        live.onEmpty = () => {
+          if (this.#cases.get(caseId) === created) this.#cases.delete(caseId);
+        };
+        this.#cases.set(caseId, live);
+      }
+      return fn(live);
+    });
+  }
+
+  isOnline(caseId: string, participantId: string): boolean {
+    return !!this.get(caseId)?.member(participantId);
+  }
+
+  expel(caseId: string, participantId: string, code: CloseCode): void {
+    this.get(caseId)?.expel(participantId, code);
+  }
+
+  closeAll(): void {
+    for (const c of this.#cases.values()) c.close();
+    this.#cases.clear();
+  }
+}

@@ -1,0 +1,65 @@
+import { ErrorCode, ParleyError, requestSchemas, type Ack, type RequestName, type WireError } from '@parley/shared';
+import type { Logger } from '../logger.ts';
+import { handlers, type HandlerDeps } from './handlers.ts';
+import type { ParleySocket } from './Member.ts';
+
+const names = new Set<string>(Object.keys(requestSchemas));
+
+/**
+ * The one dispatch point of a socket: parse → authorise → handle → ack. Nothing a client sends
+ * can throw past here; every refusal is a typed ack plus a log line, and state is untouched.
+ */
+export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, logger: Logger): void {
+  const log = logger.child({ caseId: socket.data.identity.caseId, participantId: socket.data.identity.participantId, socketId: socket.id });
+
+  for (const name of names as Set<RequestName>) {
+    socket.on(name, (payload: unknown, ack?: unknown) => {
+      void dispatch(socket, name, payload, ack, deps, log);
+    });
+  }
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && names.has(event)) return;
+    const ack = args[args.length - 1];
+    log.warn({ event: String(event).slice(0, 64) }, 'unknown event refused');
+    if (typeof ack === 'function') {
+      safeAck(ack, { ok: false, error: { code: ErrorCode.UnknownEvent, message: 'Unknown request.' } }, log);
+    }
+  });
+}
+
+async function dispatch(socket: ParleySocket, name: RequestName, payload: unknown, ack: unknown, deps: HandlerDeps, log: Logger): Promise<void> {
+  const started = performance.now();
+  if (typeof ack !== 'function') {
+    // Requests without an ack cannot be answered; refuse them without acting.
+    log.warn({ event: name }, 'request without ack ignored');
+    return;
+  }
+  let result: Ack<unknown>;
+  try {
+    const parsed = requestSchemas[name].safeParse(payload);
+    if (!parsed.success) {
+      throw new ParleyError(ErrorCode.BadRequest, 'The request was not valid.', {
+        details: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    const handler = handlers[name] as (s: ParleySocket, p: unknown, d: HandlerDeps) => Promise<unknown>;
+    result = { ok: true, data: await handler(socket, parsed.data, deps) };
+    log.debug({ event: name, ms: Math.round(performance.now() - started) }, 'request handled');
+  } catch (err) {
+    const wire: WireError =
+      err instanceof ParleyError ? err.toWire() : { code: ErrorCode.Internal, message: 'Something went wrong on our side. Please try again.' };
+    if (wire.code === ErrorCode.Internal) log.error({ event: name, err }, 'request failed');
+    else log.warn({ event: name, code: wire.code, details: wire.details }, 'request refused');
+    result = { ok: false, error: wire };
+  }
+  safeAck(ack, result, log);
+}
+
+function safeAck(ack: unknown, result: Ack<unknown>, log: Logger): void {
+  try {
+    (ack as (r: Ack<unknown>) => void)(result);
+  } catch (err) {
+    log.warn({ err }, 'ack failed');
+  }
+}

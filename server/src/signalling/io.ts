@@ -1,0 +1,76 @@
+import type http from 'node:http';
+import { Server } from 'socket.io';
+import { ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type ServerToClientEvents, type WireError } from '@parley/shared';
+import type { CaseService } from '../domain/CaseService.ts';
+import type { MediatorAuth } from '../domain/MediatorAuth.ts';
+import type { Logger } from '../logger.ts';
+import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
+import { attachDispatcher } from './dispatch.ts';
+import type { LiveSessions } from './LiveSessions.ts';
+import type { SocketData } from './Member.ts';
+
+export interface IoDeps {
+  cases: CaseService;
+  auth: MediatorAuth;
+  live: LiveSessions;
+  logger: Logger;
+  isAllowedOrigin: (origin: string | undefined) => boolean;
+}
+
+/** A refusal that reaches the client as `connect_error` with `data` = WireError. */
+function refusal(e: ParleyError): Error & { data: WireError } {
+  const err = new Error(e.message) as Error & { data: WireError };
+  err.data = e.toWire();
+  return err;
+}
+
+export function createIo(server: http.Server, deps: IoDeps): Server {
+  const { cases, auth, live, logger } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
+    serveClient: false,
+    // Signalling messages are small; anything bigger is refused before parsing (threats.md #7).
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 5000,
+    pingTimeout: 5000,
+    // Cross-site WebSocket hijacking defence: only our own origin may open a socket (threats.md #6).
+    allowRequest: (req, cb) => {
+      const ok = deps.isAllowedOrigin(req.headers.origin);
+      if (!ok) logger.warn({ origin: req.headers.origin }, 'socket handshake from a foreign origin refused');
+      cb(ok ? null : 'origin not allowed', ok);
+    },
+  });
+
+  io.use((socket, next) => {
+    try {
+      const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
+      if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
+      const { token, caseId } = parsed.data;
+      if (token) {
+        socket.data.identity = cases.authenticateInvite(token);
+        socket.data.token = token;
+      } else if (caseId) {
+        const mediatorId = auth.mediatorForSession(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
+        if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in again.');
+        socket.data.identity = cases.mediatorIdentity(mediatorId, caseId);
+      } else {
+        throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
+      }
+      next();
+    } catch (err) {
+      const e = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Something went wrong on our side.', { cause: err });
+      logger.warn({ code: e.code, cause: e.code === ErrorCode.Internal ? err : undefined }, 'socket handshake refused');
+      next(refusal(e));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    attachDispatcher(socket, { cases, live }, logger);
+    socket.on('disconnect', (reason) => {
+      const member = socket.data.member;
+      if (member && member.socket === socket) live.get(member.identity.caseId)?.leave(member, 'disconnected');
+      logger.debug({ socketId: socket.id, reason }, 'socket disconnected');
+    });
+  });
+
+  return io;
+}

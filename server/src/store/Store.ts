@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { MIGRATIONS } from './migrations.ts';
+
+export interface CaseRow {
+  id: string;
+  mediator_id: string;
+  wrapped_key: string;
+  title_sealed: string;
+  agreement_json: string;
+  clause_set_hash: string;
+  created_at: string;
+}
+export interface ParticipantRow {
+  id: string;
+  case_id: string;
+  display_name_sealed: string;
+  role: 'mediator' | 'party' | 'advisor' | 'assessor';
+  side: string | null;
+  created_at: string;
+  removed_at: string | null;
+}
+export interface InvitationRow {
+  jti: string;
+  participant_id: string;
+  case_id: string;
+  issued_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  opened_at: string | null;
+}
+export interface ConsentRow {
+  participant_id: string;
+  clause_set_hash: string;
+  accepted_clause_ids: string;
+  at: string;
+}
+export interface MediatorRow {
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+/**
+ * The embedded SQLite store (node:sqlite). Synchronous by design: each call is one short
+ * statement or one transaction, so no request observes another's half-done write.
+ */
+export class Store {
+  readonly db: DatabaseSync;
+  readonly path: string;
+  #closed = false;
+
+  constructor(dbPath: string) {
+    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+    this.path = dbPath;
+    this.db = new DatabaseSync(dbPath);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    const row = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
+    for (let v = row.user_version; v < MIGRATIONS.length; v++) {
+      this.tx(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+      });
+    }
+  }
+
+  get schemaVersion(): number {
+    return (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  }
+
+  tx<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  // --- server keys
+  getServerKey(id: string): { publicKey: string; sealedSecretKey: string } | undefined {
+    const r = this.db.prepare('SELECT public_key, sealed_secret_key FROM server_keys WHERE id = ?').get(id) as
+      | { public_key: string; sealed_secret_key: string }
+      | undefined;
+    return r && { publicKey: r.public_key, sealedSecretKey: r.sealed_secret_key };
+  }
+  putServerKey(id: string, k: { publicKey: string; sealedSecretKey: string }): void {
+    this.db.prepare('INSERT INTO server_keys (id, public_key, sealed_secret_key, created_at) VALUES (?, ?, ?, ?)').run(id, k.publicKey, k.sealedSecretKey, now());
+  }
+
+  // --- mediators and their sign-in
+  firstMediator(): MediatorRow | undefined {
+    return this.db.prepare('SELECT * FROM mediators ORDER BY created_at LIMIT 1').get() as MediatorRow | undefined;
+  }
+  getMediator(id: string): MediatorRow | undefined {
+    return this.db.prepare('SELECT * FROM mediators WHERE id = ?').get(id) as MediatorRow | undefined;
+  }
+  insertMediator(m: MediatorRow): void {
+    this.db.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run(m.id, m.display_name, m.created_at);
+  }
+  /** Unused sign-in links of this mediator stop working when a new one is printed. */
+  replaceSigninToken(mediatorId: string, tokenHash: string, expiresAt: string): void {
+    this.tx(() => {
+      this.db.prepare('DELETE FROM signin_tokens WHERE mediator_id = ? AND used_at IS NULL').run(mediatorId);
+      this.db.prepare('INSERT INTO signin_tokens (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
+    });
+  }
+  /** Marks the token used and returns its mediator, or undefined if unknown, used or expired. */
+  consumeSigninToken(tokenHash: string): string | undefined {
+    return this.tx(() => {
+      const r = this.db.prepare('SELECT mediator_id, expires_at, used_at FROM signin_tokens WHERE token_hash = ?').get(tokenHash) as
+        | { mediator_id: string; expires_at: string; used_at: string | null }
+        | undefined;
+      if (!r || r.used_at || r.expires_at <= now()) return undefined;
+      this.db.prepare('UPDATE signin_tokens SET used_at = ? WHERE token_hash = ?').run(now(), tokenHash);
+      return r.mediator_id;
+    });
+  }
+  insertMediatorSession(tokenHash: string, mediatorId: string, expiresAt: string): void {
+    this.db.prepare('INSERT INTO mediator_sessions (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
+  }
+  mediatorForSession(tokenHash: string): string | undefined {
+    const r = this.db.prepare('SELECT mediator_id FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
+      | { mediator_id: string }
+      | undefined;
+    return r?.mediator_id;
+  }
+  deleteMediatorSession(tokenHash: string): void {
+    this.db.prepare('DELETE FROM mediator_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  // --- cases and participants
+  insertCase(c: CaseRow, participants: ParticipantRow[]): void {
+    this.tx(() => {
+      this.db
+        .prepare('INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at);
+      const ins = this.db.prepare('INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
+    });
+  }
+  getCase(id: string): CaseRow | undefined {
+    return this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+  }
+  casesOf(mediatorId: string): CaseRow[] {
+    return this.db.prepare('SELECT * FROM cases WHERE mediator_id = ? ORDER BY created_at DESC').all(mediatorId) as unknown as CaseRow[];
+  }
+  participantsOf(caseId: string): ParticipantRow[] {
+    return this.db.prepare('SELECT * FROM participants WHERE case_id = ? AND removed_at IS NULL ORDER BY created_at, rowid').all(caseId) as unknown as ParticipantRow[];
+  }
+  getParticipant(id: string): ParticipantRow | undefined {
+    return this.db.prepare('SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+  }
+
+  // --- invitations
+  insertInvitation(i: InvitationRow): void {
+    this.db
+      .prepare('INSERT INTO invitations (jti, participant_id, case_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(i.jti, i.participant_id, i.case_id, i.issued_at, i.expires_at);
+  }
+  getInvitation(jti: string): InvitationRow | undefined {
+    return this.db.prepare('SELECT * FROM invitations WHERE jti = ?').get(jti) as InvitationRow | undefined;
+  }
+  /** The newest invitation of a participant (the one the mediator sees). */
+  latestInvitation(participantId: string): InvitationRow | undefined {
+    return this.db.prepare('SELECT * FROM invitations WHERE participant_id = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1').get(participantId) as
+      | InvitationRow
+      | undefined;
+  }
+  revokeInvitations(participantId: string): void {
+    this.db.prepare('UPDATE invitations SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL').run(now(), participantId);
+  }
+  markInvitationOpened(jti: string): void {
+    this.db.prepare('UPDATE invitations SET opened_at = ? WHERE jti = ? AND opened_at IS NULL').run(now(), jti);
+  }
+
+  // --- consent
+  insertConsent(c: ConsentRow & { case_id: string }): void {
+    this.db
+      .prepare('INSERT INTO consents (participant_id, case_id, clause_set_hash, accepted_clause_ids, at) VALUES (?, ?, ?, ?, ?)')
+      .run(c.participant_id, c.case_id, c.clause_set_hash, c.accepted_clause_ids, c.at);
+  }
+  latestConsent(participantId: string): ConsentRow | undefined {
+    return this.db
+      .prepare('SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? ORDER BY id DESC LIMIT 1')
+      .get(participantId) as ConsentRow | undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.db.close();
+  }
+}
+
+export const now = (): string => new Date().toISOString();

@@ -1,0 +1,281 @@
+import type { types } from 'mediasoup';
+import { ErrorCode, ParleyError, receivesMediaFrom, type ConsumerAdded, type MediaSource } from '@parley/shared';
+import { TypedEmitter } from './TypedEmitter.ts';
+import { MediaPeer } from './MediaPeer.ts';
+import { MEDIA_CODECS, type SfuConfig } from './config.ts';
+
+type CaseMediaEvents = {
+  'consumer:added': [peerId: string, consumer: ConsumerAdded];
+  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed'];
+  'consumer:paused': [peerId: string, consumerId: string];
+  'consumer:resumed': [peerId: string, consumerId: string];
+  /** The router is gone (closed by its owner or because its worker died). */
+  close: [reason: 'closed' | 'worker-died'];
+};
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+/**
+ * The media of one mediation case: one mediasoup router and the peers in it. It alone decides which
+ * consumers exist, from room membership (`receivesMediaFrom` in shared/): clients can ask to be
+ * ready, never to receive a particular producer.
+ */
+export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
+  readonly caseId: string;
+  readonly router: types.Router;
+  readonly #worker: types.Worker;
+  readonly #config: SfuConfig;
+  readonly #peers = new Map<string, MediaPeer>();
+  #closed = false;
+
+  private constructor(caseId: string, worker: types.Worker, router: types.Router, config: SfuConfig) {
+    super();
+    this.caseId = caseId;
+    this.#worker = worker;
+    this.router = router;
+    this.#config = config;
+    router.on('workerclose', () => this.#shutdown('worker-died'));
+  }
+
+  static async create(caseId: string, worker: types.Worker, config: SfuConfig): Promise<CaseMedia> {
+    const router = await worker.createRouter({
+      mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[],
+      appData: { caseId },
+    });
+    return new CaseMedia(caseId, worker, router, config);
+  }
+
+  get worker(): types.Worker {
+    return this.#worker;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+  peerIds(): string[] {
+    return [...this.#peers.keys()];
+  }
+  hasPeer(peerId: string): boolean {
+    return this.#peers.has(peerId);
+  }
+
+  addPeer(peerId: string, roomId: string): MediaPeer {
+    this.#assertOpen();
+    if (this.#peers.has(peerId)) throw new ParleyError(ErrorCode.Conflict, 'This person is already connected to the media server.');
+    const peer = new MediaPeer(peerId, roomId);
+    this.#peers.set(peerId, peer);
+    return peer;
+  }
+
+  /** Closes everything the peer owns; the consumers others had of it close with their producers. */
+  removePeer(peerId: string): void {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return;
+    this.#peers.delete(peerId);
+    peer.close();
+  }
+
+  async createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
+    const peer = this.#peer(peerId);
+    for (const t of peer.transports.values()) {
+      if (t.direction === direction) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
+    }
+    const transport = await this.router.createWebRtcTransport({
+      listenInfos: [
+        { protocol: 'udp', ip: this.#config.listenIp, ...(this.#config.announcedAddress ? { announcedAddress: this.#config.announcedAddress } : {}) },
+        { protocol: 'tcp', ip: this.#config.listenIp, ...(this.#config.announcedAddress ? { announcedAddress: this.#config.announcedAddress } : {}) },
+      ],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 800_000,
+      appData: { peerId, direction },
+    });
+    if (peer.closed) {
+      transport.close();
+      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
+    }
+    peer.transports.set(transport.id, { transport, direction });
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') transport.close();
+    });
+    transport.observer.on('close', () => {
+      peer.transports.delete(transport.id);
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    const t = this.#transport(peerId, transportId);
+    await t.transport.connect({ dtlsParameters });
+  }
+
+  /** The peer's device is loaded: from now on it receives everything it may receive. */
+  async setReady(peerId: string, rtpCapabilities: types.RtpCapabilities): Promise<number> {
+    const peer = this.#peer(peerId);
+    if (!peer.recvTransport) throw new ParleyError(ErrorCode.Conflict, 'Create a receive transport before declaring ready.');
+    peer.rtpCapabilities = rtpCapabilities;
+    return this.#reconcile(peer);
+  }
+
+  async produce(
+    peerId: string,
+    args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters; source: MediaSource },
+  ): Promise<string> {
+    const peer = this.#peer(peerId);
+    const t = this.#transport(peerId, args.transportId);
+    if (t.direction !== 'send') throw new ParleyError(ErrorCode.BadRequest, 'Media can only be sent on a send transport.');
+    for (const p of peer.producers.values()) {
+      if (p.source === args.source) throw new ParleyError(ErrorCode.Conflict, `You are already sending your ${args.source}.`);
+    }
+    const expectedKind = args.source === 'mic' ? 'audio' : 'video';
+    if (args.kind !== expectedKind) throw new ParleyError(ErrorCode.BadRequest, `A ${args.source} must be ${expectedKind}.`);
+    let producer: types.Producer;
+    try {
+      producer = await t.transport.produce({ kind: args.kind, rtpParameters: args.rtpParameters, appData: { peerId, source: args.source } });
+    } catch (cause) {
+      throw new ParleyError(ErrorCode.BadRequest, 'The media parameters were not accepted.', { cause });
+    }
+    peer.producers.set(producer.id, { producer, source: args.source, selfPaused: false });
+    producer.observer.on('close', () => peer.producers.delete(producer.id));
+    // Everyone who may receive it gets a consumer now.
+    for (const other of this.#peers.values()) {
+      if (other.canConsume && receivesMediaFrom(other, peer)) await this.#consume(other, peer, producer, args.source);
+    }
+    return producer.id;
+  }
+
+  closeProducer(peerId: string, producerId: string): void {
+    const info = this.#producer(peerId, producerId);
+    info.producer.close();
+  }
+
+  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const info = this.#producer(peerId, producerId);
+    if (paused) await info.producer.pause();
+    else await info.producer.resume();
+    info.selfPaused = paused;
+  }
+
+  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    const peer = this.#peer(peerId);
+    const consumer = peer.consumers.get(consumerId);
+    if (!consumer) throw new ParleyError(ErrorCode.NotFound, 'No such incoming media.');
+    await consumer.resume();
+  }
+
+  /** Sources a peer currently publishes, with pause state, for presence. */
+  publishedSources(peerId: string): Map<MediaSource, { paused: boolean }> {
+    const out = new Map<MediaSource, { paused: boolean }>();
+    const peer = this.#peers.get(peerId);
+    if (!peer) return out;
+    for (const p of peer.producers.values()) out.set(p.source, { paused: p.producer.paused });
+    return out;
+  }
+
+  /** For tests and diagnostics: ids of the producers whose media this peer currently receives. */
+  consumedProducerIds(peerId: string): string[] {
+    const peer = this.#peers.get(peerId);
+    return peer ? [...peer.consumers.values()].map((c) => c.producerId) : [];
+  }
+
+  close(): void {
+    this.#shutdown('closed');
+  }
+
+  async #reconcile(peer: MediaPeer): Promise<number> {
+    let created = 0;
+    for (const other of this.#peers.values()) {
+      if (!receivesMediaFrom(peer, other)) continue;
+      for (const info of other.producers.values()) {
+        if (!peer.consumerOf(info.producer.id)) {
+          if (await this.#consume(peer, other, info.producer, info.source)) created++;
+        }
+      }
+    }
+    return created;
+  }
+
+  async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource): Promise<boolean> {
+    const transport = viewer.recvTransport;
+    if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
+    if (viewer.consumerOf(producer.id)) return false;
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
+    // Created paused: the client resumes once its consumer exists, so no early packets are lost
+    // and a keyframe is requested exactly when the decoder is ready.
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: viewer.rtpCapabilities,
+      paused: true,
+      appData: { peerId: viewer.id, ownerId: owner.id, source },
+    });
+    if (viewer.closed) {
+      consumer.close();
+      return false;
+    }
+    viewer.consumers.set(consumer.id, consumer);
+    const closeWith = (reason: 'producer-closed' | 'transport-closed') => {
+      if (!viewer.consumers.delete(consumer.id)) return;
+      if (!viewer.closed) this.emit('consumer:closed', viewer.id, consumer.id, reason);
+    };
+    consumer.on('producerclose', () => closeWith('producer-closed'));
+    consumer.on('transportclose', () => closeWith('transport-closed'));
+    consumer.on('producerpause', () => this.emit('consumer:paused', viewer.id, consumer.id));
+    consumer.on('producerresume', () => this.emit('consumer:resumed', viewer.id, consumer.id));
+    this.emit('consumer:added', viewer.id, {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      participantId: owner.id,
+      kind: consumer.kind,
+      source,
+      rtpParameters: consumer.rtpParameters,
+      producerPaused: consumer.producerPaused,
+    });
+    return true;
+  }
+
+  #shutdown(reason: 'closed' | 'worker-died'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of this.#peers.values()) peer.close();
+    this.#peers.clear();
+    if (!this.router.closed) this.router.close();
+    this.emit('close', reason);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ParleyError(ErrorCode.NotInSession, 'The media session has ended.');
+  }
+
+  #peer(peerId: string): MediaPeer {
+    this.#assertOpen();
+    const peer = this.#peers.get(peerId);
+    if (!peer) throw new ParleyError(ErrorCode.NotInSession, 'Join the session first.');
+    return peer;
+  }
+
+  #transport(peerId: string, transportId: string) {
+    const t = this.#peer(peerId).transports.get(transportId);
+    // Someone else's transport id is treated as unknown: no hint that it exists.
+    if (!t) throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
+    return t;
+  }
+
+  #producer(peerId: string, producerId: string) {
+    const p = this.#peer(peerId).producers.get(producerId);
+    if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such outgoing media.');
+    return p;
+  }
+}

@@ -1,0 +1,54 @@
+import type { types } from 'mediasoup';
+import type { MediaSource } from '@parley/shared';
+
+export interface ProducerInfo {
+  producer: types.Producer;
+  source: MediaSource;
+  /** Paused by the person themself (self mute / camera off). */
+  selfPaused: boolean;
+}
+
+/**
+ * The media side of one participant inside a case router: their transports, producers and
+ * consumers, and the room they are in. Owned by CaseMedia; holds no policy of its own.
+ */
+export class MediaPeer {
+  readonly id: string;
+  roomId: string;
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  readonly transports = new Map<string, { transport: types.WebRtcTransport; direction: 'send' | 'recv' }>();
+  readonly producers = new Map<string, ProducerInfo>();
+  /** consumerId → consumer; appData.producerId tells which producer it mirrors. */
+  readonly consumers = new Map<string, types.Consumer>();
+  closed = false;
+
+  constructor(id: string, roomId: string) {
+    this.id = id;
+    this.roomId = roomId;
+  }
+
+  get recvTransport(): types.WebRtcTransport | undefined {
+    for (const t of this.transports.values()) if (t.direction === 'recv') return t.transport;
+    return undefined;
+  }
+
+  /** Ready to receive: has told us its capabilities and has a receive transport. */
+  get canConsume(): boolean {
+    return !this.closed && this.rtpCapabilities !== undefined && this.recvTransport !== undefined;
+  }
+
+  consumerOf(producerId: string): types.Consumer | undefined {
+    for (const c of this.consumers.values()) if (c.producerId === producerId) return c;
+    return undefined;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // Closing a transport closes its producers and consumers in the worker.
+    for (const { transport } of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+}

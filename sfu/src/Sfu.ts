@@ -1,0 +1,55 @@
+import { WorkerPool } from './WorkerPool.ts';
+import { CaseMedia } from './CaseMedia.ts';
+import type { SfuConfig } from './config.ts';
+import { KeyedQueue } from './KeyedQueue.ts';
+
+/**
+ * The SFU's face to the server: one CaseMedia (router) per mediation case, created on demand
+ * through a per-case queue so two simultaneous joins cannot create two routers.
+ */
+export class Sfu {
+  readonly pool: WorkerPool;
+  readonly #config: SfuConfig;
+  readonly #cases = new Map<string, CaseMedia>();
+  readonly #queue = new KeyedQueue();
+
+  private constructor(pool: WorkerPool, config: SfuConfig) {
+    this.pool = pool;
+    this.#config = config;
+  }
+
+  static async create(config: SfuConfig): Promise<Sfu> {
+    return new Sfu(await WorkerPool.create(config), config);
+  }
+
+  getCase(caseId: string): CaseMedia | undefined {
+    return this.#cases.get(caseId);
+  }
+
+  caseMedia(caseId: string): Promise<CaseMedia> {
+    return this.#queue.run(caseId, async () => {
+      const existing = this.#cases.get(caseId);
+      if (existing && !existing.closed) return existing;
+      const worker = this.pool.acquire();
+      let media: CaseMedia;
+      try {
+        media = await CaseMedia.create(caseId, worker, this.#config);
+      } catch (e) {
+        this.pool.release(worker);
+        throw e;
+      }
+      this.#cases.set(caseId, media);
+      media.once('close', () => {
+        this.pool.release(worker);
+        if (this.#cases.get(caseId) === media) this.#cases.delete(caseId);
+      });
+      return media;
+    });
+  }
+
+  close(): void {
+    for (const m of this.#cases.values()) m.close();
+    this.#cases.clear();
+    this.pool.close();
+  }
+}

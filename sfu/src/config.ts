@@ -1,0 +1,27 @@
+/** What the SFU needs to know from the server's configuration. */
+export interface SfuConfig {
+  /** Number of mediasoup workers; one per core is the default. */
+  workers: number;
+  /** Path to the mediasoup-worker binary (mediasoup's own default when undefined). */
+  workerBin?: string;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  /** Local address the WebRTC transports listen on. */
+  listenIp: string;
+  /** Address announced to browsers in ICE candidates (public IP or hostname) when behind NAT. */
+  announcedAddress?: string;
+  logLevel?: 'debug' | 'warn' | 'error' | 'none';
+}
+
+/** Codecs every case router offers: Opus for speech, VP8 as the universally decodable video codec. */
+export const MEDIA_CODECS = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101, parameters: { 'x-google-start-bitrate': 600 } },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    preferredPayloadType: 102,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+] as const;

@@ -1,0 +1,6 @@
+export { Sfu } from './Sfu.ts';
+export { CaseMedia, type TransportOptions } from './CaseMedia.ts';
+export { WorkerPool, mediasoupVersion } from './WorkerPool.ts';
+export { KeyedQueue } from './KeyedQueue.ts';
+export type { SfuConfig } from './config.ts';
+export type { types as MediasoupTypes } from 'mediasoup';

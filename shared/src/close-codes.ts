@@ -1,0 +1,34 @@
+/**
+ * Named reasons for ending a connection. The 44xx range is terminal: a client that receives one must
+ * not reconnect automatically (a revoked link retried forever is a retry storm, threats.md #14).
+ */
+export const CloseCode = {
+  /** Credentials missing or unreadable. */
+  Unauthorised: 4401,
+  /** Valid identity, but not allowed here (wrong case, consent missing). */
+  Forbidden: 4403,
+  /** The invitation link was revoked by the mediator. */
+  Revoked: 4410,
+  /** The invitation link expired. */
+  Expired: 4411,
+  /** The same person connected again elsewhere; this connection was replaced. */
+  Replaced: 4409,
+  /** The mediator removed this participant from the case. */
+  Removed: 4404,
+  /** Server is shutting down; clients may reconnect (not terminal). */
+  ServerRestart: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export const isTerminalClose = (code: number): boolean => code >= 4400 && code < 4500;
+
+/** socket.io has no close codes: the server sends `session:closed` with one of these, then disconnects. */
+export const closeMessages: Record<CloseCode, string> = {
+  4401: 'We could not confirm who you are. Open your invitation link again.',
+  4403: 'You are not allowed into this session.',
+  4410: 'This invitation link was withdrawn by the mediator. Ask the mediator for a new link.',
+  4411: 'This invitation link has expired. Ask the mediator for a new link.',
+  4409: 'You joined this session from another tab or device, so this one was disconnected.',
+  4404: 'The mediator removed you from this case.',
+  4503: 'The platform is restarting. Reconnecting…',
+};
