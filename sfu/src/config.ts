@@ -15,13 +15,12 @@ export interface SfuConfig {
 
 /** Codecs every case router offers: Opus for speech, VP8 as the universally decodable video codec. */
 export const MEDIA_CODECS = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101, parameters: { 'x-google-start-bitrate': 600 } },
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 600 } },
   {
     kind: 'video',
     mimeType: 'video/H264',
     clockRate: 90000,
-    preferredPayloadType: 102,
     parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
   },
 ] as const;

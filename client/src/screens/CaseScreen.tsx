@@ -1,0 +1,373 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { requiresConsent, roleLabel, type CaseDetail, type ParticipantSummary } from '@parley/shared';
+import { ApiError, api, isAbort, messageOf } from '../api.ts';
+import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
+import { Link } from '../router.tsx';
+
+const POLL_MS = 3_000;
+
+type LoadState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; detail: CaseDetail; stale: boolean }
+  | { kind: 'signed-out' }
+  | { kind: 'not-found' }
+  | { kind: 'error'; message: string };
+
+/** `/cases/:caseId`: who is invited, who consented, who is online; links to share and manage. */
+export function CaseScreen({ caseId }: { caseId: string }) {
+  const [state, setState] = useState<LoadState>({ kind: 'loading' });
+  const [announcement, setAnnouncement] = useState('');
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const detail = await api.getCase(caseId, signal);
+        setState({ kind: 'ready', detail, stale: false });
+      } catch (error) {
+        if (isAbort(error)) return;
+        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
+        else if (error instanceof ApiError && (error.status === 404 || error.code === 'not_found')) setState({ kind: 'not-found' });
+        else
+          setState((prev) =>
+            // Keep showing what we have if a poll fails; say the view may be out of date.
+            prev.kind === 'ready' ? { ...prev, stale: true } : { kind: 'error', message: messageOf(error) },
+          );
+      }
+    },
+    [caseId],
+  );
+
+  // Poll while the tab is visible; refresh at once when it becomes visible again.
+  useEffect(() => {
+    const ctrl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const tick = async () => {
+      timer = null;
+      if (document.visibilityState === 'visible') await load(ctrl.signal);
+      if (!ctrl.signal.aborted) timer = setTimeout(tick, POLL_MS);
+    };
+    void tick();
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible' || ctrl.signal.aborted) return;
+      if (timer) clearTimeout(timer);
+      void tick();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      ctrl.abort();
+      if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [load]);
+
+  const detail = state.kind === 'ready' ? state.detail : null;
+  useDocumentTitle(detail ? detail.title : 'Case');
+
+  if (state.kind === 'loading') {
+    return (
+      <Shell>
+        <Loading label="Loading the case…" />
+      </Shell>
+    );
+  }
+  if (state.kind === 'signed-out') {
+    return (
+      <Shell narrow>
+        <PageHeading>You are signed out</PageHeading>
+        <p>
+          Sign in with the one-time link printed when the platform started, then open this case again.{' '}
+          <Link to="/">Go to the start page</Link>
+        </p>
+      </Shell>
+    );
+  }
+  if (state.kind === 'not-found') {
+    return (
+      <Shell narrow>
+        <PageHeading>Case not found</PageHeading>
+        <p>
+          This case does not exist or belongs to someone else. <Link to="/">Back to your cases</Link>
+        </p>
+      </Shell>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <Shell narrow>
+        <PageHeading>We could not load this case</PageHeading>
+        <Notice tone="error">
+          <p>{state.message}</p>
+        </Notice>
+        <button type="button" className="button" onClick={() => void load()}>
+          Try again
+        </button>
+      </Shell>
+    );
+  }
+
+  const { detail: c, stale } = state;
+  const invitees = c.participants.filter((p) => requiresConsent(p.role));
+  const consented = invitees.filter((p) => p.consent?.current).length;
+  const online = c.participants.filter((p) => p.online).length;
+
+  return (
+    <Shell>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/">Your cases</Link> <span aria-hidden="true">›</span> <span aria-current="page">{c.title}</span>
+      </nav>
+      <div className="case-header">
+        <div>
+          <PageHeading>{c.title}</PageHeading>
+          <p className="muted">
+            Created {formatDate(c.createdAt)} · {consented} of {invitees.length} consented · {online} online now
+          </p>
+        </div>
+        <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
+          Open session
+        </Link>
+      </div>
+
+      {stale ? (
+        <Notice tone="warning">
+          <p>We lost contact with the server, so this page may be out of date. We keep trying.</p>
+        </Notice>
+      ) : null}
+
+      <p className="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </p>
+
+      <h2>Participants</h2>
+      <p className="muted">
+        Send each person their own link (by e-mail, text message or chat). Nobody can join the session before they have
+        agreed to the protocol agreement.
+      </p>
+      <ul className="person-list">
+        {c.participants.map((p) => (
+          <li key={p.id}>
+            <ParticipantCard
+              caseId={c.id}
+              participant={p}
+              onChanged={(next, message) => {
+                setState({ kind: 'ready', detail: next, stale: false });
+                setAnnouncement(message);
+              }}
+            />
+          </li>
+        ))}
+      </ul>
+    </Shell>
+  );
+}
+
+function invitationText(p: ParticipantSummary): string {
+  const inv = p.invitation;
+  if (!inv) return 'No link needed';
+  if (inv.status === 'revoked') return 'Link withdrawn';
+  if (inv.status === 'expired') return `Link expired on ${formatDateTime(inv.expiresAt)}`;
+  const opened = inv.openedAt ? `opened ${formatDateTime(inv.openedAt)}` : 'not opened yet';
+  return `Link active, ${opened} · valid until ${formatDateTime(inv.expiresAt)}`;
+}
+
+function ConsentStatus({ p }: { p: ParticipantSummary }) {
+  if (!requiresConsent(p.role)) return <span>Not needed</span>;
+  if (!p.consent) return <span className="status status-pending">Not yet consented</span>;
+  if (!p.consent.current) return <span className="status status-pending">Consented to an earlier version; needs to consent again</span>;
+  return (
+    <span className="status status-ok">
+      Consented <span className="muted">{formatDateTime(p.consent.at)}</span>
+    </span>
+  );
+}
+
+function ParticipantCard({
+  caseId,
+  participant: p,
+  onChanged,
+}: {
+  caseId: string;
+  participant: ParticipantSummary;
+  onChanged: (detail: CaseDetail, announcement: string) => void;
+}) {
+  const uid = useId();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [copyStatus, setCopyStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const withdrawRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const copyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (copyTimer.current) clearTimeout(copyTimer.current);
+  }, []);
+
+  const inv = p.invitation;
+  const url = inv ? absoluteUrl(inv.url) : '';
+  const nameId = `${uid}-name`;
+
+  async function copy() {
+    setError(null);
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      ok = true;
+    } catch {
+      // Older browsers or no permission: select the text and use the legacy command.
+      const input = inputRef.current;
+      if (input) {
+        input.focus();
+        input.select();
+        try {
+          ok = document.execCommand('copy');
+        } catch {
+          ok = false;
+        }
+      }
+    }
+    setCopyStatus(ok ? 'Copied' : 'Could not copy. The link is selected: copy it with your keyboard or menu.');
+    if (copyTimer.current) clearTimeout(copyTimer.current);
+    copyTimer.current = setTimeout(() => setCopyStatus(''), 4_000);
+  }
+
+  async function run(action: 'revoke' | 'reissue') {
+    setBusy(true);
+    setError(null);
+    try {
+      const next =
+        action === 'revoke' ? await api.revokeLink(caseId, p.id) : await api.reissueLink(caseId, p.id);
+      setConfirming(false);
+      // The button that was pressed may be gone now; keep keyboard focus in this card.
+      requestAnimationFrame(() => headingRef.current?.focus());
+      onChanged(
+        next,
+        action === 'revoke'
+          ? `The link for ${p.displayName} was withdrawn.`
+          : `A new link for ${p.displayName} is ready. The old link no longer works.`,
+      );
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article className="person-card" aria-labelledby={nameId}>
+      <div className="person-head">
+        <h3 id={nameId} ref={headingRef} tabIndex={-1}>
+          {p.displayName}
+        </h3>
+        <span className={p.online ? 'presence presence-online' : 'presence'}>
+          <span className="dot" aria-hidden="true" />
+          {p.online ? 'Online' : 'Offline'}
+        </span>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Role</dt>
+          <dd>{roleLabel[p.role]}</dd>
+        </div>
+        <div>
+          <dt>Side</dt>
+          <dd>{p.side ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Invitation</dt>
+          <dd>{invitationText(p)}</dd>
+        </div>
+        <div>
+          <dt>Consent</dt>
+          <dd>
+            <ConsentStatus p={p} />
+          </dd>
+        </div>
+      </dl>
+
+      {inv ? (
+        <div className="link-box">
+          {inv.status === 'active' ? (
+            <>
+              <label htmlFor={`${uid}-url`}>Invitation link for {p.displayName}</label>
+              <input
+                ref={inputRef}
+                id={`${uid}-url`}
+                type="text"
+                readOnly
+                value={url}
+                onFocus={(e) => e.currentTarget.select()}
+                spellCheck={false}
+              />
+            </>
+          ) : (
+            <p className="muted">
+              {inv.status === 'revoked'
+                ? 'This link no longer works. Create a new link to invite them again.'
+                : 'This link has expired. Create a new link to invite them again.'}
+            </p>
+          )}
+
+          {confirming ? (
+            <div className="confirm" role="group" aria-labelledby={`${uid}-confirm`}>
+              <p id={`${uid}-confirm`} ref={confirmRef} tabIndex={-1}>
+                Withdraw the link for {p.displayName}? It stops working at once, and if they are in the session they
+                will be disconnected.
+              </p>
+              <div className="button-row">
+                <button type="button" className="button button-danger" onClick={() => void run('revoke')} disabled={busy}>
+                  Yes, withdraw the link
+                </button>
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  onClick={() => {
+                    setConfirming(false);
+                    requestAnimationFrame(() => withdrawRef.current?.focus());
+                  }}
+                  disabled={busy}
+                >
+                  Cancel
+                </button>
+              </div>
+            </div>
+          ) : (
+            <div className="button-row">
+              {inv.status === 'active' ? (
+                <>
+                  <button type="button" className="button button-secondary" onClick={() => void copy()}>
+                    Copy link
+                  </button>
+                  <button
+                    ref={withdrawRef}
+                    type="button"
+                    className="button button-quiet"
+                    onClick={() => {
+                      setConfirming(true);
+                      requestAnimationFrame(() => confirmRef.current?.focus());
+                    }}
+                    disabled={busy}
+                  >
+                    Withdraw link
+                  </button>
+                </>
+              ) : null}
+              <button type="button" className="button button-quiet" onClick={() => void run('reissue')} disabled={busy}>
+                New link
+              </button>
+            </div>
+          )}
+          <p className="copy-status" role="status" aria-live="polite">
+            {copyStatus}
+          </p>
+          {error ? (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,240 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { roleLabel, type InvitationView } from '@parley/shared';
+import { ApiError, api, isAbort, messageOf } from '../api.ts';
+import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { formatDateTime } from '../format.ts';
+import { hashParam, useLocation } from '../router.tsx';
+import type { ClosedReason } from '../session/store.ts';
+import { ConsentGate } from './ConsentGate.tsx';
+import { SessionFlow } from './SessionFlow.tsx';
+
+const TOKEN_KEY = 'parley.invitationToken';
+
+type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'link-problem'; problem: LinkProblem }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; invitation: InvitationView; stage: 'gate' | 'session'; notice: string | null };
+
+function readStoredToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function storeToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Private mode may forbid storage; the link in the address bar still works.
+  }
+}
+
+function linkProblemOf(code: string | number | null): LinkProblem | null {
+  if (code === 'link_revoked' || code === 4410) return 'link_revoked';
+  if (code === 'link_expired' || code === 4411) return 'link_expired';
+  if (code === 'link_invalid' || code === 'unauthorised' || code === 4401) return 'link_invalid';
+  return null;
+}
+
+/**
+ * `/join#t=TOKEN`: the invitee's whole journey on one address. Welcome and protocol agreement,
+ * then camera check and the session. The token also goes to sessionStorage so a reload (or a
+ * phone that drops the fragment) still works in this tab.
+ */
+export function JoinScreen() {
+  const { hash } = useLocation();
+  const token = useMemo(() => {
+    const fromHash = hashParam(hash, 't');
+    if (fromHash) {
+      storeToken(fromHash);
+      return fromHash;
+    }
+    return readStoredToken();
+  }, [hash]);
+
+  const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'link-problem', problem: 'link_invalid' });
+  const [loadKey, setLoadKey] = useState(0);
+
+  useEffect(() => {
+    if (!token) {
+      setState({ kind: 'link-problem', problem: 'link_invalid' });
+      return;
+    }
+    const ctrl = new AbortController();
+    (async () => {
+      try {
+        const invitation = await api.invitation(token, ctrl.signal);
+        setState((prev) => ({
+          kind: 'ready',
+          invitation,
+          // Already consented to the current agreement: straight to the camera check.
+          stage: invitation.consent?.current ? 'session' : 'gate',
+          notice: prev.kind === 'ready' ? prev.notice : null,
+        }));
+      } catch (error) {
+        if (isAbort(error)) return;
+        const problem = error instanceof ApiError ? linkProblemOf(error.code) : null;
+        if (problem) {
+          if (readStoredToken() === token) storeToken(null);
+          setState({ kind: 'link-problem', problem });
+        } else setState({ kind: 'error', message: messageOf(error) });
+      }
+    })();
+    return () => ctrl.abort();
+  }, [token, loadKey]);
+
+  const reload = useCallback(() => setLoadKey((k) => k + 1), []);
+
+  const onSessionRefused = useCallback(
+    (reason: ClosedReason): boolean => {
+      const problem = linkProblemOf(reason.code);
+      if (problem) {
+        setState({ kind: 'link-problem', problem });
+        return true;
+      }
+      if (reason.code === 'consent_required') {
+        setState((prev) =>
+          prev.kind === 'ready'
+            ? { ...prev, stage: 'gate', notice: 'The protocol agreement changed. Please read it again and agree before joining.' }
+            : prev,
+        );
+        reload();
+        return true;
+      }
+      return false;
+    },
+    [reload],
+  );
+
+  const title =
+    state.kind === 'ready' ? state.invitation.caseTitle : state.kind === 'link-problem' ? 'Invitation link' : 'Your invitation';
+  useDocumentTitle(title);
+
+  if (state.kind === 'loading') {
+    return (
+      <Shell narrow>
+        <Loading label="Opening your invitation…" />
+      </Shell>
+    );
+  }
+  if (state.kind === 'link-problem') return <LinkProblemPage problem={state.problem} />;
+  if (state.kind === 'error') {
+    return (
+      <Shell narrow>
+        <PageHeading>We could not open your invitation</PageHeading>
+        <Notice tone="error">
+          <p>{state.message}</p>
+        </Notice>
+        <button type="button" className="button button-primary" onClick={reload}>
+          Try again
+        </button>
+      </Shell>
+    );
+  }
+
+  const { invitation, stage, notice } = state;
+  if (stage === 'session' && token) {
+    return (
+      <SessionFlow
+        credentials={{ kind: 'invitee', token }}
+        caseTitle={invitation.caseTitle}
+        intro={
+          <p className="muted">
+            {invitation.caseTitle} · You are joining as {invitation.participant.displayName} ({roleLabel[invitation.participant.role]}
+            {invitation.participant.side ? `, side ${invitation.participant.side}` : ''})
+          </p>
+        }
+        onRefused={onSessionRefused}
+      />
+    );
+  }
+
+  const me = invitation.participant;
+  return (
+    <Shell narrow>
+      <PageHeading>Welcome, {me.displayName}</PageHeading>
+      <p className="lead">
+        {invitation.invitedBy} invited you to an online mediation: <strong>{invitation.caseTitle}</strong>.
+      </p>
+      <dl className="facts facts-wide">
+        <div>
+          <dt>You take part as</dt>
+          <dd>
+            {roleLabel[me.role]}
+            {me.side ? `, side ${me.side}` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Invited by</dt>
+          <dd>{invitation.invitedBy} (Mediator)</dd>
+        </div>
+        <div>
+          <dt>Your link works until</dt>
+          <dd>{formatDateTime(invitation.expiresAt)}</dd>
+        </div>
+      </dl>
+      {invitation.others.length > 0 ? (
+        <>
+          <h2 className="h3">Also on this case</h2>
+          <ul className="people-inline">
+            {invitation.others.map((o, i) => (
+              <li key={`${o.displayName}-${i}`}>
+                {o.displayName} <span className="muted">({roleLabel[o.role]}{o.side ? `, side ${o.side}` : ''})</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <ol className="steps steps-compact" aria-label="What happens next">
+        <li>Read and agree to the protocol agreement below.</li>
+        <li>Check your camera and microphone.</li>
+        <li>Join the session.</li>
+      </ol>
+      {notice ? (
+        <Notice tone="warning">
+          <p>{notice}</p>
+        </Notice>
+      ) : null}
+      <ConsentGate
+        key={invitation.clauseSetHash}
+        token={token ?? ''}
+        invitation={invitation}
+        onConsented={(next) => setState({ kind: 'ready', invitation: next, stage: 'session', notice: null })}
+        onAgreementChanged={reload}
+      />
+    </Shell>
+  );
+}
+
+function LinkProblemPage({ problem }: { problem: LinkProblem }) {
+  const text: Record<LinkProblem, { heading: string; body: string }> = {
+    link_revoked: {
+      heading: 'This link has been withdrawn',
+      body: 'The mediator has withdrawn this invitation link, so it no longer opens the mediation.',
+    },
+    link_expired: {
+      heading: 'This link has expired',
+      body: 'Invitation links work for a limited time, and this one has run out.',
+    },
+    link_invalid: {
+      heading: 'This link is not valid',
+      body: 'The link may be incomplete or mistyped. If you copied it, check that you copied all of it.',
+    },
+  };
+  const { heading, body } = text[problem];
+  return (
+    <Shell narrow>
+      <PageHeading>{heading}</PageHeading>
+      <p className="lead">{body}</p>
+      <Notice tone="info" title="What to do next">
+        <p>Ask the mediator for a new link. When you receive it, open the new link on this device.</p>
+      </Notice>
+    </Shell>
+  );
+}

@@ -1,0 +1,230 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { CreateCaseBody, roleLabel } from '@parley/shared';
+import { ApiError, api, messageOf } from '../api.ts';
+import { Notice } from '../components/Page.tsx';
+import { capitalise } from '../format.ts';
+import { navigate } from '../router.tsx';
+
+const SIDES = ['A', 'B', 'C', 'D'] as const;
+type InviteeRole = 'party' | 'advisor';
+
+interface Row {
+  key: number;
+  displayName: string;
+  role: InviteeRole;
+  side: string;
+}
+
+/** Field errors keyed by path: "title", "participants", "participants.0.displayName", … */
+type FieldErrors = Record<string, string>;
+
+let nextKey = 1;
+const newRow = (side: string, role: InviteeRole = 'party'): Row => ({ key: nextKey++, displayName: '', role, side });
+
+/** Zod and the server both report paths; normalise "participants/0/displayName" and arrays alike. */
+function pathKey(path: ReadonlyArray<PropertyKey> | string): string {
+  const parts = typeof path === 'string' ? path.split(/[./]/).filter(Boolean) : path.map(String);
+  return parts.join('.');
+}
+
+export function NewCaseForm() {
+  const formId = useId();
+  const [title, setTitle] = useState('');
+  const [rows, setRows] = useState<Row[]>(() => [newRow('A'), newRow('B')]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const id = (suffix: string) => `${formId}-${suffix}`;
+  const errorFor = (key: string) => errors[key];
+
+  function updateRow(key: number, change: Partial<Row>) {
+    setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  }
+
+  function addRow() {
+    setRows((rs) => {
+      const used = new Set(rs.map((r) => r.side));
+      const side = SIDES.find((s) => !used.has(s)) ?? 'A';
+      return [...rs, newRow(side)];
+    });
+    // Put the cursor in the new row's name field.
+    requestAnimationFrame(() => {
+      const inputs = formRef.current?.querySelectorAll<HTMLInputElement>('input[data-field="name"]');
+      inputs?.[inputs.length - 1]?.focus();
+    });
+  }
+
+  function removeRow(key: number) {
+    setRows((rs) => (rs.length > 1 ? rs.filter((r) => r.key !== key) : rs));
+  }
+
+  function focusFirstError() {
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const body = { title, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side })) };
+    const parsed = CreateCaseBody.safeParse(body);
+    if (!parsed.success) {
+      const next: FieldErrors = {};
+      for (const issue of parsed.error.issues) {
+        const key = pathKey(issue.path);
+        next[key] ??= capitalise(issue.message);
+      }
+      setErrors(next);
+      if (next.participants && !next.title) setFormError(next.participants);
+      focusFirstError();
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const created = await api.createCase(parsed.data);
+      navigate(`/cases/${encodeURIComponent(created.id)}`);
+    } catch (error) {
+      setBusy(false);
+      if (error instanceof ApiError && error.details?.length) {
+        const next: FieldErrors = {};
+        for (const d of error.details) next[pathKey(d.path)] ??= capitalise(d.message);
+        setErrors(next);
+        focusFirstError();
+      }
+      setFormError(messageOf(error));
+    }
+  }
+
+  const titleError = errorFor('title');
+  return (
+    <section className="card new-case" aria-labelledby={id('heading')}>
+      <h2 id={id('heading')}>New case</h2>
+      <p className="muted">
+        Add the people you are inviting. Each one gets a personal link to share with them. Parties and their advisors
+        belong to a side.
+      </p>
+      <form ref={formRef} onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={id('title')}>Case title</label>
+          <input
+            id={id('title')}
+            type="text"
+            value={title}
+            maxLength={140}
+            autoComplete="off"
+            onChange={(e) => setTitle(e.target.value)}
+            aria-invalid={titleError ? true : undefined}
+            aria-describedby={titleError ? id('title-error') : undefined}
+          />
+          {titleError ? (
+            <p className="field-error" id={id('title-error')}>
+              {titleError}
+            </p>
+          ) : null}
+        </div>
+
+        <div className="participant-rows">
+          {rows.map((row, index) => {
+            const base = `participants.${index}`;
+            const nameError = errorFor(`${base}.displayName`);
+            const sideError = errorFor(`${base}.side`);
+            const roleError = errorFor(`${base}.role`);
+            const rid = (f: string) => id(`p${row.key}-${f}`);
+            return (
+              <fieldset key={row.key} className="participant-row">
+                <legend>Participant {index + 1}</legend>
+                <div className="field field-name">
+                  <label htmlFor={rid('name')}>Name</label>
+                  <input
+                    id={rid('name')}
+                    data-field="name"
+                    type="text"
+                    value={row.displayName}
+                    maxLength={80}
+                    autoComplete="off"
+                    onChange={(e) => updateRow(row.key, { displayName: e.target.value })}
+                    aria-invalid={nameError ? true : undefined}
+                    aria-describedby={nameError ? rid('name-error') : undefined}
+                  />
+                  {nameError ? (
+                    <p className="field-error" id={rid('name-error')}>
+                      {nameError}
+                    </p>
+                  ) : null}
+                </div>
+                <div className="field field-role">
+                  <label htmlFor={rid('role')}>Role</label>
+                  <select
+                    id={rid('role')}
+                    value={row.role}
+                    onChange={(e) => updateRow(row.key, { role: e.target.value as InviteeRole })}
+                    aria-invalid={roleError ? true : undefined}
+                    aria-describedby={roleError ? rid('role-error') : undefined}
+                  >
+                    <option value="party">{roleLabel.party}</option>
+                    <option value="advisor">{roleLabel.advisor}</option>
+                  </select>
+                  {roleError ? (
+                    <p className="field-error" id={rid('role-error')}>
+                      {roleError}
+                    </p>
+                  ) : null}
+                </div>
+                <div className="field field-side">
+                  <label htmlFor={rid('side')}>Side</label>
+                  <select
+                    id={rid('side')}
+                    value={row.side}
+                    onChange={(e) => updateRow(row.key, { side: e.target.value })}
+                    aria-invalid={sideError ? true : undefined}
+                    aria-describedby={sideError ? rid('side-error') : undefined}
+                  >
+                    {SIDES.map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
+                  </select>
+                  {sideError ? (
+                    <p className="field-error" id={rid('side-error')}>
+                      {sideError}
+                    </p>
+                  ) : null}
+                </div>
+                {rows.length > 1 ? (
+                  <button
+                    type="button"
+                    className="button button-quiet button-small row-remove"
+                    onClick={() => removeRow(row.key)}
+                    aria-label={`Remove participant ${index + 1}`}
+                  >
+                    Remove
+                  </button>
+                ) : null}
+              </fieldset>
+            );
+          })}
+        </div>
+
+        {formError ? (
+          <div role="alert">
+            <Notice tone="error">
+              <p>{formError}</p>
+            </Notice>
+          </div>
+        ) : null}
+
+        <div className="form-actions">
+          <button type="button" className="button button-secondary" onClick={addRow} disabled={rows.length >= 20}>
+            Add participant
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create case'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { readServerInfo } from './server.ts';
+
+export interface InboundStat {
+  consumerId: string;
+  participantId: string;
+  displayName: string;
+  kind: 'audio' | 'video';
+  source: string;
+  framesDecoded: number;
+  packetsReceived: number;
+  bytesReceived: number;
+}
+
+export const server = () => readServerInfo();
+
+export async function mediatorContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  return browser.newContext({ storageState: server().storageState, viewport, permissions: ['camera', 'microphone'] });
+}
+
+export async function partyContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  return browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+}
+
+/** The mediator creates a case through the UI and returns the invitation link of each party. */
+export async function createCaseInUi(page: Page, title: string, parties: Array<{ name: string; side: string }>): Promise<{ caseUrl: string; links: Record<string, string> }> {
+  await page.goto(server().url);
+  await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
+  await page.getByLabel('Case title').fill(title);
+  // The form starts with two party rows; add more when needed.
+  for (let i = 2; i < parties.length; i++) await page.getByRole('button', { name: 'Add participant' }).click();
+  const names = page.getByLabel('Name', { exact: true });
+  const sides = page.getByLabel('Side', { exact: true });
+  for (const [i, p] of parties.entries()) {
+    await names.nth(i).fill(p.name);
+    await sides.nth(i).selectOption(p.side);
+  }
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]+$/);
+  const links: Record<string, string> = {};
+  for (const p of parties) {
+    links[p.name] = await page.getByLabel(`Invitation link for ${p.name}`).inputValue();
+    expect(links[p.name]).toContain('/join#t=');
+  }
+  return { caseUrl: page.url(), links };
+}
+
+/** A party opens their link, ticks every clause of the protocol agreement and confirms. */
+export async function passConsentGate(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
+  const confirm = page.getByRole('button', { name: 'I agree and continue' });
+  await expect(confirm).toBeDisabled();
+  const boxes = page.getByRole('checkbox', { name: /^I agree:/ });
+  const n = await boxes.count();
+  expect(n).toBeGreaterThanOrEqual(7);
+  for (let i = 0; i < n; i++) await boxes.nth(i).check();
+  await expect(confirm).toBeEnabled();
+  await confirm.click();
+}
+
+/** Pre-join screen → Join session, then wait until the session screen is up. */
+export async function joinFromPrejoin(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await page.getByRole('button', { name: 'Join session' }).click();
+  await expect(page.getByRole('button', { name: 'Leave session' })).toBeVisible();
+  await expect(page.getByText(/You are in the joint room/)).toBeVisible();
+}
+
+export async function inboundStats(page: Page): Promise<InboundStat[]> {
+  return page.evaluate(async () => {
+    const dbg = (window as unknown as { __parleyDebug?: { inboundStats(): Promise<unknown[]> } }).__parleyDebug;
+    return dbg ? ((await dbg.inboundStats()) as never) : [];
+  });
+}
+
+/**
+ * What a user would notice: from each named person, a video whose decoded frame count keeps
+ * rising and audio packets that keep arriving. Sampled twice, a couple of seconds apart.
+ */
+export async function expectReceivingFrom(page: Page, names: string[]): Promise<void> {
+  const pick = (stats: InboundStat[], name: string, kind: 'audio' | 'video') => stats.find((s) => s.displayName === name && s.kind === kind);
+  await expect
+    .poll(async () => {
+      const s = await inboundStats(page);
+      return names.every((n) => (pick(s, n, 'video')?.framesDecoded ?? 0) > 0 && (pick(s, n, 'audio')?.packetsReceived ?? 0) > 0);
+    }, { timeout: 30_000, intervals: [500] })
+    .toBe(true);
+  const first = await inboundStats(page);
+  expect(first.filter((s) => s.kind === 'video' && s.source === 'camera').length).toBe(names.length);
+  await page.waitForTimeout(2000);
+  const second = await inboundStats(page);
+  for (const n of names) {
+    expect(pick(second, n, 'video')!.framesDecoded, `video frames from ${n}`).toBeGreaterThan(pick(first, n, 'video')!.framesDecoded);
+    expect(pick(second, n, 'audio')!.packetsReceived, `audio packets from ${n}`).toBeGreaterThan(pick(first, n, 'audio')!.packetsReceived);
+  }
+}
+
+export const tokenOf = (link: string): string => new URL(link).hash.replace('#t=', '');

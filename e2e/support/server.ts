@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const stateFile = path.join(repoRoot, '.cache', 'e2e', 'server.json');
+
+export interface ServerInfo {
+  url: string;
+  signinUrl: string;
+  pid: number;
+  dataDir: string;
+  logFile: string;
+  storageState: string;
+}
+
+/**
+ * Starts the real platform the way `npm start` does (same entry point), on a free port with a
+ * fresh data folder, and reads the printed URL and sign-in link from its console output.
+ */
+export async function startPlatform(): Promise<{ info: Omit<ServerInfo, 'storageState'>; child: ChildProcess }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  const logFile = path.join(repoRoot, '.cache', 'e2e', 'server.log');
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', log, 'pipe'],
+    detached: false,
+  });
+  let err = '';
+  const info = await new Promise<{ url: string; signinUrl: string }>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${err}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      fs.appendFileSync(logFile, d);
+      const url = /Open:\s+(\S+)/.exec(err)?.[1];
+      const signin = /(\S+\/signin#token=\S+)/.exec(err)?.[1];
+      if (url && signin) {
+        clearTimeout(t);
+        resolve({ url, signinUrl: signin });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`server exited with ${code}:\n${err}`));
+    });
+  });
+  child.stderr!.on('data', (d: Buffer) => fs.appendFileSync(logFile, d));
+  return { info: { ...info, pid: child.pid!, dataDir, logFile }, child };
+}
+
+export function readServerInfo(): ServerInfo {
+  return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ServerInfo;
+}

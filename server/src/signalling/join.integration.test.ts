@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseDetail, JoinResult } from '@parley/shared';
+import {
+  connect, consent, createCase, fakeDtls, must, nextEvent, opusParameters, request, signIn, startTestServer, tokenOf, vp8Parameters,
+  type ClientSocket,
+} from '../test/harness.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let cookie: string;
+let detail: CaseDetail;
+let tokenA: string;
+let tokenB: string;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cookie = await signIn(server);
+  detail = await createCase(server, cookie);
+  tokenA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+  tokenB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await server?.close();
+});
+
+async function open(auth: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const s = await connect(server, auth, headers);
+  sockets.push(s);
+  return s;
+}
+
+/** Join and set up media the way the browser client does, with fabricated RTP parameters. */
+async function joinWithMedia(s: ClientSocket, ssrcBase: number) {
+  const joined: JoinResult = await must(s, 'session:join', {});
+  const send = await must(s, 'transport:create', { direction: 'send' });
+  const recv = await must(s, 'transport:create', { direction: 'recv' });
+  await must(s, 'transport:connect', { transportId: send.id, dtlsParameters: fakeDtls });
+  const mic = await must(s, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(ssrcBase), source: 'mic' });
+  const cam = await must(s, 'producer:create', { transportId: send.id, kind: 'video', rtpParameters: vp8Parameters(ssrcBase + 1), source: 'camera' });
+  return { joined, send, recv, mic: mic.producerId, cam: cam.producerId };
+}
+
+describe('joining a live session', () => {
+  it('refuses a party who has not consented, with a typed error, and lets them in after consent', async () => {
+    const a = await open({ token: tokenA });
+    const refused = await request(a, 'session:join', {});
+    expect(refused).toMatchObject({ ok: false, error: { code: 'consent_required' } });
+    // Refused join changed nothing: transports cannot be created.
+    expect(await request(a, 'transport:create', { direction: 'send' })).toMatchObject({ ok: false, error: { code: 'not_in_session' } });
+
+    await consent(server, tokenA, detail);
+    const ok = await request(a, 'session:join', {});
+    expect(ok.ok).toBe(true);
+    a.close();
+  });
+
+  it('gives everyone consumers of everyone else in the joint room, created paused, and cleans up on leave', async () => {
+    await consent(server, tokenB, detail);
+    const mediator = await open({ caseId: detail.id }, { cookie });
+    const a = await open({ token: tokenA });
+    const b = await open({ token: tokenB });
+
+    const m = await joinWithMedia(mediator, 1000);
+    expect(m.joined.self.role).toBe('mediator');
+    const mReady = await must(mediator, 'media:ready', { rtpCapabilities: m.joined.routerRtpCapabilities as never });
+    expect(mReady.consumers).toBe(0);
+
+    const joinedSeen = nextEvent(mediator, 'participant:joined');
+    const aMedia = await joinWithMedia(a, 2000);
+    expect((await joinedSeen).displayName).toBe('Ana Party');
+    expect(aMedia.joined.participants.map((p) => p.displayName)).toEqual([detail.participants[0]!.displayName]);
+
+    // A becomes ready: it receives the mediator's two producers.
+    const aConsumers: Array<{ consumerId: string; participantId: string; producerPaused: boolean }> = [];
+    a.on('consumer:added', (c) => aConsumers.push(c));
+    expect((await must(a, 'media:ready', { rtpCapabilities: aMedia.joined.routerRtpCapabilities as never })).consumers).toBe(2);
+
+    const bMedia = await joinWithMedia(b, 3000);
+    const bConsumers: Array<{ consumerId: string; participantId: string; kind: string }> = [];
+    b.on('consumer:added', (c) => bConsumers.push(c));
+    expect((await must(b, 'media:ready', { rtpCapabilities: bMedia.joined.routerRtpCapabilities as never })).consumers).toBe(4);
+    await expect.poll(() => aConsumers.length).toBe(4); // mediator's 2 + B's 2 (pushed when B produced)
+
+    const caseMedia = server.sfu.getCase(detail.id)!;
+    const ids = (pid: string) => caseMedia.consumedProducerIds(pid).sort();
+    const aId = aMedia.joined.self.id;
+    const bId = bMedia.joined.self.id;
+    expect(ids(bId)).toEqual([m.mic, m.cam, aMedia.mic, aMedia.cam].sort());
+    expect(ids(aId)).toEqual([m.mic, m.cam, bMedia.mic, bMedia.cam].sort());
+    expect(ids(aId)).not.toContain(aMedia.mic); // nobody receives themself
+
+    // A consumer can only be resumed by its owner.
+    const someoneElses = aConsumers[0]!.consumerId;
+    expect(await request(b, 'consumer:resume', { consumerId: someoneElses })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await request(a, 'consumer:resume', { consumerId: someoneElses })).ok).toBe(true);
+
+    // Self mute is visible to others.
+    const updated = nextEvent(b, 'participant:updated');
+    await must(a, 'producer:set-paused', { producerId: aMedia.mic, paused: true });
+    expect(await updated).toMatchObject({ displayName: 'Ana Party', mic: 'off', camera: 'on' });
+
+    // A leaves by closing the tab: B's consumers of A close, everything of A is gone on the server.
+    const closed: string[] = [];
+    b.on('consumer:closed', (c) => closed.push(c.consumerId));
+    const left = nextEvent(b, 'participant:left');
+    a.disconnect();
+    expect(await left).toMatchObject({ participantId: aId, reason: 'disconnected' });
+    await expect.poll(() => closed.length).toBe(2);
+    expect(caseMedia.hasPeer(aId)).toBe(false);
+    expect(ids(bId)).toEqual([m.mic, m.cam].sort());
+    const usage = await caseMedia.router.dump();
+    expect(usage.transportIds.length).toBe(4); // mediator's and B's send+recv only
+  });
+
+  it('replaces an older connection of the same person (one presence per identity)', async () => {
+    const first = await open({ token: tokenB });
+    await must(first, 'session:join', {});
+    const closedMsg = nextEvent(first, 'session:closed');
+    const second = await open({ token: tokenB });
+    await must(second, 'session:join', {});
+    expect((await closedMsg).code).toBe(4409);
+  });
+});
+
+describe('bad input on the socket', () => {
+  it('gets typed error acks, changes nothing, and the server keeps serving others', async () => {
+    const a = await open({ token: tokenA });
+    await must(a, 'session:join', {});
+    const bad: Array<[string, unknown]> = [
+      ['transport:create', { direction: 'sideways' }],
+      ['transport:create', null],
+      ['transport:create', 'x'.repeat(1000)],
+      ['transport:connect', { transportId: crypto.randomUUID(), dtlsParameters: { fingerprints: [] } }],
+      ['producer:create', { transportId: crypto.randomUUID(), kind: 'audio', rtpParameters: { codecs: [] }, source: 'mic' }],
+      ['consumer:resume', { consumerId: '../../etc/passwd' }],
+      ['session:join', { as: 'mediator' }],
+    ];
+    for (const [name, payload] of bad) {
+      const r = await request(a, name as never, payload);
+      expect(r, name).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // A producer on someone else's (unknown) transport id is refused without a hint.
+    expect(await request(a, 'producer:create', { transportId: crypto.randomUUID(), kind: 'audio', rtpParameters: opusParameters(9), source: 'mic' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const unknown = await (a.timeout(5000) as unknown as { emitWithAck: (n: string, p: unknown) => Promise<unknown> }).emitWithAck('room:hack', { x: 1 });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_event' } });
+    // Still serving: the same socket and a new one work.
+    expect((await request(a, 'transport:create', { direction: 'send' })).ok).toBe(true);
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('drops a socket that sends an oversized frame, and others are unaffected', async () => {
+    const a = await open({ token: tokenA });
+    const other = await open({ caseId: detail.id }, { cookie });
+    const gone = new Promise<string>((r) => a.once('disconnect', (reason) => r(reason)));
+    a.emit('transport:create' as never, { direction: 'x'.repeat(200_000) } as never);
+    expect(await gone).toBeTruthy();
+    expect((await request(other, 'session:join', {})).ok).toBe(true);
+  });
+});

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from './Store.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { getSodium } from '../crypto/sodium.ts';
+import { Keyring } from '../crypto/Keyring.ts';
+import { CaseService } from '../domain/CaseService.ts';
+import { MediatorAuth } from '../domain/MediatorAuth.ts';
+
+describe('Store', () => {
+  it('migrates a new file to the latest schema and reopens it without re-running migrations', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-')), 'db.sqlite');
+    const a = new Store(file);
+    expect(a.schemaVersion).toBe(MIGRATIONS.length);
+    a.insertMediator({ id: 'mediator_1234', display_name: 'M', created_at: new Date().toISOString() });
+    a.close();
+    const b = new Store(file);
+    expect(b.getMediator('mediator_1234')?.display_name).toBe('M');
+    b.close();
+  });
+
+  it('a one-time sign-in token works once, and printing a new one kills the old', () => {
+    const s = new Store(':memory:');
+    s.insertMediator({ id: 'mediator_1234', display_name: 'M', created_at: new Date().toISOString() });
+    const exp = new Date(Date.now() + 60_000).toISOString();
+    s.replaceSigninToken('mediator_1234', 'h1', exp);
+    s.replaceSigninToken('mediator_1234', 'h2', exp);
+    expect(s.consumeSigninToken('h1')).toBeUndefined();
+    expect(s.consumeSigninToken('h2')).toBe('mediator_1234');
+    expect(s.consumeSigninToken('h2')).toBeUndefined();
+    s.close();
+  });
+
+  it('keeps case titles and participant names out of the database file in plaintext', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
+    const file = path.join(dir, 'db.sqlite');
+    const sodium = await getSodium();
+    const store = new Store(file);
+    const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
+    const auth = new MediatorAuth(store, keys);
+    const { mediatorId } = auth.bootstrap('Mediator');
+    const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
+    const d = cases.createCase(mediatorId, {
+      title: 'Zebracorn inheritance quarrel',
+      participants: [{ displayName: 'Quixotic Quentin', role: 'party', side: 'A' }],
+    });
+    expect(cases.caseDetail(mediatorId, d.id).title).toBe('Zebracorn inheritance quarrel');
+    store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    store.close();
+    const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+    expect(bytes.includes(Buffer.from('Zebracorn'))).toBe(false);
+    expect(bytes.includes(Buffer.from('Quixotic'))).toBe(false);
+  });
+});

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type CaseDetail,
+  type ClientToServerEvents,
+  type RequestName,
+  type RequestPayload,
+  type RequestResults,
+  type ServerToClientEvents,
+} from '@parley/shared';
+import { loadConfig, startServer, type RunningServer } from '../index.ts';
+import { createLogger } from '../logger.ts';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real server (real mediasoup worker, real SQLite file) on a free port, for integration tests. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
+  const config = loadConfig({
+    ...process.env,
+    PARLEY_PORT: '0',
+    PARLEY_DATA_DIR: dataDir,
+    PARLEY_WORKERS: '1',
+    PARLEY_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const server = await startServer(config, { logger: createLogger(process.env.PARLEY_TEST_LOG ?? 'silent') });
+  return Object.assign(server, { dataDir });
+}
+
+export async function signIn(server: RunningServer): Promise<string> {
+  const token = new URL(server.signinUrl).hash.replace('#token=', '');
+  const res = await fetch(`${server.url}/api/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+export async function api<T>(server: RunningServer, method: string, p: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  const res = await fetch(`${server.url}${p}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export async function createCase(server: RunningServer, cookie: string): Promise<CaseDetail> {
+  const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
+    cookie,
+    body: {
+      title: 'Boundary dispute between neighbours',
+      participants: [
+        { displayName: 'Ana Party', role: 'party', side: 'A' },
+        { displayName: 'Ben Party', role: 'party', side: 'B' },
+      ],
+    },
+  });
+  if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export const tokenOf = (url: string): string => new URL(url).hash.replace('#t=', '');
+
+export async function consent(server: RunningServer, token: string, detail: CaseDetail): Promise<void> {
+  const r = await api(server, 'POST', '/api/invitation/consent', {
+    bearer: token,
+    body: { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash },
+  });
+  if (r.status !== 200) throw new Error(`consent failed: ${r.status}`);
+}
+
+export function connect(server: RunningServer, auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ClientSocket> {
+  const socket: ClientSocket = io(server.url, {
+    transports: ['websocket'],
+    auth: { protocol: PROTOCOL_VERSION, ...auth },
+    extraHeaders: headers,
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+export async function request<K extends RequestName>(socket: ClientSocket, name: K, payload: RequestPayload<K> | unknown): Promise<Ack<RequestResults[K]>> {
+  return (socket.timeout(10_000) as unknown as { emitWithAck: (n: string, p: unknown) => Promise<Ack<RequestResults[K]>> }).emitWithAck(name, payload);
+}
+
+export async function must<K extends RequestName>(socket: ClientSocket, name: K, payload: RequestPayload<K>): Promise<RequestResults[K]> {
+  const r = await request(socket, name, payload);
+  if (!r.ok) throw new Error(`${name} refused: ${r.error.code} ${r.error.message}`);
+  return r.data;
+}
+
+export function nextEvent<K extends keyof ServerToClientEvents>(socket: ClientSocket, name: K, timeoutMs = 5000): Promise<Parameters<ServerToClientEvents[K]>[0]> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${String(name)} within ${timeoutMs} ms`)), timeoutMs);
+    (socket as unknown as { once: (n: string, f: (p: unknown) => void) => void }).once(name as string, (p) => {
+      clearTimeout(t);
+      resolve(p as never);
+    });
+  });
+}
+
+/** Minimal but real RTP parameters a browser would send for Opus / VP8. */
+export const opusParameters = (ssrc: number) => ({
+  mid: '0',
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { minptime: 10, useinbandfec: 1 }, rtcpFeedback: [] }],
+  headerExtensions: [],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `c${ssrc}`, reducedSize: true },
+});
+export const vp8Parameters = (ssrc: number) => ({
+  mid: '1',
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+  headerExtensions: [],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `c${ssrc}`, reducedSize: true },
+});
+export const fakeDtls = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
