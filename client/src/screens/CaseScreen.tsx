@@ -191,13 +191,10 @@ function ParticipantCard({
   onChanged: (detail: CaseDetail, announcement: string) => void;
 }) {
   const uid = useId();
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [copyStatus, setCopyStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const withdrawRef = useRef<HTMLButtonElement>(null);
-  const confirmRef = useRef<HTMLParagraphElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const copyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
@@ -232,13 +229,20 @@ function ParticipantCard({
     copyTimer.current = setTimeout(() => setCopyStatus(''), 4_000);
   }
 
+  function withdraw() {
+    // The browser's own dialog: keyboard and screen-reader friendly, and hard to confirm by accident.
+    const ok = window.confirm(
+      `Withdraw the link for ${p.displayName}?\n\nIt stops working at once, and if ${p.displayName} is in the session they will be disconnected. You can create a new link afterwards.`,
+    );
+    if (ok) void run('revoke');
+  }
+
   async function run(action: 'revoke' | 'reissue') {
     setBusy(true);
     setError(null);
     try {
       const next =
         action === 'revoke' ? await api.revokeLink(caseId, p.id) : await api.reissueLink(caseId, p.id);
-      setConfirming(false);
       // The button that was pressed may be gone now; keep keyboard focus in this card.
       requestAnimationFrame(() => headingRef.current?.focus());
       onChanged(
@@ -309,55 +313,21 @@ function ParticipantCard({
             </p>
           )}
 
-          {confirming ? (
-            <div className="confirm" role="group" aria-labelledby={`${uid}-confirm`}>
-              <p id={`${uid}-confirm`} ref={confirmRef} tabIndex={-1}>
-                Withdraw the link for {p.displayName}? It stops working at once, and if they are in the session they
-                will be disconnected.
-              </p>
-              <div className="button-row">
-                <button type="button" className="button button-danger" onClick={() => void run('revoke')} disabled={busy}>
-                  Yes, withdraw the link
+          <div className="button-row">
+            {inv.status === 'active' ? (
+              <>
+                <button type="button" className="button button-secondary" onClick={() => void copy()}>
+                  Copy link
                 </button>
-                <button
-                  type="button"
-                  className="button button-quiet"
-                  onClick={() => {
-                    setConfirming(false);
-                    requestAnimationFrame(() => withdrawRef.current?.focus());
-                  }}
-                  disabled={busy}
-                >
-                  Cancel
+                <button type="button" className="button button-quiet" onClick={withdraw} disabled={busy}>
+                  Withdraw link
                 </button>
-              </div>
-            </div>
-          ) : (
-            <div className="button-row">
-              {inv.status === 'active' ? (
-                <>
-                  <button type="button" className="button button-secondary" onClick={() => void copy()}>
-                    Copy link
-                  </button>
-                  <button
-                    ref={withdrawRef}
-                    type="button"
-                    className="button button-quiet"
-                    onClick={() => {
-                      setConfirming(true);
-                      requestAnimationFrame(() => confirmRef.current?.focus());
-                    }}
-                    disabled={busy}
-                  >
-                    Withdraw link
-                  </button>
-                </>
-              ) : null}
-              <button type="button" className="button button-quiet" onClick={() => void run('reissue')} disabled={busy}>
-                New link
-              </button>
-            </div>
-          )}
+              </>
+            ) : null}
+            <button type="button" className="button button-quiet" onClick={() => void run('reissue')} disabled={busy}>
+              New link
+            </button>
+          </div>
           <p className="copy-status" role="status" aria-live="polite">
             {copyStatus}
           </p>

@@ -6,7 +6,7 @@ import { formatDateTime } from '../format.ts';
 import { hashParam, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
 import { ConsentGate } from './ConsentGate.tsx';
-import { SessionFlow } from './SessionFlow.tsx';
+import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
 
 const TOKEN_KEY = 'parley.invitationToken';
 
@@ -90,6 +90,11 @@ export function JoinScreen() {
   }, [token, loadKey]);
 
   const reload = useCallback(() => setLoadKey((k) => k + 1), []);
+
+  // Fetch the session code while the person reads the agreement.
+  useEffect(() => {
+    if (state.kind === 'ready') preloadSession();
+  }, [state.kind]);
 
   const onSessionRefused = useCallback(
     (reason: ClosedReason): boolean => {

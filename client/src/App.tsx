@@ -1,0 +1,56 @@
+import { PageHeading, Shell, useDocumentTitle } from './components/Page.tsx';
+import { Link, route, useLocation } from './router.tsx';
+import { CaseScreen } from './screens/CaseScreen.tsx';
+import { JoinScreen } from './screens/JoinScreen.tsx';
+import { MediatorHome } from './screens/MediatorHome.tsx';
+import { SessionFlow } from './screens/LazySessionFlow.tsx';
+import { SignInScreen } from './screens/SignInScreen.tsx';
+
+const routes = {
+  home: route('/'),
+  signin: route('/signin'),
+  join: route('/join'),
+  case: route('/cases/:caseId'),
+  session: route('/cases/:caseId/session'),
+};
+
+export function App() {
+  const { path } = useLocation();
+
+  if (routes.home.match(path)) return <MediatorHome />;
+  if (routes.signin.match(path)) return <SignInScreen />;
+  if (routes.join.match(path)) return <JoinScreen />;
+  const session = routes.session.match(path);
+  if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;
+  const c = routes.case.match(path);
+  if (c?.caseId) return <CaseScreen key={c.caseId} caseId={c.caseId} />;
+  return <NotFound />;
+}
+
+function MediatorSession({ caseId }: { caseId: string }) {
+  const caseHref = `/cases/${encodeURIComponent(caseId)}`;
+  return (
+    <SessionFlow
+      credentials={{ kind: 'mediator', caseId }}
+      backTo={{ href: caseHref, label: 'Back to the case' }}
+      intro={
+        <p className="muted">
+          <Link to={caseHref}>Back to the case</Link>
+        </p>
+      }
+    />
+  );
+}
+
+function NotFound() {
+  useDocumentTitle('Page not found');
+  return (
+    <Shell narrow>
+      <PageHeading>Page not found</PageHeading>
+      <p>
+        There is nothing at this address. If you were invited to a mediation, open the personal link you received
+        again, exactly as it was sent to you.
+      </p>
+    </Shell>
+  );
+}

@@ -1,0 +1,122 @@
+import { useState, type ReactNode } from 'react';
+import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { Link } from '../router.tsx';
+import type { DeviceChoice, SessionCredentials } from '../session/SessionClient.ts';
+import type { ClosedReason } from '../session/store.ts';
+import { PreJoin } from './PreJoin.tsx';
+import { SessionScreen } from './SessionScreen.tsx';
+
+type Stage = { kind: 'prejoin' } | { kind: 'live'; attempt: number } | { kind: 'closed'; reason: ClosedReason; attempt: number };
+
+/**
+ * Pre-join → session → "you left" (or why the session ended), for both roles.
+ * `onRefused` lets the invitee's page take over for reasons it handles itself (consent missing,
+ * link withdrawn); it returns true when it did.
+ */
+export function SessionFlow({
+  credentials,
+  caseTitle,
+  intro,
+  backTo,
+  onRefused,
+}: {
+  credentials: SessionCredentials;
+  caseTitle?: string;
+  intro?: ReactNode;
+  backTo?: { href: string; label: string };
+  onRefused?: (reason: ClosedReason) => boolean;
+}) {
+  const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
+  const [choice, setChoice] = useState<DeviceChoice>({ micDeviceId: null, cameraDeviceId: null });
+
+  if (stage.kind === 'prejoin') {
+    return (
+      <PreJoin
+        intro={intro}
+        onJoin={(c) => {
+          setChoice(c);
+          setStage({ kind: 'live', attempt: 1 });
+        }}
+      />
+    );
+  }
+  if (stage.kind === 'live') {
+    return (
+      <SessionScreen
+        key={stage.attempt}
+        credentials={credentials}
+        devices={choice}
+        caseTitle={caseTitle}
+        onClosed={(reason) => {
+          if (reason.why !== 'left' && onRefused?.(reason)) return;
+          setStage({ kind: 'closed', reason, attempt: stage.attempt });
+        }}
+      />
+    );
+  }
+  return (
+    <ClosedScreen
+      reason={stage.reason}
+      backTo={backTo}
+      onRejoin={() => setStage({ kind: 'live', attempt: stage.attempt + 1 })}
+      onCheckDevices={() => setStage({ kind: 'prejoin' })}
+    />
+  );
+}
+
+function ClosedScreen({
+  reason,
+  backTo,
+  onRejoin,
+  onCheckDevices,
+}: {
+  reason: ClosedReason;
+  backTo?: { href: string; label: string };
+  onRejoin: () => void;
+  onCheckDevices: () => void;
+}) {
+  const heading =
+    reason.why === 'left'
+      ? 'You left the session'
+      : reason.code === 4409
+        ? 'You joined from somewhere else'
+        : reason.why === 'terminal'
+          ? 'The session ended for you'
+          : reason.why === 'refused'
+            ? 'You could not join the session'
+            : 'Something went wrong';
+  useDocumentTitle(heading);
+
+  return (
+    <Shell narrow>
+      <PageHeading>{heading}</PageHeading>
+      {reason.why === 'left' ? (
+        <p className="lead">Your camera and microphone are off. You can come back while the session is still going.</p>
+      ) : (
+        <Notice tone={reason.why === 'terminal' && reason.code === 4409 ? 'info' : 'warning'}>
+          <p>{reason.message}</p>
+        </Notice>
+      )}
+      {reason.why === 'refused' && !backTo ? (
+        <p>If this keeps happening, contact the mediator.</p>
+      ) : null}
+      <div className="button-row">
+        {reason.canRejoin ? (
+          <button type="button" className="button button-primary button-large" onClick={onRejoin}>
+            {reason.why === 'left' ? 'Rejoin' : 'Join here instead'}
+          </button>
+        ) : null}
+        {reason.why === 'left' ? (
+          <button type="button" className="button button-quiet" onClick={onCheckDevices}>
+            Check camera and microphone
+          </button>
+        ) : null}
+        {backTo ? (
+          <Link to={backTo.href} className="button button-secondary">
+            {backTo.label}
+          </Link>
+        ) : null}
+      </div>
+    </Shell>
+  );
+}
