@@ -26,7 +26,7 @@
 //
 // Plain ESM, Node >= 22, no dependencies.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -297,15 +297,26 @@ function ensureBuildDeps() {
 	fail(`missing Debian build packages: ${missing.join(' ')}\n[worker] install them with:\n\n  sudo ${cmd}\n`);
 }
 
-function build(dest) {
+// The build runs in its own process group (detached) so that, if we get
+// SIGINT/SIGTERM, the whole group (bash, ninja, compilers) can be stopped
+// before we release the lock (see main()).
+let buildChild = null;
+
+async function build(dest) {
 	ensureBuildDeps();
 	log(`building ${BIN_NAME} from ${path.relative(ROOT, PKG_DIR)}/worker (several minutes)...`);
 	const started = Date.now();
-	const res = spawnSync('bash', [path.join(RECIPE_DIR, 'build.sh'), PKG_DIR, dest], {
-		stdio: 'inherit',
+	const status = await new Promise((resolve, reject) => {
+		buildChild = spawn('bash', [path.join(RECIPE_DIR, 'build.sh'), PKG_DIR, dest], {
+			stdio: 'inherit',
+			detached: true,
+		});
+		buildChild.on('error', reject);
+		buildChild.on('exit', (code, signal) => resolve(code ?? `signal ${signal}`));
 	});
+	buildChild = null;
 	const seconds = Math.round((Date.now() - started) / 1000);
-	if (res.status !== 0) fail(`worker build failed after ${seconds} s (see output above)`);
+	if (status !== 0) fail(`worker build failed (${status}) after ${seconds} s (see output above)`);
 	if (!workerRuns(dest)) fail(`built worker at ${dest} does not run`);
 	log(`build took ${seconds} s`);
 	return seconds;
@@ -335,6 +346,13 @@ async function main() {
 	const owned = await acquireLock(lockDir, () => workerRuns(dest));
 	if (!owned) return done('cache');
 	const onSignal = (signal) => {
+		if (buildChild?.pid) {
+			try {
+				process.kill(-buildChild.pid, 'SIGTERM');
+			} catch {
+				// Already gone.
+			}
+		}
 		releaseLock(lockDir);
 		process.exit(signal === 'SIGINT' ? 130 : 143);
 	};
@@ -360,7 +378,7 @@ async function main() {
 		}
 
 		// 4. offline build.
-		const buildSeconds = build(dest);
+		const buildSeconds = await build(dest);
 		return done('built', { buildSeconds });
 	} finally {
 		releaseLock(lockDir);

@@ -45,7 +45,7 @@ OUT_BIN="$2"
 PKG_VERSION="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$PKG_DIR/package.json" | head -n1)"
 log "mediasoup ${PKG_VERSION:-?} from $PKG_DIR"
 
-for tool in meson ninja flatc pkg-config c++ cc perl; do
+for tool in meson ninja flatc pkg-config c++ cc perl python3; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		die "'$tool' not found. On Debian: apt-get install build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev"
 done
@@ -66,6 +66,9 @@ cleanup() {
 	if [[ "$KEEP_SCRATCH" == 0 ]]; then rm -rf "$SCRATCH"; fi
 }
 trap cleanup EXIT
+# Make INT/TERM go through the EXIT trap too (scratch dir removal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 SRC="$SCRATCH/worker"
 BUILD="$SCRATCH/build"
@@ -133,6 +136,24 @@ meson setup "$BUILD" "$SRC" \
 	--wrap-mode=nodownload \
 	--buildtype=release \
 	-Db_ndebug=true
+
+# Generate the FlatBuffers headers (every custom target) before compiling
+# anything. WHY: in mediasoup 3.27.1 deps/libwebrtc includes the generated
+# fbs/FBS/*.h headers (via Logger.hpp) but its library target does not depend
+# on the generator, so with -j>1 ninja may compile it first and fail with
+# "FBS/...h: No such file or directory" (seen here, intermittently).
+mapfile -t generated < <(
+	meson introspect --targets "$BUILD" | python3 -c '
+import json, os, sys
+for t in json.load(sys.stdin):
+    if t["type"] == "custom":
+        for f in t["filename"]:
+            print(os.path.relpath(f, sys.argv[1]))
+' "$BUILD"
+)
+if [[ ${#generated[@]} -gt 0 ]]; then
+	ninja -C "$BUILD" -j "$JOBS" "${generated[@]}"
+fi
 
 ninja -C "$BUILD" -j "$JOBS" mediasoup-worker
 

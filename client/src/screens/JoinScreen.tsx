@@ -177,7 +177,7 @@ export function JoinScreen() {
         </div>
         <div>
           <dt>Invited by</dt>
-          <dd>{invitation.invitedBy} (Mediator)</dd>
+          <dd>{invitation.invitedBy}</dd>
         </div>
         <div>
           <dt>Your link works until</dt>

@@ -39,7 +39,18 @@ export function NewCaseForm() {
   const id = (suffix: string) => `${formId}-${suffix}`;
   const errorFor = (key: string) => errors[key];
 
+  /** Editing a field clears its error; the next submit checks everything again. */
+  function clearError(path: string) {
+    setErrors((prev) => {
+      if (!(path in prev) && !('participants' in prev)) return prev;
+      const { [path]: _gone, participants: _list, ...rest } = prev;
+      return rest;
+    });
+  }
+
   function updateRow(key: number, change: Partial<Row>) {
+    const index = rows.findIndex((r) => r.key === key);
+    for (const field of Object.keys(change)) clearError(`participants.${index}.${field}`);
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
   }
 
@@ -57,6 +68,8 @@ export function NewCaseForm() {
   }
 
   function removeRow(key: number) {
+    // Row indexes shift: errors keyed by index would point at the wrong rows.
+    setErrors({});
     setRows((rs) => (rs.length > 1 ? rs.filter((r) => r.key !== key) : rs));
   }
 
@@ -114,7 +127,10 @@ export function NewCaseForm() {
             value={title}
             maxLength={140}
             autoComplete="off"
-            onChange={(e) => setTitle(e.target.value)}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              clearError('title');
+            }}
             aria-invalid={titleError ? true : undefined}
             aria-describedby={titleError ? id('title-error') : undefined}
           />

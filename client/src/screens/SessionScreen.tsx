@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { JOINT_ROOM, canPublish, roleLabel, type Presence } from '@parley/shared';
 import { Icon, RemoteAudio, VideoView } from '../components/media.tsx';
-import { useDocumentTitle } from '../components/Page.tsx';
+import { PageHeading, useDocumentTitle } from '../components/Page.tsx';
 import { initials, listNames } from '../format.ts';
 import { useSessionState } from '../session/hooks.ts';
 import { SessionClient, type DeviceChoice, type SessionCredentials } from '../session/SessionClient.ts';
@@ -88,7 +88,12 @@ function LiveSession({
   const observing = self ? !canPublish(self.role, 'mic') : false;
 
   let roomLine: string;
+  const offline = s.connection.status !== 'joined';
   if (!self) roomLine = 'Connecting to the session…';
+  else if (s.connection.status === 'connecting') roomLine = `Joining ${roomName(self.roomId)}…`;
+  else if (offline)
+    // Honest while the connection is down: nobody receives this person's camera or microphone.
+    roomLine = `You are in ${roomName(self.roomId)} · Reconnecting: nobody can see or hear you right now`;
   else if (observing)
     roomLine = `You are in ${roomName(self.roomId)} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${listNames(names)}` : ''}`;
   else if (names.length === 0) roomLine = `You are in ${roomName(self.roomId)} · Nobody else is in this room yet`;
@@ -111,7 +116,7 @@ function LiveSession({
   return (
     <div className="session">
       <header className="session-top">
-        <h1 className="session-title">{title}</h1>
+        <PageHeading className="session-title">{title}</PageHeading>
         <p className="room-line">
           <span className="room-dot" aria-hidden="true" />
           {roomLine}
@@ -133,7 +138,7 @@ function LiveSession({
             <ul className={`tiles tiles-${Math.min(roomPeople.length, 6)}`}>
               {roomPeople.map((p) => (
                 <li key={p.id}>
-                  <RemoteTile person={p} media={s.remote.filter((m) => m.participantId === p.id)} />
+                  <RemoteTile person={p} media={s.remote.filter((m) => m.participantId === p.id)} offline={offline} />
                 </li>
               ))}
             </ul>
@@ -250,14 +255,14 @@ function StatusBanner({ state, soundBlocked, onTurnOnSound }: { state: SessionSt
   );
 }
 
-function RemoteTile({ person, media }: { person: Presence; media: RemoteMedia[] }) {
+function RemoteTile({ person, media, offline }: { person: Presence; media: RemoteMedia[]; offline: boolean }) {
   const video = media.find((m) => m.kind === 'video' && m.source === 'camera');
   const sound = media.find((m) => m.kind === 'audio' && m.source === 'mic');
   const showVideo = !!video && !video.producerPaused && person.camera !== 'off';
   const muted = person.mic !== 'on' || (sound?.producerPaused ?? false);
   let placeholder = 'Camera off';
   if (person.camera === 'none') placeholder = 'No camera';
-  else if (person.camera === 'on' && !video) placeholder = 'Video starting…';
+  else if (person.camera === 'on' && !video) placeholder = offline ? 'Reconnecting…' : 'Video starting…';
 
   return (
     <figure className="tile">
@@ -297,12 +302,16 @@ function SelfView({ name, track, camera, mic }: { name: string; track: MediaStre
         </div>
       ) : null}
       <figcaption className="tile-caption tile-caption-small">
-        <span className="tile-name">You</span>
-        {mic !== 'on' ? (
-          <span className="tile-muted">
-            <Icon name="mic-off" size={14} /> {mic === 'none' ? 'No microphone' : 'Muted'}
-          </span>
-        ) : null}
+        <span className="tile-name">
+          You
+          {mic !== 'on' ? (
+            <>
+              {' '}
+              <Icon name="mic-off" size={13} />
+              <span className="sr-only">{mic === 'none' ? ', no microphone' : ', microphone off'}</span>
+            </>
+          ) : null}
+        </span>
       </figcaption>
     </figure>
   );

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { createCaseInUi, joinFromPrejoin, mediatorContext, partyContext, passConsentGate, server } from '../support/flows.ts';
+import { repoRoot } from '../support/server.ts';
+
+/**
+ * Every screen at desktop and phone width, as its users see it: screenshots land in
+ * .cache/screens/ for people to look at, and the assertions check that the controls each user
+ * needs are on screen without a manual (phone: reachable without horizontal scrolling).
+ */
+const dir = path.join(repoRoot, '.cache', 'screens');
+fs.mkdirSync(dir, { recursive: true });
+const phone = { width: 390, height: 844 };
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+
+async function noHorizontalScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+}
+
+test('every screen, mediator and party, desktop and phone', async ({ browser }) => {
+  const mCtx = await mediatorContext(browser);
+  const m = await mCtx.newPage();
+  await m.goto(server().url);
+  await expect(m.getByRole('button', { name: 'Create case' })).toBeVisible();
+  await shot(m, 'mediator-home-desktop');
+  const { caseUrl, links } = await createCaseInUi(m, 'Family business succession', [
+    { name: 'Grace Green', side: 'A' },
+    { name: 'Hamid Haddad', side: 'B' },
+  ]);
+  await expect(m.getByRole('link', { name: 'Open session' })).toBeVisible();
+  await shot(m, 'mediator-case-desktop');
+
+  const mPhoneCtx = await mediatorContext(browser, phone);
+  const mp = await mPhoneCtx.newPage();
+  await mp.goto(server().url);
+  await noHorizontalScroll(mp);
+  await shot(mp, 'mediator-home-phone');
+  await mp.goto(caseUrl);
+  await expect(mp.getByRole('link', { name: 'Open session' })).toBeVisible();
+  await noHorizontalScroll(mp);
+  await shot(mp, 'mediator-case-phone');
+  await mPhoneCtx.close();
+
+  // Signed-out visitor.
+  const anonCtx = await partyContext(browser, phone);
+  const anon = await anonCtx.newPage();
+  await anon.goto(server().url);
+  await expect(anon.getByText(/one-time link/i).first()).toBeVisible();
+  await shot(anon, 'signed-out-phone');
+  await anon.goto(`${server().url}/join#t=not-a-real-token`);
+  await expect(anon.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+  await shot(anon, 'link-invalid-phone');
+  await anonCtx.close();
+
+  // A party on a phone: link → gate → pre-join → session, with no horizontal scrolling.
+  const pCtx = await partyContext(browser, phone);
+  const p = await pCtx.newPage();
+  await p.goto(links['Grace Green']!);
+  await expect(p.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
+  await noHorizontalScroll(p);
+  await shot(p, 'party-gate-phone');
+  await passConsentGate(p, links['Grace Green']!);
+  await expect(p.getByRole('button', { name: 'Join session' })).toBeVisible();
+  await noHorizontalScroll(p);
+  await shot(p, 'party-prejoin-phone');
+
+  await m.goto(caseUrl);
+  await m.getByRole('link', { name: 'Open session' }).click();
+  await expect(m.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await shot(m, 'mediator-prejoin-desktop');
+  await joinFromPrejoin(m);
+  await joinFromPrejoin(p);
+  await expect(m.getByRole('region', { name: 'Participants' }).getByText('Grace Green')).toBeVisible();
+  await m.waitForTimeout(1500); // let video tiles start
+  await shot(m, 'mediator-session-desktop');
+  for (const name of ['Mute microphone', 'Turn camera off', 'Leave session']) {
+    await expect(p.getByRole('button', { name })).toBeInViewport();
+  }
+  await noHorizontalScroll(p);
+  await shot(p, 'party-session-phone');
+
+  // The party on a desktop, after consent (goes straight to pre-join).
+  const pdCtx = await partyContext(browser);
+  const pd = await pdCtx.newPage();
+  await pd.goto(links['Hamid Haddad']!);
+  await expect(pd.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
+  await shot(pd, 'party-gate-desktop');
+
+  await m.getByRole('button', { name: 'Leave session' }).click();
+  await shot(m, 'mediator-left-desktop');
+  await Promise.all([mCtx.close(), pCtx.close(), pdCtx.close()]);
+});
