@@ -1,4 +1,4 @@
-import './csp.ts';
+import './zod-jitless.ts'; // must stay first: see there
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

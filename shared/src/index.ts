@@ -1,3 +1,4 @@
+export * from './zod-config.ts';
 export * from './errors.ts';
 export * from './close-codes.ts';
 export * from './domain.ts';
