@@ -48,7 +48,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
-  const live = new LiveSessions(sfu, logger);
+  const live = new LiveSessions(sfu, logger, (caseId) => cases.mediatorParticipantId(caseId));
   cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
 
   const allowedOrigins = new Set<string>();

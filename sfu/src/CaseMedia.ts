@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { ErrorCode, ParleyError, receivesMediaFrom, type ConsumerAdded, type MediaSource } from '@parley/shared';
+import { ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerAdded, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer } from './MediaPeer.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
@@ -12,6 +12,16 @@ type CaseMediaEvents = {
   /** The router is gone (closed by its owner or because its worker died). */
   close: [reason: 'closed' | 'worker-died'];
 };
+
+export interface ProducerSummary {
+  producerId: string;
+  source: MediaSource;
+  label: string | null;
+  kind: 'audio' | 'video';
+  paused: boolean;
+}
+
+const KIND_OF: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video', 'screen-audio': 'audio' };
 
 export interface TransportOptions {
   id: string;
@@ -132,27 +142,35 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
 
   async produce(
     peerId: string,
-    args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters; source: MediaSource },
+    args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters; source: MediaSource; label?: string | undefined },
   ): Promise<string> {
     const peer = this.#peer(peerId);
     const t = this.#transport(peerId, args.transportId);
     if (t.direction !== 'send') throw new ParleyError(ErrorCode.BadRequest, 'Media can only be sent on a send transport.');
-    for (const p of peer.producers.values()) {
-      if (p.source === args.source) throw new ParleyError(ErrorCode.Conflict, `You are already sending your ${args.source}.`);
+    if (args.kind !== KIND_OF[args.source]) throw new ParleyError(ErrorCode.BadRequest, `A ${args.source} must be ${KIND_OF[args.source]}.`);
+    const same = [...peer.producers.values()].filter((p) => p.source === args.source);
+    if (args.source === 'camera') {
+      if (same.length >= MAX_CAMERAS) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAMERAS} cameras at once.`);
+    } else if (same.length > 0) {
+      throw new ParleyError(ErrorCode.Conflict, `You are already sending your ${args.source}.`);
     }
-    const expectedKind = args.source === 'mic' ? 'audio' : 'video';
-    if (args.kind !== expectedKind) throw new ParleyError(ErrorCode.BadRequest, `A ${args.source} must be ${expectedKind}.`);
     let producer: types.Producer;
     try {
       producer = await t.transport.produce({ kind: args.kind, rtpParameters: args.rtpParameters, appData: { peerId, source: args.source } });
     } catch (cause) {
       throw new ParleyError(ErrorCode.BadRequest, 'The media parameters were not accepted.', { cause });
     }
-    peer.producers.set(producer.id, { producer, source: args.source, selfPaused: false });
+    if (peer.closed) {
+      producer.close();
+      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
+    }
+    // A held source starts paused: recreating the producer must not escape the mediator's mute.
+    if (peer.held.has(args.source)) await producer.pause();
+    const label = args.source === 'camera' ? (args.label ?? 'Camera') : null;
+    peer.producers.set(producer.id, { producer, source: args.source, label });
     producer.observer.on('close', () => peer.producers.delete(producer.id));
-    // Everyone who may receive it gets a consumer now.
     for (const other of this.#peers.values()) {
-      if (other.canConsume && receivesMediaFrom(other, peer)) await this.#consume(other, peer, producer, args.source);
+      if (other.canConsume && receivesMediaFrom(other, peer)) await this.#consume(other, peer, producer, args.source, label);
     }
     return producer.id;
   }
@@ -163,10 +181,92 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const peer = this.#peer(peerId);
     const info = this.#producer(peerId, producerId);
+    if (!paused && peer.held.has(info.source)) {
+      throw new ParleyError(ErrorCode.Forbidden, 'The mediator muted you. They will ask you when you can unmute.');
+    }
     if (paused) await info.producer.pause();
     else await info.producer.resume();
-    info.selfPaused = paused;
+  }
+
+  /**
+   * Server-side mute: pauses every producer of that source and keeps it paused against the
+   * person's own resume requests until released. Releasing does not resume anything.
+   */
+  async setHold(peerId: string, source: MediaSource, held: boolean): Promise<void> {
+    const peer = this.#peer(peerId);
+    if (!held) {
+      peer.held.delete(source);
+      return;
+    }
+    peer.held.add(source);
+    for (const p of peer.producers.values()) if (p.source === source && !p.producer.paused) await p.producer.pause();
+  }
+
+  isHeld(peerId: string, source: MediaSource): boolean {
+    return this.#peers.get(peerId)?.held.has(source) ?? false;
+  }
+
+  /** Closes a peer's producers of the given sources (e.g. ending a screen share). */
+  closeSources(peerId: string, sources: MediaSource[]): string[] {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return [];
+    const closed: string[] = [];
+    for (const p of [...peer.producers.values()]) {
+      if (sources.includes(p.source)) {
+        closed.push(p.producer.id);
+        p.producer.close();
+      }
+    }
+    return closed;
+  }
+
+  /**
+   * Moves a peer to another room on the same transports: consumers that the new room does not
+   * allow are closed first (old audio stops), then the ones it allows are created.
+   */
+  async movePeer(peerId: string, roomId: string): Promise<void> {
+    const peer = this.#peer(peerId);
+    if (peer.roomId === roomId) return;
+    peer.roomId = roomId;
+    // Close what may no longer flow, in both directions, before anything new is created.
+    for (const c of [...peer.consumers.values()]) {
+      const owner = this.#peers.get((c.appData as { ownerId: string }).ownerId);
+      if (!owner || !receivesMediaFrom(peer, owner)) this.#closeConsumer(peer, c);
+    }
+    for (const other of this.#peers.values()) {
+      if (other === peer) continue;
+      for (const c of [...other.consumers.values()]) {
+        if ((c.appData as { ownerId: string }).ownerId === peer.id && !receivesMediaFrom(other, peer)) this.#closeConsumer(other, c);
+      }
+    }
+    if (peer.canConsume) await this.#reconcile(peer);
+    for (const other of this.#peers.values()) {
+      if (other !== peer && other.canConsume && receivesMediaFrom(other, peer)) await this.#reconcile(other);
+    }
+  }
+
+  /** Everything a peer publishes, for presence. */
+  producersOf(peerId: string): ProducerSummary[] {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return [];
+    return [...peer.producers.values()].map((p) => ({
+      producerId: p.producer.id,
+      source: p.source,
+      label: p.label,
+      kind: p.producer.kind,
+      paused: p.producer.paused,
+    }));
+  }
+
+  /** Who owns a producer (any peer), for stage and moderation checks. */
+  ownerOf(producerId: string): { peerId: string; source: MediaSource } | undefined {
+    for (const peer of this.#peers.values()) {
+      const p = peer.producers.get(producerId);
+      if (p) return { peerId: peer.id, source: p.source };
+    }
+    return undefined;
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
@@ -174,15 +274,6 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const consumer = peer.consumers.get(consumerId);
     if (!consumer) throw new ParleyError(ErrorCode.NotFound, 'No such incoming media.');
     await consumer.resume();
-  }
-
-  /** Sources a peer currently publishes, with pause state, for presence. */
-  publishedSources(peerId: string): Map<MediaSource, { paused: boolean }> {
-    const out = new Map<MediaSource, { paused: boolean }>();
-    const peer = this.#peers.get(peerId);
-    if (!peer) return out;
-    for (const p of peer.producers.values()) out.set(p.source, { paused: p.producer.paused });
-    return out;
   }
 
   /** For tests and diagnostics: ids of the producers whose media this peer currently receives. */
@@ -201,14 +292,14 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       if (!receivesMediaFrom(peer, other)) continue;
       for (const info of other.producers.values()) {
         if (!peer.consumerOf(info.producer.id)) {
-          if (await this.#consume(peer, other, info.producer, info.source)) created++;
+          if (await this.#consume(peer, other, info.producer, info.source, info.label)) created++;
         }
       }
     }
     return created;
   }
 
-  async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource): Promise<boolean> {
+  async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource, label: string | null): Promise<boolean> {
     const transport = viewer.recvTransport;
     if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
     if (viewer.consumerOf(producer.id)) return false;
@@ -221,7 +312,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       paused: true,
       appData: { peerId: viewer.id, ownerId: owner.id, source },
     });
-    if (viewer.closed) {
+    // The room may have changed while the worker created it: never let media cross rooms.
+    if (viewer.closed || !receivesMediaFrom(viewer, owner) || !this.#peers.has(owner.id)) {
       consumer.close();
       return false;
     }
@@ -240,10 +332,17 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       participantId: owner.id,
       kind: consumer.kind,
       source,
+      label,
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
     return true;
+  }
+
+  #closeConsumer(viewer: MediaPeer, consumer: types.Consumer): void {
+    if (!viewer.consumers.delete(consumer.id)) return;
+    consumer.close();
+    this.emit('consumer:closed', viewer.id, consumer.id, 'room-changed');
   }
 
   #shutdown(reason: 'closed' | 'worker-died'): void {

@@ -4,8 +4,8 @@ import type { MediaSource } from '@parley/shared';
 export interface ProducerInfo {
   producer: types.Producer;
   source: MediaSource;
-  /** Paused by the person themself (self mute / camera off). */
-  selfPaused: boolean;
+  /** Cameras: the sender's label ("Face", "Document camera"); null for other sources. */
+  label: string | null;
 }
 
 /**
@@ -20,6 +20,8 @@ export class MediaPeer {
   readonly producers = new Map<string, ProducerInfo>();
   /** consumerId → consumer; appData.producerId tells which producer it mirrors. */
   readonly consumers = new Map<string, types.Consumer>();
+  /** Sources the mediator holds paused; the person cannot resume them (server-side mute). */
+  readonly held = new Set<MediaSource>();
   closed = false;
 
   constructor(id: string, roomId: string) {

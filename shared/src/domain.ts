@@ -75,18 +75,51 @@ export const CaseDetail = z.object({
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
-/** Media sources a participant can publish. Issue 3 adds screen and extra cameras. */
-export const MediaSource = z.enum(['mic', 'camera']);
+/**
+ * Media sources a participant can publish: one microphone, any number of labelled cameras
+ * (face, document camera, …) [2.11-vi], and one screen share with optional tab audio [2.11-ii].
+ */
+export const MediaSource = z.enum(['mic', 'camera', 'screen', 'screen-audio']);
 export type MediaSource = z.infer<typeof MediaSource>;
+export const MAX_CAMERAS = 4;
 
-/** What everyone in a room knows about each other person in it. */
+export const CameraLabel = z.string().trim().min(1, 'a camera needs a label').max(40, 'labels are at most 40 characters');
+
+export const RoomName = z.string().trim().min(1, 'a room needs a name').max(60, 'room names are at most 60 characters');
+
+/** A live room of a case: the joint room or a caucus. */
+export const RoomInfo = z.object({
+  id: RoomId,
+  name: z.string(),
+  kind: z.enum(['joint', 'caucus']),
+  /** Who drives the shared stage in this room [2.11-iv]; the mediator by default. */
+  controllerId: z.string().nullable(),
+  /** The share or camera everyone in the room sees large, chosen by the controller. */
+  stageProducerId: z.string().nullable(),
+  allowMultipleShares: z.boolean(),
+  timer: z.object({ endsAt: z.string(), warnSeconds: z.number().int() }).nullable(),
+});
+export type RoomInfo = z.infer<typeof RoomInfo>;
+
+const PersonRef = z.object({ id: z.string(), displayName: z.string() });
+
+/**
+ * What one person knows about another person present in the live session. People in another room
+ * are shown to parties without room or media details (`roomId: null`): a party in caucus A must not
+ * learn what happens in caucus B.
+ */
 export const Presence = z.object({
   id: Id,
   displayName: z.string(),
   role: Role,
   side: Side.nullable(),
-  roomId: RoomId,
+  roomId: RoomId.nullable(),
   mic: z.enum(['on', 'off', 'none']),
+  /** Set while the mediator holds this person's microphone muted. */
+  micHeldBy: PersonRef.nullable(),
+  /** Any camera on → 'on'. */
   camera: z.enum(['on', 'off', 'none']),
+  cameras: z.array(z.object({ producerId: z.string(), label: z.string(), state: z.enum(['on', 'off']) })),
+  sharing: z.boolean(),
 });
 export type Presence = z.infer<typeof Presence>;

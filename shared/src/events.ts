@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Presence, Role, Side, MediaSource as MediaSourceT } from './domain.ts';
-import { MediaSource } from './domain.ts';
+import type { Presence, Role, RoomInfo, Side, MediaSource as MediaSourceT } from './domain.ts';
+import { CameraLabel, Id, MediaSource, RoomId, RoomName } from './domain.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
@@ -24,12 +24,51 @@ export const requestSchemas = {
   /** The client's device is loaded: the server may now create consumers for it. */
   'media:ready': z.object({ rtpCapabilities: RtpCapabilities }).strict(),
   'producer:create': z
-    .object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: RtpParameters, source: MediaSource })
+    .object({
+      transportId: MsId,
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: RtpParameters,
+      source: MediaSource,
+      /** Cameras only: what this camera shows ("Face", "Document camera"). */
+      label: CameraLabel.optional(),
+    })
     .strict(),
   'producer:close': z.object({ producerId: MsId }).strict(),
   /** Self mute/unmute or camera off/on. */
   'producer:set-paused': z.object({ producerId: MsId, paused: z.boolean() }).strict(),
   'consumer:resume': z.object({ consumerId: MsId }).strict(),
+
+  // --- rooms (mediator) [2.10, 2.11-iii]
+  'room:create': z.object({ name: RoomName }).strict(),
+  'room:close': z.object({ roomId: RoomId }).strict(),
+  /** Move one or several people (the mediator included) into a room. */
+  'room:move': z.object({ participantIds: z.array(Id).min(1).max(20), roomId: RoomId }).strict(),
+  /** Countdown for a room; when it ends everyone in it returns to the joint room. null clears it. */
+  'room:set-timer': z
+    .object({ roomId: RoomId, minutes: z.number().min(0.05).max(180).nullable(), warnSeconds: z.number().int().min(5).max(600).default(60) })
+    .strict(),
+  'room:set-share-policy': z.object({ roomId: RoomId, allowMultipleShares: z.boolean() }).strict(),
+  'announcement:send': z.object({ text: z.string().trim().min(1).max(500) }).strict(),
+
+  // --- asking for the mediator (anyone not with the mediator)
+  'assistance:request': z.object({}).strict(),
+  'assistance:resolve': z.object({ requestId: Id }).strict(),
+
+  // --- moderation (mediator) [2.11-v]
+  /** Server-side mute: pauses the microphone and holds it until the mediator asks to unmute. */
+  'moderation:mute': z.object({ participantIds: z.union([z.array(Id).min(1).max(50), z.literal('all')]) }).strict(),
+  /** Lifts the hold and asks the person to unmute; never unmutes them. */
+  'moderation:ask-unmute': z.object({ participantId: Id }).strict(),
+  'moderation:stop-share': z.object({ participantId: Id }).strict(),
+
+  // --- control of the shared stage [2.11-iv]
+  'control:give': z.object({ roomId: RoomId, participantId: Id }).strict(),
+  'control:take': z.object({ roomId: RoomId }).strict(),
+  'control:request': z.object({}).strict(),
+  /** Controller only: which share or camera is the main stage of their room (null = automatic). */
+  'stage:set': z.object({ producerId: MsId.nullable() }).strict(),
+  /** Controller only: pointer over the stage, as fractions of its width and height. */
+  'stage:pointer': z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).strict().nullable(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -41,6 +80,8 @@ export interface JoinResult {
   caseTitle: string;
   routerRtpCapabilities: unknown;
   participants: Presence[];
+  /** The rooms this person may know about (all for the mediator, their own otherwise). */
+  rooms: RoomInfo[];
 }
 
 export interface RequestResults {
@@ -53,6 +94,22 @@ export interface RequestResults {
   'producer:close': { closed: true };
   'producer:set-paused': { paused: boolean };
   'consumer:resume': { resumed: true };
+  'room:create': { room: RoomInfo };
+  'room:close': { closed: true };
+  'room:move': { moved: number };
+  'room:set-timer': { room: RoomInfo };
+  'room:set-share-policy': { room: RoomInfo };
+  'announcement:send': { sent: true };
+  'assistance:request': { requestId: string };
+  'assistance:resolve': { resolved: true };
+  'moderation:mute': { muted: number };
+  'moderation:ask-unmute': { asked: true };
+  'moderation:stop-share': { stopped: number };
+  'control:give': { room: RoomInfo };
+  'control:take': { room: RoomInfo };
+  'control:request': { requested: true };
+  'stage:set': { room: RoomInfo };
+  'stage:pointer': { sent: true };
 }
 
 export interface ConsumerAdded {
@@ -61,8 +118,15 @@ export interface ConsumerAdded {
   participantId: string;
   kind: 'audio' | 'video';
   source: MediaSourceT;
+  /** Cameras: the label the sender gave it. */
+  label: string | null;
   rtpParameters: unknown;
   producerPaused: boolean;
+}
+
+export interface PersonRef {
+  id: string;
+  displayName: string;
 }
 
 export interface Notifications {
@@ -73,6 +137,25 @@ export interface Notifications {
   'consumer:closed': { consumerId: string; reason: 'producer-closed' | 'room-changed' | 'transport-closed' };
   'consumer:paused': { consumerId: string };
   'consumer:resumed': { consumerId: string };
+  /** A room this person may know about changed (created, timer, controller, stage, policy). */
+  'room:updated': RoomInfo;
+  'room:closed': { roomId: string };
+  'room:timer-warning': { roomId: string; secondsLeft: number };
+  'room:timer-expired': { roomId: string };
+  /** To everyone, in every room. */
+  'announcement:made': { id: string; text: string; from: PersonRef; at: string };
+  /** To the mediator. */
+  'assistance:requested': { requestId: string; from: PersonRef; roomId: string; roomName: string; at: string };
+  /** To the mediator and the person who asked. */
+  'assistance:resolved': { requestId: string };
+  /** To the person only: the mediator asks them to unmute (they decide). */
+  'moderation:unmute-requested': { by: PersonRef };
+  /** To the person only: the mediator stopped their screen share. */
+  'moderation:share-stopped': { by: PersonRef };
+  /** To the mediator: someone asks for control of the stage. */
+  'control:requested': { from: PersonRef; roomId: string };
+  /** To the room's occupants: the controller's pointer (null = hidden). */
+  'stage:pointer-moved': { participantId: string; x: number; y: number } | { participantId: string; x: null; y: null };
   /** Sent just before the server ends the connection; 44xx codes are terminal. */
   'session:closed': { code: CloseCode; message: string };
 }

@@ -6,6 +6,7 @@ export * from './http.ts';
 export * from './media.ts';
 export * from './events.ts';
 export * from './permissions.ts';
+export * from './rooms.ts';
 export * from './protocol-agreement.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';

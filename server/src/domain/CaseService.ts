@@ -150,6 +150,12 @@ export class CaseService {
     return { caseId: c.id, participantId: p.id, role: 'mediator', displayName: this.#open(c, p.display_name_sealed), side: null };
   }
 
+  mediatorParticipantId(caseId: string): string {
+    const p = this.#store.participantsOf(caseId).find((x) => x.role === 'mediator');
+    if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
+    return p.id;
+  }
+
   invitationView(identity: Identity): InvitationView {
     const c = this.#store.getCase(identity.caseId)!;
     if (identity.jti) this.#store.markInvitationOpened(identity.jti);

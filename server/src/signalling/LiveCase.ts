@@ -1,29 +1,56 @@
-import { CloseCode, closeMessages, JOINT_ROOM, type Notifications, type Presence } from '@parley/shared';
+import {
+  canAskForMediator, canModerate, canStartShare, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, ParleyError, presenceFor,
+  roomsVisibleTo, type Notifications, type PersonRef, type Presence, type RoomInfo,
+} from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import { Member, type ParleySocket } from './Member.ts';
+import { Notifier } from './Notifier.ts';
+import { Room } from './Room.ts';
 import type { Identity } from '../domain/CaseService.ts';
 
+interface AssistanceRequest {
+  id: string;
+  from: PersonRef;
+  roomId: string;
+  at: string;
+}
+
 /**
- * One case's live session: who is present, in which room, and the media router behind it.
- * Every notification leaves through here, so who-learns-what is decided in one place.
+ * One case's live session: who is present, the rooms and who is in which, the mediator's holds,
+ * and the media router behind it. Room membership here is the single source of truth the SFU
+ * follows; every notification leaves through the Notifier with per-viewer filtering.
  */
 export class LiveCase {
   readonly caseId: string;
   readonly media: CaseMedia;
+  readonly notify: Notifier;
   readonly #members = new Map<string, Member>();
+  readonly #rooms = new Map<string, Room>();
+  /** Where each person was placed; survives leaving and rejoining while the live case lasts. */
+  readonly #placements = new Map<string, string>();
+  /** Microphones the mediator holds muted, and by whom. */
+  readonly #holds = new Map<string, PersonRef>();
+  readonly #assistance = new Map<string, AssistanceRequest>();
   readonly #logger: Logger;
+  readonly #newId: () => string;
+  readonly #mediatorId: string;
   #closed = false;
+  #chain: Promise<unknown> = Promise.resolve();
   onEmpty: () => void = () => undefined;
 
-  constructor(caseId: string, media: CaseMedia, logger: Logger) {
+  constructor(caseId: string, media: CaseMedia, logger: Logger, opts: { mediatorId: string; newId: () => string }) {
     this.caseId = caseId;
     this.media = media;
     this.#logger = logger.child({ caseId });
-    media.on('consumer:added', (peerId, c) => this.#toMember(peerId, 'consumer:added', c));
-    media.on('consumer:closed', (peerId, consumerId, reason) => this.#toMember(peerId, 'consumer:closed', { consumerId, reason }));
-    media.on('consumer:paused', (peerId, consumerId) => this.#toMember(peerId, 'consumer:paused', { consumerId }));
-    media.on('consumer:resumed', (peerId, consumerId) => this.#toMember(peerId, 'consumer:resumed', { consumerId }));
+    this.#newId = opts.newId;
+    this.#mediatorId = opts.mediatorId;
+    this.notify = new Notifier(() => this.#members.values());
+    this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', this.#mediatorId));
+    media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
+    media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
+    media.on('consumer:paused', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:paused', { consumerId }));
+    media.on('consumer:resumed', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:resumed', { consumerId }));
     media.on('close', (reason) => {
       if (reason === 'worker-died') {
         this.#logger.error('media worker died; ending the live session so clients rejoin');
@@ -36,35 +63,55 @@ export class LiveCase {
   get closed(): boolean {
     return this.#closed;
   }
-
+  get log(): Logger {
+    return this.#logger;
+  }
   member(participantId: string): Member | undefined {
     return this.#members.get(participantId);
   }
   members(): Member[] {
     return [...this.#members.values()];
   }
+  room(roomId: string): Room | undefined {
+    return this.#rooms.get(roomId);
+  }
+  rooms(): Room[] {
+    return [...this.#rooms.values()];
+  }
 
   presenceOf(m: Member): Presence {
-    return m.presence(this.media.publishedSources(m.id));
+    return m.presence(this.media.producersOf(m.id), this.#holds.get(m.id) ?? null);
+  }
+
+  /** What `viewer` is told at join: others (redacted) and the rooms they may know. */
+  viewFor(viewer: Member): { self: Presence; participants: Presence[]; rooms: RoomInfo[] } {
+    return {
+      self: this.presenceOf(viewer),
+      participants: this.members().filter((m) => m !== viewer).map((m) => presenceFor(viewer.actor, this.presenceOf(m))),
+      rooms: roomsVisibleTo(viewer.actor, this.rooms().map((r) => r.info())),
+    };
   }
 
   /**
-   * Adds a person to the joint room. If they are already present (another tab or device), the
-   * older connection is told why and dropped first: one presence per identity (threats.md #13).
+   * Adds a person to the room they were last placed in (the joint room at first). If they are
+   * already present (another tab or device), the older connection is told why and dropped first.
    */
-  join(identity: Identity, socket: ParleySocket): Member {
+  async join(identity: Identity, socket: ParleySocket): Promise<Member> {
     const existing = this.#members.get(identity.participantId);
     if (existing) {
       this.#logger.info({ participantId: identity.participantId }, 'second connection replaces the first');
       this.#disconnect(existing, CloseCode.Replaced);
       this.#remove(existing, 'replaced');
     }
-    const member = new Member(identity, socket, JOINT_ROOM);
-    this.media.addPeer(member.id, member.roomId);
+    const placed = this.#placements.get(identity.participantId);
+    const roomId = placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
+    const member = new Member(identity, socket, roomId);
+    this.media.addPeer(member.id, roomId);
+    if (this.#holds.has(member.id)) await this.media.setHold(member.id, 'mic', true);
     this.#members.set(member.id, member);
     socket.data.member = member;
-    this.#broadcast('participant:joined', this.presenceOf(member), member.id);
-    this.#logger.info({ participantId: member.id, role: identity.role }, 'participant joined');
+    this.notify.presence('participant:joined', this.presenceOf(member), member.id);
+    this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
     return member;
   }
 
@@ -73,12 +120,10 @@ export class LiveCase {
     this.#remove(member, reason);
   }
 
-  /** Pushes a participant's changed state (mic/camera) to everyone present. */
   presenceChanged(member: Member): void {
-    this.#broadcast('participant:updated', this.presenceOf(member));
+    this.notify.presence('participant:updated', this.presenceOf(member));
   }
 
-  /** Ends a person's presence with a terminal reason (e.g. their link was revoked). */
   expel(participantId: string, code: CloseCode): void {
     const m = this.#members.get(participantId);
     if (!m) return;
@@ -86,20 +131,243 @@ export class LiveCase {
     this.#remove(m, 'removed');
   }
 
+  // --- rooms -----------------------------------------------------------------------------------
+
+  createRoom(name: string): Room {
+    if (this.#rooms.size - 1 >= MAX_CAUCUSES) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAUCUSES} caucuses at once.`);
+    const room = new Room(`caucus-${this.#newId()}`, name, this.#mediatorId);
+    this.#rooms.set(room.id, room);
+    this.notify.room(room.info());
+    this.#logger.info({ roomId: room.id }, 'caucus created');
+    return room;
+  }
+
+  closeRoom(roomId: string, by: PersonRef | null): Promise<void> {
+    return this.#serial(() => this.#closeRoom(roomId, by));
+  }
+
+  /**
+   * Moves people into a room. Moves (and room closes, timer ends) run one at a time per case, so
+   * two quick moves cannot interleave their media re-wiring.
+   */
+  move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
+    return this.#serial(() => this.#move(participantIds, roomId, by));
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(fn, fn);
+    this.#chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  async #closeRoom(roomId: string, by: PersonRef | null): Promise<void> {
+    const room = this.#requireRoom(roomId);
+    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'The joint room cannot be closed.');
+    room.clearTimer();
+    const occupants = this.members().filter((m) => m.roomId === roomId);
+    await this.#move(occupants.map((m) => m.id), JOINT_ROOM, by);
+    this.#rooms.delete(roomId);
+    for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
+    this.notify.toModerators('room:closed', { roomId });
+    for (const m of occupants) if (!canModerate(m.role)) this.notify.to(m, 'room:closed', { roomId });
+    this.#logger.info({ roomId }, 'caucus closed');
+  }
+
+  /**
+   * Media is re-wired first (old audio stops before anything else is sent), then everyone learns
+   * what they may know: the movers get their new room, others see them arrive or leave (redacted
+   * for parties outside the room).
+   */
+  async #move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
+    const target = this.#requireRoom(roomId);
+    const movers = participantIds.map((id) => {
+      const m = this.#members.get(id);
+      if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+      return m;
+    });
+    let moved = 0;
+    const touched = new Set<string>([roomId]);
+    for (const m of movers) {
+      if (m.roomId === roomId) continue;
+      const from = this.#rooms.get(m.roomId);
+      touched.add(m.roomId);
+      // A screen shown in one room is not carried into another: the share ends on a move.
+      const closed = this.media.closeSources(m.id, ['screen', 'screen-audio']);
+      if (from) this.#releaseRoomHoldings(from, m.id, closed);
+      m.roomId = roomId;
+      this.#placements.set(m.id, roomId);
+      await this.media.movePeer(m.id, roomId);
+      moved++;
+    }
+    for (const m of movers) {
+      this.presenceChanged(m);
+      this.notify.to(m, 'room:updated', target.info());
+    }
+    for (const rid of touched) {
+      const r = this.#rooms.get(rid);
+      if (r) this.notify.room(r.info());
+    }
+    // The mediator arriving answers any request for them from that room.
+    for (const req of [...this.#assistance.values()]) {
+      if (movers.some((m) => canModerate(m.role) && m.roomId === req.roomId)) this.resolveAssistance(req.id);
+    }
+    if (moved) this.#logger.info({ roomId, moved, by: by?.id }, 'participants moved');
+    return moved;
+  }
+
+  setTimer(roomId: string, minutes: number | null, warnSeconds: number): Room {
+    const room = this.#requireRoom(roomId);
+    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'Timers are for caucuses: everyone returns to the joint room when one ends.');
+    room.clearTimer();
+    if (minutes !== null) {
+      const ms = Math.round(minutes * 60_000);
+      const endsAt = Date.now() + ms;
+      const warnIn = ms - warnSeconds * 1000;
+      room.timer = {
+        endsAt,
+        warnSeconds,
+        warnHandle:
+          warnIn > 0
+            ? setTimeout(() => {
+                const p = { roomId, secondsLeft: warnSeconds };
+                this.notify.toRoom(roomId, 'room:timer-warning', p);
+                this.notify.toModerators('room:timer-warning', p);
+              }, warnIn)
+            : undefined,
+        endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
+      };
+    }
+    this.notify.room(room.info());
+    return room;
+  }
+
+  async #timerExpired(roomId: string): Promise<void> {
+    const room = this.#rooms.get(roomId);
+    if (!room || this.#closed) return;
+    room.timer = undefined;
+    const occupants = this.members().filter((m) => m.roomId === roomId);
+    for (const m of occupants) this.notify.to(m, 'room:timer-expired', { roomId });
+    this.notify.toModerators('room:timer-expired', { roomId });
+    try {
+      // Whoever is in the room when the time is up returns, not only those there at the warning.
+      await this.#serial(() => this.#move(this.members().filter((m) => m.roomId === roomId).map((m) => m.id), JOINT_ROOM, null));
+    } catch (err) {
+      this.#logger.error({ err, roomId }, 'returning people after a timer failed');
+    }
+    this.#logger.info({ roomId, returned: occupants.length }, 'caucus timer ended');
+  }
+
+  /** One active screen share per room unless the mediator allowed more. */
+  assertCanShare(member: Member): void {
+    const room = this.#requireRoom(member.roomId);
+    const active = this.members().filter((m) => m.roomId === room.id && this.media.producersOf(m.id).some((p) => p.source === 'screen')).length;
+    if (!canStartShare(room, active).allowed) {
+      throw new ParleyError(ErrorCode.Conflict, 'Someone in this room is already sharing a screen. Ask the mediator if you need to share too.');
+    }
+  }
+
+  // --- moderation -------------------------------------------------------------------------------
+
+  async hold(target: Member, by: PersonRef): Promise<boolean> {
+    if (canModerate(target.role)) return false;
+    this.#holds.set(target.id, by);
+    await this.media.setHold(target.id, 'mic', true);
+    this.presenceChanged(target);
+    return true;
+  }
+
+  async askToUnmute(target: Member, by: PersonRef): Promise<void> {
+    this.#holds.delete(target.id);
+    await this.media.setHold(target.id, 'mic', false);
+    this.presenceChanged(target);
+    this.notify.to(target, 'moderation:unmute-requested', { by });
+  }
+
+  /** Ends a person's screen share; returns how many producers closed. */
+  stopShare(target: Member, by: PersonRef | null): number {
+    const closed = this.media.closeSources(target.id, ['screen', 'screen-audio']);
+    const room = this.#rooms.get(target.roomId);
+    if (room) this.#releaseRoomHoldings(room, null, closed);
+    if (closed.length) {
+      this.presenceChanged(target);
+      if (by) this.notify.to(target, 'moderation:share-stopped', { by });
+    }
+    return closed.length;
+  }
+
+  /** After a producer closed: clear it from any stage it was on. */
+  producerClosed(producerId: string): void {
+    for (const room of this.#rooms.values()) {
+      if (room.stageProducerId === producerId) {
+        room.stageProducerId = null;
+        this.notify.room(room.info());
+      }
+    }
+  }
+
+  // --- asking for the mediator ----------------------------------------------------------------
+
+  requestAssistance(from: Member): AssistanceRequest {
+    const mediatorRooms = this.members().filter((m) => canModerate(m.role)).map((m) => m.roomId);
+    if (!canAskForMediator(from.actor, mediatorRooms)) throw new ParleyError(ErrorCode.Conflict, 'The mediator is already with you.');
+    for (const r of this.#assistance.values()) if (r.from.id === from.id) return r;
+    const room = this.#rooms.get(from.roomId)!;
+    const req = { id: this.#newId(), from: from.ref, roomId: room.id, at: new Date().toISOString() };
+    this.#assistance.set(req.id, req);
+    this.notify.toModerators('assistance:requested', { requestId: req.id, from: req.from, roomId: room.id, roomName: room.name, at: req.at });
+    return req;
+  }
+
+  resolveAssistance(requestId: string): void {
+    const req = this.#assistance.get(requestId);
+    if (!req) throw new ParleyError(ErrorCode.NotFound, 'That request was already answered.');
+    this.#assistance.delete(requestId);
+    this.notify.toModerators('assistance:resolved', { requestId });
+    this.notify.to(this.#members.get(req.from.id), 'assistance:resolved', { requestId });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const r of this.#rooms.values()) r.clearTimer();
     for (const m of this.#members.values()) m.socket.data.member = undefined;
     this.#members.clear();
     this.media.close();
     this.onEmpty();
   }
 
+  /** When someone leaves a room: control goes back to the mediator, their producers leave the stage. */
+  #releaseRoomHoldings(room: Room, leavingId: string | null, closedProducers: string[]): void {
+    let changed = false;
+    if (leavingId && room.controllerId === leavingId && leavingId !== this.#mediatorId) {
+      room.controllerId = this.#mediatorId;
+      changed = true;
+    }
+    const owner = room.stageProducerId ? this.media.ownerOf(room.stageProducerId) : undefined;
+    if (room.stageProducerId && (closedProducers.includes(room.stageProducerId) || !owner || owner.peerId === leavingId)) {
+      room.stageProducerId = null;
+      changed = true;
+    }
+    if (changed) this.notify.room(room.info());
+  }
+
+  #requireRoom(roomId: string): Room {
+    const room = this.#rooms.get(roomId);
+    if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
+    return room;
+  }
+
   #remove(member: Member, reason: Notifications['participant:left']['reason']): void {
     this.#members.delete(member.id);
     if (member.socket.data.member === member) member.socket.data.member = undefined;
+    const room = this.#rooms.get(member.roomId);
+    const owned = this.media.producersOf(member.id).map((p) => p.producerId);
     this.media.removePeer(member.id);
-    this.#broadcast('participant:left', { participantId: member.id, reason });
+    if (room) this.#releaseRoomHoldings(room, member.id, owned);
+    this.notify.toAll('participant:left', { participantId: member.id, reason });
     this.#logger.info({ participantId: member.id, reason }, 'participant left');
     if (this.#members.size === 0) this.close();
   }
@@ -107,19 +375,7 @@ export class LiveCase {
   #disconnect(member: Member, code: CloseCode): void {
     member.socket.emit('session:closed', { code, message: closeMessages[code] });
     member.socket.data.member = undefined;
-    // Give the notification a moment to be flushed before the transport closes.
     const s = member.socket;
     setTimeout(() => s.disconnect(true), 50);
-  }
-
-  #toMember<K extends keyof Notifications>(participantId: string, event: K, payload: Notifications[K]): void {
-    const m = this.#members.get(participantId);
-    if (m) (m.socket.emit as (e: K, p: Notifications[K]) => void)(event, payload);
-  }
-
-  #broadcast<K extends keyof Notifications>(event: K, payload: Notifications[K], exceptId?: string): void {
-    for (const m of this.#members.values()) {
-      if (m.id !== exceptId) (m.socket.emit as (e: K, p: Notifications[K]) => void)(event, payload);
-    }
   }
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
@@ -9,10 +10,12 @@ export class LiveSessions {
   readonly #logger: Logger;
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
+  readonly #mediatorOf: (caseId: string) => string;
 
-  constructor(sfu: Sfu, logger: Logger) {
+  constructor(sfu: Sfu, logger: Logger, mediatorOf: (caseId: string) => string) {
     this.#sfu = sfu;
     this.#logger = logger;
+    this.#mediatorOf = mediatorOf;
   }
 
   get(caseId: string): LiveCase | undefined {
@@ -26,7 +29,10 @@ export class LiveSessions {
       let live = this.get(caseId);
       if (!live) {
         const media = await this.#sfu.caseMedia(caseId);
-        live = new LiveCase(caseId, media, this.#logger);
+        live = new LiveCase(caseId, media, this.#logger, {
+          mediatorId: this.#mediatorOf(caseId),
+          newId: () => crypto.randomBytes(9).toString('base64url'),
+        });
         const created = live;
         live.onEmpty = () => {
           if (this.#cases.get(caseId) === created) this.#cases.delete(caseId);

@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, Presence, ServerToClientEvents } from '@parley/shared';
+import type { ClientToServerEvents, PersonRef, Presence, ServerToClientEvents } from '@parley/shared';
+import type { ProducerSummary } from '@parley/sfu';
 import type { Identity } from '../domain/CaseService.ts';
 
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,20 +29,31 @@ export class Member {
   get id(): string {
     return this.identity.participantId;
   }
+  get role() {
+    return this.identity.role;
+  }
+  get ref(): PersonRef {
+    return { id: this.id, displayName: this.identity.displayName };
+  }
+  get actor() {
+    return { id: this.id, role: this.identity.role, roomId: this.roomId };
+  }
 
-  presence(sources: Map<string, { paused: boolean }>): Presence {
-    const state = (s: string) => {
-      const p = sources.get(s);
-      return p ? (p.paused ? 'off' : 'on') : 'none';
-    };
+  /** Full presence (before per-viewer redaction), from what the SFU says this person publishes. */
+  presence(producers: ProducerSummary[], micHeldBy: PersonRef | null): Presence {
+    const state = (ps: ProducerSummary[]) => (ps.length === 0 ? 'none' : ps.some((p) => !p.paused) ? 'on' : 'off');
+    const cams = producers.filter((p) => p.source === 'camera');
     return {
       id: this.id,
       displayName: this.identity.displayName,
       role: this.identity.role,
       side: this.identity.side as Presence['side'],
       roomId: this.roomId as Presence['roomId'],
-      mic: state('mic'),
-      camera: state('camera'),
+      mic: state(producers.filter((p) => p.source === 'mic')),
+      micHeldBy,
+      camera: state(cams),
+      cameras: cams.map((c) => ({ producerId: c.producerId, label: c.label ?? 'Camera', state: c.paused ? 'off' : 'on' })),
+      sharing: producers.some((p) => p.source === 'screen'),
     };
   }
 }

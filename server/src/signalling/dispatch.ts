@@ -1,6 +1,6 @@
 import { ErrorCode, ParleyError, requestSchemas, type Ack, type RequestName, type WireError } from '@parley/shared';
 import type { Logger } from '../logger.ts';
-import { handlers, type HandlerDeps } from './handlers.ts';
+import { handlers, type HandlerDeps } from './handlers/index.ts';
 import type { ParleySocket } from './Member.ts';
 
 const names = new Set<string>(Object.keys(requestSchemas));

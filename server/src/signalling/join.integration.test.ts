@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseDetail, JoinResult } from '@parley/shared';
+import type { CaseDetail } from '@parley/shared';
 import {
-  connect, consent, createCase, fakeDtls, must, nextEvent, opusParameters, request, signIn, startTestServer, tokenOf, vp8Parameters,
+  connect, consent, createCase, joinWithMedia, must, nextEvent, opusParameters, request, signIn, startTestServer, tokenOf,
   type ClientSocket,
 } from '../test/harness.ts';
 
@@ -28,17 +28,6 @@ async function open(auth: Record<string, unknown>, headers: Record<string, strin
   const s = await connect(server, auth, headers);
   sockets.push(s);
   return s;
-}
-
-/** Join and set up media the way the browser client does, with fabricated RTP parameters. */
-async function joinWithMedia(s: ClientSocket, ssrcBase: number) {
-  const joined: JoinResult = await must(s, 'session:join', {});
-  const send = await must(s, 'transport:create', { direction: 'send' });
-  const recv = await must(s, 'transport:create', { direction: 'recv' });
-  await must(s, 'transport:connect', { transportId: send.id, dtlsParameters: fakeDtls });
-  const mic = await must(s, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(ssrcBase), source: 'mic' });
-  const cam = await must(s, 'producer:create', { transportId: send.id, kind: 'video', rtpParameters: vp8Parameters(ssrcBase + 1), source: 'camera' });
-  return { joined, send, recv, mic: mic.producerId, cam: cam.producerId };
 }
 
 describe('joining a live session', () => {

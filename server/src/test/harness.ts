@@ -112,17 +112,35 @@ export function nextEvent<K extends keyof ServerToClientEvents>(socket: ClientSo
 
 /** Minimal but real RTP parameters a browser would send for Opus / VP8. */
 export const opusParameters = (ssrc: number) => ({
-  mid: '0',
+  mid: String(ssrc),
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { minptime: 10, useinbandfec: 1 }, rtcpFeedback: [] }],
   headerExtensions: [],
   encodings: [{ ssrc }],
   rtcp: { cname: `c${ssrc}`, reducedSize: true },
 });
 export const vp8Parameters = (ssrc: number) => ({
-  mid: '1',
+  mid: String(ssrc),
   codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
   headerExtensions: [],
   encodings: [{ ssrc }],
   rtcp: { cname: `c${ssrc}`, reducedSize: true },
 });
 export const fakeDtls = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+
+/** Join and set up media the way the browser client does, with fabricated RTP parameters. */
+export async function joinWithMedia(s: ClientSocket, ssrcBase: number) {
+  const joined = await must(s, 'session:join', {});
+  const send = await must(s, 'transport:create', { direction: 'send' });
+  const recv = await must(s, 'transport:create', { direction: 'recv' });
+  await must(s, 'transport:connect', { transportId: send.id, dtlsParameters: fakeDtls });
+  const mic = await must(s, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(ssrcBase), source: 'mic' });
+  const cam = await must(s, 'producer:create', { transportId: send.id, kind: 'video', rtpParameters: vp8Parameters(ssrcBase + 1), source: 'camera' });
+  return { joined, send, recv, mic: mic.producerId, cam: cam.producerId };
+}
+
+/** Records every notification a socket receives, for assertions on what someone was told. */
+export function recorder(s: ClientSocket): Array<{ event: string; payload: any }> {
+  const log: Array<{ event: string; payload: any }> = [];
+  (s as unknown as { onAny: (f: (event: string, payload: unknown) => void) => void }).onAny((event, payload) => log.push({ event, payload }));
+  return log;
+}

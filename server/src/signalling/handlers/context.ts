@@ -1,0 +1,34 @@
+import { canModerate, ErrorCode, ParleyError, type RequestName, type RequestPayload, type RequestResults } from '@parley/shared';
+import type { CaseService } from '../../domain/CaseService.ts';
+import type { LiveSessions } from '../LiveSessions.ts';
+import type { LiveCase } from '../LiveCase.ts';
+import type { Member, ParleySocket } from '../Member.ts';
+
+export interface HandlerDeps {
+  cases: CaseService;
+  live: LiveSessions;
+}
+
+export type Handler<K extends RequestName> = (socket: ParleySocket, payload: RequestPayload<K>, deps: HandlerDeps) => Promise<RequestResults[K]>;
+export type HandlerGroup<K extends RequestName> = { [P in K]: Handler<P> };
+
+/** The joined member of this socket and their live case, or a typed refusal. */
+export function joined(socket: ParleySocket, live: LiveSessions): { member: Member; lc: LiveCase } {
+  const member = socket.data.member;
+  const lc = member && live.get(member.identity.caseId);
+  if (!member || !lc) throw new ParleyError(ErrorCode.NotInSession, 'Join the session first.');
+  return { member, lc };
+}
+
+/** Same, and the person must be allowed to run the process (the mediator). */
+export function moderator(socket: ParleySocket, live: LiveSessions): { member: Member; lc: LiveCase } {
+  const j = joined(socket, live);
+  if (!canModerate(j.member.role)) throw new ParleyError(ErrorCode.Forbidden, 'Only the mediator can do that.');
+  return j;
+}
+
+export function present(lc: LiveCase, participantId: string): Member {
+  const m = lc.member(participantId);
+  if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+  return m;
+}

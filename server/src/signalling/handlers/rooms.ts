@@ -1,0 +1,58 @@
+import { ErrorCode, ParleyError } from '@parley/shared';
+import { joined, moderator, type HandlerGroup } from './context.ts';
+
+type Names =
+  | 'room:create' | 'room:close' | 'room:move' | 'room:set-timer' | 'room:set-share-policy' | 'announcement:send'
+  | 'assistance:request' | 'assistance:resolve';
+
+/** Rooms and caucuses [2.10, 2.11-iii]: only the mediator shapes them; anyone may ask for the mediator. */
+export const roomHandlers: HandlerGroup<Names> = {
+  async 'room:create'(socket, p, { live }) {
+    const { lc } = moderator(socket, live);
+    return { room: lc.createRoom(p.name).info() };
+  },
+
+  async 'room:close'(socket, p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    await lc.closeRoom(p.roomId, member.ref);
+    return { closed: true };
+  },
+
+  async 'room:move'(socket, p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { moved: await lc.move(p.participantIds, p.roomId, member.ref) };
+  },
+
+  async 'room:set-timer'(socket, p, { live }) {
+    const { lc } = moderator(socket, live);
+    return { room: lc.setTimer(p.roomId, p.minutes, p.warnSeconds).info() };
+  },
+
+  async 'room:set-share-policy'(socket, p, { live }) {
+    const { lc } = moderator(socket, live);
+    const room = lc.room(p.roomId);
+    if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
+    room.allowMultipleShares = p.allowMultipleShares;
+    lc.notify.room(room.info());
+    return { room: room.info() };
+  },
+
+  async 'announcement:send'(socket, p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    const id = crypto.randomUUID();
+    lc.notify.toAll('announcement:made', { id, text: p.text, from: member.ref, at: new Date().toISOString() });
+    return { sent: true };
+  },
+
+  async 'assistance:request'(socket, _p, { live }) {
+    const { member, lc } = joined(socket, live);
+    return { requestId: lc.requestAssistance(member).id };
+  },
+
+  async 'assistance:resolve'(socket, p, { live }) {
+    const { lc } = moderator(socket, live);
+    lc.resolveAssistance(p.requestId);
+    return { resolved: true };
+  },
+};
+
