@@ -97,3 +97,62 @@ export async function expectReceivingFrom(page: Page, names: string[]): Promise<
 }
 
 export const tokenOf = (link: string): string => new URL(link).hash.replace('#t=', '');
+
+/** A session of the mediator and two parties, everyone joined and receiving. */
+export async function threeInSession(browser: Browser, title: string, names: [string, string]) {
+  const mediatorCtx = await mediatorContext(browser);
+  const mediator = await mediatorCtx.newPage();
+  const { caseUrl, links } = await createCaseInUi(mediator, title, [
+    { name: names[0], side: 'A' },
+    { name: names[1], side: 'B' },
+  ]);
+  const aCtx = await partyContext(browser);
+  const a = await aCtx.newPage();
+  await passConsentGate(a, links[names[0]]!);
+  const bCtx = await partyContext(browser);
+  const b = await bCtx.newPage();
+  await passConsentGate(b, links[names[1]]!);
+  await mediator.goto(caseUrl);
+  await mediator.getByRole('link', { name: 'Open session' }).click();
+  await joinFromPrejoin(mediator);
+  await joinFromPrejoin(a);
+  await joinFromPrejoin(b);
+  await expectReceivingFrom(b, ['Mediator', names[0]]);
+  const close = () => Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
+  return { mediator, a, b, links, caseUrl, close };
+}
+
+/** Performs a typed request as the person on this page (what a modified client could send). */
+export async function pageRequest(page: Page, name: string, payload: unknown): Promise<{ ok: boolean; data?: any; error?: { code: string } }> {
+  return page.evaluate(
+    ([n, p]) => (window as unknown as { __parleyDebug: { request(n: string, p: unknown): Promise<never> } }).__parleyDebug.request(n as string, p),
+    [name, payload] as const,
+  );
+}
+
+export async function outboundStats(page: Page): Promise<Array<{ producerId: string; source: string; label: string | null; packetsSent: number }>> {
+  return page.evaluate(async () => (window as unknown as { __parleyDebug: { outboundStats(): Promise<never> } }).__parleyDebug.outboundStats());
+}
+
+/** Audio packets from `name` as seen on `page` (0 when no such consumer exists). */
+export async function audioPacketsFrom(page: Page, name: string): Promise<number> {
+  return (await inboundStats(page)).filter((s) => s.displayName === name && s.kind === 'audio').reduce((n, s) => n + s.packetsReceived, 0);
+}
+
+/** Asserts that no media at all from `names` reaches `page` (consumers closed). */
+export async function expectNothingFrom(page: Page, names: string[]): Promise<void> {
+  await expect.poll(async () => (await inboundStats(page)).filter((s) => names.includes(s.displayName)).length, { timeout: 10_000 }).toBe(0);
+}
+
+export async function createCaucusInUi(mediator: Page, name: string): Promise<void> {
+  await mediator.getByRole('button', { name: 'New caucus' }).click();
+  await mediator.getByLabel('Caucus name').fill(name);
+  await mediator.getByRole('button', { name: 'Create caucus' }).click();
+  await expect(mediator.getByRole('region', { name: 'Rooms' }).getByRole('group', { name })).toBeVisible();
+}
+
+export async function moveSelectedInUi(mediator: Page, names: string[], roomName: string): Promise<void> {
+  for (const n of names) await mediator.getByLabel(`Select ${n}`).check();
+  await mediator.getByLabel('Move selected to').selectOption({ label: roomName });
+  await mediator.getByRole('button', { name: 'Move selected' }).click();
+}

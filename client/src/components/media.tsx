@@ -99,7 +99,7 @@ export function useMicLevel(track: MediaStreamTrack | null): number {
   return level;
 }
 
-type IconName = 'mic' | 'mic-off' | 'camera' | 'camera-off' | 'leave' | 'sound' | 'warning';
+type IconName = 'mic' | 'mic-off' | 'camera' | 'camera-off' | 'camera-plus' | 'screen' | 'leave' | 'sound' | 'warning';
 
 /** Decorative icons; every use sits next to words that say the same thing. */
 export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
@@ -118,6 +118,18 @@ export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
           <rect x="3" y="6" width="13" height="12" rx="2" />
           <path d="M16 10l5-3v10l-5-3" />
           {name === 'camera-off' ? <path d="M3 3l18 18" strokeWidth="2.2" /> : null}
+        </g>
+      ) : null}
+      {name === 'camera-plus' ? (
+        <g {...common}>
+          <rect x="3" y="6" width="13" height="12" rx="2" />
+          <path d="M16 10l5-3v10l-5-3M9.5 9.5v5M7 12h5" />
+        </g>
+      ) : null}
+      {name === 'screen' ? (
+        <g {...common}>
+          <rect x="3" y="4" width="18" height="12" rx="1.5" />
+          <path d="M8 20h8M12 16v4M12 13V7M9.5 9.5L12 7l2.5 2.5" />
         </g>
       ) : null}
       {name === 'leave' ? (

@@ -2,8 +2,10 @@ import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
 import type { ConsumerAdded, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
 import { isLive } from './local-media.ts';
+import { isPrimaryCamera, type SourceKey } from './sources.ts';
 
-export type ConsumerAppData = { participantId: string; source: MediaSource };
+export type ConsumerAppData = { participantId: string; source: MediaSource; label: string | null };
+export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
 export type Direction = 'send' | 'recv';
 
 /**
@@ -16,16 +18,29 @@ export interface MediaEngineHooks {
   request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]>;
   /** ICE/DTLS of a current transport gave up. */
   transportFailed(direction: Direction): void;
-  /** The camera or microphone behind a producer stopped (unplugged, revoked). */
-  trackEnded(source: MediaSource): void;
+  /** The device or share behind a producer stopped (unplugged, revoked, "Stop sharing"). */
+  trackEnded(key: SourceKey): void;
   /** A consumer closed by itself (its transport closed, or its track ended). */
   consumerGone(consumerId: string): void;
 }
 
 export interface ProduceItem {
+  key: SourceKey;
   source: MediaSource;
+  /** Cameras only. */
+  label?: string;
   track: MediaStreamTrack | null;
   paused: boolean;
+  /**
+   * The join goes on if this one is refused (a second screen share in the room, an extra camera
+   * the server will not take): produce() reports it instead of throwing.
+   */
+  optional?: boolean;
+}
+
+export interface ProduceFailure {
+  key: SourceKey;
+  error: unknown;
 }
 
 /**
@@ -37,7 +52,7 @@ export class MediaEngine {
   private device: Device | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
-  private readonly producerMap = new Map<MediaSource, ms.Producer>();
+  private readonly producerMap = new Map<SourceKey, ms.Producer<ProducerAppData>>();
   private readonly consumerMap = new Map<string, ms.Consumer<ConsumerAppData>>();
   /** consumer:closed / paused / resumed that arrived while the consumer was still being built. */
   private readonly earlyClosed = new Set<string>();
@@ -49,7 +64,7 @@ export class MediaEngine {
     return this.device !== null;
   }
 
-  get producers(): ReadonlyMap<MediaSource, ms.Producer> {
+  get producers(): ReadonlyMap<SourceKey, ms.Producer<ProducerAppData>> {
     return this.producerMap;
   }
 
@@ -90,13 +105,14 @@ export class MediaEngine {
 
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = appData.source as MediaSource;
+        const { source, label } = appData as ProducerAppData;
         this.hooks
           .request('producer:create', {
             transportId: transport.id,
             kind,
             rtpParameters: rtpParameters as RequestPayload<'producer:create'>['rtpParameters'],
             source,
+            ...(source === 'camera' && label ? { label } : {}),
           })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
@@ -111,54 +127,80 @@ export class MediaEngine {
     else this.recvTransport = transport;
   }
 
+  get canSend(): boolean {
+    return !!this.sendTransport && !this.sendTransport.closed;
+  }
+
   /**
    * Produce each live track the device can send, in order, paused ones paused on both ends.
-   * Stops at the first producer that turns out stale.
+   * Stops at the first producer that turns out stale. A refused optional item is reported, not thrown.
    */
-  async produce(items: ProduceItem[], stale: Stale): Promise<void> {
-    const transport = this.sendTransport;
-    const device = this.device;
-    if (!transport || !device) return;
-    for (const { source, track, paused } of items) {
-      // Checked per item: a device may stop while the one before it is being produced.
-      if (!isLive(track)) continue;
-      const kind = track.kind as 'audio' | 'video';
-      if (!device.canProduce(kind)) continue;
-      track.enabled = !paused;
-      const producer = await transport.produce({
-        track,
-        stopTracks: false, // the tracks outlive a reconnect; the owner stops them when it finishes
-        appData: { source },
-        ...(kind === 'audio'
-          ? { codecOptions: { opusStereo: false, opusFec: true } }
-          : { encodings: [{ maxBitrate: 700_000 }], codecOptions: { videoGoogleStartBitrate: 300 } }),
-      });
-      if (stale()) {
-        producer.close();
-        return;
-      }
-      this.producerMap.set(source, producer);
-      producer.on('trackended', () => this.hooks.trackEnded(source));
-      if (paused) {
-        producer.pause();
-        await this.hooks.request('producer:set-paused', { producerId: producer.id, paused: true });
+  async produce(items: ProduceItem[], stale: Stale): Promise<ProduceFailure[]> {
+    const failures: ProduceFailure[] = [];
+    for (const item of items) {
+      if (stale()) break;
+      try {
+        await this.produceOne(item, stale);
+      } catch (error) {
+        if (!item.optional || stale()) throw error;
+        failures.push({ key: item.key, error });
       }
     }
+    return failures;
+  }
+
+  /** Produce one track now; null when there is nothing to send it with or the work went stale. */
+  async produceOne({ key, source, label, track, paused }: ProduceItem, stale: Stale): Promise<ms.Producer<ProducerAppData> | null> {
+    const transport = this.sendTransport;
+    const device = this.device;
+    // Checked per item: a device may stop while the one before it is being produced.
+    if (!transport || transport.closed || !device || !isLive(track)) return null;
+    const kind = track.kind as 'audio' | 'video';
+    if (!device.canProduce(kind)) return null;
+    track.enabled = !paused;
+    const appData: ProducerAppData = { key, source, label: label ?? null };
+    const producer = await transport.produce<ProducerAppData>({
+      track,
+      stopTracks: false, // the tracks outlive a reconnect; the owner stops them when it finishes
+      appData,
+      ...(kind === 'audio'
+        ? { codecOptions: { opusStereo: source === 'screen-audio', opusFec: true } }
+        : source === 'screen'
+          ? { encodings: [{ maxBitrate: 1_500_000, maxFramerate: 15 }], codecOptions: { videoGoogleStartBitrate: 1000 } }
+          : { encodings: [{ maxBitrate: 700_000 }], codecOptions: { videoGoogleStartBitrate: 300 } }),
+    });
+    if (stale()) {
+      producer.close();
+      return null;
+    }
+    this.producerMap.get(key)?.close();
+    this.producerMap.set(key, producer);
+    producer.on('trackended', () => this.hooks.trackEnded(key));
+    if (paused) {
+      producer.pause();
+      await this.hooks.request('producer:set-paused', { producerId: producer.id, paused: true });
+    }
+    return producer;
+  }
+
+  producerId(key: SourceKey): string | null {
+    const producer = this.producerMap.get(key);
+    return producer && !producer.closed ? producer.id : null;
   }
 
   /** Pause or resume locally; returns the producer's id for telling the server, or null if none is live. */
-  setProducerPaused(source: MediaSource, paused: boolean): string | null {
-    const producer = this.producerMap.get(source);
+  setProducerPaused(key: SourceKey, paused: boolean): string | null {
+    const producer = this.producerMap.get(key);
     if (!producer || producer.closed) return null;
     if (paused) producer.pause();
     else producer.resume();
     return producer.id;
   }
 
-  /** Forget and close the producer of `source`; returns it so the server can be told. */
-  closeProducer(source: MediaSource): ms.Producer | undefined {
-    const producer = this.producerMap.get(source);
-    this.producerMap.delete(source);
+  /** Forget and close the producer of `key`; returns it so the server can be told. */
+  closeProducer(key: SourceKey): ms.Producer<ProducerAppData> | undefined {
+    const producer = this.producerMap.get(key);
+    this.producerMap.delete(key);
     producer?.close();
     return producer;
   }
@@ -177,9 +219,10 @@ export class MediaEngine {
         producerId: added.producerId,
         kind: added.kind,
         rtpParameters: added.rtpParameters as ms.RtpParameters,
-        // One stream per person and kind of source keeps their audio and video in sync.
-        streamId: `${added.participantId}-${added.source === 'mic' || added.source === 'camera' ? 'av' : added.source}`,
-        appData: { participantId: added.participantId, source: added.source },
+        // One stream per person and pair of sources keeps the sound and picture that belong
+        // together in sync: microphone + primary camera, screen + its sound; extra cameras alone.
+        streamId: `${added.participantId}-${streamGroup(added)}`,
+        appData: { participantId: added.participantId, source: added.source, label: added.label ?? null },
       });
     } catch (error) {
       console.warn('[parley] could not receive media', { consumerId: added.consumerId, error });
@@ -236,4 +279,10 @@ export class MediaEngine {
     this.sendTransport = null;
     this.recvTransport = null;
   }
+}
+
+function streamGroup({ source, label, producerId }: ConsumerAdded): string {
+  if (source === 'mic' || isPrimaryCamera(source, label)) return 'av';
+  if (source === 'screen' || source === 'screen-audio') return 'screen';
+  return producerId;
 }

@@ -4,18 +4,21 @@ import {
   closeMessages,
   isTerminalClose,
   type CloseCode,
-  type ConsumerAdded,
-  type MediaSource,
   type Notifications,
-  type Presence,
   type RequestName,
   type RequestPayload,
   type RequestResults,
 } from '@parley/shared';
 import { debugApi } from './debug-hook.ts';
-import { openLocalMedia, type DeviceChoice } from './local-media.ts';
-import { MediaEngine, type Direction, type ProduceItem, type Stale } from './MediaEngine.ts';
+import type { DeviceChoice } from './local-media.ts';
+import { LiveRoom } from './LiveRoom.ts';
+import { LocalSources, type SourceDeps } from './LocalSources.ts';
+import { MediaEngine, type Direction, type Stale } from './MediaEngine.ts';
 import { MESSAGES } from './messages.ts';
+import { Others } from './Others.ts';
+import { ScreenShare, isScreenKey } from './ScreenShare.ts';
+import { withNotice, withoutProducerIds } from './source-transitions.ts';
+import type { SourceKey } from './sources.ts';
 import {
   REQUEST_TIMEOUT_MS,
   SessionRequestError,
@@ -25,19 +28,8 @@ import {
   isWireError,
   type SessionCredentials,
 } from './Signalling.ts';
-import { Store, initialSessionState, type ClosedReason, type RemoteMedia, type SessionState } from './store.ts';
-import {
-  afterJoin,
-  closedState,
-  leftAnnouncement,
-  withPerson,
-  withRemote,
-  withRemotePaused,
-  withSourceEnded,
-  withSourcePaused,
-  withoutPerson,
-  withoutRemote,
-} from './transitions.ts';
+import { Store, initialSessionState, type ClosedReason, type SessionState } from './store.ts';
+import { afterJoin, closedState } from './transitions.ts';
 
 export type { DeviceChoice } from './local-media.ts';
 export { SessionRequestError, type RequestErrorCode, type SessionCredentials } from './Signalling.ts';
@@ -46,7 +38,10 @@ const LEAVE_TIMEOUT_MS = 2_000;
 
 /**
  * One live session of one person: runs the join flow over `Signalling`, drives the `MediaEngine`,
- * and is the only writer of `store`.
+ * and owns `store`. The helpers it creates, one per concept, write to that store only through the
+ * `update` function it hands them, and only with the pure transitions of *-transitions.ts:
+ * `sources` (microphone, cameras), `screen` (screen share), `others` (other people and their
+ * media) and `room` (rooms, moderation, requests, stage). Nothing else writes to it.
  *
  * Lifecycle: `new SessionClient(credentials, devices)` → `start()` → … → `leave()`.
  * A non-terminal drop tears the media down and, once socket.io is back, runs the whole join flow
@@ -60,18 +55,55 @@ export class SessionClient {
   private readonly media = new MediaEngine({
     request: (name, payload) => this.request(name, payload),
     transportFailed: (direction) => this.onTransportFailed(direction),
-    trackEnded: (source) => void this.onTrackEnded(source),
-    consumerGone: (consumerId) => this.dropConsumer(consumerId),
+    trackEnded: (key) => void this.onTrackEnded(key),
+    consumerGone: (consumerId) => this.others.dropConsumer(consumerId),
+  });
+  private readonly sourceDeps: SourceDeps = {
+    media: this.media,
+    request: (name, payload) => this.request(name, payload),
+    read: () => this.store.getSnapshot(),
+    update: (change) => this.store.update(change),
+    notice: (text) => this.notice(text),
+    stale: () => this.staleAfter(this.generation),
+    finished: () => this.finished,
+  };
+  /** Microphone, primary and extra cameras. */
+  readonly sources = new LocalSources(this.sourceDeps);
+  /** The screen share. */
+  readonly screen = new ScreenShare(this.sourceDeps);
+  /** The other people and the media received from them. */
+  private readonly others: Others = new Others({
+    media: this.media,
+    request: (name, payload) => this.request(name, payload),
+    read: () => this.store.getSnapshot(),
+    update: (change) => this.store.update(change),
+    announce: (text) => this.announce(text),
+    stale: () => this.staleAfter(this.generation),
+    finished: () => this.finished,
+    selfChanged: (before, now) => this.room.afterSelfChanged(before, now),
+    otherChanged: (p) => this.room.afterOtherChanged(p),
+  });
+  /** Rooms, moderation, requests and the stage, as this person lives them. */
+  readonly room = new LiveRoom({
+    request: (name, payload) => this.request(name, payload),
+    read: () => this.store.getSnapshot(),
+    update: (change) => this.store.update(change),
+    announce: (text) => this.announce(text),
+    notice: (text) => this.notice(text),
+    holdMic: () => this.sources.holdMic(),
+    unmute: () => this.sources.unmuteAfterAsk(),
+    stopSharing: () => this.screen.stop(),
+    connected: () => !!this.signalling?.connected,
   });
 
   /** Bumped whenever the connection drops: work started for an older generation is abandoned. */
   private generation = 0;
   private finished = false;
   private hasJoined = false;
-  private mediaRequested = false;
   private connectFailures = 0;
   private pendingServerMessage: string | null = null;
   private announcementId = 0;
+  private noticeId = 0;
 
   constructor(
     private readonly credentials: SessionCredentials,
@@ -83,7 +115,7 @@ export class SessionClient {
 
   start(): void {
     if (this.signalling || this.finished) return;
-    window.__parleyDebug = debugApi(this.media, this.store);
+    window.__parleyDebug = debugApi(this.media, this.store, (name, payload) => this.request(name, payload));
     this.setConnection({ status: 'connecting' });
 
     const signalling = new Signalling(this.credentials);
@@ -94,14 +126,9 @@ export class SessionClient {
     socket.on('disconnect', (reason) => this.onDisconnected(reason));
     socket.on('connect_error', (err) => this.onConnectError(err));
 
-    socket.on('participant:joined', (p) => this.onParticipantJoined(p));
-    socket.on('participant:updated', (p) => this.store.update((s) => withPerson(s, p)));
-    socket.on('participant:left', (e) => this.onParticipantLeft(e));
-    socket.on('consumer:added', (c) => void this.onConsumerAdded(c));
-    socket.on('consumer:closed', ({ consumerId }) => this.onConsumerClosed(consumerId));
-    socket.on('consumer:paused', ({ consumerId }) => this.onConsumerPaused(consumerId, true));
-    socket.on('consumer:resumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false));
     socket.on('session:closed', (e) => this.onSessionClosed(e));
+    this.others.listen(socket);
+    this.room.listen(socket);
 
     signalling.connect();
   }
@@ -120,11 +147,11 @@ export class SessionClient {
   }
 
   setMicOn(on: boolean): Promise<void> {
-    return this.setSourcePaused('mic', !on);
+    return this.sources.setMicOn(on);
   }
 
   setCameraOn(on: boolean): Promise<void> {
-    return this.setSourcePaused('camera', !on);
+    return this.sources.setCameraOn(on);
   }
 
   /** See Signalling.request; rejects with 'disconnected' before start(). */
@@ -151,7 +178,9 @@ export class SessionClient {
   private async join(stale: Stale): Promise<void> {
     const joined = await this.request('session:join', {});
     if (stale()) return;
+    const before = this.store.getSnapshot().self;
     this.store.update((s) => afterJoin(s, joined));
+    this.room.afterSelfChanged(before, joined.self);
 
     if (!this.media.loaded) {
       await this.media.load(joined.routerRtpCapabilities);
@@ -168,10 +197,12 @@ export class SessionClient {
     if (stale()) return;
 
     if (publishes) {
-      await this.ensureLocalTracks();
+      await this.sources.open(this.devices);
       if (stale()) return;
-      await this.media.produce(this.producePlan(role), stale);
+      const failures = await this.media.produce([...this.sources.plan(role), ...this.screen.plan()], stale);
       if (stale()) return;
+      this.sources.afterProduce(failures);
+      this.screen.afterProduce(failures);
     }
 
     await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
@@ -206,7 +237,7 @@ export class SessionClient {
     if (this.finished) return;
     this.generation++;
     this.media.closeAll();
-    this.store.update((s) => ({ ...s, remote: [] }));
+    this.store.update((s) => withoutProducerIds({ ...s, remote: [] }));
     const message = this.pendingServerMessage ?? MESSAGES.reconnecting;
     this.setConnection(this.hasJoined ? { status: 'reconnecting', message } : { status: 'connecting' });
     // socket.io retries by itself after network drops, but not after a disconnect that either side
@@ -258,9 +289,8 @@ export class SessionClient {
     this.finished = true;
     this.generation++;
     this.media.closeAll();
-    const { micTrack, cameraTrack } = this.store.getSnapshot().local;
-    micTrack?.stop();
-    cameraTrack?.stop();
+    this.sources.stopAll();
+    this.screen.stopAll();
     this.signalling?.close();
     this.store.update((s) => closedState(s, reason));
   }
@@ -269,118 +299,9 @@ export class SessionClient {
     return () => generation !== this.generation || this.finished;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Local media
-
-  /**
-   * Open the chosen camera and microphone, once per client: the tracks survive reconnects and are
-   * produced again on every join. A device that stops later is reported by onTrackEnded.
-   */
-  private async ensureLocalTracks(): Promise<void> {
-    if (this.mediaRequested) return;
-    this.mediaRequested = true;
-    const local = await openLocalMedia(this.devices);
-    if (this.finished) {
-      local.micTrack?.stop();
-      local.cameraTrack?.stop();
-      return;
-    }
-    this.store.update((s) => ({ ...s, local }));
-  }
-
-  private producePlan(role: Presence['role']): ProduceItem[] {
-    const local = this.store.getSnapshot().local;
-    const plan: ProduceItem[] = [
-      { source: 'mic', track: local.micTrack, paused: local.mic === 'off' },
-      { source: 'camera', track: local.cameraTrack, paused: local.camera === 'off' },
-    ];
-    return plan.filter(({ source }) => canPublish(role, source));
-  }
-
-  private async onTrackEnded(source: MediaSource): Promise<void> {
-    const producer = this.media.closeProducer(source);
-    this.store.update((s) => withSourceEnded(s, source, source === 'mic' ? MESSAGES.micEnded : MESSAGES.cameraEnded));
-    if (producer && this.signalling?.connected) {
-      await this.request('producer:close', { producerId: producer.id }).catch(() => undefined);
-    }
-  }
-
-  private async setSourcePaused(source: MediaSource, paused: boolean): Promise<void> {
-    if (this.finished) return;
-    const local = this.store.getSnapshot().local;
-    const current = source === 'mic' ? local.mic : local.camera;
-    if (current === 'none') return;
-    const track = source === 'mic' ? local.micTrack : local.cameraTrack;
-    // Local first: muting must take effect at once, even while offline.
-    if (track) track.enabled = !paused;
-    this.store.update((s) => withSourcePaused(s, source, paused));
-
-    const producerId = this.media.setProducerPaused(source, paused);
-    if (producerId === null) return; // applied when we produce again after a reconnect
-    try {
-      await this.request('producer:set-paused', { producerId, paused });
-    } catch (error) {
-      // Offline: the state is re-sent when the join flow runs again. Otherwise the local pause
-      // already keeps this person private; others may briefly see a stale icon.
-      console.warn('[parley] producer:set-paused failed', { source, paused, code: errorCodeOf(error) });
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Notifications
-
-  private async onConsumerAdded(added: ConsumerAdded): Promise<void> {
-    if (this.finished) return;
-    const built = await this.media.consume(added, this.staleAfter(this.generation));
-    if (!built) return;
-    const { consumer, producerPaused } = built;
-    const media: RemoteMedia = {
-      consumerId: consumer.id,
-      producerId: added.producerId,
-      participantId: added.participantId,
-      kind: added.kind,
-      source: added.source,
-      track: consumer.track,
-      producerPaused,
-    };
-    this.store.update((s) => withRemote(s, media));
-
-    try {
-      await this.request('consumer:resume', { consumerId: consumer.id });
-    } catch (error) {
-      console.warn('[parley] consumer:resume failed', { consumerId: consumer.id, code: errorCodeOf(error) });
-    }
-  }
-
-  private onConsumerClosed(consumerId: string): void {
-    if (this.media.consumerClosed(consumerId)) this.store.update((s) => withoutRemote(s, consumerId));
-  }
-
-  private dropConsumer(consumerId: string): void {
-    this.media.closeConsumer(consumerId);
-    this.store.update((s) => withoutRemote(s, consumerId));
-  }
-
-  private onConsumerPaused(consumerId: string, paused: boolean): void {
-    if (!this.media.consumerPaused(consumerId, paused)) return;
-    this.store.update((s) => withRemotePaused(s, consumerId, paused));
-  }
-
-  private onParticipantJoined(p: Presence): void {
-    const { self, others } = this.store.getSnapshot();
-    const isNew = !(self && p.id === self.id) && !others.some((o) => o.id === p.id);
-    this.store.update((s) => withPerson(s, p));
-    if (isNew && (!self || p.roomId === self.roomId)) this.announce(`${p.displayName} joined the room.`);
-  }
-
-  private onParticipantLeft({ participantId, reason }: Notifications['participant:left']): void {
-    const s = this.store.getSnapshot();
-    const person = s.others.find((o) => o.id === participantId);
-    if (!person) return;
-    for (const m of s.remote) if (m.participantId === participantId) this.dropConsumer(m.consumerId);
-    this.store.update((st) => withoutPerson(st, participantId));
-    const text = leftAnnouncement(person, reason);
-    if (text) this.announce(text);
+  private onTrackEnded(key: SourceKey): void {
+    if (isScreenKey(key)) this.screen.trackEnded(key);
+    else void this.sources.trackEnded(key);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -393,5 +314,10 @@ export class SessionClient {
   private announce(text: string): void {
     const id = ++this.announcementId;
     this.store.update((s) => ({ ...s, announcement: { id, text } }));
+  }
+
+  private notice(text: string): void {
+    const id = ++this.noticeId;
+    this.store.update((s) => withNotice(s, id, text));
   }
 }

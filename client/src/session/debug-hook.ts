@@ -1,4 +1,4 @@
-import type { MediaSource } from '@parley/shared';
+import type { MediaSource, RequestName, RequestPayload, RequestResults, WireError } from '@parley/shared';
 import type { MediaEngine } from './MediaEngine.ts';
 import { serialisableState, type SessionStore } from './store.ts';
 
@@ -13,6 +13,8 @@ export interface InboundStat {
   displayName: string;
   kind: 'audio' | 'video';
   source: MediaSource;
+  /** Cameras: the sender's label ("Camera", "Document camera"); null otherwise. */
+  label: string | null;
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
@@ -22,6 +24,7 @@ export interface OutboundStat {
   producerId: string;
   kind: 'audio' | 'video';
   source: MediaSource;
+  label: string | null;
   paused: boolean;
   packetsSent: number;
   bytesSent: number;
@@ -32,7 +35,15 @@ export interface ParleyDebug {
   inboundStats(): Promise<InboundStat[]>;
   outboundStats(): Promise<OutboundStat[]>;
   state(): ReturnType<typeof serialisableState>;
+  /** Performs one typed request as this person and returns its ack (tests and benchmarks). */
+  request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<DebugAck<RequestResults[K]>>;
+  /** The room this person is in now, or null before joining. */
+  roomId(): string | null;
 }
+
+export type DebugAck<T> = { ok: true; data: T } | { ok: false; error: Pick<WireError, 'message'> & { code: string } };
+
+type Requester = <K extends RequestName>(name: K, payload: RequestPayload<K>) => Promise<RequestResults[K]>;
 
 declare global {
   interface Window {
@@ -42,13 +53,13 @@ declare global {
 }
 
 /** Reads the engine's live producers and consumers at call time, so one hook serves every reconnect. */
-export function debugApi(media: MediaEngine, store: SessionStore): ParleyDebug {
+export function debugApi(media: MediaEngine, store: SessionStore, request: Requester): ParleyDebug {
   return {
     inboundStats: async () => {
       const others = store.getSnapshot().others;
       const out: InboundStat[] = [];
       for (const consumer of media.consumers.values()) {
-        const { participantId, source } = consumer.appData;
+        const { participantId, source, label } = consumer.appData;
         const stats = await consumer.getStats().catch(() => null);
         const entry = stats ? pickRtp(stats, 'inbound-rtp', consumer.rtpParameters.encodings?.[0]?.ssrc) : undefined;
         out.push({
@@ -57,6 +68,7 @@ export function debugApi(media: MediaEngine, store: SessionStore): ParleyDebug {
           displayName: others.find((o) => o.id === participantId)?.displayName ?? '',
           kind: consumer.kind as 'audio' | 'video',
           source,
+          label,
           framesDecoded: num(entry?.framesDecoded),
           packetsReceived: num(entry?.packetsReceived),
           bytesReceived: num(entry?.bytesReceived),
@@ -66,13 +78,15 @@ export function debugApi(media: MediaEngine, store: SessionStore): ParleyDebug {
     },
     outboundStats: async () => {
       const out: OutboundStat[] = [];
-      for (const [source, producer] of media.producers) {
+      for (const producer of media.producers.values()) {
+        const { source, label } = producer.appData;
         const stats = await producer.getStats().catch(() => null);
         const entry = stats ? pickRtp(stats, 'outbound-rtp', producer.rtpParameters.encodings?.[0]?.ssrc) : undefined;
         out.push({
           producerId: producer.id,
           kind: producer.kind as 'audio' | 'video',
           source,
+          label,
           paused: producer.paused,
           packetsSent: num(entry?.packetsSent),
           bytesSent: num(entry?.bytesSent),
@@ -82,6 +96,15 @@ export function debugApi(media: MediaEngine, store: SessionStore): ParleyDebug {
       return out;
     },
     state: () => serialisableState(store.getSnapshot()),
+    request: async (name, payload) => {
+      try {
+        return { ok: true, data: await request(name, payload) };
+      } catch (error) {
+        const e = error as { code?: unknown; message?: unknown };
+        return { ok: false, error: { code: typeof e.code === 'string' ? e.code : 'internal', message: String(e.message ?? error) } };
+      }
+    },
+    roomId: () => store.getSnapshot().self?.roomId ?? null,
   };
 }
 

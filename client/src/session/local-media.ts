@@ -15,7 +15,9 @@ export function isLive(track: MediaStreamTrack | null): track is MediaStreamTrac
  * Open the chosen camera and microphone and say what could not be opened. Never throws: a
  * person without working devices can still follow the session.
  */
-export async function openLocalMedia(devices: DeviceChoice): Promise<LocalMedia> {
+export async function openLocalMedia(
+  devices: DeviceChoice,
+): Promise<Pick<LocalMedia, 'mic' | 'camera' | 'micTrack' | 'cameraTrack' | 'warning'>> {
   const wantMic = devices.micDeviceId !== null;
   const wantCamera = devices.cameraDeviceId !== null;
   const { mic, camera } = await acquireTracks(devices.micDeviceId, devices.cameraDeviceId);

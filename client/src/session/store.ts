@@ -1,4 +1,5 @@
-import type { MediaSource, Presence } from '@parley/shared';
+import type { MediaSource, Notifications, Presence, RoomInfo } from '@parley/shared';
+import type { SourceKey } from './sources.ts';
 
 /**
  * The one store a SessionClient writes into; components read it with `useSessionState`
@@ -15,14 +16,36 @@ import type { MediaSource, Presence } from '@parley/shared';
  *                  { status: 'closed', reason: ClosedReason } final; nothing is retried
  *   caseId       string | null                 from session:join
  *   caseTitle    string | null                 from session:join
- *   self         Presence | null               this person, as the server sees them (roomId, mic, camera)
- *   others       Presence[]                    everyone else the server reported, in arrival order
+ *   self         Presence | null               this person, as the server sees them (roomId, mic,
+ *                                              micHeldBy, cameras, sharing)
+ *   others       Presence[]                    everyone else the server reported, in arrival order;
+ *                                              for parties, people in other rooms have roomId null
+ *   rooms        RoomInfo[]                    the rooms I may know about (all for the mediator);
+ *                                              my room = rooms.find(r => r.id === self.roomId)
  *   remote       RemoteMedia[]                 one per live consumer: { consumerId, producerId,
- *                                              participantId, kind, source, track, producerPaused }
+ *                                              participantId, kind, source, label, track, producerPaused }
  *   local        LocalMedia                    { mic, camera: 'on' | 'off' | 'none',
  *                                                micTrack, cameraTrack: MediaStreamTrack | null,
- *                                                warning: string | null }
+ *                                                extraCameras: ExtraCamera[]  { key, label, deviceId,
+ *                                                  track, state: 'on' | 'off', producerId | null },
+ *                                                screen: { track, audioTrack, producerId } | null,
+ *                                                warning: string | null   device trouble
+ *                                                notice: { id, text } | null  e.g. share refused }
  *   announcement { id: number, text: string }  the latest change to read out (aria-live), e.g. "Ana joined"
+ *   announcements Broadcast[]                  mediator's announcements, newest first (max 20):
+ *                                              { id, text, from: PersonRef, at, receivedAt (ms) }
+ *   assistance   AssistanceRequest[]           mediator: open "ask for the mediator" requests
+ *                                              { requestId, from, roomId, roomName, at }
+ *   askedForMediator { requestId } | null      party: my own open request, until resolved
+ *   controlRequests  ControlRequest[]          mediator: { from: PersonRef, roomId, receivedAt }
+ *   controlAsked string | null                 the room where I asked for control, until it changes hands
+ *   pointers     Record<roomId, { participantId, x, y }>   the controller's pointer (fractions of
+ *                                              the main stage's picture); absent = hidden
+ *   timerWarnings Record<roomId, { secondsLeft, receivedAt }>  from room:timer-warning, until the
+ *                                              timer ends, changes, or the room closes
+ *   unmutePrompt { id, by: PersonRef } | null  the mediator asked me to unmute (I decide)
+ *
+ * Time left in a room is not stored: views derive it from room.timer.endsAt every second.
  *
  * ClosedReason = { why: 'left' | 'terminal' | 'refused' | 'failed', message, code, canRejoin }
  *   why 'left'      the person pressed Leave
@@ -56,9 +79,29 @@ export interface RemoteMedia {
   participantId: string;
   kind: 'audio' | 'video';
   source: MediaSource;
+  /** Cameras: what the sender called it ("Camera", "Document camera"). */
+  label: string | null;
   track: MediaStreamTrack;
   /** The sender paused their producer (muted themselves or turned their camera off). */
   producerPaused: boolean;
+}
+
+/** A camera added during the session, besides the primary one [2.11-vi]. */
+export interface ExtraCamera {
+  key: SourceKey;
+  label: string;
+  deviceId: string;
+  track: MediaStreamTrack;
+  state: 'on' | 'off';
+  /** Null until produced (and again while reconnecting). */
+  producerId: string | null;
+}
+
+export interface LocalScreen {
+  track: MediaStreamTrack;
+  /** Tab or system sound, when the person chose to share it. */
+  audioTrack: MediaStreamTrack | null;
+  producerId: string | null;
 }
 
 export interface LocalMedia {
@@ -66,8 +109,26 @@ export interface LocalMedia {
   camera: DeviceState;
   micTrack: MediaStreamTrack | null;
   cameraTrack: MediaStreamTrack | null;
+  extraCameras: ExtraCamera[];
+  screen: LocalScreen | null;
   /** Something about this device's camera/microphone the person should know. */
   warning: string | null;
+  /** Feedback on something the person just tried (sharing refused, camera could not start). */
+  notice: { id: number; text: string } | null;
+}
+
+export type PersonRef = Notifications['announcement:made']['from'];
+export type Broadcast = Notifications['announcement:made'] & { receivedAt: number };
+export type AssistanceRequest = Notifications['assistance:requested'];
+export interface ControlRequest {
+  from: PersonRef;
+  roomId: string;
+  receivedAt: number;
+}
+export interface StagePointer {
+  participantId: string;
+  x: number;
+  y: number;
 }
 
 export interface SessionState {
@@ -76,9 +137,18 @@ export interface SessionState {
   caseTitle: string | null;
   self: Presence | null;
   others: Presence[];
+  rooms: RoomInfo[];
   remote: RemoteMedia[];
   local: LocalMedia;
   announcement: { id: number; text: string };
+  announcements: Broadcast[];
+  assistance: AssistanceRequest[];
+  askedForMediator: { requestId: string } | null;
+  controlRequests: ControlRequest[];
+  controlAsked: string | null;
+  pointers: Record<string, StagePointer>;
+  timerWarnings: Record<string, { secondsLeft: number; receivedAt: number }>;
+  unmutePrompt: { id: number; by: PersonRef } | null;
 }
 
 export const initialSessionState: SessionState = {
@@ -87,9 +157,18 @@ export const initialSessionState: SessionState = {
   caseTitle: null,
   self: null,
   others: [],
+  rooms: [],
   remote: [],
-  local: { mic: 'none', camera: 'none', micTrack: null, cameraTrack: null, warning: null },
+  local: { mic: 'none', camera: 'none', micTrack: null, cameraTrack: null, extraCameras: [], screen: null, warning: null, notice: null },
   announcement: { id: 0, text: '' },
+  announcements: [],
+  assistance: [],
+  askedForMediator: null,
+  controlRequests: [],
+  controlAsked: null,
+  pointers: {},
+  timerWarnings: {},
+  unmutePrompt: null,
 };
 
 /** A minimal external store: enough for useSyncExternalStore, nothing more. */
@@ -124,14 +203,18 @@ export type SessionStore = Store<SessionState>;
 export function serialisableState(s: SessionState) {
   const trackInfo = (t: MediaStreamTrack | null) =>
     t ? { id: t.id, kind: t.kind, enabled: t.enabled, readyState: t.readyState, muted: t.muted } : null;
+  const { local } = s;
   return {
-    connection: s.connection,
-    caseId: s.caseId,
-    caseTitle: s.caseTitle,
-    self: s.self,
-    others: s.others,
+    ...s,
     remote: s.remote.map(({ track, ...rest }) => ({ ...rest, track: trackInfo(track) })),
-    local: { ...s.local, micTrack: trackInfo(s.local.micTrack), cameraTrack: trackInfo(s.local.cameraTrack) },
-    announcement: s.announcement,
+    local: {
+      ...local,
+      micTrack: trackInfo(local.micTrack),
+      cameraTrack: trackInfo(local.cameraTrack),
+      extraCameras: local.extraCameras.map(({ track, ...rest }) => ({ ...rest, track: trackInfo(track) })),
+      screen: local.screen
+        ? { producerId: local.screen.producerId, track: trackInfo(local.screen.track), audioTrack: trackInfo(local.screen.audioTrack) }
+        : null,
+    },
   };
 }

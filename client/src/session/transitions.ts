@@ -1,4 +1,4 @@
-import type { JoinResult, MediaSource, Notifications, Presence } from '@parley/shared';
+import type { JoinResult, Notifications, Presence } from '@parley/shared';
 import type { ClosedReason, RemoteMedia, SessionState } from './store.ts';
 
 /**
@@ -13,6 +13,8 @@ export function afterJoin(s: SessionState, joined: JoinResult): SessionState {
     caseTitle: joined.caseTitle,
     self: joined.self,
     others: joined.participants.filter((p) => p.id !== joined.self.id),
+    // Older servers may not send rooms; keep what we knew rather than show nothing.
+    rooms: joined.rooms ?? s.rooms,
   };
 }
 
@@ -31,7 +33,7 @@ export function withoutPerson(s: SessionState, participantId: string): SessionSt
 export function leftAnnouncement(person: Presence, reason: Notifications['participant:left']['reason']): string | null {
   if (reason === 'disconnected') return `${person.displayName} lost their connection.`;
   if (reason === 'replaced') return null;
-  return `${person.displayName} left the room.`;
+  return `${person.displayName} left the session.`;
 }
 
 export function withRemote(s: SessionState, media: RemoteMedia): SessionState {
@@ -47,12 +49,12 @@ export function withRemotePaused(s: SessionState, consumerId: string, paused: bo
   return { ...s, remote: s.remote.map((m) => (m.consumerId === consumerId ? { ...m, producerPaused: paused } : m)) };
 }
 
-export function withSourcePaused(s: SessionState, source: MediaSource, paused: boolean): SessionState {
+export function withSourcePaused(s: SessionState, source: 'mic' | 'camera', paused: boolean): SessionState {
   const value = paused ? ('off' as const) : ('on' as const);
   return { ...s, local: { ...s.local, [source]: value } };
 }
 
-export function withSourceEnded(s: SessionState, source: MediaSource, warning: string): SessionState {
+export function withSourceEnded(s: SessionState, source: 'mic' | 'camera', warning: string): SessionState {
   return {
     ...s,
     local: {
@@ -70,6 +72,8 @@ export function closedState(s: SessionState, reason: ClosedReason): SessionState
     connection: { status: 'closed', reason },
     others: [],
     remote: [],
-    local: { ...s.local, micTrack: null, cameraTrack: null },
+    local: { ...s.local, micTrack: null, cameraTrack: null, extraCameras: [], screen: null },
+    pointers: {},
+    unmutePrompt: null,
   };
 }

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { canModerate, type Presence } from '@parley/shared';
+import type { SessionClient } from '../../session/SessionClient.ts';
+import type { DeviceState, SessionState } from '../../session/store.ts';
+import { BulkTools, PersonTools } from './ModerationControls.tsx';
+import { Section } from './Section.tsx';
+import { describeRole, myRoom, roomNameOf } from './view.ts';
+
+const micWords: Record<DeviceState, string> = { on: 'Microphone on', off: 'Microphone off', none: 'No microphone' };
+const cameraWords: Record<DeviceState, string> = { on: 'Camera on', off: 'Camera off', none: 'No camera' };
+
+/**
+ * Everyone in the session. A party sees media state only for people in their own room; others are
+ * just "In another room" (the server tells them no more). The mediator sees every room and gets
+ * tools on each row.
+ */
+export function ParticipantsPanel({ client, s }: { client: SessionClient; s: SessionState }) {
+  const self = s.self;
+  const mediator = !!self && canModerate(self.role);
+  const [picked, setPicked] = useState<string[]>([]);
+  const everyone = [...(self ? [self] : []), ...s.others];
+  const selected = picked.filter((id) => everyone.some((p) => p.id === id));
+  const room = myRoom(s);
+
+  // Parties: my room first, then the people elsewhere.
+  const others = mediator ? s.others : [...s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId), ...s.others.filter((o) => o.roomId === null || o.roomId !== self?.roomId)];
+
+  function stateLine(p: Presence, isSelf: boolean): string {
+    const here = p.roomId !== null && p.roomId === self?.roomId;
+    if (!mediator && !here && !isSelf) return 'In another room';
+    const mic = isSelf ? s.local.mic : p.mic;
+    const camera = isSelf ? s.local.camera : p.camera;
+    const parts = [micWords[mic], cameraWords[camera]];
+    const extra = p.cameras.length - (camera === 'none' ? 0 : 1);
+    if (!isSelf && extra > 0) parts.push(extra === 1 ? '1 more camera' : `${extra} more cameras`);
+    if (p.sharing || (isSelf && s.local.screen)) parts.push('Sharing screen');
+    // My own hold is shown on the microphone button, once.
+    if (p.micHeldBy && !isSelf) parts.push(`Muted by ${p.micHeldBy.id === self?.id ? 'you' : p.micHeldBy.displayName}`);
+    if (mediator && !here) parts.unshift(`In ${roomNameOf(p.roomId, s.rooms)}`);
+    return parts.join(' · ');
+  }
+
+  function row(p: Presence, isSelf: boolean) {
+    const elsewhere = !mediator && !isSelf && (p.roomId === null || p.roomId !== self?.roomId);
+    return (
+      <li key={p.id} className={elsewhere ? 'panel-person panel-person-away' : 'panel-person'}>
+        <span className="panel-name">
+          {p.displayName}
+          {isSelf ? ' (you)' : ''}
+        </span>
+        <span className="panel-role">{describeRole(p)}</span>
+        <span className="panel-state">{stateLine(p, isSelf)}</span>
+        {mediator ? (
+          <PersonTools
+            client={client}
+            person={p}
+            isSelf={isSelf}
+            rooms={s.rooms}
+            myRoom={room}
+            selected={selected.includes(p.id)}
+            onSelect={(on) => setPicked(on ? [...selected, p.id] : selected.filter((id) => id !== p.id))}
+          />
+        ) : null}
+      </li>
+    );
+  }
+
+  return (
+    <Section title="Participants">
+      {mediator ? <BulkTools client={client} rooms={s.rooms} selected={selected} onMoved={() => setPicked([])} /> : null}
+      <ul className="panel-list">
+        {self ? row(self, true) : null}
+        {others.map((p) => row(p, false))}
+      </ul>
+    </Section>
+  );
+}

@@ -1,0 +1,110 @@
+import { useEffect, useRef } from 'react';
+import type { SessionClient } from '../../session/SessionClient.ts';
+import type { AssistanceRequest, ControlRequest, SessionState } from '../../session/store.ts';
+import { playChime, useAction } from './hooks.ts';
+import { roomTitle } from './view.ts';
+
+/**
+ * Mediator: people asking for them from another room, and for control of the stage. Shown at the
+ * top of the screen, with a short chime, until answered or dismissed [2.10, 3.7].
+ */
+export function MediatorRequests({ client, s }: { client: SessionClient; s: SessionState }) {
+  const count = s.assistance.length + s.controlRequests.length;
+  const previous = useRef(count);
+  useEffect(() => {
+    if (count > previous.current) playChime();
+    previous.current = count;
+  }, [count]);
+  if (count === 0) return null;
+  return (
+    <div className="requests">
+      {s.assistance.map((r) => (
+        <AssistanceAlert key={r.requestId} client={client} request={r} roomName={roomTitleOr(s, r)} />
+      ))}
+      {s.controlRequests.map((r) => (
+        <ControlAlert key={r.from.id} client={client} request={r} />
+      ))}
+    </div>
+  );
+}
+
+function roomTitleOr(s: SessionState, r: AssistanceRequest): string {
+  const room = s.rooms.find((x) => x.id === r.roomId);
+  return room ? roomTitle(room) : r.roomName;
+}
+
+function AssistanceAlert({ client, request, roomName }: { client: SessionClient; request: AssistanceRequest; roomName: string }) {
+  const act = useAction();
+  const name = roomName;
+  return (
+    <div role="alert" className="banner banner-request">
+      <p className="notice-title">
+        {request.from.displayName} asks for the mediator in {name}
+      </p>
+      <div className="row-actions">
+        <button type="button" className="button button-small button-primary" disabled={act.busy} onClick={() => void act.run(() => client.room.goToRoom(request.roomId, request.requestId))}>
+          Go to {name}
+        </button>
+        <button type="button" className="button button-small button-secondary" disabled={act.busy} onClick={() => void act.run(() => client.room.resolveAssistance(request.requestId))}>
+          Dismiss
+        </button>
+      </div>
+      {act.error ? <p className="action-error">{act.error}</p> : null}
+    </div>
+  );
+}
+
+function ControlAlert({ client, request }: { client: SessionClient; request: ControlRequest }) {
+  const act = useAction();
+  const name = request.from.displayName;
+  return (
+    <div role="alert" className="banner banner-request">
+      <p className="notice-title">{name} asks for control</p>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="button button-small button-primary"
+          disabled={act.busy}
+          onClick={() =>
+            void act.run(async () => {
+              await client.request('control:give', { roomId: request.roomId, participantId: request.from.id });
+              client.room.dismissControlRequest(request.from.id);
+            })
+          }
+        >
+          Give control to {name}
+        </button>
+        <button type="button" className="button button-small button-secondary" onClick={() => client.room.dismissControlRequest(request.from.id)}>
+          Dismiss
+        </button>
+      </div>
+      {act.error ? <p className="action-error">{act.error}</p> : null}
+    </div>
+  );
+}
+
+/** "{name} asks you to unmute": the person decides; the safe answer has the focus. */
+export function UnmutePrompt({ client, s }: { client: SessionClient; s: SessionState }) {
+  const prompt = s.unmutePrompt;
+  const stay = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (prompt) stay.current?.focus();
+  }, [prompt]);
+  if (!prompt) return null;
+  return (
+    <div role="alertdialog" aria-modal="false" aria-labelledby="unmute-title" aria-describedby="unmute-body" className="prompt">
+      <p id="unmute-title" className="notice-title">
+        {prompt.by.displayName} asks you to unmute
+      </p>
+      <p id="unmute-body">Others in your room will hear you again if you unmute.</p>
+      <div className="row-actions">
+        <button type="button" className="button button-primary" onClick={() => void client.room.answerUnmutePrompt(true)}>
+          Unmute now
+        </button>
+        <button type="button" className="button button-secondary" ref={stay} onClick={() => void client.room.answerUnmutePrompt(false)}>
+          Stay muted
+        </button>
+      </div>
+    </div>
+  );
+}

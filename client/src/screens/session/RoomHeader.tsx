@@ -1,0 +1,119 @@
+import { canAskForMediator, canModerate, canPublish, isJoint } from '@parley/shared';
+import type { SessionClient } from '../../session/SessionClient.ts';
+import type { SessionState } from '../../session/store.ts';
+import { useAction, useNow } from './hooks.ts';
+import { formatClock, msLeft, myRoom, personName, roomPhrase } from './view.ts';
+
+/**
+ * Always visible: which room I am in and exactly who can see and hear me; then the room's
+ * clock, who steers the stage, and the one or two things I can ask for from here.
+ */
+export function RoomLine({ s }: { s: SessionState }) {
+  const self = s.self;
+  const names = s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId).map((p) => p.displayName);
+  const where = roomPhrase(self?.roomId, s.rooms);
+  const caucus = !!self?.roomId && !isJoint(self.roomId);
+  let line: string;
+  if (!self) line = 'Connecting to the session…';
+  else if (s.connection.status === 'connecting') line = `Joining ${where}…`;
+  // Honest while the connection is down: nobody receives this person's camera or microphone.
+  else if (s.connection.status !== 'joined') line = `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
+  else if (!canPublish(self.role, 'mic'))
+    line = `You are in ${where} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${names.join(', ')}` : ''}`;
+  else if (names.length === 0) line = `You are in ${where} · Nobody else is in this room yet`;
+  else if (caucus) line = `You are in ${where} · Only these people can see and hear you: ${names.join(', ')}`;
+  else line = `You are in ${where} · Everyone in this room can see and hear you: ${names.join(', ')}`;
+  return (
+    <p className={caucus ? 'room-line room-line-caucus' : 'room-line'}>
+      <span className="room-dot" aria-hidden="true" />
+      {line}
+    </p>
+  );
+}
+
+export function RoomStatus({ client, s }: { client: SessionClient; s: SessionState }) {
+  const now = useNow();
+  const ask = useAction();
+  const control = useAction();
+  const self = s.self;
+  const room = myRoom(s);
+  if (!self || !self.roomId || s.connection.status !== 'joined') return null;
+  const mediator = canModerate(self.role);
+  const left = room ? msLeft(room, now) : null;
+  const controllerName = room?.controllerId && room.controllerId !== self.id ? personName(s, room.controllerId) : null;
+  const haveControl = room?.controllerId === self.id;
+  const mediatorRooms = s.others.filter((o) => o.role === 'mediator' && o.roomId !== null).map((o) => o.roomId as string);
+  const mayAsk = canAskForMediator({ id: self.id, role: self.role, roomId: self.roomId }, mediatorRooms);
+  const mayRequestControl = !!room && !mediator && self.role !== 'assessor' && !haveControl;
+
+  const items = [
+    left !== null ? (
+      <span key="timer" className="room-chip room-chip-timer">
+        Time left in this room: {formatClock(left)}
+      </span>
+    ) : null,
+    // The mediator steers by default; only a party handed control needs telling.
+    haveControl && !mediator ? (
+      <span key="control" className="room-chip">
+        You have control of the stage
+      </span>
+    ) : controllerName ? (
+      <span key="control" className="room-chip">
+        {controllerName} has control
+      </span>
+    ) : null,
+    mediator && room && room.controllerId && !haveControl ? (
+      <button key="take" type="button" className="button button-small button-secondary" disabled={control.busy} onClick={() => void control.run(() => client.request('control:take', { roomId: room.id }))}>
+        Take back control
+      </button>
+    ) : null,
+    mayRequestControl ? (
+      s.controlAsked === room.id ? (
+        <span key="asked-control" className="room-chip">
+          You asked for control
+        </span>
+      ) : (
+        <button key="request" type="button" className="button button-small button-secondary" disabled={control.busy} onClick={() => void control.run(() => client.room.requestControl())}>
+          Request control
+        </button>
+      )
+    ) : null,
+    mayAsk && !s.askedForMediator ? (
+      <button key="ask" type="button" className="button button-small button-primary" disabled={ask.busy} onClick={() => void ask.run(() => client.room.askForMediator())}>
+        Ask for the mediator
+      </button>
+    ) : null,
+  ].filter(Boolean);
+
+  return (
+    <>
+      {items.length ? <div className="room-status">{items}</div> : null}
+      <p role="status" className={s.askedForMediator ? 'room-asked' : 'sr-only'}>
+        {s.askedForMediator ? 'The mediator has been told you are asking for them.' : ''}
+      </p>
+      {ask.error || control.error ? (
+        <p className="action-error" role="alert">
+          {ask.error ?? control.error}
+        </p>
+      ) : null}
+      <TimerWarning s={s} />
+    </>
+  );
+}
+
+function TimerWarning({ s }: { s: SessionState }) {
+  const roomId = s.self?.roomId;
+  const warning = roomId ? s.timerWarnings[roomId] : undefined;
+  const room = myRoom(s);
+  const text =
+    !warning || !room?.timer
+      ? ''
+      : room.kind === 'caucus'
+        ? `This caucus ends in ${warning.secondsLeft} seconds. Everyone will return to the joint room.`
+        : `Time in the joint room ends in ${warning.secondsLeft} seconds.`;
+  return (
+    <div role="alert" className={text ? 'banner banner-warning timer-warning' : 'banner-empty'}>
+      {text ? <p>{text}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import type { ConsumerAdded, Notifications, Presence, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import type { MediaEngine, Stale } from './MediaEngine.ts';
+import { errorCodeOf, type TypedSocket } from './Signalling.ts';
+import type { RemoteMedia, SessionState } from './store.ts';
+import { leftAnnouncement, withPerson, withRemote, withRemotePaused, withoutPerson, withoutRemote } from './transitions.ts';
+
+export interface OthersDeps {
+  media: MediaEngine;
+  request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]>;
+  /** SessionClient's store: read it, and apply a transition to it. */
+  read(): SessionState;
+  update(change: (s: SessionState) => SessionState): void;
+  announce(text: string): void;
+  /** The current connection's staleness check. */
+  stale(): Stale;
+  finished(): boolean;
+  /** What follows from the server's word on this person (hold, move) or someone else. */
+  selfChanged(before: Presence, now: Presence): void;
+  otherChanged(p: Presence): void;
+}
+
+/**
+ * The other people in the session and the media received from them: presence notifications and
+ * consumers (built through MediaEngine, resumed once shown). Writes only through `deps.update`.
+ */
+export class Others {
+  constructor(private readonly deps: OthersDeps) {}
+
+  listen(socket: TypedSocket): void {
+    socket.on('participant:joined', (p) => this.onJoined(p));
+    socket.on('participant:updated', (p) => this.onPresence(p));
+    socket.on('participant:left', (e) => this.onLeft(e));
+    socket.on('consumer:added', (c) => void this.onConsumerAdded(c));
+    socket.on('consumer:closed', ({ consumerId }) => this.onConsumerClosed(consumerId));
+    socket.on('consumer:paused', ({ consumerId }) => this.onConsumerPaused(consumerId, true));
+    socket.on('consumer:resumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false));
+  }
+
+  /** A consumer closed by itself (its transport closed, or its track ended), or its sender left. */
+  dropConsumer(consumerId: string): void {
+    this.deps.media.closeConsumer(consumerId);
+    this.deps.update((s) => withoutRemote(s, consumerId));
+  }
+
+  private async onConsumerAdded(added: ConsumerAdded): Promise<void> {
+    if (this.deps.finished()) return;
+    const built = await this.deps.media.consume(added, this.deps.stale());
+    if (!built) return;
+    const { consumer, producerPaused } = built;
+    const media: RemoteMedia = {
+      consumerId: consumer.id,
+      producerId: added.producerId,
+      participantId: added.participantId,
+      kind: added.kind,
+      source: added.source,
+      label: added.label ?? null,
+      track: consumer.track,
+      producerPaused,
+    };
+    this.deps.update((s) => withRemote(s, media));
+    try {
+      await this.deps.request('consumer:resume', { consumerId: consumer.id });
+    } catch (error) {
+      console.warn('[parley] consumer:resume failed', { consumerId: consumer.id, code: errorCodeOf(error) });
+    }
+  }
+
+  private onConsumerClosed(consumerId: string): void {
+    if (this.deps.media.consumerClosed(consumerId)) this.deps.update((s) => withoutRemote(s, consumerId));
+  }
+
+  private onConsumerPaused(consumerId: string, paused: boolean): void {
+    if (!this.deps.media.consumerPaused(consumerId, paused)) return;
+    this.deps.update((s) => withRemotePaused(s, consumerId, paused));
+  }
+
+  private onJoined(p: Presence): void {
+    const { self, others } = this.deps.read();
+    const isNew = !(self && p.id === self.id) && !others.some((o) => o.id === p.id);
+    this.onPresence(p);
+    if (isNew && self && p.roomId === self.roomId) this.deps.announce(`${p.displayName} joined the room.`);
+  }
+
+  /** The server's latest word on someone; for this person, also what follows from it (hold, move). */
+  private onPresence(p: Presence): void {
+    const before = this.deps.read().self;
+    this.deps.update((s) => withPerson(s, p));
+    if (before && p.id === before.id) this.deps.selfChanged(before, p);
+    else this.deps.otherChanged(p);
+  }
+
+  private onLeft({ participantId, reason }: Notifications['participant:left']): void {
+    const s = this.deps.read();
+    const person = s.others.find((o) => o.id === participantId);
+    if (!person) return;
+    for (const m of s.remote) if (m.participantId === participantId) this.dropConsumer(m.consumerId);
+    this.deps.update((st) => withoutPerson(st, participantId));
+    const text = leftAnnouncement(person, reason);
+    if (text) this.deps.announce(text);
+  }
+}
