@@ -76,12 +76,18 @@ async function main() {
         body: { acceptedClauseIds: detail.agreement.clauses.map((c: { id: string }) => c.id), clauseSetHash: detail.clauseSetHash },
       });
     }
-    const mCtx = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    // tsx (esbuild keepNames) wraps named functions in __name(); the functions we send to pages need it too.
+    const newContext = async () => {
+      const ctx = await browser.newContext({ permissions: ['camera', 'microphone'] });
+      await ctx.addInitScript('window.__name = (f) => f;');
+      return ctx;
+    };
+    const mCtx = await newContext();
     const [name, value] = cookie.split('=');
     await mCtx.addCookies([{ name: name!, value: value!, url: info.url }]);
     const m = await mCtx.newPage();
-    const a = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
-    const b = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+    const a = await (await newContext()).newPage();
+    const b = await (await newContext()).newPage();
     await join(m, `${info.url}/cases/${detail.id}/session`);
     await join(a, links['Party A']!);
     await join(b, links['Party B']!);
