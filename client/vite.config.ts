@@ -21,6 +21,8 @@ export default defineConfig({
       '/api': { target: backend, changeOrigin: false },
       // Signalling runs over a WebSocket only (the client sets transports: ['websocket']).
       '/socket.io': { target: backend, ws: true, changeOrigin: false },
+      // Agreement draft (y-websocket protocol).
+      '/yjs': { target: backend, ws: true, changeOrigin: false },
     },
   },
 });

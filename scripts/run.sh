@@ -18,9 +18,13 @@ case "$cmd" in
       libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core
     ensure_deps; ensure_worker
     cd "$ROOT" && exec node "scripts/$cmd.mjs" "$@" ;;
+  verify)
+    # `npm run verify -- agreement.html [--server URL | --key KEY]`: checks an exported agreement.
+    ensure_deps
+    exec node --import tsx "$ROOT/server/src/signoff/verify-cli.ts" "$@" ;;
   env)
     # For developers: `bash scripts/run.sh env` prints exports to use the same toolchain by hand.
     ensure_deps; ensure_worker
     echo "export PATH=\"$(dirname "$PARLEY_NODE_BIN"):\$PATH\" MEDIASOUP_WORKER_BIN=\"$MEDIASOUP_WORKER_BIN\"" ;;
-  *) echo "usage: scripts/run.sh start|test|bench|env" >&2; exit 2 ;;
+  *) echo "usage: scripts/run.sh start|test|bench|verify|env" >&2; exit 2 ;;
 esac

@@ -1,10 +1,12 @@
 import { PageHeading, Shell, useDocumentTitle } from './components/Page.tsx';
 import { Link, route, useLocation } from './router.tsx';
 import { CaseScreen } from './screens/CaseScreen.tsx';
+import { DraftScreen } from './screens/DraftScreen.tsx';
 import { JoinScreen } from './screens/JoinScreen.tsx';
 import { MediatorHome } from './screens/MediatorHome.tsx';
 import { SessionFlow } from './screens/LazySessionFlow.tsx';
 import { SignInScreen } from './screens/SignInScreen.tsx';
+import { MediatorMessagesScreen } from './threads/lazy.tsx';
 
 const routes = {
   home: route('/'),
@@ -12,6 +14,8 @@ const routes = {
   join: route('/join'),
   case: route('/cases/:caseId'),
   session: route('/cases/:caseId/session'),
+  draft: route('/cases/:caseId/draft'),
+  messages: route('/cases/:caseId/messages'),
 };
 
 export function App() {
@@ -22,6 +26,10 @@ export function App() {
   if (routes.join.match(path)) return <JoinScreen />;
   const session = routes.session.match(path);
   if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;
+  const messages = routes.messages.match(path);
+  if (messages?.caseId) return <MediatorMessagesScreen key={messages.caseId} caseId={messages.caseId} />;
+  const draft = routes.draft.match(path);
+  if (draft?.caseId) return <DraftScreen key={draft.caseId} caseId={draft.caseId} />;
   const c = routes.case.match(path);
   if (c?.caseId) return <CaseScreen key={c.caseId} caseId={c.caseId} />;
   return <NotFound />;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createCaseInUi, joinFromPrejoin, mediatorContext, partyContext, passConsentGate, server } from '../support/flows.ts';
+import { createCaseInUi, createCaucusInUi, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, server } from '../support/flows.ts';
 import { repoRoot } from '../support/server.ts';
 
 /**
@@ -79,6 +79,20 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
   }
   await noHorizontalScroll(p);
   await shot(p, 'party-session-phone');
+
+  // A caucus: the mediator's rooms panel with two rooms, the party's view from inside it.
+  await createCaucusInUi(m, 'Caucus with Grace');
+  await moveSelectedInUi(m, ['Grace Green', 'Mediator'], 'Caucus with Grace');
+  await expect(p.getByText(/You are in the caucus “Caucus with Grace”/)).toBeVisible();
+  await m.getByLabel('Minutes for Caucus with Grace').fill('10');
+  await m.getByRole('button', { name: 'Start timer for Caucus with Grace' }).click();
+  await expect(p.getByText(/Time left in this room/)).toBeVisible();
+  await m.waitForTimeout(800);
+  await shot(m, 'mediator-caucus-desktop');
+  await noHorizontalScroll(p);
+  await shot(p, 'party-caucus-phone');
+  await moveSelectedInUi(m, ['Grace Green', 'Mediator'], 'Joint room');
+  await expect(p.getByText(/You are in the joint room/)).toBeVisible();
 
   // The party on a desktop, after consent (goes straight to pre-join).
   const pdCtx = await partyContext(browser);

@@ -156,3 +156,39 @@ export async function moveSelectedInUi(mediator: Page, names: string[], roomName
   await mediator.getByLabel('Move selected to').selectOption({ label: roomName });
   await mediator.getByRole('button', { name: 'Move selected' }).click();
 }
+
+/** The agreement draft's text box on a page (the region is labelled "Agreement draft"). */
+export function agreementEditor(page: Page) {
+  return page.getByRole('region', { name: 'Agreement draft' }).getByRole('textbox', { name: 'Agreement draft' });
+}
+
+/** A consented party on the pre-join screen opens the agreement draft and waits until it is live. */
+export async function openDraftAsParty(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await page.getByRole('button', { name: 'Open the agreement draft' }).click();
+  await expect(page.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
+}
+
+/** A consented party, on the pre-join screen, opens their messages without joining the session. */
+export async function openMessagesAsParty(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await page.getByRole('button', { name: 'Open messages' }).click();
+  await expect(page.getByRole('region', { name: 'Messages' }).getByRole('navigation', { name: 'Threads' })).toBeVisible();
+}
+
+/** Opens a thread by its title in the Messages region (its unread count may be part of its name). */
+export async function openThread(page: Page, title: string): Promise<void> {
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(, \\d+ unread)?$`) }).click();
+  await expect(messages.getByRole('heading', { name: title, level: 3 })).toBeVisible();
+}
+
+/** Writes in the open thread and waits until the server has stored it (no longer "Sending…"). */
+export async function sendMessage(page: Page, threadTitle: string, text: string): Promise<void> {
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.getByLabel(`Message to ${threadTitle}`).fill(text);
+  await messages.getByLabel(`Message to ${threadTitle}`).press('Enter');
+  const log = messages.getByRole('log', { name: `Messages in ${threadTitle}` });
+  await expect(log.getByText(text, { exact: true })).toBeVisible();
+  await expect(log.getByText('Sending…')).toHaveCount(0);
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloseCode, type Health } from '@parley/shared';
+import { CloseCode, JOINT_ROOM, type Health } from '@parley/shared';
 import { mediasoupVersion, Sfu } from '@parley/sfu';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -10,7 +10,11 @@ import { Keyring } from './crypto/Keyring.ts';
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
 import { createApp } from './http/app.ts';
-import { createIo } from './signalling/io.ts';
+import { DraftHub } from './draft/DraftHub.ts';
+import { createIo, personalChannel } from './signalling/io.ts';
+import { ThreadService } from './threads/ThreadService.ts';
+import { SignoffService } from './signoff/SignoffService.ts';
+import { mountSignoffRoutes } from './signoff/routes.ts';
 import { LiveSessions } from './signalling/LiveSessions.ts';
 
 export { loadConfig, type Config } from './config.ts';
@@ -22,6 +26,8 @@ export interface RunningServer {
   mediatorCreated: boolean;
   store: Store;
   sfu: Sfu;
+  /** Agreement draft and mediator notes (Yjs over /yjs/<docName>). */
+  drafts: DraftHub;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -48,7 +54,16 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
-  const live = new LiveSessions(sfu, logger, (caseId) => cases.mediatorParticipantId(caseId));
+  let io: ReturnType<typeof createIo> | undefined;
+  const threads = new ThreadService(store, cases, (ids, event, payload) => {
+    if (io && ids.length) (io.to(ids.map(personalChannel)).emit as (e: string, p: unknown) => void)(event, payload);
+  });
+  const live = new LiveSessions(sfu, logger, (caseId) => cases.mediatorParticipantId(caseId), {
+    roomCreated: (caseId, roomId, name) => threads.caucusOpened(caseId, roomId, name),
+    placed: (caseId, roomId, ids) => {
+      if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, ids);
+    },
+  });
   cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
 
   const allowedOrigins = new Set<string>();
@@ -62,6 +77,8 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
   });
 
+  // The draft hub is created below with the HTTP server; the source is only read at request time.
+  const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) });
   const app = createApp({
     cases,
     auth,
@@ -70,10 +87,21 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
     isAllowedOrigin,
     health,
-    onInvitationRevoked: (caseId, participantId) => live.expel(caseId, participantId, CloseCode.Revoked),
+    mountApi: (expressApp, guards) =>
+      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey: sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING) }),
+    onInvitationRevoked: (caseId, participantId) => {
+      live.expel(caseId, participantId, CloseCode.Revoked);
+      drafts.expel(caseId, participantId, CloseCode.Revoked);
+    },
   });
   const server = http.createServer(app);
-  const io = createIo(server, { cases, auth, live, logger, isAllowedOrigin });
+  const drafts = new DraftHub({ cases, auth, store, keys, logger, isAllowedOrigin });
+  drafts.onAgreementChanged((caseId) => {
+    if (signoff.draftChanged(caseId)) logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
+  });
+  // socket.io answers its own path; /yjs/* is ours.
+  server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
+  io = createIo(server, { cases, auth, live, logger, isAllowedOrigin, threads });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,10 +122,12 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     mediatorCreated: boot.created,
     store,
     sfu,
+    drafts,
     logger,
     close() {
       closing ??= (async () => {
         live.closeAll();
+        await drafts.close();
         io.close();
         await new Promise<void>((r) => server.close(() => r()));
         sfu.close();

@@ -15,6 +15,8 @@ export const CloseCode = {
   Replaced: 4409,
   /** The mediator removed this participant from the case. */
   Removed: 4404,
+  /** A message or document passed its size limit (Hocuspocus' 1009 "message too big", made terminal: resending it would fail again). */
+  TooLarge: 4413,
   /** Server is shutting down; clients may reconnect (not terminal). */
   ServerRestart: 4503,
 } as const;
@@ -30,5 +32,6 @@ export const closeMessages: Record<CloseCode, string> = {
   4411: 'This invitation link has expired. Ask the mediator for a new link.',
   4409: 'You joined this session from another tab or device, so this one was disconnected.',
   4404: 'The mediator removed you from this case.',
+  4413: 'That change is too large to save. Reload the page; your last change was not kept.',
   4503: 'The platform is restarting. Reconnecting…',
 };

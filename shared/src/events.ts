@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Presence, Role, RoomInfo, Side, MediaSource as MediaSourceT } from './domain.ts';
 import { CameraLabel, Id, MediaSource, RoomId, RoomName } from './domain.ts';
+import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
@@ -69,10 +70,22 @@ export const requestSchemas = {
   'stage:set': z.object({ producerId: MsId.nullable() }).strict(),
   /** Controller only: pointer over the stage, as fractions of its width and height. */
   'stage:pointer': z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).strict().nullable(),
+
+  // --- threads (any consented person, also outside a live session) [2.10]
+  'thread:list': z.object({}).strict(),
+  'thread:history': z.object({ threadId: Id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
+  /** clientId makes a resend after a dropped connection idempotent. */
+  'message:send': z.object({ threadId: Id, body: MessageBody, clientId: z.uuid() }).strict(),
+  'message:edit': z.object({ messageId: Id, body: MessageBody }).strict(),
+  'message:delete': z.object({ messageId: Id }).strict(),
+  'thread:read': z.object({ threadId: Id, upToSeq: z.number().int().nonnegative() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
-export type RequestPayload<K extends RequestName> = z.infer<(typeof requestSchemas)[K]>;
+/** What a client sends (defaults may be omitted). */
+export type RequestPayload<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+/** What a handler receives after validation (defaults filled in). */
+export type RequestParsed<K extends RequestName> = z.infer<(typeof requestSchemas)[K]>;
 
 export interface JoinResult {
   self: Presence;
@@ -110,6 +123,12 @@ export interface RequestResults {
   'control:request': { requested: true };
   'stage:set': { room: RoomInfo };
   'stage:pointer': { sent: true };
+  'thread:list': { threads: ThreadSummary[] };
+  'thread:history': { messages: ThreadMessage[] };
+  'message:send': { message: ThreadMessage };
+  'message:edit': { message: ThreadMessage };
+  'message:delete': { deleted: true };
+  'thread:read': { unread: number };
 }
 
 export interface ConsumerAdded {
@@ -156,6 +175,14 @@ export interface Notifications {
   'control:requested': { from: PersonRef; roomId: string };
   /** To the room's occupants: the controller's pointer (null = hidden). */
   'stage:pointer-moved': { participantId: string; x: number; y: number } | { participantId: string; x: null; y: null };
+  /** To every member of the thread, connected anywhere (live session or not). */
+  'message:posted': ThreadMessage;
+  /** An edit, or a deletion as seen by the mediator (tombstone). */
+  'message:updated': ThreadMessage;
+  /** A deletion as seen by everyone but the mediator. */
+  'message:removed': { threadId: string; messageId: string };
+  /** The person was added to a thread (e.g. placed in a caucus) or one was created for them. */
+  'thread:added': ThreadSummary;
   /** Sent just before the server ends the connection; 44xx codes are terminal. */
   'session:closed': { code: CloseCode; message: string };
 }

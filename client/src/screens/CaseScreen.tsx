@@ -123,9 +123,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
             Created {formatDate(c.createdAt)} · {consented} of {invitees.length} consented · {online} online now
           </p>
         </div>
-        <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
-          Open session
-        </Link>
+        <div className="case-actions">
+          <Link to={`/cases/${encodeURIComponent(c.id)}/draft`} className="button button-secondary button-large">
+            Agreement draft
+          </Link>
+          <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
+            Open session
+          </Link>
+        </div>
       </div>
 
       {stale ? (
@@ -137,6 +142,17 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <p className="sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
+
+      <section className="case-messages" aria-labelledby="case-messages-heading">
+        <h2 id="case-messages-heading">Messages</h2>
+        <p className="muted">
+          Write to everyone on the case, to a caucus, or privately to one person. The parties can read and answer between
+          sessions too.
+        </p>
+        <Link to={`/cases/${encodeURIComponent(c.id)}/messages`} className="button button-secondary">
+          Open messages
+        </Link>
+      </section>
 
       <h2>Participants</h2>
       <p className="muted">

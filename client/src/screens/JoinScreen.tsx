@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { roleLabel, type InvitationView } from '@parley/shared';
+import { draftAccess, roleLabel, type InvitationView } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
 import { hashParam, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
 import { ConsentGate } from './ConsentGate.tsx';
+import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
+import { StandaloneThreads } from '../threads/lazy.tsx';
 
 const TOKEN_KEY = 'parley.invitationToken';
 
@@ -60,6 +62,10 @@ export function JoinScreen() {
 
   const [state, setState] = useState<State>(token ? { kind: 'loading' } : { kind: 'link-problem', problem: 'link_invalid' });
   const [loadKey, setLoadKey] = useState(0);
+  // Threads between sessions: read and write without joining the live session [2.10].
+  const [showMessages, setShowMessages] = useState(false);
+  // The agreement draft, also between sessions (IMI 3.8.1), without joining the live session.
+  const [showDraft, setShowDraft] = useState(false);
 
   useEffect(() => {
     if (!token) {
@@ -144,16 +150,68 @@ export function JoinScreen() {
   }
 
   const { invitation, stage, notice } = state;
+  const draftAllowed = draftAccess(invitation.participant.role, 'agreement');
+  if (stage === 'session' && token && showDraft && draftAllowed !== 'none') {
+    return (
+      <Shell>
+        <PageHeading>Agreement draft · {invitation.caseTitle}</PageHeading>
+        <p className="muted">You are not in the live session: nobody can see or hear you here. Changes are saved as you type.</p>
+        <p>
+          <button type="button" className="button button-secondary" onClick={() => setShowDraft(false)}>
+            Back to joining the session
+          </button>
+        </p>
+        <DraftEditor
+          caseId={invitation.caseId}
+          kind="agreement"
+          token={token}
+          self={{ participantId: invitation.participant.id, name: invitation.participant.displayName, role: invitation.participant.role }}
+          access={draftAllowed}
+          label="Agreement draft"
+        />
+      </Shell>
+    );
+  }
+  if (stage === 'session' && token && showMessages) {
+    return (
+      <Shell>
+        <PageHeading>Messages · {invitation.caseTitle}</PageHeading>
+        <p className="muted">You are not in the live session: nobody can see or hear you here.</p>
+        <p>
+          <button type="button" className="button button-secondary" onClick={() => setShowMessages(false)}>
+            Back to joining the session
+          </button>
+        </p>
+        <StandaloneThreads credentials={{ kind: 'invitee', token }} self={{ id: invitation.participant.id, role: invitation.participant.role }} />
+      </Shell>
+    );
+  }
   if (stage === 'session' && token) {
     return (
       <SessionFlow
         credentials={{ kind: 'invitee', token }}
         caseTitle={invitation.caseTitle}
         intro={
-          <p className="muted">
-            {invitation.caseTitle} · You are joining as {invitation.participant.displayName} ({roleLabel[invitation.participant.role]}
-            {invitation.participant.side ? `, side ${invitation.participant.side}` : ''})
-          </p>
+          <>
+            <p className="muted">
+              {invitation.caseTitle} · You are joining as {invitation.participant.displayName} ({roleLabel[invitation.participant.role]}
+              {invitation.participant.side ? `, side ${invitation.participant.side}` : ''})
+            </p>
+            <p className="threads-entry">
+              <button type="button" className="button button-secondary" onClick={() => setShowMessages(true)}>
+                Open messages
+              </button>{' '}
+              <span className="muted">Read and write to the mediator and the others without joining the session.</span>
+            </p>
+            {draftAllowed !== 'none' ? (
+              <p className="draft-entry">
+                <button type="button" className="button button-secondary" onClick={() => setShowDraft(true)}>
+                  Open the agreement draft
+                </button>{' '}
+                <span className="muted">Work on the agreement text with the others, in or between sessions.</span>
+              </p>
+            ) : null}
+          </>
         }
         onRefused={onSessionRefused}
       />

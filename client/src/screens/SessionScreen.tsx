@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { canModerate } from '@parley/shared';
+import { canModerate, draftAccess } from '@parley/shared';
 import { Icon, RemoteAudio } from '../components/media.tsx';
 import { PageHeading, useDocumentTitle } from '../components/Page.tsx';
 import { useSessionState } from '../session/hooks.ts';
@@ -12,6 +12,8 @@ import { MediatorRequests, UnmutePrompt } from './session/Requests.tsx';
 import { RoomLine, RoomStatus } from './session/RoomHeader.tsx';
 import { RoomsPanel } from './session/RoomsPanel.tsx';
 import { Stage } from './session/Stage.tsx';
+import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
+import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
 
 /**
  * Owns one SessionClient for as long as it is mounted (a new `key` means a new client, e.g. for
@@ -53,7 +55,7 @@ export function SessionScreen({
   );
 
   if (!client) return <div className="session session-booting" />;
-  return <LiveSession client={client} caseTitleHint={caseTitle} onClosed={handleClosed} />;
+  return <LiveSession client={client} credentials={credentials} caseTitleHint={caseTitle} onClosed={handleClosed} />;
 }
 
 /**
@@ -62,17 +64,24 @@ export function SessionScreen({
  */
 function LiveSession({
   client,
+  credentials,
   caseTitleHint,
   onClosed,
 }: {
   client: SessionClient;
+  credentials: SessionCredentials;
   caseTitleHint?: string;
   onClosed: (c: SessionClient, reason: ClosedReason) => void;
 }) {
   const s = useSessionState(client);
+  // Threads keep their own connection, so they survive reconnects of the session [2.10].
+  const threads = useSessionThreads(credentials, s.self);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundRetry, setSoundRetry] = useState(0);
   const [leaving, setLeaving] = useState(false);
+  // The agreement draft beside the stage (IMI 3.8.1); its own connection, independent of the media.
+  const [showDraft, setShowDraft] = useState(false);
+  const draftAllowed = s.self ? draftAccess(s.self.role, 'agreement') : 'none';
 
   useEffect(() => {
     if (s.connection.status === 'closed') onClosed(client, s.connection.reason);
@@ -104,6 +113,12 @@ function LiveSession({
         <PageHeading className="session-title">{title}</PageHeading>
         <RoomLine s={s} />
         <RoomStatus client={client} s={s} />
+        <MessagesToggle threads={threads} />
+        {draftAllowed !== 'none' ? (
+          <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft" onClick={() => setShowDraft((v) => !v)}>
+            Agreement draft
+          </button>
+        ) : null}
       </header>
 
       <StatusBanner state={s} soundBlocked={soundBlocked} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
@@ -116,7 +131,20 @@ function LiveSession({
 
       <div className="session-body">
         <Stage client={client} s={s} />
+        {showDraft && s.self && s.caseId && draftAllowed !== 'none' ? (
+          <div id="session-draft" className="session-draft">
+            <DraftEditor
+              caseId={s.caseId}
+              kind="agreement"
+              {...(credentials.kind === 'invitee' ? { token: credentials.token } : {})}
+              self={{ participantId: s.self.id, name: s.self.displayName, role: s.self.role }}
+              access={draftAllowed}
+              label="Agreement draft"
+            />
+          </div>
+        ) : null}
         <div className="side-panel">
+          <SessionMessagesPanel threads={threads} />
           {mediator ? <RoomsPanel client={client} s={s} /> : null}
           <ParticipantsPanel client={client} s={s} />
           {mediator ? <AnnouncementForm client={client} /> : null}

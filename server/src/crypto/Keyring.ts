@@ -89,6 +89,32 @@ export class Keyring {
     return this.#sodium.to_string(openWith(this.#sodium, key, sealed));
   }
 
+  /** Binary records (draft updates): nonce || ciphertext, raw bytes for a BLOB column. */
+  sealBytes(key: Uint8Array, data: Uint8Array): Uint8Array {
+    const nonce = this.#sodium.randombytes_buf(this.#sodium.crypto_secretbox_NONCEBYTES);
+    const box = this.#sodium.crypto_secretbox_easy(data, nonce, key);
+    const out = new Uint8Array(nonce.length + box.length);
+    out.set(nonce);
+    out.set(box, nonce.length);
+    return out;
+  }
+
+  /** Throws when the record was altered or sealed under another key. */
+  openBytes(key: Uint8Array, sealed: Uint8Array): Uint8Array {
+    const n = this.#sodium.crypto_secretbox_NONCEBYTES;
+    if (sealed.length < n + this.#sodium.crypto_secretbox_MACBYTES) throw new Error('sealed value too short');
+    return this.#sodium.crypto_secretbox_open_easy(sealed.subarray(n), sealed.subarray(0, n), key);
+  }
+
+  /**
+   * A subkey of a case key for one purpose (BLAKE2b keyed hash of the context). Draft records are
+   * sealed under a key per document, so a record moved from the notes into the agreement (or to
+   * another case) no longer opens.
+   */
+  deriveKey(key: Uint8Array, context: string): Uint8Array {
+    return this.#sodium.crypto_generichash(32, this.#sodium.from_string(`parley/v1/${context}`), key);
+  }
+
   /** BLAKE2b-256, hex: for hashing tokens before storage and clause sets for consent. */
   hashHex(data: string | Uint8Array): string {
     return this.#sodium.crypto_generichash(32, data, null, 'hex');

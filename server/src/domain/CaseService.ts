@@ -212,6 +212,22 @@ export class CaseService {
     return c ? this.#open(c, c.title_sealed) : '';
   }
 
+  /** Seals text with the case's data key (XSalsa20-Poly1305); used for every confidential field. */
+  sealForCase(caseId: string, text: string): string {
+    return this.#keys.sealText(this.caseKey(caseId), text);
+  }
+
+  openForCase(caseId: string, sealed: string): string {
+    return this.#keys.openText(this.caseKey(caseId), sealed);
+  }
+
+  /** Everyone on a case with their (decrypted) names, for threads and presence. */
+  people(caseId: string): Array<{ id: string; displayName: string; role: Role; side: string | null }> {
+    const c = this.#store.getCase(caseId);
+    if (!c) return [];
+    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, displayName: this.#open(c, p.display_name_sealed), role: p.role, side: p.side }));
+  }
+
   #issueInvitation(p: ParticipantRow): string {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
@@ -283,12 +299,23 @@ export class CaseService {
     return p;
   }
 
-  #open(c: CaseRow, sealed: string): string {
+  /** The case's data key (unwrapped once, then cached), for modules that seal their own records. */
+  caseKey(caseId: string): Uint8Array {
+    const c = this.#store.getCase(caseId);
+    if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
+    return this.#keyOf(c);
+  }
+
+  #keyOf(c: CaseRow): Uint8Array {
     let key = this.#caseKeys.get(c.id);
     if (!key) {
       key = this.#keys.unwrapCaseKey(c.wrapped_key);
       this.#caseKeys.set(c.id, key);
     }
-    return this.#keys.openText(key, sealed);
+    return key;
+  }
+
+  #open(c: CaseRow, sealed: string): string {
+    return this.#keys.openText(this.#keyOf(c), sealed);
   }
 }

@@ -16,11 +16,21 @@ export interface AppDeps {
   secureCookies: () => boolean;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   health: () => Promise<Health>;
+  /** Further API routes (sign-off, …) mounted with the same guards and error handling. */
+  mountApi?: (app: express.Express, guards: ApiGuards) => void;
   /** Ends the live presence of someone whose link was just withdrawn. */
   onInvitationRevoked: (caseId: string, participantId: string) => void;
 }
 
 type Locals = { mediatorId?: string; identity?: Identity };
+
+export interface ApiGuards {
+  requireMediator: express.RequestHandler;
+  requireInvitee: express.RequestHandler;
+  mediatorId: (res: Response) => string;
+  identity: (res: Response) => Identity;
+  param: (req: Request, name: string) => string;
+}
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const r = schema.safeParse(body);
@@ -136,6 +146,8 @@ export function createApp(deps: AppDeps): express.Express {
     logger.info({ caseId: view.caseId, participantId: view.participant.id, clauseSetHash: view.clauseSetHash }, 'consent recorded');
     res.json(view);
   });
+
+  deps.mountApi?.(app, { requireMediator, requireInvitee, mediatorId, identity, param });
 
   app.use('/api', (_req, _res, next) => next(new ParleyError(ErrorCode.NotFound, 'No such API endpoint.')));
 

@@ -9,6 +9,12 @@ import { Notifier } from './Notifier.ts';
 import { Room } from './Room.ts';
 import type { Identity } from '../domain/CaseService.ts';
 
+/** What other parts of the platform learn from room changes (e.g. caucus threads). */
+export interface RoomHooks {
+  roomCreated?: (caseId: string, roomId: string, name: string) => void;
+  placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
+}
+
 interface AssistanceRequest {
   id: string;
   from: PersonRef;
@@ -39,12 +45,15 @@ export class LiveCase {
   #chain: Promise<unknown> = Promise.resolve();
   onEmpty: () => void = () => undefined;
 
-  constructor(caseId: string, media: CaseMedia, logger: Logger, opts: { mediatorId: string; newId: () => string }) {
+  readonly #hooks: RoomHooks;
+
+  constructor(caseId: string, media: CaseMedia, logger: Logger, opts: { mediatorId: string; newId: () => string; hooks?: RoomHooks }) {
     this.caseId = caseId;
     this.media = media;
     this.#logger = logger.child({ caseId });
     this.#newId = opts.newId;
     this.#mediatorId = opts.mediatorId;
+    this.#hooks = opts.hooks ?? {};
     this.notify = new Notifier(() => this.#members.values());
     this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', this.#mediatorId));
     media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
@@ -137,6 +146,7 @@ export class LiveCase {
     if (this.#rooms.size - 1 >= MAX_CAUCUSES) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAUCUSES} caucuses at once.`);
     const room = new Room(`caucus-${this.#newId()}`, name, this.#mediatorId);
     this.#rooms.set(room.id, room);
+    this.#hook(() => this.#hooks.roomCreated?.(this.caseId, room.id, name));
     this.notify.room(room.info());
     this.#logger.info({ roomId: room.id }, 'caucus created');
     return room;
@@ -202,6 +212,7 @@ export class LiveCase {
       await this.media.movePeer(m.id, roomId);
       moved++;
     }
+    if (moved) this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
     for (const m of movers) {
       this.presenceChanged(m);
       this.notify.to(m, 'room:updated', target.info());
@@ -352,6 +363,15 @@ export class LiveCase {
       changed = true;
     }
     if (changed) this.notify.room(room.info());
+  }
+
+  /** A failing listener must not break the live session. */
+  #hook(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#logger.error({ err }, 'room hook failed');
+    }
   }
 
   #requireRoom(roomId: string): Room {

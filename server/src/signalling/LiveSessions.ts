@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
-import { LiveCase } from './LiveCase.ts';
+import { LiveCase, type RoomHooks } from './LiveCase.ts';
 
 /** Registry of live cases. Creation goes through a per-case queue (two joins, one LiveCase). */
 export class LiveSessions {
@@ -11,11 +11,13 @@ export class LiveSessions {
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
   readonly #mediatorOf: (caseId: string) => string;
+  readonly #hooks: RoomHooks;
 
-  constructor(sfu: Sfu, logger: Logger, mediatorOf: (caseId: string) => string) {
+  constructor(sfu: Sfu, logger: Logger, mediatorOf: (caseId: string) => string, hooks: RoomHooks = {}) {
     this.#sfu = sfu;
     this.#logger = logger;
     this.#mediatorOf = mediatorOf;
+    this.#hooks = hooks;
   }
 
   get(caseId: string): LiveCase | undefined {
@@ -32,6 +34,7 @@ export class LiveSessions {
         live = new LiveCase(caseId, media, this.#logger, {
           mediatorId: this.#mediatorOf(caseId),
           newId: () => crypto.randomBytes(9).toString('base64url'),
+          hooks: this.#hooks,
         });
         const created = live;
         live.onEmpty = () => {

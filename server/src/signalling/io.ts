@@ -7,9 +7,11 @@ import type { Logger } from '../logger.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 import { attachDispatcher } from './dispatch.ts';
 import type { LiveSessions } from './LiveSessions.ts';
+import type { ThreadService } from '../threads/ThreadService.ts';
 import type { SocketData } from './Member.ts';
 
 export interface IoDeps {
+  threads: ThreadService;
   cases: CaseService;
   auth: MediatorAuth;
   live: LiveSessions;
@@ -25,7 +27,7 @@ function refusal(e: ParleyError): Error & { data: WireError } {
 }
 
 export function createIo(server: http.Server, deps: IoDeps): Server {
-  const { cases, auth, live, logger } = deps;
+  const { cases, auth, live, logger, threads } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     // Signalling messages are small; anything bigger is refused before parsing (threats.md #7).
@@ -64,7 +66,9 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
   });
 
   io.on('connection', (socket) => {
-    attachDispatcher(socket, { cases, live }, logger);
+    // A personal channel: thread messages reach a person on every connection they have.
+    void socket.join(personalChannel(socket.data.identity.participantId));
+    attachDispatcher(socket, { cases, live, threads }, logger);
     socket.on('disconnect', (reason) => {
       const member = socket.data.member;
       if (member && member.socket === socket) live.get(member.identity.caseId)?.leave(member, 'disconnected');
@@ -74,3 +78,5 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
 
   return io;
 }
+
+export const personalChannel = (participantId: string): string => `p:${participantId}`;

@@ -68,4 +68,74 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX consents_participant ON consents(participant_id);
   `,
+  // Shared agreement draft and mediator notes (issue 4): every received Yjs update is one sealed
+  // row (kind 'update'); compaction replaces them with one sealed 'snapshot' (server/src/draft/DraftStore.ts).
+  `
+  CREATE TABLE draft_records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    doc_name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot','update')),
+    sealed BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX draft_records_doc ON draft_records(doc_name, id);
+  `,
+  // 2: threads [issue 4]. Message bodies and thread titles are sealed with the case key.
+  `
+  CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL CHECK (kind IN ('joint','caucus','private')),
+    key TEXT NOT NULL,
+    title_sealed TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (case_id, kind, key)
+  );
+  CREATE TABLE thread_members (
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    added_at TEXT NOT NULL,
+    last_read_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (thread_id, participant_id)
+  );
+  CREATE INDEX thread_members_participant ON thread_members(participant_id);
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    author_id TEXT NOT NULL REFERENCES participants(id),
+    client_id TEXT NOT NULL,
+    body_sealed TEXT,
+    created_at TEXT NOT NULL,
+    edited_at TEXT,
+    deleted_at TEXT,
+    UNIQUE (author_id, client_id)
+  );
+  CREATE INDEX messages_thread ON messages(thread_id, seq);
+  `,
+  // 3: agreement sign-off [issue 4]. The frozen text is sealed; signatures are Ed25519 by the server key
+  // over the canonical record, which holds no agreement text (only its hash).
+  `
+  CREATE TABLE agreement_versions (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    version INTEGER NOT NULL,
+    text_sealed TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    frozen_at TEXT NOT NULL,
+    frozen_by TEXT NOT NULL REFERENCES participants(id),
+    voided_at TEXT,
+    void_reason TEXT,
+    UNIQUE (case_id, version)
+  );
+  CREATE TABLE agreement_signatures (
+    version_id TEXT NOT NULL REFERENCES agreement_versions(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    record_sealed TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    PRIMARY KEY (version_id, participant_id)
+  );
+  `,
 ];

@@ -18,8 +18,8 @@ import { createLogger } from '../logger.ts';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A real server (real mediasoup worker, real SQLite file) on a free port, for integration tests. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
+export async function startTestServer(env: Record<string, string> = {}, reuseDataDir?: string): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
   const config = loadConfig({
     ...process.env,
     PARLEY_PORT: '0',

@@ -1,15 +1,17 @@
-import { canModerate, ErrorCode, ParleyError, type RequestName, type RequestPayload, type RequestResults } from '@parley/shared';
+import { canModerate, ErrorCode, ParleyError, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
 import type { CaseService } from '../../domain/CaseService.ts';
 import type { LiveSessions } from '../LiveSessions.ts';
+import type { ThreadService } from '../../threads/ThreadService.ts';
 import type { LiveCase } from '../LiveCase.ts';
 import type { Member, ParleySocket } from '../Member.ts';
 
 export interface HandlerDeps {
   cases: CaseService;
   live: LiveSessions;
+  threads: ThreadService;
 }
 
-export type Handler<K extends RequestName> = (socket: ParleySocket, payload: RequestPayload<K>, deps: HandlerDeps) => Promise<RequestResults[K]>;
+export type Handler<K extends RequestName> = (socket: ParleySocket, payload: RequestParsed<K>, deps: HandlerDeps) => Promise<RequestResults[K]>;
 export type HandlerGroup<K extends RequestName> = { [P in K]: Handler<P> };
 
 /** The joined member of this socket and their live case, or a typed refusal. */

@@ -1,0 +1,167 @@
+import type { WebSocket, RawData } from 'ws';
+import { CloseCode, DRAFT_LIMITS, presenceColour, type DraftAccess } from '@parley/shared';
+import type { Identity } from '../domain/CaseService.ts';
+import type { Logger } from '../logger.ts';
+import type { DraftDocument } from './DraftDocument.ts';
+import { decodeAwarenessUpdate, encodeAwarenessEntries, readMessage, syncStep1Message, syncStep2Message } from './protocol.ts';
+
+/** Standard WebSocket codes used besides the named 44xx ones (RFC 6455 §7.4.1). */
+export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, InvalidPayload: 1007, MessageTooBig: 1009, InternalError: 1011 } as const;
+
+/**
+ * One person's socket on one document. Single dispatch point: parse → authorise (edit or read, as
+ * decided at connect) → handle. A read-only connection receives updates and presence but its own
+ * document changes are dropped with a log line (threats.md #3).
+ */
+export class DraftConnection {
+  readonly ws: WebSocket;
+  readonly identity: Identity;
+  readonly access: Exclude<DraftAccess, 'none'>;
+  readonly doc: DraftDocument;
+  /** Yjs client ids this connection announced presence for (removed when it closes). */
+  readonly awarenessIds = new Set<number>();
+  readonly #logger: Logger;
+  alive = true;
+  #closed = false;
+
+  constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: DraftDocument, logger: Logger) {
+    this.ws = ws;
+    this.identity = identity;
+    this.access = access;
+    this.doc = doc;
+    this.#logger = logger.child({ doc: doc.ref.name, caseId: identity.caseId, participantId: identity.participantId, access });
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.#onClose());
+    ws.on('error', (err) => this.#logger.debug({ err }, 'draft socket error'));
+  }
+
+  /** Starts the y-websocket handshake: our state vector (editors only: we would drop a reader's answer) and everyone's presence. */
+  start(): void {
+    if (this.access === 'edit') this.send(syncStep1Message(this.doc.ydoc));
+    const presence = this.doc.awarenessSnapshot();
+    if (presence) this.send(presence);
+  }
+
+  send(data: Uint8Array): void {
+    if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(data, (err) => {
+      if (err) this.close(WsCode.InternalError, 'send failed');
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.ws.close(code, reason.slice(0, 120));
+    this.#onClose();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.doc.remove(this);
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#closed) return;
+    if (!isBinary || !(data instanceof Buffer)) {
+      this.#logger.warn('non-binary draft message refused');
+      this.close(WsCode.UnsupportedData, 'binary messages only');
+      return;
+    }
+    let msg: ReturnType<typeof readMessage>;
+    try {
+      msg = readMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    } catch (err) {
+      this.#logger.warn({ err: String(err) }, 'malformed draft message refused');
+      this.close(WsCode.InvalidPayload, 'malformed message');
+      return;
+    }
+    switch (msg.type) {
+      case 'sync-step1':
+        this.send(syncStep2Message(this.doc.ydoc, msg.stateVector));
+        return;
+      case 'sync-update':
+        return this.#onUpdate(msg.update, msg.step);
+      case 'awareness':
+        return this.#onAwareness(msg.update);
+      case 'query-awareness': {
+        const presence = this.doc.awarenessSnapshot();
+        if (presence) this.send(presence);
+        return;
+      }
+      case 'auth':
+        return; // credentials are checked on connect only
+    }
+  }
+
+  #onUpdate(update: Uint8Array, step: 'step2' | 'update'): void {
+    if (this.access !== 'edit') {
+      this.#logger.warn({ step, bytes: update.length }, 'update from a read-only connection ignored');
+      return;
+    }
+    const r = this.doc.applyFrom(this, update);
+    if (r === 'too-large') {
+      this.#logger.warn({ bytes: update.length, limit: DRAFT_LIMITS.maxDocumentBytes }, 'draft update refused: document would be too large');
+      this.close(CloseCode.TooLarge, 'document too large');
+    } else if (r === 'malformed') {
+      this.close(WsCode.InvalidPayload, 'malformed update');
+    }
+  }
+
+  /**
+   * Presence is bounded (message size, state size, client ids per connection) and cannot be
+   * forged: the server writes the authenticated name, role and colour into `user`
+   * (y-protocols' modifyAwarenessUpdate is meant for exactly this).
+   */
+  #onAwareness(update: Uint8Array): void {
+    if (update.length > DRAFT_LIMITS.maxAwarenessMessageBytes) {
+      this.#logger.warn({ bytes: update.length }, 'presence update too large');
+      this.close(CloseCode.TooLarge, 'presence too large');
+      return;
+    }
+    let entries: ReturnType<typeof decodeAwarenessUpdate>;
+    try {
+      entries = decodeAwarenessUpdate(update);
+    } catch (err) {
+      this.#logger.warn({ err: String(err) }, 'malformed presence refused');
+      this.close(WsCode.InvalidPayload, 'malformed presence');
+      return;
+    }
+    const accepted: Array<{ clientID: number; clock: number; state: unknown }> = [];
+    for (const e of entries) {
+      const mine = this.awarenessIds.has(e.clientID);
+      if (!mine) {
+        if (e.state === null) continue; // nobody else's presence may be removed
+        // y-websocket clients relay every presence they hear of, so others' ids arrive here all the
+        // time: dropped quietly. An id once used by any connection is never taken over by another
+        // (no ghost caret under someone else's name after they leave).
+        if (this.doc.claimedAwarenessIds.has(e.clientID)) continue;
+        if (this.awarenessIds.size >= DRAFT_LIMITS.maxAwarenessClientsPerConnection) {
+          this.#logger.warn({ clientID: e.clientID }, 'presence for a surplus client id ignored');
+          continue;
+        }
+      }
+      if (e.state !== null && (typeof e.state !== 'object' || Array.isArray(e.state) || e.jsonBytes > DRAFT_LIMITS.maxAwarenessStateBytes)) {
+        this.#logger.warn({ bytes: e.jsonBytes }, 'presence state refused');
+        continue;
+      }
+      if (e.state !== null && !mine) {
+        this.awarenessIds.add(e.clientID);
+        this.doc.claimedAwarenessIds.add(e.clientID);
+      }
+      accepted.push({
+        clientID: e.clientID,
+        clock: e.clock,
+        state:
+          e.state === null
+            ? null
+            : {
+                ...(e.state as Record<string, unknown>),
+                user: { name: this.identity.displayName, role: this.identity.role, color: presenceColour(this.identity.participantId) },
+              },
+      });
+    }
+    if (accepted.length > 0) this.doc.applyAwarenessFrom(this, encodeAwarenessEntries(accepted));
+  }
+}

@@ -1,0 +1,197 @@
+import { EventEmitter } from 'node:events';
+import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { DRAFT_LIMITS, type DraftDocRef } from '@parley/shared';
+import type { Logger } from '../logger.ts';
+import type { DraftConnection } from './DraftConnection.ts';
+import type { DraftStore } from './DraftStore.ts';
+import { awarenessMessage, updateMessage } from './protocol.ts';
+
+export interface DraftDocumentEvents {
+  /** A change was applied and stored (not emitted while loading). */
+  changed: [];
+  /** The last connection left and the document was stored; the owner drops it from its map. */
+  idle: [];
+}
+
+export interface CompactionPolicy {
+  /** Compact this long after the last change… */
+  debounceMs: number;
+  /** …but no later than this after the first uncompacted change. */
+  maxDelayMs: number;
+}
+
+export type ApplyResult = 'applied' | 'unchanged' | 'too-large' | 'malformed';
+
+/**
+ * One loaded draft document: the Y.Doc, its presence (awareness), its connections and its
+ * persistence. Lifecycle (Hocuspocus-like): `load()` from sealed records → connections sync →
+ * every accepted update is stored before it is broadcast → debounced compaction → `close()` stores
+ * a final snapshot when the hub shuts down or the last connection leaves.
+ */
+export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
+  readonly ref: DraftDocRef;
+  readonly ydoc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly #conns = new Set<DraftConnection>();
+  readonly #store: DraftStore;
+  readonly #logger: Logger;
+  readonly #policy: CompactionPolicy;
+  /** Yjs client ids any connection ever announced presence for (each belongs to that connection only). */
+  readonly claimedAwarenessIds = new Set<number>();
+  /** Upper bound of the encoded document size: the bytes of every stored record. */
+  #storedBytes: number;
+  #lastId: number;
+  #debounce: ReturnType<typeof setTimeout> | null = null;
+  #deadline: ReturnType<typeof setTimeout> | null = null;
+  #changedInApply = false;
+  #closed = false;
+
+  private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; lastId: number; bytes: number }) {
+    super();
+    this.ref = ref;
+    this.#store = store;
+    this.#logger = logger.child({ doc: ref.name, caseId: ref.caseId });
+    this.#policy = policy;
+    this.ydoc = new Y.Doc({ gc: true });
+    for (const u of loaded.updates) Y.applyUpdate(this.ydoc, u, 'load');
+    this.#storedBytes = loaded.bytes;
+    this.#lastId = loaded.lastId;
+    this.awareness = new Awareness(this.ydoc);
+    this.awareness.setLocalState(null);
+    // Only after loading: from here on every change is stored, then broadcast.
+    this.ydoc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.awareness.on('update', (ch: { added: number[]; updated: number[]; removed: number[] }) => this.#onAwareness(ch));
+  }
+
+  /** Reads and opens every sealed record; throws if one was altered (the caller refuses the connection). */
+  static load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy): DraftDocument {
+    const doc = new DraftDocument(ref, store, logger, policy, store.load(ref));
+    // Many small records from a previous run: merge them now, not on the first edit.
+    if (doc.#store.recordCount(ref.name) > 1) doc.compact();
+    return doc;
+  }
+
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+
+  get connections(): ReadonlySet<DraftConnection> {
+    return this.#conns;
+  }
+
+  add(conn: DraftConnection): void {
+    this.#conns.add(conn);
+  }
+
+  remove(conn: DraftConnection): void {
+    if (!this.#conns.delete(conn)) return;
+    const owned = [...conn.awarenessIds].filter((id) => this.awareness.states.has(id));
+    if (owned.length > 0) removeAwarenessStates(this.awareness, owned, conn);
+    if (this.#conns.size === 0) this.emit('idle');
+  }
+
+  /** Applies an update from an editor, unless it would make the document larger than allowed. */
+  applyFrom(conn: DraftConnection, update: Uint8Array): ApplyResult {
+    if (this.#storedBytes + update.length > DRAFT_LIMITS.maxDocumentBytes) {
+      // The bound is loose (records overlap); measure the merged size before refusing.
+      let merged: number;
+      try {
+        merged = Y.mergeUpdates([Y.encodeStateAsUpdate(this.ydoc), update]).length;
+      } catch {
+        return 'malformed';
+      }
+      if (merged > DRAFT_LIMITS.maxDocumentBytes) return 'too-large';
+    }
+    this.#changedInApply = false;
+    try {
+      Y.applyUpdate(this.ydoc, update, conn);
+    } catch (err) {
+      this.#logger.warn({ err, participantId: conn.identity.participantId }, 'malformed draft update refused');
+      return 'malformed';
+    }
+    if (this.#changedInApply) return 'applied';
+    // Held back until the updates it depends on arrive: keep it so it survives a restart too.
+    if ((this.ydoc.store.pendingStructs || this.ydoc.store.pendingDs) && update.length > 2) {
+      this.#persist(update);
+      return 'applied';
+    }
+    return 'unchanged';
+  }
+
+  /** Presence from one connection, already validated and rewritten by it. */
+  applyAwarenessFrom(conn: DraftConnection, update: Uint8Array): void {
+    applyAwarenessUpdate(this.awareness, update, conn);
+  }
+
+  /** Presence of everyone, for a new connection or a query. */
+  awarenessSnapshot(): Uint8Array | null {
+    const ids = [...this.awareness.states.keys()];
+    return ids.length > 0 ? awarenessMessage(encodeAwarenessUpdate(this.awareness, ids)) : null;
+  }
+
+  /** Merges every record into one sealed snapshot (one transaction). */
+  compact(): void {
+    this.#clearTimers();
+    if (this.#closed) return;
+    const state = Y.encodeStateAsUpdate(this.ydoc);
+    const started = performance.now();
+    this.#lastId = this.#store.compact(this.ref, state, this.#lastId);
+    this.#storedBytes = state.length;
+    this.#logger.debug({ bytes: state.length, ms: Math.round(performance.now() - started) }, 'draft compacted');
+  }
+
+  /** Stores a final snapshot and releases the document. Connections are closed by the hub. */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#debounce || this.#deadline) this.compact();
+    this.#closed = true;
+    this.#clearTimers();
+    this.awareness.destroy();
+    this.ydoc.destroy();
+    this.removeAllListeners();
+  }
+
+  #onUpdate(update: Uint8Array, origin: unknown): void {
+    this.#changedInApply = true;
+    // Durable first (synchronous WAL commit), then everyone else hears of it.
+    this.#persist(update);
+    const msg = updateMessage(update);
+    for (const c of this.#conns) if (c !== origin) c.send(msg);
+    this.emit('changed');
+  }
+
+  #persist(update: Uint8Array): void {
+    this.#lastId = this.#store.append(this.ref, update);
+    this.#storedBytes += update.length;
+    this.#schedule();
+  }
+
+  #onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const msg = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));
+    for (const c of this.#conns) c.send(msg);
+  }
+
+  #schedule(): void {
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => this.#compactSafely(), this.#policy.debounceMs);
+    this.#deadline ??= setTimeout(() => this.#compactSafely(), this.#policy.maxDelayMs);
+  }
+
+  #compactSafely(): void {
+    try {
+      this.compact();
+    } catch (err) {
+      // The updates are still stored one by one; the next compaction tries again.
+      this.#logger.error({ err }, 'draft compaction failed');
+    }
+  }
+
+  #clearTimers(): void {
+    if (this.#debounce) clearTimeout(this.#debounce);
+    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#debounce = this.#deadline = null;
+  }
+}

@@ -1,0 +1,196 @@
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { CloseCode, DRAFT_LIMITS, DRAFT_PATH_PREFIX, draftDocName, type DraftDocRef } from '@parley/shared';
+import type { Keyring } from '../crypto/Keyring.ts';
+import type { CaseService } from '../domain/CaseService.ts';
+import type { MediatorAuth } from '../domain/MediatorAuth.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/Store.ts';
+import { agreementHash, agreementPlainText } from './agreementText.ts';
+import { authenticateDraft, DraftRefusal } from './authenticate.ts';
+import { DraftConnection, WsCode } from './DraftConnection.ts';
+import { DraftDocument, type CompactionPolicy } from './DraftDocument.ts';
+import { DraftStore } from './DraftStore.ts';
+
+export interface DraftHubDeps {
+  cases: CaseService;
+  auth: MediatorAuth;
+  store: Store;
+  keys: Keyring;
+  logger: Logger;
+  isAllowedOrigin: (origin: string | undefined) => boolean;
+  compaction?: CompactionPolicy;
+  /** Dead-socket detection (ws ping/pong). */
+  pingIntervalMs?: number;
+}
+
+export interface DraftHubEvents {
+  /**
+   * Fired after every change applied to a case's agreement draft (already stored). Sign-off uses it
+   * to void signatures collected on an earlier text.
+   */
+  agreementChanged: [caseId: string];
+}
+
+export interface AgreementSnapshot {
+  /** Canonical plain text (see agreementPlainText). */
+  text: string;
+  /** SHA-256 hex of `text` in UTF-8. */
+  hash: string;
+  /** Yjs state vector (base64) of the document the text was taken from. */
+  stateVector: string;
+}
+
+/**
+ * The Yjs collaboration endpoint: `GET /yjs/<docName>` upgraded to a WebSocket speaking the
+ * y-websocket protocol. Owns the loaded documents (one DraftDocument per name, loaded on first
+ * connection, stored and dropped when the last one leaves) and their connections.
+ */
+export class DraftHub extends EventEmitter<DraftHubEvents> {
+  readonly #deps: DraftHubDeps;
+  readonly #logger: Logger;
+  readonly #wss: WebSocketServer;
+  readonly #docs = new Map<string, DraftDocument>();
+  readonly #persist: DraftStore;
+  readonly #policy: CompactionPolicy;
+  readonly #ping: ReturnType<typeof setInterval>;
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: DraftHubDeps) {
+    super();
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ component: 'drafts' });
+    this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId));
+    this.#policy = deps.compaction ?? { debounceMs: 2_000, maxDelayMs: 10_000 };
+    // maxPayload: ws stops reading a bigger frame and closes with 1009 before buffering it (threats.md #7).
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: DRAFT_LIMITS.maxMessageBytes, perMessageDeflate: false });
+    this.#ping = setInterval(() => this.#pingAll(), deps.pingIntervalMs ?? 30_000);
+    this.#ping.unref();
+  }
+
+  /** For the HTTP server's 'upgrade' event. Returns false when the path is not ours (socket.io's). */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (!req.url?.startsWith(DRAFT_PATH_PREFIX)) return false;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, req));
+    return true;
+  }
+
+  #onConnection(ws: WebSocket, req: http.IncomingMessage): void {
+    if (this.#closing) {
+      ws.close(CloseCode.ServerRestart, 'restarting');
+      return;
+    }
+    let grant: ReturnType<typeof authenticateDraft>;
+    try {
+      grant = authenticateDraft(req, this.#deps);
+    } catch (err) {
+      const refusal = err instanceof DraftRefusal ? err : new DraftRefusal(WsCode.InternalError, 'internal error', { cause: err });
+      this.#logger.warn({ code: refusal.closeCode, reason: refusal.message, origin: req.headers.origin, cause: refusal.closeCode === WsCode.InternalError ? err : undefined }, 'draft connection refused');
+      ws.close(refusal.closeCode, refusal.message);
+      return;
+    }
+    let doc: DraftDocument;
+    try {
+      doc = this.#open(grant.ref);
+    } catch (err) {
+      this.#logger.error({ err, doc: grant.ref.name }, 'draft could not be loaded (altered records or wrong key?)');
+      ws.close(WsCode.InternalError, 'document unavailable');
+      return;
+    }
+    const conn = new DraftConnection(ws, grant.identity, grant.access, doc, this.#logger);
+    doc.add(conn);
+    conn.start();
+    this.#logger.info({ doc: grant.ref.name, participantId: grant.identity.participantId, role: grant.identity.role, access: grant.access }, 'draft connection opened');
+  }
+
+  #open(ref: DraftDocRef): DraftDocument {
+    let doc = this.#docs.get(ref.name);
+    if (doc) return doc;
+    doc = DraftDocument.load(ref, this.#persist, this.#logger, this.#policy);
+    const loaded = doc;
+    this.#docs.set(ref.name, loaded);
+    if (ref.kind === 'agreement') loaded.on('changed', () => this.emit('agreementChanged', ref.caseId));
+    loaded.once('idle', () => {
+      this.#docs.delete(ref.name);
+      this.#safely(() => loaded.close(), ref.name);
+    });
+    return loaded;
+  }
+
+  /** Subscribes to agreement changes; returns the unsubscribe function. */
+  onAgreementChanged(listener: (caseId: string) => void): () => void {
+    this.on('agreementChanged', listener);
+    return () => this.off('agreementChanged', listener);
+  }
+
+  /** The agreement as it stands now: canonical text, its hash and the state it came from. */
+  async snapshotText(caseId: string): Promise<AgreementSnapshot> {
+    const ref: DraftDocRef = { name: draftDocName(caseId, 'agreement'), caseId, kind: 'agreement' };
+    const live = this.#docs.get(ref.name);
+    const doc = live?.ydoc ?? new Y.Doc();
+    try {
+      if (!live) for (const u of this.#persist.load(ref).updates) Y.applyUpdate(doc, u);
+      const text = agreementPlainText(doc);
+      return { text, hash: agreementHash(text), stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64') };
+    } finally {
+      if (!live) doc.destroy();
+    }
+  }
+
+  /** Closes every draft connection of one person (link revoked, person removed). */
+  expel(caseId: string, participantId: string, code: CloseCode): void {
+    for (const doc of this.#docs.values()) {
+      if (doc.ref.caseId !== caseId) continue;
+      for (const c of [...doc.connections]) if (c.identity.participantId === participantId) c.close(code, 'expelled');
+    }
+  }
+
+  /** Number of loaded documents and open connections (tests, health). */
+  get stats(): { documents: number; connections: number } {
+    let connections = 0;
+    for (const d of this.#docs.values()) connections += d.connectionCount;
+    return { documents: this.#docs.size, connections };
+  }
+
+  /** Shutdown: tells clients to come back later (4503), stores every document, closes the server. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#ping);
+      for (const doc of [...this.#docs.values()]) {
+        for (const c of [...doc.connections]) c.close(CloseCode.ServerRestart, 'restarting');
+        // 'idle' already stored and dropped it; a document without connections is closed here.
+        if (this.#docs.get(doc.ref.name) === doc) {
+          this.#docs.delete(doc.ref.name);
+          this.#safely(() => doc.close(), doc.ref.name);
+        }
+      }
+      for (const ws of this.#wss.clients) ws.terminate();
+      await new Promise<void>((r) => this.#wss.close(() => r()));
+    })();
+    return this.#closing;
+  }
+
+  #pingAll(): void {
+    for (const doc of this.#docs.values()) {
+      for (const c of [...doc.connections]) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+    }
+  }
+
+  #safely(fn: () => void, doc: string): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#logger.error({ err, doc }, 'storing a draft failed');
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import express from 'express';
+import { SignBody } from '@parley/shared';
+import type { ApiGuards } from '../http/app.ts';
+import { parseBody } from '../http/app.ts';
+import type { CaseService } from '../domain/CaseService.ts';
+import type { Logger } from '../logger.ts';
+import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
+import { sha256Hex, type SignoffService } from './SignoffService.ts';
+import { verifyExport } from './verify.ts';
+
+export interface SignoffRouteDeps {
+  signoff: SignoffService;
+  cases: CaseService;
+  publicKey: string;
+  logger: Logger;
+}
+
+/** HTTP routes of the sign-off: freeze (mediator), review and sign (party), export and verify. */
+export function mountSignoffRoutes(app: express.Express, g: ApiGuards, d: SignoffRouteDeps): void {
+  const exportFor = (caseId: string) => {
+    const v = d.signoff.signedVersion(caseId);
+    if (!v) return null;
+    const data: ExportData = {
+      format: 'parley.agreement-export/1',
+      caseTitle: v.caseTitle,
+      version: v.view.version,
+      frozenAt: v.view.frozenAt,
+      text: v.view.text,
+      textHash: v.view.textHash,
+      publicKey: d.publicKey,
+      status: v.view.status,
+      unsigned: v.view.signers.filter((s) => !s.signedAt).map((s) => s.displayName),
+      signatures: v.records,
+    };
+    return { html: renderExport(data, keyFingerprint(d.publicKey, sha256Hex)), version: v.view.version };
+  };
+  const sendExport = (res: express.Response, caseId: string) => {
+    const e = exportFor(caseId);
+    if (!e) return res.status(404).json({ error: { code: 'not_found', message: 'No version of the agreement has been frozen yet.' } });
+    res.setHeader('Content-Disposition', `attachment; filename="agreement-v${e.version}.html"`);
+    res.type('text/html').send(e.html);
+  };
+
+  app.get('/api/cases/:caseId/agreement', g.requireMediator, (req, res) => {
+    const caseId = d.cases.caseDetail(g.mediatorId(res), g.param(req, 'caseId')).id;
+    res.json({ current: d.signoff.view(caseId) });
+  });
+  app.post('/api/cases/:caseId/agreement/freeze', g.requireMediator, async (req, res) => {
+    const me = d.cases.mediatorIdentity(g.mediatorId(res), g.param(req, 'caseId'));
+    const view = await d.signoff.freeze(me);
+    d.logger.info({ caseId: me.caseId, version: view.version, textHash: view.textHash }, 'agreement frozen');
+    res.json({ current: view });
+  });
+  app.get('/api/cases/:caseId/agreement/export', g.requireMediator, (req, res) => {
+    sendExport(res, d.cases.caseDetail(g.mediatorId(res), g.param(req, 'caseId')).id);
+  });
+
+  app.get('/api/invitation/agreement', g.requireInvitee, (_req, res) => {
+    res.json({ current: d.signoff.view(g.identity(res).caseId) });
+  });
+  app.post('/api/invitation/agreement/sign', g.requireInvitee, (req, res) => {
+    const body = parseBody(SignBody, req.body);
+    const who = g.identity(res);
+    if (!d.cases.hasCurrentConsent(who)) return res.status(403).json({ error: { code: 'consent_required', message: 'Please agree to the protocol agreement first.' } });
+    const view = d.signoff.sign(who, body.versionId, body.textHash);
+    d.logger.info({ caseId: who.caseId, participantId: who.participantId, version: view.version }, 'agreement signed');
+    res.json({ current: view });
+  });
+  app.get('/api/invitation/agreement/export', g.requireInvitee, (_req, res) => {
+    sendExport(res, g.identity(res).caseId);
+  });
+
+  app.get('/api/agreement/public-key', (_req, res) => {
+    res.json({ publicKey: d.publicKey, fingerprint: keyFingerprint(d.publicKey, sha256Hex) });
+  });
+  app.post('/api/agreement/verify', express.text({ type: ['text/html', 'text/plain'], limit: '2mb' }), async (req, res) => {
+    res.json(await verifyExport(typeof req.body === 'string' ? req.body : '', d.publicKey));
+  });
+}

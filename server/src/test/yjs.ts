@@ -1,0 +1,100 @@
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type { RunningServer } from '../index.ts';
+
+/** Yjs clients for integration tests: y-websocket's own provider, and a raw socket for misbehaving. */
+
+export const yjsUrl = (server: RunningServer) => `${server.url.replace(/^http/, 'ws')}/yjs`;
+
+/** `ws` with fixed extra headers (cookie, origin) in the shape y-websocket expects of a WebSocket class. */
+export function wsWithHeaders(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  } as unknown as typeof WebSocket;
+}
+
+export function provider(server: RunningServer, docName: string, opts: { token?: string; cookie?: string; doc?: Y.Doc } = {}): WebsocketProvider {
+  const doc = opts.doc ?? new Y.Doc();
+  return new WebsocketProvider(yjsUrl(server), docName, doc, {
+    params: opts.token ? { token: opts.token } : {},
+    WebSocketPolyfill: wsWithHeaders(opts.cookie ? { cookie: opts.cookie } : {}) as never,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+}
+
+export function synced(p: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+  if (p.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('not synced in time')), timeoutMs);
+    p.once('sync', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+export interface RawClient {
+  ws: WebSocket;
+  messages: Uint8Array[];
+  opened: Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(data: Uint8Array): void;
+}
+
+export function rawClient(server: RunningServer, docName: string, opts: { token?: string; headers?: Record<string, string> } = {}): RawClient {
+  const q = opts.token ? `?token=${encodeURIComponent(opts.token)}` : '';
+  const ws = new WebSocket(`${yjsUrl(server)}/${docName}${q}`, { headers: opts.headers ?? {} });
+  const messages: Uint8Array[] = [];
+  ws.on('message', (d: Buffer) => messages.push(new Uint8Array(d)));
+  ws.on('error', () => undefined);
+  return {
+    ws,
+    messages,
+    opened: new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    }),
+    closed: new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+    send: (data) => ws.send(data),
+  };
+}
+
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  syncProtocol.writeUpdate(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** An update that appends one paragraph with `text` to a draft's fragment, made by a fresh client. */
+export function paragraphUpdate(text: string): Uint8Array {
+  const d = new Y.Doc();
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  d.getXmlFragment('default').insert(0, [p]);
+  const u = Y.encodeStateAsUpdate(d);
+  d.destroy();
+  return u;
+}
+
+/** Appends a paragraph at the end of the shared fragment of `doc`. */
+export function appendParagraph(doc: Y.Doc, text: string): void {
+  const f = doc.getXmlFragment('default');
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  f.insert(f.length, [p]);
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
