@@ -6,12 +6,14 @@ import { JoinScreen } from './screens/JoinScreen.tsx';
 import { MediatorHome } from './screens/MediatorHome.tsx';
 import { SessionFlow } from './screens/LazySessionFlow.tsx';
 import { SignInScreen } from './screens/SignInScreen.tsx';
+import { VerifyScreen } from './signoff/VerifyScreen.tsx';
 import { MediatorMessagesScreen } from './threads/lazy.tsx';
 
 const routes = {
   home: route('/'),
   signin: route('/signin'),
   join: route('/join'),
+  verify: route('/verify'),
   case: route('/cases/:caseId'),
   session: route('/cases/:caseId/session'),
   draft: route('/cases/:caseId/draft'),
@@ -24,6 +26,7 @@ export function App() {
   if (routes.home.match(path)) return <MediatorHome />;
   if (routes.signin.match(path)) return <SignInScreen />;
   if (routes.join.match(path)) return <JoinScreen />;
+  if (routes.verify.match(path)) return <VerifyScreen />;
   const session = routes.session.match(path);
   if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;
   const messages = routes.messages.match(path);

@@ -1,4 +1,5 @@
 import type {
+  AgreementVersionView,
   CaseDetail,
   CaseSummary,
   ConsentBody,
@@ -6,6 +7,7 @@ import type {
   ErrorCode,
   InvitationView,
   Me,
+  SignBody,
   WireError,
 } from '@parley/shared';
 
@@ -101,6 +103,14 @@ export const api = {
     call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/reissue`),
   invitation: (token: string, signal?: AbortSignal) => call<InvitationView>('GET', '/api/invitation', { token, signal }),
   consent: (token: string, body: ConsentBody) => call<InvitationView>('POST', '/api/invitation/consent', { token, body }),
+  // Sign-off of the agreement [3.8.1, 3.8.2]: the mediator freezes, the parties sign.
+  caseAgreement: (caseId: string, signal?: AbortSignal) =>
+    call<{ current: AgreementVersionView | null }>('GET', `/api/cases/${enc(caseId)}/agreement`, { signal }),
+  freezeAgreement: (caseId: string) => call<{ current: AgreementVersionView }>('POST', `/api/cases/${enc(caseId)}/agreement/freeze`),
+  invitationAgreement: (token: string, signal?: AbortSignal) =>
+    call<{ current: AgreementVersionView | null }>('GET', '/api/invitation/agreement', { token, signal }),
+  signAgreement: (token: string, body: SignBody) => call<{ current: AgreementVersionView }>('POST', '/api/invitation/agreement/sign', { token, body }),
+  agreementPublicKey: (signal?: AbortSignal) => call<{ publicKey: string; fingerprint: string }>('GET', '/api/agreement/public-key', { signal }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

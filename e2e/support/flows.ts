@@ -192,3 +192,24 @@ export async function sendMessage(page: Page, threadTitle: string, text: string)
   await expect(log.getByText(text, { exact: true })).toBeVisible();
   await expect(log.getByText('Sending…')).toHaveCount(0);
 }
+
+/** The mediator, on the draft page, freezes the agreement for signature (accepting the confirm dialog). */
+export async function freezeAgreementInUi(mediator: Page): Promise<void> {
+  const signoff = mediator.getByRole('region', { name: 'Sign-off' });
+  mediator.once('dialog', (d) => {
+    expect(d.type()).toBe('confirm');
+    void d.accept();
+  });
+  await signoff.getByRole('button', { name: 'Freeze this version for signature' }).click();
+  await expect(signoff.getByRole('status').filter({ hasText: /frozen at .* waiting for:/ })).toBeVisible();
+}
+
+/** A party on the review page ticks the confirmation, signs, and sees the confirmation of version `n`. */
+export async function signAgreementAsParty(page: Page, n: number): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Review the agreement' })).toBeVisible();
+  const sign = page.getByRole('button', { name: 'Sign the agreement' });
+  await expect(sign).toBeDisabled();
+  await page.getByRole('checkbox', { name: 'I have read this exact text and I agree to it' }).check();
+  await sign.click();
+  await expect(page.getByText(new RegExp(`^You signed version ${n} at `))).toBeVisible();
+}

@@ -4,6 +4,7 @@ import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { Link } from '../router.tsx';
+import { SignoffSection } from '../signoff/SignoffSection.tsx';
 
 type State = { kind: 'loading' } | { kind: 'ready'; detail: CaseDetail } | { kind: 'error'; message: string; signedOut: boolean };
 
@@ -57,6 +58,7 @@ export function DraftScreen({ caseId }: { caseId: string }) {
         saved on the server as they are typed, sealed with the case key.
       </p>
       <DraftEditor caseId={caseId} kind="agreement" self={self} access="edit" label="Agreement draft" />
+      <SignoffSection caseId={caseId} />
       <DraftEditor
         caseId={caseId}
         kind="notes"

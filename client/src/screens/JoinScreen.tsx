@@ -9,6 +9,8 @@ import { ConsentGate } from './ConsentGate.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
 import { StandaloneThreads } from '../threads/lazy.tsx';
+import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
+import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 
 const TOKEN_KEY = 'parley.invitationToken';
 
@@ -66,6 +68,8 @@ export function JoinScreen() {
   const [showMessages, setShowMessages] = useState(false);
   // The agreement draft, also between sessions (IMI 3.8.1), without joining the live session.
   const [showDraft, setShowDraft] = useState(false);
+  // Review and sign the frozen agreement (IMI 3.8.1, 3.8.2), also without joining the session.
+  const [showSignoff, setShowSignoff] = useState(false);
 
   useEffect(() => {
     if (!token) {
@@ -172,6 +176,18 @@ export function JoinScreen() {
       </Shell>
     );
   }
+  if (stage === 'session' && token && showSignoff) {
+    return (
+      <Shell narrow>
+        <ReviewAgreement
+          token={token}
+          self={{ id: invitation.participant.id, role: invitation.participant.role }}
+          caseTitle={invitation.caseTitle}
+          onBack={() => setShowSignoff(false)}
+        />
+      </Shell>
+    );
+  }
   if (stage === 'session' && token && showMessages) {
     return (
       <Shell>
@@ -211,6 +227,11 @@ export function JoinScreen() {
                 <span className="muted">Work on the agreement text with the others, in or between sessions.</span>
               </p>
             ) : null}
+            <PartyAgreementEntry
+              token={token}
+              self={{ id: invitation.participant.id, role: invitation.participant.role }}
+              onOpen={() => setShowSignoff(true)}
+            />
           </>
         }
         onRefused={onSessionRefused}

@@ -1,0 +1,122 @@
+import { useEffect, useRef } from 'react';
+import type { AgreementVersionView, VerifyReport } from '@parley/shared';
+import { ApiError, NETWORK_MESSAGE } from '../api.ts';
+import { formatDateTime, listNames } from '../format.ts';
+
+/**
+ * Helpers shared by the sign-off screens [3.8.1, 3.8.2]: the verification code, plain-language
+ * status, polling while the page is visible, and the two requests that are not JSON (the party's
+ * export download and the verify upload).
+ */
+
+/** The human-checkable code printed on the export: first 20 hex characters, in groups of four. */
+export function verificationCode(textHash: string): string {
+  return (textHash.slice(0, 20).match(/.{4}/g) ?? []).join('-');
+}
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** "14:05" today, "3 May 2026, 14:05" on another day; always in the viewer's own time zone. */
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toDateString() === new Date().toDateString() ? timeOnly.format(d) : formatDateTime(iso);
+}
+
+/** "the draft was edited after it was frozen", from the server's sentence. */
+export function reasonPhrase(reason: string | null): string {
+  const r = (reason ?? 'the draft changed').trim().replace(/\.$/, '');
+  return r.charAt(0).toLowerCase() + r.slice(1);
+}
+
+export function waitingFor(v: AgreementVersionView): string[] {
+  return v.signers.filter((s) => !s.signedAt).map((s) => s.displayName);
+}
+
+/** One line for the status of the current version, as the mediator reads it. */
+export function statusSentence(v: AgreementVersionView | null): string {
+  if (!v) return 'No version frozen yet';
+  if (v.status === 'voided') return `Version ${v.version} was withdrawn: ${reasonPhrase(v.voidReason)}`;
+  if (v.status === 'signed') return 'Signed by every party';
+  const waiting = waitingFor(v);
+  return `Version ${v.version} frozen at ${formatWhen(v.frozenAt)} — waiting for: ${waiting.length ? listNames(waiting) : 'nobody'}`;
+}
+
+/**
+ * Calls `tick` now and then every `ms` while the tab is visible (and once more when it becomes
+ * visible again). `tick` receives an AbortSignal that fires on unmount.
+ */
+export function usePolling(tick: (signal: AbortSignal) => void | Promise<void>, ms: number, key: unknown): void {
+  const ref = useRef(tick);
+  ref.current = tick;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    let busy = false;
+    const run = async () => {
+      if (busy || ctrl.signal.aborted || document.visibilityState === 'hidden') return;
+      busy = true;
+      try {
+        await ref.current(ctrl.signal);
+      } finally {
+        busy = false;
+      }
+    };
+    void run();
+    const timer = window.setInterval(() => void run(), ms);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void run();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      ctrl.abort();
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [ms, key]);
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let code = 'unexpected';
+  let message = 'Something went wrong on our side. Please try again in a moment.';
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.message) message = body.error.message;
+    if (body.error?.code) code = body.error.code;
+  } catch {
+    // Not JSON: keep the plain message.
+  }
+  return new ApiError(code as ApiError['code'], message, res.status);
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'include', cache: 'no-store', ...init });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError('network', NETWORK_MESSAGE, 0, undefined, cause);
+  }
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+/** The party's copy of the export (Bearer token, so not a plain link), saved through a Blob URL. */
+export async function downloadPartyCopy(token: string, version: number): Promise<void> {
+  const res = await send('/api/invitation/agreement/export', { headers: { Authorization: `Bearer ${token}` } });
+  const blob = new Blob([await res.text()], { type: 'text/html' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `agreement-v${version}.html`;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Sends a downloaded agreement file to the platform's check. */
+export async function verifyFile(html: string): Promise<VerifyReport> {
+  const res = await send('/api/agreement/verify', { method: 'POST', headers: { 'Content-Type': 'text/html', Accept: 'application/json' }, body: html });
+  return (await res.json()) as VerifyReport;
+}

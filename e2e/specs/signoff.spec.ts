@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import {
+  agreementEditor,
+  createCaseInUi,
+  freezeAgreementInUi,
+  mediatorContext,
+  partyContext,
+  passConsentGate,
+  signAgreementAsParty,
+} from '../support/flows.ts';
+
+const LINE_1 = 'Ana keeps the boat; Ben keeps the mooring.';
+const LINE_2 = 'Each side bears its own costs.';
+
+/** IMI 3.8.1/3.8.2: freeze the exact text, informed sign-off by each party, edits withdraw, the file verifies. */
+test('freeze, sign, an edit withdraws the version, re-freeze, everyone signs, the download verifies and a changed copy does not', async ({ browser }) => {
+  const mediatorCtx = await mediatorContext(browser);
+  const mediator = await mediatorCtx.newPage();
+  const { caseUrl, links } = await createCaseInUi(mediator, 'Boat and mooring', [
+    { name: 'Ana Alvarez', side: 'A' },
+    { name: 'Ben Brooks', side: 'B' },
+  ]);
+  const aCtx = await partyContext(browser);
+  const ana = await aCtx.newPage();
+  await passConsentGate(ana, links['Ana Alvarez']!);
+  const bCtx = await partyContext(browser, { width: 390, height: 844 });
+  const ben = await bCtx.newPage();
+  await passConsentGate(ben, links['Ben Brooks']!);
+  for (const p of [ana, ben]) {
+    await expect(p.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+    await expect(p.getByText(/^No agreement to sign yet/)).toBeVisible();
+  }
+
+  // The mediator writes two lines and freezes them.
+  await mediator.goto(caseUrl);
+  await mediator.getByRole('link', { name: 'Agreement draft' }).click();
+  const signoff = mediator.getByRole('region', { name: 'Sign-off' });
+  await expect(signoff.getByRole('status')).toHaveText('No version frozen yet');
+  await expect(mediator.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
+  await agreementEditor(mediator).click();
+  await mediator.keyboard.type(LINE_1);
+  await mediator.keyboard.press('Enter');
+  await mediator.keyboard.type(LINE_2);
+  await freezeAgreementInUi(mediator);
+  await expect(signoff.getByRole('status')).toHaveText(/^Version 1 frozen at .+ — waiting for: Ana Alvarez and Ben Brooks$/);
+  await expect(signoff.getByText(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/)).toBeVisible();
+
+  // Ana reviews exactly that text and signs.
+  await ana.getByRole('button', { name: 'Review and sign the agreement' }).click();
+  await expect(ana.getByRole('heading', { name: 'Review the agreement' })).toBeVisible();
+  await expect(ana.locator('pre.agreement-text')).toHaveText(`${LINE_1}\n${LINE_2}`);
+  await signAgreementAsParty(ana, 1);
+  await expect(signoff.getByRole('status')).toHaveText(/waiting for: Ben Brooks$/, { timeout: 10_000 });
+  await expect(signoff.getByRole('listitem').filter({ hasText: 'Ana Alvarez' })).toContainText('signed at');
+
+  // One more character in the draft withdraws version 1, for the mediator and on Ana's page.
+  await agreementEditor(mediator).click();
+  await mediator.keyboard.press('Control+End');
+  await mediator.keyboard.type('!');
+  await expect(signoff.getByRole('status')).toHaveText('Version 1 was withdrawn: the draft was edited after it was frozen', { timeout: 10_000 });
+  await expect(ana.getByText('Version 1 was withdrawn: the draft was edited after it was frozen.')).toBeVisible({ timeout: 10_000 });
+  await expect(ana.getByText('Your signature on it no longer counts.')).toBeVisible();
+  await expect(ana.getByRole('button', { name: 'Review the new version' })).toBeDisabled();
+
+  // Version 2: both sign.
+  await freezeAgreementInUi(mediator);
+  await expect(signoff.getByRole('status')).toHaveText(/^Version 2 frozen at /);
+  await ana.getByRole('button', { name: 'Review the new version' }).click();
+  await expect(ana.locator('pre.agreement-text')).toHaveText(`${LINE_1}\n${LINE_2}!`);
+  await signAgreementAsParty(ana, 2);
+  await ben.getByRole('button', { name: 'Review and sign the agreement' }).click();
+  await expect(ben.locator('pre.agreement-text')).toHaveText(`${LINE_1}\n${LINE_2}!`);
+  await expect(ben.getByText(/^Ana Alvarez \(at /)).toBeVisible();
+  await signAgreementAsParty(ben, 2);
+  await expect(ben.getByText('Every party has signed: this is the agreement.')).toBeVisible();
+  const [partyCopy] = await Promise.all([ben.waitForEvent('download'), ben.getByRole('button', { name: 'Download a copy' }).click()]);
+  expect(partyCopy.suggestedFilename()).toBe('agreement-v2.html');
+  await expect(signoff.getByRole('status')).toHaveText('Signed by every party', { timeout: 10_000 });
+
+  // The mediator downloads the file; the verify page finds it intact, and a one-character change is caught.
+  const [download] = await Promise.all([mediator.waitForEvent('download'), signoff.getByRole('link', { name: 'Download the agreement (HTML)' }).click()]);
+  expect(download.suggestedFilename()).toBe('agreement-v2.html');
+  const html = fs.readFileSync(await download.path(), 'utf8');
+  expect(html).toContain(`${LINE_2}!</pre>`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-signoff-'));
+  const good = path.join(dir, 'agreement-v2.html');
+  const bad = path.join(dir, 'agreement-v2-changed.html');
+  fs.writeFileSync(good, html);
+  fs.writeFileSync(bad, html.replace(`own costs.!</pre>`, `own cost5.!</pre>`));
+  expect(fs.readFileSync(bad, 'utf8')).not.toBe(html);
+
+  await signoff.getByRole('link', { name: 'Check a downloaded file' }).click();
+  await expect(mediator).toHaveURL(/\/verify$/);
+  await checkFile(mediator, good);
+  await expect(mediator.getByText('This agreement is intact and signed by every party')).toBeVisible();
+  await expect(mediator.getByText(/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/).first()).toBeVisible();
+  await checkFile(mediator, bad);
+  await expect(mediator.getByText('This file is not an intact, fully signed agreement')).toBeVisible();
+  await expect(mediator.getByText(/The document was altered/)).toBeVisible();
+  await expect(mediator.getByText('This agreement is intact and signed by every party')).toHaveCount(0);
+
+  fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
+});
+
+/** Picks a file through the browser's file chooser on the verify page and checks it. */
+async function checkFile(page: Page, file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByLabel('Agreement file (HTML)').click()]);
+  await chooser.setFiles(file);
+  await page.getByRole('button', { name: 'Check this file' }).click();
+  await expect(page.getByRole('heading', { name: `Result for ${path.basename(file)}` })).toBeVisible();
+}
