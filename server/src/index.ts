@@ -15,6 +15,8 @@ import { createIo, personalChannel } from './signalling/io.ts';
 import { ThreadService } from './threads/ThreadService.ts';
 import { SignoffService } from './signoff/SignoffService.ts';
 import { mountSignoffRoutes } from './signoff/routes.ts';
+import { SessionRecord } from './record/SessionRecord.ts';
+import { mountRecordRoutes } from './record/routes.ts';
 import { LiveSessions } from './signalling/LiveSessions.ts';
 
 export { loadConfig, type Config } from './config.ts';
@@ -54,6 +56,9 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
+  const record = new SessionRecord(store, cases, keys, logger);
+  cases.onConsent = (who, clauseSetHash) =>
+    record.append(who.caseId, 'consent.recorded', { id: who.participantId, displayName: who.displayName, role: who.role }, { clauseSetHash });
   let io: ReturnType<typeof createIo> | undefined;
   const threads = new ThreadService(store, cases, (ids, event, payload) => {
     if (io && ids.length) (io.to(ids.map(personalChannel)).emit as (e: string, p: unknown) => void)(event, payload);
@@ -63,6 +68,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     placed: (caseId, roomId, ids) => {
       if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, ids);
     },
+    record: (caseId, type, actor, data) => record.append(caseId, type, actor, data),
   });
   cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
 
@@ -78,7 +84,8 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
   });
 
   // The draft hub is created below with the HTTP server; the source is only read at request time.
-  const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) });
+  const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) }, record);
+  const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,
     auth,
@@ -87,8 +94,10 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
     isAllowedOrigin,
     health,
-    mountApi: (expressApp, guards) =>
-      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey: sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING) }),
+    mountApi: (expressApp, guards) => {
+      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey });
+      mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
+    },
     onInvitationRevoked: (caseId, participantId) => {
       live.expel(caseId, participantId, CloseCode.Revoked);
       drafts.expel(caseId, participantId, CloseCode.Revoked);

@@ -9,6 +9,7 @@ export * from './permissions.ts';
 export * from './rooms.ts';
 export * from './threads.ts';
 export * from './signoff.ts';
+export * from './record.ts';
 export * from './protocol-agreement.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';

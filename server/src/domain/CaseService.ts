@@ -37,6 +37,8 @@ export class CaseService {
   readonly #inviteTtlMs: number;
   readonly #baseUrl: () => string;
   readonly #caseKeys = new Map<string, Uint8Array>();
+  /** Told of each recorded consent (for the session record). */
+  onConsent: (identity: Identity, clauseSetHash: string) => void = () => undefined;
   /** Who is online right now, set by the live-session layer. */
   isOnline: (caseId: string, participantId: string) => boolean = () => false;
 
@@ -199,6 +201,7 @@ export class CaseService {
       accepted_clause_ids: JSON.stringify(agreement.clauses.map((x) => x.id)),
       at: now(),
     });
+    this.onConsent(identity, c.clause_set_hash);
     return this.invitationView(identity);
   }
 

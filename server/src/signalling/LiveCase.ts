@@ -1,6 +1,6 @@
 import {
   canAskForMediator, canModerate, canStartShare, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, ParleyError, presenceFor,
-  roomsVisibleTo, type Notifications, type PersonRef, type Presence, type RoomInfo,
+  roomsVisibleTo, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType, type RoomInfo,
 } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
@@ -13,6 +13,8 @@ import type { Identity } from '../domain/CaseService.ts';
 export interface RoomHooks {
   roomCreated?: (caseId: string, roomId: string, name: string) => void;
   placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
+  /** Everything that belongs in the session record. */
+  record?: (caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordBody['data']) => void;
 }
 
 interface AssistanceRequest {
@@ -120,6 +122,7 @@ export class LiveCase {
     this.#members.set(member.id, member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
+    this.record('participant.joined', member.ref, { room: this.#rooms.get(roomId)!.name });
     this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
     return member;
   }
@@ -142,11 +145,12 @@ export class LiveCase {
 
   // --- rooms -----------------------------------------------------------------------------------
 
-  createRoom(name: string): Room {
+  createRoom(name: string, by: PersonRef | null = null): Room {
     if (this.#rooms.size - 1 >= MAX_CAUCUSES) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAUCUSES} caucuses at once.`);
     const room = new Room(`caucus-${this.#newId()}`, name, this.#mediatorId);
     this.#rooms.set(room.id, room);
     this.#hook(() => this.#hooks.roomCreated?.(this.caseId, room.id, name));
+    this.record('room.created', by, { room: name });
     this.notify.room(room.info());
     this.#logger.info({ roomId: room.id }, 'caucus created');
     return room;
@@ -183,6 +187,7 @@ export class LiveCase {
     for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
     this.notify.toModerators('room:closed', { roomId });
     for (const m of occupants) if (!canModerate(m.role)) this.notify.to(m, 'room:closed', { roomId });
+    this.record('room.closed', by, { room: room.name });
     this.#logger.info({ roomId }, 'caucus closed');
   }
 
@@ -212,7 +217,10 @@ export class LiveCase {
       await this.media.movePeer(m.id, roomId);
       moved++;
     }
-    if (moved) this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
+    if (moved) {
+      this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
+      this.record('participant.moved', by, { to: target.name, participants: movers.map((m) => m.identity.displayName), reason: by ? 'moved' : 'timer ended' });
+    }
     for (const m of movers) {
       this.presenceChanged(m);
       this.notify.to(m, 'room:updated', target.info());
@@ -229,7 +237,7 @@ export class LiveCase {
     return moved;
   }
 
-  setTimer(roomId: string, minutes: number | null, warnSeconds: number): Room {
+  setTimer(roomId: string, minutes: number | null, warnSeconds: number, by: PersonRef | null = null): Room {
     const room = this.#requireRoom(roomId);
     if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'Timers are for caucuses: everyone returns to the joint room when one ends.');
     room.clearTimer();
@@ -251,6 +259,7 @@ export class LiveCase {
         endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
       };
     }
+    this.record('room.timer-set', by, { room: room.name, minutes });
     this.notify.room(room.info());
     return room;
   }
@@ -287,6 +296,7 @@ export class LiveCase {
     this.#holds.set(target.id, by);
     await this.media.setHold(target.id, 'mic', true);
     this.presenceChanged(target);
+    this.record('moderation.muted', by, { participant: target.identity.displayName });
     return true;
   }
 
@@ -295,6 +305,7 @@ export class LiveCase {
     await this.media.setHold(target.id, 'mic', false);
     this.presenceChanged(target);
     this.notify.to(target, 'moderation:unmute-requested', { by });
+    this.record('moderation.unmute-asked', by, { participant: target.identity.displayName });
   }
 
   /** Ends a person's screen share; returns how many producers closed. */
@@ -305,6 +316,7 @@ export class LiveCase {
     if (closed.length) {
       this.presenceChanged(target);
       if (by) this.notify.to(target, 'moderation:share-stopped', { by });
+      this.record('share.stopped', by ?? target.ref, { participant: target.identity.displayName });
     }
     return closed.length;
   }
@@ -365,6 +377,13 @@ export class LiveCase {
     if (changed) this.notify.room(room.info());
   }
 
+  /** Adds an entry to the session record; `by` is resolved to a person with their role. */
+  record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void {
+    const m = by ? this.#members.get(by.id) : undefined;
+    const actor: RecordActor | null = by ? { id: by.id, displayName: by.displayName, role: m?.role ?? (by.id === this.#mediatorId ? 'mediator' : 'party') } : null;
+    this.#hook(() => this.#hooks.record?.(this.caseId, type, actor, data));
+  }
+
   /** A failing listener must not break the live session. */
   #hook(fn: () => void): void {
     try {
@@ -388,6 +407,7 @@ export class LiveCase {
     this.media.removePeer(member.id);
     if (room) this.#releaseRoomHoldings(room, member.id, owned);
     this.notify.toAll('participant:left', { participantId: member.id, reason });
+    this.record('participant.left', member.ref, { reason });
     this.#logger.info({ participantId: member.id, reason }, 'participant left');
     if (this.#members.size === 0) this.close();
   }

@@ -3,6 +3,7 @@ import { canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionV
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Store } from '../store/Store.ts';
+import type { RecordSink } from '../record/SessionRecord.ts';
 
 export interface AgreementSource {
   snapshotText(caseId: string): Promise<{ text: string; hash: string }>;
@@ -33,6 +34,8 @@ export interface SignedVersion {
   records: Array<{ record: SignatureRecord; signature: string }>;
 }
 
+const actorOf = (i: Identity) => ({ id: i.participantId, displayName: i.displayName, role: i.role });
+
 export const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
@@ -45,12 +48,14 @@ export class SignoffService {
   readonly #cases: CaseService;
   readonly #keys: Keyring;
   readonly #source: AgreementSource;
+  readonly #record: RecordSink | undefined;
 
-  constructor(store: Store, cases: CaseService, keys: Keyring, source: AgreementSource) {
+  constructor(store: Store, cases: CaseService, keys: Keyring, source: AgreementSource, record?: RecordSink) {
     this.#store = store;
     this.#cases = cases;
     this.#keys = keys;
     this.#source = source;
+    this.#record = record;
   }
 
   async freeze(mediator: Identity): Promise<AgreementVersionView> {
@@ -67,7 +72,9 @@ export class SignoffService {
         .prepare('INSERT INTO agreement_versions (id, case_id, version, text_sealed, text_hash, frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, mediator.caseId, next, this.#cases.sealForCase(mediator.caseId, snap.text), snap.hash, at, mediator.participantId);
     });
-    return this.view(mediator.caseId)!;
+    const view = this.view(mediator.caseId)!;
+    this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
+    return view;
   }
 
   /** The newest version, as everyone sees it. */
@@ -101,6 +108,7 @@ export class SignoffService {
       .prepare('INSERT OR IGNORE INTO agreement_signatures (version_id, participant_id, record_sealed, signature, signed_at) VALUES (?, ?, ?, ?, ?)')
       .run(v.id, who.participantId, this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signedAt);
     if (Number(r.changes) === 0) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
+    this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
     return this.#view(v);
   }
 
@@ -109,6 +117,7 @@ export class SignoffService {
     const v = this.#current(caseId);
     if (!v || v.voided_at || this.#complete(v)) return false;
     this.#void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString());
+    this.#record?.append(caseId, 'agreement.voided', null, { version: v.version, reason: 'edited after freeze' });
     return true;
   }
 

@@ -1,10 +1,12 @@
 /**
- * `npm run verify -- agreement.html [--server https://platform | --key <base64url>]`
- * Checks an exported agreement; exit code 0 only when it is intact and fully signed.
+ * `npm run verify -- agreement.html|session-record.json [--server https://platform | --key <base64url>]`
+ * Checks an exported agreement (exit 0 only when intact and fully signed) or an exported session
+ * record (exit 0 only when no entry was removed, reordered or altered).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyExport } from './verify.ts';
+import { verifyRecord } from '../record/chain.ts';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -19,7 +21,22 @@ async function main(): Promise<number> {
     key = ((await res.json()) as { publicKey: string }).publicKey;
   }
   // npm runs scripts from the project root; INIT_CWD is where the person typed the command.
-  const report = await verifyExport(fs.readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8'), key);
+  const content = fs.readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8');
+  if (content.trimStart().startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      console.log('INVALID: not a readable session record file.');
+      return 1;
+    }
+    const r = await verifyRecord(parsed as never, key);
+    if (!key) console.log('note: no trusted key given; the file’s own key was used. Compare it with the platform’s.');
+    if (r.valid) console.log(`VALID: the session record is intact (${r.entries} entries, each signed and chained).`);
+    else for (const p of r.problems) console.log(`INVALID: ${p}`);
+    return r.valid ? 0 : 1;
+  }
+  const report = await verifyExport(content, key);
   for (const sig of report.signatures) console.log(`${sig.valid ? 'ok  ' : 'BAD '} ${sig.displayName} signed at ${sig.signedAt}`);
   if (!key) console.log(`note: no trusted key given; the file's own key was used (fingerprint ${report.serverKeyFingerprint}). Compare it with the platform's.`);
   if (report.valid) console.log('VALID: the agreement is intact and signed by every party.');

@@ -138,4 +138,16 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (version_id, participant_id)
   );
   `,
+  // 4: the tamper-evident session record [issue 5]. Entries are sealed (they name people and rooms);
+  // the hash stays in the clear so the chain can be extended without opening earlier entries.
+  `
+  CREATE TABLE record_entries (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    entry_sealed TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq)
+  );
+  `,
 ];

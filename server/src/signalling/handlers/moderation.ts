@@ -28,13 +28,14 @@ export const moderationHandlers: HandlerGroup<Names> = {
   },
 
   async 'control:give'(socket, p, { live }) {
-    const { lc } = moderator(socket, live);
+    const { member, lc } = moderator(socket, live);
     const room = lc.room(p.roomId);
     if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
     const target = present(lc, p.participantId);
     if (!canReceiveControl(target.actor, room.id)) throw new ParleyError(ErrorCode.BadRequest, 'Control can only go to someone in that room who takes part.');
     room.controllerId = target.id;
     lc.notify.room(room.info());
+    lc.record('control.given', member.ref, { room: room.name, to: target.identity.displayName });
     return { room: room.info() };
   },
 
@@ -44,6 +45,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
     if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
     room.controllerId = member.id;
     lc.notify.room(room.info());
+    lc.record('control.taken', member.ref, { room: room.name });
     return { room: room.info() };
   },
 

@@ -8,8 +8,8 @@ type Names =
 /** Rooms and caucuses [2.10, 2.11-iii]: only the mediator shapes them; anyone may ask for the mediator. */
 export const roomHandlers: HandlerGroup<Names> = {
   async 'room:create'(socket, p, { live }) {
-    const { lc } = moderator(socket, live);
-    return { room: lc.createRoom(p.name).info() };
+    const { member, lc } = moderator(socket, live);
+    return { room: lc.createRoom(p.name, member.ref).info() };
   },
 
   async 'room:close'(socket, p, { live }) {
@@ -24,8 +24,8 @@ export const roomHandlers: HandlerGroup<Names> = {
   },
 
   async 'room:set-timer'(socket, p, { live }) {
-    const { lc } = moderator(socket, live);
-    return { room: lc.setTimer(p.roomId, p.minutes, p.warnSeconds).info() };
+    const { member, lc } = moderator(socket, live);
+    return { room: lc.setTimer(p.roomId, p.minutes, p.warnSeconds, member.ref).info() };
   },
 
   async 'room:set-share-policy'(socket, p, { live }) {
@@ -41,6 +41,7 @@ export const roomHandlers: HandlerGroup<Names> = {
     const { member, lc } = moderator(socket, live);
     const id = crypto.randomUUID();
     lc.notify.toAll('announcement:made', { id, text: p.text, from: member.ref, at: new Date().toISOString() });
+    lc.record('announcement.sent', member.ref, { text: p.text });
     return { sent: true };
   },
 

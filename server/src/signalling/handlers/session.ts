@@ -62,6 +62,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
       label: p.label,
     });
     lc.presenceChanged(member);
+    if (p.source === 'screen') lc.record('share.started', member.ref, { room: lc.room(member.roomId)?.name ?? '' });
     return { producerId };
   },
 

@@ -1,0 +1,70 @@
+import { GENESIS_HASH, type RecordActor, type RecordBody, type RecordEntry, type RecordEventType, type RecordExport } from '@parley/shared';
+import type { CaseService } from '../domain/CaseService.ts';
+import type { Keyring } from '../crypto/Keyring.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/Store.ts';
+import { hashBody } from './chain.ts';
+
+export type RecordData = RecordBody['data'];
+
+/** Where other parts of the platform report what happened. Never throws into its caller. */
+export interface RecordSink {
+  append(caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordData): void;
+}
+
+/**
+ * The append-only, hash-chained, signed record of a case. Each entry is stored sealed with the
+ * case key (it names people and rooms); its hash is stored in the clear to chain the next one.
+ * Appends are synchronous SQLite transactions, so entries of one case cannot interleave.
+ */
+export class SessionRecord implements RecordSink {
+  readonly #store: Store;
+  readonly #cases: CaseService;
+  readonly #keys: Keyring;
+  readonly #logger: Logger;
+
+  constructor(store: Store, cases: CaseService, keys: Keyring, logger: Logger) {
+    this.#store = store;
+    this.#cases = cases;
+    this.#keys = keys;
+    this.#logger = logger;
+  }
+
+  append(caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordData): void {
+    try {
+      this.#store.tx(() => {
+        const last = this.#store.db.prepare('SELECT seq, hash FROM record_entries WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+          | { seq: number; hash: string }
+          | undefined;
+        const body: RecordBody = { v: 1, caseId, seq: (last?.seq ?? 0) + 1, at: new Date().toISOString(), type, actor, data, prevHash: last?.hash ?? GENESIS_HASH };
+        const hash = hashBody(body);
+        const s = this.#keys.sodium;
+        const signature = s.to_base64(this.#keys.signDetached(s.from_string(hash)), s.base64_variants.URLSAFE_NO_PADDING);
+        const entry: RecordEntry = { ...body, hash, signature };
+        this.#store.db
+          .prepare('INSERT INTO record_entries (case_id, seq, hash, entry_sealed, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(caseId, body.seq, hash, this.#cases.sealForCase(caseId, JSON.stringify(entry)), body.at);
+      });
+    } catch (err) {
+      // A record that cannot be written is serious but must not break the session itself.
+      this.#logger.error({ err, caseId, type }, 'session record append failed');
+    }
+  }
+
+  entries(caseId: string): RecordEntry[] {
+    const rows = this.#store.db.prepare('SELECT entry_sealed FROM record_entries WHERE case_id = ? ORDER BY seq').all(caseId) as Array<{ entry_sealed: string }>;
+    return rows.map((r) => JSON.parse(this.#cases.openForCase(caseId, r.entry_sealed)) as RecordEntry);
+  }
+
+  export(caseId: string): RecordExport {
+    const s = this.#keys.sodium;
+    return {
+      format: 'parley.session-record/1',
+      caseId,
+      caseTitle: this.#cases.caseTitle(caseId),
+      exportedAt: new Date().toISOString(),
+      publicKey: s.to_base64(this.#keys.signPublicKey, s.base64_variants.URLSAFE_NO_PADDING),
+      entries: this.entries(caseId),
+    };
+  }
+}
