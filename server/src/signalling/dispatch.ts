@@ -2,6 +2,10 @@ import { ErrorCode, ParleyError, requestSchemas, type Ack, type RequestName, typ
 import type { Logger } from '../logger.ts';
 import { handlers, type HandlerDeps } from './handlers/index.ts';
 import type { ParleySocket } from './Member.ts';
+import { RateLimiter } from './RateLimiter.ts';
+
+/** Per-connection request budget: sustained 40/s, bursts of 80. */
+const RATE = { perSecond: 40, burst: 80 };
 
 const names = new Set<string>(Object.keys(requestSchemas));
 
@@ -11,9 +15,19 @@ const names = new Set<string>(Object.keys(requestSchemas));
  */
 export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, logger: Logger): void {
   const log = logger.child({ caseId: socket.data.identity.caseId, participantId: socket.data.identity.participantId, socketId: socket.id });
+  const limiter = new RateLimiter(RATE.perSecond, RATE.burst);
+  const limitLog = setInterval(() => {
+    const refused = limiter.drainRefused();
+    if (refused) log.warn({ refused }, 'requests refused by rate limit');
+  }, 1000);
+  socket.once('disconnect', () => clearInterval(limitLog));
 
   for (const name of names as Set<RequestName>) {
     socket.on(name, (payload: unknown, ack?: unknown) => {
+      if (!limiter.take()) {
+        if (typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
+        return;
+      }
       void dispatch(socket, name, payload, ack, deps, log);
     });
   }

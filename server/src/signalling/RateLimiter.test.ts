@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from './RateLimiter.ts';
+
+describe('RateLimiter', () => {
+  it('allows a burst, then refills at the given rate', () => {
+    const r = new RateLimiter(10, 5, 0);
+    expect(Array.from({ length: 7 }, () => r.take(0))).toEqual([true, true, true, true, true, false, false]);
+    expect(r.drainRefused()).toBe(2);
+    expect(r.take(100)).toBe(true); // 0.1 s → one token
+    expect(r.take(100)).toBe(false);
+    expect(r.take(10_000)).toBe(true);
+    expect(Array.from({ length: 5 }, () => r.take(10_000)).filter(Boolean)).toHaveLength(4); // capped at burst
+  });
+});
