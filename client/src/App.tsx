@@ -6,6 +6,7 @@ import { JoinScreen } from './screens/JoinScreen.tsx';
 import { MediatorHome } from './screens/MediatorHome.tsx';
 import { SessionFlow } from './screens/LazySessionFlow.tsx';
 import { SignInScreen } from './screens/SignInScreen.tsx';
+import { RecordScreen } from './record/RecordScreen.tsx';
 import { VerifyScreen } from './signoff/VerifyScreen.tsx';
 import { MediatorMessagesScreen } from './threads/lazy.tsx';
 
@@ -18,6 +19,7 @@ const routes = {
   session: route('/cases/:caseId/session'),
   draft: route('/cases/:caseId/draft'),
   messages: route('/cases/:caseId/messages'),
+  record: route('/cases/:caseId/record'),
 };
 
 export function App() {
@@ -31,6 +33,8 @@ export function App() {
   if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;
   const messages = routes.messages.match(path);
   if (messages?.caseId) return <MediatorMessagesScreen key={messages.caseId} caseId={messages.caseId} />;
+  const record = routes.record.match(path);
+  if (record?.caseId) return <RecordScreen key={record.caseId} caseId={record.caseId} />;
   const draft = routes.draft.match(path);
   if (draft?.caseId) return <DraftScreen key={draft.caseId} caseId={draft.caseId} />;
   const c = routes.case.match(path);

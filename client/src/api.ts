@@ -7,6 +7,8 @@ import type {
   ErrorCode,
   InvitationView,
   Me,
+  RecordEntry,
+  RecordVerifyReport,
   SignBody,
   WireError,
 } from '@parley/shared';
@@ -111,6 +113,12 @@ export const api = {
     call<{ current: AgreementVersionView | null }>('GET', '/api/invitation/agreement', { token, signal }),
   signAgreement: (token: string, body: SignBody) => call<{ current: AgreementVersionView }>('POST', '/api/invitation/agreement/sign', { token, body }),
   agreementPublicKey: (signal?: AbortSignal) => call<{ publicKey: string; fingerprint: string }>('GET', '/api/agreement/public-key', { signal }),
+  // The tamper-evident session record [3.6.13, 3.7.17]: read, download, and check an exported file.
+  caseRecord: (caseId: string, signal?: AbortSignal) =>
+    call<{ entries: RecordEntry[]; verification: RecordVerifyReport }>('GET', `/api/cases/${enc(caseId)}/record`, { signal }),
+  /** Not fetched: used as a download link's address (the mediator's cookie goes with it). */
+  caseRecordExportUrl: (caseId: string) => `/api/cases/${enc(caseId)}/record/export`,
+  verifyRecord: (exported: unknown) => call<RecordVerifyReport>('POST', '/api/record/verify', { body: exported }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

@@ -103,5 +103,12 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
 
   await m.getByRole('button', { name: 'Leave session' }).click();
   await shot(m, 'mediator-left-desktop');
+
+  // The session record of what just happened: intact, with the caucus move in plain words.
+  await m.goto(`${caseUrl}/record`);
+  await expect(m.getByRole('heading', { name: 'Session record' })).toBeVisible();
+  await expect(m.getByText(/The record is intact/)).toBeVisible();
+  await expect(m.getByText(/moved .*Grace Green.* to “Caucus with Grace”/).first()).toBeVisible();
+  await shot(m, 'mediator-record-desktop');
   await Promise.all([mCtx.close(), pCtx.close(), pdCtx.close()]);
 });

@@ -127,6 +127,9 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           <Link to={`/cases/${encodeURIComponent(c.id)}/draft`} className="button button-secondary button-large">
             Agreement draft
           </Link>
+          <Link to={`/cases/${encodeURIComponent(c.id)}/record`} className="button button-secondary button-large">
+            Session record
+          </Link>
           <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
             Open session
           </Link>

@@ -1,0 +1,400 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
+import type { RecordEntry, RecordVerifyReport } from '@parley/shared';
+import { ApiError, api, isAbort, messageOf } from '../api.ts';
+import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { formatDateTime } from '../format.ts';
+import { Link } from '../router.tsx';
+import { RECORD_FILTERS, describeEntry, extraDetails, matchesFilter, statusSentence, type RecordFilter } from './describe.ts';
+
+const POLL_MS = 5_000;
+
+type LoadState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; entries: RecordEntry[]; verification: RecordVerifyReport; loadedAt: string; stale: boolean }
+  | { kind: 'signed-out' }
+  | { kind: 'not-found' }
+  | { kind: 'error'; message: string };
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Local calendar day (the viewer's time zone) as a sortable key. */
+function dayKey(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+interface Day {
+  key: string;
+  label: string;
+  entries: RecordEntry[];
+}
+
+function groupByDay(entries: RecordEntry[]): Day[] {
+  const days: Day[] = [];
+  for (const e of entries) {
+    const d = new Date(e.at);
+    const valid = !Number.isNaN(d.getTime());
+    const key = valid ? dayKey(d) : 'unknown';
+    let day = days[days.length - 1];
+    if (!day || day.key !== key) {
+      day = { key, label: valid ? dayFormat.format(d) : 'Unknown date', entries: [] };
+      days.push(day);
+    }
+    day.entries.push(e);
+  }
+  return days;
+}
+
+/** `/cases/:caseId/record`: the mediator reads, prints, downloads and checks the session record. */
+export function RecordScreen({ caseId }: { caseId: string }) {
+  const [state, setState] = useState<LoadState>({ kind: 'loading' });
+  const [caseTitle, setCaseTitle] = useState<string | null>(null);
+  const [filter, setFilter] = useState<RecordFilter>('all');
+  const [printedAt, setPrintedAt] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const lastCount = useRef<number | null>(null);
+  const filterId = useId();
+  const caseHref = `/cases/${encodeURIComponent(caseId)}`;
+
+  useDocumentTitle(caseTitle ? `Session record · ${caseTitle}` : 'Session record');
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.getCase(caseId, ctrl.signal).then(
+      (c) => setCaseTitle(c.title),
+      () => undefined, // The record request reports sign-in and access problems.
+    );
+    return () => ctrl.abort();
+  }, [caseId]);
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const { entries, verification } = await api.caseRecord(caseId, signal);
+        const previous = lastCount.current;
+        lastCount.current = entries.length;
+        if (previous !== null && entries.length > previous) {
+          const n = entries.length - previous;
+          setAnnouncement(n === 1 ? '1 new event in the record.' : `${n} new events in the record.`);
+        }
+        setState({ kind: 'ready', entries, verification, loadedAt: new Date().toISOString(), stale: false });
+      } catch (error) {
+        if (isAbort(error)) return;
+        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
+        else if (error instanceof ApiError && (error.status === 404 || error.code === 'not_found')) setState({ kind: 'not-found' });
+        else setState((prev) => (prev.kind === 'ready' ? { ...prev, stale: true } : { kind: 'error', message: messageOf(error) }));
+      }
+    },
+    [caseId],
+  );
+
+  // Poll while the tab is visible; refresh at once when it becomes visible again.
+  useEffect(() => {
+    const ctrl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const tick = async () => {
+      timer = null;
+      if (document.visibilityState === 'visible') await load(ctrl.signal);
+      if (!ctrl.signal.aborted) timer = setTimeout(tick, POLL_MS);
+    };
+    void tick();
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible' || ctrl.signal.aborted) return;
+      if (timer) clearTimeout(timer);
+      void tick();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      ctrl.abort();
+      if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [load]);
+
+  // The printout says when it was made, also when printed from the browser's menu.
+  useEffect(() => {
+    const before = () => flushSync(() => setPrintedAt(new Date().toISOString()));
+    window.addEventListener('beforeprint', before);
+    return () => window.removeEventListener('beforeprint', before);
+  }, []);
+
+  const entries = state.kind === 'ready' ? state.entries : null;
+  const shown = useMemo(() => (entries ?? []).filter((e) => matchesFilter(e.type, filter)), [entries, filter]);
+  const days = useMemo(() => groupByDay(shown), [shown]);
+
+  if (state.kind === 'loading') {
+    return (
+      <Shell>
+        <Loading label="Loading the session record…" />
+      </Shell>
+    );
+  }
+  if (state.kind === 'signed-out') {
+    return (
+      <Shell narrow>
+        <PageHeading>You are signed out</PageHeading>
+        <p>
+          Sign in with the one-time link printed when the platform started, then open this record again.{' '}
+          <Link to="/">Go to the start page</Link>
+        </p>
+      </Shell>
+    );
+  }
+  if (state.kind === 'not-found') {
+    return (
+      <Shell narrow>
+        <PageHeading>Case not found</PageHeading>
+        <p>
+          This case does not exist or belongs to someone else. <Link to="/">Back to your cases</Link>
+        </p>
+      </Shell>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <Shell narrow>
+        <PageHeading>We could not load the session record</PageHeading>
+        <Notice tone="error">
+          <p>{state.message}</p>
+        </Notice>
+        <button type="button" className="button" onClick={() => void load()}>
+          Try again
+        </button>
+      </Shell>
+    );
+  }
+
+  const { verification, stale, loadedAt } = state;
+  const filterLabel = RECORD_FILTERS.find((f) => f.id === filter)?.label ?? '';
+
+  function print() {
+    flushSync(() => setPrintedAt(new Date().toISOString()));
+    window.print();
+  }
+
+  return (
+    <Shell>
+      <div className="record-page">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link to="/">Your cases</Link> <span aria-hidden="true">›</span> <Link to={caseHref}>{caseTitle ?? 'Case'}</Link>{' '}
+          <span aria-hidden="true">›</span> <span aria-current="page">Session record</span>
+        </nav>
+
+        <div className="record-print-header">
+          <p className="record-print-title">{caseTitle ?? 'Case'}</p>
+          <p>
+            Session record exported {formatDateTime(printedAt ?? loadedAt)}
+            {filter !== 'all' ? ` · showing: ${filterLabel}` : ''}
+          </p>
+        </div>
+
+        <PageHeading>Session record</PageHeading>
+        <p className="muted record-intro">
+          Everything that happened in this case&rsquo;s sessions, in order. Each entry is signed by the platform and chained to the
+          one before, so a removed, reordered or changed entry is detected.
+        </p>
+
+        <div className={verification.valid ? 'record-status record-status-ok' : 'record-status record-status-bad'}>
+          <p className="record-status-line">
+            <span aria-hidden="true" className="record-status-icon">
+              {verification.valid ? '✓' : '⚠'}
+            </span>{' '}
+            {statusSentence(verification)}
+          </p>
+          {!verification.valid && verification.problems.length ? (
+            <ul className="record-problems">
+              {verification.problems.map((p, i) => (
+                <li key={`${i}-${p}`}>{p}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+
+        {stale ? (
+          <Notice tone="warning">
+            <p>We lost contact with the server, so this record may be out of date. We keep trying.</p>
+          </Notice>
+        ) : null}
+
+        <p className="sr-only" role="status" aria-live="polite">
+          {announcement}
+        </p>
+
+        <div className="record-toolbar">
+          <div className="field record-filter">
+            <label htmlFor={filterId}>Show</label>
+            <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as RecordFilter)}>
+              {RECORD_FILTERS.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="record-actions">
+            <a className="button button-secondary" href={api.caseRecordExportUrl(caseId)} download="session-record.json">
+              Download the record (JSON)
+            </a>
+            <button type="button" className="button button-secondary" onClick={print}>
+              Print
+            </button>
+          </div>
+        </div>
+
+        <section aria-labelledby="record-timeline-heading" className="record-timeline">
+          <h2 id="record-timeline-heading" className="sr-only">
+            Timeline
+          </h2>
+          <p className="muted record-count">
+            {filter === 'all'
+              ? `${state.entries.length} ${state.entries.length === 1 ? 'event' : 'events'}`
+              : `Showing ${shown.length} of ${state.entries.length} events`}
+          </p>
+          {days.length === 0 ? (
+            <p>{state.entries.length === 0 ? 'Nothing has been recorded yet. Events appear here as the sessions go on.' : 'No events of this kind yet.'}</p>
+          ) : (
+            <ol role="list" className="record-days" aria-label="Events by day">
+              {days.map((day) => {
+                const headingId = `record-day-${day.key}`;
+                return (
+                  <li key={day.key} className="record-day">
+                    <h3 id={headingId} className="record-day-heading">
+                      {day.label}
+                    </h3>
+                    <ol role="list" className="record-entries" aria-labelledby={headingId}>
+                      {day.entries.map((e) => (
+                        <RecordItem key={e.seq} entry={e} />
+                      ))}
+                    </ol>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </section>
+
+        <VerifyRecordForm />
+
+        <p className="muted record-back">
+          <Link to={caseHref}>Back to the case</Link>
+        </p>
+      </div>
+    </Shell>
+  );
+}
+
+function RecordItem({ entry }: { entry: RecordEntry }) {
+  const d = new Date(entry.at);
+  const time = Number.isNaN(d.getTime()) ? entry.at : timeFormat.format(d);
+  const details = extraDetails(entry);
+  return (
+    <li className="record-entry">
+      <time className="record-time" dateTime={entry.at}>
+        {time}
+      </time>
+      <div className="record-what">
+        <p className="record-sentence">{describeEntry(entry)}</p>
+        {details.length ? (
+          <dl className="record-details">
+            {details.map((x) => (
+              <div key={x.key}>
+                <dt>{x.label}</dt>
+                <dd>{x.key.toLowerCase().includes('hash') ? <code>{x.value}</code> : x.value}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : null}
+      </div>
+      <span className="record-seq">Entry {entry.seq}</span>
+    </li>
+  );
+}
+
+type VerifyResult =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  | { kind: 'done'; fileName: string; report: RecordVerifyReport }
+  | { kind: 'error'; message: string };
+
+/** Check a downloaded record file against this platform's key (the server verifies it). */
+function VerifyRecordForm() {
+  const inputId = useId();
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<VerifyResult>({ kind: 'idle' });
+
+  async function check(e: FormEvent) {
+    e.preventDefault();
+    if (!file) {
+      setResult({ kind: 'error', message: 'Choose the record file first (the session-record.json file you downloaded).' });
+      return;
+    }
+    setResult({ kind: 'checking' });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      setResult({ kind: 'error', message: 'This file is not a session record: it is not a JSON file, or it is damaged.' });
+      return;
+    }
+    try {
+      const report = await api.verifyRecord(parsed);
+      setResult({ kind: 'done', fileName: file.name, report });
+    } catch (error) {
+      setResult({ kind: 'error', message: messageOf(error) });
+    }
+  }
+
+  return (
+    <section aria-labelledby="record-verify-heading" className="record-verify">
+      <h2 id="record-verify-heading">Check a record file</h2>
+      <p className="muted">
+        Anyone you gave the downloaded record to can have it checked here: we confirm that no entry was removed, reordered or
+        changed, and that each was signed by this platform.
+      </p>
+      <form className="card verify-form" onSubmit={(e) => void check(e)}>
+        <div className="field">
+          <label htmlFor={inputId}>Session record file (JSON)</label>
+          <input
+            id={inputId}
+            type="file"
+            accept=".json,application/json"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setResult({ kind: 'idle' });
+            }}
+          />
+        </div>
+        <button type="submit" className="button button-primary" disabled={result.kind === 'checking'}>
+          Check this record file
+        </button>
+      </form>
+      <div aria-live="polite" className="verify-result">
+        {result.kind === 'checking' ? <p role="status">Checking the file…</p> : null}
+        {result.kind === 'error' ? (
+          <Notice tone="error">
+            <p>{result.message}</p>
+          </Notice>
+        ) : null}
+        {result.kind === 'done' ? (
+          result.report.valid ? (
+            <Notice tone="success" title={`${result.fileName}: the record is intact`}>
+              <p>
+                {result.report.entries} {result.report.entries === 1 ? 'entry' : 'entries'}, each signed by this platform and chained to
+                the one before. Nothing was removed, reordered or changed.
+              </p>
+            </Notice>
+          ) : (
+            <Notice tone="error" title={`${result.fileName}: this record does not check out`}>
+              <ul>
+                {result.report.problems.map((p, i) => (
+                  <li key={`${i}-${p}`}>{p}</li>
+                ))}
+              </ul>
+            </Notice>
+          )
+        ) : null}
+      </div>
+    </section>
+  );
+}
