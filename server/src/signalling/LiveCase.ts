@@ -219,7 +219,7 @@ export class LiveCase {
     }
     if (moved) {
       this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
-      this.record('participant.moved', by, { to: target.name, participants: movers.map((m) => m.identity.displayName), reason: by ? 'moved' : 'timer ended' });
+      this.record('participant.moved', by, { to: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
     }
     for (const m of movers) {
       this.presenceChanged(m);
