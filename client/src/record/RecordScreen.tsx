@@ -1,20 +1,20 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import type { RecordEntry, RecordVerifyReport } from '@parley/shared';
-import { ApiError, api, isAbort, messageOf } from '../api.ts';
-import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { api, messageOf } from '../api.ts';
+import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { RECORD_FILTERS, describeEntry, extraDetails, matchesFilter, statusSentence, type RecordFilter } from './describe.ts';
 
 const POLL_MS = 5_000;
 
-type LoadState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; entries: RecordEntry[]; verification: RecordVerifyReport; loadedAt: string; stale: boolean }
-  | { kind: 'signed-out' }
-  | { kind: 'not-found' }
-  | { kind: 'error'; message: string };
+interface RecordData {
+  entries: RecordEntry[];
+  verification: RecordVerifyReport;
+  loadedAt: string;
+}
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -48,7 +48,6 @@ function groupByDay(entries: RecordEntry[]): Day[] {
 
 /** `/cases/:caseId/record`: the mediator reads, prints, downloads and checks the session record. */
 export function RecordScreen({ caseId }: { caseId: string }) {
-  const [state, setState] = useState<LoadState>({ kind: 'loading' });
   const [caseTitle, setCaseTitle] = useState<string | null>(null);
   const [filter, setFilter] = useState<RecordFilter>('all');
   const [printedAt, setPrintedAt] = useState<string | null>(null);
@@ -68,49 +67,19 @@ export function RecordScreen({ caseId }: { caseId: string }) {
     return () => ctrl.abort();
   }, [caseId]);
 
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        const { entries, verification } = await api.caseRecord(caseId, signal);
-        const previous = lastCount.current;
-        lastCount.current = entries.length;
-        if (previous !== null && entries.length > previous) {
-          const n = entries.length - previous;
-          setAnnouncement(n === 1 ? '1 new event in the record.' : `${n} new events in the record.`);
-        }
-        setState({ kind: 'ready', entries, verification, loadedAt: new Date().toISOString(), stale: false });
-      } catch (error) {
-        if (isAbort(error)) return;
-        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
-        else if (error instanceof ApiError && (error.status === 404 || error.code === 'not_found')) setState({ kind: 'not-found' });
-        else setState((prev) => (prev.kind === 'ready' ? { ...prev, stale: true } : { kind: 'error', message: messageOf(error) }));
+  const { state, reload } = useLoad<RecordData>(
+    async (signal) => {
+      const { entries, verification } = await api.caseRecord(caseId, signal);
+      const previous = lastCount.current;
+      lastCount.current = entries.length;
+      if (previous !== null && entries.length > previous) {
+        const n = entries.length - previous;
+        setAnnouncement(n === 1 ? '1 new event in the record.' : `${n} new events in the record.`);
       }
+      return { entries, verification, loadedAt: new Date().toISOString() };
     },
-    [caseId],
+    { key: caseId, pollMs: POLL_MS },
   );
-
-  // Poll while the tab is visible; refresh at once when it becomes visible again.
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const tick = async () => {
-      timer = null;
-      if (document.visibilityState === 'visible') await load(ctrl.signal);
-      if (!ctrl.signal.aborted) timer = setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    const onVisible = () => {
-      if (document.visibilityState !== 'visible' || ctrl.signal.aborted) return;
-      if (timer) clearTimeout(timer);
-      void tick();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      ctrl.abort();
-      if (timer) clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [load]);
 
   // The printout says when it was made, also when printed from the browser's menu.
   useEffect(() => {
@@ -119,53 +88,14 @@ export function RecordScreen({ caseId }: { caseId: string }) {
     return () => window.removeEventListener('beforeprint', before);
   }, []);
 
-  const entries = state.kind === 'ready' ? state.entries : null;
+  const entries = state.kind === 'ready' ? state.data.entries : null;
   const shown = useMemo(() => (entries ?? []).filter((e) => matchesFilter(e.type, filter)), [entries, filter]);
   const days = useMemo(() => groupByDay(shown), [shown]);
 
-  if (state.kind === 'loading') {
-    return (
-      <Shell>
-        <Loading label="Loading the session record…" />
-      </Shell>
-    );
-  }
-  if (state.kind === 'signed-out') {
-    return (
-      <Shell narrow>
-        <PageHeading>You are signed out</PageHeading>
-        <p>
-          Sign in with the one-time link printed when the platform started, then open this record again.{' '}
-          <Link to="/">Go to the start page</Link>
-        </p>
-      </Shell>
-    );
-  }
-  if (state.kind === 'not-found') {
-    return (
-      <Shell narrow>
-        <PageHeading>Case not found</PageHeading>
-        <p>
-          This case does not exist or belongs to someone else. <Link to="/">Back to your cases</Link>
-        </p>
-      </Shell>
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <Shell narrow>
-        <PageHeading>We could not load the session record</PageHeading>
-        <Notice tone="error">
-          <p>{state.message}</p>
-        </Notice>
-        <button type="button" className="button" onClick={() => void load()}>
-          Try again
-        </button>
-      </Shell>
-    );
-  }
+  if (state.kind !== 'ready') return <LoadStatus state={state} what="the session record" onRetry={() => void reload()} />;
 
-  const { verification, stale, loadedAt } = state;
+  const { data: record, stale } = state;
+  const { verification, loadedAt } = record;
   const filterLabel = RECORD_FILTERS.find((f) => f.id === filter)?.label ?? '';
 
   function print() {
@@ -248,11 +178,11 @@ export function RecordScreen({ caseId }: { caseId: string }) {
           </h2>
           <p className="muted record-count">
             {filter === 'all'
-              ? `${state.entries.length} ${state.entries.length === 1 ? 'event' : 'events'}`
-              : `Showing ${shown.length} of ${state.entries.length} events`}
+              ? `${record.entries.length} ${record.entries.length === 1 ? 'event' : 'events'}`
+              : `Showing ${shown.length} of ${record.entries.length} events`}
           </p>
           {days.length === 0 ? (
-            <p>{state.entries.length === 0 ? 'Nothing has been recorded yet. Events appear here as the sessions go on.' : 'No events of this kind yet.'}</p>
+            <p>{record.entries.length === 0 ? 'Nothing has been recorded yet. Events appear here as the sessions go on.' : 'No events of this kind yet.'}</p>
           ) : (
             <ol role="list" className="record-days" aria-label="Events by day">
               {days.map((day) => {

@@ -1,112 +1,22 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { requiresConsent, roleLabel, type CaseDetail, type ParticipantSummary } from '@parley/shared';
-import { ApiError, api, isAbort, messageOf } from '../api.ts';
-import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { api, messageOf } from '../api.ts';
+import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 
 const POLL_MS = 3_000;
 
-type LoadState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; detail: CaseDetail; stale: boolean }
-  | { kind: 'signed-out' }
-  | { kind: 'not-found' }
-  | { kind: 'error'; message: string };
-
 /** `/cases/:caseId`: who is invited, who consented, who is online; links to share and manage. */
 export function CaseScreen({ caseId }: { caseId: string }) {
-  const [state, setState] = useState<LoadState>({ kind: 'loading' });
+  const { state, reload, set } = useLoad<CaseDetail>((signal) => api.getCase(caseId, signal), { key: caseId, pollMs: POLL_MS });
   const [announcement, setAnnouncement] = useState('');
 
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        const detail = await api.getCase(caseId, signal);
-        setState({ kind: 'ready', detail, stale: false });
-      } catch (error) {
-        if (isAbort(error)) return;
-        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
-        else if (error instanceof ApiError && (error.status === 404 || error.code === 'not_found')) setState({ kind: 'not-found' });
-        else
-          setState((prev) =>
-            // Keep showing what we have if a poll fails; say the view may be out of date.
-            prev.kind === 'ready' ? { ...prev, stale: true } : { kind: 'error', message: messageOf(error) },
-          );
-      }
-    },
-    [caseId],
-  );
+  useDocumentTitle(state.kind === 'ready' ? state.data.title : 'Case');
+  if (state.kind !== 'ready') return <LoadStatus state={state} what="this case" onRetry={() => void reload()} />;
 
-  // Poll while the tab is visible; refresh at once when it becomes visible again.
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const tick = async () => {
-      timer = null;
-      if (document.visibilityState === 'visible') await load(ctrl.signal);
-      if (!ctrl.signal.aborted) timer = setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    const onVisible = () => {
-      if (document.visibilityState !== 'visible' || ctrl.signal.aborted) return;
-      if (timer) clearTimeout(timer);
-      void tick();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      ctrl.abort();
-      if (timer) clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [load]);
-
-  const detail = state.kind === 'ready' ? state.detail : null;
-  useDocumentTitle(detail ? detail.title : 'Case');
-
-  if (state.kind === 'loading') {
-    return (
-      <Shell>
-        <Loading label="Loading the case…" />
-      </Shell>
-    );
-  }
-  if (state.kind === 'signed-out') {
-    return (
-      <Shell narrow>
-        <PageHeading>You are signed out</PageHeading>
-        <p>
-          Sign in with the one-time link printed when the platform started, then open this case again.{' '}
-          <Link to="/">Go to the start page</Link>
-        </p>
-      </Shell>
-    );
-  }
-  if (state.kind === 'not-found') {
-    return (
-      <Shell narrow>
-        <PageHeading>Case not found</PageHeading>
-        <p>
-          This case does not exist or belongs to someone else. <Link to="/">Back to your cases</Link>
-        </p>
-      </Shell>
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <Shell narrow>
-        <PageHeading>We could not load this case</PageHeading>
-        <Notice tone="error">
-          <p>{state.message}</p>
-        </Notice>
-        <button type="button" className="button" onClick={() => void load()}>
-          Try again
-        </button>
-      </Shell>
-    );
-  }
-
-  const { detail: c, stale } = state;
+  const { data: c, stale } = state;
   const invitees = c.participants.filter((p) => requiresConsent(p.role));
   const consented = invitees.filter((p) => p.consent?.current).length;
   const online = c.participants.filter((p) => p.online).length;
@@ -169,7 +79,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
               caseId={c.id}
               participant={p}
               onChanged={(next, message) => {
-                setState({ kind: 'ready', detail: next, stale: false });
+                set(next);
                 setAnnouncement(message);
               }}
             />

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { mustSign, type AgreementVersionView, type Role } from '@parley/shared';
 import { api, isAbort } from '../api.ts';
-import { formatWhen, reasonPhrase, usePolling } from './signoff.ts';
+import { formatWhen, reasonPhrase } from './signoff.ts';
+import { usePolling } from '../components/useLoad.tsx';
 
 /**
  * On the invitee's page before joining: whether there is an agreement to sign, and the button to

@@ -3,7 +3,8 @@ import { mustSign, type AgreementVersionView, type Role } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading } from '../components/Page.tsx';
 import { listNames } from '../format.ts';
-import { downloadPartyCopy, formatWhen, reasonPhrase, usePolling, verificationCode } from './signoff.ts';
+import { downloadPartyCopy, formatWhen, reasonPhrase, verificationCode } from './signoff.ts';
+import { usePolling } from '../components/useLoad.tsx';
 
 interface Props {
   token: string;

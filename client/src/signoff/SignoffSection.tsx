@@ -3,7 +3,8 @@ import type { AgreementVersionView } from '@parley/shared';
 import { api, isAbort, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
 import { Link } from '../router.tsx';
-import { formatWhen, statusSentence, usePolling, verificationCode } from './signoff.ts';
+import { formatWhen, statusSentence, verificationCode } from './signoff.ts';
+import { usePolling } from '../components/useLoad.tsx';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; current: AgreementVersionView | null } | { kind: 'error'; message: string };
 

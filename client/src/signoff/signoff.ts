@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'react';
 import type { AgreementVersionView, VerifyReport } from '@parley/shared';
 import { ApiError, NETWORK_MESSAGE } from '../api.ts';
 import { formatDateTime, listNames } from '../format.ts';
@@ -40,39 +39,6 @@ export function statusSentence(v: AgreementVersionView | null): string {
   if (v.status === 'signed') return 'Signed by every party';
   const waiting = waitingFor(v);
   return `Version ${v.version} frozen at ${formatWhen(v.frozenAt)} — waiting for: ${waiting.length ? listNames(waiting) : 'nobody'}`;
-}
-
-/**
- * Calls `tick` now and then every `ms` while the tab is visible (and once more when it becomes
- * visible again). `tick` receives an AbortSignal that fires on unmount.
- */
-export function usePolling(tick: (signal: AbortSignal) => void | Promise<void>, ms: number, key: unknown): void {
-  const ref = useRef(tick);
-  ref.current = tick;
-  useEffect(() => {
-    const ctrl = new AbortController();
-    let busy = false;
-    const run = async () => {
-      if (busy || ctrl.signal.aborted || document.visibilityState === 'hidden') return;
-      busy = true;
-      try {
-        await ref.current(ctrl.signal);
-      } finally {
-        busy = false;
-      }
-    };
-    void run();
-    const timer = window.setInterval(() => void run(), ms);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void run();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      ctrl.abort();
-      window.clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [ms, key]);
 }
 
 async function errorOf(res: Response): Promise<ApiError> {

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { type CaseDetail } from '@parley/shared';
-import { ApiError, api, isAbort, messageOf } from '../api.ts';
+import { api } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { Link } from '../router.tsx';
 import type { SessionCredentials } from '../session/Signalling.ts';
 import { useThreadsClient } from './hooks.ts';
@@ -15,64 +15,14 @@ export function StandaloneThreads({ credentials, self }: { credentials: SessionC
   return <ThreadsPanel client={client} className="threads-page" />;
 }
 
-type LoadState = { kind: 'loading' } | { kind: 'ready'; detail: CaseDetail } | { kind: 'signed-out' } | { kind: 'not-found' } | { kind: 'error'; message: string };
-
 /** `/cases/:caseId/messages`: the mediator's threads of one case, full page. */
 export function MediatorMessagesScreen({ caseId }: { caseId: string }) {
-  const [state, setState] = useState<LoadState>({ kind: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    api.getCase(caseId, ctrl.signal).then(
-      (detail) => setState({ kind: 'ready', detail }),
-      (error: unknown) => {
-        if (isAbort(error)) return;
-        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
-        else if (error instanceof ApiError && (error.status === 404 || error.code === 'not_found')) setState({ kind: 'not-found' });
-        else setState({ kind: 'error', message: messageOf(error) });
-      },
-    );
-    return () => ctrl.abort();
-  }, [caseId, attempt]);
-
-  const detail = state.kind === 'ready' ? state.detail : null;
-  useDocumentTitle(detail ? `Messages · ${detail.title}` : 'Messages');
+  const { state, reload } = useLoad<CaseDetail>((signal) => api.getCase(caseId, signal), { key: caseId });
+  useDocumentTitle(state.kind === 'ready' ? `Messages · ${state.data.title}` : 'Messages');
   const caseHref = `/cases/${encodeURIComponent(caseId)}`;
+  if (state.kind !== 'ready') return <LoadStatus state={state} what="this case" onRetry={() => void reload()} />;
 
-  if (state.kind === 'loading') {
-    return (
-      <Shell>
-        <Loading label="Loading the case…" />
-      </Shell>
-    );
-  }
-  if (state.kind !== 'ready') {
-    const text =
-      state.kind === 'signed-out'
-        ? { heading: 'You are signed out', body: 'Sign in with the one-time link printed when the platform started, then open this case again.' }
-        : state.kind === 'not-found'
-          ? { heading: 'Case not found', body: 'This case does not exist or belongs to someone else.' }
-          : { heading: 'We could not load this case', body: state.message };
-    return (
-      <Shell narrow>
-        <PageHeading>{text.heading}</PageHeading>
-        <Notice tone={state.kind === 'error' ? 'error' : 'info'}>
-          <p>{text.body}</p>
-        </Notice>
-        <div className="button-row">
-          {state.kind === 'error' ? (
-            <button type="button" className="button" onClick={() => setAttempt((n) => n + 1)}>
-              Try again
-            </button>
-          ) : null}
-          <Link to="/">Back to your cases</Link>
-        </div>
-      </Shell>
-    );
-  }
-
-  const c = state.detail;
+  const c = state.data;
   const me = c.participants.find((p) => p.role === 'mediator');
   return (
     <Shell>
