@@ -8,12 +8,15 @@ import { SessionFlow } from './screens/LazySessionFlow.tsx';
 import { SignInScreen } from './screens/SignInScreen.tsx';
 import { RecordScreen } from './record/RecordScreen.tsx';
 import { VerifyScreen } from './signoff/VerifyScreen.tsx';
+import { AssessScreen } from './assessment/AssessScreen.tsx';
 import { MediatorMessagesScreen } from './threads/lazy.tsx';
 
 const routes = {
   home: route('/'),
   signin: route('/signin'),
   join: route('/join'),
+  /** The assessor's scorecard outside the session (their invitation token, as on /join). */
+  assess: route('/assess'),
   verify: route('/verify'),
   case: route('/cases/:caseId'),
   session: route('/cases/:caseId/session'),
@@ -28,6 +31,7 @@ export function App() {
   if (routes.home.match(path)) return <MediatorHome />;
   if (routes.signin.match(path)) return <SignInScreen />;
   if (routes.join.match(path)) return <JoinScreen />;
+  if (routes.assess.match(path)) return <AssessScreen />;
   if (routes.verify.match(path)) return <VerifyScreen />;
   const session = routes.session.match(path);
   if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;

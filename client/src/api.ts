@@ -1,4 +1,5 @@
 import type {
+  AddParticipantBody,
   AgreementVersionView,
   CaseDetail,
   CaseSummary,
@@ -52,7 +53,8 @@ function isWireError(value: unknown): value is WireError {
   return typeof v.code === 'string' && typeof v.message === 'string';
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
+/** Exported for feature modules with their own endpoints (e.g. assessment/assessmentApi.ts). */
+export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -101,6 +103,8 @@ export const api = {
   getCase: (caseId: string, signal?: AbortSignal) => call<CaseDetail>('GET', `/api/cases/${enc(caseId)}`, { signal }),
   revokeLink: (caseId: string, participantId: string) =>
     call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/revoke`),
+  /** One more person on an existing case, e.g. an assessor [3.6.10]. */
+  addParticipant: (caseId: string, body: AddParticipantBody) => call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants`, { body }),
   reissueLink: (caseId: string, participantId: string) =>
     call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/reissue`),
   invitation: (token: string, signal?: AbortSignal) => call<InvitationView>('GET', '/api/invitation', { token, signal }),

@@ -213,3 +213,107 @@ export async function signAgreementAsParty(page: Page, n: number): Promise<void>
   await sign.click();
   await expect(page.getByText(new RegExp(`^You signed version ${n} at `))).toBeVisible();
 }
+
+// --- breakdown procedure (e2e/specs/breakdown.spec.ts) -------------------------------------------
+
+type Viewport = { width: number; height: number };
+
+/**
+ * Like threeInSession, with a say in the setup: each party's screen size, and something the
+ * mediator does on the case page before anyone consents (e.g. set the breakdown procedure, which
+ * changes the agreement they consent to).
+ */
+export async function threeInSessionWith(
+  browser: Browser,
+  title: string,
+  names: [string, string],
+  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void> } = {},
+) {
+  const mediatorCtx = await mediatorContext(browser);
+  const mediator = await mediatorCtx.newPage();
+  const { caseUrl, links } = await createCaseInUi(mediator, title, [
+    { name: names[0], side: 'A' },
+    { name: names[1], side: 'B' },
+  ]);
+  if (opts.beforeConsent) await opts.beforeConsent(mediator);
+  const aCtx = await partyContext(browser, opts.viewports?.[0]);
+  const a = await aCtx.newPage();
+  await passConsentGate(a, links[names[0]]!);
+  const bCtx = await partyContext(browser, opts.viewports?.[1]);
+  const b = await bCtx.newPage();
+  await passConsentGate(b, links[names[1]]!);
+  await mediator.goto(caseUrl);
+  await mediator.getByRole('link', { name: 'Open session' }).click();
+  await joinFromPrejoin(mediator);
+  await joinFromPrejoin(a);
+  await joinFromPrejoin(b);
+  await expectReceivingFrom(b, ['Mediator', names[0]]);
+  const close = () => Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
+  return { mediator, a, b, aCtx, bCtx, links, caseUrl, close };
+}
+
+/** Video frames from `name` keep being decoded on `page` (for someone whose microphone is off). */
+export async function expectVideoFrom(page: Page, name: string): Promise<void> {
+  const frames = async () => (await inboundStats(page)).filter((s) => s.displayName === name && s.kind === 'video').reduce((n, s) => n + s.framesDecoded, 0);
+  await expect.poll(frames, { timeout: 30_000, intervals: [500] }).toBeGreaterThan(0);
+  const first = await frames();
+  await expect.poll(frames, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(first);
+}
+
+/** The mediator sets the case's breakdown procedure on the case page (accepting the confirm dialog). */
+export async function setBreakdownInUi(mediator: Page, settings: { grace?: string; pause?: boolean; audioOnly?: boolean }): Promise<void> {
+  const section = mediator.getByRole('region', { name: 'Breakdown procedure' });
+  if (settings.grace) await section.getByLabel('How long to wait for someone who dropped').selectOption({ label: settings.grace });
+  if (settings.pause !== undefined) await section.getByLabel(/Pause the joint session/).setChecked(settings.pause);
+  if (settings.audioOnly !== undefined) await section.getByLabel(/Switch to audio only by itself/).setChecked(settings.audioOnly);
+  mediator.once('dialog', (d) => void d.accept());
+  await section.getByRole('button', { name: 'Save breakdown procedure' }).click();
+  await expect(section.getByRole('button', { name: 'Undo changes' })).toHaveCount(0);
+}
+
+/** Entry types of the case's session record, as the mediator's browser reads them from the API. */
+export async function recordTypes(mediator: Page, caseUrl: string): Promise<string[]> {
+  const caseId = new URL(caseUrl).pathname.split('/').at(-1)!;
+  const record = await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId);
+  return (record.entries as Array<{ type: string }>).map((e) => e.type);
+}
+
+// --- assessor (ODR-QAP observer) ---------------------------------------------------------------
+
+/** The mediator creates a case with parties and one assessor through the UI; returns everyone's link. */
+export async function createCaseWithAssessorInUi(
+  page: Page,
+  title: string,
+  parties: Array<{ name: string; side: string }>,
+  assessor: string,
+): Promise<{ caseUrl: string; links: Record<string, string> }> {
+  await page.goto(server().url);
+  await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
+  await page.getByLabel('Case title').fill(title);
+  for (let i = 2; i < parties.length; i++) await page.getByRole('button', { name: 'Add participant' }).click();
+  const names = page.getByLabel('Name', { exact: true });
+  const sides = page.getByLabel('Side', { exact: true });
+  for (const [i, p] of parties.entries()) {
+    await names.nth(i).fill(p.name);
+    await sides.nth(i).selectOption(p.side);
+  }
+  await page.getByRole('button', { name: 'Add an assessor' }).click();
+  await expect(page.getByLabel('Role', { exact: true }).nth(parties.length)).toHaveValue('assessor');
+  await names.nth(parties.length).fill(assessor);
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]+$/);
+  const links: Record<string, string> = {};
+  for (const n of [...parties.map((p) => p.name), assessor]) {
+    links[n] = await page.getByLabel(`Invitation link for ${n}`).inputValue();
+    expect(links[n]).toContain('/join#t=');
+  }
+  return { caseUrl: page.url(), links };
+}
+
+/** An assessor, past the consent gate, joins without a camera check and waits for the session screen. */
+export async function joinAsObserver(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Join as observer' })).toBeVisible();
+  await page.getByRole('button', { name: 'Join session' }).click();
+  await expect(page.getByRole('button', { name: 'Leave session' })).toBeVisible();
+  await expect(page.getByText(/You are in the joint room/)).toBeVisible();
+}

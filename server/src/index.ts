@@ -17,6 +17,8 @@ import { SignoffService } from './signoff/SignoffService.ts';
 import { mountSignoffRoutes } from './signoff/routes.ts';
 import { SessionRecord } from './record/SessionRecord.ts';
 import { mountRecordRoutes } from './record/routes.ts';
+import { AssessmentService } from './assessment/AssessmentService.ts';
+import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { LiveSessions } from './signalling/LiveSessions.ts';
 
 export { loadConfig, type Config } from './config.ts';
@@ -57,13 +59,20 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
   const record = new SessionRecord(store, cases, keys, logger);
-  cases.onConsent = (who, clauseSetHash) =>
-    record.append(who.caseId, 'consent.recorded', { id: who.participantId, displayName: who.displayName, role: who.role }, { clauseSetHash });
+  const assessments = new AssessmentService(store, cases, record);
+  // Optional clauses (the assessor following into caucuses) are recorded as accepted or declined.
+  cases.onConsent = (who, clauseSetHash, optionalAccepted, optionalDeclined) =>
+    record.append(
+      who.caseId,
+      'consent.recorded',
+      { id: who.participantId, displayName: who.displayName, role: who.role },
+      { clauseSetHash, ...(optionalAccepted.length ? { optionalAccepted } : {}), ...(optionalDeclined.length ? { optionalDeclined } : {}) },
+    );
   let io: ReturnType<typeof createIo> | undefined;
   const threads = new ThreadService(store, cases, (ids, event, payload) => {
     if (io && ids.length) (io.to(ids.map(personalChannel)).emit as (e: string, p: unknown) => void)(event, payload);
   });
-  const live = new LiveSessions(sfu, logger, (caseId) => cases.mediatorParticipantId(caseId), {
+  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
     roomCreated: (caseId, roomId, name) => threads.caucusOpened(caseId, roomId, name),
     placed: (caseId, roomId, ids) => {
       if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, ids);
@@ -71,6 +80,15 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     record: (caseId, type, actor, data) => record.append(caseId, type, actor, data),
   });
   cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
+  cases.onBreakdownChanged = (caseId, settings, by) => {
+    record.append(caseId, 'breakdown.settings-changed', { id: by.participantId, displayName: by.displayName, role: by.role }, {
+      graceSeconds: settings.graceSeconds,
+      pauseJointSession: settings.pauseJointSession,
+      audioOnlyFallback: settings.audioOnlyFallback,
+      textFallback: settings.textFallback,
+    });
+    live.get(caseId)?.setBreakdown(settings);
+  };
 
   const allowedOrigins = new Set<string>();
   const isAllowedOrigin = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
@@ -97,6 +115,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
     mountApi: (expressApp, guards) => {
       mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey });
       mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
+      mountAssessmentRoutes(expressApp, guards, { assessments, logger });
     },
     onInvitationRevoked: (caseId, participantId) => {
       live.expel(caseId, participantId, CloseCode.Revoked);

@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import { ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerAdded, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer } from './MediaPeer.ts';
+import { StallDetector } from './StallDetector.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 
 type CaseMediaEvents = {
@@ -9,6 +10,11 @@ type CaseMediaEvents = {
   'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed'];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
+  /**
+   * A peer's WebRTC path broke ('lost': ICE disconnected or DTLS failed) or came back ('ok'). Lets
+   * the live session tell others "their audio and video are not getting through" [3.6.13].
+   */
+  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost'];
   /** The router is gone (closed by its owner or because its worker died). */
   close: [reason: 'closed' | 'worker-died'];
 };
@@ -41,6 +47,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly #worker: types.Worker;
   readonly #config: SfuConfig;
   readonly #peers = new Map<string, MediaPeer>();
+  readonly #stalls = new StallDetector();
+  #stallTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   private constructor(caseId: string, worker: types.Worker, router: types.Router, config: SfuConfig) {
@@ -50,6 +58,27 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.router = router;
     this.#config = config;
     router.on('workerclose', () => this.#shutdown('worker-died'));
+    this.#stallTimer = setInterval(() => void this.#checkStalls(), 2_000);
+    this.#stallTimer.unref();
+  }
+
+  /** Every connected transport is read every 2 s: silence means its path is gone (StallDetector). */
+  async #checkStalls(): Promise<void> {
+    const seen = new Set<string>();
+    for (const peer of [...this.#peers.values()]) {
+      for (const { transport, direction } of [...peer.transports.values()]) {
+        if (transport.closed || transport.dtlsState !== 'connected') continue;
+        seen.add(transport.id);
+        try {
+          const [stats] = await transport.getStats();
+          const change = stats ? this.#stalls.sample(transport.id, stats.bytesReceived, Date.now()) : null;
+          if (change && !peer.closed) this.emit('transport:state', peer.id, direction, change);
+        } catch {
+          // Closed while we asked: nothing to report.
+        }
+      }
+    }
+    this.#stalls.retain(seen);
   }
 
   static async create(caseId: string, worker: types.Worker, config: SfuConfig): Promise<CaseMedia> {
@@ -113,8 +142,15 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
     }
     peer.transports.set(transport.id, { transport, direction });
+    transport.on('icestatechange', (state) => {
+      if (state === 'disconnected') this.emit('transport:state', peerId, direction, 'lost');
+      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peerId, direction, 'ok');
+    });
     transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') transport.close();
+      if (state === 'failed' || state === 'closed') {
+        if (!peer.closed) this.emit('transport:state', peerId, direction, 'lost');
+        transport.close();
+      }
     });
     transport.observer.on('close', () => {
       peer.transports.delete(transport.id);
@@ -125,6 +161,12 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
     };
+  }
+
+  /** New ICE credentials: the client restarts ICE on the same transport (first rung of the ladder). */
+  async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+    const t = this.#transport(peerId, transportId);
+    return t.transport.restartIce();
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -273,13 +315,39 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const peer = this.#peer(peerId);
     const consumer = peer.consumers.get(consumerId);
     if (!consumer) throw new ParleyError(ErrorCode.NotFound, 'No such incoming media.');
+    // Audio only: video stays paused on the server however the client asks (it would not get through).
+    if (peer.audioOnly && consumer.kind === 'video') return;
     await consumer.resume();
+  }
+
+  /**
+   * The audio-only rung: stop (or restart) sending video to this peer, keeping every consumer so
+   * that switching back needs no renegotiation.
+   */
+  async setAudioOnly(peerId: string, on: boolean): Promise<void> {
+    const peer = this.#peer(peerId);
+    peer.audioOnly = on;
+    for (const c of peer.consumers.values()) {
+      if (c.kind !== 'video') continue;
+      if (on) await c.pause();
+      else await c.resume();
+    }
+  }
+
+  isAudioOnly(peerId: string): boolean {
+    return this.#peers.get(peerId)?.audioOnly ?? false;
   }
 
   /** For tests and diagnostics: ids of the producers whose media this peer currently receives. */
   consumedProducerIds(peerId: string): string[] {
     const peer = this.#peers.get(peerId);
     return peer ? [...peer.consumers.values()].map((c) => c.producerId) : [];
+  }
+
+  /** For tests and diagnostics: what this peer receives and whether each stream is paused on the server. */
+  consumerStates(peerId: string): { producerId: string; kind: 'audio' | 'video'; paused: boolean }[] {
+    const peer = this.#peers.get(peerId);
+    return peer ? [...peer.consumers.values()].map((c) => ({ producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
   }
 
   close(): void {
@@ -346,6 +414,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
 
   #shutdown(reason: 'closed' | 'worker-died'): void {
+    clearInterval(this.#stallTimer);
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();

@@ -22,6 +22,8 @@ export class MediaPeer {
   readonly consumers = new Map<string, types.Consumer>();
   /** Sources the mediator holds paused; the person cannot resume them (server-side mute). */
   readonly held = new Set<MediaSource>();
+  /** Receives no video (weak network): video consumers stay paused. */
+  audioOnly = false;
   closed = false;
 
   constructor(id: string, roomId: string) {

@@ -5,6 +5,7 @@ import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.t
 import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
+import type { BreakdownSettings, SessionPause } from './breakdown.ts';
 
 /**
  * The whole signalling protocol in one place. Requests are verbs and always get an ack
@@ -38,6 +39,19 @@ export const requestSchemas = {
   /** Self mute/unmute or camera off/on. */
   'producer:set-paused': z.object({ producerId: MsId, paused: z.boolean() }).strict(),
   'consumer:resume': z.object({ consumerId: MsId }).strict(),
+  /** First rung of the breakdown ladder: new ICE credentials for a transport whose path broke. */
+  'transport:restart-ice': z.object({ transportId: MsId }).strict(),
+  /**
+   * The audio-only rung: this person's measured network is poor (or fine again). The server stops
+   * (or resumes) sending them video and tells others why their video is off.
+   */
+  'media:audio-only': z.object({ on: z.boolean(), reason: z.string().trim().min(1).max(200) }).strict(),
+
+  // --- breakdown procedure (mediator) [3.6.13, 3.7.17]
+  /** Pause the joint session by hand (parties' microphones in the joint room held). */
+  'session:pause': z.object({}).strict(),
+  /** Resume: also the mediator's decision to go on although someone is still missing. */
+  'session:resume': z.object({}).strict(),
 
   // --- rooms (mediator) [2.10, 2.11-iii]
   'room:create': z.object({ name: RoomName }).strict(),
@@ -95,6 +109,9 @@ export interface JoinResult {
   participants: Presence[];
   /** The rooms this person may know about (all for the mediator, their own otherwise). */
   rooms: RoomInfo[];
+  /** Set while the joint session is paused by the breakdown procedure. */
+  pause: SessionPause | null;
+  breakdown: BreakdownSettings;
 }
 
 export interface RequestResults {
@@ -107,6 +124,10 @@ export interface RequestResults {
   'producer:close': { closed: true };
   'producer:set-paused': { paused: boolean };
   'consumer:resume': { resumed: true };
+  'transport:restart-ice': { iceParameters: unknown };
+  'media:audio-only': { audioOnly: boolean };
+  'session:pause': { pause: SessionPause };
+  'session:resume': { resumed: boolean };
   'room:create': { room: RoomInfo };
   'room:close': { closed: true };
   'room:move': { moved: number };
@@ -183,6 +204,10 @@ export interface Notifications {
   'message:removed': { threadId: string; messageId: string };
   /** The person was added to a thread (e.g. placed in a caucus) or one was created for them. */
   'thread:added': ThreadSummary;
+  /** To everyone: the joint session paused (a party missing past the grace period, or by hand). */
+  'session:paused': SessionPause;
+  /** To everyone: it goes on; `by` is the mediator when they resumed with someone still missing. */
+  'session:resumed': { by: PersonRef | null; pausedSeconds: number };
   /** Sent just before the server ends the connection; 44xx codes are terminal. */
   'session:closed': { code: CloseCode; message: string };
 }

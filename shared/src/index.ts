@@ -14,3 +14,5 @@ export * from './protocol-agreement.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';
 export * from './draft.ts';
+export * from './breakdown.ts';
+export * from './assessment.ts';

@@ -1,3 +1,4 @@
+import { breakdownClause, DEFAULT_BREAKDOWN } from './breakdown.ts';
 import type { ProtocolAgreement } from './domain.ts';
 
 /**
@@ -56,16 +57,7 @@ export const DEFAULT_PROTOCOL_AGREEMENT: ProtocolAgreement = {
         'it. Stored information is deleted when the case’s retention period ends.',
       imi: ['2.9', '3.6.11'],
     },
-    {
-      id: 'breakdown',
-      title: 'If the technology breaks down',
-      body:
-        'If someone’s connection drops, the platform tries to reconnect them and shows everyone what is happening. ' +
-        'Nobody negotiates while one side is absent: the mediator pauses the joint session until the missing person ' +
-        'is back. If video keeps failing, the session may continue with audio only or in the written thread, or ' +
-        'the mediator will contact you to arrange a new time.',
-      imi: ['3.6.6', '3.6.13', '3.7.17'],
-    },
+    breakdownClause(DEFAULT_BREAKDOWN),
     {
       id: 'recording',
       title: 'No recording',

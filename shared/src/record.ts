@@ -23,6 +23,19 @@ export const RECORD_EVENT_TYPES = [
   'agreement.frozen',
   'agreement.signed',
   'agreement.voided',
+  // technology breakdown [3.6.13, 3.7.17]: who, when, how long, which rung of the ladder
+  'breakdown.settings-changed',
+  'breakdown.started',
+  'breakdown.recovered',
+  'breakdown.grace-expired',
+  'breakdown.ice-restarted',
+  'breakdown.media-lost',
+  'breakdown.media-restored',
+  'breakdown.audio-only',
+  'session.paused',
+  'session.resumed',
+  // assessor observation (ODR-QAP)
+  'assessor.present',
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 

@@ -13,7 +13,7 @@ const room = (id: string, over: Partial<RoomInfo> = {}): RoomInfo => ({
 });
 const presence = (id: string, roomId: string): Presence => ({
   id, displayName: id, role: 'party', side: 'A', roomId: roomId as Presence['roomId'], mic: 'on', micHeldBy: null, camera: 'on',
-  cameras: [{ producerId: 'p', label: 'Face', state: 'on' }], sharing: true,
+  cameras: [{ producerId: 'p', label: 'Face', state: 'on' }], sharing: true, connection: 'connected', awaySince: null, audioOnly: false,
 });
 
 describe('room visibility', () => {

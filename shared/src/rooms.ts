@@ -15,6 +15,19 @@ export interface Actor {
 
 export const MAX_CAUCUSES = 10;
 
+/**
+ * Where an assessor waits, receiving nothing, while the mediator is in a caucus whose occupants did
+ * not all agree to be observed there (ODR-QAP; protocol clause 'assessor-caucuses'). Not a room
+ * anyone can enter; parties see the assessor as "elsewhere".
+ */
+export const OBSERVER_WAITING_ROOM = 'caucus-observers-waiting';
+
+/** The assessor goes where the mediator is: the joint room always, a caucus only with everyone's consent. */
+export function observerRoomFor(mediatorRoomId: string | null, caucusConsented: boolean): string {
+  if (mediatorRoomId === null || mediatorRoomId === JOINT_ROOM) return JOINT_ROOM;
+  return caucusConsented ? mediatorRoomId : OBSERVER_WAITING_ROOM;
+}
+
 /** Only the mediator runs the process: rooms, moves, muting others, timers, announcements. */
 export function canModerate(role: Role): boolean {
   return role === 'mediator';
@@ -72,7 +85,8 @@ export function canSelfUnmute(micHeld: boolean): boolean {
 
 /** Who may ask for the mediator: anyone not currently in a room with the mediator. */
 export function canAskForMediator(actor: Actor, mediatorRoomIds: string[]): boolean {
-  return actor.role !== 'mediator' && !mediatorRoomIds.includes(actor.roomId);
+  // An assessor observes the mediator; calling them away would change what is assessed.
+  return actor.role !== 'mediator' && actor.role !== 'assessor' && !mediatorRoomIds.includes(actor.roomId);
 }
 
 export function isJoint(roomId: string): boolean {

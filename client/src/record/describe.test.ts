@@ -39,6 +39,41 @@ const EXAMPLES: Record<RecordEventType, { e: ReturnType<typeof entry>; text: str
   'agreement.frozen': { e: entry('agreement.frozen', mediator, { version: 2, textHash: 'ab'.repeat(32) }), text: 'Mediator froze version 2 of the agreement for signing' },
   'agreement.signed': { e: entry('agreement.signed', ana, { version: 2, textHash: 'ab'.repeat(32) }), text: 'Ana Arden signed version 2 of the agreement' },
   'agreement.voided': { e: entry('agreement.voided', mediator, { version: 2 }), text: 'Mediator voided version 2 of the agreement' },
+  'breakdown.settings-changed': {
+    e: entry('breakdown.settings-changed', mediator, { graceSeconds: 30, pauseJointSession: true }),
+    text: 'Mediator changed the breakdown procedure (everyone is asked to consent again)',
+  },
+  'breakdown.started': { e: entry('breakdown.started', null, { participant: 'Ana Arden', cause: 'network' }), text: 'Ana Arden lost their connection (network lost)' },
+  'breakdown.recovered': {
+    e: entry('breakdown.recovered', null, { participant: 'Ana Arden', seconds: 75, step: 'rejoin' }),
+    text: 'Ana Arden was back after 1 minute 15 seconds, by reconnecting',
+  },
+  'breakdown.grace-expired': {
+    e: entry('breakdown.grace-expired', null, { participant: 'Ben Brook', graceSeconds: 60 }),
+    text: 'Ben Brook was still not back after the grace period of 1 minute',
+  },
+  'breakdown.ice-restarted': { e: entry('breakdown.ice-restarted', ana, { participant: 'Ana Arden' }), text: 'Ana Arden had their audio and video connection restarted' },
+  'breakdown.media-lost': { e: entry('breakdown.media-lost', null, { participant: 'Ben Brook' }), text: 'Ben Brook could not get audio and video through' },
+  'breakdown.media-restored': {
+    e: entry('breakdown.media-restored', null, { participant: 'Ben Brook', seconds: 9 }),
+    text: 'Ben Brook had audio and video back after 9 seconds',
+  },
+  'breakdown.audio-only': {
+    e: entry('breakdown.audio-only', ana, { participant: 'Ana Arden', on: true, reason: 'weak connection: 120 kbit/s available' }),
+    text: 'Ana Arden continued with audio only (weak connection: 120 kbit/s available)',
+  },
+  'session.paused': {
+    e: entry('session.paused', null, { missing: ['Ben Brook'], reason: 'not back after 60 seconds' }),
+    text: 'Parley paused the joint session: Ben Brook was not connected (not back after 60 seconds)',
+  },
+  'session.resumed': {
+    e: entry('session.resumed', mediator, { pausedSeconds: 130, missing: ['Ben Brook'] }),
+    text: 'Mediator resumed the joint session after a pause of 2 minutes 10 seconds, without Ben Brook',
+  },
+  'assessor.present': {
+    e: entry('assessor.present', { id: 'ass00001', displayName: 'Olga Observer', role: 'assessor' }, { assessor: 'Olga Observer', action: 'followed', room: 'Caucus with Ana' }),
+    text: 'Olga Observer followed the mediator into “Caucus with Ana”',
+  },
 };
 
 describe('describeEntry', () => {
@@ -91,6 +126,46 @@ describe('describeEntry', () => {
   it('does not break on an event type it does not know', () => {
     const unknown = { type: 'room.renamed' as RecordEventType, actor: mediator, data: {} };
     expect(describeEntry(unknown)).toBe('Mediator: room renamed');
+  });
+});
+
+describe('breakdown entries', () => {
+  it('groups breakdowns and pauses under their own filter', () => {
+    for (const t of ['breakdown.started', 'breakdown.audio-only', 'session.paused', 'session.resumed'] as const) expect(matchesFilter(t, 'breakdown')).toBe(true);
+    expect(matchesFilter('assessor.present', 'rooms')).toBe(true);
+  });
+
+  it('shows the server’s own words for why a connection broke', () => {
+    expect(describeEntry(entry('breakdown.started', ana, { participant: 'Ana Arden', cause: 'connection went silent', graceSeconds: 60 }))).toBe(
+      'Ana Arden lost their connection (connection went silent)',
+    );
+    expect(describeEntry(entry('breakdown.recovered', ana, { participant: 'Ana Arden', seconds: 12.4, step: 'rejoined' }))).toBe('Ana Arden was back after 12 seconds, by reconnecting');
+  });
+
+  it('says who paused and resumed, and when video came back', () => {
+    expect(describeEntry(entry('session.paused', mediator, { missing: [], reason: 'mediator' }))).toBe('Mediator paused the joint session');
+    expect(describeEntry(entry('session.paused', null, { missing: ['Ana Arden', 'Ben Brook'] }))).toBe('Parley paused the joint session: Ana Arden and Ben Brook were not connected');
+    expect(describeEntry(entry('session.resumed', null, { pausedSeconds: 42, missing: [] }))).toBe('Parley resumed the joint session after a pause of 42 seconds');
+    expect(describeEntry(entry('breakdown.audio-only', ana, { participant: 'Ana Arden', on: false, reason: 'good again' }))).toBe('Ana Arden turned video back on');
+    expect(describeEntry(entry('breakdown.recovered', null, { participant: 'Ana Arden', seconds: 4, step: 'ice-restart' }))).toBe(
+      'Ana Arden was back after 4 seconds, after the platform repaired the connection',
+    );
+  });
+
+  it('tells what an assessor did', () => {
+    const olga: RecordActor = { id: 'ass00001', displayName: 'Olga Observer', role: 'assessor' };
+    expect(describeEntry(entry('assessor.present', olga, { assessor: 'Olga Observer', action: 'joined', room: 'Joint room' }))).toBe('Olga Observer began observing in “Joint room”');
+    expect(describeEntry(entry('assessor.present', olga, { assessor: 'Olga Observer', action: 'left' }))).toBe('Olga Observer stopped observing');
+    expect(describeEntry(entry('assessor.present', olga, { assessor: 'Olga Observer', action: 'held-back', room: 'Caucus B' }))).toBe(
+      'Olga Observer stayed out of “Caucus B”, as not everyone there agreed to be observed',
+    );
+  });
+
+  it('shows the new procedure’s settings as details', () => {
+    expect(extraDetails(entry('breakdown.settings-changed', mediator, { graceSeconds: 30, textFallback: false }))).toEqual([
+      { key: 'graceSeconds', label: 'Grace period (seconds)', value: '30' },
+      { key: 'textFallback', label: 'Point to the messages', value: 'no' },
+    ]);
   });
 });
 

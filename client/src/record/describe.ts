@@ -17,6 +17,7 @@ export const RECORD_FILTERS = [
   { id: 'rooms', label: 'Rooms and moves' },
   { id: 'control', label: 'Muting and control' },
   { id: 'agreement', label: 'Consent and agreement' },
+  { id: 'breakdown', label: 'Breakdowns and pauses' },
 ] as const;
 export type RecordFilter = (typeof RECORD_FILTERS)[number]['id'];
 
@@ -38,6 +39,18 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'agreement.frozen': 'agreement',
   'agreement.signed': 'agreement',
   'agreement.voided': 'agreement',
+  'breakdown.settings-changed': 'breakdown',
+  'breakdown.started': 'breakdown',
+  'breakdown.recovered': 'breakdown',
+  'breakdown.grace-expired': 'breakdown',
+  'breakdown.ice-restarted': 'breakdown',
+  'breakdown.media-lost': 'breakdown',
+  'breakdown.media-restored': 'breakdown',
+  'breakdown.audio-only': 'breakdown',
+  'session.paused': 'breakdown',
+  'session.resumed': 'breakdown',
+  // Who was watching is part of who was present.
+  'assessor.present': 'rooms',
 };
 
 export function matchesFilter(type: string, filter: RecordFilter): boolean {
@@ -55,6 +68,9 @@ const VERSION_KEYS = ['version', 'agreementVersion'];
 const TEXT_KEYS = ['text', 'message'];
 const REASON_KEYS = ['reason'];
 const TIMER_KEYS = ['minutes', 'durationMinutes'];
+const SECONDS_KEYS = ['seconds', 'pausedSeconds', 'graceSeconds'];
+const MISSING_KEYS = ['missing'];
+const ASSESSOR_KEYS = ['assessor'];
 
 /** The keys each sentence may use; everything else is shown as an extra detail. */
 const USED: Record<RecordEventType, string[]> = {
@@ -75,6 +91,17 @@ const USED: Record<RecordEventType, string[]> = {
   'agreement.frozen': [...VERSION_KEYS],
   'agreement.signed': [...VERSION_KEYS],
   'agreement.voided': [...VERSION_KEYS, ...REASON_KEYS],
+  'breakdown.settings-changed': [],
+  'breakdown.started': [...PEOPLE_KEYS, 'cause'],
+  'breakdown.recovered': [...PEOPLE_KEYS, ...SECONDS_KEYS, 'step'],
+  'breakdown.grace-expired': [...PEOPLE_KEYS, ...SECONDS_KEYS],
+  'breakdown.ice-restarted': [...PEOPLE_KEYS],
+  'breakdown.media-lost': [...PEOPLE_KEYS],
+  'breakdown.media-restored': [...PEOPLE_KEYS, ...SECONDS_KEYS],
+  'breakdown.audio-only': [...PEOPLE_KEYS, 'on', ...REASON_KEYS],
+  'session.paused': [...MISSING_KEYS, ...REASON_KEYS],
+  'session.resumed': [...SECONDS_KEYS, ...MISSING_KEYS],
+  'assessor.present': [...ASSESSOR_KEYS, 'action', ...ROOM_KEYS],
 };
 
 function first(data: Data, keys: string[]): Value | undefined {
@@ -135,6 +162,81 @@ function minutesText(minutes: number): string {
   if (minutes >= 1 && Number.isInteger(minutes)) return `${minutes}-minute`;
   const seconds = Math.round(minutes * 60);
   return seconds < 60 ? `${seconds}-second` : `${Math.round(minutes * 10) / 10}-minute`;
+}
+
+/** "45 seconds", "1 minute", "2 minutes 5 seconds". */
+export function durationWords(totalSeconds: number): string {
+  const t = Math.max(0, Math.round(totalSeconds));
+  if (t < 60) return `${t} second${t === 1 ? '' : 's'}`;
+  const m = Math.floor(t / 60);
+  const sec = t % 60;
+  const mins = `${m} minute${m === 1 ? '' : 's'}`;
+  return sec ? `${mins} ${sec} second${sec === 1 ? '' : 's'}` : mins;
+}
+
+function seconds(data: Data, key: string): number | null {
+  const v = data[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+function nameList(data: Data, key: string): string[] {
+  const v = data[key];
+  if (Array.isArray(v)) return v.filter((x) => x !== '');
+  return typeof v === 'string' && v ? [v] : [];
+}
+
+/** Why a connection broke, as the server records it. */
+function causeWords(cause: string | null): string {
+  switch (cause) {
+    case 'network':
+    case 'disconnected':
+    case 'socket':
+    case 'transport close':
+    case 'ping timeout':
+      return ' (network lost)';
+    case 'media':
+    case 'ice':
+    case 'dtls':
+      return ' (audio and video stopped getting through)';
+    default:
+      // The server writes its own plain words ("connection went silent"): show them as they are.
+      return cause ? ` (${cause})` : '';
+  }
+}
+
+/** Which rung of the procedure brought someone back. */
+function stepWords(step: string | null): string {
+  switch (step) {
+    case 'ice-restart':
+      return ', after the platform repaired the connection';
+    case 'rejoin':
+    case 'rejoined':
+    case 'reconnect':
+    case 'reconnected':
+      return ', by reconnecting';
+    default:
+      return '';
+  }
+}
+
+/** The four things an assessor's presence can be: joined, left, followed, held back. */
+function assessorSentence(entry: DescribableEntry, d: Data): string {
+  const subject = text(d, ASSESSOR_KEYS) ?? actorName(entry);
+  const where = inRoom(d);
+  switch (text(d, ['action'])) {
+    case 'joined':
+      return `${subject} began observing${where}`;
+    case 'left':
+      return `${subject} stopped observing${where}`;
+    case 'followed':
+      return `${subject} followed the mediator${text(d, ROOM_KEYS) ? ` into ${quoted(text(d, ROOM_KEYS) as string)}` : ''}`;
+    case 'held-back':
+      // Not everyone in that caucus consented to being observed there.
+      return `${subject} stayed out${text(d, ROOM_KEYS) ? ` of ${quoted(text(d, ROOM_KEYS) as string)}` : ' of a caucus'}, as not everyone there agreed to be observed`;
+    default:
+      return `${subject} was present as assessor${where}`;
+  }
 }
 
 function sourceWords(source: string | null): { thing: string; own: string } {
@@ -222,6 +324,46 @@ export function describeEntry(entry: DescribableEntry): string {
       const reason = text(d, REASON_KEYS);
       return `${who} voided ${versionText(d)} of the agreement${reason ? ` (${reason})` : ''}`;
     }
+    case 'breakdown.settings-changed':
+      return `${who} changed the breakdown procedure (everyone is asked to consent again)`;
+    case 'breakdown.started':
+      return `${names ?? who} lost their connection${causeWords(text(d, ['cause']))}`;
+    case 'breakdown.recovered': {
+      const secs = seconds(d, 'seconds');
+      return `${names ?? who} was back${secs !== null ? ` after ${durationWords(secs)}` : ''}${stepWords(text(d, ['step']))}`;
+    }
+    case 'breakdown.grace-expired': {
+      const grace = seconds(d, 'graceSeconds');
+      return `${names ?? who} was still not back after the grace period${grace !== null ? ` of ${durationWords(grace)}` : ''}`;
+    }
+    case 'breakdown.ice-restarted':
+      return `${names ?? who} had their audio and video connection restarted`;
+    case 'breakdown.media-lost':
+      return `${names ?? who} could not get audio and video through`;
+    case 'breakdown.media-restored': {
+      const secs = seconds(d, 'seconds');
+      return `${names ?? who} had audio and video back${secs !== null ? ` after ${durationWords(secs)}` : ''}`;
+    }
+    case 'breakdown.audio-only': {
+      const subject = names ?? who;
+      if (d.on === false) return `${subject} turned video back on`;
+      const reason = text(d, REASON_KEYS);
+      return `${subject} continued with audio only${reason ? ` (${reason})` : ''}`;
+    }
+    case 'session.paused': {
+      const missing = nameList(d, 'missing');
+      if (!missing.length) return `${who} paused the joint session`;
+      const reason = text(d, REASON_KEYS);
+      return `${who} paused the joint session: ${joinNames(missing)} ${missing.length === 1 ? 'was' : 'were'} not connected${reason ? ` (${reason})` : ''}`;
+    }
+    case 'session.resumed': {
+      const secs = seconds(d, 'pausedSeconds');
+      const missing = nameList(d, 'missing');
+      const base = `${who} resumed the joint session${secs !== null ? ` after a pause of ${durationWords(secs)}` : ''}`;
+      return missing.length ? `${base}, without ${joinNames(missing)}` : base;
+    }
+    case 'assessor.present':
+      return assessorSentence(entry, d);
     default:
       // A type this client does not know yet (a newer server): say what we can.
       return `${who}: ${type.replace(/[.-]/g, ' ')}`;
@@ -239,6 +381,11 @@ const LABELS: Record<string, string> = {
   reason: 'Reason',
   warnSeconds: 'Warning (seconds)',
   allowMultipleShares: 'Several shares allowed',
+  graceSeconds: 'Grace period (seconds)',
+  pauseJointSession: 'Pause the joint session',
+  audioOnlyFallback: 'Audio only by itself',
+  textFallback: 'Point to the messages',
+  reschedulingContact: 'Contact for a new time',
 };
 
 /** "textHash" → "Text hash"; known keys get a friendlier label. */

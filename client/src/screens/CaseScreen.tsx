@@ -5,6 +5,9 @@ import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page
 import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
+import { BreakdownSection } from './BreakdownSection.tsx';
+import { AddAssessorForm } from '../assessment/AddAssessorForm.tsx';
+import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 
 const POLL_MS = 3_000;
 
@@ -86,6 +89,23 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           </li>
         ))}
       </ul>
+      <AddAssessorForm
+        caseId={c.id}
+        detail={c}
+        onAdded={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
+      {c.participants.some((p) => p.role === 'assessor') ? <ReleasedAssessment caseId={c.id} /> : null}
+
+      <BreakdownSection
+        c={c}
+        onSaved={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
     </Shell>
   );
 }

@@ -1,12 +1,15 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import type { InvitationView } from '@parley/shared';
+import { ASSESSOR_CAUCUS_CLAUSE_ID, type InvitationView, type ProtocolClause } from '@parley/shared';
 import { ApiError, api, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
 
 /**
- * The protocol agreement, clause by clause. Every clause must be ticked before "I agree and
+ * The protocol agreement, clause by clause. Every required clause must be ticked before "I agree and
  * continue" is enabled; the consent names the exact clause set read (clauseSetHash) so a change by
  * the mediator in the meantime is refused by the server instead of silently accepted.
+ * Optional clauses (the assessor following into caucuses [3.6.10]) are a separate yes/no choice,
+ * unticked by default: declining them never blocks joining. Only parties and advisors choose; the
+ * mediator and assessors read them as information.
  */
 export function ConsentGate({
   token,
@@ -26,8 +29,10 @@ export function ConsentGate({
   const [error, setError] = useState<string | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
 
-  const allTicked = clauses.every((c) => ticked.has(c.id));
-  const count = clauses.filter((c) => ticked.has(c.id)).length;
+  const required = clauses.filter((c) => !c.optional);
+  const choosesOptional = invitation.participant.role === 'party' || invitation.participant.role === 'advisor';
+  const allTicked = required.every((c) => ticked.has(c.id));
+  const count = required.filter((c) => ticked.has(c.id)).length;
 
   function toggle(id: string, on: boolean) {
     setTicked((prev) => {
@@ -45,7 +50,7 @@ export function ConsentGate({
     setError(null);
     try {
       const next = await api.consent(token, {
-        acceptedClauseIds: clauses.map((c) => c.id),
+        acceptedClauseIds: clauses.filter((c) => !c.optional || (choosesOptional && ticked.has(c.id))).map((c) => c.id),
         clauseSetHash: invitation.clauseSetHash,
       });
       onConsented(next);
@@ -73,6 +78,9 @@ export function ConsentGate({
         <ol className="clause-list">
           {clauses.map((clause) => {
             const boxId = `${uid}-${clause.id}`;
+            if (clause.optional) {
+              return <OptionalClause key={clause.id} clause={clause} boxId={boxId} chooses={choosesOptional} on={ticked.has(clause.id)} onChange={(on) => toggle(clause.id, on)} />;
+            }
             return (
               <li key={clause.id} className={ticked.has(clause.id) ? 'clause-card clause-agreed' : 'clause-card'}>
                 <h3 id={`${boxId}-title`}>{clause.title}</h3>
@@ -101,7 +109,9 @@ export function ConsentGate({
 
         <div className="consent-actions">
           <p className="muted" id={`${uid}-progress`} aria-live="polite">
-            {allTicked ? 'You have ticked every part.' : `${count} of ${clauses.length} ticked. Tick every part to continue.`}
+            {allTicked
+              ? `You have ticked every ${required.length < clauses.length ? 'required ' : ''}part.`
+              : `${count} of ${required.length} ticked. Tick every ${required.length < clauses.length ? 'required ' : ''}part to continue.`}
           </p>
           <button
             type="submit"
@@ -114,5 +124,33 @@ export function ConsentGate({
         </div>
       </form>
     </section>
+  );
+}
+
+/** The wording of the yes/no box: what saying yes allows, in the person's own terms. */
+function optionalLabel(clause: ProtocolClause): string {
+  if (clause.id === ASSESSOR_CAUCUS_CLAUSE_ID) return 'Allow the assessor to follow the mediator into my private meetings';
+  return `Yes: ${clause.title}`;
+}
+
+function OptionalClause({ clause, boxId, chooses, on, onChange }: { clause: ProtocolClause; boxId: string; chooses: boolean; on: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <li className="clause-card clause-optional">
+      <h3 id={`${boxId}-title`}>{clause.title}</h3>
+      <p id={`${boxId}-body`}>{clause.body}</p>
+      {chooses ? (
+        <>
+          <div className="check">
+            <input id={boxId} type="checkbox" checked={on} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${boxId}-hint`} />
+            <label htmlFor={boxId}>{optionalLabel(clause)}</label>
+          </div>
+          <p className="hint" id={`${boxId}-hint`}>
+            Your choice. Leave it unticked to say no: you can still agree and join.
+          </p>
+        </>
+      ) : (
+        <p className="hint">Each party and advisor decides this for themselves.</p>
+      )}
+    </li>
   );
 }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { draftAccess, roleLabel, type InvitationView } from '@parley/shared';
+import { canPublish, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
-import { hashParam, useLocation } from '../router.tsx';
+import { hashParam, Link, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
 import { ConsentGate } from './ConsentGate.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
@@ -38,6 +38,9 @@ function storeToken(token: string | null): void {
     // Private mode may forbid storage; the link in the address bar still works.
   }
 }
+
+/** The assessor's scorecard page (/assess) reads the same token. */
+export { readStoredToken as readInvitationToken, storeToken as storeInvitationToken };
 
 function linkProblemOf(code: string | number | null): LinkProblem | null {
   if (code === 'link_revoked' || code === 4410) return 'link_revoked';
@@ -207,8 +210,17 @@ export function JoinScreen() {
       <SessionFlow
         credentials={{ kind: 'invitee', token }}
         caseTitle={invitation.caseTitle}
+        observer={!canPublish(invitation.participant.role, 'mic')}
         intro={
           <>
+            {invitation.participant.role === 'assessor' ? (
+              <p className="assess-entry">
+                <Link to="/assess" className="button button-secondary">
+                  Open your scorecard
+                </Link>{' '}
+                <span className="muted">Review, finish, share or export your assessment, also after the session.</span>
+              </p>
+            ) : null}
             <p className="muted">
               {invitation.caseTitle} · You are joining as {invitation.participant.displayName} ({roleLabel[invitation.participant.role]}
               {invitation.participant.side ? `, side ${invitation.participant.side}` : ''})

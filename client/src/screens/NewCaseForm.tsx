@@ -1,12 +1,13 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { CreateCaseBody, roleLabel } from '@parley/shared';
+import { CreateCaseBody, MAX_ASSESSORS, roleLabel } from '@parley/shared';
 import { ApiError, api, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
 import { capitalise } from '../format.ts';
 import { navigate } from '../router.tsx';
 
 const SIDES = ['A', 'B', 'C', 'D'] as const;
-type InviteeRole = 'party' | 'advisor';
+/** An assessor (ODR-QAP observer of the mediator) belongs to no side; their row keeps one only for switching back. */
+type InviteeRole = 'party' | 'advisor' | 'assessor';
 
 interface Row {
   key: number;
@@ -67,6 +68,16 @@ export function NewCaseForm() {
     });
   }
 
+  const assessorCount = rows.filter((r) => r.role === 'assessor').length;
+
+  function addAssessor() {
+    setRows((rs) => [...rs, newRow('A', 'assessor')]);
+    requestAnimationFrame(() => {
+      const inputs = formRef.current?.querySelectorAll<HTMLInputElement>('input[data-field="name"]');
+      inputs?.[inputs.length - 1]?.focus();
+    });
+  }
+
   function removeRow(key: number) {
     // Row indexes shift: errors keyed by index would point at the wrong rows.
     setErrors({});
@@ -80,7 +91,7 @@ export function NewCaseForm() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(null);
-    const body = { title, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side })) };
+    const body = { title, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })) };
     const parsed = CreateCaseBody.safeParse(body);
     if (!parsed.success) {
       const next: FieldErrors = {};
@@ -116,7 +127,8 @@ export function NewCaseForm() {
       <h2 id={id('heading')}>New case</h2>
       <p className="muted">
         Add the people you are inviting. Each one gets a personal link to share with them. Parties and their advisors
-        belong to a side.
+        belong to a side. An assessor observes you for an ODR-QAP assessment, belongs to no side, and is disclosed to
+        everyone in the protocol agreement.
       </p>
       <form ref={formRef} onSubmit={submit} noValidate>
         <div className="field">
@@ -181,6 +193,9 @@ export function NewCaseForm() {
                   >
                     <option value="party">{roleLabel.party}</option>
                     <option value="advisor">{roleLabel.advisor}</option>
+                    <option value="assessor" disabled={row.role !== 'assessor' && assessorCount >= MAX_ASSESSORS}>
+                      Assessor
+                    </option>
                   </select>
                   {roleError ? (
                     <p className="field-error" id={rid('role-error')}>
@@ -188,27 +203,31 @@ export function NewCaseForm() {
                     </p>
                   ) : null}
                 </div>
-                <div className="field field-side">
-                  <label htmlFor={rid('side')}>Side</label>
-                  <select
-                    id={rid('side')}
-                    value={row.side}
-                    onChange={(e) => updateRow(row.key, { side: e.target.value })}
-                    aria-invalid={sideError ? true : undefined}
-                    aria-describedby={sideError ? rid('side-error') : undefined}
-                  >
-                    {SIDES.map((s) => (
-                      <option key={s} value={s}>
-                        {s}
-                      </option>
-                    ))}
-                  </select>
-                  {sideError ? (
-                    <p className="field-error" id={rid('side-error')}>
-                      {sideError}
-                    </p>
-                  ) : null}
-                </div>
+                {row.role === 'assessor' ? (
+                  <p className="field field-side muted">No side: observes the mediator</p>
+                ) : (
+                  <div className="field field-side">
+                    <label htmlFor={rid('side')}>Side</label>
+                    <select
+                      id={rid('side')}
+                      value={row.side}
+                      onChange={(e) => updateRow(row.key, { side: e.target.value })}
+                      aria-invalid={sideError ? true : undefined}
+                      aria-describedby={sideError ? rid('side-error') : undefined}
+                    >
+                      {SIDES.map((s) => (
+                        <option key={s} value={s}>
+                          {s}
+                        </option>
+                      ))}
+                    </select>
+                    {sideError ? (
+                      <p className="field-error" id={rid('side-error')}>
+                        {sideError}
+                      </p>
+                    ) : null}
+                  </div>
+                )}
                 {rows.length > 1 ? (
                   <button
                     type="button"
@@ -233,9 +252,14 @@ export function NewCaseForm() {
         ) : null}
 
         <div className="form-actions">
-          <button type="button" className="button button-secondary" onClick={addRow} disabled={rows.length >= 20}>
-            Add participant
-          </button>
+          <span className="button-row">
+            <button type="button" className="button button-secondary" onClick={addRow} disabled={rows.length >= 20}>
+              Add participant
+            </button>
+            <button type="button" className="button button-quiet" onClick={addAssessor} disabled={rows.length >= 20 || assessorCount >= MAX_ASSESSORS}>
+              Add an assessor
+            </button>
+          </span>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? 'Creating…' : 'Create case'}
           </button>

@@ -4,6 +4,7 @@ import { Link } from '../router.tsx';
 import type { DeviceChoice, SessionCredentials } from '../session/SessionClient.ts';
 import type { ClosedReason } from '../session/store.ts';
 import { PreJoin } from './PreJoin.tsx';
+import { ObserverPreJoin } from '../assessment/ObserverPreJoin.tsx';
 import { SessionScreen } from './SessionScreen.tsx';
 
 type Stage = { kind: 'prejoin' } | { kind: 'live'; attempt: number } | { kind: 'closed'; reason: ClosedReason; attempt: number };
@@ -19,16 +20,22 @@ export function SessionFlow({
   intro,
   backTo,
   onRefused,
+  observer,
 }: {
   credentials: SessionCredentials;
   caseTitle?: string;
   intro?: ReactNode;
   backTo?: { href: string; label: string };
   onRefused?: (reason: ClosedReason) => boolean;
+  /** An assessor: never publishes, so no camera check (and no camera light) before joining. */
+  observer?: boolean;
 }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [choice, setChoice] = useState<DeviceChoice>({ micDeviceId: null, cameraDeviceId: null });
 
+  if (stage.kind === 'prejoin' && observer) {
+    return <ObserverPreJoin intro={intro} onJoin={() => setStage({ kind: 'live', attempt: 1 })} />;
+  }
   if (stage.kind === 'prejoin') {
     return (
       <PreJoin

@@ -6,6 +6,8 @@ import { useSessionState } from '../session/hooks.ts';
 import { SessionClient, type DeviceChoice, type SessionCredentials } from '../session/SessionClient.ts';
 import type { ClosedReason, SessionState } from '../session/store.ts';
 import { AnnouncementForm, AnnouncementLog, AnnouncementToasts } from './session/Announcements.tsx';
+import { NetworkBanner, OwnConnectionBanner, PauseBanner } from './session/BreakdownBanners.tsx';
+import { BreakdownPanel } from './session/BreakdownPanel.tsx';
 import { ControlBar } from './session/ControlBar.tsx';
 import { ParticipantsPanel } from './session/ParticipantsPanel.tsx';
 import { MediatorRequests, UnmutePrompt } from './session/Requests.tsx';
@@ -13,6 +15,7 @@ import { RoomLine, RoomStatus } from './session/RoomHeader.tsx';
 import { RoomsPanel } from './session/RoomsPanel.tsx';
 import { Stage } from './session/Stage.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
+import { ScorecardPanel } from '../assessment/ScorecardPanel.tsx';
 import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
 
 /**
@@ -104,6 +107,9 @@ function LiveSession({
     await client.leave();
   }
 
+  // The written thread as the breakdown procedure's fallback [3.6.13]: its own connection.
+  const openMessages = threads.client ? () => threads.setOpen(true) : null;
+
   return (
     <div className={mediator ? 'session session-mediator' : 'session'}>
       <a className="skip-link" href="#session-controls">
@@ -121,6 +127,11 @@ function LiveSession({
         ) : null}
       </header>
 
+      <div className="status-area">
+        <OwnConnectionBanner s={s} onOpenMessages={openMessages} />
+        <PauseBanner client={client} s={s} onOpenMessages={openMessages} />
+        <NetworkBanner client={client} s={s} />
+      </div>
       <StatusBanner state={s} soundBlocked={soundBlocked} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
       {/* In the flow of the page, never over it: nothing may hide the line saying who can hear me. */}
       <AnnouncementToasts announcements={s.announcements} />
@@ -144,8 +155,10 @@ function LiveSession({
           </div>
         ) : null}
         <div className="side-panel">
+          {s.self?.role === 'assessor' && credentials.kind === 'invitee' ? <ScorecardPanel token={credentials.token} variant="session" /> : null}
           <SessionMessagesPanel threads={threads} />
           {mediator ? <RoomsPanel client={client} s={s} /> : null}
+          {mediator ? <BreakdownPanel client={client} s={s} /> : null}
           <ParticipantsPanel client={client} s={s} />
           {mediator ? <AnnouncementForm client={client} /> : null}
           <AnnouncementLog announcements={s.announcements} />
@@ -193,7 +206,8 @@ function StatusBanner({
         <span className="spinner" aria-hidden="true" /> {('message' in c && c.message) || 'Connecting to the session…'}
       </p>
     );
-  } else if (c.status === 'reconnecting') {
+  } else if (c.status === 'reconnecting' && !state.outage) {
+    // A first join that failed and is tried again; a drop after joining is OwnConnectionBanner's.
     tone = 'warning';
     body = (
       <>

@@ -1,4 +1,4 @@
-import { isJoint, type Presence, type RequestName, type RequestPayload, type RequestResults } from '@parley/shared';
+import { PAUSE_HOLDER, isJoint, type Presence, type RequestName, type RequestPayload, type RequestResults } from '@parley/shared';
 import {
   afterSelfMoved,
   withAssistance,
@@ -127,7 +127,11 @@ export class LiveRoom {
   afterSelfChanged(before: Presence | null, now: Presence): void {
     if (now.micHeldBy && !before?.micHeldBy) {
       this.deps.holdMic();
-      this.deps.announce(`${now.micHeldBy.displayName} muted your microphone.`);
+      this.deps.announce(
+        now.micHeldBy.id === PAUSE_HOLDER.id
+          ? 'Your microphone is off while the joint session is paused.'
+          : `${now.micHeldBy.displayName} muted your microphone.`,
+      );
     }
     const { screen } = this.deps.read().local;
     const moved = !!before && before.roomId !== now.roomId;

@@ -40,6 +40,8 @@ export const CAMERA_MESSAGES = {
 export class LocalSources {
   private opened = false;
   private nextCamera = 1;
+  /** Which cameras were on when audio only began, to turn exactly those back on afterwards. */
+  private videoBeforeAudioOnly: { camera: boolean; extras: SourceKey[] } | null = null;
 
   constructor(private readonly deps: SourceDeps) {}
 
@@ -126,6 +128,25 @@ export class LocalSources {
       // already keeps this person private; others may briefly see a stale icon.
       console.warn('[parley] producer:set-paused failed', { source, paused, code: errorCodeOf(error) });
     }
+  }
+
+  /**
+   * The audio-only rung [3.6.13]: every camera off while the network is too weak for video, and
+   * back on afterwards, but only the ones that were on before.
+   */
+  async setAudioOnly(on: boolean): Promise<void> {
+    if (on) {
+      if (this.videoBeforeAudioOnly) return;
+      const { local } = this.deps.read();
+      const extras = local.extraCameras.filter((c) => c.state === 'on').map((c) => c.key);
+      this.videoBeforeAudioOnly = { camera: local.camera === 'on', extras };
+      await Promise.all([local.camera === 'on' ? this.setPaused('camera', true) : null, ...extras.map((k) => this.setExtraCameraOn(k, false))]);
+      return;
+    }
+    const before = this.videoBeforeAudioOnly;
+    this.videoBeforeAudioOnly = null;
+    if (!before) return;
+    await Promise.all([before.camera ? this.setPaused('camera', false) : null, ...before.extras.map((k) => this.setExtraCameraOn(k, true))]);
   }
 
   // ---------------------------------------------------------------------------------------------

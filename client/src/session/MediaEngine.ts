@@ -3,6 +3,7 @@ import type { types as ms } from 'mediasoup-client';
 import type { ConsumerAdded, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
+import { TransportWatch } from './TransportWatch.ts';
 
 export type ConsumerAppData = { participantId: string; source: MediaSource; label: string | null };
 export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
@@ -16,8 +17,12 @@ export type Stale = () => boolean;
 
 export interface MediaEngineHooks {
   request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]>;
-  /** ICE/DTLS of a current transport gave up. */
+  /** ICE/DTLS of a current transport gave up, and restarting ICE did not bring it back. */
   transportFailed(direction: Direction): void;
+  /** Media stopped getting through on a transport; an ICE restart is being tried. */
+  mediaTrouble(direction: Direction): void;
+  /** Media flows again on that transport. */
+  mediaRestored(direction: Direction, restarted: boolean): void;
   /** The device or share behind a producer stopped (unplugged, revoked, "Stop sharing"). */
   trackEnded(key: SourceKey): void;
   /** A consumer closed by itself (its transport closed, or its track ended). */
@@ -52,6 +57,7 @@ export class MediaEngine {
   private device: Device | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
+  private readonly watches = new Set<TransportWatch>();
   private readonly producerMap = new Map<SourceKey, ms.Producer<ProducerAppData>>();
   private readonly consumerMap = new Map<string, ms.Consumer<ConsumerAppData>>();
   /** consumer:closed / paused / resumed that arrived while the consumer was still being built. */
@@ -118,13 +124,51 @@ export class MediaEngine {
       });
     }
 
+    // The ladder's first rung: repair the path with an ICE restart before starting over.
+    const watch = new TransportWatch({
+      restartIce: async () => {
+        const { iceParameters } = await this.hooks.request('transport:restart-ice', { transportId: transport.id });
+        if (stale() || transport.closed) throw new Error('transport replaced');
+        await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
+      },
+      trouble: () => {
+        if (!stale()) this.hooks.mediaTrouble(direction);
+      },
+      restored: (restarted) => {
+        if (!stale()) this.hooks.mediaRestored(direction, restarted);
+      },
+      giveUp: () => {
+        if (!stale()) this.hooks.transportFailed(direction);
+      },
+      currentState: () => transport.connectionState,
+    });
+    this.watches.add(watch);
     transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && !stale()) this.hooks.transportFailed(direction);
+      if (stale()) watch.stop();
+      else watch.onState(state);
     });
 
     if (stale()) transport.close();
     if (direction === 'send') this.sendTransport = transport;
     else this.recvTransport = transport;
+  }
+
+  /** Run the ICE-restart rung on every open transport now (window.__parleyDebug.restartIce). */
+  restartIceNow(): void {
+    for (const w of this.watches) w.restartNow();
+  }
+
+  /** The send and receive connections' statistics, for the network monitor (null where there is none). */
+  async transportStats(): Promise<{ send: RTCStatsReport | null; recv: RTCStatsReport | null }> {
+    const read = (t: ms.Transport | null) => (t && !t.closed ? t.getStats().catch(() => null) : Promise.resolve(null));
+    const [send, recv] = await Promise.all([read(this.sendTransport), read(this.recvTransport)]);
+    return { send, recv };
+  }
+
+  /** Whether any camera or screen is being sent right now (only then is the send bandwidth meaningful). */
+  get sendingVideo(): boolean {
+    for (const p of this.producerMap.values()) if (p.kind === 'video' && !p.closed && !p.paused) return true;
+    return false;
   }
 
   get canSend(): boolean {
@@ -274,6 +318,8 @@ export class MediaEngine {
     this.consumerMap.clear();
     this.earlyClosed.clear();
     this.earlyPaused.clear();
+    for (const w of this.watches) w.stop();
+    this.watches.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;

@@ -1,4 +1,5 @@
 import type { ConsumerAdded, Notifications, Presence, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import { connectionAnnouncement, withAwaySeen, withoutAwaySeen } from './breakdown-transitions.ts';
 import type { MediaEngine, Stale } from './MediaEngine.ts';
 import { errorCodeOf, type TypedSocket } from './Signalling.ts';
 import type { RemoteMedia, SessionState } from './store.ts';
@@ -83,10 +84,18 @@ export class Others {
 
   /** The server's latest word on someone; for this person, also what follows from it (hold, move). */
   private onPresence(p: Presence): void {
-    const before = this.deps.read().self;
-    this.deps.update((s) => withPerson(s, p));
-    if (before && p.id === before.id) this.deps.selfChanged(before, p);
-    else this.deps.otherChanged(p);
+    const { self: before, others } = this.deps.read();
+    if (before && p.id === before.id) {
+      this.deps.update((s) => withPerson(s, p));
+      this.deps.selfChanged(before, p);
+      return;
+    }
+    const previous = others.find((o) => o.id === p.id);
+    this.deps.update((s) => withAwaySeen(withPerson(s, p), previous, p, Date.now()));
+    this.deps.otherChanged(p);
+    // Someone in a room I cannot see (roomId null for a party) is not mine to hear about.
+    const text = p.roomId !== null ? connectionAnnouncement(previous, p) : null;
+    if (text) this.deps.announce(text);
   }
 
   private onLeft({ participantId, reason }: Notifications['participant:left']): void {
@@ -94,7 +103,7 @@ export class Others {
     const person = s.others.find((o) => o.id === participantId);
     if (!person) return;
     for (const m of s.remote) if (m.participantId === participantId) this.dropConsumer(m.consumerId);
-    this.deps.update((st) => withoutPerson(st, participantId));
+    this.deps.update((st) => withoutAwaySeen(withoutPerson(st, participantId), participantId));
     const text = leftAnnouncement(person, reason);
     if (text) this.deps.announce(text);
   }

@@ -9,12 +9,15 @@ import {
   type RequestPayload,
   type RequestResults,
 } from '@parley/shared';
+import { Breakdown } from './Breakdown.ts';
+import { afterJoinBreakdown, withOutage, withRecovered } from './breakdown-transitions.ts';
 import { debugApi } from './debug-hook.ts';
 import type { DeviceChoice } from './local-media.ts';
 import { LiveRoom } from './LiveRoom.ts';
 import { LocalSources, type SourceDeps } from './LocalSources.ts';
 import { MediaEngine, type Direction, type Stale } from './MediaEngine.ts';
-import { MESSAGES } from './messages.ts';
+import { MESSAGES, OUTAGE_TITLES } from './messages.ts';
+import { NetworkMonitor } from './NetworkMonitor.ts';
 import { Others } from './Others.ts';
 import { ScreenShare, isScreenKey } from './ScreenShare.ts';
 import { withNotice, withoutProducerIds } from './source-transitions.ts';
@@ -28,7 +31,7 @@ import {
   isWireError,
   type SessionCredentials,
 } from './Signalling.ts';
-import { Store, initialSessionState, type ClosedReason, type SessionState } from './store.ts';
+import { Store, initialSessionState, type ClosedReason, type OutageStep, type SessionState } from './store.ts';
 import { afterJoin, closedState } from './transitions.ts';
 
 export type { DeviceChoice } from './local-media.ts';
@@ -55,6 +58,11 @@ export class SessionClient {
   private readonly media = new MediaEngine({
     request: (name, payload) => this.request(name, payload),
     transportFailed: (direction) => this.onTransportFailed(direction),
+    mediaTrouble: (direction) => {
+      this.mediaTroubled.add(direction);
+      if (this.hasJoined) this.markOutage('repairing-media');
+    },
+    mediaRestored: (direction, restarted) => this.onMediaRestored(direction, restarted),
     trackEnded: (key) => void this.onTrackEnded(key),
     consumerGone: (consumerId) => this.others.dropConsumer(consumerId),
   });
@@ -95,7 +103,24 @@ export class SessionClient {
     stopSharing: () => this.screen.stop(),
     connected: () => !!this.signalling?.connected,
   });
+  /** The paused joint session and the audio-only rung [3.6.13, 3.7.17]. */
+  readonly breakdown = new Breakdown({
+    request: (name, payload) => this.request(name, payload),
+    read: () => this.store.getSnapshot(),
+    update: (change) => this.store.update(change),
+    announce: (text) => this.announce(text),
+    setCamerasForAudioOnly: (on) => this.sources.setAudioOnly(on),
+    connected: () => !!this.signalling?.connected,
+  });
+  private readonly network = new NetworkMonitor({
+    stats: () => this.media.transportStats(),
+    sendingVideo: () => this.media.sendingVideo,
+    measuring: () => this.store.getSnapshot().connection.status === 'joined' && !this.store.getSnapshot().outage,
+    onSample: (sample) => this.breakdown.onSample(sample),
+  });
 
+  /** Transports being repaired with an ICE restart; my media is back when none is left. */
+  private readonly mediaTroubled = new Set<Direction>();
   /** Bumped whenever the connection drops: work started for an older generation is abandoned. */
   private generation = 0;
   private finished = false;
@@ -115,8 +140,10 @@ export class SessionClient {
 
   start(): void {
     if (this.signalling || this.finished) return;
-    window.__parleyDebug = debugApi(this.media, this.store, (name, payload) => this.request(name, payload));
+    window.__parleyDebug = debugApi(this.media, this.store, (name, payload) => this.request(name, payload), (sample) => this.network.simulate(sample));
     this.setConnection({ status: 'connecting' });
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
 
     const signalling = new Signalling(this.credentials);
     this.signalling = signalling;
@@ -129,6 +156,7 @@ export class SessionClient {
     socket.on('session:closed', (e) => this.onSessionClosed(e));
     this.others.listen(socket);
     this.room.listen(socket);
+    this.breakdown.listen(socket);
 
     signalling.connect();
   }
@@ -167,6 +195,7 @@ export class SessionClient {
     if (this.finished) return;
     const generation = ++this.generation;
     this.media.closeAll();
+    this.mediaTroubled.clear();
     try {
       await this.join(this.staleAfter(generation));
     } catch (error) {
@@ -179,7 +208,7 @@ export class SessionClient {
     const joined = await this.request('session:join', {});
     if (stale()) return;
     const before = this.store.getSnapshot().self;
-    this.store.update((s) => afterJoin(s, joined));
+    this.store.update((s) => afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
 
     if (!this.media.loaded) {
@@ -214,7 +243,11 @@ export class SessionClient {
     this.connectFailures = 0;
     this.pendingServerMessage = null;
     this.setConnection({ status: 'joined' });
+    this.store.update((s) => withRecovered(s, Date.now()));
     if (wasJoined) this.announce('You are back in the session.');
+    this.network.restart();
+    this.network.start();
+    this.breakdown.afterJoin(joined);
   }
 
   private onJoinFailed(error: unknown): void {
@@ -237,9 +270,11 @@ export class SessionClient {
     if (this.finished) return;
     this.generation++;
     this.media.closeAll();
+    this.mediaTroubled.clear();
     this.store.update((s) => withoutProducerIds({ ...s, remote: [] }));
     const message = this.pendingServerMessage ?? MESSAGES.reconnecting;
     this.setConnection(this.hasJoined ? { status: 'reconnecting', message } : { status: 'connecting' });
+    if (this.hasJoined) this.markOutage(this.store.getSnapshot().outage?.step === 'rejoining' ? 'rejoining' : 'reconnecting');
     // socket.io retries by itself after network drops, but not after a disconnect that either side
     // asked for (server restart 4503, a failed join, a dead media transport): reconnect ourselves.
     if (reason === 'io server disconnect' || reason === 'io client disconnect') this.signalling?.scheduleReconnect();
@@ -263,11 +298,47 @@ export class SessionClient {
   }
 
   private onTransportFailed(direction: Direction): void {
-    // ICE/DTLS gave up (network changed, long outage). The protocol has no ICE restart yet, so
-    // start over: dropping the socket makes the server close this person's media, then we rejoin.
+    // The ladder's last automatic rung: an ICE restart did not bring the path back (or could not
+    // be asked for). Start over: dropping the socket makes the server close this person's media
+    // and hold their place for the grace period, then we rejoin into the same room.
     console.warn('[parley] media transport failed, rejoining', { direction });
+    if (this.hasJoined) this.markOutage('rejoining');
     this.setConnection({ status: 'reconnecting', message: MESSAGES.reconnecting });
     this.signalling?.disconnect();
+  }
+
+  private onMediaRestored(direction: Direction, restarted: boolean): void {
+    if (restarted) console.info('[parley] media path repaired with an ICE restart', { direction });
+    this.mediaTroubled.delete(direction);
+    if (this.mediaTroubled.size > 0 || this.store.getSnapshot().outage?.step !== 'repairing-media' || !this.signalling?.connected) return;
+    this.store.update((s) => withRecovered(s, Date.now()));
+    this.announce('Your audio and video are getting through again.');
+  }
+
+  /**
+   * The device says it lost the network: say so at once, without waiting for the socket to time
+   * out (socket.io also drops its connection on this event and starts retrying).
+   */
+  private readonly onOffline = (): void => {
+    if (this.finished || !this.hasJoined) return;
+    this.markOutage('offline');
+  };
+
+  /** Back online: try at once rather than after a backoff that grew while nothing could work. */
+  private readonly onOnline = (): void => {
+    if (this.finished) return;
+    if (this.store.getSnapshot().outage?.step === 'offline') this.markOutage('reconnecting');
+    if (!this.signalling?.connected) this.signalling?.reconnectNow();
+  };
+
+  /** The next rung of my own outage; a device that reports no network is always "offline". */
+  private markOutage(step: OutageStep): void {
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    const next = offline && step !== 'repairing-media' ? 'offline' : step;
+    if (this.store.getSnapshot().outage?.step === next) return;
+    this.store.update((s) => withOutage(s, next, Date.now()));
+    // The banner's counter stays out of live regions; each new rung is read out once, here.
+    this.announce(OUTAGE_TITLES[next]);
   }
 
   private onSessionClosed({ code, message }: Notifications['session:closed']): void {
@@ -288,6 +359,9 @@ export class SessionClient {
     if (this.finished) return;
     this.finished = true;
     this.generation++;
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
+    this.network.stop();
     this.media.closeAll();
     this.sources.stopAll();
     this.screen.stopAll();

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  isTerminalClose,
   type Ack,
   type ClientToServerEvents,
   type ErrorCode,
@@ -147,6 +148,21 @@ export class Signalling {
       this.reconnectTimer = null;
       if (!this.closed && !this.socket.connected) this.socket.connect();
     }, delay);
+  }
+
+  /**
+   * The device is back online: try now instead of waiting out a backoff delay that grew while
+   * every attempt was bound to fail. Dropping the idle socket makes socket.io's manager cancel its
+   * own pending retry, and connect() then opens a new connection at once.
+   */
+  reconnectNow(): void {
+    if (this.closed || this.socket.connected) return;
+    if (this.lastCloseCode !== null && isTerminalClose(this.lastCloseCode)) return;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.reconnectPolicy.reset();
+    this.socket.disconnect();
+    this.socket.connect();
   }
 
   /** Called once fully joined: the next drop starts again from the shortest delay. */

@@ -1,4 +1,4 @@
-import type { MediaSource, RequestName, RequestPayload, RequestResults, WireError } from '@parley/shared';
+import type { MediaSource, NetworkSample, RequestName, RequestPayload, RequestResults, WireError } from '@parley/shared';
 import type { MediaEngine } from './MediaEngine.ts';
 import { serialisableState, type SessionStore } from './store.ts';
 
@@ -39,6 +39,13 @@ export interface ParleyDebug {
   request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<DebugAck<RequestResults[K]>>;
   /** The room this person is in now, or null before joining. */
   roomId(): string | null;
+  /**
+   * Replace this person's measured network with `sample` on every measurement window (2 s) until
+   * called with null: drives the audio-only rung deterministically.
+   */
+  simulateNetwork(sample: NetworkSample | null): void;
+  /** Run the breakdown ladder's ICE-restart rung on this person's transports now. */
+  restartIce(): void;
 }
 
 export type DebugAck<T> = { ok: true; data: T } | { ok: false; error: Pick<WireError, 'message'> & { code: string } };
@@ -53,7 +60,7 @@ declare global {
 }
 
 /** Reads the engine's live producers and consumers at call time, so one hook serves every reconnect. */
-export function debugApi(media: MediaEngine, store: SessionStore, request: Requester): ParleyDebug {
+export function debugApi(media: MediaEngine, store: SessionStore, request: Requester, simulateNetwork: (sample: NetworkSample | null) => void): ParleyDebug {
   return {
     inboundStats: async () => {
       const others = store.getSnapshot().others;
@@ -105,6 +112,8 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
       }
     },
     roomId: () => store.getSnapshot().self?.roomId ?? null,
+    simulateNetwork,
+    restartIce: () => media.restartIceNow(),
   };
 }
 

@@ -12,3 +12,11 @@ export const MESSAGES = {
   micEnded: 'Your microphone stopped working. Others cannot hear you. Check that it is plugged in, then rejoin.',
   cameraEnded: 'Your camera stopped working. Others cannot see you. Check that it is connected, then rejoin.',
 } as const;
+
+/** The rungs of my own outage, as the banner names them (followed by how long it has lasted). */
+export const OUTAGE_TITLES = {
+  offline: 'You are offline — reconnecting…',
+  reconnecting: 'Your connection dropped. Reconnecting…',
+  'repairing-media': 'Your audio and video are not getting through. Repairing the connection…',
+  rejoining: 'Your connection dropped. Rejoining the session…',
+} as const;

@@ -6,7 +6,7 @@ import { initialSessionState, type SessionState } from './store.ts';
 const room = (id: string, extra: Partial<RoomInfo> = {}): RoomInfo =>
   ({ id, name: id === 'joint' ? 'Joint room' : 'Side A', kind: id === 'joint' ? 'joint' : 'caucus', controllerId: 'med00000', stageProducerId: null, allowMultipleShares: false, timer: null, ...extra }) as RoomInfo;
 const person = (id: string, role: Presence['role'], roomId: string | null): Presence =>
-  ({ id, displayName: id, role, side: null, roomId, mic: 'on', micHeldBy: null, camera: 'on', cameras: [], sharing: false }) as Presence;
+  ({ id, displayName: id, role, side: null, roomId, mic: 'on', micHeldBy: null, camera: 'on', cameras: [], sharing: false, connection: 'connected', awaySince: null, audioOnly: false }) as Presence;
 const state = (patch: Partial<SessionState>): SessionState => ({ ...initialSessionState, ...patch });
 
 describe('room transitions', () => {

@@ -1,4 +1,15 @@
-import type { MediaSource, Notifications, Presence, RoomInfo } from '@parley/shared';
+import {
+  DEFAULT_BREAKDOWN,
+  type BreakdownSettings,
+  type MediaSource,
+  type NetworkQuality,
+  type NetworkSample,
+  type NetworkVerdict,
+  type Notifications,
+  type Presence,
+  type RoomInfo,
+  type SessionPause,
+} from '@parley/shared';
 import type { SourceKey } from './sources.ts';
 
 /**
@@ -44,6 +55,20 @@ import type { SourceKey } from './sources.ts';
  *   timerWarnings Record<roomId, { secondsLeft, receivedAt }>  from room:timer-warning, until the
  *                                              timer ends, changes, or the room closes
  *   unmutePrompt { id, by: PersonRef } | null  the mediator asked me to unmute (I decide)
+ *
+ * The breakdown procedure [3.6.13, 3.7.17] (breakdown-transitions.ts):
+ *   breakdown    BreakdownSettings              the case's procedure, from session:join (default before)
+ *   outage       Outage | null                  my own connection trouble until I am back:
+ *                                              { since (ms, this device's clock), step: 'offline' |
+ *                                                'reconnecting' | 'repairing-media' | 'rejoining' }
+ *   recovered    { at, seconds } | null         my last outage ended ("Back in the session", shown briefly)
+ *   pause        SessionPause | null            the joint session is paused: { since, missing, by }
+ *   resumed      { at, by, pausedSeconds } | null  the last pause ended (shown briefly)
+ *   awaySeen     Record<participantId, number>  when this device first saw someone reconnecting or
+ *                                              with media lost (counters use the viewer's clock)
+ *   network      NetworkState                   the audio-only rung: { sample, verdict, history
+ *                                              (last qualities), audioOnly: { by: 'auto' | 'person',
+ *                                              reason } | null, suggestion: string | null }
  *
  * Time left in a room is not stored: views derive it from room.timer.endsAt every second.
  *
@@ -131,6 +156,26 @@ export interface StagePointer {
   y: number;
 }
 
+/** Which rung of the ladder is running for my own connection (see MESSAGES for the words). */
+export type OutageStep = 'offline' | 'reconnecting' | 'repairing-media' | 'rejoining';
+
+export interface Outage {
+  /** Milliseconds, this device's clock. */
+  since: number;
+  step: OutageStep;
+}
+
+export interface NetworkState {
+  sample: NetworkSample | null;
+  verdict: NetworkVerdict | null;
+  /** The latest measurement windows' qualities, oldest first (bounded). */
+  history: NetworkQuality[];
+  /** My video is off because of my network: switched by the platform or chosen by me. */
+  audioOnly: { by: 'auto' | 'person'; reason: string } | null;
+  /** A weak connection the case does not act on by itself: offered to me as a choice. */
+  suggestion: string | null;
+}
+
 export interface SessionState {
   connection: ConnectionState;
   caseId: string | null;
@@ -149,6 +194,13 @@ export interface SessionState {
   pointers: Record<string, StagePointer>;
   timerWarnings: Record<string, { secondsLeft: number; receivedAt: number }>;
   unmutePrompt: { id: number; by: PersonRef } | null;
+  breakdown: BreakdownSettings;
+  outage: Outage | null;
+  recovered: { at: number; seconds: number } | null;
+  pause: SessionPause | null;
+  resumed: { at: number; by: PersonRef | null; pausedSeconds: number } | null;
+  awaySeen: Record<string, number>;
+  network: NetworkState;
 }
 
 export const initialSessionState: SessionState = {
@@ -169,6 +221,13 @@ export const initialSessionState: SessionState = {
   pointers: {},
   timerWarnings: {},
   unmutePrompt: null,
+  breakdown: DEFAULT_BREAKDOWN,
+  outage: null,
+  recovered: null,
+  pause: null,
+  resumed: null,
+  awaySeen: {},
+  network: { sample: null, verdict: null, history: [], audioOnly: null, suggestion: null },
 };
 
 /** A minimal external store: enough for useSyncExternalStore, nothing more. */

@@ -31,7 +31,8 @@ export function withoutPerson(s: SessionState, participantId: string): SessionSt
 
 /** What to read out when someone leaves; null when the same person just reconnected elsewhere. */
 export function leftAnnouncement(person: Presence, reason: Notifications['participant:left']['reason']): string | null {
-  if (reason === 'disconnected') return `${person.displayName} lost their connection.`;
+  // With the breakdown procedure, 'disconnected' comes only after the grace period ran out.
+  if (reason === 'disconnected') return `${person.displayName} did not reconnect in time and is no longer in the session.`;
   if (reason === 'replaced') return null;
   return `${person.displayName} left the session.`;
 }

@@ -1,5 +1,14 @@
 import {
+  ASSESSOR_CAUCUS_CLAUSE_ID,
+  MAX_ASSESSORS,
+  renderAssessorNames,
+  withAssessorClauses,
+  type AddParticipantBody,
+  BREAKDOWN_CLAUSE_ID,
+  breakdownClause,
+  BreakdownSettings,
   canonicalJson,
+  DEFAULT_BREAKDOWN,
   DEFAULT_PROTOCOL_AGREEMENT,
   ErrorCode,
   ParleyError,
@@ -38,7 +47,9 @@ export class CaseService {
   readonly #baseUrl: () => string;
   readonly #caseKeys = new Map<string, Uint8Array>();
   /** Told of each recorded consent (for the session record). */
-  onConsent: (identity: Identity, clauseSetHash: string) => void = () => undefined;
+  onConsent: (identity: Identity, clauseSetHash: string, optionalAccepted: string[], optionalDeclined: string[]) => void = () => undefined;
+  /** Told when the mediator changes the breakdown procedure (record, live session). */
+  onBreakdownChanged: (caseId: string, settings: BreakdownSettings, by: Identity) => void = () => undefined;
   /** Who is online right now, set by the live-session layer. */
   isOnline: (caseId: string, participantId: string) => boolean = () => false;
 
@@ -58,17 +69,7 @@ export class CaseService {
     if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
     const { key, wrapped } = this.#keys.newCaseKey();
     const caseId = this.#keys.randomId();
-    const agreement = DEFAULT_PROTOCOL_AGREEMENT;
     const createdAt = now();
-    const row: CaseRow = {
-      id: caseId,
-      mediator_id: mediatorId,
-      wrapped_key: wrapped,
-      title_sealed: this.#keys.sealText(key, body.title),
-      agreement_json: JSON.stringify(agreement),
-      clause_set_hash: this.clauseSetHash(agreement),
-      created_at: createdAt,
-    };
     const people: ParticipantRow[] = [
       { id: this.#keys.randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null },
       ...body.participants.map((p) => ({
@@ -81,6 +82,17 @@ export class CaseService {
         removed_at: null,
       })),
     ];
+    // Assessors on the case from the start are disclosed in the agreement from the start [3.6.10, 3.6.14].
+    const agreement = withAssessorClauses(DEFAULT_PROTOCOL_AGREEMENT, people.filter((p) => p.role === 'assessor').map((p) => p.id));
+    const row: CaseRow = {
+      id: caseId,
+      mediator_id: mediatorId,
+      wrapped_key: wrapped,
+      title_sealed: this.#keys.sealText(key, body.title),
+      agreement_json: JSON.stringify(agreement),
+      clause_set_hash: this.clauseSetHash(agreement),
+      created_at: createdAt,
+    };
     this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);
     for (const p of people) if (p.role !== 'mediator') this.#issueInvitation(p);
@@ -106,10 +118,41 @@ export class CaseService {
       id: c.id,
       title: this.#open(c, c.title_sealed),
       createdAt: c.created_at,
-      agreement: ProtocolAgreement.parse(JSON.parse(c.agreement_json)),
+      agreement: this.#agreementShown(c),
       clauseSetHash: c.clause_set_hash,
       participants: this.#store.participantsOf(c.id).map((p) => this.#summary(c, p)),
+      breakdown: this.breakdownSettings(c.id),
     };
+  }
+
+  // --- technology-breakdown procedure [3.6.6, 3.6.13, 3.7.17] ----------------------------------
+
+  breakdownSettings(caseId: string): BreakdownSettings {
+    const json = this.#store.getCase(caseId)?.breakdown_json;
+    if (!json) return DEFAULT_BREAKDOWN;
+    const parsed = BreakdownSettings.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : DEFAULT_BREAKDOWN;
+  }
+
+  /**
+   * Sets the case's breakdown procedure and rewrites the agreement clause that states it, so the
+   * parties consent to the procedure that will actually run. A real change alters the clause set
+   * hash: everyone consents again before their next live contact.
+   */
+  setBreakdown(mediatorId: string, caseId: string, settings: BreakdownSettings): CaseDetail {
+    const c = this.#ownedCase(mediatorId, caseId);
+    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+    const clause = breakdownClause(settings);
+    const at = agreement.clauses.findIndex((cl) => cl.id === BREAKDOWN_CLAUSE_ID);
+    const clauses = at >= 0 ? agreement.clauses.map((cl, i) => (i === at ? { ...cl, title: clause.title, body: clause.body, imi: clause.imi } : cl)) : [...agreement.clauses, clause];
+    const next = { ...agreement, clauses };
+    const changed = canonicalJson(next) !== canonicalJson(agreement);
+    this.#store.tx(() => {
+      this.#store.setCaseBreakdown(caseId, JSON.stringify(settings));
+      if (changed) this.#store.setCaseAgreement(caseId, JSON.stringify(next), this.clauseSetHash(next));
+    });
+    this.onBreakdownChanged(caseId, settings, this.mediatorIdentity(mediatorId, caseId));
+    return this.caseDetail(mediatorId, caseId);
   }
 
   revokeInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
@@ -170,7 +213,7 @@ export class CaseService {
       participant: { id: identity.participantId, displayName: identity.displayName, role: identity.role, side: identity.side as never },
       invitedBy: mediator?.display_name ?? 'Your mediator',
       expiresAt: inv?.expires_at ?? '',
-      agreement: ProtocolAgreement.parse(JSON.parse(c.agreement_json)),
+      agreement: this.#agreementShown(c),
       clauseSetHash: c.clause_set_hash,
       consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
       others: this.#store
@@ -188,26 +231,103 @@ export class CaseService {
     }
     const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
     const accepted = new Set(body.acceptedClauseIds);
-    const missing = agreement.clauses.filter((cl) => !accepted.has(cl.id));
-    if (missing.length > 0 || accepted.size !== agreement.clauses.length) {
+    // Required clauses must all be ticked; optional ones (the assessor in caucuses) may be declined.
+    const missing = agreement.clauses.filter((cl) => !cl.optional && !accepted.has(cl.id));
+    const unknown = [...accepted].filter((id) => !agreement.clauses.some((cl) => cl.id === id));
+    if (missing.length > 0 || unknown.length > 0) {
       throw new ParleyError(ErrorCode.BadRequest, 'Every clause must be agreed to before you can continue.', {
-        details: missing.map((m) => ({ path: `clauses.${m.id}`, message: `not agreed: ${m.title}` })),
+        details: [
+          ...missing.map((m) => ({ path: `clauses.${m.id}`, message: `not agreed: ${m.title}` })),
+          ...unknown.map((id) => ({ path: `clauses.${id}`, message: 'not a clause of this agreement' })),
+        ],
       });
     }
     this.#store.insertConsent({
       participant_id: identity.participantId,
       case_id: c.id,
       clause_set_hash: c.clause_set_hash,
-      accepted_clause_ids: JSON.stringify(agreement.clauses.map((x) => x.id)),
+      // Which clauses were accepted, optional ones included: assessorMayFollowInto reads this.
+      accepted_clause_ids: JSON.stringify(agreement.clauses.filter((x) => accepted.has(x.id)).map((x) => x.id)),
       at: now(),
     });
-    this.onConsent(identity, c.clause_set_hash);
+    const optional = agreement.clauses.filter((x) => x.optional);
+    this.onConsent(
+      identity,
+      c.clause_set_hash,
+      optional.filter((x) => accepted.has(x.id)).map((x) => x.id),
+      optional.filter((x) => !accepted.has(x.id)).map((x) => x.id),
+    );
     return this.invitationView(identity);
   }
 
   hasCurrentConsent(identity: Identity): boolean {
     const c = this.#store.getCase(identity.caseId);
     return !!c && this.#consentCurrent(identity.participantId, c.clause_set_hash);
+  }
+
+  // --- assessors (ODR-QAP observers of the mediator) [3.6.10, 3.6.14] ---------------------------
+
+  /**
+   * Adds one person to an existing case and issues their link. An assessor also rewrites the
+   * agreement's assessor clauses, so everyone consents again before meeting them.
+   */
+  addParticipant(mediatorId: string, caseId: string, body: AddParticipantBody): CaseDetail {
+    const c = this.#ownedCase(mediatorId, caseId);
+    const assessors = this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor');
+    if (body.role === 'assessor' && assessors.length >= MAX_ASSESSORS) {
+      throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_ASSESSORS} assessors.`);
+    }
+    const p: ParticipantRow = {
+      id: this.#keys.randomId(),
+      case_id: c.id,
+      display_name_sealed: this.#keys.sealText(this.#keyOf(c), body.displayName),
+      role: body.role,
+      side: body.role === 'assessor' ? null : body.side,
+      created_at: now(),
+      removed_at: null,
+    };
+    this.#store.tx(() => {
+      this.#store.insertParticipant(p);
+      if (p.role === 'assessor') {
+        const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+        const next = withAssessorClauses(agreement, [...assessors.map((a) => a.id), p.id]);
+        const versioned = { ...next, version: agreement.version + 1 };
+        this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
+      }
+    });
+    this.#issueInvitation(p);
+    return this.caseDetail(mediatorId, caseId);
+  }
+
+  hasAssessor(caseId: string): boolean {
+    return this.#store.participantsOf(caseId).some((p) => p.role === 'assessor');
+  }
+
+  /**
+   * Whether the assessor may follow the mediator into a room with these occupants: only if every
+   * party and advisor there has a current consent that accepted the optional caucus clause. The
+   * mediator and assessors do not count; anyone unknown counts as a refusal.
+   */
+  assessorMayFollowInto(caseId: string, occupantIds: string[]): boolean {
+    const c = this.#store.getCase(caseId);
+    if (!c) return false;
+    return occupantIds.every((id) => {
+      const p = this.#store.getParticipant(id);
+      if (!p || p.case_id !== caseId || p.removed_at) return false;
+      if (p.role === 'mediator' || p.role === 'assessor') return true;
+      const consent = this.#store.latestConsent(p.id);
+      if (!consent || consent.clause_set_hash !== c.clause_set_hash) return false;
+      return (JSON.parse(consent.accepted_clause_ids) as string[]).includes(ASSESSOR_CAUCUS_CLAUSE_ID);
+    });
+  }
+
+  /**
+   * Consented at least once, to any version. The assessor's scorecard needs this (they accepted the
+   * rules on notes) but not a current consent: a later change of the agreement must not lock them
+   * out of reviewing their own notes.
+   */
+  hasConsented(identity: Identity): boolean {
+    return !!this.#store.latestConsent(identity.participantId);
   }
 
   caseTitle(caseId: string): string {
@@ -281,6 +401,13 @@ export class CaseService {
       consent: consent ? { at: consent.at, clauseSetHash: consent.clause_set_hash, current: consent.clause_set_hash === c.clause_set_hash } : null,
       online: this.isOnline(c.id, p.id),
     };
+  }
+
+  /** The agreement as people read it: assessor tokens filled with their (sealed) names. */
+  #agreementShown(c: CaseRow): ProtocolAgreement {
+    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor').map((p) => [p.id, this.#open(c, p.display_name_sealed)]));
+    return renderAssessorNames(agreement, (id) => names.get(id));
   }
 
   #consentCurrent(participantId: string, clauseSetHash: string): boolean {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, type Health, type Me } from '@parley/shared';
+import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, type Health, type Me } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
@@ -123,6 +123,19 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/api/cases/:caseId', requireMediator, (req, res) => {
     res.json(cases.caseDetail(mediatorId(res), param(req, 'caseId')));
+  });
+  app.put('/api/cases/:caseId/breakdown', requireMediator, (req, res) => {
+    const body = parseBody(BreakdownSettingsBody, req.body);
+    const detail = cases.setBreakdown(mediatorId(res), param(req, 'caseId'), body);
+    logger.info({ caseId: detail.id }, 'breakdown procedure changed');
+    res.json(detail);
+  });
+  // One more person on an existing case, e.g. an assessor invited after the parties [3.6.10].
+  app.post('/api/cases/:caseId/participants', requireMediator, (req, res) => {
+    const body = parseBody(AddParticipantBody, req.body);
+    const detail = cases.addParticipant(mediatorId(res), param(req, 'caseId'), body);
+    logger.info({ caseId: detail.id, role: body.role }, 'participant added');
+    res.status(201).json(detail);
   });
   app.post('/api/cases/:caseId/participants/:pid/revoke', requireMediator, (req, res) => {
     const detail = cases.revokeInvitation(mediatorId(res), param(req, 'caseId'), param(req, 'pid'));

@@ -52,7 +52,7 @@ describe('session record', () => {
       'participant.moved',
       'moderation.muted',
       'announcement.sent',
-      'participant.left',
+      'breakdown.started',
     ]);
     expect(r.body.entries[4]).toMatchObject({ actor: { role: 'mediator' }, data: { to: 'Caucus A', participants: ['Ana Party'] } });
     expect(r.body.verification).toEqual({ valid: true, entries: 8, problems: [] });

@@ -1,12 +1,15 @@
 import {
-  canAskForMediator, canModerate, canStartShare, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, ParleyError, presenceFor,
-  roomsVisibleTo, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType, type RoomInfo,
+  canAskForMediator, canModerate, canStartShare, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, ParleyError, presenceFor,
+  roomsVisibleTo, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType,
+  type RoomInfo, type SessionPause,
 } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import { Member, type ParleySocket } from './Member.ts';
 import { Notifier } from './Notifier.ts';
 import { Room } from './Room.ts';
+import { BreakdownLadder } from './BreakdownLadder.ts';
+import { Observers } from './Observers.ts';
 import type { Identity } from '../domain/CaseService.ts';
 
 /** What other parts of the platform learn from room changes (e.g. caucus threads). */
@@ -48,15 +51,58 @@ export class LiveCase {
   onEmpty: () => void = () => undefined;
 
   readonly #hooks: RoomHooks;
+  readonly ladder: BreakdownLadder;
+  readonly #observers: Observers;
 
-  constructor(caseId: string, media: CaseMedia, logger: Logger, opts: { mediatorId: string; newId: () => string; hooks?: RoomHooks }) {
+  constructor(
+    caseId: string,
+    media: CaseMedia,
+    logger: Logger,
+    opts: {
+      mediatorId: string;
+      newId: () => string;
+      hooks?: RoomHooks;
+      breakdown: BreakdownSettings;
+      /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
+      mayObserveCaucus?: (occupantIds: string[]) => boolean;
+    },
+  ) {
     this.caseId = caseId;
     this.media = media;
     this.#logger = logger.child({ caseId });
     this.#newId = opts.newId;
     this.#mediatorId = opts.mediatorId;
     this.#hooks = opts.hooks ?? {};
+    const mayObserveCaucus = opts.mayObserveCaucus ?? (() => false);
     this.notify = new Notifier(() => this.#members.values());
+    this.ladder = new BreakdownLadder(
+      {
+        member: (id) => this.#members.get(id),
+        members: () => this.members(),
+        notify: this.notify,
+        record: (type, by, data) => this.record(type, by, data),
+        applyHolds: () => this.#applyHolds(),
+        remove: (m) => this.#remove(m, 'disconnected'),
+        log: this.#logger,
+      },
+      opts.breakdown,
+    );
+    this.#observers = new Observers({
+      members: () => this.members(),
+      member: (id) => this.#members.get(id),
+      mediatorId: this.#mediatorId,
+      media,
+      notify: this.notify,
+      roomInfo: (id) => this.#rooms.get(id)?.info(),
+      roomName: (id) => this.#roomName(id),
+      presenceChanged: (m) => this.presenceChanged(m),
+      record: (type, by, data) => this.record(type, by, data),
+      mayObserveCaucus,
+    });
+    media.on('transport:state', (peerId, direction, state) => {
+      const m = this.#members.get(peerId);
+      if (m && this.ladder.transportState(m, direction, state)) this.presenceChanged(m);
+    });
     this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', this.#mediatorId));
     media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
@@ -91,15 +137,18 @@ export class LiveCase {
   }
 
   presenceOf(m: Member): Presence {
-    return m.presence(this.media.producersOf(m.id), this.#holds.get(m.id) ?? null);
+    const heldBy = this.#holds.get(m.id) ?? (this.ladder.holdsMic(m) ? PAUSE_HOLDER : null);
+    return m.presence(this.media.producersOf(m.id), heldBy, this.media.isAudioOnly(m.id));
   }
 
-  /** What `viewer` is told at join: others (redacted) and the rooms they may know. */
-  viewFor(viewer: Member): { self: Presence; participants: Presence[]; rooms: RoomInfo[] } {
+  /** What `viewer` is told at join: others (redacted), the rooms they may know, the breakdown state. */
+  viewFor(viewer: Member): { self: Presence; participants: Presence[]; rooms: RoomInfo[]; pause: SessionPause | null; breakdown: BreakdownSettings } {
     return {
       self: this.presenceOf(viewer),
       participants: this.members().filter((m) => m !== viewer).map((m) => presenceFor(viewer.actor, this.presenceOf(m))),
       rooms: roomsVisibleTo(viewer.actor, this.rooms().map((r) => r.info())),
+      pause: this.ladder.pauseInfo(),
+      breakdown: this.ladder.settings,
     };
   }
 
@@ -109,27 +158,101 @@ export class LiveCase {
    */
   async join(identity: Identity, socket: ParleySocket): Promise<Member> {
     const existing = this.#members.get(identity.participantId);
+    if (existing?.connection === 'reconnecting') return this.#rejoin(existing, socket, 'recovered');
     if (existing) {
+      // Another tab or device, or a reconnect that beat the server to noticing the old connection
+      // died: the old one is told why and closed; the person keeps their room, holds and control.
       this.#logger.info({ participantId: identity.participantId }, 'second connection replaces the first');
       this.#disconnect(existing, CloseCode.Replaced);
-      this.#remove(existing, 'replaced');
+      this.#dropMedia(existing);
+      return this.#rejoin(existing, socket, 'replaced');
     }
     const placed = this.#placements.get(identity.participantId);
-    const roomId = placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
+    const roomId = identity.role === 'assessor' ? this.#observers.target() : placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
     const member = new Member(identity, socket, roomId);
     this.media.addPeer(member.id, roomId);
-    if (this.#holds.has(member.id)) await this.media.setHold(member.id, 'mic', true);
     this.#members.set(member.id, member);
+    await this.#applyHold(member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
-    this.record('participant.joined', member.ref, { room: this.#rooms.get(roomId)!.name });
+    this.record('participant.joined', member.ref, { room: this.#roomName(roomId) });
+    if (member.role === 'assessor') this.#observers.joined(member);
     this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
+    await this.ladder.arrived(member);
     return member;
   }
 
-  leave(member: Member, reason: 'left' | 'disconnected'): void {
+  /**
+   * Back on a new connection within the grace period: the same member, in the room they were in,
+   * with the mediator's hold and their stage control as they were. Media starts afresh.
+   */
+  async #rejoin(member: Member, socket: ParleySocket, how: 'recovered' | 'replaced'): Promise<Member> {
+    member.socket = socket;
+    socket.data.member = member;
+    if (!this.media.hasPeer(member.id)) this.media.addPeer(member.id, member.roomId);
+    if (how === 'recovered') this.ladder.recovered(member, 'rejoined');
+    await this.#applyHold(member);
+    this.presenceChanged(member);
+    return member;
+  }
+
+  /** Deliberate leave: gone at once, no grace period. */
+  leave(member: Member): void {
     if (this.#members.get(member.id) !== member) return;
-    this.#remove(member, reason);
+    this.#remove(member, 'left');
+  }
+
+  /**
+   * The person's socket is gone without a goodbye (network, closed laptop, a rejoin after a media
+   * failure). Their media ends now; their place, holds and control wait for the grace period.
+   */
+  dropped(member: Member, cause: string): void {
+    if (this.#members.get(member.id) !== member || member.connection === 'reconnecting') return;
+    if (member.socket.data.member === member) member.socket.data.member = undefined;
+    this.#dropMedia(member);
+    this.ladder.dropped(member, cause);
+    this.presenceChanged(member);
+  }
+
+  /** Ends a person's media (their shares leave the stage) but not their place in the session. */
+  #dropMedia(member: Member): void {
+    const owned = this.media.producersOf(member.id).map((p) => p.producerId);
+    this.media.removePeer(member.id);
+    const room = this.#rooms.get(member.roomId);
+    if (room) this.#releaseRoomHoldings(room, null, owned);
+  }
+
+  /** Present and connected (not waiting out a grace period). */
+  isConnected(participantId: string): boolean {
+    const m = this.#members.get(participantId);
+    return !!m && m.connection !== 'reconnecting';
+  }
+
+  setBreakdown(settings: BreakdownSettings): void {
+    this.ladder.settings = settings;
+  }
+
+  async setAudioOnly(member: Member, on: boolean, reason: string): Promise<boolean> {
+    if (this.media.isAudioOnly(member.id) === on) return on;
+    await this.media.setAudioOnly(member.id, on);
+    this.ladder.audioOnly(member, on, reason);
+    this.presenceChanged(member);
+    return on;
+  }
+
+  /** The pause holds participants' microphones in the joint room; the mediator's own holds stay. */
+  async #applyHold(m: Member): Promise<void> {
+    if (!this.media.hasPeer(m.id)) return;
+    const held = this.#holds.has(m.id) || this.ladder.holdsMic(m);
+    if (held !== this.media.isHeld(m.id, 'mic')) await this.media.setHold(m.id, 'mic', held);
+  }
+
+  async #applyHolds(): Promise<void> {
+    for (const m of this.members()) {
+      if (canModerate(m.role)) continue;
+      await this.#applyHold(m);
+      this.presenceChanged(m);
+    }
   }
 
   presenceChanged(member: Member): void {
@@ -201,8 +324,10 @@ export class LiveCase {
     const movers = participantIds.map((id) => {
       const m = this.#members.get(id);
       if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+      if (m.role === 'assessor') throw new ParleyError(ErrorCode.BadRequest, 'The assessor follows the mediator by themselves, where everyone agreed.');
       return m;
     });
+    const observersBefore = await this.#observers.beforeMove(movers, roomId);
     let moved = 0;
     const touched = new Set<string>([roomId]);
     for (const m of movers) {
@@ -214,7 +339,11 @@ export class LiveCase {
       if (from) this.#releaseRoomHoldings(from, m.id, closed);
       m.roomId = roomId;
       this.#placements.set(m.id, roomId);
-      await this.media.movePeer(m.id, roomId);
+      // Someone reconnecting has no media now: they arrive in the new room when they are back.
+      if (this.media.hasPeer(m.id)) {
+        await this.media.movePeer(m.id, roomId);
+        await this.#applyHold(m);
+      }
       moved++;
     }
     if (moved) {
@@ -229,6 +358,7 @@ export class LiveCase {
       const r = this.#rooms.get(rid);
       if (r) this.notify.room(r.info());
     }
+    await this.#observers.after(observersBefore);
     // The mediator arriving answers any request for them from that room.
     for (const req of [...this.#assistance.values()]) {
       if (movers.some((m) => canModerate(m.role) && m.roomId === req.roomId)) this.resolveAssistance(req.id);
@@ -294,15 +424,18 @@ export class LiveCase {
   async hold(target: Member, by: PersonRef): Promise<boolean> {
     if (canModerate(target.role)) return false;
     this.#holds.set(target.id, by);
-    await this.media.setHold(target.id, 'mic', true);
+    await this.#applyHold(target);
     this.presenceChanged(target);
     this.record('moderation.muted', by, { participant: target.identity.displayName });
     return true;
   }
 
   async askToUnmute(target: Member, by: PersonRef): Promise<void> {
+    if (this.ladder.holdsMic(target)) {
+      throw new ParleyError(ErrorCode.Conflict, 'The joint session is paused: microphones in the joint room stay off until you resume it.');
+    }
     this.#holds.delete(target.id);
-    await this.media.setHold(target.id, 'mic', false);
+    await this.#applyHold(target);
     this.presenceChanged(target);
     this.notify.to(target, 'moderation:unmute-requested', { by });
     this.record('moderation.unmute-asked', by, { participant: target.identity.displayName });
@@ -355,11 +488,16 @@ export class LiveCase {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.ladder.close();
     for (const r of this.#rooms.values()) r.clearTimer();
     for (const m of this.#members.values()) m.socket.data.member = undefined;
     this.#members.clear();
     this.media.close();
     this.onEmpty();
+  }
+
+  #roomName(roomId: string): string {
+    return this.#rooms.get(roomId)?.name ?? (roomId === OBSERVER_WAITING_ROOM ? 'outside the caucus (not observing)' : roomId);
   }
 
   /** When someone leaves a room: control goes back to the mediator, their producers leave the stage. */
@@ -401,6 +539,7 @@ export class LiveCase {
 
   #remove(member: Member, reason: Notifications['participant:left']['reason']): void {
     this.#members.delete(member.id);
+    this.ladder.forget(member.id);
     if (member.socket.data.member === member) member.socket.data.member = undefined;
     const room = this.#rooms.get(member.roomId);
     const owned = this.media.producersOf(member.id).map((p) => p.producerId);

@@ -1,8 +1,16 @@
 import crypto from 'node:crypto';
-import type { CloseCode } from '@parley/shared';
+import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import { LiveCase, type RoomHooks } from './LiveCase.ts';
+
+/** What a live case needs to know of its case when it starts. */
+export interface CaseFacts {
+  mediatorOf: (caseId: string) => string;
+  breakdownOf: (caseId: string) => BreakdownSettings;
+  /** Whether every one of these people agreed to the assessor following into their caucus. */
+  mayObserveCaucus?: (caseId: string, occupantIds: string[]) => boolean;
+}
 
 /** Registry of live cases. Creation goes through a per-case queue (two joins, one LiveCase). */
 export class LiveSessions {
@@ -10,13 +18,13 @@ export class LiveSessions {
   readonly #logger: Logger;
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
-  readonly #mediatorOf: (caseId: string) => string;
+  readonly #cases_: CaseFacts;
   readonly #hooks: RoomHooks;
 
-  constructor(sfu: Sfu, logger: Logger, mediatorOf: (caseId: string) => string, hooks: RoomHooks = {}) {
+  constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, hooks: RoomHooks = {}) {
     this.#sfu = sfu;
     this.#logger = logger;
-    this.#mediatorOf = mediatorOf;
+    this.#cases_ = facts;
     this.#hooks = hooks;
   }
 
@@ -32,7 +40,9 @@ export class LiveSessions {
       if (!live) {
         const media = await this.#sfu.caseMedia(caseId);
         live = new LiveCase(caseId, media, this.#logger, {
-          mediatorId: this.#mediatorOf(caseId),
+          mediatorId: this.#cases_.mediatorOf(caseId),
+          breakdown: this.#cases_.breakdownOf(caseId),
+          mayObserveCaucus: (ids) => this.#cases_.mayObserveCaucus?.(caseId, ids) ?? false,
           newId: () => crypto.randomBytes(9).toString('base64url'),
           hooks: this.#hooks,
         });
@@ -47,7 +57,7 @@ export class LiveSessions {
   }
 
   isOnline(caseId: string, participantId: string): boolean {
-    return !!this.get(caseId)?.member(participantId);
+    return !!this.get(caseId)?.isConnected(participantId);
   }
 
   expel(caseId: string, participantId: string, code: CloseCode): void {

@@ -19,6 +19,13 @@ export class Member {
   socket: ParleySocket;
   roomId: string;
   readonly joinedAt = Date.now();
+  /** Breakdown ladder state [3.6.13]; see BreakdownLadder. */
+  connection: Presence['connection'] = 'connected';
+  /** Since when the person has been reconnecting (epoch ms), while the grace period runs. */
+  awaySince: number | null = null;
+  /** Which of their WebRTC transports the server sees broken (ICE disconnected, DTLS failed). */
+  readonly lostTransports = new Set<'send' | 'recv'>();
+  mediaLostAt: number | null = null;
 
   constructor(identity: Identity, socket: ParleySocket, roomId: string) {
     this.identity = identity;
@@ -40,7 +47,7 @@ export class Member {
   }
 
   /** Full presence (before per-viewer redaction), from what the SFU says this person publishes. */
-  presence(producers: ProducerSummary[], micHeldBy: PersonRef | null): Presence {
+  presence(producers: ProducerSummary[], micHeldBy: PersonRef | null, audioOnly: boolean): Presence {
     const state = (ps: ProducerSummary[]) => (ps.length === 0 ? 'none' : ps.some((p) => !p.paused) ? 'on' : 'off');
     const cams = producers.filter((p) => p.source === 'camera');
     return {
@@ -54,6 +61,9 @@ export class Member {
       camera: state(cams),
       cameras: cams.map((c) => ({ producerId: c.producerId, label: c.label ?? 'Camera', state: c.paused ? 'off' : 'on' })),
       sharing: producers.some((p) => p.source === 'screen'),
+      connection: this.connection,
+      awaySince: this.awaySince === null ? null : new Date(this.awaySince).toISOString(),
+      audioOnly,
     };
   }
 }

@@ -41,6 +41,7 @@ describe('joining a live session', () => {
     await consent(server, tokenA, detail);
     const ok = await request(a, 'session:join', {});
     expect(ok.ok).toBe(true);
+    await must(a, 'session:leave', {});
     a.close();
   });
 
@@ -89,12 +90,13 @@ describe('joining a live session', () => {
     await must(a, 'producer:set-paused', { producerId: aMedia.mic, paused: true });
     expect(await updated).toMatchObject({ displayName: 'Ana Party', mic: 'off', camera: 'on' });
 
-    // A leaves by closing the tab: B's consumers of A close, everything of A is gone on the server.
+    // A's tab closes without a goodbye: B's consumers of A close, A's media is gone on the server,
+    // and B sees A reconnecting (the grace period of the breakdown procedure) rather than gone.
     const closed: string[] = [];
     b.on('consumer:closed', (c) => closed.push(c.consumerId));
-    const left = nextEvent(b, 'participant:left');
+    const away = nextEvent(b, 'participant:updated');
     a.disconnect();
-    expect(await left).toMatchObject({ participantId: aId, reason: 'disconnected' });
+    expect(await away).toMatchObject({ id: aId, connection: 'reconnecting' });
     await expect.poll(() => closed.length).toBe(2);
     expect(caseMedia.hasPeer(aId)).toBe(false);
     expect(ids(bId)).toEqual([m.mic, m.cam].sort());

@@ -11,6 +11,8 @@ export interface CaseRow {
   agreement_json: string;
   clause_set_hash: string;
   created_at: string;
+  /** BreakdownSettings as JSON; null = the defaults. */
+  breakdown_json?: string | null;
 }
 export interface ParticipantRow {
   id: string;
@@ -146,6 +148,19 @@ export class Store {
       const ins = this.db.prepare('INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
     });
+  }
+  /** Replaces the case's protocol agreement; earlier consents stop being current (other hash). */
+  setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): void {
+    this.db.prepare('UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
+  }
+  setCaseBreakdown(caseId: string, breakdownJson: string): void {
+    this.db.prepare('UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
+  }
+  /** One more person on an existing case (e.g. an assessor invited later). */
+  insertParticipant(p: ParticipantRow): void {
+    this.db
+      .prepare('INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
   }
   getCase(id: string): CaseRow | undefined {
     return this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;

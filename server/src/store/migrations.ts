@@ -150,4 +150,29 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (case_id, seq)
   );
   `,
+  // 5: the case's technology-breakdown procedure [issue 5, 3.6.13]: settings the mediator chose, as JSON
+  // (no confidential content: durations, switches and a contact the parties are shown anyway).
+  `
+  ALTER TABLE cases ADD COLUMN breakdown_json TEXT;
+  `,
+  // 6: the assessor's scorecard [issue 5, ODR-QAP]. Ratings (one sealed JSON per assessor) and each
+  // note (its own sealed record, so it can be edited or erased alone) are sealed with the case key.
+  `
+  CREATE TABLE assessments (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    assessor_id TEXT NOT NULL REFERENCES participants(id),
+    ratings_sealed TEXT NOT NULL,
+    released_at TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, assessor_id)
+  );
+  CREATE TABLE assessment_notes (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    assessor_id TEXT NOT NULL REFERENCES participants(id),
+    note_sealed TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX assessment_notes_assessor ON assessment_notes(case_id, assessor_id, created_at);
+  `,
 ];

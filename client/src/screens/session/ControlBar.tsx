@@ -5,6 +5,7 @@ import { listCameras, suggestCamera, type CameraDevice } from '../../session/cap
 import type { SessionClient } from '../../session/SessionClient.ts';
 import { PRIMARY_CAMERA_LABEL, freshLabel } from '../../session/sources.ts';
 import type { SessionState } from '../../session/store.ts';
+import { isPauseHold } from './view.ts';
 
 /** My own microphone, cameras and screen share, and Leave: always at hand at the bottom. */
 export function ControlBar({ client, s, leaving, onLeave }: { client: SessionClient; s: SessionState; leaving: boolean; onLeave: () => void }) {
@@ -13,7 +14,10 @@ export function ControlBar({ client, s, leaving, onLeave }: { client: SessionCli
   const [sharing, setSharing] = useState(false);
   const held = s.self?.micHeldBy ?? null;
   const heldId = useId();
+  const audioOnlyId = useId();
+  const audioOnly = s.network.audioOnly;
   const publishes = !!s.self && canPublish(s.self.role, 'camera');
+  const observer = !!s.self && !canPublish(s.self.role, 'mic');
   const canShare = publishes && typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
   const cameraCount = (camera === 'none' ? 0 : 1) + extraCameras.length;
   const joined = s.connection.status === 'joined';
@@ -47,31 +51,45 @@ export function ControlBar({ client, s, leaving, onLeave }: { client: SessionCli
         </ul>
       ) : null}
       <div className="controls" role="group" aria-label="Session controls" id="session-controls" tabIndex={-1}>
-        <button
-          type="button"
-          className={held && mic !== 'on' ? 'control control-held-mic' : mic === 'off' ? 'control control-off' : 'control'}
-          onClick={() => void client.setMicOn(mic !== 'on')}
-          disabled={mic === 'none' || leaving || (!!held && mic !== 'on')}
-          aria-label={held && mic !== 'on' ? 'Unmute microphone' : undefined}
-          aria-describedby={held ? heldId : undefined}
-        >
-          <Icon name={mic === 'on' ? 'mic' : 'mic-off'} />
-          <span>{mic === 'on' ? 'Mute microphone' : mic === 'off' ? 'Unmute microphone' : 'No microphone'}</span>
-          {held ? (
-            <span id={heldId} className="control-held">
-              Muted by {held.displayName}
-            </span>
-          ) : null}
-        </button>
-        <button
-          type="button"
-          className={camera === 'off' ? 'control control-off' : 'control'}
-          onClick={() => void client.setCameraOn(camera !== 'on')}
-          disabled={camera === 'none' || leaving}
-        >
-          <Icon name={camera === 'on' ? 'camera' : 'camera-off'} />
-          <span>{camera === 'on' ? 'Turn camera off' : camera === 'off' ? 'Turn camera on' : 'No camera'}</span>
-        </button>
+        {/* An assessor observes: no microphone or camera to offer (threats #2), just say so. */}
+        {observer ? (
+          <p className="control-observer">Observing: nobody sees or hears you</p>
+        ) : (
+          <>
+            <button
+              type="button"
+              className={held && mic !== 'on' ? 'control control-held-mic' : mic === 'off' ? 'control control-off' : 'control'}
+              onClick={() => void client.setMicOn(mic !== 'on')}
+              disabled={mic === 'none' || leaving || (!!held && mic !== 'on')}
+              aria-label={held && mic !== 'on' ? 'Unmute microphone' : undefined}
+              aria-describedby={held ? heldId : undefined}
+            >
+              <Icon name={mic === 'on' ? 'mic' : 'mic-off'} />
+              <span>{mic === 'on' ? 'Mute microphone' : mic === 'off' ? 'Unmute microphone' : 'No microphone'}</span>
+              {held ? (
+                <span id={heldId} className="control-held">
+                  {isPauseHold(held) ? 'Off while the joint session is paused' : `Muted by ${held.displayName}`}
+                </span>
+              ) : null}
+            </button>
+            <button
+              type="button"
+              className={camera === 'off' ? 'control control-off' : 'control'}
+              onClick={() => void client.setCameraOn(camera !== 'on')}
+              // On audio only the camera comes back with "Try video again", which also tells the server.
+              disabled={camera === 'none' || leaving || (!!audioOnly && camera !== 'on')}
+              aria-describedby={audioOnly ? audioOnlyId : undefined}
+            >
+              <Icon name={camera === 'on' ? 'camera' : 'camera-off'} />
+              <span>{camera === 'on' ? 'Turn camera off' : camera === 'off' ? 'Turn camera on' : 'No camera'}</span>
+              {audioOnly ? (
+                <span id={audioOnlyId} className="control-held">
+                  Audio only
+                </span>
+              ) : null}
+            </button>
+          </>
+        )}
         {canShare ? (
           <button type="button" className={screen ? 'control control-active' : 'control'} onClick={() => void toggleShare()} disabled={leaving || sharing || (!joined && !screen)}>
             <Icon name="screen" />

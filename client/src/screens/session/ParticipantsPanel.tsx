@@ -3,8 +3,9 @@ import { canModerate, type Presence } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { DeviceState, SessionState } from '../../session/store.ts';
 import { BulkTools, PersonTools } from './ModerationControls.tsx';
+import { useNow } from './hooks.ts';
 import { Section } from './Section.tsx';
-import { describeRole, myRoom, roomNameOf } from './view.ts';
+import { describeRole, heldWords, myRoom, personTrouble, roomNameOf, troubleText } from './view.ts';
 
 const micWords: Record<DeviceState, string> = { on: 'Microphone on', off: 'Microphone off', none: 'No microphone' };
 const cameraWords: Record<DeviceState, string> = { on: 'Camera on', off: 'Camera off', none: 'No camera' };
@@ -21,6 +22,8 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
   const everyone = [...(self ? [self] : []), ...s.others];
   const selected = picked.filter((id) => everyone.some((p) => p.id === id));
   const room = myRoom(s);
+  // Counters of dropped connections tick on the viewer's clock.
+  const now = useNow();
 
   // Parties: my room first, then the people elsewhere.
   const others = mediator ? s.others : [...s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId), ...s.others.filter((o) => o.roomId === null || o.roomId !== self?.roomId)];
@@ -28,6 +31,13 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
   function stateLine(p: Presence, isSelf: boolean): string {
     const here = p.roomId !== null && p.roomId === self?.roomId;
     if (!mediator && !here && !isSelf) return 'In another room';
+    // Their media is gone until they are back: only what still holds (a mute, the room) is worth saying.
+    if (!isSelf && p.connection === 'reconnecting') {
+      const kept = [p.micHeldBy ? heldWords(p.micHeldBy, self?.id) : null, mediator && !here ? `In ${roomNameOf(p.roomId, s.rooms)}` : null];
+      return kept.filter(Boolean).join(' · ');
+    }
+    // An assessor never publishes: "No microphone · No camera" would read like a fault.
+    if (p.role === 'assessor') return `${mediator && !here ? `In ${roomNameOf(p.roomId, s.rooms)} · ` : ''}Observing, not seen or heard`;
     const mic = isSelf ? s.local.mic : p.mic;
     const camera = isSelf ? s.local.camera : p.camera;
     const parts = [micWords[mic], cameraWords[camera]];
@@ -35,13 +45,14 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
     if (!isSelf && extra > 0) parts.push(extra === 1 ? '1 more camera' : `${extra} more cameras`);
     if (p.sharing || (isSelf && s.local.screen)) parts.push('Sharing screen');
     // My own hold is shown on the microphone button, once.
-    if (p.micHeldBy && !isSelf) parts.push(`Muted by ${p.micHeldBy.id === self?.id ? 'you' : p.micHeldBy.displayName}`);
+    if (p.micHeldBy && !isSelf) parts.push(heldWords(p.micHeldBy, self?.id));
     if (mediator && !here) parts.unshift(`In ${roomNameOf(p.roomId, s.rooms)}`);
     return parts.join(' · ');
   }
 
   function row(p: Presence, isSelf: boolean) {
     const elsewhere = !mediator && !isSelf && (p.roomId === null || p.roomId !== self?.roomId);
+    const trouble = isSelf ? null : personTrouble(p, s.awaySeen, now);
     return (
       <li key={p.id} className={elsewhere ? 'panel-person panel-person-away' : 'panel-person'}>
         <span className="panel-name">
@@ -49,6 +60,7 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
           {isSelf ? ' (you)' : ''}
         </span>
         <span className="panel-role">{describeRole(p)}</span>
+        {trouble ? <span className={`panel-trouble panel-trouble-${trouble.kind}`}>{troubleText(p.displayName, trouble, now)}</span> : null}
         <span className="panel-state">{stateLine(p, isSelf)}</span>
         {mediator ? (
           <PersonTools

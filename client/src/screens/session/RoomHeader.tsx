@@ -1,8 +1,8 @@
-import { canAskForMediator, canModerate, canPublish, isJoint } from '@parley/shared';
+import { canAskForMediator, canModerate, canPublish, isJoint, OBSERVER_WAITING_ROOM } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
-import { formatClock, msLeft, myRoom, personName, roomPhrase } from './view.ts';
+import { formatClock, isPauseHold, msLeft, myRoom, personName, roomPhrase } from './view.ts';
 
 /**
  * Always visible: which room I am in and exactly who can see and hear me; then the room's
@@ -17,10 +17,14 @@ export function RoomLine({ s }: { s: SessionState }) {
   if (!self) line = 'Connecting to the session…';
   else if (s.connection.status === 'connecting') line = `Joining ${where}…`;
   // Honest while the connection is down: nobody receives this person's camera or microphone.
-  else if (s.connection.status !== 'joined') line = `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
+  else if (s.connection.status !== 'joined' || s.outage) line = `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
+  else if (self.roomId === OBSERVER_WAITING_ROOM)
+    line = 'The mediator is in a private meeting whose participants did not agree to be observed. You see and hear nothing until the mediator leaves it.';
   else if (!canPublish(self.role, 'mic'))
     line = `You are in ${where} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${names.join(', ')}` : ''}`;
   else if (names.length === 0) line = `You are in ${where} · Nobody else is in this room yet`;
+  else if (isPauseHold(self.micHeldBy) && s.local.mic !== 'on')
+    line = `You are in ${where} · The session is paused: your microphone stays off. Everyone in this room can see you: ${names.join(', ')}`;
   else if (caucus) line = `You are in ${where} · Only these people can see and hear you: ${names.join(', ')}`;
   else line = `You are in ${where} · Everyone in this room can see and hear you: ${names.join(', ')}`;
   return (

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { canControlStage } from '@parley/shared';
+import { canControlStage, canPublish, OBSERVER_WAITING_ROOM } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { SelfView, Tile } from './Tile.tsx';
@@ -25,7 +25,10 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
   const visiblePointer = pointer && pointer.participantId !== self?.id && pointer.participantId === room?.controllerId ? pointer : null;
 
   const rest = tiles.filter((t) => t !== main);
-  const selfView = <SelfView name={self?.displayName ?? 'You'} track={s.local.cameraTrack} camera={s.local.camera} mic={s.local.mic} />;
+  // An observer publishes nothing: a "You" tile would suggest they are seen.
+  const selfView = self && !canPublish(self.role, 'camera') ? null : (
+    <SelfView name={self?.displayName ?? 'You'} track={s.local.cameraTrack} camera={s.local.camera} mic={s.local.mic} />
+  );
   return (
     <section className="stage" aria-label="Videos">
       {controller ? (
@@ -39,7 +42,7 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
       <div className="stage-area">
       {tiles.length === 0 ? (
         <div className="stage-empty">
-          <p>{s.connection.status !== 'joined' ? 'Connecting…' : room?.kind === 'caucus' ? 'Nobody else is in this caucus yet.' : 'Waiting for the others to join…'}</p>
+          <p>{s.connection.status !== 'joined' ? 'Connecting…' : self?.roomId === OBSERVER_WAITING_ROOM ? 'Not observing: the mediator is in a private meeting.' : room?.kind === 'caucus' ? 'Nobody else is in this caucus yet.' : 'Waiting for the others to join…'}</p>
         </div>
       ) : main ? (
         <div className="stage-split">
@@ -56,7 +59,7 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
               </li>
             ))}
             {/* In the strip rather than over it, so it hides nobody. */}
-            <li className="strip-self">{selfView}</li>
+            {selfView ? <li className="strip-self">{selfView}</li> : null}
           </ul>
         </div>
       ) : (

@@ -1,22 +1,40 @@
 import { Icon, VideoView } from '../../components/media.tsx';
 import { initials } from '../../format.ts';
 import type { DeviceState } from '../../session/store.ts';
-import { describeRole, type TileModel } from './view.ts';
+import { useNow } from './hooks.ts';
+import { describeRole, isPauseHold, troubleText, type PersonTrouble, type TileModel } from './view.ts';
+import './breakdown.css';
+
+/** "Ana’s connection dropped — reconnecting, 0:23": counts on this device's clock, every second. */
+export function TroubleText({ name, trouble }: { name: string; trouble: PersonTrouble }) {
+  const now = useNow();
+  return <>{troubleText(name, trouble, now)}</>;
+}
 
 /** One picture in the room: a person's main camera, an extra camera, or a shared screen. */
 export function Tile({ tile, onShow, large }: { tile: TileModel; onShow?: () => void; large?: boolean }) {
-  const { person } = tile;
+  const { person, trouble } = tile;
+  // A dropped connection leaves no picture worth showing: a frozen frame would look like a person
+  // who stopped talking. Say what is happening instead.
+  const away = trouble?.kind === 'reconnecting';
+  const showVideo = tile.showVideo && !away;
   return (
-    <figure className={`tile tile-${tile.kind}${large ? ' tile-large' : ''}${tile.local ? ' tile-local' : ''}`}>
-      {tile.track ? <VideoView track={tile.track} label={tile.videoLabel} hidden={!tile.showVideo} /> : null}
-      {!tile.showVideo ? (
+    <figure className={`tile tile-${tile.kind}${large ? ' tile-large' : ''}${tile.local ? ' tile-local' : ''}${trouble && trouble.kind !== 'audio-only' ? ' tile-trouble' : ''}`}>
+      {tile.track ? <VideoView track={tile.track} label={tile.videoLabel} hidden={!showVideo} /> : null}
+      {trouble ? (
+        <p className={`tile-trouble-note tile-trouble-${trouble.kind}`}>
+          {trouble.kind === 'reconnecting' ? <span className="spinner" aria-hidden="true" /> : null}
+          <TroubleText name={person.displayName} trouble={trouble} />
+        </p>
+      ) : null}
+      {!showVideo ? (
         <div className="tile-placeholder">
           {tile.kind === 'camera' ? (
             <span className="avatar" aria-hidden="true">
               {initials(person.displayName)}
             </span>
           ) : null}
-          <span className="tile-placeholder-text">{tile.placeholder}</span>
+          {away ? null : <span className="tile-placeholder-text">{tile.placeholder}</span>}
         </div>
       ) : null}
       <figcaption className="tile-caption">
@@ -24,9 +42,10 @@ export function Tile({ tile, onShow, large }: { tile: TileModel; onShow?: () => 
           <>
             <span className="tile-name">{person.displayName}</span>
             <span className="tile-role">{describeRole(person)}</span>
-            {tile.muted ? (
+            {tile.muted && !away ? (
               <span className="tile-muted">
-                <Icon name="mic-off" size={16} /> {person.mic === 'none' ? 'No microphone' : person.micHeldBy ? `Muted by ${person.micHeldBy.displayName}` : 'Muted'}
+                <Icon name="mic-off" size={16} />{' '}
+                {person.mic === 'none' ? 'No microphone' : person.micHeldBy ? (isPauseHold(person.micHeldBy) ? 'Muted while paused' : `Muted by ${person.micHeldBy.displayName}`) : 'Muted'}
               </span>
             ) : null}
           </>

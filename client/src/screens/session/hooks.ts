@@ -1,11 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-/** The current time, refreshed every `intervalMs` (countdowns, toasts that expire). */
+/**
+ * The current time, refreshed every `intervalMs` (countdowns, toasts that expire). Ticks are
+ * aligned to the clock, so two counters on one screen (a tile and a list) never show different
+ * seconds for the same thing.
+ */
 export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
+    let interval: ReturnType<typeof setInterval> | null = null;
+    const first = setTimeout(() => {
+      setNow(Date.now());
+      interval = setInterval(() => setNow(Date.now()), intervalMs);
+    }, intervalMs - (Date.now() % intervalMs) + 5);
+    return () => {
+      clearTimeout(first);
+      if (interval) clearInterval(interval);
+    };
   }, [intervalMs]);
   return now;
 }

@@ -1,4 +1,4 @@
-import { JOINT_ROOM, isJoint, roleLabel, type Presence, type RoomInfo } from '@parley/shared';
+import { JOINT_ROOM, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, isJoint, roleLabel, type PersonRef, type Presence, type RoomInfo } from '@parley/shared';
 import { isPrimaryCamera } from '../../session/sources.ts';
 import type { RemoteMedia, SessionState } from '../../session/store.ts';
 
@@ -11,6 +11,7 @@ export function roomTitle(room: Pick<RoomInfo, 'kind' | 'name'>): string {
 
 /** "the joint room" / "the caucus “Side A”", for sentences. */
 export function roomPhrase(roomId: string | null | undefined, rooms: RoomInfo[]): string {
+  if (roomId === OBSERVER_WAITING_ROOM) return 'no room (waiting outside a caucus)';
   if (!roomId || isJoint(roomId)) return 'the joint room';
   const room = rooms.find((r) => r.id === roomId);
   return room ? `the caucus “${room.name}”` : 'a caucus';
@@ -18,6 +19,7 @@ export function roomPhrase(roomId: string | null | undefined, rooms: RoomInfo[])
 
 export function roomNameOf(roomId: string | null | undefined, rooms: RoomInfo[]): string {
   if (!roomId) return 'another room';
+  if (roomId === OBSERVER_WAITING_ROOM) return 'Waiting outside a caucus (not observing)';
   const room = rooms.find((r) => r.id === roomId);
   return room ? roomTitle(room) : isJoint(roomId) ? 'Joint room' : 'a caucus';
 }
@@ -50,6 +52,50 @@ export function orderedRooms(rooms: RoomInfo[]): RoomInfo[] {
 export function formatClock(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** "0:07", "12:30": time elapsed since something began, never below 0:00. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The breakdown procedure [3.6.13]: other people's connection trouble, holds of the paused session
+
+/** What is wrong with someone's connection, as far as this viewer can tell. */
+export type PersonTrouble =
+  | { kind: 'reconnecting'; since: number }
+  | { kind: 'media-lost'; since: number }
+  | { kind: 'audio-only' };
+
+export function personTrouble(p: Presence, awaySeen: Record<string, number>, now: number): PersonTrouble | null {
+  if (p.connection === 'reconnecting') return { kind: 'reconnecting', since: awaySeen[p.id] ?? now };
+  if (p.connection === 'media-lost') return { kind: 'media-lost', since: awaySeen[p.id] ?? now };
+  if (p.audioOnly) return { kind: 'audio-only' };
+  return null;
+}
+
+/** "Ana’s connection dropped — reconnecting, 0:23", measured on the viewer's clock. */
+export function troubleText(name: string, t: PersonTrouble, now: number): string {
+  switch (t.kind) {
+    case 'reconnecting':
+      return `${name}’s connection dropped — reconnecting, ${formatElapsed(now - t.since)}`;
+    case 'media-lost':
+      return `${name}’s audio and video are not getting through`;
+    case 'audio-only':
+      return `${name} is on audio only (weak connection)`;
+  }
+}
+
+export function isPauseHold(held: Pick<PersonRef, 'id'> | null | undefined): boolean {
+  return held?.id === PAUSE_HOLDER.id;
+}
+
+/** Why a microphone is held, for a tile or a list: by the mediator, or by the paused session. */
+export function heldWords(held: PersonRef, selfId: string | undefined): string {
+  if (isPauseHold(held)) return 'Muted while the joint session is paused';
+  return `Muted by ${held.id === selfId ? 'you' : held.displayName}`;
 }
 
 export function msLeft(room: RoomInfo, now: number): number | null {
@@ -88,13 +134,15 @@ export interface TileModel {
   local: boolean;
   /** Remote only: microphone state to show on the person's main tile. */
   muted: boolean;
+  /** Remote main tiles only: their connection trouble (timed on the viewer's clock). */
+  trouble: PersonTrouble | null;
 }
 
 function cameraState(p: Presence, producerId: string | undefined): 'on' | 'off' | undefined {
   return p.cameras.find((c) => c.producerId === producerId)?.state;
 }
 
-function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean): TileModel[] {
+function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, trouble: PersonTrouble | null): TileModel[] {
   const videos = media.filter((m) => m.kind === 'video');
   const primary = videos.find((m) => isPrimaryCamera(m.source, m.label));
   const sound = media.find((m) => m.kind === 'audio' && m.source === 'mic');
@@ -102,6 +150,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean): TileM
   let placeholder = 'Camera off';
   if (p.camera === 'none' && !primary) placeholder = 'No camera';
   else if (!primary && p.camera === 'on') placeholder = offline ? 'Reconnecting…' : 'Video starting…';
+  if (trouble?.kind === 'audio-only') placeholder = 'Audio only';
   const tiles: TileModel[] = [
     {
       key: `${p.id}:camera`,
@@ -116,6 +165,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean): TileM
       placeholder,
       local: false,
       muted: p.mic !== 'on' || (sound?.producerPaused ?? false),
+      trouble,
     },
   ];
   for (const m of videos) {
@@ -135,6 +185,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean): TileM
       placeholder: screen ? 'Screen share paused' : `${label} off`,
       local: false,
       muted: false,
+      trouble: null,
     });
   }
   return tiles;
@@ -156,6 +207,7 @@ function localTiles(s: SessionState): TileModel[] {
     placeholder: `${c.label} off`,
     local: true,
     muted: false,
+    trouble: null,
   }));
   const screen = s.local.screen;
   if (screen) {
@@ -172,18 +224,22 @@ function localTiles(s: SessionState): TileModel[] {
       placeholder: 'Starting…',
       local: true,
       muted: false,
+      trouble: null,
     });
   }
   return tiles;
 }
 
 /** Every tile of my room: each person's main camera, their extra cameras and shares, then mine. */
-export function roomTiles(s: SessionState): TileModel[] {
+export function roomTiles(s: SessionState, now = Date.now()): TileModel[] {
   const roomId = s.self?.roomId;
   if (!roomId) return [];
   const offline = s.connection.status !== 'joined';
   const people = s.others.filter((o) => o.roomId === roomId);
-  return [...people.flatMap((p) => remoteTiles(p, s.remote.filter((m) => m.participantId === p.id), offline)), ...localTiles(s)];
+  return [
+    ...people.flatMap((p) => remoteTiles(p, s.remote.filter((m) => m.participantId === p.id), offline, personTrouble(p, s.awaySeen, now))),
+    ...localTiles(s),
+  ];
 }
 
 /**

@@ -1,8 +1,10 @@
 import { canJoinSession, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
 import type { MediasoupTypes } from '@parley/sfu';
-import { joined, type HandlerGroup } from './context.ts';
+import { joined, moderator, type HandlerGroup } from './context.ts';
 
-type Names = 'session:join' | 'session:leave' | 'transport:create' | 'transport:connect' | 'media:ready' | 'producer:create' | 'producer:close' | 'producer:set-paused' | 'consumer:resume';
+type Names =
+  | 'session:join' | 'session:leave' | 'transport:create' | 'transport:connect' | 'transport:restart-ice' | 'media:ready' | 'media:audio-only'
+  | 'producer:create' | 'producer:close' | 'producer:set-paused' | 'consumer:resume' | 'session:pause' | 'session:resume';
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {
@@ -29,7 +31,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
 
   async 'session:leave'(socket, _p, { live }) {
     const { member, lc } = joined(socket, live);
-    lc.leave(member, 'left');
+    lc.leave(member);
     return { left: true };
   },
 
@@ -42,6 +44,28 @@ export const sessionHandlers: HandlerGroup<Names> = {
     const { member, lc } = joined(socket, live);
     await lc.media.connectTransport(member.id, p.transportId, p.dtlsParameters as MediasoupTypes.DtlsParameters);
     return { connected: true };
+  },
+
+  async 'transport:restart-ice'(socket, p, { live }) {
+    const { member, lc } = joined(socket, live);
+    const iceParameters = await lc.media.restartIce(member.id, p.transportId);
+    lc.ladder.iceRestarted(member);
+    return { iceParameters };
+  },
+
+  async 'media:audio-only'(socket, p, { live }) {
+    const { member, lc } = joined(socket, live);
+    return { audioOnly: await lc.setAudioOnly(member, p.on, p.reason) };
+  },
+
+  async 'session:pause'(socket, _p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { pause: await lc.ladder.pause(member.ref) };
+  },
+
+  async 'session:resume'(socket, _p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { resumed: await lc.ladder.resume(member.ref) };
   },
 
   async 'media:ready'(socket, p, { live }) {

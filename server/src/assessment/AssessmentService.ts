@@ -1,0 +1,244 @@
+import crypto from 'node:crypto';
+import {
+  AssessableItemId, assessableItems, ErrorCode, IMI_SOURCE, ItemRating, LINK_AFTER_MS, linkNearestEvents, ParleyError, RATING_SCALE, RATINGS,
+  sessionSecondsAt, type AssessmentExport, type AssessmentNote, type AssessmentView, type EditNoteBody, type ItemRating as Rating,
+  type NewNoteBody, type PersonName, type RecordEntry, type ReleasedAssessments, type Scorecard, type SetRatingBody,
+} from '@parley/shared';
+import type { CaseService, Identity } from '../domain/CaseService.ts';
+import type { Store } from '../store/Store.ts';
+import { AssessmentStore, type NoteRow } from './AssessmentStore.ts';
+
+/** Where notes find the session events they are linked to (the SessionRecord). */
+export interface RecordReader {
+  entries(caseId: string): RecordEntry[];
+}
+
+/** A note as sealed at rest: what the assessor sees, plus when its links were last worked out. */
+interface StoredNote extends AssessmentNote {
+  linkedAt: string;
+}
+
+/** An "observed at" time older than this is taken as a mistake (a stale page), not an observation. */
+const MAX_OBSERVED_AGO_MS = 10 * 60_000;
+const MAX_NOTES = 1000;
+
+/**
+ * The assessor's scorecard [ODR-QAP; IMI Annex 2 items 2.1–2.11 and 3.1–3.9]: ratings per item and
+ * time-stamped notes linked to the session record. Only the case's assessor reads or writes their
+ * own scorecard; the mediator sees it only once the assessor releases it. Ratings and every note are
+ * sealed with the case key; nothing the assessor writes is stored in plaintext.
+ */
+export class AssessmentService {
+  readonly #db: AssessmentStore;
+  readonly #cases: CaseService;
+  readonly #record: RecordReader;
+  readonly #now: () => number;
+
+  constructor(store: Store, cases: CaseService, record: RecordReader, opts: { now?: () => number } = {}) {
+    this.#db = new AssessmentStore(store.db);
+    this.#cases = cases;
+    this.#record = record;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  view(who: Identity): AssessmentView {
+    this.#requireAssessor(who);
+    return {
+      caseId: who.caseId,
+      caseTitle: this.#cases.caseTitle(who.caseId),
+      mediatorName: this.#mediatorName(who.caseId),
+      assessor: { id: who.participantId, displayName: who.displayName },
+      scorecard: this.#scorecard(who.caseId, who.participantId),
+    };
+  }
+
+  setRating(who: Identity, body: SetRatingBody): Scorecard {
+    this.#requireAssessor(who);
+    const ratings = this.#ratings(who.caseId, who.participantId);
+    if (body.rating === null) delete ratings[body.itemId];
+    else ratings[body.itemId] = body.rating;
+    this.#db.putRatings(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, JSON.stringify(ratings)), this.#iso());
+    return this.#scorecard(who.caseId, who.participantId);
+  }
+
+  /**
+   * Stamps the note with the wall time it is about and the session time, and links it to the
+   * nearest session-record events the assessor could have perceived (never a caucus they stayed
+   * out of; shared/src/assessment-events.ts says which and why).
+   */
+  addNote(who: Identity, body: NewNoteBody): AssessmentNote {
+    this.#requireAssessor(who);
+    if (this.#db.notes(who.caseId, who.participantId).length >= MAX_NOTES) {
+      throw new ParleyError(ErrorCode.Conflict, `A scorecard holds at most ${MAX_NOTES} notes.`);
+    }
+    const now = this.#now();
+    const observed = body.observedAt ? Date.parse(body.observedAt) : now;
+    const atMs = Math.min(now, Math.max(now - MAX_OBSERVED_AGO_MS, observed));
+    const entries = this.#record.entries(who.caseId);
+    const note: StoredNote = {
+      id: crypto.randomBytes(12).toString('base64url'),
+      itemId: body.itemId ?? null,
+      text: body.text,
+      at: new Date(atMs).toISOString(),
+      editedAt: null,
+      sessionSeconds: sessionSecondsAt(entries, atMs),
+      links: linkNearestEvents(entries, atMs, { excludeActorId: who.participantId, observer: who }),
+      linkedAt: new Date(now).toISOString(),
+    };
+    this.#ensureRow(who);
+    this.#db.insertNote({ id: note.id, case_id: who.caseId, assessor_id: who.participantId, note_sealed: this.#seal(who.caseId, note), created_at: note.at });
+    this.#db.touch(who.caseId, who.participantId, this.#iso());
+    return publicNote(note);
+  }
+
+  editNote(who: Identity, noteId: string, body: EditNoteBody): AssessmentNote {
+    this.#requireAssessor(who);
+    const row = this.#ownNote(who, noteId);
+    const note = this.#open(row);
+    const next: StoredNote = {
+      ...note,
+      ...(body.text !== undefined ? { text: body.text } : {}),
+      ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
+      editedAt: this.#iso(),
+    };
+    this.#db.updateNote(row.id, this.#seal(who.caseId, next));
+    this.#db.touch(who.caseId, who.participantId, this.#iso());
+    return publicNote(next);
+  }
+
+  deleteNote(who: Identity, noteId: string): void {
+    this.#requireAssessor(who);
+    this.#db.deleteNote(this.#ownNote(who, noteId).id);
+    this.#db.touch(who.caseId, who.participantId, this.#iso());
+  }
+
+  /** Shares the scorecard with the mediator, or takes it back (the assessor decides when). */
+  release(who: Identity, released: boolean): Scorecard {
+    this.#requireAssessor(who);
+    this.#ensureRow(who);
+    this.#db.setReleased(who.caseId, who.participantId, released ? this.#iso() : null);
+    return this.#scorecard(who.caseId, who.participantId);
+  }
+
+  exportFor(who: Identity): AssessmentExport {
+    this.#requireAssessor(who);
+    return this.#export(who.caseId, { id: who.participantId, displayName: who.displayName }, this.#scorecard(who.caseId, who.participantId));
+  }
+
+  /** The mediator's view: released scorecards only; none released reads as "not found". */
+  released(mediatorId: string, caseId: string): ReleasedAssessments {
+    const me = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const names = new Map(this.#cases.people(me.caseId).map((p) => [p.id, p.displayName]));
+    const assessments = this.#db
+      .released(me.caseId)
+      .map((r) => ({ assessor: { id: r.assessor_id, displayName: names.get(r.assessor_id) ?? 'Assessor' }, scorecard: this.#scorecard(me.caseId, r.assessor_id) }));
+    if (assessments.length === 0) throw new ParleyError(ErrorCode.NotFound, 'No assessor has shared an assessment with you for this case.');
+    return { caseTitle: this.#cases.caseTitle(me.caseId), assessments };
+  }
+
+  releasedExports(mediatorId: string, caseId: string): AssessmentExport[] {
+    const r = this.released(mediatorId, caseId);
+    return r.assessments.map((a) => this.#export(caseId, a.assessor, a.scorecard));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  #requireAssessor(who: Identity): void {
+    // Parties, advisors and the mediator never reach the scorecard through these calls.
+    if (who.role !== 'assessor') throw new ParleyError(ErrorCode.Forbidden, 'Only the assessor of this case can open the assessment.');
+    if (!this.#cases.hasConsented(who)) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
+  }
+
+  #ensureRow(who: Identity): void {
+    this.#db.ensure(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, '{}'), this.#iso());
+  }
+
+  #ratings(caseId: string, assessorId: string): Record<string, Rating> {
+    const row = this.#db.get(caseId, assessorId);
+    if (!row) return {};
+    const raw = JSON.parse(this.#cases.openForCase(caseId, row.ratings_sealed)) as Record<string, unknown>;
+    const out: Record<string, Rating> = {};
+    for (const [id, v] of Object.entries(raw)) {
+      const r = ItemRating.safeParse(v);
+      if (r.success && AssessableItemId.safeParse(id).success) out[id] = r.data;
+    }
+    return out;
+  }
+
+  #scorecard(caseId: string, assessorId: string): Scorecard {
+    const row = this.#db.get(caseId, assessorId);
+    return {
+      ratings: this.#ratings(caseId, assessorId),
+      notes: this.#notes(caseId, assessorId).map(publicNote),
+      releasedToMediator: !!row?.released_at,
+      releasedAt: row?.released_at ?? null,
+      updatedAt: row?.updated_at ?? null,
+    };
+  }
+
+  /**
+   * Notes in time order. A note written less than 30 s ago may still gain links to events that
+   * happen just after it; once that window has passed, its links are worked out a last time and kept.
+   */
+  #notes(caseId: string, assessorId: string): StoredNote[] {
+    const now = this.#now();
+    let entries: RecordEntry[] | undefined;
+    let observer: { displayName: string } | undefined;
+    return this.#db.notes(caseId, assessorId).map((row) => {
+      const note = this.#open(row);
+      const windowEnd = Date.parse(note.at) + LINK_AFTER_MS;
+      if (Date.parse(note.linkedAt) >= windowEnd) return note;
+      entries ??= this.#record.entries(caseId);
+      observer ??= { displayName: this.#cases.people(caseId).find((p) => p.id === assessorId)?.displayName ?? '' };
+      const links = linkNearestEvents(entries, Date.parse(note.at), { excludeActorId: assessorId, observer });
+      const next: StoredNote = { ...note, links, linkedAt: new Date(now).toISOString() };
+      if (now >= windowEnd) this.#db.updateNote(row.id, this.#seal(caseId, next));
+      return next;
+    });
+  }
+
+  #ownNote(who: Identity, noteId: string): NoteRow {
+    const row = this.#db.getNote(noteId);
+    if (!row || row.case_id !== who.caseId || row.assessor_id !== who.participantId) throw new ParleyError(ErrorCode.NotFound, 'No such note.');
+    return row;
+  }
+
+  #open(row: NoteRow): StoredNote {
+    return JSON.parse(this.#cases.openForCase(row.case_id, row.note_sealed)) as StoredNote;
+  }
+
+  #seal(caseId: string, note: StoredNote): string {
+    return this.#cases.sealForCase(caseId, JSON.stringify(note));
+  }
+
+  #mediatorName(caseId: string): string {
+    return this.#cases.people(caseId).find((p) => p.role === 'mediator')?.displayName ?? 'The mediator';
+  }
+
+  #export(caseId: string, assessor: PersonName, card: Scorecard): AssessmentExport {
+    const items = assessableItems();
+    return {
+      format: 'parley.assessment/1',
+      caseId,
+      caseTitle: this.#cases.caseTitle(caseId),
+      mediatorName: this.#mediatorName(caseId),
+      assessor,
+      exportedAt: this.#iso(),
+      criteria: IMI_SOURCE.document,
+      scale: RATINGS.map((r) => ({ rating: r, ...RATING_SCALE[r] })),
+      items: items.map((i) => ({ id: i.id, section: i.parent ?? i.id, title: i.title, text: i.text, rating: card.ratings[i.id] ?? null })),
+      notes: card.notes,
+      releasedToMediator: card.releasedToMediator,
+      releasedAt: card.releasedAt,
+    };
+  }
+
+  #iso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+}
+
+function publicNote(n: StoredNote): AssessmentNote {
+  const { linkedAt: _internal, ...rest } = n;
+  return rest;
+}

@@ -1,0 +1,83 @@
+import { OBSERVER_WAITING_ROOM, observerRoomFor, JOINT_ROOM, type PersonRef, type RecordBody, type RecordEventType, type RoomInfo } from '@parley/shared';
+import type { CaseMedia } from '@parley/sfu';
+import type { Member } from './Member.ts';
+import type { Notifier } from './Notifier.ts';
+
+/** What assessor placement needs from its live case. */
+export interface ObserversHost {
+  members(): Member[];
+  member(id: string): Member | undefined;
+  mediatorId: string;
+  media: CaseMedia;
+  notify: Notifier;
+  roomInfo(roomId: string): RoomInfo | undefined;
+  roomName(roomId: string): string;
+  presenceChanged(m: Member): void;
+  record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void;
+  /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
+  mayObserveCaucus(occupantIds: string[]): boolean;
+}
+
+/**
+ * Where the assessors of a live case are (ODR-QAP; protocol clauses 'assessor' and
+ * 'assessor-caucuses'): with the mediator in the joint room always, in a caucus only if every party
+ * and advisor there agreed, otherwise outside, receiving nothing. Parties always see them listed.
+ */
+export class Observers {
+  readonly #host: ObserversHost;
+
+  constructor(host: ObserversHost) {
+    this.#host = host;
+  }
+
+  /** The room the mediator is in, if everyone there agreed to be observed; else the waiting room. */
+  target(): string {
+    const h = this.#host;
+    const mediator = h.member(h.mediatorId);
+    const room = mediator ? mediator.roomId : null;
+    const occupants = room ? h.members().filter((m) => m.roomId === room && m.role !== 'assessor').map((m) => m.id) : [];
+    return observerRoomFor(room, room !== null && h.mayObserveCaucus(occupants));
+  }
+
+  joined(o: Member): void {
+    this.#host.record('assessor.present', o.ref, { assessor: o.identity.displayName, action: 'joined', room: this.#host.roomName(o.roomId) });
+  }
+
+  /**
+   * Before anyone is re-wired by a move: observers in a caucus step out, so not one packet of a
+   * caucus reaches an assessor its new occupants did not agree to. `after` puts them back where allowed.
+   */
+  async beforeMove(movers: Member[], toRoomId: string): Promise<Map<string, string>> {
+    const observers = this.#host.members().filter((m) => m.role === 'assessor');
+    const before = new Map(observers.map((o) => [o.id, o.roomId]));
+    const touched = new Set([toRoomId, ...movers.map((m) => m.roomId)]);
+    const mediatorMoves = movers.some((m) => m.id === this.#host.mediatorId);
+    for (const o of observers) {
+      // Untouched caucus, same mediator room: nothing changes for them (no flicker).
+      if (o.roomId === JOINT_ROOM || (!mediatorMoves && !touched.has(o.roomId))) continue;
+      await this.#setRoom(o, OBSERVER_WAITING_ROOM);
+    }
+    return before;
+  }
+
+  /** Puts every assessor where the mediator is (or outside); records where that changed. */
+  async after(before: Map<string, string>): Promise<void> {
+    const target = this.target();
+    for (const o of this.#host.members()) {
+      if (o.role !== 'assessor') continue;
+      await this.#setRoom(o, target);
+      if (before.get(o.id) === o.roomId) continue;
+      const held = o.roomId === OBSERVER_WAITING_ROOM;
+      this.#host.record('assessor.present', o.ref, { assessor: o.identity.displayName, action: held ? 'held-back' : 'followed', room: this.#host.roomName(o.roomId) });
+      this.#host.presenceChanged(o);
+      const room = this.#host.roomInfo(o.roomId);
+      if (room) this.#host.notify.to(o, 'room:updated', room);
+    }
+  }
+
+  async #setRoom(o: Member, roomId: string): Promise<void> {
+    if (o.roomId === roomId) return;
+    o.roomId = roomId;
+    if (this.#host.media.hasPeer(o.id)) await this.#host.media.movePeer(o.id, roomId);
+  }
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PAUSE_HOLDER, type CaseDetail, type Presence, type RecordExport } from '@parley/shared';
+import { api, connect, consent, createCase, joinWithMedia, must, nextEvent, opusParameters, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+
+/**
+ * The technology-breakdown ladder against the real server and worker [3.6.13, 3.7.17; threats #12]:
+ * a dropped person is held "reconnecting", comes back into the same room with the same holds and
+ * control; past the grace period the joint session pauses until they return; each step is recorded.
+ */
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let cookie: string;
+let sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cookie = await signIn(server);
+});
+afterAll(async () => {
+  await server?.close();
+});
+beforeEach(() => {
+  for (const s of sockets) s.close();
+  sockets = [];
+});
+
+async function open(auth: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const s = await connect(server, auth, headers);
+  sockets.push(s);
+  return s;
+}
+
+async function threePeople(graceSeconds?: number) {
+  let detail: CaseDetail = await createCase(server, cookie);
+  if (graceSeconds !== undefined) {
+    const r = await api<CaseDetail>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, {
+      cookie,
+      body: { ...detail.breakdown, graceSeconds },
+    });
+    expect(r.status).toBe(200);
+    detail = r.body;
+  }
+  const tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+  const tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
+  await consent(server, tA, detail);
+  await consent(server, tB, detail);
+  const m = await open({ caseId: detail.id }, { cookie });
+  const a = await open({ token: tA });
+  const b = await open({ token: tB });
+  const M = await joinWithMedia(m, 1000);
+  const A = await joinWithMedia(a, 2000);
+  const B = await joinWithMedia(b, 3000);
+  for (const [s, j] of [[m, M], [a, A], [b, B]] as const) await must(s, 'media:ready', { rtpCapabilities: j.joined.routerRtpCapabilities as never });
+  const ids = { m: M.joined.self.id, a: A.joined.self.id, b: B.joined.self.id };
+  return { detail, tA, tB, m, a, b, M, A, B, ids, media: server.sfu.getCase(detail.id)! };
+}
+
+const lastPresence = (log: ReturnType<typeof recorder>, id: string) =>
+  log.filter((e) => (e.event === 'participant:updated' || e.event === 'participant:joined') && e.payload.id === id).at(-1)?.payload as Presence | undefined;
+
+async function recordTypes(caseId: string): Promise<string[]> {
+  const r = await api<RecordExport>(server, 'GET', `/api/cases/${caseId}/record`, { cookie });
+  return r.body.entries.map((e) => e.type);
+}
+
+describe('breakdown ladder', () => {
+  it('a party whose connection drops is shown reconnecting, then returns to the same caucus with the mute hold and control they had', async () => {
+    const { detail, tA, m, a, b, ids, media } = await threePeople();
+    const { room } = await must(m, 'room:create', { name: 'Caucus with Ana' });
+    await must(m, 'room:move', { participantIds: [ids.a, ids.m], roomId: room.id });
+    await must(m, 'moderation:mute', { participantIds: [ids.a] });
+    await must(m, 'control:give', { roomId: room.id, participantId: ids.a });
+    const mLog = recorder(m);
+    const bLog = recorder(b);
+
+    a.io.engine.close(); // the network goes, no goodbye
+    await expect.poll(() => lastPresence(mLog, ids.a)?.connection).toBe('reconnecting');
+    expect(lastPresence(mLog, ids.a)!.awaySince).not.toBeNull();
+    // The other party, in another room, learns that Ana is reconnecting but nothing of the caucus.
+    await expect.poll(() => lastPresence(bLog, ids.a)?.connection).toBe('reconnecting');
+    expect(lastPresence(bLog, ids.a)!.roomId).toBeNull();
+    expect(media.consumedProducerIds(ids.m)).toEqual([]);
+    expect(mLog.some((e) => e.event === 'participant:left')).toBe(false);
+
+    const a2 = await open({ token: tA });
+    const back = await must(a2, 'session:join', {});
+    expect(back.self).toMatchObject({ roomId: room.id, connection: 'connected', micHeldBy: { id: ids.m } });
+    expect(back.rooms.find((r) => r.id === room.id)?.controllerId).toBe(ids.a);
+    await expect.poll(() => lastPresence(mLog, ids.a)?.connection).toBe('connected');
+    // The hold is enforced again on the new media: resuming the microphone is refused.
+    const send = await must(a2, 'transport:create', { direction: 'send' });
+    const mic = await must(a2, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(5000), source: 'mic' });
+    expect(await request(a2, 'producer:set-paused', { producerId: mic.producerId, paused: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const types = await recordTypes(detail.id);
+    expect(types).toContain('breakdown.started');
+    expect(types).toContain('breakdown.recovered');
+    expect(types).not.toContain('breakdown.grace-expired');
+  });
+
+  it('past the grace period the joint session pauses (parties held, the mediator not) and resumes when the party is back', async () => {
+    const { detail, tA, m, a, b, ids, B } = await threePeople(10);
+    const mLog = recorder(m);
+    const paused = nextEvent(b, 'session:paused', 20_000);
+    a.io.engine.close();
+    const p = await paused;
+    expect(p.missing).toEqual([{ id: ids.a, displayName: 'Ana Party' }]);
+    expect(p.by).toBeNull();
+    expect(mLog.find((e) => e.event === 'participant:left')?.payload).toEqual({ participantId: ids.a, reason: 'disconnected' });
+
+    // Nobody negotiates while one side is absent: Ben's microphone is held by the pause.
+    const bLog = recorder(b);
+    await expect.poll(() => lastPresence(mLog, ids.b)?.micHeldBy?.id).toBe(PAUSE_HOLDER.id);
+    expect(await request(b, 'producer:set-paused', { producerId: B.mic, paused: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await request(m, 'moderation:ask-unmute', { participantId: ids.b })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // A late joiner is told the session is paused.
+    const a2 = await open({ token: tA });
+    const resumed = nextEvent(b, 'session:resumed', 10_000);
+    const back = await must(a2, 'session:join', {});
+    expect(back.pause).toBeNull();
+    expect((await resumed).by).toBeNull();
+    await expect.poll(() => lastPresence(bLog, ids.b)?.micHeldBy ?? lastPresence(mLog, ids.b)?.micHeldBy).toBeNull();
+    expect((await request(b, 'producer:set-paused', { producerId: B.mic, paused: false })).ok).toBe(true);
+
+    const types = await recordTypes(detail.id);
+    for (const t of ['breakdown.started', 'breakdown.grace-expired', 'session.paused', 'session.resumed']) expect(types).toContain(t);
+  }, 30_000);
+
+  it('the mediator pauses and resumes by hand; a party cannot', async () => {
+    const { m, b, ids } = await threePeople();
+    expect(await request(b, 'session:pause', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const told = nextEvent(b, 'session:paused');
+    const { pause } = await must(m, 'session:pause', {});
+    expect(pause.by).toMatchObject({ id: ids.m });
+    expect((await told).missing).toEqual([]);
+    expect(await request(b, 'session:resume', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const resumed = nextEvent(b, 'session:resumed');
+    expect(await must(m, 'session:resume', {})).toEqual({ resumed: true });
+    expect((await resumed).by).toMatchObject({ id: ids.m });
+    expect(await must(m, 'session:resume', {})).toEqual({ resumed: false });
+  });
+
+  it('ICE restart gives new credentials for the caller’s own transport only', async () => {
+    const { a, b, A } = await threePeople();
+    const r = await must(a, 'transport:restart-ice', { transportId: A.send.id });
+    expect(r.iceParameters).toMatchObject({ usernameFragment: expect.any(String), password: expect.any(String) });
+    expect(await request(b, 'transport:restart-ice', { transportId: A.send.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('audio only: the server stops sending video to that person and others are told why their video is off', async () => {
+    const { detail, m, a, ids, media } = await threePeople();
+    const mLog = recorder(m);
+    expect(await must(a, 'media:audio-only', { on: true, reason: 'Your connection is weak (120 kbit/s available).' })).toEqual({ audioOnly: true });
+    expect(media.consumerStates(ids.a).filter((c) => c.kind === 'video').every((c) => c.paused)).toBe(true);
+    await expect.poll(() => lastPresence(mLog, ids.a)?.audioOnly).toBe(true);
+    // Asking to resume a video stream changes nothing while audio only.
+    expect(await must(a, 'media:audio-only', { on: false, reason: 'Your connection is good.' })).toEqual({ audioOnly: false });
+    expect(media.consumerStates(ids.a).filter((c) => c.kind === 'video').some((c) => c.paused)).toBe(false);
+    const types = await recordTypes(detail.id);
+    expect(types.filter((t) => t === 'breakdown.audio-only')).toHaveLength(2);
+  });
+});
+
+describe('breakdown settings', () => {
+  it('the mediator sets the procedure; the agreement clause states it and earlier consent must be given again', async () => {
+    const detail = await createCase(server, cookie);
+    const tA = tokenOf(detail.participants[1]!.invitation!.url);
+    await consent(server, tA, detail);
+    const bad = await api<{ error: { code: string } }>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie, body: { ...detail.breakdown, graceSeconds: 2 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_request');
+    const notMediator = await api(server, 'PUT', `/api/cases/${detail.id}/breakdown`, { bearer: tA, body: detail.breakdown });
+    expect(notMediator.status).toBe(401);
+
+    const r = await api<CaseDetail>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, {
+      cookie,
+      body: { graceSeconds: 120, pauseJointSession: true, audioOnlyFallback: false, textFallback: true, reschedulingContact: 'mediator@example.org' },
+    });
+    expect(r.status).toBe(200);
+    const clause = r.body.agreement.clauses.find((c) => c.id === 'breakdown')!;
+    expect(clause.body).toContain('2 minutes');
+    expect(clause.body).toContain('mediator@example.org');
+    expect(clause.body).toContain('you decide');
+    expect(r.body.clauseSetHash).not.toBe(detail.clauseSetHash);
+    expect(r.body.participants.find((p) => p.id === detail.participants[1]!.id)!.consent!.current).toBe(false);
+    expect(await recordTypes(detail.id)).toContain('breakdown.settings-changed');
+  });
+});
