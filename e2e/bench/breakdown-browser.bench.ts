@@ -8,32 +8,11 @@
  * Clocks: every page and this process read the same machine's wall clock (Date.now()).
  * Results: bench/results/breakdown-browser.json.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { chromiumArgs } from '../playwright.config.ts';
-import { repoRoot, startPlatform } from '../support/server.ts';
+import type { Page } from '@playwright/test';
+import { run, spread, writeResult } from '../../server/src/bench/results.ts';
+import { benchPlatform, join } from './support.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
-};
-
-async function api(base: string, method: string, p: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
-  const res = await fetch(base + p, { method, headers, ...(opts.body ? { body: JSON.stringify(opts.body) } : {}) });
-  return { res, body: (await res.json().catch(() => undefined)) as any };
-}
-
-async function join(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Join session' }).click();
-  await page.getByRole('button', { name: 'Leave session' }).waitFor();
-}
 
 /** Polls `fn` in the page until it returns true; the page's Date.now() when it did. */
 function until(page: Page, fn: string, timeoutMs = 30_000): Promise<number> {
@@ -54,39 +33,23 @@ function until(page: Page, fn: string, timeoutMs = 30_000): Promise<number> {
 const connectionOf = (name: string) => `window.__parleyDebug.state().others.find((p) => p.displayName === ${JSON.stringify(name)})?.connection`;
 
 async function main() {
-  const { info, child } = await startPlatform();
-  const browser = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  const platform = await benchPlatform();
   try {
-    const token = new URL(info.signinUrl).hash.replace('#token=', '');
-    const signin = await api(info.url, 'POST', '/api/auth/signin', { body: { token } });
-    const cookie = signin.res.headers.get('set-cookie')!.split(';')[0]!;
-    const created = await api(info.url, 'POST', '/api/cases', {
-      cookie,
-      body: { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] },
-    });
-    const detail = created.body;
     // A long grace period: every run must be a reconnect, never a pause.
-    await api(info.url, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie, body: { ...detail.breakdown, graceSeconds: 600 } });
-    const fresh = (await api(info.url, 'GET', `/api/cases/${detail.id}`, { cookie })).body;
-    const linkA = fresh.participants.find((p: { displayName: string }) => p.displayName === 'Party A').invitation.url as string;
-    await api(info.url, 'POST', '/api/invitation/consent', {
-      bearer: new URL(linkA).hash.replace('#t=', ''),
-      body: { acceptedClauseIds: fresh.agreement.clauses.map((c: { id: string }) => c.id), clauseSetHash: fresh.clauseSetHash },
+    const { detail, links } = await platform.createCase(async (d) => {
+      const r = await fetch(`${platform.url}/api/cases/${d.id}/breakdown`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie: platform.cookie },
+        body: JSON.stringify({ ...d.breakdown, graceSeconds: 600 }),
+      });
+      if (!r.ok) throw new Error(`breakdown settings refused: ${r.status}`);
     });
-    const newContext = async (): Promise<BrowserContext> => {
-      // bypassCSP: the probes below are compiled in the page (new Function), which our CSP forbids.
-      const ctx = await browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
-      await ctx.addInitScript('window.__name = (f) => f;');
-      return ctx;
-    };
-    const mCtx = await newContext();
-    const [name, value] = cookie.split('=');
-    await mCtx.addCookies([{ name: name!, value: value!, url: info.url }]);
-    const m = await mCtx.newPage();
-    const aCtx = await newContext();
+    // bypassCSP: the probes below are compiled in the page (new Function), which our CSP forbids.
+    const m = await (await platform.context({ mediator: true, bypassCSP: true })).newPage();
+    const aCtx = await platform.context({ bypassCSP: true });
     const a = await aCtx.newPage();
-    await join(m, `${info.url}/cases/${detail.id}/session`);
-    await join(a, linkA);
+    await join(m, `${platform.url}/cases/${detail.id}/session`);
+    await join(a, links['Party A']!);
     const hearsA = `(await window.__parleyDebug.inboundStats()).some((s) => s.displayName === 'Party A' && s.kind === 'audio' && s.packetsReceived > 0)`;
     await until(m, hearsA);
 
@@ -111,25 +74,15 @@ async function main() {
       at: new Date().toISOString(),
       what: 'a party offline (Playwright setOffline) until the mediator sees them reconnecting, then back: real Chromium + real SFU on loopback',
       runs: RUNS,
-      detectMs: { p50: pct(detect, 50), p95: pct(detect, 95), max: pct(detect, 100) },
-      rejoinMs: { p50: pct(rejoin, 50), p95: pct(rejoin, 95), max: pct(rejoin, 100) },
-      mediaBackMs: { p50: pct(media, 50), p95: pct(media, 95), max: pct(media, 100) },
+      detectMs: spread(detect),
+      rejoinMs: spread(rejoin),
+      mediaBackMs: spread(media),
       note: 'detect includes the page noticing (10 ms polling); rejoin = socket reconnect + session:join + transports + produce + media:ready; mediaBack adds ICE/DTLS and the first RTP packet at the mediator',
     };
-    const out = path.join(repoRoot, 'bench', 'results', 'breakdown-browser.json');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('breakdown-browser', result);
   } finally {
-    await browser.close();
-    child.kill('SIGTERM');
+    await platform.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+run(main);

@@ -9,18 +9,12 @@
  * 'reconnecting'; then how long a fresh connection takes from dial to back in the same room
  * (handshake + session:join within the grace period). Results: bench/results/breakdown-detect.json.
  */
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { CaseDetail, Presence } from '@parley/shared';
 import { connect, consent, createCase, must, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { run, spread, writeResult } from './results.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
-};
 
 /** A TCP relay to the server whose connections can be cut silently or closed. */
 class Relay {
@@ -125,21 +119,12 @@ async function main() {
     at: new Date().toISOString(),
     what: 'time from a party losing their connection to the mediator being told (presence "reconnecting"), and from dialling again to being back in the same caucus; real server + worker, loopback',
     runs: RUNS,
-    silentLossDetectedMs: { p50: pct(detect.silent, 50), p95: pct(detect.silent, 95), max: pct(detect.silent, 100) },
-    closedConnectionDetectedMs: { p50: pct(detect.closed, 50), p95: pct(detect.closed, 95), max: pct(detect.closed, 100) },
-    redialToSameRoomMs: { p50: pct(rejoin, 50), p95: pct(rejoin, 95), max: pct(rejoin, 100), runs: rejoin.length },
+    silentLossDetectedMs: spread(detect.silent),
+    closedConnectionDetectedMs: spread(detect.closed),
+    redialToSameRoomMs: { ...spread(rejoin), runs: rejoin.length },
     note: 'silent loss is bounded by socket.io pingInterval + pingTimeout (2.5 s + 2.5 s); the browser rejoin with media is in breakdown-browser.json',
   };
-  const out = path.join(process.cwd(), 'bench', 'results', 'breakdown-detect.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(JSON.stringify(result, null, 2));
+  writeResult('breakdown-detect', result);
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+run(main);

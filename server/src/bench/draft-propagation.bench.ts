@@ -5,20 +5,17 @@
  * until each of the other editors' documents contains it. Two phases: one editor at a time, and
  * all editors typing at once. Results: bench/results/draft-propagation.json.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import * as Y from 'yjs';
 import type { CaseDetail } from '@parley/shared';
 import { api, consent, signIn, startTestServer, tokenOf } from '../test/harness.ts';
 import { provider, synced } from '../test/yjs.ts';
+import { pct as pctAt, run, writeResult } from './results.ts';
+
+/** Signalling times are small: keep two decimals. */
+const pct = (xs: number[], p: number) => pctAt(xs, p, 2);
 
 const EDITORS = 5;
 const EDITS_PER_EDITOR = 60;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
-};
 
 async function main() {
   const server = await startTestServer();
@@ -99,10 +96,7 @@ async function main() {
     converged,
     note: 'includes the server sealing and storing every update (one SQLite row per update) before relaying it',
   };
-  const out = path.resolve(import.meta.dirname, '../../../bench/results/draft-propagation.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(JSON.stringify(result, null, 2));
+  writeResult('draft-propagation', result);
   if (!converged) throw new Error('documents did not converge');
 }
 
@@ -114,10 +108,4 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+run(main);

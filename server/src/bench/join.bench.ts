@@ -4,21 +4,18 @@
  * so this measures signalling + SFU object creation, not ICE/DTLS). Also the cost of verifying an
  * invitation token, which every handshake and join pays. Results: bench/results/join.json.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CaseDetail } from '@parley/shared';
 import { api, connect, consent, fakeDtls, must, opusParameters, signIn, startTestServer, tokenOf, vp8Parameters, type ClientSocket } from '../test/harness.ts';
 import { getSodium } from '../crypto/sodium.ts';
 import { Keyring } from '../crypto/Keyring.ts';
 import { signInvite, verifyInvite } from '../crypto/tokens.ts';
+import { pct as pctAt, run, writeResult } from './results.ts';
+
+/** Signalling times are small: keep two decimals. */
+const pct = (xs: number[], p: number) => pctAt(xs, p, 2);
 
 const ROUNDS = 30;
 const PRESENT = 4; // people already in the room when the measured person joins
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
-};
 
 async function setupMedia(s: ClientSocket, ssrc: number) {
   const j = await must(s, 'session:join', {});
@@ -85,13 +82,7 @@ async function main() {
     tokenVerifyMs: Math.round(verifyMs * 1000) / 1000,
     ratio_joinP50_to_tokenVerify: Math.round(pct(joinToMedia, 50) / verifyMs),
   };
-  const out = path.resolve(import.meta.dirname, '../../../bench/results/join.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(JSON.stringify(result, null, 2));
+  writeResult('join', result);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+run(main);

@@ -96,6 +96,7 @@ export class LiveCase {
       roomInfo: (id) => this.#rooms.get(id)?.info(),
       roomName: (id) => this.#roomName(id),
       presenceChanged: (m) => this.presenceChanged(m),
+      showRoomTo: (m) => this.showRoomTo(m),
       record: (type, by, data) => this.record(type, by, data),
       mayObserveCaucus,
     });
@@ -259,6 +260,16 @@ export class LiveCase {
     this.notify.presence('participant:updated', this.presenceOf(member));
   }
 
+  /**
+   * Someone who just entered a room learns who is already there: those people's last update reached
+   * them redacted (another room), so without this they would hear voices with no name or picture.
+   */
+  showRoomTo(member: Member): void {
+    for (const m of this.members()) {
+      if (m !== member && m.roomId === member.roomId) this.notify.to(member, 'participant:updated', presenceFor(member.actor, this.presenceOf(m)));
+    }
+  }
+
   expel(participantId: string, code: CloseCode): void {
     const m = this.#members.get(participantId);
     if (!m) return;
@@ -354,6 +365,7 @@ export class LiveCase {
       this.presenceChanged(m);
       this.notify.to(m, 'room:updated', target.info());
     }
+    for (const m of movers) this.showRoomTo(m);
     for (const rid of touched) {
       const r = this.#rooms.get(rid);
       if (r) this.notify.room(r.info());

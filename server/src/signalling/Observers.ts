@@ -13,6 +13,8 @@ export interface ObserversHost {
   roomInfo(roomId: string): RoomInfo | undefined;
   roomName(roomId: string): string;
   presenceChanged(m: Member): void;
+  /** Tells `m` who is already in the room they just entered. */
+  showRoomTo(m: Member): void;
   record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void;
   /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
   mayObserveCaucus(occupantIds: string[]): boolean;
@@ -72,6 +74,7 @@ export class Observers {
       this.#host.presenceChanged(o);
       const room = this.#host.roomInfo(o.roomId);
       if (room) this.#host.notify.to(o, 'room:updated', room);
+      this.#host.showRoomTo(o);
     }
   }
 

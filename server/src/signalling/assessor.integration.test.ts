@@ -1,42 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { liveTestServer } from '../test/live-server.ts';
 import { ASSESSOR_CAUCUS_CLAUSE_ID, OBSERVER_WAITING_ROOM, type CaseDetail, type Presence, type RecordExport } from '@parley/shared';
-import { api, connect, joinWithMedia, must, opusParameters, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, joinWithMedia, must, opusParameters, recorder, request, tokenOf } from '../test/harness.ts';
 
 /**
  * The assessor in a live session (ODR-QAP): observes the room the mediator is in, follows into a
  * caucus only where everyone there agreed, never publishes, is always visible to the parties.
  */
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let cookie: string;
-let sockets: ClientSocket[] = [];
+const live = liveTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  cookie = await signIn(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  for (const s of sockets) s.close();
-  sockets = [];
-});
-
-async function open(auth: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const s = await connect(server, auth, headers);
-  sockets.push(s);
-  return s;
-}
+const open = (auth: Record<string, unknown>, headers: Record<string, string> = {}) => live.open(auth, headers);
 
 async function consentTo(token: string, detail: CaseDetail, caucusesToo: boolean) {
   const ids = detail.agreement.clauses.filter((c) => caucusesToo || c.id !== ASSESSOR_CAUCUS_CLAUSE_ID).map((c) => c.id);
-  const r = await api(server, 'POST', '/api/invitation/consent', { bearer: token, body: { acceptedClauseIds: ids, clauseSetHash: detail.clauseSetHash } });
+  const r = await api(live.server, 'POST', '/api/invitation/consent', { bearer: token, body: { acceptedClauseIds: ids, clauseSetHash: detail.clauseSetHash } });
   expect(r.status).toBe(200);
 }
 
 async function caseWithAssessor() {
-  const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
-    cookie,
+  const r = await api<CaseDetail>(live.server, 'POST', '/api/cases', {
+    cookie: live.cookie,
     body: {
       title: 'Observed mediation',
       participants: [
@@ -55,7 +38,7 @@ async function caseWithAssessor() {
   await consentTo(tA, detail, true); // Ana agrees to be observed in caucus too
   await consentTo(tB, detail, false); // Ben agrees to the assessor's presence, not in his caucus
   await consentTo(tI, detail, true);
-  const m = await open({ caseId: detail.id }, { cookie });
+  const m = await open({ caseId: detail.id }, { cookie: live.cookie });
   const a = await open({ token: tA });
   const b = await open({ token: tB });
   const i = await open({ token: tI });
@@ -68,7 +51,7 @@ async function caseWithAssessor() {
   await must(i, 'transport:create', { direction: 'recv' });
   await must(i, 'media:ready', { rtpCapabilities: I.routerRtpCapabilities as never });
   const ids = { m: M.joined.self.id, a: A.joined.self.id, b: B.joined.self.id, i: I.self.id };
-  const media = server.sfu.getCase(detail.id)!;
+  const media = live.server.sfu.getCase(detail.id)!;
   return { detail, m, a, b, i, M, A, B, I, ids, logs, receives: (pid: string) => media.consumedProducerIds(pid).sort() };
 }
 
@@ -126,7 +109,7 @@ describe('assessor observation', () => {
     await must(m, 'room:move', { participantIds: [ids.m], roomId: 'joint' });
     expect(receives(ids.i)).toEqual([M.mic, M.cam, A.mic, A.cam, B.mic, B.cam].sort());
 
-    const record = (await api<RecordExport>(server, 'GET', `/api/cases/${detail.id}/record`, { cookie })).body;
+    const record = (await api<RecordExport>(live.server, 'GET', `/api/cases/${detail.id}/record`, { cookie: live.cookie })).body;
     const consentOf = (name: string) => record.entries.find((e) => e.type === 'consent.recorded' && e.actor?.displayName === name)!.data;
     expect(consentOf('Ben Party').optionalDeclined).toEqual([ASSESSOR_CAUCUS_CLAUSE_ID]);
     expect(consentOf('Ana Party').optionalAccepted).toEqual([ASSESSOR_CAUCUS_CLAUSE_ID]);

@@ -1,64 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { liveTestServer } from '../test/live-server.ts';
 import { PAUSE_HOLDER, type CaseDetail, type Presence, type RecordExport } from '@parley/shared';
-import { api, connect, consent, createCase, joinWithMedia, must, nextEvent, opusParameters, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, consent, createCase, must, nextEvent, opusParameters, recorder, request, tokenOf } from '../test/harness.ts';
 
 /**
  * The technology-breakdown ladder against the real server and worker [3.6.13, 3.7.17; threats #12]:
  * a dropped person is held "reconnecting", comes back into the same room with the same holds and
  * control; past the grace period the joint session pauses until they return; each step is recorded.
  */
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let cookie: string;
-let sockets: ClientSocket[] = [];
+const live = liveTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  cookie = await signIn(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  for (const s of sockets) s.close();
-  sockets = [];
-});
+const open = (auth: Record<string, unknown>, headers: Record<string, string> = {}) => live.open(auth, headers);
 
-async function open(auth: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const s = await connect(server, auth, headers);
-  sockets.push(s);
-  return s;
-}
-
-async function threePeople(graceSeconds?: number) {
-  let detail: CaseDetail = await createCase(server, cookie);
-  if (graceSeconds !== undefined) {
-    const r = await api<CaseDetail>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, {
-      cookie,
-      body: { ...detail.breakdown, graceSeconds },
-    });
+/** Everyone in the joint room; optionally with the case's grace period set first. */
+function threePeople(graceSeconds?: number) {
+  return live.threeInSession(async (detail) => {
+    if (graceSeconds === undefined) return detail;
+    const r = await api<CaseDetail>(live.server, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie: live.cookie, body: { ...detail.breakdown, graceSeconds } });
     expect(r.status).toBe(200);
-    detail = r.body;
-  }
-  const tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-  const tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
-  await consent(server, tA, detail);
-  await consent(server, tB, detail);
-  const m = await open({ caseId: detail.id }, { cookie });
-  const a = await open({ token: tA });
-  const b = await open({ token: tB });
-  const M = await joinWithMedia(m, 1000);
-  const A = await joinWithMedia(a, 2000);
-  const B = await joinWithMedia(b, 3000);
-  for (const [s, j] of [[m, M], [a, A], [b, B]] as const) await must(s, 'media:ready', { rtpCapabilities: j.joined.routerRtpCapabilities as never });
-  const ids = { m: M.joined.self.id, a: A.joined.self.id, b: B.joined.self.id };
-  return { detail, tA, tB, m, a, b, M, A, B, ids, media: server.sfu.getCase(detail.id)! };
+    return r.body;
+  });
 }
 
 const lastPresence = (log: ReturnType<typeof recorder>, id: string) =>
   log.filter((e) => (e.event === 'participant:updated' || e.event === 'participant:joined') && e.payload.id === id).at(-1)?.payload as Presence | undefined;
 
 async function recordTypes(caseId: string): Promise<string[]> {
-  const r = await api<RecordExport>(server, 'GET', `/api/cases/${caseId}/record`, { cookie });
+  const r = await api<RecordExport>(live.server, 'GET', `/api/cases/${caseId}/record`, { cookie: live.cookie });
   return r.body.entries.map((e) => e.type);
 }
 
@@ -163,17 +131,17 @@ describe('breakdown ladder', () => {
 
 describe('breakdown settings', () => {
   it('the mediator sets the procedure; the agreement clause states it and earlier consent must be given again', async () => {
-    const detail = await createCase(server, cookie);
+    const detail = await createCase(live.server, live.cookie);
     const tA = tokenOf(detail.participants[1]!.invitation!.url);
-    await consent(server, tA, detail);
-    const bad = await api<{ error: { code: string } }>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie, body: { ...detail.breakdown, graceSeconds: 2 } });
+    await consent(live.server, tA, detail);
+    const bad = await api<{ error: { code: string } }>(live.server, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie: live.cookie, body: { ...detail.breakdown, graceSeconds: 2 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
-    const notMediator = await api(server, 'PUT', `/api/cases/${detail.id}/breakdown`, { bearer: tA, body: detail.breakdown });
+    const notMediator = await api(live.server, 'PUT', `/api/cases/${detail.id}/breakdown`, { bearer: tA, body: detail.breakdown });
     expect(notMediator.status).toBe(401);
 
-    const r = await api<CaseDetail>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, {
-      cookie,
+    const r = await api<CaseDetail>(live.server, 'PUT', `/api/cases/${detail.id}/breakdown`, {
+      cookie: live.cookie,
       body: { graceSeconds: 120, pauseJointSession: true, audioOnlyFallback: false, textFallback: true, reschedulingContact: 'mediator@example.org' },
     });
     expect(r.status).toBe(200);

@@ -1,53 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CaseDetail, Presence, RoomInfo } from '@parley/shared';
-import {
-  connect, consent, createCase, joinWithMedia, must, nextEvent, opusParameters, recorder, request, signIn, startTestServer, tokenOf, vp8Parameters,
-  type ClientSocket,
-} from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { liveTestServer } from '../test/live-server.ts';
+import type { Presence, RoomInfo } from '@parley/shared';
+import { must, nextEvent, opusParameters, recorder, request, vp8Parameters } from '../test/harness.ts';
 
 /**
  * Caucus isolation and live controls against the real server and worker: the server alone decides
  * who receives what (issue 3; IMI 2.10, 2.11 ii–vi; threats.md #1, #2).
  */
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let cookie: string;
-let sockets: ClientSocket[] = [];
+const live = liveTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  cookie = await signIn(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  for (const s of sockets) s.close();
-  sockets = [];
-});
-
-async function threePeople() {
-  const detail: CaseDetail = await createCase(server, cookie);
-  const tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-  const tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
-  await consent(server, tA, detail);
-  await consent(server, tB, detail);
-  const open = async (auth: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const s = await connect(server, auth, headers);
-    sockets.push(s);
-    return s;
-  };
-  const m = await open({ caseId: detail.id }, { cookie });
-  const a = await open({ token: tA });
-  const b = await open({ token: tB });
-  const M = await joinWithMedia(m, 1000);
-  const A = await joinWithMedia(a, 2000);
-  const B = await joinWithMedia(b, 3000);
-  for (const [s, j] of [[m, M], [a, A], [b, B]] as const) await must(s, 'media:ready', { rtpCapabilities: j.joined.routerRtpCapabilities as never });
-  const media = server.sfu.getCase(detail.id)!;
-  const ids = { m: M.joined.self.id, a: A.joined.self.id, b: B.joined.self.id };
-  const receives = (pid: string) => media.consumedProducerIds(pid).sort();
-  return { detail, m, a, b, M, A, B, ids, media, receives };
-}
+const threePeople = () => live.threeInSession();
 
 describe('caucus rooms', () => {
   it('moving a party and the mediator into a caucus cuts the other party off from both, and moving back restores it', async () => {

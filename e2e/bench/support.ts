@@ -1,0 +1,77 @@
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { CaseDetail } from '@parley/shared';
+import { chromiumArgs } from '../playwright.config.ts';
+import { startPlatform } from '../support/server.ts';
+
+/** What the real-browser benchmarks share: a running platform, a signed-in mediator, a case, pages. */
+
+export async function api(base: string, method: string, p: string, opts: { cookie?: string; bearer?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  const res = await fetch(base + p, { method, headers, ...(opts.body ? { body: JSON.stringify(opts.body) } : {}) });
+  return { res, body: (await res.json().catch(() => undefined)) as any };
+}
+
+export async function join(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Join session' }).click();
+  await page.getByRole('button', { name: 'Leave session' }).waitFor();
+}
+
+export interface BenchPlatform {
+  url: string;
+  cookie: string;
+  browser: Browser;
+  /** A fresh browser profile with camera and microphone allowed; `mediator` adds the sign-in cookie. */
+  context(opts?: { mediator?: boolean; bypassCSP?: boolean }): Promise<BrowserContext>;
+  /** A case with parties A and B; every party has consented. Returns the case and each link. */
+  createCase(configure?: (detail: CaseDetail) => Promise<void>): Promise<{ detail: CaseDetail; links: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+export async function benchPlatform(): Promise<BenchPlatform> {
+  const { info, child } = await startPlatform();
+  const browser = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  const token = new URL(info.signinUrl).hash.replace('#token=', '');
+  const signin = await api(info.url, 'POST', '/api/auth/signin', { body: { token } });
+  const cookie = signin.res.headers.get('set-cookie')!.split(';')[0]!;
+  return {
+    url: info.url,
+    cookie,
+    browser,
+    async context(opts = {}) {
+      const ctx = await browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: opts.bypassCSP ?? false });
+      // tsx (esbuild keepNames) wraps named functions in __name(); the functions we send to pages need it too.
+      await ctx.addInitScript('window.__name = (f) => f;');
+      if (opts.mediator) {
+        const [name, value] = cookie.split('=');
+        await ctx.addCookies([{ name: name!, value: value!, url: info.url }]);
+      }
+      return ctx;
+    },
+    async createCase(configure) {
+      const created = await api(info.url, 'POST', '/api/cases', {
+        cookie,
+        body: { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] },
+      });
+      await configure?.(created.body);
+      // Read again: configuring (e.g. the breakdown procedure) may have changed the agreement.
+      const detail: CaseDetail = (await api(info.url, 'GET', `/api/cases/${created.body.id}`, { cookie })).body;
+      const links: Record<string, string> = {};
+      for (const p of detail.participants) {
+        if (!p.invitation) continue;
+        links[p.displayName] = p.invitation.url;
+        await api(info.url, 'POST', '/api/invitation/consent', {
+          bearer: new URL(p.invitation.url).hash.replace('#t=', ''),
+          body: { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash },
+        });
+      }
+      return { detail, links };
+    },
+    async close() {
+      await browser.close();
+      child.kill('SIGTERM');
+    },
+  };
+}
