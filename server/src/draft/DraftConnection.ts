@@ -3,10 +3,18 @@ import { CloseCode, DRAFT_LIMITS, presenceColour, type DraftAccess } from '@parl
 import type { Identity } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
 import type { DraftDocument } from './DraftDocument.ts';
+import { RateLimiter } from '../signalling/RateLimiter.ts';
 import { decodeAwarenessUpdate, encodeAwarenessEntries, readMessage, syncStep1Message, syncStep2Message } from './protocol.ts';
 
 /** Standard WebSocket codes used besides the named 44xx ones (RFC 6455 §7.4.1). */
-export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, InvalidPayload: 1007, MessageTooBig: 1009, InternalError: 1011 } as const;
+export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, InvalidPayload: 1007, MessageTooBig: 1009, InternalError: 1011, TryAgainLater: 1013 } as const;
+
+/**
+ * Messages per second per connection (threats.md #8). Fast typing is ~15 updates/s plus presence;
+ * a flood is closed (not dropped: a dropped Yjs update would silently diverge the documents) with
+ * 1013, after which y-websocket reconnects and its sync handshake recovers everything unsent.
+ */
+export const DRAFT_RATE = { perSecond: 60, burst: 300 } as const;
 
 /**
  * One person's socket on one document. Single dispatch point: parse → authorise (edit or read, as
@@ -23,6 +31,7 @@ export class DraftConnection {
   readonly #logger: Logger;
   alive = true;
   #closed = false;
+  readonly #limiter = new RateLimiter(DRAFT_RATE.perSecond, DRAFT_RATE.burst);
 
   constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: DraftDocument, logger: Logger) {
     this.ws = ws;
@@ -64,6 +73,11 @@ export class DraftConnection {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#closed) return;
+    if (!this.#limiter.take()) {
+      this.#logger.warn({ limit: DRAFT_RATE }, 'draft message flood: connection closed, the client resyncs on reconnect');
+      this.close(WsCode.TryAgainLater, 'too many messages');
+      return;
+    }
     if (!isBinary || !(data instanceof Buffer)) {
       this.#logger.warn('non-binary draft message refused');
       this.close(WsCode.UnsupportedData, 'binary messages only');

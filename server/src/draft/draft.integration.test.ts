@@ -24,17 +24,12 @@ beforeAll(async () => {
       participants: [
         { displayName: 'Ana Party', role: 'party', side: 'A' },
         { displayName: 'Ben Party', role: 'party', side: 'B' },
-        { displayName: 'Cleo Observer', role: 'party', side: 'A' },
+        { displayName: 'Cleo Observer', role: 'assessor' },
         { displayName: 'Dan Advisor', role: 'advisor', side: 'B' },
       ],
     },
   });
   detail = r.body;
-  // The case form cannot add assessors yet (a later issue): make Cleo one in the store, then
-  // reissue her link so its signed role matches.
-  const cleo = detail.participants.find((p) => p.displayName === 'Cleo Observer')!;
-  server.store.db.prepare("UPDATE participants SET role = 'assessor', side = NULL WHERE id = ?").run(cleo.id);
-  detail = (await api<CaseDetail>(server, 'POST', `/api/cases/${detail.id}/participants/${cleo.id}/reissue`, { cookie })).body;
   for (const p of detail.participants) if (p.invitation) tokens[p.displayName] = tokenOf(p.invitation.url);
   for (const name of ['Ana Party', 'Cleo Observer', 'Dan Advisor']) await consent(server, tokens[name]!, detail);
   other = await createCase(server, cookie);
@@ -170,5 +165,31 @@ describe('agreement draft over y-websocket', () => {
     // Memory: the refused 600 KiB frame and the refused update are not retained.
     global.gc?.();
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('closes a flooding socket (not the others) and loses nothing: the edits it could not send arrive on resync (threats #8)', async () => {
+    const med = open(provider(server, agreement(), { cookie }));
+    await synced(med);
+    // One person's document with 400 paragraphs, each sent as its own update, as fast as possible.
+    const mine = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    mine.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 400; i++) appendParagraph(mine, `flood paragraph ${i}`);
+    const flood = rawClient(server, agreement(), { token: tokens['Ana Party'] });
+    await flood.opened;
+    for (const u of updates) flood.send(syncUpdateMessage(u));
+    expect((await flood.closed).code).toBe(1013);
+    const cut = await server.drafts.snapshotText(detail.id);
+    expect(cut.text).toContain('flood paragraph 0');
+    expect(cut.text).not.toContain('flood paragraph 399');
+    expect(med.wsconnected).toBe(true);
+
+    // Reconnecting, y-websocket's sync handshake sends whatever the server does not have yet.
+    const again = open(provider(server, agreement(), { token: tokens['Ana Party'], doc: mine }));
+    await synced(again);
+    await until(async () => (await server.drafts.snapshotText(detail.id)).text.includes('flood paragraph 399'), 5000, 'resync');
+    const text = (await server.drafts.snapshotText(detail.id)).text;
+    expect(new Set(text.match(/flood paragraph \d+/g)).size).toBe(400);
+    await until(() => med.doc.getXmlFragment('default').toString().includes('flood paragraph 399'), 5000, 'relay to the mediator');
   });
 });
