@@ -23,7 +23,12 @@ export async function partyContext(browser: Browser, viewport = { width: 1280, h
 }
 
 /** The mediator creates a case through the UI and returns the invitation link of each party. */
-export async function createCaseInUi(page: Page, title: string, parties: Array<{ name: string; side: string }>): Promise<{ caseUrl: string; links: Record<string, string> }> {
+export async function createCaseInUi(
+  page: Page,
+  title: string,
+  parties: Array<{ name: string; side: string }>,
+  opts: { assessor?: string } = {},
+): Promise<{ caseUrl: string; links: Record<string, string> }> {
   await page.goto(server().url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
   await page.getByLabel('Case title').fill(title);
@@ -35,20 +40,29 @@ export async function createCaseInUi(page: Page, title: string, parties: Array<{
     await names.nth(i).fill(p.name);
     await sides.nth(i).selectOption(p.side);
   }
+  if (opts.assessor) {
+    await page.getByRole('button', { name: 'Add an assessor' }).click();
+    await expect(page.getByLabel('Role', { exact: true }).nth(parties.length)).toHaveValue('assessor');
+    await names.nth(parties.length).fill(opts.assessor);
+  }
   await page.getByRole('button', { name: 'Create case' }).click();
   await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]+$/);
   const links: Record<string, string> = {};
-  for (const p of parties) {
-    links[p.name] = await page.getByLabel(`Invitation link for ${p.name}`).inputValue();
-    expect(links[p.name]).toContain('/join#t=');
+  for (const n of [...parties.map((p) => p.name), ...(opts.assessor ? [opts.assessor] : [])]) {
+    links[n] = await page.getByLabel(`Invitation link for ${n}`).inputValue();
+    expect(links[n]).toContain('/join#t=');
   }
   return { caseUrl: page.url(), links };
 }
 
-/** A party opens their link, ticks every clause of the protocol agreement and confirms. */
-export async function passConsentGate(page: Page, link: string): Promise<void> {
+/**
+ * A party opens their link, ticks every required clause of the protocol agreement and confirms.
+ * The optional assessor clause stays unticked (its default) unless `allowAssessorInCaucus`.
+ */
+export async function passConsentGate(page: Page, link: string, opts: { allowAssessorInCaucus?: boolean } = {}): Promise<void> {
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
+  if (opts.allowAssessorInCaucus) await page.getByRole('checkbox', { name: 'Allow the assessor to follow the mediator into my private meetings' }).check();
   const confirm = page.getByRole('button', { name: 'I agree and continue' });
   await expect(confirm).toBeDisabled();
   const boxes = page.getByRole('checkbox', { name: /^I agree:/ });
@@ -280,34 +294,9 @@ export async function recordTypes(mediator: Page, caseUrl: string): Promise<stri
 
 // --- assessor (ODR-QAP observer) ---------------------------------------------------------------
 
-/** The mediator creates a case with parties and one assessor through the UI; returns everyone's link. */
-export async function createCaseWithAssessorInUi(
-  page: Page,
-  title: string,
-  parties: Array<{ name: string; side: string }>,
-  assessor: string,
-): Promise<{ caseUrl: string; links: Record<string, string> }> {
-  await page.goto(server().url);
-  await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
-  await page.getByLabel('Case title').fill(title);
-  for (let i = 2; i < parties.length; i++) await page.getByRole('button', { name: 'Add participant' }).click();
-  const names = page.getByLabel('Name', { exact: true });
-  const sides = page.getByLabel('Side', { exact: true });
-  for (const [i, p] of parties.entries()) {
-    await names.nth(i).fill(p.name);
-    await sides.nth(i).selectOption(p.side);
-  }
-  await page.getByRole('button', { name: 'Add an assessor' }).click();
-  await expect(page.getByLabel('Role', { exact: true }).nth(parties.length)).toHaveValue('assessor');
-  await names.nth(parties.length).fill(assessor);
-  await page.getByRole('button', { name: 'Create case' }).click();
-  await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]+$/);
-  const links: Record<string, string> = {};
-  for (const n of [...parties.map((p) => p.name), assessor]) {
-    links[n] = await page.getByLabel(`Invitation link for ${n}`).inputValue();
-    expect(links[n]).toContain('/join#t=');
-  }
-  return { caseUrl: page.url(), links };
+/** The same with an assessor (ODR-QAP observer), added with the form's "Add an assessor" button. */
+export function createCaseWithAssessorInUi(page: Page, title: string, parties: Array<{ name: string; side: string }>, assessor: string) {
+  return createCaseInUi(page, title, parties, { assessor });
 }
 
 /** An assessor, past the consent gate, joins without a camera check and waits for the session screen. */

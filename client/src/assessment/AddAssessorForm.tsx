@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { AddParticipantBody, MAX_ASSESSORS, type CaseDetail } from '@parley/shared';
 import { api, messageOf } from '../api.ts';
 import { capitalise } from '../format.ts';
+import './assessment.css';
 
 /**
  * "Add an assessor" on the case page: an ODR-QAP observer of the mediator, with no side. Adding one
@@ -41,8 +42,9 @@ export function AddAssessorForm({ caseId, detail, onAdded }: { caseId: string; d
       <h2 id={`${uid}-h`}>Add an assessor</h2>
       <p className="muted" id={`${uid}-about`}>
         An assessor observes you for an ODR-QAP assessment: they watch and listen, cannot speak, share or edit, and are
-        shown to everyone as “Assessor (observing)”. Adding one changes the protocol agreement, so everyone has to agree
-        to it again before their next session. At most {MAX_ASSESSORS} assessors per case.
+        shown to everyone as “Assessor (observing)”. They follow you into a caucus only if everyone in it agreed. Adding
+        one changes the protocol agreement, so everyone has to agree to it again before their next session. At most{' '}
+        {MAX_ASSESSORS} assessors per case.
       </p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">

@@ -3,6 +3,7 @@ import { RATINGS, RATING_SCALE, type ReleasedAssessments } from '@parley/shared'
 import { ApiError, isAbort, messageOf } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { assessmentApi } from './assessmentApi.ts';
+import './assessment.css';
 
 type State = { kind: 'loading' } | { kind: 'none' } | { kind: 'error'; message: string } | { kind: 'ready'; data: ReleasedAssessments };
 
@@ -27,7 +28,7 @@ export function ReleasedAssessment({ caseId }: { caseId: string }) {
   }, [caseId]);
 
   return (
-    <section className="released-assessment" aria-labelledby={`${uid}-h`}>
+    <section className="card released-assessment" aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>Your assessment</h2>
       {state.kind === 'loading' ? <p role="status">Loading…</p> : null}
       {state.kind === 'none' ? <p className="muted">The assessor has not shared an assessment with you yet.</p> : null}

@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { LINK_AFTER_MS, type AssessmentView, type EditNoteBody, type ItemRating, type NewNoteBody, type Scorecard } from '@parley/shared';
+import { LINK_AFTER_MS, scorecardSections, type AssessmentView, type EditNoteBody, type ItemRating, type NewNoteBody, type Scorecard } from '@parley/shared';
 import { isAbort, messageOf } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Section } from '../screens/session/Section.tsx';
 import { assessmentApi, fetchAssessmentFile } from './assessmentApi.ts';
 import { NoteComposer, NoteList, noteStamp } from './Notes.tsx';
 import { Ratings } from './Ratings.tsx';
+import { jumpTo } from './jump.ts';
 import './assessment.css';
+
+const ITEM_COUNT = scorecardSections().reduce((n, s) => n + s.items.length, 0);
 
 type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; view: AssessmentView };
 
@@ -22,6 +25,7 @@ export function ScorecardPanel({ token, variant = 'page' }: { token: string; var
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busyItem, setBusyItem] = useState<string | null>(null);
+  const [releasing, setReleasing] = useState<boolean | null>(null);
   const [loadKey, setLoadKey] = useState(0);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -91,7 +95,10 @@ export function ScorecardPanel({ token, variant = 'page' }: { token: string; var
   }
 
   async function release(released: boolean) {
+    // The box shows the choice at once (and stays put while it is saved); a refusal puts it back.
+    setReleasing(released);
     const card = await attempt(() => assessmentApi.release(token, released));
+    setReleasing(null);
     if (!card) return;
     setCard(() => card);
     setStatus(released ? 'The mediator can now read this assessment.' : 'The mediator can no longer read this assessment.');
@@ -126,6 +133,7 @@ export function ScorecardPanel({ token, variant = 'page' }: { token: string; var
   } else {
     const { view } = load;
     const card = view.scorecard;
+    const ratedCount = Object.values(card.ratings).filter(Boolean).length;
     body = (
       <div className="scorecard">
         <p className="scorecard-intro">
@@ -140,20 +148,57 @@ export function ScorecardPanel({ token, variant = 'page' }: { token: string; var
             {error}
           </p>
         ) : null}
+        {/* The review page runs to some sixty items: where things stand, and a way to each part, up front. */}
+        {compact ? null : (
+          <nav className="scorecard-jump" aria-label="Parts of your scorecard">
+            <p>
+              {ratedCount} of {ITEM_COUNT} items rated · {card.notes.length} {card.notes.length === 1 ? 'note' : 'notes'} ·{' '}
+              {card.releasedToMediator ? 'shared with the mediator' : 'not shared with the mediator'}
+            </p>
+            <ul>
+              <li>
+                <a href={`#${uid}-notes`} onClick={(e) => jumpTo(e, `${uid}-notes`)}>Notes</a>
+              </li>
+              <li>
+                <a href={`#${uid}-ratings`} onClick={(e) => jumpTo(e, `${uid}-ratings`)}>Ratings</a>
+              </li>
+              <li>
+                <a href={`#${uid}-share`} onClick={(e) => jumpTo(e, `${uid}-share`)}>Share and export</a>
+              </li>
+            </ul>
+          </nav>
+        )}
         <NoteComposer onAdd={addNote} />
-        <h3 className="scorecard-h">Notes</h3>
+        <h3 className="scorecard-h" id={`${uid}-notes`} tabIndex={-1}>
+          Notes
+        </h3>
         <NoteList notes={card.notes} onEdit={editNote} onDelete={deleteNote} />
-        <h3 className="scorecard-h">Ratings</h3>
+        <h3 className="scorecard-h" id={`${uid}-ratings`} tabIndex={-1}>
+          Ratings
+        </h3>
         <Ratings ratings={card.ratings} onRate={(id, r) => void rate(id, r)} busyItem={busyItem} compact={compact} />
-        <h3 className="scorecard-h">Share and export</h3>
+        <h3 className="scorecard-h" id={`${uid}-share`} tabIndex={-1}>
+          Share and export
+        </h3>
         <div className="check scorecard-release">
-          <input id={`${uid}-release`} type="checkbox" checked={card.releasedToMediator} onChange={(e) => void release(e.target.checked)} aria-describedby={`${uid}-release-state`} />
+          <input
+            id={`${uid}-release`}
+            type="checkbox"
+            checked={releasing ?? card.releasedToMediator}
+            // Not disabled while saving: that would throw a keyboard user's focus off the box.
+            onChange={(e) => {
+              if (releasing === null) void release(e.target.checked);
+            }}
+            aria-describedby={`${uid}-release-state`}
+          />
           <label htmlFor={`${uid}-release`}>Share this assessment with the mediator</label>
         </div>
         <p id={`${uid}-release-state`} className="scorecard-hint">
-          {card.releasedToMediator && card.releasedAt
-            ? `Shared with the mediator since ${formatDateTime(card.releasedAt)}. Untick to take it back.`
-            : 'Only you can see it now.'}
+          {releasing !== null
+            ? 'Saving…'
+            : card.releasedToMediator && card.releasedAt
+              ? `Shared with the mediator since ${formatDateTime(card.releasedAt)}. Untick to take it back.`
+              : 'Only you can see it now.'}
         </p>
         <div className="row-actions">
           <button type="button" className="button button-secondary button-small" onClick={() => void download('report')}>

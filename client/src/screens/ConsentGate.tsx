@@ -144,8 +144,11 @@ function OptionalClause({ clause, boxId, chooses, on, onChange }: { clause: Prot
             <input id={boxId} type="checkbox" checked={on} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${boxId}-hint`} />
             <label htmlFor={boxId}>{optionalLabel(clause)}</label>
           </div>
+          {/* Spelled out both ways: a box ticked by habit, like all the others, should not pass unnoticed. */}
           <p className="hint" id={`${boxId}-hint`}>
-            Your choice. Leave it unticked to say no: you can still agree and join.
+            {on
+              ? 'Ticked: yes, the assessor may follow the mediator into your private meetings. Untick to say no.'
+              : 'Not ticked: no, the assessor stays out of your private meetings. You can still agree and join.'}
           </p>
         </>
       ) : (

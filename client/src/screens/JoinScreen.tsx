@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { canPublish, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
+import { canPostInThread, canPublish, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
@@ -158,6 +158,7 @@ export function JoinScreen() {
 
   const { invitation, stage, notice } = state;
   const draftAllowed = draftAccess(invitation.participant.role, 'agreement');
+  const canWriteMessages = canPostInThread(invitation.participant.role, true);
   if (stage === 'session' && token && showDraft && draftAllowed !== 'none') {
     return (
       <Shell>
@@ -222,21 +223,27 @@ export function JoinScreen() {
               </p>
             ) : null}
             <p className="muted">
-              {invitation.caseTitle} · You are joining as {invitation.participant.displayName} ({roleLabel[invitation.participant.role]}
-              {invitation.participant.side ? `, side ${invitation.participant.side}` : ''})
+              {invitation.caseTitle} · You are joining as {invitation.participant.displayName}: {roleLabel[invitation.participant.role]}
+              {invitation.participant.side ? `, side ${invitation.participant.side}` : ''}
             </p>
             <p className="threads-entry">
               <button type="button" className="button button-secondary" onClick={() => setShowMessages(true)}>
                 Open messages
               </button>{' '}
-              <span className="muted">Read and write to the mediator and the others without joining the session.</span>
+              <span className="muted">
+                {canWriteMessages
+                  ? 'Read and write to the mediator and the others without joining the session.'
+                  : 'Read the messages shared with you, without joining the session.'}
+              </span>
             </p>
             {draftAllowed !== 'none' ? (
               <p className="draft-entry">
                 <button type="button" className="button button-secondary" onClick={() => setShowDraft(true)}>
                   Open the agreement draft
                 </button>{' '}
-                <span className="muted">Work on the agreement text with the others, in or between sessions.</span>
+                <span className="muted">
+                  {draftAllowed === 'edit' ? 'Work on the agreement text with the others, in or between sessions.' : 'Read the agreement text as the others write it.'}
+                </span>
               </p>
             ) : null}
             <PartyAgreementEntry
@@ -281,7 +288,7 @@ export function JoinScreen() {
           <ul className="people-inline">
             {invitation.others.map((o, i) => (
               <li key={`${o.displayName}-${i}`}>
-                {o.displayName} <span className="muted">({roleLabel[o.role]}{o.side ? `, side ${o.side}` : ''})</span>
+                {o.displayName} <span className="muted">· {roleLabel[o.role]}{o.side ? `, side ${o.side}` : ''}</span>
               </li>
             ))}
           </ul>

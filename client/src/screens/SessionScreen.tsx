@@ -16,6 +16,7 @@ import { RoomsPanel } from './session/RoomsPanel.tsx';
 import { Stage } from './session/Stage.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { ScorecardPanel } from '../assessment/ScorecardPanel.tsx';
+import { jumpTo } from '../assessment/jump.ts';
 import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
 
 /**
@@ -93,6 +94,7 @@ function LiveSession({
   const title = s.caseTitle ?? caseTitleHint ?? 'Session';
   useDocumentTitle(title);
   const mediator = !!s.self && canModerate(s.self.role);
+  const assessing = s.self?.role === 'assessor';
 
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
@@ -112,14 +114,27 @@ function LiveSession({
 
   return (
     <div className={mediator ? 'session session-mediator' : 'session'}>
-      <a className="skip-link" href="#session-controls">
-        Skip to your microphone and camera
-      </a>
+      {/* An assessor has no microphone or camera; what they reach for is their scorecard. */}
+      {assessing ? (
+        <a className="skip-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
+          Skip to your scorecard
+        </a>
+      ) : (
+        <a className="skip-link" href="#session-controls">
+          Skip to your microphone and camera
+        </a>
+      )}
       <header className="session-top">
         <PageHeading className="session-title">{title}</PageHeading>
         <RoomLine s={s} />
         <RoomStatus client={client} s={s} />
         <MessagesToggle threads={threads} />
+        {/* On a phone the scorecard is below the videos: one tap away instead of a long scroll. */}
+        {assessing ? (
+          <a className="button button-secondary button-small session-scorecard-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
+            Your scorecard
+          </a>
+        ) : null}
         {draftAllowed !== 'none' ? (
           <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft" onClick={() => setShowDraft((v) => !v)}>
             Agreement draft
@@ -155,7 +170,11 @@ function LiveSession({
           </div>
         ) : null}
         <div className="side-panel">
-          {s.self?.role === 'assessor' && credentials.kind === 'invitee' ? <ScorecardPanel token={credentials.token} variant="session" /> : null}
+          {assessing && credentials.kind === 'invitee' ? (
+            <div id="session-scorecard" tabIndex={-1}>
+              <ScorecardPanel token={credentials.token} variant="session" />
+            </div>
+          ) : null}
           <SessionMessagesPanel threads={threads} />
           {mediator ? <RoomsPanel client={client} s={s} /> : null}
           {mediator ? <BreakdownPanel client={client} s={s} /> : null}

@@ -27,7 +27,10 @@ export function PartyAgreementEntry({ token, self, onOpen }: { token: string; se
   const signer = mustSign(self.role);
   const mine = current?.signers.find((s) => s.participantId === self.id);
   let status: string;
-  if (!current) status = 'No agreement to sign yet. When the mediator freezes the text for signature, you can review and sign it here.';
+  if (!current)
+    status = signer
+      ? 'No agreement to sign yet. When the mediator freezes the text for signature, you can review and sign it here.'
+      : 'No agreement frozen for signature yet. When the mediator freezes the text, you can read it here.';
   else if (current.status === 'voided') status = `No agreement to sign right now: version ${current.version} was withdrawn (${reasonPhrase(current.voidReason)}).`;
   else if (current.status === 'signed') status = `Version ${current.version} of the agreement is signed by every party.`;
   else if (mine?.signedAt) status = `You signed version ${current.version} at ${formatWhen(mine.signedAt)}. Waiting for the others.`;

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { MAX_CAMERAS, canPublish } from '@parley/shared';
+import { MAX_CAMERAS, OBSERVER_WAITING_ROOM, canPublish } from '@parley/shared';
 import { Icon } from '../../components/media.tsx';
 import { listCameras, suggestCamera, type CameraDevice } from '../../session/capture.ts';
 import type { SessionClient } from '../../session/SessionClient.ts';
@@ -53,7 +53,7 @@ export function ControlBar({ client, s, leaving, onLeave }: { client: SessionCli
       <div className="controls" role="group" aria-label="Session controls" id="session-controls" tabIndex={-1}>
         {/* An assessor observes: no microphone or camera to offer (threats #2), just say so. */}
         {observer ? (
-          <p className="control-observer">Observing: nobody sees or hears you</p>
+          <p className="control-observer">{s.self?.roomId === OBSERVER_WAITING_ROOM ? 'Not observing right now: nobody sees or hears you' : 'Observing: nobody sees or hears you'}</p>
         ) : (
           <>
             <button

@@ -32,6 +32,9 @@ export function PersonTools({
   const fallback = choices.find((r) => r.id !== person.roomId)?.id ?? choices[0]?.id ?? '';
   const roomId = choices.some((r) => r.id === target) ? target : fallback;
 
+  // The server places an assessor by itself (it refuses to move one): a Move button would only fail.
+  if (person.role === 'assessor') return <p className="hint">Follows you: into a caucus only if everyone in it agreed.</p>;
+
   const micOn = person.mic === 'on' && !person.micHeldBy;
   const giveControl =
     !isSelf &&

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { canModerate, type Presence } from '@parley/shared';
+import { canModerate, OBSERVER_WAITING_ROOM, type Presence } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { DeviceState, SessionState } from '../../session/store.ts';
 import { BulkTools, PersonTools } from './ModerationControls.tsx';
@@ -30,14 +30,21 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
 
   function stateLine(p: Presence, isSelf: boolean): string {
     const here = p.roomId !== null && p.roomId === self?.roomId;
-    if (!mediator && !here && !isSelf) return 'In another room';
+    // Parties may not know where others are, but whether the assessor can see them is theirs to know.
+    if (!mediator && !here && !isSelf) return p.role === 'assessor' ? 'Not in your room: cannot see or hear you' : 'In another room';
     // Their media is gone until they are back: only what still holds (a mute, the room) is worth saying.
     if (!isSelf && p.connection === 'reconnecting') {
       const kept = [p.micHeldBy ? heldWords(p.micHeldBy, self?.id) : null, mediator && !here ? `In ${roomNameOf(p.roomId, s.rooms)}` : null];
       return kept.filter(Boolean).join(' · ');
     }
     // An assessor never publishes: "No microphone · No camera" would read like a fault.
-    if (p.role === 'assessor') return `${mediator && !here ? `In ${roomNameOf(p.roomId, s.rooms)} · ` : ''}Observing, not seen or heard`;
+    if (p.role === 'assessor') {
+      if (p.roomId === OBSERVER_WAITING_ROOM) {
+        if (isSelf) return 'Not observing: waiting outside the private meeting';
+        return mediator ? 'Waiting outside your caucus: sees and hears nothing' : 'Waiting outside: sees and hears nothing';
+      }
+      return `${mediator && !here ? `In ${roomNameOf(p.roomId, s.rooms)} · ` : ''}Observing, not seen or heard`;
+    }
     const mic = isSelf ? s.local.mic : p.mic;
     const camera = isSelf ? s.local.camera : p.camera;
     const parts = [micWords[mic], cameraWords[camera]];

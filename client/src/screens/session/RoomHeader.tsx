@@ -10,7 +10,9 @@ import { formatClock, isPauseHold, msLeft, myRoom, personName, roomPhrase } from
  */
 export function RoomLine({ s }: { s: SessionState }) {
   const self = s.self;
-  const names = s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId).map((p) => p.displayName);
+  // Said with their role so nobody mistakes the assessor for someone who just cannot be seen.
+  const names = s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId).map((p) => (p.role === 'assessor' ? `${p.displayName} (assessor)` : p.displayName));
+  const heldOutside = canModerate(self?.role ?? 'party') ? s.others.filter((o) => o.role === 'assessor' && o.roomId === OBSERVER_WAITING_ROOM) : [];
   const where = roomPhrase(self?.roomId, s.rooms);
   const caucus = !!self?.roomId && !isJoint(self.roomId);
   let line: string;
@@ -19,7 +21,7 @@ export function RoomLine({ s }: { s: SessionState }) {
   // Honest while the connection is down: nobody receives this person's camera or microphone.
   else if (s.connection.status !== 'joined' || s.outage) line = `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
   else if (self.roomId === OBSERVER_WAITING_ROOM)
-    line = 'The mediator is in a private meeting whose participants did not agree to be observed. You see and hear nothing until the mediator leaves it.';
+    line = 'Not observing: the mediator is in a private meeting where not everyone agreed to be observed. You see and hear nothing until the mediator leaves it.';
   else if (!canPublish(self.role, 'mic'))
     line = `You are in ${where} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${names.join(', ')}` : ''}`;
   else if (names.length === 0) line = `You are in ${where} · Nobody else is in this room yet`;
@@ -27,10 +29,15 @@ export function RoomLine({ s }: { s: SessionState }) {
     line = `You are in ${where} · The session is paused: your microphone stays off. Everyone in this room can see you: ${names.join(', ')}`;
   else if (caucus) line = `You are in ${where} · Only these people can see and hear you: ${names.join(', ')}`;
   else line = `You are in ${where} · Everyone in this room can see and hear you: ${names.join(', ')}`;
+  // The mediator's assessment misses this part: they should know, and why.
+  const outside = heldOutside.length
+    ? `${heldOutside.map((o) => o.displayName).join(' and ')} (assessor) ${heldOutside.length === 1 ? 'waits' : 'wait'} outside: not everyone here agreed to be observed.`
+    : null;
   return (
     <p className={caucus ? 'room-line room-line-caucus' : 'room-line'}>
       <span className="room-dot" aria-hidden="true" />
       {line}
+      {outside ? ` · ${outside}` : null}
     </p>
   );
 }

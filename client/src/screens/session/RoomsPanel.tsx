@@ -38,7 +38,7 @@ function RoomGroup({ client, s, room, now }: { client: SessionClient; s: Session
         <h3 className="room-card-title">{title}</h3>
         {here ? <span className="badge">You are here</span> : null}
       </div>
-      <p className="room-card-people">{people.length ? people.map((p) => (p.id === s.self?.id ? `${p.displayName} (you)` : p.displayName)).join(', ') : 'Nobody'}</p>
+      <p className="room-card-people">{people.length ? people.map((p) => (p.id === s.self?.id ? `${p.displayName} (you)` : p.role === 'assessor' ? `${p.displayName} (assessor)` : p.displayName)).join(', ') : 'Nobody'}</p>
       {left !== null ? (
         <p className={warning ? 'room-card-timer room-card-timer-soon' : 'room-card-timer'}>
           Time left: {formatClock(left)}

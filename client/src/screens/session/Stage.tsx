@@ -42,7 +42,14 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
       <div className="stage-area">
       {tiles.length === 0 ? (
         <div className="stage-empty">
-          <p>{s.connection.status !== 'joined' ? 'Connecting…' : self?.roomId === OBSERVER_WAITING_ROOM ? 'Not observing: the mediator is in a private meeting.' : room?.kind === 'caucus' ? 'Nobody else is in this caucus yet.' : 'Waiting for the others to join…'}</p>
+          {s.connection.status === 'joined' && self?.roomId === OBSERVER_WAITING_ROOM ? (
+            <>
+              <p>Not observing: the mediator is in a private meeting.</p>
+              <p className="stage-empty-hint">You see and hear the room again as soon as the mediator leaves it. Your notes still work meanwhile.</p>
+            </>
+          ) : (
+            <p>{s.connection.status !== 'joined' ? 'Connecting…' : room?.kind === 'caucus' ? 'Nobody else is in this caucus yet.' : 'Waiting for the others to join…'}</p>
+          )}
         </div>
       ) : main ? (
         <div className="stage-split">

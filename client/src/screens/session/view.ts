@@ -151,6 +151,9 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, troubl
   if (p.camera === 'none' && !primary) placeholder = 'No camera';
   else if (!primary && p.camera === 'on') placeholder = offline ? 'Reconnecting…' : 'Video starting…';
   if (trouble?.kind === 'audio-only') placeholder = 'Audio only';
+  // An assessor never has a camera or microphone: "No camera", "No microphone" would read as a fault.
+  const observer = p.role === 'assessor';
+  if (observer) placeholder = 'Observing: no camera or microphone';
   const tiles: TileModel[] = [
     {
       key: `${p.id}:camera`,
@@ -164,7 +167,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, troubl
       showVideo: primaryOn,
       placeholder,
       local: false,
-      muted: p.mic !== 'on' || (sound?.producerPaused ?? false),
+      muted: !observer && (p.mic !== 'on' || (sound?.producerPaused ?? false)),
       trouble,
     },
   ];
