@@ -8,7 +8,7 @@ import {
   moveSelectedInUi,
   recordTypes,
   setBreakdownInUi,
-  threeInSessionWith,
+  threeInSession,
 } from '../support/flows.ts';
 import { repoRoot } from '../support/server.ts';
 
@@ -28,7 +28,7 @@ const yourConnection = (p: Page) => p.getByRole('region', { name: 'Your connecti
 const pausedBanner = (p: Page) => p.getByRole('region', { name: 'The joint session is paused' });
 
 test('a party who loses the network is shown reconnecting, and comes back to the same caucus, still muted', async ({ browser }) => {
-  const { mediator, a, b, aCtx, caseUrl, close } = await threeInSessionWith(browser, 'Boundary wall', ['Nina North', 'Omar Ost'], { viewports: [phone, phone] });
+  const { mediator, a, b, aCtx, caseUrl, close } = await threeInSession(browser, 'Boundary wall', ['Nina North', 'Omar Ost'], { viewports: [phone, phone] });
   await createCaucusInUi(mediator, 'Caucus with Nina');
   await moveSelectedInUi(mediator, ['Nina North', 'Mediator'], 'Caucus with Nina');
   await expect(a.getByText(/You are in the caucus “Caucus with Nina”/)).toBeVisible();
@@ -68,7 +68,7 @@ test('a party who loses the network is shown reconnecting, and comes back to the
 });
 
 test('past the grace period the joint session pauses for everyone, and resumes when the party is back', async ({ browser }) => {
-  const { mediator, a, b, bCtx, caseUrl, close } = await threeInSessionWith(browser, 'Shared driveway', ['Pia Park', 'Rui Rosa'], {
+  const { mediator, a, b, bCtx, caseUrl, close } = await threeInSession(browser, 'Shared driveway', ['Pia Park', 'Rui Rosa'], {
     viewports: [phone],
     beforeConsent: async (m) => {
       await setBreakdownInUi(m, { grace: '10 seconds' });
@@ -113,7 +113,7 @@ test('past the grace period the joint session pauses for everyone, and resumes w
 });
 
 test('a weak network falls back to audio only, says why, and video comes back on request; the mediator can pause by hand', async ({ browser }) => {
-  const { mediator, a, close } = await threeInSessionWith(browser, 'Noisy neighbours', ['Sam Stone', 'Tia Tran']);
+  const { mediator, a, close } = await threeInSession(browser, 'Noisy neighbours', ['Sam Stone', 'Tia Tran']);
 
   await a.evaluate(() => (window as any).__parleyDebug.simulateNetwork({ rttMs: 900, loss: 0.3, availableKbps: 60 }));
   const video = a.getByRole('region', { name: 'Your video' });
@@ -137,7 +137,7 @@ test('a weak network falls back to audio only, says why, and video comes back on
 });
 
 test('the first rung repairs the media path in place: after an ICE restart everyone still sees and hears each other, without a rejoin', async ({ browser }) => {
-  const { mediator, a, b, caseUrl, close } = await threeInSessionWith(browser, 'Orchard fence', ['Una Ueda', 'Vera Voss']);
+  const { mediator, a, b, caseUrl, close } = await threeInSession(browser, 'Orchard fence', ['Una Ueda', 'Vera Voss']);
   await a.evaluate(() => (window as any).__parleyDebug.restartIce());
   await expect(yourConnection(a).getByText(/Your audio and video are not getting through\. Repairing the connection…/)).toBeVisible();
   await expect(yourConnection(a).getByText('Back in the session')).toBeVisible(LONG);

@@ -112,29 +112,6 @@ export async function expectReceivingFrom(page: Page, names: string[]): Promise<
 
 export const tokenOf = (link: string): string => new URL(link).hash.replace('#t=', '');
 
-/** A session of the mediator and two parties, everyone joined and receiving. */
-export async function threeInSession(browser: Browser, title: string, names: [string, string]) {
-  const mediatorCtx = await mediatorContext(browser);
-  const mediator = await mediatorCtx.newPage();
-  const { caseUrl, links } = await createCaseInUi(mediator, title, [
-    { name: names[0], side: 'A' },
-    { name: names[1], side: 'B' },
-  ]);
-  const aCtx = await partyContext(browser);
-  const a = await aCtx.newPage();
-  await passConsentGate(a, links[names[0]]!);
-  const bCtx = await partyContext(browser);
-  const b = await bCtx.newPage();
-  await passConsentGate(b, links[names[1]]!);
-  await mediator.goto(caseUrl);
-  await mediator.getByRole('link', { name: 'Open session' }).click();
-  await joinFromPrejoin(mediator);
-  await joinFromPrejoin(a);
-  await joinFromPrejoin(b);
-  await expectReceivingFrom(b, ['Mediator', names[0]]);
-  const close = () => Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
-  return { mediator, a, b, links, caseUrl, close };
-}
 
 /** Performs a typed request as the person on this page (what a modified client could send). */
 export async function pageRequest(page: Page, name: string, payload: unknown): Promise<{ ok: boolean; data?: any; error?: { code: string } }> {
@@ -233,11 +210,11 @@ export async function signAgreementAsParty(page: Page, n: number): Promise<void>
 type Viewport = { width: number; height: number };
 
 /**
- * Like threeInSession, with a say in the setup: each party's screen size, and something the
- * mediator does on the case page before anyone consents (e.g. set the breakdown procedure, which
- * changes the agreement they consent to).
+ * A session of the mediator and two parties, everyone joined and receiving. Optionally each party's
+ * screen size, and something the mediator does on the case page before anyone consents (e.g. set
+ * the breakdown procedure, which changes the agreement they consent to).
  */
-export async function threeInSessionWith(
+export async function threeInSession(
   browser: Browser,
   title: string,
   names: [string, string],

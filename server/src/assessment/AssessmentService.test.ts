@@ -2,38 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type CaseDetail, type RecordEntry } from '@parley/shared';
-import { getSodium } from '../crypto/sodium.ts';
-import { Keyring } from '../crypto/Keyring.ts';
-import { CaseService, type Identity } from '../domain/CaseService.ts';
-import { MediatorAuth } from '../domain/MediatorAuth.ts';
-import { Store } from '../store/Store.ts';
+import { caseFixture } from '../test/services.ts';
+import { GENESIS_HASH, type RecordEntry } from '@parley/shared';
 import { AssessmentService } from './AssessmentService.ts';
 
 const T0 = Date.parse('2025-05-01T09:00:00.000Z');
 
 /** A scorecard service over a real store and case, a list standing in for the session record, and a settable clock. */
 async function setup(file = ':memory:') {
-  const sodium = await getSodium();
-  const store = new Store(file);
-  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
-  const { mediatorId } = new MediatorAuth(store, keys).bootstrap('Maria Mediator');
-  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
-  const detail = cases.createCase(mediatorId, {
-    title: 'Fence dispute',
-    participants: [
+  const { store, cases, mediatorId, detail, who } = await caseFixture(
+    [
       { displayName: 'Ana Party', role: 'party', side: 'A' },
       { displayName: 'Cleo Assessor', role: 'assessor', side: null },
       { displayName: 'Dora Assessor', role: 'assessor', side: null },
     ],
-  });
+    file,
+  );
   const entries: RecordEntry[] = [];
   const clock = { now: T0 };
   const service = new AssessmentService(store, cases, { entries: () => entries }, { now: () => clock.now });
-  const who = (name: string, d: CaseDetail = detail): Identity => {
-    const p = d.participants.find((x) => x.displayName === name)!;
-    return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
-  };
   const consent = (name: string) => cases.recordConsent(who(name), { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash });
   const mediator = { id: cases.mediatorParticipantId(detail.id), displayName: 'Maria Mediator', role: 'mediator' as const };
   const happen = (secondsFromT0: number, type: RecordEntry['type'], data: RecordEntry['data'] = {}, actor: RecordEntry['actor'] = mediator) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentExport, AssessmentNote, AssessmentView, CaseDetail, ReleasedAssessments, Scorecard, ThreadSummary } from '@parley/shared';
-import { api, connect, consent, must, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, createCase, must, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 
 /**
  * The assessor over HTTP and signalling, against the real server: invited by the mediator, kept
@@ -23,19 +23,11 @@ const person = (d: CaseDetail, name: string) => d.participants.find((p) => p.dis
 beforeAll(async () => {
   server = await startTestServer();
   cookie = await signIn(server);
-  const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
-    cookie,
-    body: {
-      title: 'Orchard boundary',
-      participants: [
-        { displayName: 'Ana Party', role: 'party', side: 'A' },
-        { displayName: 'Ben Party', role: 'party', side: 'B' },
-        { displayName: 'Cleo Assessor', role: 'assessor', side: null },
-      ],
-    },
-  });
-  expect(r.status).toBe(201);
-  detail = r.body;
+  detail = await createCase(server, cookie, [
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+    { displayName: 'Cleo Assessor', role: 'assessor', side: null },
+  ], 'Orchard boundary');
   tAna = tokenOf(person(detail, 'Ana Party').invitation!.url);
   tCleo = tokenOf(person(detail, 'Cleo Assessor').invitation!.url);
 });

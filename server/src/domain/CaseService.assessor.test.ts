@@ -2,33 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ASSESSOR_CAUCUS_CLAUSE_ID, ASSESSOR_CLAUSE_ID, type CaseDetail } from '@parley/shared';
-import { getSodium } from '../crypto/sodium.ts';
-import { Keyring } from '../crypto/Keyring.ts';
-import { Store } from '../store/Store.ts';
-import { CaseService, type Identity } from './CaseService.ts';
-import { MediatorAuth } from './MediatorAuth.ts';
+import { caseFixture } from '../test/services.ts';
+import { ASSESSOR_CAUCUS_CLAUSE_ID, ASSESSOR_CLAUSE_ID } from '@parley/shared';
 
 /** The assessor on a case: disclosed in the agreement, consented to, and followed into caucuses only where agreed. */
 async function setup(file = ':memory:') {
-  const sodium = await getSodium();
-  const store = new Store(file);
-  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
-  const { mediatorId } = new MediatorAuth(store, keys).bootstrap('Maria Mediator');
-  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
-  const detail = cases.createCase(mediatorId, {
-    title: 'Fence dispute',
-    participants: [
+  const { store, cases, mediatorId, detail, who } = await caseFixture(
+    [
       { displayName: 'Ana Party', role: 'party', side: 'A' },
       { displayName: 'Abe Advisor', role: 'advisor', side: 'A' },
       { displayName: 'Ben Party', role: 'party', side: 'B' },
       { displayName: 'Cleo Zamenhof', role: 'assessor', side: null },
     ],
-  });
-  const who = (name: string, d: CaseDetail = detail): Identity => {
-    const p = d.participants.find((x) => x.displayName === name)!;
-    return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
-  };
+    file,
+  );
   const idOf = (name: string) => who(name).participantId;
   const consent = (name: string, opts: { caucuses: boolean }) => {
     const d = cases.caseDetail(mediatorId, detail.id);

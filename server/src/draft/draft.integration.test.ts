@@ -17,19 +17,12 @@ const open = (p: WebsocketProvider) => (providers.push(p), p);
 beforeAll(async () => {
   server = await startTestServer();
   cookie = await signIn(server);
-  const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
-    cookie,
-    body: {
-      title: 'Fence repair',
-      participants: [
-        { displayName: 'Ana Party', role: 'party', side: 'A' },
-        { displayName: 'Ben Party', role: 'party', side: 'B' },
-        { displayName: 'Cleo Observer', role: 'assessor' },
-        { displayName: 'Dan Advisor', role: 'advisor', side: 'B' },
-      ],
-    },
-  });
-  detail = r.body;
+  detail = await createCase(server, cookie, [
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+    { displayName: 'Cleo Observer', role: 'assessor' },
+    { displayName: 'Dan Advisor', role: 'advisor', side: 'B' },
+  ], 'Fence repair');
   for (const p of detail.participants) if (p.invitation) tokens[p.displayName] = tokenOf(p.invitation.url);
   for (const name of ['Ana Party', 'Cleo Observer', 'Dan Advisor']) await consent(server, tokens[name]!, detail);
   other = await createCase(server, cookie);

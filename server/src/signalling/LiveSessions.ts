@@ -18,13 +18,13 @@ export class LiveSessions {
   readonly #logger: Logger;
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
-  readonly #cases_: CaseFacts;
+  readonly #facts: CaseFacts;
   readonly #hooks: RoomHooks;
 
   constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, hooks: RoomHooks = {}) {
     this.#sfu = sfu;
     this.#logger = logger;
-    this.#cases_ = facts;
+    this.#facts = facts;
     this.#hooks = hooks;
   }
 
@@ -40,9 +40,9 @@ export class LiveSessions {
       if (!live) {
         const media = await this.#sfu.caseMedia(caseId);
         live = new LiveCase(caseId, media, this.#logger, {
-          mediatorId: this.#cases_.mediatorOf(caseId),
-          breakdown: this.#cases_.breakdownOf(caseId),
-          mayObserveCaucus: (ids) => this.#cases_.mayObserveCaucus?.(caseId, ids) ?? false,
+          mediatorId: this.#facts.mediatorOf(caseId),
+          breakdown: this.#facts.breakdownOf(caseId),
+          mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
           newId: () => crypto.randomBytes(9).toString('base64url'),
           hooks: this.#hooks,
         });

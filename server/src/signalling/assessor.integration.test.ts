@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { liveTestServer } from '../test/live-server.ts';
 import { ASSESSOR_CAUCUS_CLAUSE_ID, OBSERVER_WAITING_ROOM, type CaseDetail, type Presence, type RecordExport } from '@parley/shared';
-import { api, joinWithMedia, must, opusParameters, recorder, request, tokenOf } from '../test/harness.ts';
+import { api, createCase, joinWithMedia, must, opusParameters, recorder, request, tokenOf } from '../test/harness.ts';
 
 /**
  * The assessor in a live session (ODR-QAP): observes the room the mediator is in, follows into a
@@ -18,19 +18,11 @@ async function consentTo(token: string, detail: CaseDetail, caucusesToo: boolean
 }
 
 async function caseWithAssessor() {
-  const r = await api<CaseDetail>(live.server, 'POST', '/api/cases', {
-    cookie: live.cookie,
-    body: {
-      title: 'Observed mediation',
-      participants: [
-        { displayName: 'Ana Party', role: 'party', side: 'A' },
-        { displayName: 'Ben Party', role: 'party', side: 'B' },
-        { displayName: 'Ida Assessor', role: 'assessor' },
-      ],
-    },
-  });
-  expect(r.status).toBe(201);
-  const detail = r.body;
+  const detail = await createCase(live.server, live.cookie, [
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+    { displayName: 'Ida Assessor', role: 'assessor' },
+  ], 'Observed mediation');
   const token = (name: string) => tokenOf(detail.participants.find((p) => p.displayName === name)!.invitation!.url);
   const tA = token('Ana Party');
   const tB = token('Ben Party');

@@ -48,16 +48,19 @@ export async function api<T>(server: RunningServer, method: string, p: string, o
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-export async function createCase(server: RunningServer, cookie: string): Promise<CaseDetail> {
+/** Creates a case as the mediator: by default two parties, Ana (side A) and Ben (side B). */
+export async function createCase(
+  server: RunningServer,
+  cookie: string,
+  participants: Array<{ displayName: string; role: 'party' | 'advisor' | 'assessor'; side?: string | null }> = [
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+  ],
+  title = 'Boundary dispute between neighbours',
+): Promise<CaseDetail> {
   const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
     cookie,
-    body: {
-      title: 'Boundary dispute between neighbours',
-      participants: [
-        { displayName: 'Ana Party', role: 'party', side: 'A' },
-        { displayName: 'Ben Party', role: 'party', side: 'B' },
-      ],
-    },
+    body: { title, participants },
   });
   if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
