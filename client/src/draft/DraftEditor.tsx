@@ -131,7 +131,7 @@ function DraftStatus({ snap, readOnly }: { snap: DraftSnapshot; readOnly: boolea
     tone = 'ok';
   }
   return (
-    <p role="status" aria-live="polite" className={`draft-status draft-status-${tone}`} data-status={snap.status}>
+    <p role="status" aria-live="polite" className={`draft-status tone-${tone}`} data-status={snap.status}>
       {text}
     </p>
   );

@@ -1,7 +1,8 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { RecordEntry, RecordVerifyReport } from '@parley/shared';
-import { api, messageOf } from '../api.ts';
+import { api } from '../api.ts';
+import { FileCheckForm, FileProblem } from '../components/FileCheckForm.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { formatDateTime } from '../format.ts';
@@ -241,40 +242,8 @@ function RecordItem({ entry }: { entry: RecordEntry }) {
   );
 }
 
-type VerifyResult =
-  | { kind: 'idle' }
-  | { kind: 'checking' }
-  | { kind: 'done'; fileName: string; report: RecordVerifyReport }
-  | { kind: 'error'; message: string };
-
 /** Check a downloaded record file against this platform's key (the server verifies it). */
 function VerifyRecordForm() {
-  const inputId = useId();
-  const [file, setFile] = useState<File | null>(null);
-  const [result, setResult] = useState<VerifyResult>({ kind: 'idle' });
-
-  async function check(e: FormEvent) {
-    e.preventDefault();
-    if (!file) {
-      setResult({ kind: 'error', message: 'Choose the record file first (the session-record.json file you downloaded).' });
-      return;
-    }
-    setResult({ kind: 'checking' });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await file.text());
-    } catch {
-      setResult({ kind: 'error', message: 'This file is not a session record: it is not a JSON file, or it is damaged.' });
-      return;
-    }
-    try {
-      const report = await api.verifyRecord(parsed);
-      setResult({ kind: 'done', fileName: file.name, report });
-    } catch (error) {
-      setResult({ kind: 'error', message: messageOf(error) });
-    }
-  }
-
   return (
     <section aria-labelledby="record-verify-heading" className="record-verify">
       <h2 id="record-verify-heading">Check a record file</h2>
@@ -282,49 +251,41 @@ function VerifyRecordForm() {
         Anyone you gave the downloaded record to can have it checked here: we confirm that no entry was removed, reordered or
         changed, and that each was signed by this platform.
       </p>
-      <form className="card verify-form" onSubmit={(e) => void check(e)}>
-        <div className="field">
-          <label htmlFor={inputId}>Session record file (JSON)</label>
-          <input
-            id={inputId}
-            type="file"
-            accept=".json,application/json"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setResult({ kind: 'idle' });
-            }}
-          />
-        </div>
-        <button type="submit" className="button button-primary" disabled={result.kind === 'checking'}>
-          Check this record file
-        </button>
-      </form>
-      <div aria-live="polite" className="verify-result">
-        {result.kind === 'checking' ? <p role="status">Checking the file…</p> : null}
-        {result.kind === 'error' ? (
-          <Notice tone="error">
-            <p>{result.message}</p>
-          </Notice>
-        ) : null}
-        {result.kind === 'done' ? (
-          result.report.valid ? (
-            <Notice tone="success" title={`${result.fileName}: the record is intact`}>
+      <FileCheckForm
+        label="Session record file (JSON)"
+        accept=".json,application/json"
+        submitText="Check this record file"
+        noFileMessage="Choose the record file first (the session-record.json file you downloaded)."
+        check={verifyRecordFile}
+        renderReport={(fileName, report) =>
+          report.valid ? (
+            <Notice tone="success" title={`${fileName}: the record is intact`}>
               <p>
-                {result.report.entries} {result.report.entries === 1 ? 'entry' : 'entries'}, each signed by this platform and chained to
-                the one before. Nothing was removed, reordered or changed.
+                {report.entries} {report.entries === 1 ? 'entry' : 'entries'}, each signed by this platform and chained to the one
+                before. Nothing was removed, reordered or changed.
               </p>
             </Notice>
           ) : (
-            <Notice tone="error" title={`${result.fileName}: this record does not check out`}>
+            <Notice tone="error" title={`${fileName}: this record does not check out`}>
               <ul>
-                {result.report.problems.map((p, i) => (
+                {report.problems.map((p, i) => (
                   <li key={`${i}-${p}`}>{p}</li>
                 ))}
               </ul>
             </Notice>
           )
-        ) : null}
-      </div>
+        }
+      />
     </section>
   );
+}
+
+async function verifyRecordFile(file: File): Promise<RecordVerifyReport> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await file.text());
+  } catch {
+    throw new FileProblem('This file is not a session record: it is not a JSON file, or it is damaged.');
+  }
+  return api.verifyRecord(parsed);
 }

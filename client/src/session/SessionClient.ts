@@ -55,8 +55,14 @@ export class SessionClient {
   readonly store = new Store<SessionState>(initialSessionState);
 
   private signalling: Signalling | null = null;
+  /** What every helper below gets: the server, and the store to read and (through transitions) write. */
+  private readonly core = {
+    request: <K extends RequestName>(name: K, payload: RequestPayload<K>) => this.request(name, payload),
+    read: () => this.store.getSnapshot(),
+    update: (change: (s: SessionState) => SessionState) => this.store.update(change),
+  };
   private readonly media = new MediaEngine({
-    request: (name, payload) => this.request(name, payload),
+    request: this.core.request,
     transportFailed: (direction) => this.onTransportFailed(direction),
     mediaTrouble: (direction) => {
       this.mediaTroubled.add(direction);
@@ -68,9 +74,7 @@ export class SessionClient {
   });
   private readonly sourceDeps: SourceDeps = {
     media: this.media,
-    request: (name, payload) => this.request(name, payload),
-    read: () => this.store.getSnapshot(),
-    update: (change) => this.store.update(change),
+    ...this.core,
     notice: (text) => this.notice(text),
     stale: () => this.staleAfter(this.generation),
     finished: () => this.finished,
@@ -82,9 +86,7 @@ export class SessionClient {
   /** The other people and the media received from them. */
   private readonly others: Others = new Others({
     media: this.media,
-    request: (name, payload) => this.request(name, payload),
-    read: () => this.store.getSnapshot(),
-    update: (change) => this.store.update(change),
+    ...this.core,
     announce: (text) => this.announce(text),
     stale: () => this.staleAfter(this.generation),
     finished: () => this.finished,
@@ -93,9 +95,7 @@ export class SessionClient {
   });
   /** Rooms, moderation, requests and the stage, as this person lives them. */
   readonly room = new LiveRoom({
-    request: (name, payload) => this.request(name, payload),
-    read: () => this.store.getSnapshot(),
-    update: (change) => this.store.update(change),
+    ...this.core,
     announce: (text) => this.announce(text),
     notice: (text) => this.notice(text),
     holdMic: () => this.sources.holdMic(),
@@ -105,9 +105,7 @@ export class SessionClient {
   });
   /** The paused joint session and the audio-only rung [3.6.13, 3.7.17]. */
   readonly breakdown = new Breakdown({
-    request: (name, payload) => this.request(name, payload),
-    read: () => this.store.getSnapshot(),
-    update: (change) => this.store.update(change),
+    ...this.core,
     announce: (text) => this.announce(text),
     setCamerasForAudioOnly: (on) => this.sources.setAudioOnly(on),
     connected: () => !!this.signalling?.connected,

@@ -69,7 +69,7 @@ export function SignoffSection({ caseId }: { caseId: string }) {
           <p>{load.message}</p>
         </Notice>
       ) : (
-        <p className={`signoff-status signoff-status-${tone}`} role="status" aria-live="polite" data-testid="signoff-status">
+        <p className={`signoff-status tone-${tone}`} role="status" aria-live="polite" data-testid="signoff-status">
           {statusSentence(current)}
         </p>
       )}

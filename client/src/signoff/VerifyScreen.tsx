@@ -1,18 +1,14 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { VerifyReport } from '@parley/shared';
-import { api, isAbort, messageOf } from '../api.ts';
+import { api, isAbort } from '../api.ts';
+import { FileCheckForm } from '../components/FileCheckForm.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
 import { verificationCode, verifyFile } from './signoff.ts';
 
-type Result = { kind: 'idle' } | { kind: 'checking' } | { kind: 'done'; fileName: string; report: VerifyReport } | { kind: 'error'; message: string };
-
 /** `/verify`: anyone (no sign-in) checks a downloaded agreement file against this platform's key. */
 export function VerifyScreen() {
   useDocumentTitle('Check an agreement file');
-  const inputId = useId();
-  const [file, setFile] = useState<File | null>(null);
-  const [result, setResult] = useState<Result>({ kind: 'idle' });
   const [platformKey, setPlatformKey] = useState<string | null>(null);
 
   useEffect(() => {
@@ -26,21 +22,6 @@ export function VerifyScreen() {
     return () => ctrl.abort();
   }, []);
 
-  async function check(e: FormEvent) {
-    e.preventDefault();
-    if (!file) {
-      setResult({ kind: 'error', message: 'Choose the agreement file first (the .html file you downloaded).' });
-      return;
-    }
-    setResult({ kind: 'checking' });
-    try {
-      const report = await verifyFile(await file.text());
-      setResult({ kind: 'done', fileName: file.name, report });
-    } catch (error) {
-      setResult({ kind: 'error', message: messageOf(error) });
-    }
-  }
-
   return (
     <Shell narrow>
       <PageHeading>Check an agreement file</PageHeading>
@@ -48,33 +29,14 @@ export function VerifyScreen() {
         Upload an agreement you downloaded from Parley. We check that the text, the names and the times are exactly as they
         were signed, and that the signatures were made by this platform.
       </p>
-      <form className="card verify-form" onSubmit={(e) => void check(e)}>
-        <div className="field">
-          <label htmlFor={inputId}>Agreement file (HTML)</label>
-          <input
-            id={inputId}
-            type="file"
-            accept=".html,.htm,text/html"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setResult({ kind: 'idle' });
-            }}
-          />
-        </div>
-        <button type="submit" className="button button-primary" disabled={result.kind === 'checking'}>
-          Check this file
-        </button>
-      </form>
-
-      <div aria-live="polite" className="verify-result">
-        {result.kind === 'checking' ? <p role="status">Checking the file…</p> : null}
-        {result.kind === 'error' ? (
-          <Notice tone="error">
-            <p>{result.message}</p>
-          </Notice>
-        ) : null}
-        {result.kind === 'done' ? <ReportView fileName={result.fileName} report={result.report} /> : null}
-      </div>
+      <FileCheckForm
+        label="Agreement file (HTML)"
+        accept=".html,.htm,text/html"
+        submitText="Check this file"
+        noFileMessage="Choose the agreement file first (the .html file you downloaded)."
+        check={async (file) => verifyFile(await file.text())}
+        renderReport={(fileName, report) => <ReportView fileName={fileName} report={report} />}
+      />
 
       <p className="muted">
         This platform&rsquo;s signing key fingerprint: <code>{platformKey ?? 'unavailable'}</code>. The same fingerprint is printed at the
