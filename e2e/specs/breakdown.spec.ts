@@ -86,9 +86,15 @@ test('past the grace period the joint session pauses for everyone, and resumes w
   await expect(a.getByRole('button', { name: 'Unmute microphone' })).toBeDisabled();
   await expect(a.getByText('Off while the joint session is paused', { exact: true })).toBeVisible();
   await expect(yourConnection(b).getByText(/You are offline — reconnecting… for \d+:\d\d/)).toBeVisible();
+  // Past 10 s away, the person offline is offered the written thread for when their page can reach us.
+  await expect(yourConnection(b).getByRole('button', { name: 'Open messages' })).toBeVisible();
   await shot(mediator, 'breakdown-paused-mediator-desktop');
   await shot(a, 'breakdown-paused-party-phone');
   await shot(b, 'breakdown-offline-long-party-desktop');
+
+  // The text fallback while Rui is away: the written messages open beside the stage.
+  await pausedBanner(a).getByRole('button', { name: 'Open messages' }).click();
+  await expect(a.getByRole('region', { name: 'Messages' })).toBeVisible();
 
   await bCtx.setOffline(false);
   await expect(yourConnection(b).getByText('Back in the session')).toBeVisible(LONG);
