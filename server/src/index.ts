@@ -11,7 +11,10 @@ import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
 import { createApp } from './http/app.ts';
 import { DraftHub } from './draft/DraftHub.ts';
-import { createIo, personalChannel } from './signalling/io.ts';
+import { createIo } from './signalling/io.ts';
+import { AccessGate } from './auth/AccessGate.ts';
+import { Connections } from './auth/Connections.ts';
+import { mountDraftRoutes } from './draft/routes.ts';
 import { ThreadService } from './threads/ThreadService.ts';
 import { SignoffService } from './signoff/SignoffService.ts';
 import { mountSignoffRoutes } from './signoff/routes.ts';
@@ -20,6 +23,7 @@ import { mountRecordRoutes } from './record/routes.ts';
 import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { LiveSessions } from './signalling/LiveSessions.ts';
+import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 
 export { loadConfig, type Config } from './config.ts';
 
@@ -37,8 +41,9 @@ export interface RunningServer {
 }
 
 /** Starts the whole platform: store, keys, SFU workers, HTTP API + client, socket.io signalling. */
-export async function startServer(config: Config, opts: { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { logger?: Logger; limits?: Limits } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const sodium = await getSodium();
   const store = new Store(config.dbPath);
   const master = Keyring.loadMasterKey(sodium, config.masterKey, config.dataDir);
@@ -68,10 +73,11 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
       { id: who.participantId, displayName: who.displayName, role: who.role },
       { clauseSetHash, ...(optionalAccepted.length ? { optionalAccepted } : {}), ...(optionalDeclined.length ? { optionalDeclined } : {}) },
     );
-  let io: ReturnType<typeof createIo> | undefined;
-  const threads = new ThreadService(store, cases, (ids, event, payload) => {
-    if (io && ids.length) (io.to(ids.map(personalChannel)).emit as (e: string, p: unknown) => void)(event, payload);
-  });
+  // One gate authenticates and re-checks every connection; one registry holds them all.
+  const gate = new AccessGate(cases, auth);
+  const connections = new Connections(gate, limits, logger);
+  // Thread messages reach a person on every connection they have, each re-checked before sending.
+  const threads = new ThreadService(store, cases, (ids, event, payload) => connections.deliver(ids, event, payload));
   const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
     roomCreated: (caseId, roomId, name) => threads.caucusOpened(caseId, roomId, name),
     placed: (caseId, roomId, ids) => {
@@ -106,6 +112,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,
+    limits,
     auth,
     logger,
     clientDist: config.clientDist,
@@ -116,20 +123,23 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
       mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey });
       mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
       mountAssessmentRoutes(expressApp, guards, { assessments, logger });
+      mountDraftRoutes(expressApp, { gate, cases });
     },
-    onInvitationRevoked: (caseId, participantId) => {
-      live.expel(caseId, participantId, CloseCode.Revoked);
-      drafts.expel(caseId, participantId, CloseCode.Revoked);
-    },
+    // Every connection of that person ends, live or not, socket or draft.
+    onInvitationRevoked: (_caseId, participantId) => connections.closePerson(participantId, CloseCode.Revoked),
   });
   const server = http.createServer(app);
-  const drafts = new DraftHub({ cases, auth, store, keys, logger, isAllowedOrigin });
+  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin });
   drafts.onAgreementChanged((caseId) => {
     if (signoff.draftChanged(caseId)) logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
   });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  io = createIo(server, { cases, auth, live, logger, isAllowedOrigin, threads });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, threads });
+  // Sign-out ends every connection opened with that session; a rewritten agreement ends the draft
+  // connections of everyone whose consent it made stale.
+  auth.onSessionEnded = (sessionHash) => connections.closeSession(sessionHash, CloseCode.SignedOut);
+  cases.onAgreementChanged = (caseId) => connections.recheckCase(caseId);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -156,6 +166,7 @@ export async function startServer(config: Config, opts: { logger?: Logger } = {}
       closing ??= (async () => {
         live.closeAll();
         await drafts.close();
+        connections.close();
         io.close();
         await new Promise<void>((r) => server.close(() => r()));
         sfu.close();

@@ -11,6 +11,10 @@ export const CloseCode = {
   Revoked: 4410,
   /** The invitation link expired. */
   Expired: 4411,
+  /** The mediator signed out, or the mediator's sign-in session ended. */
+  SignedOut: 4419,
+  /** The protocol agreement changed after this person consented: they must read and agree again. */
+  ConsentChanged: 4412,
   /** The same person connected again elsewhere; this connection was replaced. */
   Replaced: 4409,
   /** The mediator removed this participant from the case. */
@@ -30,6 +34,8 @@ export const closeMessages: Record<CloseCode, string> = {
   4403: 'You are not allowed into this session.',
   4410: 'This invitation link was withdrawn by the mediator. Ask the mediator for a new link.',
   4411: 'This invitation link has expired. Ask the mediator for a new link.',
+  4419: 'You were signed out. Sign in again to continue.',
+  4412: 'The protocol agreement changed. Open your invitation link again to read it and agree before you continue.',
   4409: 'You joined this session from another tab or device, so this one was disconnected.',
   4404: 'The mediator removed you from this case.',
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',

@@ -88,3 +88,14 @@ export const DraftPresenceUser = z.object({
   role: z.enum(['mediator', 'party', 'advisor', 'assessor']).optional(),
 });
 export type DraftPresenceUser = z.infer<typeof DraftPresenceUser>;
+
+/**
+ * `GET /api/drafts/<docName>/access` (same credentials as the WebSocket): the answer a browser
+ * cannot read from a refused upgrade. `closeCode` is the named close code the connection would
+ * have been closed with; a terminal one (44xx) means: stop reconnecting and show why.
+ */
+export const DraftAccessAnswer = z.union([
+  z.object({ access: z.enum(['edit', 'read']) }),
+  z.object({ error: z.object({ code: z.string(), message: z.string() }), closeCode: z.number().int() }),
+]);
+export type DraftAccessAnswer = z.infer<typeof DraftAccessAnswer>;

@@ -73,6 +73,16 @@ export function canControlStage(actor: Actor, room: Pick<RoomInfo, 'id' | 'contr
   return actor.roomId === room.id && room.controllerId === actor.id;
 }
 
+/** Asking for control is acting on the stage: an observer never asks (threats.md #2). */
+export function canRequestControl(role: Role): boolean {
+  return role !== 'assessor';
+}
+
+/** A send transport exists only to publish; observers get a receiving transport only. */
+export function canCreateTransport(role: Role, direction: 'send' | 'recv'): boolean {
+  return direction === 'recv' || role !== 'assessor';
+}
+
 /** Control can be given only to someone in that room who may act (not an observer). */
 export function canReceiveControl(target: { role: Role; roomId: string }, roomId: string): boolean {
   return target.role !== 'assessor' && target.roomId === roomId;

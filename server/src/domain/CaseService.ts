@@ -34,6 +34,8 @@ export interface Identity {
   side: string | null;
   /** The invitation id for invitees; undefined for the mediator (cookie session). */
   jti?: string;
+  /** When the invitation link expires (epoch ms), for invitees. */
+  expiresAt?: number;
 }
 
 /**
@@ -50,6 +52,11 @@ export class CaseService {
   onConsent: (identity: Identity, clauseSetHash: string, optionalAccepted: string[], optionalDeclined: string[]) => void = () => undefined;
   /** Told when the mediator changes the breakdown procedure (record, live session). */
   onBreakdownChanged: (caseId: string, settings: BreakdownSettings, by: Identity) => void = () => undefined;
+  /**
+   * Told when the protocol agreement of a case was rewritten: earlier consents are now stale, and
+   * whatever connections depended on them must end (the connection registry listens).
+   */
+  onAgreementChanged: (caseId: string) => void = () => undefined;
   /** Who is online right now, set by the live-session layer. */
   isOnline: (caseId: string, participantId: string) => boolean = () => false;
 
@@ -152,6 +159,7 @@ export class CaseService {
       if (changed) this.#store.setCaseAgreement(caseId, JSON.stringify(next), this.clauseSetHash(next));
     });
     this.onBreakdownChanged(caseId, settings, this.mediatorIdentity(mediatorId, caseId));
+    if (changed) this.onAgreementChanged(caseId);
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -184,7 +192,7 @@ export class CaseService {
     if (!p || !c || p.case_id !== c.id || p.removed_at || p.role !== payload.role) {
       throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
     }
-    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#open(c, p.display_name_sealed), side: p.side, jti: inv.jti };
+    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#open(c, p.display_name_sealed), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
   }
 
   /** The mediator's own participant identity in one of their cases. */
@@ -295,6 +303,7 @@ export class CaseService {
         this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
       }
     });
+    if (p.role === 'assessor') this.onAgreementChanged(c.id);
     this.#issueInvitation(p);
     return this.caseDetail(mediatorId, caseId);
   }

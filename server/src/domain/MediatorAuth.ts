@@ -42,13 +42,33 @@ export class MediatorAuth {
   }
 
   mediatorForSession(sessionToken: string | undefined): string | undefined {
-    if (!sessionToken || sessionToken.length > 128) return undefined;
-    return this.#store.mediatorForSession(this.#keys.hashHex(sessionToken));
+    return this.session(sessionToken)?.mediatorId;
   }
 
-  signOut(sessionToken: string | undefined): void {
-    if (sessionToken) this.#store.deleteMediatorSession(this.#keys.hashHex(sessionToken));
+  /**
+   * The session behind a cookie value: who, its hash (how connections opened with it are found
+   * again at sign-out; the cookie itself is never kept) and when it ends.
+   */
+  session(sessionToken: string | undefined): { mediatorId: string; sessionHash: string; expiresAt: number } | undefined {
+    if (!sessionToken || sessionToken.length > 128) return undefined;
+    return this.sessionByHash(this.#keys.hashHex(sessionToken));
   }
+
+  sessionByHash(sessionHash: string): { mediatorId: string; sessionHash: string; expiresAt: number } | undefined {
+    const s = this.#store.mediatorSession(sessionHash);
+    return s && { mediatorId: s.mediatorId, sessionHash, expiresAt: Date.parse(s.expiresAt) };
+  }
+
+  /** Ends the session and tells the connection registry, which closes every connection opened with it. */
+  signOut(sessionToken: string | undefined): void {
+    if (!sessionToken || sessionToken.length > 128) return;
+    const hash = this.#keys.hashHex(sessionToken);
+    this.#store.deleteMediatorSession(hash);
+    this.onSessionEnded(hash);
+  }
+
+  /** Told when a session ends by sign-out (set by the server wiring). */
+  onSessionEnded: (sessionHash: string) => void = () => undefined;
 
   mediator(id: string): { id: string; displayName: string } | undefined {
     const m = this.#store.getMediator(id);

@@ -3,20 +3,10 @@ import { CloseCode, DRAFT_LIMITS, presenceColour, type DraftAccess } from '@parl
 import type { Identity } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
 import type { DraftDocument } from './DraftDocument.ts';
-import { RateLimiter } from '../signalling/RateLimiter.ts';
 import { decodeAwarenessUpdate, encodeAwarenessEntries, readMessage, syncStep1Message, syncStep2Message } from './protocol.ts';
 
 /** Standard WebSocket codes used besides the named 44xx ones (RFC 6455 §7.4.1). */
 export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, InvalidPayload: 1007, MessageTooBig: 1009, InternalError: 1011, TryAgainLater: 1013 } as const;
-
-/**
- * Messages per second per connection (threats.md #8). Each keystroke is an update plus a presence
- * message, and a scripted or pasting client runs far faster than a person: 60/s with a burst of 300
- * closed a legitimate editor in e2e. This bound only has to stop a flood;
- * a flood is closed (not dropped: a dropped Yjs update would silently diverge the documents) with
- * 1013, after which y-websocket reconnects and its sync handshake recovers everything unsent.
- */
-export const DRAFT_RATE = { perSecond: 200, burst: 2000 } as const;
 
 /**
  * One person's socket on one document. Single dispatch point: parse → authorise (edit or read, as
@@ -33,10 +23,12 @@ export class DraftConnection {
   readonly #logger: Logger;
   alive = true;
   #closed = false;
-  readonly #limiter = new RateLimiter(DRAFT_RATE.perSecond, DRAFT_RATE.burst);
+  /** The person's (and address's) shared message budget, kept by the connection registry. */
+  readonly #allow: () => boolean;
 
-  constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: DraftDocument, logger: Logger) {
+  constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: DraftDocument, logger: Logger, allow: () => boolean) {
     this.ws = ws;
+    this.#allow = allow;
     this.identity = identity;
     this.access = access;
     this.doc = doc;
@@ -75,8 +67,8 @@ export class DraftConnection {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#closed) return;
-    if (!this.#limiter.take()) {
-      this.#logger.warn({ limit: DRAFT_RATE }, 'draft message flood: connection closed, the client resyncs on reconnect');
+    if (!this.#allow()) {
+      this.#logger.warn('draft message flood: connection closed, the client resyncs on reconnect');
       this.close(WsCode.TryAgainLater, 'too many messages');
       return;
     }

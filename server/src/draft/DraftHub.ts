@@ -1,23 +1,26 @@
 import { EventEmitter } from 'node:events';
-import type http from 'node:http';
+import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { CloseCode, DRAFT_LIMITS, DRAFT_PATH_PREFIX, draftDocName, type DraftDocRef } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { CaseService } from '../domain/CaseService.ts';
-import type { MediatorAuth } from '../domain/MediatorAuth.ts';
+import type { AccessGate } from '../auth/AccessGate.ts';
+import type { Connection, Connections } from '../auth/Connections.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/Store.ts';
 import { agreementHash, agreementPlainText } from './agreementText.ts';
-import { authenticateDraft, DraftRefusal } from './authenticate.ts';
+import { authenticateDraft, DraftRefusal, type DraftGrant } from './authenticate.ts';
 import { DraftConnection, WsCode } from './DraftConnection.ts';
 import { DraftDocument, type CompactionPolicy } from './DraftDocument.ts';
 import { DraftStore } from './DraftStore.ts';
 
 export interface DraftHubDeps {
   cases: CaseService;
-  auth: MediatorAuth;
+  gate: AccessGate;
+  /** Registry of every connection: caps, per-person budgets, closing by person or session. */
+  connections: Connections;
   store: Store;
   keys: Keyring;
   logger: Logger;
@@ -71,25 +74,44 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
     this.#ping.unref();
   }
 
-  /** For the HTTP server's 'upgrade' event. Returns false when the path is not ours (socket.io's). */
+  /**
+   * For the HTTP server's 'upgrade' event. Returns false when the path is not ours (socket.io's).
+   * Everything is decided before the upgrade (address budget, credentials, consent, access, the
+   * person's connection cap): a refused request never becomes a WebSocket and costs no more than
+   * an HTTP answer. A browser cannot read that answer, so `/api/drafts/<doc>/access` tells it why.
+   */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!req.url?.startsWith(DRAFT_PATH_PREFIX)) return false;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, req));
+    const address = req.socket.remoteAddress ?? '';
+    let grant: DraftGrant;
+    try {
+      if (this.#closing) throw new DraftRefusal(CloseCode.ServerRestart, 'restarting');
+      try {
+        this.#deps.connections.admitHandshake(address);
+      } catch (err) {
+        throw new DraftRefusal(WsCode.TryAgainLater, 'too many connection attempts', { cause: err });
+      }
+      grant = authenticateDraft(req, this.#deps);
+      try {
+        this.#deps.connections.checkCapacity('draft', grant.principal, address);
+      } catch (err) {
+        throw new DraftRefusal(WsCode.TryAgainLater, 'too many connections', { cause: err });
+      }
+    } catch (err) {
+      const refusal = err instanceof DraftRefusal ? err : new DraftRefusal(WsCode.InternalError, 'internal error', { cause: err });
+      if (refusal.closeCode !== WsCode.TryAgainLater) {
+        this.#logger.warn({ code: refusal.closeCode, reason: refusal.message, origin: req.headers.origin, cause: refusal.closeCode === WsCode.InternalError ? err : undefined }, 'draft connection refused');
+      }
+      refuseUpgrade(socket, refusal);
+      return true;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, grant, address));
     return true;
   }
 
-  #onConnection(ws: WebSocket, req: http.IncomingMessage): void {
+  #onConnection(ws: WebSocket, grant: DraftGrant, address: string): void {
     if (this.#closing) {
       ws.close(CloseCode.ServerRestart, 'restarting');
-      return;
-    }
-    let grant: ReturnType<typeof authenticateDraft>;
-    try {
-      grant = authenticateDraft(req, this.#deps);
-    } catch (err) {
-      const refusal = err instanceof DraftRefusal ? err : new DraftRefusal(WsCode.InternalError, 'internal error', { cause: err });
-      this.#logger.warn({ code: refusal.closeCode, reason: refusal.message, origin: req.headers.origin, cause: refusal.closeCode === WsCode.InternalError ? err : undefined }, 'draft connection refused');
-      ws.close(refusal.closeCode, refusal.message);
       return;
     }
     let doc: DraftDocument;
@@ -100,7 +122,17 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
       ws.close(WsCode.InternalError, 'document unavailable');
       return;
     }
-    const conn = new DraftConnection(ws, grant.identity, grant.access, doc, this.#logger);
+    const connections = this.#deps.connections;
+    let conn: DraftConnection | undefined;
+    const handle: Connection = {
+      kind: 'draft',
+      principal: grant.principal,
+      address,
+      close: (code) => conn?.close(code, closeReason(code)),
+    };
+    const unregister = connections.add(handle);
+    conn = new DraftConnection(ws, grant.identity, grant.access, doc, this.#logger, () => connections.allow(handle, 'draft message'));
+    ws.once('close', unregister);
     doc.add(conn);
     conn.start();
     this.#logger.info({ doc: grant.ref.name, participantId: grant.identity.participantId, role: grant.identity.role, access: grant.access }, 'draft connection opened');
@@ -137,14 +169,6 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
       return { text, hash: agreementHash(text), stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64') };
     } finally {
       if (!live) doc.destroy();
-    }
-  }
-
-  /** Closes every draft connection of one person (link revoked, person removed). */
-  expel(caseId: string, participantId: string, code: CloseCode): void {
-    for (const doc of this.#docs.values()) {
-      if (doc.ref.caseId !== caseId) continue;
-      for (const c of [...doc.connections]) if (c.identity.participantId === participantId) c.close(code, 'expelled');
     }
   }
 
@@ -193,4 +217,36 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
       this.#logger.error({ err, doc }, 'storing a draft failed');
     }
   }
+}
+
+/** Short close reasons (the client shows its own words for each code). */
+function closeReason(code: number): string {
+  switch (code) {
+    case CloseCode.Revoked:
+      return 'link revoked';
+    case CloseCode.Expired:
+      return 'link expired';
+    case CloseCode.SignedOut:
+      return 'signed out';
+    case CloseCode.ConsentChanged:
+      return 'consent required';
+    default:
+      return 'closed';
+  }
+}
+
+/** Answers a refused upgrade in plain HTTP (JSON body for programs) and closes the TCP connection. */
+function refuseUpgrade(socket: Duplex, refusal: DraftRefusal): void {
+  const status = refusal.httpStatus;
+  const body = JSON.stringify(refusal.toAnswer());
+  const head = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Refused'}`,
+    'Connection: close',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(status === 429 ? ['Retry-After: 1'] : []),
+  ];
+  if (!socket.writable) return void socket.destroy();
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

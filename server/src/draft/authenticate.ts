@@ -1,22 +1,23 @@
 import type http from 'node:http';
-import { CloseCode, draftAccess, ErrorCode, ParleyError, parseDraftDocName, requiresConsent, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
+import { closeMessages, CloseCode, draftAccess, ErrorCode, type DraftAccessAnswer, ParleyError, parseDraftDocName, requiresConsent, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
+import { closeCodeFor, type AccessGate, type Principal } from '../auth/AccessGate.ts';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
-import type { MediatorAuth } from '../domain/MediatorAuth.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 
 export interface DraftAuthDeps {
+  gate: AccessGate;
   cases: CaseService;
-  auth: MediatorAuth;
   isAllowedOrigin: (origin: string | undefined) => boolean;
 }
 
 export interface DraftGrant {
   ref: DraftDocRef;
+  principal: Principal;
   identity: Identity;
   access: Exclude<DraftAccess, 'none'>;
 }
 
-/** A refused connection: closed right after the upgrade with a named code (no document data is sent). */
+/** A refused draft connection, with its named close code (and the HTTP status used before an upgrade). */
 export class DraftRefusal extends Error {
   readonly closeCode: number;
   constructor(closeCode: number, reason: string, options?: { cause?: unknown }) {
@@ -24,47 +25,81 @@ export class DraftRefusal extends Error {
     this.name = 'DraftRefusal';
     this.closeCode = closeCode;
   }
+
+  /** The refusal as the access check answers it: a typed error code and the words for a person. */
+  toAnswer(): Extract<DraftAccessAnswer, { closeCode: number }> {
+    const code = errorCodeFor[this.closeCode] ?? ErrorCode.Internal;
+    const message = this.closeCode in closeMessages ? closeMessages[this.closeCode as CloseCode] : 'The draft cannot be opened right now. Please try again.';
+    return { error: { code, message }, closeCode: this.closeCode };
+  }
+
+  /** Refusals happen before the WebSocket upgrade, so they are answered in HTTP. */
+  get httpStatus(): number {
+    switch (this.closeCode) {
+      case CloseCode.Unauthorised:
+      case CloseCode.Expired:
+      case CloseCode.SignedOut:
+        return 401;
+      case CloseCode.Forbidden:
+      case CloseCode.ConsentChanged:
+        return 403;
+      case CloseCode.Revoked:
+        return 410;
+      case CloseCode.ServerRestart:
+        return 503;
+      case 1013:
+        return 429;
+      default:
+        return 500;
+    }
+  }
 }
+
+const errorCodeFor: Record<number, ErrorCode> = {
+  [CloseCode.Unauthorised]: ErrorCode.Unauthorised,
+  [CloseCode.SignedOut]: ErrorCode.Unauthorised,
+  [CloseCode.Forbidden]: ErrorCode.Forbidden,
+  [CloseCode.Revoked]: ErrorCode.LinkRevoked,
+  [CloseCode.Expired]: ErrorCode.LinkExpired,
+  [CloseCode.ConsentChanged]: ErrorCode.ConsentRequired,
+  1013: ErrorCode.RateLimited,
+};
 
 const forbidden = (reason: string) => new DraftRefusal(CloseCode.Forbidden, reason);
 
 /**
- * onAuthenticate: decides, once per connection, who this is and what they may do with which
- * document. Same rules as the socket.io handshake (origin allow-list, invitation token or mediator
- * cookie, consent before any contact), plus per-document access from `draftAccess`.
+ * onAuthenticate for a WebSocket upgrade: origin allow-list (cross-site WebSocket hijacking,
+ * threats.md #6), then the credentials in the URL (`?token=`) or the mediator's cookie.
  */
 export function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps): DraftGrant {
-  // Cross-site WebSocket hijacking: a browser sends the page's Origin with the cookie (threats.md #6).
   if (!deps.isAllowedOrigin(req.headers.origin)) throw forbidden('origin not allowed');
   const url = new URL(req.url ?? '/', 'http://parley.invalid');
-  const token = url.searchParams.get('token');
-  const sessionCookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-  if (!token && !sessionCookie) throw new DraftRefusal(CloseCode.Unauthorised, 'no credentials');
-  const ref = parseDraftDocName(url.pathname.startsWith(DRAFT_PATH_PREFIX) ? url.pathname.slice(DRAFT_PATH_PREFIX.length) : null);
-  if (!ref) throw forbidden('no such document');
+  const docName = url.pathname.startsWith(DRAFT_PATH_PREFIX) ? url.pathname.slice(DRAFT_PATH_PREFIX.length) : null;
+  return authoriseDraft({ token: url.searchParams.get('token'), sessionToken: parseCookies(req.headers.cookie)[SESSION_COOKIE] }, docName, deps);
+}
 
-  let identity: Identity;
-  if (token) {
-    try {
-      identity = deps.cases.authenticateInvite(token);
-    } catch (err) {
-      const code = err instanceof ParleyError ? err.code : undefined;
-      if (code === ErrorCode.LinkRevoked) throw new DraftRefusal(CloseCode.Revoked, 'link revoked', { cause: err });
-      if (code === ErrorCode.LinkExpired) throw new DraftRefusal(CloseCode.Expired, 'link expired', { cause: err });
-      throw new DraftRefusal(CloseCode.Unauthorised, 'link invalid', { cause: err });
-    }
-    if (identity.caseId !== ref.caseId) throw forbidden('another case');
-    if (requiresConsent(identity.role) && !deps.cases.hasCurrentConsent(identity)) throw forbidden('consent required');
-  } else {
-    const mediatorId = deps.auth.mediatorForSession(sessionCookie);
-    if (!mediatorId) throw new DraftRefusal(CloseCode.Unauthorised, 'session expired');
-    try {
-      identity = deps.cases.mediatorIdentity(mediatorId, ref.caseId);
-    } catch (err) {
-      throw new DraftRefusal(CloseCode.Forbidden, 'not your case', { cause: err });
-    }
+/**
+ * Decides, once per connection, who this is and what they may do with which document. Same rules
+ * as the socket.io handshake (through the AccessGate; consent before any contact), plus
+ * per-document access from `draftAccess`. Also answers the HTTP access check a browser uses to
+ * learn why an upgrade was refused (a browser cannot read a refused upgrade's status).
+ */
+export function authoriseDraft(creds: { token?: string | null; sessionToken?: string | undefined }, docName: string | null, deps: Omit<DraftAuthDeps, 'isAllowedOrigin'>): DraftGrant {
+  if (!creds.token && !creds.sessionToken) throw new DraftRefusal(CloseCode.Unauthorised, 'no credentials');
+  const ref = parseDraftDocName(docName);
+  if (!ref) throw forbidden('no such document');
+  let principal: Principal;
+  try {
+    principal = creds.token ? deps.gate.authenticate({ token: creds.token }) : deps.gate.authenticate({ sessionToken: creds.sessionToken, caseId: ref.caseId });
+  } catch (err) {
+    if (!(err instanceof ParleyError)) throw err;
+    const code = err.code === ErrorCode.NotFound ? CloseCode.Forbidden : closeCodeFor(err, creds.token ? 'invite' : 'mediator');
+    throw new DraftRefusal(code, err.code === ErrorCode.NotFound ? 'not your case' : err.code, { cause: err });
   }
+  const identity = principal.identity;
+  if (identity.caseId !== ref.caseId) throw forbidden('another case');
+  if (requiresConsent(identity.role) && !deps.cases.hasCurrentConsent(identity)) throw new DraftRefusal(CloseCode.ConsentChanged, 'consent required');
   const access = draftAccess(identity.role, ref.kind);
   if (access === 'none') throw forbidden('not allowed to open this document');
-  return { ref, identity, access };
+  return { ref, principal, identity, access };
 }

@@ -90,7 +90,7 @@ describe('agreement draft over y-websocket', () => {
     const cases: Array<[string, { token?: string; headers?: Record<string, string> }, number]> = [
       [agreement(), {}, CloseCode.Unauthorised],
       [agreement(), { token: tampered }, CloseCode.Unauthorised],
-      [agreement(), { token: tokens['Ben Party'] }, CloseCode.Forbidden], // no consent yet
+      [agreement(), { token: tokens['Ben Party'] }, CloseCode.ConsentChanged], // no consent yet
       [draftDocName(detail.id, 'notes'), { token: tokens['Ana Party'] }, CloseCode.Forbidden],
       [draftDocName(detail.id, 'notes'), { token: tokens['Cleo Observer'] }, CloseCode.Forbidden],
       [draftDocName(other.id, 'agreement'), { token: tokens['Ana Party'] }, CloseCode.Forbidden],
@@ -99,12 +99,13 @@ describe('agreement draft over y-websocket', () => {
       [`..%2f${agreement()}`, { headers: { cookie } }, CloseCode.Forbidden],
       [draftDocName('nosuchcase0000000000', 'agreement'), { headers: { cookie } }, CloseCode.Forbidden],
       [agreement(), { headers: { cookie, origin: 'https://evil.example' } }, CloseCode.Forbidden],
-      [agreement(), { headers: { cookie: 'parley_session=forged' } }, CloseCode.Unauthorised],
+      [agreement(), { headers: { cookie: 'parley_session=forged' } }, CloseCode.SignedOut], // the mediator is told to sign in again
     ];
     for (const [name, opts, code] of cases) {
       const c = rawClient(server, name, opts);
       const closed = await c.closed;
-      expect({ name, code: closed.code, got: c.messages.length }).toEqual({ name, code, got: 0 });
+      // Refused in HTTP, before the upgrade: no WebSocket was ever opened (closed.httpStatus is set).
+      expect({ name, code: closed.code, got: c.messages.length, beforeUpgrade: closed.httpStatus !== undefined }).toEqual({ name, code, got: 0, beforeUpgrade: true });
     }
     // The mediator's own notes open; the allowed origin is fine.
     const notes = rawClient(server, draftDocName(detail.id, 'notes'), { headers: { cookie, origin: new URL(server.url).origin } });

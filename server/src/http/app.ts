@@ -6,10 +6,13 @@ import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody,
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
+import type { Limits } from '../auth/limits.ts';
 import { clearedSessionCookie, parseCookies, SESSION_COOKIE, sessionCookie } from './cookies.ts';
 
 export interface AppDeps {
   cases: CaseService;
+  /** Per-address limits of the public endpoints (sign-in, verify). */
+  limits: Limits;
   auth: MediatorAuth;
   logger: Logger;
   clientDist: string;

@@ -2,11 +2,17 @@ import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, PersonRef, Presence, ServerToClientEvents } from '@parley/shared';
 import type { ProducerSummary } from '@parley/sfu';
 import type { Identity } from '../domain/CaseService.ts';
+import type { Principal } from '../auth/AccessGate.ts';
+import type { Connection } from '../auth/Connections.ts';
 
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SocketData {
   identity: Identity;
+  /** What the socket was opened with (re-checked on delivery and at expiry). */
+  principal?: Principal;
+  /** This socket in the connection registry (per-person limits, closing by person or session). */
+  connection?: Connection;
   /** The invitation token presented at handshake (invitees only), re-checked on join. */
   token?: string;
   /** Set once `session:join` succeeded on this socket. */

@@ -40,11 +40,11 @@ async function caseWithAssessor() {
   for (const [s, j] of [[m, M], [a, A], [b, B]] as const) await must(s, 'media:ready', { rtpCapabilities: j.joined.routerRtpCapabilities as never });
   const logs = { m: recorder(m), a: recorder(a), b: recorder(b) };
   const I = await must(i, 'session:join', {});
-  await must(i, 'transport:create', { direction: 'recv' });
+  const recv = await must(i, 'transport:create', { direction: 'recv' });
   await must(i, 'media:ready', { rtpCapabilities: I.routerRtpCapabilities as never });
   const ids = { m: M.joined.self.id, a: A.joined.self.id, b: B.joined.self.id, i: I.self.id };
   const media = live.server.sfu.getCase(detail.id)!;
-  return { detail, m, a, b, i, M, A, B, I, ids, logs, receives: (pid: string) => media.consumedProducerIds(pid).sort() };
+  return { detail, m, a, b, i, M, A, B, I, recvTransportId: recv.id, ids, logs, receives: (pid: string) => media.consumedProducerIds(pid).sort() };
 }
 
 const seen = (log: ReturnType<typeof recorder>, id: string) =>
@@ -52,13 +52,13 @@ const seen = (log: ReturnType<typeof recorder>, id: string) =>
 
 describe('assessor observation', () => {
   it('observes the joint room, is listed to the parties, and cannot publish or run the session', async () => {
-    const { i, M, A, B, I, ids, logs, receives } = await caseWithAssessor();
+    const { i, M, A, B, I, recvTransportId, ids, logs, receives } = await caseWithAssessor();
     expect(I.self).toMatchObject({ role: 'assessor', roomId: 'joint', side: null });
     expect(receives(ids.i)).toEqual([M.mic, M.cam, A.mic, A.cam, B.mic, B.cam].sort());
 
-    // Raw socket with the assessor's credentials: no transport to send on is any use, nothing is published.
-    const send = await must(i, 'transport:create', { direction: 'send' });
-    expect(await request(i, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(9000), source: 'mic' })).toMatchObject({
+    // Raw socket with the assessor's credentials: no transport to send on, nothing is published.
+    expect(await request(i, 'transport:create', { direction: 'send' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await request(i, 'producer:create', { transportId: recvTransportId, kind: 'audio', rtpParameters: opusParameters(9000), source: 'mic' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
@@ -68,6 +68,7 @@ describe('assessor observation', () => {
       ['moderation:mute', { participantIds: 'all' }],
       ['session:pause', {}],
       ['announcement:send', { text: 'hello' }],
+      ['control:request', {}],
     ] as const) {
       expect(await request(i, name, payload), name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }

@@ -2,29 +2,30 @@ import { ErrorCode, ParleyError, requestSchemas, type Ack, type RequestName, typ
 import type { Logger } from '../logger.ts';
 import { handlers, type HandlerDeps } from './handlers/index.ts';
 import type { ParleySocket } from './Member.ts';
-import { RateLimiter } from './RateLimiter.ts';
-
-/** Per-connection request budget: sustained 40/s, bursts of 80. */
-const RATE = { perSecond: 40, burst: 80 };
+import type { Connections } from '../auth/Connections.ts';
 
 const names = new Set<string>(Object.keys(requestSchemas));
 
 /**
- * The one dispatch point of a socket: parse → authorise → handle → ack. Nothing a client sends
- * can throw past here; every refusal is a typed ack plus a log line, and state is untouched.
+ * The one dispatch point of a socket: limit → parse → authorise → handle → ack. Nothing a client
+ * sends can throw past here; every refusal is a typed ack plus a log line, and state is untouched.
+ * Every event, known or not, is charged to the person's and the address's shared budget
+ * (Connections.allow), so neither more sockets nor made-up event names buy more work.
  */
-export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, logger: Logger): void {
+export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connections: Connections, logger: Logger): void {
   const log = logger.child({ caseId: socket.data.identity.caseId, participantId: socket.data.identity.participantId, socketId: socket.id });
-  const limiter = new RateLimiter(RATE.perSecond, RATE.burst);
-  const limitLog = setInterval(() => {
-    const refused = limiter.drainRefused();
-    if (refused) log.warn({ refused }, 'requests refused by rate limit');
+  const conn = socket.data.connection!;
+  let unknown = 0;
+  const unknownLog = setInterval(() => {
+    // One line per second at most, however many unknown events arrive (they used to cost a line each).
+    if (unknown) log.warn({ refused: unknown }, 'unknown events refused');
+    unknown = 0;
   }, 1000);
-  socket.once('disconnect', () => clearInterval(limitLog));
+  socket.once('disconnect', () => clearInterval(unknownLog));
 
   for (const name of names as Set<RequestName>) {
     socket.on(name, (payload: unknown, ack?: unknown) => {
-      if (!limiter.take()) {
+      if (!connections.allow(conn)) {
         if (typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
         return;
       }
@@ -35,7 +36,8 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, logger
   socket.onAny((event: unknown, ...args: unknown[]) => {
     if (typeof event === 'string' && names.has(event)) return;
     const ack = args[args.length - 1];
-    log.warn({ event: String(event).slice(0, 64) }, 'unknown event refused');
+    if (!connections.allow(conn, 'unknown event')) return;
+    unknown++;
     if (typeof ack === 'function') {
       safeAck(ack, { ok: false, error: { code: ErrorCode.UnknownEvent, message: 'Unknown request.' } }, log);
     }

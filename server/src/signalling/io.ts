@@ -1,19 +1,21 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
-import { ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type ServerToClientEvents, type WireError } from '@parley/shared';
+import { closeMessages, ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type CloseCode, type ServerToClientEvents, type WireError } from '@parley/shared';
+import type { AccessGate } from '../auth/AccessGate.ts';
+import type { Connection, Connections } from '../auth/Connections.ts';
 import type { CaseService } from '../domain/CaseService.ts';
-import type { MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 import { attachDispatcher } from './dispatch.ts';
 import type { LiveSessions } from './LiveSessions.ts';
 import type { ThreadService } from '../threads/ThreadService.ts';
-import type { SocketData } from './Member.ts';
+import type { ParleySocket, SocketData } from './Member.ts';
 
 export interface IoDeps {
   threads: ThreadService;
   cases: CaseService;
-  auth: MediatorAuth;
+  gate: AccessGate;
+  connections: Connections;
   live: LiveSessions;
   logger: Logger;
   isAllowedOrigin: (origin: string | undefined) => boolean;
@@ -27,7 +29,7 @@ function refusal(e: ParleyError): Error & { data: WireError } {
 }
 
 export function createIo(server: http.Server, deps: IoDeps): Server {
-  const { cases, auth, live, logger, threads } = deps;
+  const { cases, gate, connections, live, logger, threads } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     // Signalling messages are small; anything bigger is refused before parsing (threats.md #7).
@@ -45,32 +47,42 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
 
   io.use((socket, next) => {
     try {
+      const address = socket.handshake.address;
+      connections.admitHandshake(address);
       const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
       const { token, caseId } = parsed.data;
-      if (token) {
-        socket.data.identity = cases.authenticateInvite(token);
-        socket.data.token = token;
-      } else if (caseId) {
-        const mediatorId = auth.mediatorForSession(parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
-        if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in again.');
-        socket.data.identity = cases.mediatorIdentity(mediatorId, caseId);
-      } else {
-        throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
-      }
+      if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
+      const principal = token
+        ? gate.authenticate({ token })
+        : gate.authenticate({ sessionToken: parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE] ?? '', caseId });
+      connections.checkCapacity('signalling', principal, address);
+      socket.data.principal = principal;
+      socket.data.identity = principal.identity;
+      if (token) socket.data.token = token;
       next();
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Something went wrong on our side.', { cause: err });
-      logger.warn({ code: e.code, cause: e.code === ErrorCode.Internal ? err : undefined }, 'socket handshake refused');
+      if (e.code !== ErrorCode.RateLimited) logger.warn({ code: e.code, cause: e.code === ErrorCode.Internal ? err : undefined }, 'socket handshake refused');
       next(refusal(e));
     }
   });
 
   io.on('connection', (socket) => {
-    // A personal channel: thread messages reach a person on every connection they have.
-    void socket.join(personalChannel(socket.data.identity.participantId));
-    attachDispatcher(socket, { cases, live, threads }, logger);
+    const principal = socket.data.principal!;
+    const conn: Connection = {
+      kind: 'signalling',
+      principal,
+      address: socket.handshake.address,
+      close: (code) => endSocket(socket, code, live),
+      emit: (event, payload) => (socket.emit as (e: string, p: unknown) => void)(event, payload),
+      isLive: () => socket.data.member?.socket === socket,
+    };
+    socket.data.connection = conn;
+    const unregister = connections.add(conn);
+    attachDispatcher(socket, { cases, live, threads }, connections, logger);
     socket.on('disconnect', (reason) => {
+      unregister();
       const member = socket.data.member;
       // Without a goodbye the person may be back in a moment: the breakdown ladder takes over.
       if (member && member.socket === socket) live.get(member.identity.caseId)?.dropped(member, dropCause(reason));
@@ -79,6 +91,23 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
   });
 
   return io;
+}
+
+/**
+ * Ends one socket with a named reason. In the live session the live case removes the person
+ * (their media, their presence) and says why; otherwise the socket is told why, then disconnected.
+ */
+function endSocket(socket: ParleySocket, code: CloseCode, live: LiveSessions): void {
+  if (socket.disconnected) return;
+  const member = socket.data.member;
+  const lc = member && member.socket === socket ? live.get(member.identity.caseId) : undefined;
+  if (member && lc) {
+    lc.expel(member.id, code);
+    return;
+  }
+  socket.emit('session:closed', { code, message: closeMessages[code] });
+  // A moment for the reason to leave before the transport closes.
+  setTimeout(() => socket.disconnect(true), 50);
 }
 
 /** socket.io's disconnect reasons, in the words of the session record. */
@@ -96,4 +125,3 @@ function dropCause(reason: string): string {
   }
 }
 
-export const personalChannel = (participantId: string): string => `p:${participantId}`;

@@ -130,10 +130,14 @@ export class Store {
     this.db.prepare('INSERT INTO mediator_sessions (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
   }
   mediatorForSession(tokenHash: string): string | undefined {
-    const r = this.db.prepare('SELECT mediator_id FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
-      | { mediator_id: string }
+    return this.mediatorSession(tokenHash)?.mediatorId;
+  }
+  /** A live (unexpired) mediator session: whose it is and when it ends. */
+  mediatorSession(tokenHash: string): { mediatorId: string; expiresAt: string } | undefined {
+    const r = this.db.prepare('SELECT mediator_id, expires_at FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
+      | { mediator_id: string; expires_at: string }
       | undefined;
-    return r?.mediator_id;
+    return r && { mediatorId: r.mediator_id, expiresAt: r.expires_at };
   }
   deleteMediatorSession(tokenHash: string): void {
     this.db.prepare('DELETE FROM mediator_sessions WHERE token_hash = ?').run(tokenHash);

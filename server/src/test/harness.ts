@@ -14,11 +14,12 @@ import {
 } from '@parley/shared';
 import { loadConfig, startServer, type RunningServer } from '../index.ts';
 import { createLogger } from '../logger.ts';
+import type { Limits } from '../auth/limits.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A real server (real mediasoup worker, real SQLite file) on a free port, for integration tests. */
-export async function startTestServer(env: Record<string, string> = {}, reuseDataDir?: string): Promise<RunningServer & { dataDir: string }> {
+export async function startTestServer(env: Record<string, string> = {}, reuseDataDir?: string, limits?: Limits): Promise<RunningServer & { dataDir: string }> {
   const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
   const config = loadConfig({
     ...process.env,
@@ -28,7 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}, reuseDat
     PARLEY_LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer(config, { logger: createLogger(process.env.PARLEY_TEST_LOG ?? 'silent') });
+  const server = await startServer(config, { logger: createLogger(process.env.PARLEY_TEST_LOG ?? 'silent'), ...(limits ? { limits } : {}) });
   return Object.assign(server, { dataDir });
 }
 

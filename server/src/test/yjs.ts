@@ -43,7 +43,11 @@ export interface RawClient {
   ws: WebSocket;
   messages: Uint8Array[];
   opened: Promise<void>;
-  closed: Promise<{ code: number; reason: string }>;
+  /**
+   * How the connection ended: a close frame after the upgrade, or a refusal answered in HTTP before
+   * it (then `httpStatus` is set and `code` is the named close code from the JSON body).
+   */
+  closed: Promise<{ code: number; reason: string; httpStatus?: number }>;
   send(data: Uint8Array): void;
 }
 
@@ -53,14 +57,37 @@ export function rawClient(server: RunningServer, docName: string, opts: { token?
   const messages: Uint8Array[] = [];
   ws.on('message', (d: Buffer) => messages.push(new Uint8Array(d)));
   ws.on('error', () => undefined);
+  let endWith: (r: { code: number; reason: string; httpStatus?: number }) => void = () => undefined;
+  const closed = new Promise<{ code: number; reason: string; httpStatus?: number }>((resolve) => {
+    endWith = resolve;
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (req, res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          let parsed: { closeCode?: number; error?: { code?: string } } = {};
+          try {
+            parsed = JSON.parse(body) as typeof parsed;
+          } catch {
+            // not JSON: the status alone tells
+          }
+          endWith({ code: parsed.closeCode ?? -1, reason: parsed.error?.code ?? '', httpStatus: res.statusCode });
+          reject(new Error(`HTTP ${res.statusCode}`));
+          req.destroy();
+        });
+      });
+  });
+  // A test that expects a refusal awaits `closed`, not `opened`.
+  opened.catch(() => undefined);
   return {
     ws,
     messages,
-    opened: new Promise((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    }),
-    closed: new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+    opened,
+    closed,
     send: (data) => ws.send(data),
   };
 }

@@ -1,4 +1,4 @@
-import { canAskForMediator, canModerate, canPublish, isJoint, OBSERVER_WAITING_ROOM } from '@parley/shared';
+import { canAskForMediator, canModerate, canPublish, canRequestControl, isJoint, OBSERVER_WAITING_ROOM } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
@@ -55,7 +55,7 @@ export function RoomStatus({ client, s }: { client: SessionClient; s: SessionSta
   const haveControl = room?.controllerId === self.id;
   const mediatorRooms = s.others.filter((o) => o.role === 'mediator' && o.roomId !== null).map((o) => o.roomId as string);
   const mayAsk = canAskForMediator({ id: self.id, role: self.role, roomId: self.roomId }, mediatorRooms);
-  const mayRequestControl = !!room && !mediator && self.role !== 'assessor' && !haveControl;
+  const mayRequestControl = !!room && !mediator && canRequestControl(self.role) && !haveControl;
 
   const items = [
     left !== null ? (

@@ -1,4 +1,4 @@
-import { canControlStage, canModerate, canReceiveControl, ErrorCode, ParleyError } from '@parley/shared';
+import { canControlStage, canModerate, canReceiveControl, canRequestControl, ErrorCode, ParleyError } from '@parley/shared';
 import { joined, moderator, present, type HandlerGroup } from './context.ts';
 
 type Names =
@@ -51,6 +51,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
 
   async 'control:request'(socket, _p, { live }) {
     const { member, lc } = joined(socket, live);
+    if (!canRequestControl(member.role)) throw new ParleyError(ErrorCode.Forbidden, 'Observers cannot take control of the screen.');
     const room = lc.room(member.roomId)!;
     if (room.controllerId === member.id) throw new ParleyError(ErrorCode.Conflict, 'You already have control.');
     lc.notify.toModerators('control:requested', { from: member.ref, roomId: room.id });

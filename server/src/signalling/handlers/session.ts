@@ -1,4 +1,4 @@
-import { canJoinSession, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
+import { canCreateTransport, canJoinSession, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
 import type { MediasoupTypes } from '@parley/sfu';
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
@@ -37,6 +37,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
 
   async 'transport:create'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
+    if (!canCreateTransport(member.role, p.direction)) throw new ParleyError(ErrorCode.Forbidden, 'Observers receive only; they cannot send audio or video.');
     return lc.media.createWebRtcTransport(member.id, p.direction);
   },
 

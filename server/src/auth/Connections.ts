@@ -1,0 +1,223 @@
+import { CloseCode, ErrorCode, ParleyError, requiresConsent, type Notifications } from '@parley/shared';
+import type { Logger } from '../logger.ts';
+import type { AccessGate, Principal } from './AccessGate.ts';
+import type { Limits } from './limits.ts';
+import { KeyedRateLimiter } from './RateLimiter.ts';
+
+export type ConnectionKind = 'signalling' | 'draft';
+
+/** One long-lived connection as the registry sees it; the transport layer supplies `close` and `emit`. */
+export interface Connection {
+  readonly kind: ConnectionKind;
+  readonly principal: Principal;
+  /** Remote address as the server sees it (trust proxy is off). */
+  readonly address: string;
+  /** Ends the connection with a named reason. Must be idempotent. */
+  close(code: CloseCode): void;
+  /** Signalling connections: sends one notification. */
+  emit?<K extends keyof Notifications>(event: K, payload: Notifications[K]): void;
+  /** Signalling connections: whether the person is in the live session on this connection. */
+  isLive?(): boolean;
+}
+
+/** Longest timer Node can arm (about 24.8 days); longer expiries re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Who a connection belongs to for per-person limits: one invitation, or one mediator account. */
+export const personKey = (p: Principal): string => (p.credential.kind === 'mediator' ? `m:${p.credential.mediatorId}` : `p:${p.identity.participantId}`);
+
+interface Entry {
+  conn: Connection;
+  person: string;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/**
+ * Every open socket.io and draft connection, by person and by address. The one place that:
+ * - caps how many connections one person and one address may hold, and how fast an address may open them;
+ * - keeps one request budget per person and per address, shared by all their connections;
+ * - ends every connection of a person whose link was withdrawn or expired, or whose session ended,
+ *   with a named reason (not only the one in the live session);
+ * - re-checks credentials and consent before each message delivery, so nothing reaches someone who
+ *   is no longer entitled to it even if an event to end their connection was missed.
+ */
+export class Connections {
+  readonly #gate: AccessGate;
+  readonly #limits: Limits;
+  readonly #log: Logger;
+  readonly #entries = new Map<Connection, Entry>();
+  readonly #handshakes: KeyedRateLimiter;
+  readonly #rate: Record<ConnectionKind, { person: KeyedRateLimiter; address: KeyedRateLimiter }>;
+  /** Refusals since the last log line, per person or address: one warn line per second, not one per message. */
+  readonly #refused = new Map<string, { kind: string; n: number }>();
+  readonly #logTimer: ReturnType<typeof setInterval>;
+
+  constructor(gate: AccessGate, limits: Limits, logger: Logger) {
+    this.#gate = gate;
+    this.#limits = limits;
+    this.#log = logger.child({ component: 'connections' });
+    this.#handshakes = new KeyedRateLimiter(limits.handshakesPerAddress.perSecond, limits.handshakesPerAddress.burst);
+    this.#rate = {
+      signalling: {
+        person: new KeyedRateLimiter(limits.signalling.perPerson.perSecond, limits.signalling.perPerson.burst),
+        address: new KeyedRateLimiter(limits.signalling.perAddress.perSecond, limits.signalling.perAddress.burst),
+      },
+      draft: {
+        person: new KeyedRateLimiter(limits.draft.perPerson.perSecond, limits.draft.perPerson.burst),
+        address: new KeyedRateLimiter(limits.draft.perAddress.perSecond, limits.draft.perAddress.burst),
+      },
+    };
+    this.#logTimer = setInterval(() => this.#flushRefusals(), 1000);
+    this.#logTimer.unref();
+  }
+
+  /** Before authenticating a new connection: refuses an address that opens connections too fast. */
+  admitHandshake(address: string): void {
+    if (this.#handshakes.take(address)) return;
+    this.#countRefusal(`a:${address}`, 'handshake');
+    throw new ParleyError(ErrorCode.RateLimited, 'Too many connection attempts. Please wait a moment and try again.');
+  }
+
+  /** Refuses a connection that would exceed the person's or the address's cap. */
+  checkCapacity(kind: ConnectionKind, principal: Principal, address: string): void {
+    const caps = this.#limits[kind];
+    const person = personKey(principal);
+    let mine = 0;
+    let fromAddress = 0;
+    for (const e of this.#entries.values()) {
+      if (e.conn.kind !== kind) continue;
+      if (e.person === person) mine++;
+      if (e.conn.address === address) fromAddress++;
+    }
+    if (mine >= caps.connectionsPerPerson || fromAddress >= caps.connectionsPerAddress) {
+      this.#countRefusal(mine >= caps.connectionsPerPerson ? person : `a:${address}`, `${kind} connection cap`);
+      throw new ParleyError(ErrorCode.RateLimited, 'You have too many windows open on this case. Close some and try again.');
+    }
+  }
+
+  /** Registers an authenticated connection; returns the function that unregisters it (on close). */
+  add(conn: Connection): () => void {
+    const entry: Entry = { conn, person: personKey(conn.principal), timer: null };
+    this.#entries.set(conn, entry);
+    this.#armExpiry(entry);
+    return () => {
+      if (entry.timer) clearTimeout(entry.timer);
+      this.#entries.delete(conn);
+    };
+  }
+
+  /** One message or request of this connection: false when the person or the address is over budget. */
+  allow(conn: Connection, what = 'request'): boolean {
+    const r = this.#rate[conn.kind];
+    const person = personKey(conn.principal);
+    // The person first: their flood is charged to them; the address bucket bounds what several
+    // identities (or one person's many identities) can do together from one machine.
+    const okPerson = r.person.take(person);
+    if (!okPerson) {
+      this.#countRefusal(person, `${conn.kind} ${what}`);
+      return false;
+    }
+    if (!r.address.take(conn.address)) {
+      this.#countRefusal(`a:${conn.address}`, `${conn.kind} ${what}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Open connections of one person (participant id) in one case. */
+  of(participantId: string, kind?: ConnectionKind): Connection[] {
+    const out: Connection[] = [];
+    for (const e of this.#entries.values()) {
+      if (e.conn.principal.identity.participantId === participantId && (!kind || e.conn.kind === kind)) out.push(e.conn);
+    }
+    return out;
+  }
+
+  /** Link withdrawn or reissued, person removed: every connection of theirs ends. */
+  closePerson(participantId: string, code: CloseCode): number {
+    const victims = this.of(participantId);
+    for (const c of victims) c.close(code);
+    if (victims.length) this.#log.info({ participantId, code, connections: victims.length }, 'connections of a person closed');
+    return victims.length;
+  }
+
+  /** Sign-out: every connection opened with that session, in every case, ends. */
+  closeSession(sessionHash: string, code: CloseCode): number {
+    const victims = [...this.#entries.values()].map((e) => e.conn).filter((c) => c.principal.credential.kind === 'mediator' && c.principal.credential.sessionHash === sessionHash);
+    for (const c of victims) c.close(code);
+    if (victims.length) this.#log.info({ code, connections: victims.length }, 'connections of a signed-out session closed');
+    return victims.length;
+  }
+
+  /**
+   * The case's agreement changed: a draft connection of someone whose consent is now stale ends
+   * (it could still write the agreement), and so does any other connection whose credentials ended.
+   * Signalling connections stay open (a live session continues as the mediator decided), but
+   * deliveries to them stop until the person consents again (see `deliver`).
+   */
+  recheckCase(caseId: string): void {
+    for (const e of [...this.#entries.values()]) {
+      const c = e.conn;
+      if (c.principal.identity.caseId !== caseId) continue;
+      if (c.kind === 'signalling' && !requiresConsent(c.principal.identity.role)) continue;
+      const s = this.#gate.standing(c.principal);
+      if (s.ok) continue;
+      if (!s.consent) c.close(s.close);
+      else if (c.kind === 'draft') c.close(CloseCode.ConsentChanged);
+    }
+  }
+
+  /**
+   * Sends a notification to every signalling connection of these people, each re-checked first:
+   * a connection whose credentials ended is closed instead, and someone without current consent
+   * receives nothing.
+   */
+  deliver<K extends keyof Notifications>(participantIds: readonly string[], event: K, payload: Notifications[K]): void {
+    const wanted = new Set(participantIds);
+    for (const e of [...this.#entries.values()]) {
+      const c = e.conn;
+      if (c.kind !== 'signalling' || !c.emit || !wanted.has(c.principal.identity.participantId)) continue;
+      const s = this.#gate.standing(c.principal);
+      if (s.ok) c.emit(event, payload);
+      else if (!s.consent) c.close(s.close);
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  close(): void {
+    clearInterval(this.#logTimer);
+    for (const e of this.#entries.values()) if (e.timer) clearTimeout(e.timer);
+    this.#entries.clear();
+  }
+
+  /** At the credential's end (link expiry, session expiry) the connection is re-checked and, if over, closed. */
+  #armExpiry(entry: Entry): void {
+    const at = entry.conn.principal.credential.expiresAt;
+    if (!Number.isFinite(at)) return;
+    const delay = Math.max(0, Math.min(MAX_TIMER_MS, at - Date.now()));
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      if (!this.#entries.has(entry.conn)) return;
+      const s = this.#gate.standing(entry.conn.principal);
+      if (!s.ok && !s.consent) entry.conn.close(s.close);
+      else if (at - Date.now() > 0) this.#armExpiry(entry);
+      // A credential past its end that still re-checks is impossible; if it happens, stay closed-safe.
+      else entry.conn.close(CloseCode.Expired);
+    }, delay + 50);
+    entry.timer.unref();
+  }
+
+  #countRefusal(key: string, kind: string): void {
+    const r = this.#refused.get(key);
+    if (r) r.n++;
+    else this.#refused.set(key, { kind, n: 1 });
+  }
+
+  #flushRefusals(): void {
+    for (const [key, { kind, n }] of this.#refused) this.#log.warn({ who: key, limit: kind, refused: n }, 'refused by a per-person or per-address limit');
+    this.#refused.clear();
+  }
+}
