@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { closeMessages, draftDocName, DRAFT_PATH_PREFIX, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role } from '@parley/shared';
+import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role } from '@parley/shared';
 
 /**
  * One open draft document: the Y.Doc, y-websocket's provider and a small store of what the screen
@@ -46,6 +46,8 @@ export class DraftSession {
   readonly user: { name: string; color: string; role: Role };
   #snapshot: DraftSnapshot = { status: 'connecting', closed: null, people: [] };
   #everSynced = false;
+  #openedSinceCheck = false;
+  #checking = false;
   readonly #listeners = new Set<() => void>();
 
   constructor(opts: { caseId: string; kind: DraftDocKind; token?: string; self: DraftSelf; access: Exclude<DraftAccess, 'none'> }) {
@@ -66,12 +68,19 @@ export class DraftSession {
       this.#update();
     });
     this.provider.on('status', () => this.#update());
+    this.provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'connected') this.#openedSinceCheck = true;
+    });
     this.provider.on('connection-close', (event) => {
       const code = event?.code;
-      if (code !== undefined && (isTerminalClose(code) || FINAL_WS_CODES.has(code))) {
-        this.provider.shouldConnect = false;
-        this.#set({ status: 'closed', closed: { code, message: closeMessage(code) } });
-      } else this.#update();
+      if (code !== undefined && (isTerminalClose(code) || FINAL_WS_CODES.has(code))) this.#finish(code);
+      else {
+        // The server refuses a connection before the upgrade (withdrawn link, stale consent…), which
+        // a browser only sees as 1006: ask in HTTP whether retrying can ever work.
+        if (code === 1006 && !this.#openedSinceCheck) void this.#checkAccess(opts);
+        this.#openedSinceCheck = false;
+        this.#update();
+      }
     });
     this.provider.awareness.on('change', () => this.#set({ people: this.#people() }));
   }
@@ -87,6 +96,30 @@ export class DraftSession {
     this.provider.destroy();
     this.doc.destroy();
     this.#listeners.clear();
+  }
+
+  #finish(code: number): void {
+    this.provider.shouldConnect = false;
+    this.provider.disconnect();
+    this.#set({ status: 'closed', closed: { code, message: closeMessage(code) } });
+  }
+
+  /** One access check at a time; a terminal answer stops the reconnect loop for good. */
+  async #checkAccess(opts: { caseId: string; kind: DraftDocKind; token?: string }): Promise<void> {
+    if (this.#checking || this.#snapshot.status === 'closed') return;
+    this.#checking = true;
+    try {
+      const res = await fetch(`/api/drafts/${encodeURIComponent(draftDocName(opts.caseId, opts.kind))}/access`, {
+        credentials: 'include',
+        headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+      });
+      const answer = DraftAccessAnswer.safeParse(await res.json().catch(() => null));
+      if (answer.success && 'closeCode' in answer.data && isTerminalClose(answer.data.closeCode)) this.#finish(answer.data.closeCode);
+    } catch {
+      // Offline or the server is restarting: y-websocket keeps retrying, and so do we on the next failure.
+    } finally {
+      this.#checking = false;
+    }
   }
 
   #update(): void {
