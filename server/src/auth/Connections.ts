@@ -71,6 +71,11 @@ export class Connections {
     this.#logTimer.unref();
   }
 
+  /** Refused requests in one second after which a signalling connection is dropped (see dispatch). */
+  get refusalsBeforeDisconnect(): number {
+    return this.#limits.signalling.perPerson.burst;
+  }
+
   /** Before authenticating a new connection: refuses an address that opens connections too fast. */
   admitHandshake(address: string): void {
     if (this.#handshakes.take(address)) return;

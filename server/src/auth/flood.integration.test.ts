@@ -55,12 +55,12 @@ describe('per-person limits', () => {
     for (let i = 0; i < DEFAULT_LIMITS.signalling.connectionsPerPerson; i++) mine.push(await open(server, { token: tA }));
     await expect(connect(server, { token: tA })).rejects.toMatchObject({ data: { code: 'rate_limited' } });
 
-    // 4 connections × 20 requests at once: one shared burst of 20 (plus at most a token or two of refill).
+    // Every connection × 20 requests at once: one shared burst of 20 (plus at most a token or two of refill).
     const acks = await Promise.all(mine.flatMap((s) => Array.from({ length: 20 }, () => request(s, 'thread:list', {}))));
     const ok = acks.filter((a) => a.ok).length;
     expect(ok).toBeGreaterThanOrEqual(20);
     expect(ok).toBeLessThanOrEqual(23);
-    expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(80 - ok);
+    expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(mine.length * 20 - ok);
 
     // Another person, same address, has their own budget.
     const ben = await open(server, { token: tB });
@@ -77,7 +77,8 @@ describe('per-person limits', () => {
     const { tA } = await caseWithTwoParties(server);
     const a = await open(server, { token: tA });
     let answered = 0;
-    for (let i = 0; i < 50; i++) {
+    // 35: past the budget of 20, but not so far past that the connection is dropped (see the next test).
+    for (let i = 0; i < 35; i++) {
       (a as unknown as { emit: (n: string, p: unknown, ack: (r: { error?: { code: string } }) => void) => void }).emit(`made:up:${i}`, {}, (r) => {
         if (r.error?.code === 'unknown_event') answered++;
       });
@@ -90,6 +91,19 @@ describe('per-person limits', () => {
     await until(() => lines.some((l) => l.includes('unknown events refused')), 5000, 'the summary log line');
     expect(lines.filter((l) => l.includes('unknown event refused'))).toEqual([]);
     expect(lines.filter((l) => l.includes('unknown events refused'))).toHaveLength(1);
+  });
+
+  it('drops a connection that keeps sending after being told to slow down', async () => {
+    const server = await startTestServer({}, undefined, small({}));
+    servers.push(server);
+    const { tA, tB } = await caseWithTwoParties(server);
+    const a = await open(server, { token: tA });
+    const dropped = new Promise<string>((r) => a.once('disconnect', r));
+    const acks = Array.from({ length: 100 }, () => request(a, 'thread:list', {}).catch(() => null));
+    expect(await dropped).toBe('io server disconnect');
+    await Promise.all(acks);
+    // Another person is untouched.
+    expect(await request(await open(server, { token: tB }), 'thread:list', {})).toMatchObject({ ok: true });
   });
 
   it('caps draft connections per person (refused before the upgrade) and shares one message budget among them', async () => {

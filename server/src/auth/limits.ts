@@ -39,13 +39,15 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   signalling: {
-    connectionsPerPerson: 4,
+    // A connection lost silently lingers until its ping times out (≤ 5 s): room for a few redials.
+    connectionsPerPerson: 6,
     connectionsPerAddress: 64,
     perPerson: { perSecond: 40, burst: 80 },
     perAddress: { perSecond: 400, burst: 800 },
   },
   draft: {
-    connectionsPerPerson: 6,
+    // Dead draft sockets linger until the 30 s ping notices them: room for several reconnects.
+    connectionsPerPerson: 8,
     connectionsPerAddress: 96,
     perPerson: { perSecond: 200, burst: 2000 },
     perAddress: { perSecond: 1000, burst: 6000 },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -17,10 +18,21 @@ export function spread(xs: number[], decimals = 0): { p50: number; p95: number; 
 
 const resultsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'bench', 'results');
 
-/** Writes bench/results/<name>.json and prints it: numbers from one run on this machine. */
+/** The commit the numbers belong to (with "+dirty" when the work tree had changes). */
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Writes bench/results/<name>.json and prints it: numbers from one run on this machine, stamped with the commit. */
 export function writeResult(name: string, result: object): void {
   fs.mkdirSync(resultsDir, { recursive: true });
-  const text = JSON.stringify(result, null, 2) + '\n';
+  const text = JSON.stringify({ commit: commit(), ...result }, null, 2) + '\n';
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), text);
   console.log(text);
 }

@@ -23,10 +23,28 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
   }, 1000);
   socket.once('disconnect', () => clearInterval(unknownLog));
 
+  // A client that keeps sending after being told to slow down is not a person: after a burst's worth
+  // of refusals in one second its connection is dropped (a real client's reconnect policy backs off;
+  // a script meets the per-address handshake limit). Answering each surplus message costs too.
+  let refusedInWindow = 0;
+  let windowStart = performance.now();
+  const overBudget = (): boolean => {
+    const now = performance.now();
+    if (now - windowStart > 1000) {
+      windowStart = now;
+      refusedInWindow = 0;
+    }
+    if (++refusedInWindow > connections.refusalsBeforeDisconnect && socket.connected) {
+      log.warn({ refused: refusedInWindow }, 'connection dropped: it kept sending past its rate limit');
+      socket.disconnect(true);
+    }
+    return socket.connected;
+  };
+
   for (const name of names as Set<RequestName>) {
     socket.on(name, (payload: unknown, ack?: unknown) => {
       if (!connections.allow(conn)) {
-        if (typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
+        if (overBudget() && typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
         return;
       }
       void dispatch(socket, name, payload, ack, deps, log);
@@ -36,7 +54,7 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
   socket.onAny((event: unknown, ...args: unknown[]) => {
     if (typeof event === 'string' && names.has(event)) return;
     const ack = args[args.length - 1];
-    if (!connections.allow(conn, 'unknown event')) return;
+    if (!connections.allow(conn, 'unknown event')) return void overBudget();
     unknown++;
     if (typeof ack === 'function') {
       safeAck(ack, { ok: false, error: { code: ErrorCode.UnknownEvent, message: 'Unknown request.' } }, log);
