@@ -46,6 +46,9 @@ export class Connections {
   readonly #limits: Limits;
   readonly #log: Logger;
   readonly #entries = new Map<Connection, Entry>();
+  /** Indexes, so a handshake or a delivery costs the person's connections, not everyone's. */
+  readonly #byParticipant = new Map<string, Set<Connection>>();
+  readonly #counts = { person: new Map<string, number>(), address: new Map<string, number>() };
   readonly #handshakes: KeyedRateLimiter;
   readonly #rate: Record<ConnectionKind, { person: KeyedRateLimiter; address: KeyedRateLimiter }>;
   /** Refusals since the last log line, per person or address: one warn line per second, not one per message. */
@@ -87,13 +90,8 @@ export class Connections {
   checkCapacity(kind: ConnectionKind, principal: Principal, address: string): void {
     const caps = this.#limits[kind];
     const person = personKey(principal);
-    let mine = 0;
-    let fromAddress = 0;
-    for (const e of this.#entries.values()) {
-      if (e.conn.kind !== kind) continue;
-      if (e.person === person) mine++;
-      if (e.conn.address === address) fromAddress++;
-    }
+    const mine = this.#counts.person.get(`${kind}|${person}`) ?? 0;
+    const fromAddress = this.#counts.address.get(`${kind}|${address}`) ?? 0;
     if (mine >= caps.connectionsPerPerson || fromAddress >= caps.connectionsPerAddress) {
       this.#countRefusal(mine >= caps.connectionsPerPerson ? person : `a:${address}`, `${kind} connection cap`);
       throw new ParleyError(ErrorCode.RateLimited, 'You have too many windows open on this case. Close some and try again.');
@@ -104,10 +102,24 @@ export class Connections {
   add(conn: Connection): () => void {
     const entry: Entry = { conn, person: personKey(conn.principal), timer: null };
     this.#entries.set(conn, entry);
+    const pid = conn.principal.identity.participantId;
+    let set = this.#byParticipant.get(pid);
+    if (!set) this.#byParticipant.set(pid, (set = new Set()));
+    set.add(conn);
+    const keys = { person: `${conn.kind}|${entry.person}`, address: `${conn.kind}|${conn.address}` };
+    bump(this.#counts.person, keys.person, 1);
+    bump(this.#counts.address, keys.address, 1);
     this.#armExpiry(entry);
+    let removed = false;
     return () => {
+      if (removed) return;
+      removed = true;
       if (entry.timer) clearTimeout(entry.timer);
       this.#entries.delete(conn);
+      set.delete(conn);
+      if (set.size === 0 && this.#byParticipant.get(pid) === set) this.#byParticipant.delete(pid);
+      bump(this.#counts.person, keys.person, -1);
+      bump(this.#counts.address, keys.address, -1);
     };
   }
 
@@ -131,11 +143,7 @@ export class Connections {
 
   /** Open connections of one person (participant id) in one case. */
   of(participantId: string, kind?: ConnectionKind): Connection[] {
-    const out: Connection[] = [];
-    for (const e of this.#entries.values()) {
-      if (e.conn.principal.identity.participantId === participantId && (!kind || e.conn.kind === kind)) out.push(e.conn);
-    }
-    return out;
+    return [...(this.#byParticipant.get(participantId) ?? [])].filter((c) => !kind || c.kind === kind);
   }
 
   /** Link withdrawn or reissued, person removed: every connection of theirs ends. */
@@ -178,13 +186,13 @@ export class Connections {
    * receives nothing.
    */
   deliver<K extends keyof Notifications>(participantIds: readonly string[], event: K, payload: Notifications[K]): void {
-    const wanted = new Set(participantIds);
-    for (const e of [...this.#entries.values()]) {
-      const c = e.conn;
-      if (c.kind !== 'signalling' || !c.emit || !wanted.has(c.principal.identity.participantId)) continue;
-      const s = this.#gate.standing(c.principal);
-      if (s.ok) c.emit(event, payload);
-      else if (!s.consent) c.close(s.close);
+    for (const id of new Set(participantIds)) {
+      for (const c of this.of(id, 'signalling')) {
+        if (!c.emit) continue;
+        const s = this.#gate.standing(c.principal);
+        if (s.ok) c.emit(event, payload);
+        else if (!s.consent) c.close(s.close);
+      }
     }
   }
 
@@ -196,6 +204,9 @@ export class Connections {
     clearInterval(this.#logTimer);
     for (const e of this.#entries.values()) if (e.timer) clearTimeout(e.timer);
     this.#entries.clear();
+    this.#byParticipant.clear();
+    this.#counts.person.clear();
+    this.#counts.address.clear();
   }
 
   /** At the credential's end (link expiry, session expiry) the connection is re-checked and, if over, closed. */
@@ -225,4 +236,10 @@ export class Connections {
     for (const [key, { kind, n }] of this.#refused) this.#log.warn({ who: key, limit: kind, refused: n }, 'refused by a per-person or per-address limit');
     this.#refused.clear();
   }
+}
+
+function bump(m: Map<string, number>, key: string, by: number): void {
+  const n = (m.get(key) ?? 0) + by;
+  if (n <= 0) m.delete(key);
+  else m.set(key, n);
 }

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { createCaseInUi, mediatorContext, openDraftAsParty, openMessagesAsParty, partyContext, passConsentGate, setBreakdownInUi } from '../support/flows.ts';
+import { repoRoot } from '../support/server.ts';
+
+/**
+ * What a party notices when their access ends while pages are open outside the live session: the
+ * page says why at once (no silent stream of messages to a withdrawn link, no writable draft after
+ * the agreement changed). Screenshots: .cache/screens/access-*.png.
+ */
+const dir = path.join(repoRoot, '.cache', 'screens');
+fs.mkdirSync(dir, { recursive: true });
+const phone = { width: 390, height: 844 };
+
+test('a withdrawn link closes the party’s open messages at once, with the reason', async ({ browser }) => {
+  const mCtx = await mediatorContext(browser);
+  const m = await mCtx.newPage();
+  const { links } = await createCaseInUi(m, 'Access ends: withdrawn link', [
+    { name: 'Irene Ito', side: 'A' },
+    { name: 'Jonas Jensen', side: 'B' },
+  ]);
+  const pCtx = await partyContext(browser, phone);
+  const p = await pCtx.newPage();
+  await passConsentGate(p, links['Irene Ito']!);
+  await openMessagesAsParty(p); // messages only: never joined the live session
+
+  m.once('dialog', (d) => void d.accept());
+  await m.getByRole('button', { name: 'Withdraw link' }).first().click();
+  await expect(m.getByText(/withdrawn/i).first()).toBeVisible();
+
+  await expect(p.getByText('This invitation link was withdrawn by the mediator. Ask the mediator for a new link.').first()).toBeVisible();
+  expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+  await p.screenshot({ path: path.join(dir, 'access-withdrawn-party-phone.png'), fullPage: true });
+  await Promise.all([mCtx.close(), pCtx.close()]);
+});
+
+test('a changed agreement closes the party’s open draft until they agree again', async ({ browser }) => {
+  const mCtx = await mediatorContext(browser);
+  const m = await mCtx.newPage();
+  const { caseUrl, links } = await createCaseInUi(m, 'Access ends: the procedure changed', [
+    { name: 'Karin Koch', side: 'A' },
+    { name: 'Luis Lima', side: 'B' },
+  ]);
+  const pCtx = await partyContext(browser);
+  const p = await pCtx.newPage();
+  await passConsentGate(p, links['Karin Koch']!);
+  await openDraftAsParty(p);
+
+  await m.goto(caseUrl);
+  await setBreakdownInUi(m, { grace: '2 minutes' });
+
+  const draft = p.getByRole('region', { name: 'Agreement draft' });
+  await expect(draft.getByText('The protocol agreement changed. Open your invitation link again to read it and agree before you continue.')).toBeVisible();
+  await p.screenshot({ path: path.join(dir, 'access-consent-changed-party-desktop.png'), fullPage: true });
+
+  // Opening the link again leads to the agreement, and after agreeing the draft opens again.
+  await p.goto('about:blank');
+  await passConsentGate(p, links['Karin Koch']!);
+  await openDraftAsParty(p);
+  await Promise.all([mCtx.close(), pCtx.close()]);
+});
