@@ -213,7 +213,9 @@ export class Connections {
   #armExpiry(entry: Entry): void {
     const at = entry.conn.principal.credential.expiresAt;
     if (!Number.isFinite(at)) return;
-    const delay = Math.max(0, Math.min(MAX_TIMER_MS, at - Date.now()));
+    // A little after the end, so the re-check sees it as ended; never past what a timer can hold
+    // (Node fires an overflowing timer after 1 ms: a busy loop for every 30-day link).
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()) + 50);
     entry.timer = setTimeout(() => {
       entry.timer = null;
       if (!this.#entries.has(entry.conn)) return;
@@ -222,7 +224,7 @@ export class Connections {
       else if (at - Date.now() > 0) this.#armExpiry(entry);
       // A credential past its end that still re-checks is impossible; if it happens, stay closed-safe.
       else entry.conn.close(CloseCode.Expired);
-    }, delay + 50);
+    }, delay);
     entry.timer.unref();
   }
 
