@@ -30,6 +30,7 @@ test('a withdrawn link closes the party’s open messages at once, with the reas
   await expect(m.getByText(/withdrawn/i).first()).toBeVisible();
 
   await expect(p.getByText('This invitation link was withdrawn by the mediator. Ask the mediator for a new link.').first()).toBeVisible();
+  await expect(p.getByRole('navigation', { name: 'Threads' })).toHaveCount(0); // the threads went with the access
   expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
   await p.screenshot({ path: path.join(dir, 'access-withdrawn-party-phone.png'), fullPage: true });
   await Promise.all([mCtx.close(), pCtx.close()]);
@@ -52,10 +53,12 @@ test('a changed agreement closes the party’s open draft until they agree again
 
   const draft = p.getByRole('region', { name: 'Agreement draft' });
   await expect(draft.getByText('The protocol agreement changed. Open your invitation link again to read it and agree before you continue.')).toBeVisible();
+  await expect(draft.getByRole('textbox', { name: 'Agreement draft' })).toBeHidden(); // no editor that no longer saves
   await p.screenshot({ path: path.join(dir, 'access-consent-changed-party-desktop.png'), fullPage: true });
 
-  // Opening the link again leads to the agreement, and after agreeing the draft opens again.
-  await p.goto('about:blank');
+  // The button leads to the changed agreement; after agreeing, the draft opens again.
+  await draft.getByRole('button', { name: 'Read the changed agreement' }).click();
+  await expect(p.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
   await passConsentGate(p, links['Karin Koch']!);
   await openDraftAsParty(p);
   await Promise.all([mCtx.close(), pCtx.close()]);

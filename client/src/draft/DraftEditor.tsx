@@ -3,7 +3,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import { roleLabel, type DraftAccess, type DraftDocKind } from '@parley/shared';
+import { CloseCode, roleLabel, type DraftAccess, type DraftDocKind } from '@parley/shared';
 import { DraftSession, type DraftSelf, type DraftSnapshot } from './DraftSession.ts';
 
 export interface DraftEditorProps {
@@ -97,9 +97,16 @@ function BoundEditor({ session, label, heading, description }: DraftEditorProps 
         </p>
       ) : null}
       <DraftStatus snap={snap} readOnly={readOnly} />
-      <People snap={snap} />
+      {snap.closed?.code === CloseCode.ConsentChanged ? (
+        // The page is the invitation link: opening it again leads to the changed agreement.
+        <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+          Read the changed agreement
+        </button>
+      ) : null}
+      {/* Once closed for good, the text and who is here are no longer true: show only why. */}
+      {snap.status !== 'closed' ? <People snap={snap} /> : null}
       {editor && editable ? <Toolbar editor={editor} label={label} /> : null}
-      <div className={`draft-surface${readOnly ? ' draft-readonly' : ''}`}>
+      <div className={`draft-surface${readOnly ? ' draft-readonly' : ''}`} hidden={snap.status === 'closed'}>
         <EditorContent editor={editor} />
       </div>
       {editable ? (

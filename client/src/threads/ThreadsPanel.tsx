@@ -90,7 +90,8 @@ export function ThreadsPanel({
           </button>
         </div>
       ) : null}
-      {s.threads ? (
+      {/* Closed means access ended (link withdrawn or expired, consent needed, signed out): the threads go too. */}
+      {s.threads && s.connection.status !== 'closed' ? (
         <div className="threads-layout">
           <nav className="threads-list" aria-label="Threads">
             {s.threads.length === 0 ? <p className="muted">No threads yet.</p> : null}
