@@ -29,6 +29,16 @@ function ended(s: ClientSocket): Promise<{ code: number; disconnected: true }> {
   });
 }
 
+/** A new case; `consenting` agree to its agreement; the mediator's socket and the joint thread. */
+async function caseWithMediator(consenting: Array<'Ana Party' | 'Ben Party'>) {
+  const detail = await createCase(server, cookie);
+  const [tA, tB] = [tokenFor(detail, 'Ana Party'), tokenFor(detail, 'Ben Party')];
+  for (const name of consenting) await consent(server, name === 'Ana Party' ? tA : tB, detail);
+  const m = await open({ caseId: detail.id }, { cookie });
+  const joint = jointOf((await must(m, 'thread:list', {})).threads);
+  return { detail, tA, tB, m, joint };
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   cookie = await signIn(server);
@@ -61,15 +71,10 @@ describe('withdrawn and expired links', () => {
   });
 
   it('delivery re-checks the link: a withdrawal the connections were not told of still stops every message', async () => {
-    const detail = await createCase(server, cookie);
-    const [tA, tB] = [tokenFor(detail, 'Ana Party'), tokenFor(detail, 'Ben Party')];
-    await consent(server, tA, detail);
-    await consent(server, tB, detail);
-    const m = await open({ caseId: detail.id }, { cookie });
+    const { detail, tA, tB, m, joint } = await caseWithMediator(['Ana Party', 'Ben Party']);
     const a = await open({ token: tA });
     const b = await open({ token: tB });
     const aLog = recorder(a);
-    const joint = jointOf((await must(m, 'thread:list', {})).threads);
     await must(a, 'thread:list', {});
     await must(b, 'thread:list', {});
     const aEnded = ended(a);
@@ -86,14 +91,10 @@ describe('withdrawn and expired links', () => {
 
 describe('consent before contact', () => {
   it('a party who never consented receives nothing of the joint thread on an open socket', async () => {
-    const detail = await createCase(server, cookie);
-    const [tA, tB] = [tokenFor(detail, 'Ana Party'), tokenFor(detail, 'Ben Party')];
-    await consent(server, tA, detail); // Ben never consents
-    const m = await open({ caseId: detail.id }, { cookie });
+    const { tA, tB, m, joint } = await caseWithMediator(['Ana Party']); // Ben never consents
     const a = await open({ token: tA });
     const b = await open({ token: tB });
     const bLog = recorder(b);
-    const joint = jointOf((await must(m, 'thread:list', {})).threads);
     expect(await request(b, 'thread:list', {})).toMatchObject({ ok: false, error: { code: 'consent_required' } });
 
     const toAna = nextEvent(a, 'message:posted');
@@ -105,14 +106,9 @@ describe('consent before contact', () => {
   });
 
   it('a changed agreement makes consent stale: deliveries stop and the writable draft closes until they agree again', async () => {
-    const detail = await createCase(server, cookie);
-    const [tA, tB] = [tokenFor(detail, 'Ana Party'), tokenFor(detail, 'Ben Party')];
-    await consent(server, tA, detail);
-    await consent(server, tB, detail);
-    const m = await open({ caseId: detail.id }, { cookie });
+    const { detail, tA, tB, m, joint } = await caseWithMediator(['Ana Party', 'Ben Party']);
     const a = await open({ token: tA });
     const aLog = recorder(a);
-    const joint = jointOf((await must(m, 'thread:list', {})).threads);
     const draft = rawClient(server, draftDocName(detail.id, 'agreement'), { token: tA });
     await draft.opened;
 
