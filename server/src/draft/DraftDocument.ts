@@ -8,9 +8,9 @@ import type { DraftStore } from './DraftStore.ts';
 import { awarenessMessage, updateMessage } from './protocol.ts';
 
 export interface DraftDocumentEvents {
-  /** A change was applied and stored (not emitted while loading). */
+  /** A change was applied and relayed, its record queued for writing (not emitted while loading). */
   changed: [];
-  /** The last connection left and the document was stored; the owner drops it from its map. */
+  /** The last connection left; the owner drops the document from its map and closes (stores) it. */
   idle: [];
 }
 
@@ -26,8 +26,20 @@ export type ApplyResult = 'applied' | 'unchanged' | 'too-large' | 'malformed';
 /**
  * One loaded draft document: the Y.Doc, its presence (awareness), its connections and its
  * persistence. Lifecycle (Hocuspocus-like): `load()` from sealed records → connections sync →
- * every accepted update is stored before it is broadcast → debounced compaction → `close()` stores
- * a final snapshot when the hub shuts down or the last connection leaves.
+ * every accepted update is applied and relayed at once and queued for a sealed write → debounced
+ * compaction → `close()` writes what is queued and stores a final snapshot when the hub shuts down
+ * or the last connection leaves.
+ *
+ * Write-behind, not write-ahead: storing each update before relaying it (one seal + INSERT + WAL
+ * commit each) let one person's flooding sockets freeze the whole server. Now the hub's queue
+ * writes the updates of all documents in one transaction per batch, milliseconds later (see
+ * DraftWriteQueue). The cost, stated plainly: in that window an update exists only in server
+ * memory and in the browsers that made or received it. A crash then loses it from the server;
+ * y-websocket clients send what the server lacks on their next sync, so it comes back if a browser
+ * that holds it reconnects, and is lost if none does.
+ *
+ * Size accounting counts an update when it is accepted, written or not, so the document limit is
+ * as strict as when every update was written at once.
  */
 export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
   readonly ref: DraftDocRef;
@@ -39,15 +51,14 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
   readonly #policy: CompactionPolicy;
   /** Yjs client ids any connection ever announced presence for (each belongs to that connection only). */
   readonly claimedAwarenessIds = new Set<number>();
-  /** Upper bound of the encoded document size: the bytes of every stored record. */
+  /** Upper bound of the encoded document size: the bytes of every stored or queued record. */
   #storedBytes: number;
-  #lastId: number;
   #debounce: ReturnType<typeof setTimeout> | null = null;
   #deadline: ReturnType<typeof setTimeout> | null = null;
   #changedInApply = false;
   #closed = false;
 
-  private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; lastId: number; bytes: number }) {
+  private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; bytes: number }) {
     super();
     this.ref = ref;
     this.#store = store;
@@ -56,10 +67,9 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
     this.ydoc = new Y.Doc({ gc: true });
     for (const u of loaded.updates) Y.applyUpdate(this.ydoc, u, 'load');
     this.#storedBytes = loaded.bytes;
-    this.#lastId = loaded.lastId;
     this.awareness = new Awareness(this.ydoc);
     this.awareness.setLocalState(null);
-    // Only after loading: from here on every change is stored, then broadcast.
+    // Only after loading: from here on every change is broadcast and queued for storage.
     this.ydoc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.awareness.on('update', (ch: { added: number[]; updated: number[]; removed: number[] }) => this.#onAwareness(ch));
   }
@@ -67,8 +77,9 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
   /** Reads and opens every sealed record; throws if one was altered (the caller refuses the connection). */
   static load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy): DraftDocument {
     const doc = new DraftDocument(ref, store, logger, policy, store.load(ref));
-    // Many small records from a previous run: merge them now, not on the first edit.
-    if (doc.#store.recordCount(ref.name) > 1) doc.compact();
+    // Many small records from a previous run: merge them now, not on the first edit. A store that
+    // cannot write right now does not make a readable document unavailable.
+    if (doc.#store.recordCount(ref.name) > 1) doc.#compactSafely();
     return doc;
   }
 
@@ -130,39 +141,48 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
     return ids.length > 0 ? awarenessMessage(encodeAwarenessUpdate(this.awareness, ids)) : null;
   }
 
-  /** Merges every record into one sealed snapshot (one transaction). */
+  /**
+   * Writes the queued updates, then merges every record into one sealed snapshot (one
+   * transaction) of the state as it is after that write. Throws, deleting nothing, if this
+   * document's queued updates could not be written.
+   */
   compact(): void {
     this.#clearTimers();
     if (this.#closed) return;
-    const state = Y.encodeStateAsUpdate(this.ydoc);
     const started = performance.now();
-    this.#lastId = this.#store.compact(this.ref, state, this.#lastId);
-    this.#storedBytes = state.length;
-    this.#logger.debug({ bytes: state.length, ms: Math.round(performance.now() - started) }, 'draft compacted');
+    this.#storedBytes = this.#store.compact(this.ref, () => Y.encodeStateAsUpdate(this.ydoc));
+    this.#logger.debug({ bytes: this.#storedBytes, ms: Math.round(performance.now() - started) }, 'draft compacted');
   }
 
-  /** Stores a final snapshot and releases the document. Connections are closed by the hub. */
+  /**
+   * Writes everything queued for this document, stores a final snapshot and releases the
+   * document (even if storing fails: then the error is thrown after releasing, and the queue keeps
+   * the updates and retries). Connections are closed by the hub.
+   */
   close(): void {
     if (this.#closed) return;
-    if (this.#debounce || this.#deadline) this.compact();
-    this.#closed = true;
-    this.#clearTimers();
-    this.awareness.destroy();
-    this.ydoc.destroy();
-    this.removeAllListeners();
+    try {
+      if (this.#debounce || this.#deadline || this.#store.pendingCount(this.ref.name) > 0) this.compact();
+    } finally {
+      this.#closed = true;
+      this.#clearTimers();
+      this.awareness.destroy();
+      this.ydoc.destroy();
+      this.removeAllListeners();
+    }
   }
 
   #onUpdate(update: Uint8Array, origin: unknown): void {
     this.#changedInApply = true;
-    // Durable first (synchronous WAL commit), then everyone else hears of it.
-    this.#persist(update);
+    // Everyone else hears of it at once; the sealed write follows within milliseconds (write-behind).
     const msg = updateMessage(update);
     for (const c of this.#conns) if (c !== origin) c.send(msg);
+    this.#persist(update);
     this.emit('changed');
   }
 
   #persist(update: Uint8Array): void {
-    this.#lastId = this.#store.append(this.ref, update);
+    this.#store.enqueue(this.ref, update);
     this.#storedBytes += update.length;
     this.#schedule();
   }
@@ -184,8 +204,9 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
     try {
       this.compact();
     } catch (err) {
-      // The updates are still stored one by one; the next compaction tries again.
+      // Nothing was deleted: the records (and the queue) still hold every update. Try again later.
       this.#logger.error({ err }, 'draft compaction failed');
+      if (!this.#closed) this.#deadline ??= setTimeout(() => this.#compactSafely(), this.#policy.maxDelayMs);
     }
   }
 

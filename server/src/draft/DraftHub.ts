@@ -32,7 +32,7 @@ export interface DraftHubDeps {
 
 export interface DraftHubEvents {
   /**
-   * Fired after every change applied to a case's agreement draft (already stored). Sign-off uses it
+   * Fired after every change applied to a case's agreement draft (relayed, and queued to be stored). Sign-off uses it
    * to void signatures collected on an earlier text.
    */
   agreementChanged: [caseId: string];
@@ -66,7 +66,9 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
     super();
     this.#deps = deps;
     this.#logger = deps.logger.child({ component: 'drafts' });
-    this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId));
+    // One store, hence one write-behind queue, for every document of the hub: a batch of updates
+    // from many documents is one transaction.
+    this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId), { logger: this.#logger });
     this.#policy = deps.compaction ?? { debounceMs: 2_000, maxDelayMs: 10_000 };
     // maxPayload: ws stops reading a bigger frame and closes with 1009 before buffering it (threats.md #7).
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: DRAFT_LIMITS.maxMessageBytes, perMessageDeflate: false });
@@ -191,6 +193,8 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
           this.#safely(() => doc.close(), doc.ref.name);
         }
       }
+      // Whatever is still queued (a document whose write failed) is written before the Store closes.
+      await this.#persist.close();
       for (const ws of this.#wss.clients) ws.terminate();
       await new Promise<void>((r) => this.#wss.close(() => r()));
     })();

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('draft persistence', () => {
-  it('stores every received update at once, sealed, and keeps all of them across a restart', async () => {
+  it('stores every received update sealed (written behind, in batches) and keeps all of them across a restart', async () => {
     server = await startTestServer(env);
     const cookie = await signIn(server);
     const detail: CaseDetail = await createCase(server, cookie);
