@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-config-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const KEY = 'k'.repeat(43);
+const keyFile = (name: string, content: string) => {
+  const f = path.join(tmp, name);
+  fs.writeFileSync(f, content, { mode: 0o600 });
+  return f;
+};
 
 describe('configuration', () => {
   it('has safe local defaults: loopback only, media on loopback', () => {
@@ -36,5 +48,35 @@ describe('configuration', () => {
     expect(() => loadConfig({ PARLEY_MASTER_KEY: 'short' })).toThrow(/PARLEY_MASTER_KEY/);
     expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '5000', PARLEY_RTC_MAX_PORT: '4000' })).toThrow(/MIN_PORT/);
     expect(() => loadConfig({ PARLEY_LOG_LEVEL: 'chatty' })).toThrow(/PARLEY_LOG_LEVEL/);
+  });
+
+  it('reads the master key file named by PARLEY_MASTER_KEY_FILE (e.g. a docker or systemd secret)', () => {
+    const f = keyFile('secret', `${KEY}\n`);
+    const c = loadConfig({ PARLEY_MASTER_KEY_FILE: f });
+    expect(c.masterKeyFile).toBe(f);
+    expect(c.masterKey).toBeUndefined();
+  });
+
+  it('refuses a PARLEY_MASTER_KEY_FILE that does not exist, naming the variable', () => {
+    expect(() => loadConfig({ PARLEY_MASTER_KEY_FILE: path.join(tmp, 'missing') })).toThrow(/PARLEY_MASTER_KEY_FILE/);
+    expect(() => loadConfig({ PARLEY_MASTER_KEY_FILE: path.join(tmp, 'missing') })).toThrow(ConfigError);
+  });
+
+  it('refuses a PARLEY_MASTER_KEY_FILE that does not hold a key, without repeating what it holds', () => {
+    const f = keyFile('not-a-key', 'hunter2-is-not-a-key');
+    let message = '';
+    try {
+      loadConfig({ PARLEY_MASTER_KEY_FILE: f });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/PARLEY_MASTER_KEY_FILE/);
+    expect(message).toMatch(/43 characters/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses PARLEY_MASTER_KEY and PARLEY_MASTER_KEY_FILE together (which one would win is a guess)', () => {
+    const f = keyFile('both', KEY);
+    expect(() => loadConfig({ PARLEY_MASTER_KEY: KEY, PARLEY_MASTER_KEY_FILE: f })).toThrow(/PARLEY_MASTER_KEY_FILE/);
   });
 });

@@ -1,6 +1,39 @@
 import { z } from 'zod';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * A problem the operator must fix in the configuration or the data folder. main.ts prints its
+ * message alone (no stack trace): it says what is wrong and which variable to set.
+ */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** A master key as text: 32 bytes, base64url without padding. */
+export const MASTER_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Why the key file cannot be used, or null if it holds a key. Never quotes the file: it is a secret,
+ * and a wrong file might be another one.
+ */
+export function keyFileProblem(file: string): string | null {
+  let text: string;
+  try {
+    if (!fs.statSync(file).isFile()) return `${file} is not a file`;
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `there is no file at ${file}` : `${file} cannot be read (${code ?? 'error'})`;
+  }
+  return MASTER_KEY_PATTERN.test(text.trim()) ? null : `${file} must hold only the key: 32 bytes, base64url without padding (43 characters)`;
+}
 
 /** Every setting comes from the environment, is validated here, and has a safe local default. */
 const Bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -15,8 +48,10 @@ export const ConfigSchema = z
     PARLEY_DB_PATH: z.string().optional(),
     PARLEY_MASTER_KEY: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{43}$/, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
+      .regex(MASTER_KEY_PATTERN, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
       .optional(),
+    /** A file holding the master key: a docker or Kubernetes secret, or systemd's $CREDENTIALS_DIRECTORY/<name>. */
+    PARLEY_MASTER_KEY_FILE: z.string().min(1).optional(),
     PARLEY_ALLOWED_ORIGINS: z.string().optional(),
     PARLEY_INVITE_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 30),
     PARLEY_SECURE_COOKIES: Bool.optional(),
@@ -30,7 +65,17 @@ export const ConfigSchema = z
     PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     PARLEY_MEDIATOR_NAME: z.string().trim().min(1).max(80).default('Mediator'),
   })
-  .refine((c) => c.PARLEY_RTC_MIN_PORT <= c.PARLEY_RTC_MAX_PORT, { message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT' });
+  .refine((c) => c.PARLEY_RTC_MIN_PORT <= c.PARLEY_RTC_MAX_PORT, { message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT' })
+  .superRefine((c, ctx) => {
+    if (c.PARLEY_MASTER_KEY_FILE === undefined) return;
+    const at = ['PARLEY_MASTER_KEY_FILE'];
+    if (c.PARLEY_MASTER_KEY !== undefined) {
+      ctx.addIssue({ code: 'custom', path: at, message: 'set PARLEY_MASTER_KEY or PARLEY_MASTER_KEY_FILE, not both' });
+      return;
+    }
+    const problem = keyFileProblem(path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE));
+    if (problem) ctx.addIssue({ code: 'custom', path: at, message: problem });
+  });
 
 export interface Config {
   host: string;
@@ -40,6 +85,8 @@ export interface Config {
   dataDir: string;
   dbPath: string;
   masterKey: string | undefined;
+  /** Absolute path of the file holding the master key (PARLEY_MASTER_KEY_FILE). */
+  masterKeyFile: string | undefined;
   allowedOrigins: string[] | undefined;
   inviteTtlMs: number;
   secureCookies: boolean | undefined;
@@ -51,13 +98,11 @@ export interface Config {
   mediatorName: string;
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
   const dataDir = path.resolve(repoRoot, c.PARLEY_DATA_DIR);
@@ -68,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     dbPath: c.PARLEY_DB_PATH ? path.resolve(repoRoot, c.PARLEY_DB_PATH) : path.join(dataDir, 'parley.db'),
     masterKey: c.PARLEY_MASTER_KEY,
+    masterKeyFile: c.PARLEY_MASTER_KEY_FILE ? path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE) : undefined,
     allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
     inviteTtlMs: c.PARLEY_INVITE_TTL_HOURS * 3600_000,
     secureCookies: c.PARLEY_SECURE_COOKIES,

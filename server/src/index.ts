@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Store } from './store/Store.ts';
 import { getSodium } from './crypto/sodium.ts';
-import { Keyring } from './crypto/Keyring.ts';
+import { Keyring, masterKeyWarning, type MasterKeySource } from './crypto/Keyring.ts';
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
 import { createApp } from './http/app.ts';
@@ -32,6 +32,8 @@ export interface RunningServer {
   /** One-time sign-in link for the local mediator account (printed on the console). */
   signinUrl: string;
   mediatorCreated: boolean;
+  /** Where the master key came from (main.ts warns in its banner when the data folder carries it). */
+  masterKeySource: MasterKeySource;
   store: Store;
   sfu: Sfu;
   /** Agreement draft and mediator notes (Yjs over /yjs/<docName>). */
@@ -46,9 +48,17 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const sodium = await getSodium();
   const store = new Store(config.dbPath);
-  const master = Keyring.loadMasterKey(sodium, config.masterKey, config.dataDir);
-  if (master.source === 'file-created') logger.warn({ dataDir: config.dataDir }, 'created a new master key file; set PARLEY_MASTER_KEY in production');
-  const keys = Keyring.create(sodium, master.key, store.getServerKey('signing'), (k) => store.putServerKey('signing', k));
+  let opened: ReturnType<typeof Keyring.open>;
+  try {
+    opened = Keyring.open(sodium, { key: config.masterKey, keyFile: config.masterKeyFile, dataDir: config.dataDir }, store.getServerKey('signing'), (k) => store.putServerKey('signing', k));
+  } catch (err) {
+    store.close(); // refused to start (e.g. a copy of the data folder without its key): leave nothing open
+    throw err;
+  }
+  const { keys, source: masterKeySource } = opened;
+  // On every start, not only the first: a key beside the database travels with every copy of it.
+  const keyWarning = masterKeyWarning(masterKeySource);
+  if (keyWarning) logger.warn({ masterKey: masterKeySource }, keyWarning);
 
   let baseUrl = config.publicUrl ?? '';
   const cases = new CaseService(store, keys, { inviteTtlMs: config.inviteTtlMs, baseUrl: () => baseUrl });
@@ -158,6 +168,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
     url: baseUrl,
     signinUrl: `${baseUrl}/signin#token=${boot.signinToken}`,
     mediatorCreated: boot.created,
+    masterKeySource,
     store,
     sfu,
     drafts,

@@ -1,3 +1,5 @@
+import { ConfigError } from './config.ts';
+import { masterKeyWarning } from './crypto/Keyring.ts';
 import { loadConfig, startServer } from './index.ts';
 
 /** `npm start`: run the platform and print where to find it. */
@@ -9,7 +11,16 @@ async function main(): Promise<void> {
     console.error((e as Error).message);
     process.exit(2);
   }
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    // Something the operator must fix (e.g. the master key is missing): the message says what; a stack would bury it.
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`Parley did not start: ${e.message}`);
+    process.exit(2);
+  }
+  const keyWarning = masterKeyWarning(server.masterKeySource);
   const banner = [
     '',
     '  Parley is running.',
@@ -17,6 +28,8 @@ async function main(): Promise<void> {
     `  Mediator sign-in (one-time link${server.mediatorCreated ? ', new local account' : ''}):`,
     `    ${server.signinUrl}`,
     `  Node ${process.version} · data in ${config.dataDir}`,
+    // Its own paragraph, on every start: the one thing in the banner that needs action.
+    ...(keyWarning ? ['', ...wrap(keyWarning, 76).map((l) => `  ${l}`)] : []),
     '',
   ].join('\n');
   // On stderr so it stays readable next to the JSON log lines on stdout.
@@ -36,6 +49,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Words into lines of at most `width` characters (a long path stays whole on its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 void main().catch((err) => {

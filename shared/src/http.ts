@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ASSESSORS } from './assessment.ts';
 import { BreakdownSettings } from './breakdown.ts';
+import { DRAFT_LIMITS } from './draft.ts';
 import { CaseTitle, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
 
 /** Bodies and answers of the HTTP API. Every handler parses its body with one of these. */
@@ -78,3 +79,106 @@ export type Me = z.infer<typeof Me>;
 
 /** PUT /api/cases/:caseId/breakdown: the case's breakdown procedure; rewrites the agreement clause. */
 export const BreakdownSettingsBody = BreakdownSettings;
+
+// --- Uploads to the public verify endpoints -------------------------------------------------------
+
+/**
+ * The files anyone may upload to the two public verify endpoints (POST /api/agreement/verify,
+ * POST /api/record/verify) and `npm run verify`. The schemas check only the shape the verifiers
+ * rely on (which fields exist and their JSON types), so a damaged or crafted file is reported as
+ * "not a Parley file" instead of crashing them. Whether the content is genuine is the signatures'
+ * and hashes' job, which give the precise reason; so values are not constrained here, and objects
+ * are loose: the verifiers keep working on the parsed JSON as uploaded, never on a stripped copy
+ * (extra or reordered fields must still fail the hash and re-render checks).
+ */
+
+/** One signature record in an agreement export (see SignatureRecord in signoff.ts). */
+export const SignatureRecordFile = z.looseObject({
+  v: z.literal(1),
+  type: z.literal('parley.agreement-signature'),
+  caseId: z.string(),
+  versionId: z.string(),
+  version: z.number(),
+  textHash: z.string(),
+  participantId: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  signedAt: z.string(),
+});
+
+/** The signed data embedded in an agreement export (ExportData in server/src/signoff/exportHtml.ts). */
+export const AgreementExportFile = z.looseObject({
+  format: z.literal('parley.agreement-export/1'),
+  caseTitle: z.string(),
+  version: z.number(),
+  frozenAt: z.string(),
+  text: z.string(),
+  textHash: z.string(),
+  publicKey: z.string(),
+  status: z.enum(['awaiting-signatures', 'signed', 'voided']),
+  unsigned: z.array(z.string()),
+  signatures: z.array(z.looseObject({ record: SignatureRecordFile, signature: z.string() })),
+});
+export type AgreementExportFile = z.infer<typeof AgreementExportFile>;
+
+/** Values an entry's `data` may hold (RecordBody['data'] in record.ts). */
+const RecordDataValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+
+/**
+ * One entry of a session record export (RecordEntry in record.ts). `type` and `role` are any text:
+ * a record from a newer platform may carry event types this one does not know, and its signatures
+ * still decide whether it is genuine.
+ */
+export const RecordEntryFile = z.looseObject({
+  v: z.literal(1),
+  caseId: z.string(),
+  seq: z.number(),
+  at: z.string(),
+  type: z.string(),
+  actor: z.looseObject({ id: z.string(), displayName: z.string(), role: z.string() }).nullable(),
+  data: z.record(z.string(), RecordDataValue),
+  prevHash: z.string(),
+  hash: z.string(),
+  signature: z.string(),
+});
+
+/** A session record export (RecordExport in record.ts), as uploaded. */
+export const RecordExportFile = z.looseObject({
+  format: z.literal('parley.session-record/1'),
+  caseId: z.string(),
+  caseTitle: z.string(),
+  exportedAt: z.string(),
+  publicKey: z.string(),
+  entries: z.array(RecordEntryFile),
+});
+export type RecordExportFile = z.infer<typeof RecordExportFile>;
+
+/** The first thing that does not fit, in words a person can pass on ("entries.3.seq: expected number"). */
+export function firstIssue(error: z.ZodError): string {
+  const i = error.issues[0];
+  if (!i) return 'unknown';
+  const where = i.path.map(String).join('.');
+  return where ? `${where}: ${i.message}` : i.message;
+}
+
+export const VERIFY_UPLOAD_LIMITS = {
+  /**
+   * The largest agreement export the platform can produce, so that every genuine file can be
+   * checked. The frozen text is at most DRAFT_LIMITS.maxDocumentBytes of UTF-8 (the draft document
+   * stores every character of it at least once) and the export holds it twice: HTML-escaped in the
+   * page, where `<` becomes `&lt;` (4 bytes), and in the JSON of the signed data, where `<` becomes
+   * `\u003c` (6 bytes). So at worst 10 bytes per byte of text (a typical text is closer to 2). The
+   * rest is at worst about 2 KB per signer (an 80-character name escaped in the table, the status line
+   * and the JSON, plus the signed record) and 4 KB for title and template: the 256 KiB allowance
+   * covers over a hundred signers (server/src/http/public-limits.integration.test.ts renders it).
+   */
+  agreementBytes: 10 * DRAFT_LIMITS.maxDocumentBytes + 256 * 1024,
+  /**
+   * The session record has no fixed length, so this is the largest realistic one rather than the
+   * largest possible. An entry takes about 0.6 KB in the exported (pretty-printed) file, 1.7 KB for
+   * a 500-character announcement and 2.7 KB for a move of 20 named people. A long mediation (several
+   * sittings over days, with frequent reconnects and breakdown events) logs a few thousand entries;
+   * 10 MiB holds about 16,000 typical ones.
+   */
+  recordBytes: 10 * 1024 * 1024,
+} as const;

@@ -29,6 +29,11 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
   /** A refusal of the signature (conflict) or another failure, in plain words. */
   const [signError, setSignError] = useState<{ message: string; stale: boolean } | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  /**
+   * The server refused with consent_required: the agreement is shown only to someone who agreed to
+   * the current protocol agreement, and the mediator may have changed it while this page was open.
+   */
+  const [consentNeeded, setConsentNeeded] = useState(false);
   const boxId = useId();
 
   const poll = useCallback(
@@ -36,12 +41,14 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
       try {
         const { current } = await api.invitationAgreement(token, signal);
         setLoadError(null);
+        setConsentNeeded(false);
         setLatest(current);
         // Same version: take its new status and signers (its text is the same by construction).
         setShown((prev) => (prev === undefined ? current : prev && current && prev.id === current.id ? current : prev));
       } catch (error) {
         if (isAbort(error)) return;
-        setLoadError(messageOf(error));
+        if (isConsentRequired(error)) setConsentNeeded(true);
+        else setLoadError(messageOf(error));
       }
     },
     [token],
@@ -63,6 +70,10 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
       setShown(current);
       setLatest(current);
     } catch (error) {
+      if (isConsentRequired(error)) {
+        setConsentNeeded(true);
+        return;
+      }
       const conflict = error instanceof ApiError && error.code === 'conflict';
       if (!conflict) {
         setSignError({ message: messageOf(error), stale: false });
@@ -88,7 +99,8 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
     try {
       await downloadPartyCopy(token, v.version);
     } catch (error) {
-      setDownloadError(messageOf(error));
+      if (isConsentRequired(error)) setConsentNeeded(true);
+      else setDownloadError(messageOf(error));
     }
   }
 
@@ -99,6 +111,25 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
       </button>
     </p>
   );
+
+  // Nothing of the agreement stays on screen once the server says consent is needed again.
+  if (consentNeeded) {
+    return (
+      <>
+        <PageHeading>Review the agreement</PageHeading>
+        <p className="muted">{caseTitle}</p>
+        <div role="alert">
+          <Notice tone="warning" title="Please agree to the protocol agreement first">
+            <p>
+              You can read and sign the agreement only after agreeing to the current protocol agreement. The mediator may
+              have changed it since you last agreed. Go back, read it, and agree to it; then open the agreement again.
+            </p>
+          </Notice>
+        </div>
+        {back}
+      </>
+    );
+  }
 
   if (shown === undefined) {
     return (
@@ -241,6 +272,10 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
       {back}
     </>
   );
+}
+
+function isConsentRequired(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'consent_required';
 }
 
 function mySignedAt(v: AgreementVersionView, id: string): string | null {

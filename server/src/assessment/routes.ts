@@ -24,7 +24,11 @@ export function mountAssessmentRoutes(app: express.Express, g: ApiGuards, d: { a
   app.put('/api/invitation/assessment/rating', g.requireInvitee, (req, res) => {
     res.json(a.setRating(g.identity(res), parseBody(SetRatingBody, req.body)));
   });
-  app.post('/api/invitation/assessment/notes', g.requireInvitee, (req, res) => {
+  // A new note is linked to the session events around it (who joined, moved, announced what): case
+  // content, so it needs a current consent like the session itself. The other scorecard routes keep
+  // AssessmentService's rule (consented at least once): the assessor's own ratings and notes must
+  // stay reachable after the mediator changes the agreement (CaseService.hasConsented).
+  app.post('/api/invitation/assessment/notes', g.requireConsentedInvitee, (req, res) => {
     const who = g.identity(res);
     const note = a.addNote(who, parseBody(NewNoteBody, req.body));
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, links: note.links.length }, 'assessment note added');

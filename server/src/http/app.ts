@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, type Health, type Me } from '@parley/shared';
+import { AddParticipantBody, BreakdownSettingsBody, canJoinSession, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, type Health, type Me } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
 import type { Limits } from '../auth/limits.ts';
+import { KeyedRateLimiter } from '../auth/RateLimiter.ts';
 import { clearedSessionCookie, parseCookies, SESSION_COOKIE, sessionCookie } from './cookies.ts';
 
 export interface AppDeps {
@@ -25,11 +26,25 @@ export interface AppDeps {
   onInvitationRevoked: (caseId: string, participantId: string) => void;
 }
 
-type Locals = { mediatorId?: string; identity?: Identity };
+type Locals = { mediatorId?: string; identity?: Identity; ownBody?: boolean };
+
+/**
+ * The public verify endpoints (mounted by signoff/routes.ts and record/routes.ts). Anyone may call
+ * them, so they are rate-limited per address here; and they take an uploaded file, so they read
+ * their own body with a bound fitted to that file (VERIFY_UPLOAD_LIMITS) instead of the 32 KB of
+ * ordinary API bodies.
+ */
+export const VERIFY_PATHS = { agreement: '/api/agreement/verify', record: '/api/record/verify' } as const;
+
+/** A refusal burst of an address ends after this long without a refusal; while it lasts, one log line per this period. */
+const REFUSAL_BURST_GAP_MS = 60_000;
 
 export interface ApiGuards {
   requireMediator: express.RequestHandler;
+  /** A valid invitation link; enough for the invitation itself and for consenting. */
   requireInvitee: express.RequestHandler;
+  /** A valid link whose holder agreed to the current protocol agreement: needed for any case content. */
+  requireConsentedInvitee: express.RequestHandler;
   mediatorId: (res: Response) => string;
   identity: (res: Response) => Identity;
   param: (req: Request, name: string) => string;
@@ -62,9 +77,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self)');
+    // connect-src 'self' only: CSP Level 3 lets 'self' match ws:// and wss:// to our own host (the
+    // socket.io and /yjs connections); `ws: wss:` would let injected script send data to any host.
     res.setHeader(
       'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
     next();
   });
@@ -76,7 +93,16 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
-  app.use('/api', express.json({ limit: '32kb', strict: true }));
+
+  // Public endpoints get a budget per remote address (trust proxy is off: the socket's peer),
+  // taken before any body is read, so a refused request costs no parsing.
+  app.post('/api/auth/signin', perAddressLimit('sign-in', deps.limits.signinPerAddress, logger));
+  app.post(Object.values(VERIFY_PATHS), perAddressLimit('verify', deps.limits.verifyPerAddress, logger), (_req, res, next) => {
+    (res.locals as Locals).ownBody = true;
+    next();
+  });
+  const apiJson = express.json({ limit: '32kb', strict: true });
+  app.use('/api', (req, res, next) => ((res.locals as Locals).ownBody ? next() : apiJson(req, res, next)));
 
   const requireMediator = (req: Request, res: Response, next: NextFunction) => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
@@ -91,6 +117,18 @@ export function createApp(deps: AppDeps): express.Express {
     if (!token) return next(new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid.'));
     (res.locals as Locals).identity = cases.authenticateInvite(token);
     next();
+  };
+  // Case content (the frozen agreement, its export, signing) is behind the same consent rule as
+  // joining the session (IMI 3.6.8): a link alone shows only the invitation and the consent step.
+  const requireConsentedInvitee = (req: Request, res: Response, next: NextFunction) => {
+    requireInvitee(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const who = (res.locals as Locals).identity!;
+      if (!canJoinSession({ role: who.role, consentCurrent: cases.hasCurrentConsent(who) }).allowed) {
+        return next(new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.'));
+      }
+      next();
+    });
   };
   const mediatorId = (res: Response) => (res.locals as Locals).mediatorId!;
   const identity = (res: Response) => (res.locals as Locals).identity!;
@@ -163,7 +201,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(view);
   });
 
-  deps.mountApi?.(app, { requireMediator, requireInvitee, mediatorId, identity, param });
+  deps.mountApi?.(app, { requireMediator, requireInvitee, requireConsentedInvitee, mediatorId, identity, param });
 
   app.use('/api', (_req, _res, next) => next(new ParleyError(ErrorCode.NotFound, 'No such API endpoint.')));
 
@@ -187,6 +225,9 @@ export function createApp(deps: AppDeps): express.Express {
       e = err.type === 'entity.too.large'
         ? new ParleyError(ErrorCode.PayloadTooLarge, 'The request was too large.', { cause: err })
         : new ParleyError(ErrorCode.BadRequest, 'The request could not be read.', { cause: err });
+    } else if (isUnreadableRequest(err)) {
+      // e.g. a broken %-escape in the path: the router cannot decode it (URIError, status 400).
+      e = new ParleyError(ErrorCode.BadRequest, 'The address or content of the request could not be read.', { cause: err });
     } else e = new ParleyError(ErrorCode.Internal, 'Something went wrong on our side. Please try again.', { cause: err });
     const level = e.code === ErrorCode.Internal ? 'error' : 'warn';
     logger[level]({ method: req.method, path: req.path, code: e.code, err: e.code === ErrorCode.Internal ? err : undefined }, 'http request refused');
@@ -197,6 +238,57 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+/**
+ * A per-address budget (token bucket) for a public endpoint. Over budget: 429 rate_limited with
+ * Retry-After, answered here rather than through the error handler, so that a flood is logged as
+ * one warn line when its refusals start (a burst), plus one a minute with a count while it lasts,
+ * not one line per request.
+ */
+function perAddressLimit(endpoint: string, rate: { perSecond: number; burst: number }, logger: Logger): express.RequestHandler {
+  const limiter = new KeyedRateLimiter(rate.perSecond, rate.burst);
+  /** Addresses being refused: latest refusal, last log line, refusals since that line. */
+  const bursts = new Map<string, { last: number; logged: number; refused: number }>();
+  let lastSweep = performance.now();
+  return (req, res, next) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const now = performance.now();
+    if (limiter.take(address, now)) return next();
+    let b = bursts.get(address);
+    if (!b || now - b.last > REFUSAL_BURST_GAP_MS) {
+      b = { last: now, logged: now, refused: 0 };
+      bursts.set(address, b);
+      logger.warn({ endpoint, address, perSecond: rate.perSecond, burst: rate.burst }, 'too many requests from one address: refusing');
+    } else if (now - b.logged >= REFUSAL_BURST_GAP_MS) {
+      logger.warn({ endpoint, address, refused: b.refused }, 'still refusing requests from one address');
+      b.logged = now;
+      b.refused = 0;
+    }
+    b.refused++;
+    b.last = now;
+    // Bounded by the addresses refused in the last minute.
+    if (now - lastSweep > REFUSAL_BURST_GAP_MS) {
+      lastSweep = now;
+      for (const [a, x] of bursts) if (now - x.last > REFUSAL_BURST_GAP_MS) bursts.delete(a);
+    }
+    const e = new ParleyError(ErrorCode.RateLimited, 'Too many attempts from your network. Please wait a moment, then try again.');
+    res.setHeader('Retry-After', String(limiter.retryAfterSeconds()));
+    res.status(httpStatusFor[e.code]).json({ error: e.toWire() });
+  };
+}
+
 function isBodyParserError(err: unknown): err is { type: string } {
   return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && 'status' in err;
+}
+
+/**
+ * Errors that express, its router or serve-static raise for a request they cannot read: a URIError
+ * (or one wrapping it) from decoding the path, or any error tagged with a 4xx status. Our own
+ * failures are ParleyErrors or carry no status, so they still count as internal.
+ */
+function isUnreadableRequest(err: unknown): boolean {
+  if (err instanceof URIError || (err instanceof Error && err.cause instanceof URIError)) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 400 && code < 500;
 }

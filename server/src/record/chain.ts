@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import _sodium from 'libsodium-wrappers';
-import { canonicalJson, GENESIS_HASH, type RecordBody, type RecordEntry, type RecordExport, type RecordVerifyReport } from '@parley/shared';
+import { canonicalJson, firstIssue, GENESIS_HASH, RecordExportFile, type RecordBody, type RecordEntry, type RecordExport, type RecordVerifyReport } from '@parley/shared';
 
 export const hashBody = (body: RecordBody): string => crypto.createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
 
@@ -14,13 +14,17 @@ export function bodyOf(e: RecordEntry): RecordBody {
  * hash recomputed from the entry, each signature valid for the trusted key. Reports the first
  * entry where each kind of damage shows (removed, reordered, altered, forged).
  */
-export async function verifyRecord(exp: RecordExport, trustedPublicKey?: string): Promise<RecordVerifyReport> {
+export async function verifyRecord(file: unknown, trustedPublicKey?: string): Promise<RecordVerifyReport> {
   await _sodium.ready;
   const s = _sodium;
   const problems: string[] = [];
-  if (exp?.format !== 'parley.session-record/1' || !Array.isArray(exp.entries)) {
-    return { valid: false, entries: 0, problems: ['This is not a Parley session record file.'] };
+  // Anyone can upload anything here: check the shape first, then work on the file as uploaded
+  // (a stripped copy could hide an added field from the hash check).
+  const shape = RecordExportFile.safeParse(file);
+  if (!shape.success) {
+    return { valid: false, entries: 0, problems: ['This is not a Parley session record file, or it was damaged.', `What does not fit: ${firstIssue(shape.error)}.`] };
   }
+  const exp = file as RecordExport;
   if (trustedPublicKey && exp.publicKey !== trustedPublicKey) problems.push('The record was signed with a key that is not this platform’s key.');
   let pk: Uint8Array | undefined;
   try {

@@ -1,6 +1,6 @@
 import express from 'express';
-import type { RecordExport } from '@parley/shared';
-import type { ApiGuards } from '../http/app.ts';
+import { VERIFY_UPLOAD_LIMITS } from '@parley/shared';
+import { VERIFY_PATHS, type ApiGuards } from '../http/app.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { SessionRecord } from './SessionRecord.ts';
 import { verifyRecord } from './chain.ts';
@@ -17,7 +17,10 @@ export function mountRecordRoutes(app: express.Express, g: ApiGuards, d: { recor
     res.setHeader('Content-Disposition', 'attachment; filename="session-record.json"');
     res.type('application/json').send(JSON.stringify(d.record.export(owned(req, res)), null, 2));
   });
-  app.post('/api/record/verify', express.json({ limit: '10mb' }), async (req, res) => {
-    res.json(await verifyRecord(req.body as RecordExport, d.publicKey));
+  // Public, rate-limited per address in app.ts. Any JSON value is accepted (strict: false) so that
+  // `null` or a number is reported as "not a session record" like any other wrong file, and so is a
+  // body sent as another content type; only JSON that does not parse is a 400.
+  app.post(VERIFY_PATHS.record, express.json({ limit: VERIFY_UPLOAD_LIMITS.recordBytes, strict: false }), async (req, res) => {
+    res.json(await verifyRecord(req.body, d.publicKey));
   });
 }

@@ -1,7 +1,7 @@
 import express from 'express';
-import { SignBody } from '@parley/shared';
+import { SignBody, VERIFY_UPLOAD_LIMITS } from '@parley/shared';
 import type { ApiGuards } from '../http/app.ts';
-import { parseBody } from '../http/app.ts';
+import { parseBody, VERIFY_PATHS } from '../http/app.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
 import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
@@ -55,25 +55,27 @@ export function mountSignoffRoutes(app: express.Express, g: ApiGuards, d: Signof
     sendExport(res, d.cases.caseDetail(g.mediatorId(res), g.param(req, 'caseId')).id);
   });
 
-  app.get('/api/invitation/agreement', g.requireInvitee, (_req, res) => {
+  // The agreement is case content: reading, signing and downloading it need a current consent.
+  app.get('/api/invitation/agreement', g.requireConsentedInvitee, (_req, res) => {
     res.json({ current: d.signoff.view(g.identity(res).caseId) });
   });
-  app.post('/api/invitation/agreement/sign', g.requireInvitee, (req, res) => {
+  app.post('/api/invitation/agreement/sign', g.requireConsentedInvitee, (req, res) => {
     const body = parseBody(SignBody, req.body);
     const who = g.identity(res);
-    if (!d.cases.hasCurrentConsent(who)) return res.status(403).json({ error: { code: 'consent_required', message: 'Please agree to the protocol agreement first.' } });
     const view = d.signoff.sign(who, body.versionId, body.textHash);
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, version: view.version }, 'agreement signed');
     res.json({ current: view });
   });
-  app.get('/api/invitation/agreement/export', g.requireInvitee, (_req, res) => {
+  app.get('/api/invitation/agreement/export', g.requireConsentedInvitee, (_req, res) => {
     sendExport(res, g.identity(res).caseId);
   });
 
   app.get('/api/agreement/public-key', (_req, res) => {
     res.json({ publicKey: d.publicKey, fingerprint: keyFingerprint(d.publicKey, sha256Hex) });
   });
-  app.post('/api/agreement/verify', express.text({ type: ['text/html', 'text/plain'], limit: '2mb' }), async (req, res) => {
+  // Public, rate-limited per address in app.ts. Anything that is not an HTML or text body is checked
+  // as an empty file: the answer is a report saying it is not a Parley agreement, not an error.
+  app.post(VERIFY_PATHS.agreement, express.text({ type: ['text/html', 'text/plain'], limit: VERIFY_UPLOAD_LIMITS.agreementBytes }), async (req, res) => {
     res.json(await verifyExport(typeof req.body === 'string' ? req.body : '', d.publicKey));
   });
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import _sodium from 'libsodium-wrappers';
-import { canonicalJson, type VerifyReport } from '@parley/shared';
+import { AgreementExportFile, canonicalJson, firstIssue, type VerifyReport } from '@parley/shared';
 import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
@@ -13,15 +13,25 @@ export async function verifyExport(html: string, trustedPublicKey?: string): Pro
   await _sodium.ready;
   const s = _sodium;
   const problems: string[] = [];
+  const notParley = (detail?: string): VerifyReport => ({
+    valid: false,
+    problems: ['This is not a Parley agreement file, or its signed data was damaged.', ...(detail ? [`What does not fit: ${detail}.`] : [])],
+    signatures: [],
+    textHash: null,
+    serverKeyFingerprint: null,
+  });
   const m = /<script type="application\/json" id="parley-agreement">([\s\S]*?)<\/script>/.exec(html);
-  let d: ExportData;
+  if (!m) return notParley();
+  let raw: unknown;
   try {
-    if (!m) throw new Error('missing');
-    d = JSON.parse(m[1]!) as ExportData;
-    if (d.format !== 'parley.agreement-export/1' || !Array.isArray(d.signatures) || typeof d.text !== 'string') throw new Error('format');
+    raw = JSON.parse(m[1]!);
   } catch {
-    return { valid: false, problems: ['This is not a Parley agreement file, or its signed data was damaged.'], signatures: [], textHash: null, serverKeyFingerprint: null };
+    return notParley('the signed data is not readable JSON');
   }
+  // Checked for shape, then used as parsed: the re-render below must see the file's own fields and order.
+  const shape = AgreementExportFile.safeParse(raw);
+  if (!shape.success) return notParley(firstIssue(shape.error));
+  const d = raw as ExportData;
   const fingerprint = keyFingerprint(d.publicKey, sha256);
   if (trustedPublicKey && trustedPublicKey !== d.publicKey) problems.push('The file was signed with a key that is not this platform’s key.');
   if (sha256(d.text) !== d.textHash) problems.push('The agreement text does not match its verification code: the text was changed.');
@@ -38,8 +48,8 @@ export async function verifyExport(html: string, trustedPublicKey?: string): Pro
     } catch {
       ok = false;
     }
-    if (!ok) problems.push(`The signature of ${record?.displayName ?? 'someone'} does not verify: the record was altered or forged.`);
-    return { displayName: String(record?.displayName ?? ''), signedAt: String(record?.signedAt ?? ''), valid: ok };
+    if (!ok) problems.push(`The signature of ${record.displayName} does not verify: the record was altered or forged.`);
+    return { displayName: record.displayName, signedAt: record.signedAt, valid: ok };
   });
   if (problems.length === 0 && renderExport(d, fingerprint) !== html) {
     problems.push('The document was altered outside the signed data (text, names, dates or layout differ from what was exported).');

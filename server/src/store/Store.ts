@@ -54,7 +54,7 @@ export class Store {
   #closed = false;
 
   constructor(dbPath: string) {
-    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+    if (dbPath !== ':memory:') ownerOnly(dbPath);
     this.path = dbPath;
     this.db = new DatabaseSync(dbPath);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
@@ -221,3 +221,23 @@ export class Store {
 }
 
 export const now = (): string => new Date().toISOString();
+
+/**
+ * Only the service's user may read the database: it holds the sealed keys and, in the clear, who
+ * was invited when. The folder is created 0700. The file is created 0600 before SQLite opens it
+ * (SQLite would create it 0644, world-readable), and SQLite's unix VFS gives the -wal and -shm files
+ * the database file's mode. Files left 0644 by an older version or a restored backup are tightened.
+ * An existing folder is left as it is: PARLEY_DB_PATH may point into a shared one.
+ */
+function ownerOnly(dbPath: string): void {
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(dbPath, 'a', 0o600)); // creates it if missing; never truncates
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o777) !== 0o600) fs.chmodSync(f, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new Error(`Cannot make ${f} readable by its owner only (${(err as NodeJS.ErrnoException).code}). Run Parley as the user who owns its data folder.`, { cause: err });
+    }
+  }
+}

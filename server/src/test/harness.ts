@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
@@ -13,13 +14,21 @@ import {
   type ServerToClientEvents,
 } from '@parley/shared';
 import { loadConfig, startServer, type RunningServer } from '../index.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import type { Limits } from '../auth/limits.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A real server (real mediasoup worker, real SQLite file) on a free port, for integration tests. */
-export async function startTestServer(env: Record<string, string> = {}, reuseDataDir?: string, limits?: Limits): Promise<RunningServer & { dataDir: string }> {
+/**
+ * A real server (real mediasoup worker, real SQLite file) on a free port, for integration tests.
+ * Pass `logger` (e.g. from `captureLogs`) to assert on what the server logged.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  reuseDataDir?: string,
+  limits?: Limits,
+  logger?: Logger,
+): Promise<RunningServer & { dataDir: string }> {
   const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
   const config = loadConfig({
     ...process.env,
@@ -29,8 +38,27 @@ export async function startTestServer(env: Record<string, string> = {}, reuseDat
     PARLEY_LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer(config, { logger: createLogger(process.env.PARLEY_TEST_LOG ?? 'silent'), ...(limits ? { limits } : {}) });
+  const server = await startServer(config, { logger: logger ?? createLogger(process.env.PARLEY_TEST_LOG ?? 'silent'), ...(limits ? { limits } : {}) });
   return Object.assign(server, { dataDir });
+}
+
+/** One parsed pino line (level 40 = warn, 50 = error). */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A logger that keeps every line (debug and above) in `lines`, for assertions on levels and messages. */
+export function captureLogs(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
+      done();
+    },
+  });
+  return { logger: createLogger('debug', sink), lines };
 }
 
 export async function signIn(server: RunningServer): Promise<string> {
