@@ -98,13 +98,21 @@ export interface NetworkVerdict {
   reason: string;
 }
 
-/** Thresholds: video needs ~300 kbit/s; above 10% loss or 800 ms RTT conversation suffers. */
+/**
+ * Thresholds: video needs ~300 kbit/s; above 10% loss or 800 ms RTT conversation suffers.
+ * The bandwidth estimate counts only when delay or loss confirm it: the browser's estimate is
+ * "what has been probed", so a sender that has little to send (a still picture, audio only) or a
+ * busy device (an old phone) reports a low figure on a perfectly good network. Alone it would
+ * switch people to audio only for nothing, and keep them there (audio alone never probes higher).
+ */
 export function classifyNetwork(s: NetworkSample): NetworkVerdict {
   const lossPct = s.loss === null ? null : Math.round(s.loss * 100);
-  if ((lossPct !== null && lossPct >= 25) || (s.rttMs !== null && s.rttMs >= 1500) || (s.availableKbps !== null && s.availableKbps < 80)) {
+  const strained = (lossPct !== null && lossPct >= 3) || (s.rttMs !== null && s.rttMs >= 250);
+  const kbpsBelow = (k: number) => strained && s.availableKbps !== null && s.availableKbps < k;
+  if ((lossPct !== null && lossPct >= 25) || (s.rttMs !== null && s.rttMs >= 1500) || kbpsBelow(80)) {
     return { quality: 'bad', reason: describe(s, lossPct) };
   }
-  if ((lossPct !== null && lossPct >= 10) || (s.rttMs !== null && s.rttMs >= 800) || (s.availableKbps !== null && s.availableKbps < 250)) {
+  if ((lossPct !== null && lossPct >= 10) || (s.rttMs !== null && s.rttMs >= 800) || kbpsBelow(250)) {
     return { quality: 'poor', reason: describe(s, lossPct) };
   }
   return { quality: 'good', reason: 'Your connection is good.' };

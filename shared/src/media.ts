@@ -3,13 +3,15 @@ import { z } from 'zod';
 /**
  * Wire shapes of the mediasoup parameters clients send. mediasoup validates their inner structure
  * itself; here we bound sizes and shapes so that nothing unbounded or of the wrong type reaches it.
+ * Strict: every key mediasoup-client 3.24 may send is listed (its RtpParameters.d.ts), and any other
+ * key is refused rather than passed through to the worker.
  */
 const Str = z.string().max(256);
 const Params = z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()]));
 
-const RtcpFeedback = z.object({ type: Str, parameter: Str.optional() });
+const RtcpFeedback = z.strictObject({ type: Str, parameter: Str.optional() });
 
-export const RtpCodecCapability = z.looseObject({
+export const RtpCodecCapability = z.strictObject({
   kind: z.enum(['audio', 'video']),
   mimeType: Str,
   preferredPayloadType: z.number().int().min(0).max(127).optional(),
@@ -19,7 +21,7 @@ export const RtpCodecCapability = z.looseObject({
   rtcpFeedback: z.array(RtcpFeedback).max(32).optional(),
 });
 
-const HeaderExtensionCap = z.looseObject({
+const HeaderExtensionCap = z.strictObject({
   kind: z.enum(['audio', 'video']),
   uri: Str,
   preferredId: z.number().int().min(1).max(255),
@@ -27,13 +29,13 @@ const HeaderExtensionCap = z.looseObject({
   direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
 });
 
-export const RtpCapabilities = z.looseObject({
+export const RtpCapabilities = z.strictObject({
   codecs: z.array(RtpCodecCapability).max(64).optional(),
   headerExtensions: z.array(HeaderExtensionCap).max(64).optional(),
 });
 export type RtpCapabilitiesWire = z.infer<typeof RtpCapabilities>;
 
-const RtpCodecParameters = z.looseObject({
+const RtpCodecParameters = z.strictObject({
   mimeType: Str,
   payloadType: z.number().int().min(0).max(127),
   clockRate: z.number().int().positive(),
@@ -42,33 +44,39 @@ const RtpCodecParameters = z.looseObject({
   rtcpFeedback: z.array(RtcpFeedback).max(32).optional(),
 });
 
-const RtpEncoding = z.looseObject({
+const RtpEncoding = z.strictObject({
   ssrc: z.number().int().nonnegative().optional(),
   rid: Str.optional(),
   codecPayloadType: z.number().int().optional(),
-  rtx: z.object({ ssrc: z.number().int().nonnegative() }).optional(),
+  rtx: z.strictObject({ ssrc: z.number().int().nonnegative() }).optional(),
   dtx: z.boolean().optional(),
   scalabilityMode: Str.optional(),
   maxBitrate: z.number().nonnegative().optional(),
+  active: z.boolean().optional(),
+  scaleResolutionDownBy: z.number().min(1).max(64).optional(),
+  maxFramerate: z.number().nonnegative().max(240).optional(),
+  adaptivePtime: z.boolean().optional(),
+  priority: z.enum(['very-low', 'low', 'medium', 'high']).optional(),
+  networkPriority: z.enum(['very-low', 'low', 'medium', 'high']).optional(),
 });
 
-export const RtpParameters = z.looseObject({
+export const RtpParameters = z.strictObject({
   mid: Str.optional(),
   codecs: z.array(RtpCodecParameters).min(1).max(16),
   headerExtensions: z
-    .array(z.looseObject({ uri: Str, id: z.number().int().min(1).max(255), encrypt: z.boolean().optional(), parameters: Params.optional() }))
+    .array(z.strictObject({ uri: Str, id: z.number().int().min(1).max(255), encrypt: z.boolean().optional(), parameters: Params.optional() }))
     .max(32)
     .optional(),
   encodings: z.array(RtpEncoding).max(8).optional(),
-  rtcp: z.looseObject({ cname: Str.optional(), reducedSize: z.boolean().optional() }).optional(),
+  rtcp: z.strictObject({ cname: Str.optional(), reducedSize: z.boolean().optional(), mux: z.boolean().optional() }).optional(),
   msid: Str.optional(),
 });
 export type RtpParametersWire = z.infer<typeof RtpParameters>;
 
-export const DtlsParameters = z.object({
+export const DtlsParameters = z.strictObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
   fingerprints: z
-    .array(z.object({ algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']), value: z.string().max(200) }))
+    .array(z.strictObject({ algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']), value: z.string().max(200) }))
     .min(1)
     .max(8),
 });

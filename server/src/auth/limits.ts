@@ -35,6 +35,12 @@ export interface Limits {
   /** HTTP endpoints that anyone can call: sign-in and the two verify endpoints, per address. */
   signinPerAddress: { perSecond: number; burst: number };
   verifyPerAddress: { perSecond: number; burst: number };
+  /**
+   * The invitation endpoints (the link page's data, consent, the frozen agreement, the assessor's
+   * pages): each call verifies a signed token, so an address flooding them with made-up links is
+   * slowed down. Generous: a family or an office behind one address opens links together.
+   */
+  invitationPerAddress: { perSecond: number; burst: number };
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -55,4 +61,5 @@ export const DEFAULT_LIMITS: Limits = {
   handshakesPerAddress: { perSecond: 20, burst: 60 },
   signinPerAddress: { perSecond: 0.2, burst: 10 },
   verifyPerAddress: { perSecond: 0.5, burst: 20 },
+  invitationPerAddress: { perSecond: 10, burst: 60 },
 };

@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Public endpoints get a budget per remote address (trust proxy is off: the socket's peer),
   // taken before any body is read, so a refused request costs no parsing.
   app.post('/api/auth/signin', perAddressLimit('sign-in', deps.limits.signinPerAddress, logger));
+  app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, logger));
   app.post(Object.values(VERIFY_PATHS), perAddressLimit('verify', deps.limits.verifyPerAddress, logger), (_req, res, next) => {
     (res.locals as Locals).ownBody = true;
     next();

@@ -1,8 +1,9 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFT_LIMITS, VERIFY_UPLOAD_LIMITS, type SignatureRecord } from '@parley/shared';
 import { DEFAULT_LIMITS, type Limits } from '../auth/limits.ts';
 import { renderExport, type ExportData } from '../signoff/exportHtml.ts';
-import { captureLogs, signIn, startTestServer, type LogLine } from '../test/harness.ts';
+import { captureLogs, createCase, signIn, startTestServer, tokenOf, type LogLine } from '../test/harness.ts';
 
 /**
  * Sign-in and the two verify endpoints answer anyone, so each remote address gets a budget
@@ -118,5 +119,40 @@ describe('upload size bounds', () => {
     const res = await fetch(`${server.url}/api/record/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(VERIFY_UPLOAD_LIMITS.recordBytes)}"` });
     expect(res.status).toBe(413);
     expect(((await res.json()) as Refusal).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('the invitation endpoints under a flood from one address', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer({}, undefined, { ...DEFAULT_LIMITS, invitationPerAddress: { perSecond: 0.001, burst: 20 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** GET /api/invitation from a chosen loopback source address (Linux routes all of 127/8 to lo). */
+  const fromAddress = (localAddress: string, bearer: string) =>
+    new Promise<number>((resolve, reject) => {
+      const u = new URL(`${server.url}/api/invitation`);
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, localAddress, headers: { authorization: `Bearer ${bearer}` } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('are refused for the flooding address while another address still gets its answers', async () => {
+    const cookie = await signIn(server);
+    const detail = await createCase(server, cookie);
+    const token = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+    // 100 made-up links from 127.0.0.1: each would cost a signature check.
+    const flood = await Promise.all(Array.from({ length: 100 }, (_, i) => fromAddress('127.0.0.1', `made-up-link-${i}-xxxxxxxxxxxx`)));
+    expect(flood.filter((s) => s === 429).length).toBeGreaterThanOrEqual(80);
+    expect(flood.filter((s) => s === 401).length).toBeLessThanOrEqual(20);
+    // Ana, on another address, opens her link as usual.
+    expect(await fromAddress('127.0.0.2', token)).toBe(200);
+    expect(await fromAddress('127.0.0.1', token)).toBe(429);
   });
 });

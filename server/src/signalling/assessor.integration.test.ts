@@ -77,7 +77,7 @@ describe('assessor observation', () => {
   });
 
   it('follows the mediator into a caucus where everyone agreed, and waits outside one where someone did not', async () => {
-    const { detail, m, M, A, B, ids, logs, receives } = await caseWithAssessor();
+    const { detail, m, i, M, A, B, ids, logs, receives } = await caseWithAssessor();
     const { a: aLog, b: bLog, m: mLog } = logs;
     const { room: withAna } = await must(m, 'room:create', { name: 'Caucus with Ana' });
     await must(m, 'room:move', { participantIds: [ids.m, ids.a], roomId: withAna.id });
@@ -96,6 +96,10 @@ describe('assessor observation', () => {
     expect(receives(ids.b)).toEqual([M.mic, M.cam].sort());
     await expect.poll(() => seen(bLog, ids.i)?.roomId).toBeNull();
     expect(seen(mLog, ids.i)?.roomId).toBe(OBSERVER_WAITING_ROOM);
+    // Waiting outside, the assessor is in no room: requests about "this room" are refused, not a crash.
+    for (const [name, payload] of [['stage:set', { producerId: null }], ['stage:pointer', { x: 0.5, y: 0.5 }], ['control:request', {}]] as const) {
+      expect(await request(i, name, payload), name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
 
     // Back to the joint room: the assessor follows.
     await must(m, 'room:move', { participantIds: [ids.b], roomId: 'joint' });

@@ -144,6 +144,23 @@ describe('bad input on the socket', () => {
     expect(health.status).toBe(200);
   });
 
+  it('refuses media parameters with keys mediasoup-client never sends, instead of passing them to the worker', async () => {
+    const a = await open({ token: tokenA });
+    await must(a, 'session:join', {});
+    const send = await must(a, 'transport:create', { direction: 'send' });
+    const good = opusParameters(77);
+    for (const rtpParameters of [
+      { ...good, injected: { deep: true } },
+      { ...good, encodings: [{ ssrc: 77, injected: 1 }] },
+      { ...good, codecs: [{ ...good.codecs[0], injected: 'x' }] },
+      { ...good, rtcp: { ...good.rtcp, injected: true } },
+    ]) {
+      expect(await request(a, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters, source: 'mic' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // The same parameters without the extra key are fine.
+    expect((await request(a, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: good, source: 'mic' })).ok).toBe(true);
+  });
+
   it('drops a socket that sends an oversized frame, and others are unaffected', async () => {
     const a = await open({ token: tokenA });
     const other = await open({ caseId: detail.id }, { cookie });

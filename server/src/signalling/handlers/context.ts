@@ -3,6 +3,7 @@ import type { CaseService } from '../../domain/CaseService.ts';
 import type { LiveSessions } from '../LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
 import type { LiveCase } from '../LiveCase.ts';
+import type { Room } from '../Room.ts';
 import type { Member, ParleySocket } from '../Member.ts';
 
 export interface HandlerDeps {
@@ -33,4 +34,14 @@ export function present(lc: LiveCase, participantId: string): Member {
   const m = lc.member(participantId);
   if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
   return m;
+}
+
+/**
+ * The room this member is in. An observer waiting outside a caucus is in no room (the waiting
+ * place is not a Room): anything about "this room" is refused with a typed error, never a crash.
+ */
+export function currentRoom(lc: LiveCase, member: Member): Room {
+  const room = lc.room(member.roomId);
+  if (!room) throw new ParleyError(ErrorCode.Forbidden, 'You are waiting outside a private meeting: there is no room to act on.');
+  return room;
 }

@@ -1,5 +1,5 @@
 import { canControlStage, canModerate, canReceiveControl, canRequestControl, ErrorCode, ParleyError } from '@parley/shared';
-import { joined, moderator, present, type HandlerGroup } from './context.ts';
+import { currentRoom, joined, moderator, present, type HandlerGroup } from './context.ts';
 
 type Names =
   | 'moderation:mute' | 'moderation:ask-unmute' | 'moderation:stop-share'
@@ -52,7 +52,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
   async 'control:request'(socket, _p, { live }) {
     const { member, lc } = joined(socket, live);
     if (!canRequestControl(member.role)) throw new ParleyError(ErrorCode.Forbidden, 'Observers cannot take control of the screen.');
-    const room = lc.room(member.roomId)!;
+    const room = currentRoom(lc, member);
     if (room.controllerId === member.id) throw new ParleyError(ErrorCode.Conflict, 'You already have control.');
     lc.notify.toModerators('control:requested', { from: member.ref, roomId: room.id });
     return { requested: true };
@@ -60,7 +60,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
 
   async 'stage:set'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
-    const room = lc.room(member.roomId)!;
+    const room = currentRoom(lc, member);
     if (!canControlStage(member.actor, room)) throw new ParleyError(ErrorCode.Forbidden, 'Only the person with control can change the stage.');
     if (p.producerId !== null) {
       const owner = lc.media.ownerOf(p.producerId);
@@ -75,7 +75,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
 
   async 'stage:pointer'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
-    const room = lc.room(member.roomId)!;
+    const room = currentRoom(lc, member);
     if (!canControlStage(member.actor, room)) throw new ParleyError(ErrorCode.Forbidden, 'Only the person with control can point on the stage.');
     lc.notify.toRoom(room.id, 'stage:pointer-moved', p ? { participantId: member.id, x: p.x, y: p.y } : { participantId: member.id, x: null, y: null }, member.id);
     return { sent: true };
