@@ -1,15 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { draftDocName, type CaseDetail } from '@parley/shared';
-import { consent, createCase, signIn, startTestServer, tokenOf } from '../test/harness.ts';
-import { appendParagraph, provider, synced, until } from '../test/yjs.ts';
+import { startTestServer } from '../test/harness.ts';
+import { appendParagraph, consentedAgreement, provider, restartableServer, synced, until } from '../test/yjs.ts';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-draft-'));
-const env = { PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY: randomBytes(32).toString('base64url') };
+const { dataDir, env } = restartableServer('parley-draft-');
 const dbFiles = () => ['parley.db', 'parley.db-wal'].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f));
 const SENTENCE = 'The parties agree that Ana pays 1,250 euros for the new fence by 1 March.';
 
@@ -22,11 +18,7 @@ afterAll(async () => {
 describe('draft persistence', () => {
   it('stores every received update sealed (written behind, in batches) and keeps all of them across a restart', async () => {
     server = await startTestServer(env);
-    const cookie = await signIn(server);
-    const detail: CaseDetail = await createCase(server, cookie);
-    const ana = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-    await consent(server, ana, detail);
-    const name = draftDocName(detail.id, 'agreement');
+    const { detail, ana, name } = await consentedAgreement(server);
 
     const p = provider(server, name, { token: ana });
     await synced(p);

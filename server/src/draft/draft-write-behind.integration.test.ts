@@ -1,15 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { draftDocName, type CaseDetail } from '@parley/shared';
-import { consent, createCase, signIn, startTestServer, tokenOf } from '../test/harness.ts';
-import { appendParagraph, provider, synced, until } from '../test/yjs.ts';
+import { startTestServer } from '../test/harness.ts';
+import { appendParagraph, consentedAgreement, provider, restartableServer, synced, until } from '../test/yjs.ts';
 import { countDraftCommits } from './draftTestKit.ts';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-draft-wb-'));
-const env = { PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY: randomBytes(32).toString('base64url') };
+const { dataDir, env } = restartableServer('parley-draft-wb-');
 
 let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
 afterAll(async () => {
@@ -20,11 +15,7 @@ afterAll(async () => {
 describe('draft write-behind over y-websocket', () => {
   it('stores a burst of edits from one socket in a handful of transactions, and all of them survive a restart', async () => {
     server = await startTestServer(env);
-    const cookie = await signIn(server);
-    const detail: CaseDetail = await createCase(server, cookie);
-    const ana = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-    await consent(server, ana, detail);
-    const name = draftDocName(detail.id, 'agreement');
+    const { cookie, detail, ana, name } = await consentedAgreement(server);
 
     const p = provider(server, name, { token: ana });
     const mediator = provider(server, name, { cookie });

@@ -1,9 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
+import { draftDocName } from '@parley/shared';
 import type { RunningServer } from '../index.ts';
+import { consent, createCase, signIn, startTestServer, tokenOf } from './harness.ts';
 
 /** Yjs clients for integration tests: y-websocket's own provider, and a raw socket for misbehaving. */
 
@@ -124,4 +130,23 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A server with its own data folder and master key, so a test can stop it and start it again on
+ * the same data (restart and durability tests). `cleanup` closes it and removes the folder.
+ */
+export function restartableServer(prefix: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const env = { PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY: randomBytes(32).toString('base64url') };
+  return { dataDir, env, start: () => startTestServer(env) };
+}
+
+/** A new case whose Ana has consented, and the name of its agreement draft. */
+export async function consentedAgreement(server: RunningServer) {
+  const cookie = await signIn(server);
+  const detail = await createCase(server, cookie);
+  const ana = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+  await consent(server, ana, detail);
+  return { cookie, detail, ana, name: draftDocName(detail.id, 'agreement') };
 }
