@@ -83,3 +83,19 @@ describe('Connections', () => {
     expect([a1.closed, a2.closed, b.closed]).toEqual([[CloseCode.Revoked], [CloseCode.Revoked], []]);
   });
 });
+
+describe('Connections, per address', () => {
+  it('caps connections from one address, whoever they belong to', () => {
+    const cap = DEFAULT_LIMITS.draft.connectionsPerAddress;
+    for (let i = 0; i < cap; i++) registry.add(conn(`person${i}`, Date.now() + DAY, 'draft').c);
+    expect(() => registry.checkCapacity('draft', principal('newcomer', 0), '192.0.2.1')).toThrow(expect.objectContaining({ code: ErrorCode.RateLimited }));
+    expect(() => registry.checkCapacity('draft', principal('newcomer', 0), '198.51.100.7')).not.toThrow();
+  });
+
+  it('refuses an address that opens connections faster than its handshake budget', () => {
+    const { burst } = DEFAULT_LIMITS.handshakesPerAddress;
+    for (let i = 0; i < burst; i++) registry.admitHandshake('192.0.2.1');
+    expect(() => registry.admitHandshake('192.0.2.1')).toThrow(expect.objectContaining({ code: ErrorCode.RateLimited }));
+    expect(() => registry.admitHandshake('198.51.100.7')).not.toThrow();
+  });
+});
