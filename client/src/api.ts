@@ -11,6 +11,7 @@ import type {
   RecordEntry,
   RecordVerifyReport,
   SignBody,
+  UpdateMeBody,
   WireError,
 } from '@parley/shared';
 
@@ -96,6 +97,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   me: (signal?: AbortSignal) => call<Me>('GET', '/api/me', { signal }),
+  /** The name the mediator goes by, on new cases and on their existing ones. */
+  updateMe: (body: UpdateMeBody) => call<Me>('PUT', '/api/me', { body }),
   signin: (token: string) => call<Me>('POST', '/api/auth/signin', { body: { token } }),
   signout: () => call<void>('POST', '/api/auth/signout'),
   listCases: (signal?: AbortSignal) => call<{ cases: CaseSummary[] }>('GET', '/api/cases', { signal }),

@@ -5,6 +5,7 @@ import {
   agreementEditor, createCaseWithAssessorInUi, createCaucusInUi, expectNothingFrom, expectReceivingFrom, joinAsObserver, joinFromPrejoin, mediatorContext,
   moveSelectedInUi, partyContext, passConsentGate, setBreakdownInUi,
 } from '../support/flows.ts';
+import { expectAccessible } from '../support/axe.ts';
 import { repoRoot } from '../support/server.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -218,15 +219,42 @@ test('the assessor follows the mediator only into caucuses whose people agreed',
 const dir = path.join(repoRoot, '.cache', 'screens');
 const DESKTOP = { width: 1280, height: 800 };
 
-/** The page as it is at desktop width, then at phone width (no sideways scrolling there), then back. */
+/**
+ * The page as it is at desktop width, then at phone width (no sideways scrolling there), then back;
+ * axe-core finds no serious or critical accessibility problem at either width.
+ */
 async function shoot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: path.join(dir, `assessor-${name}-desktop.png`), fullPage: true });
+  await expectAccessible(page, `assessor-${name}-desktop`);
   await page.setViewportSize(PHONE);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no sideways scrolling on a phone`).toBe(true);
   await page.screenshot({ path: path.join(dir, `assessor-${name}-phone.png`), fullPage: true });
+  await expectAccessible(page, `assessor-${name}-phone`);
   await page.setViewportSize(DESKTOP);
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const inside = (a: Box, outer: Box) => a.x >= outer.x - 0.5 && a.y >= outer.y - 0.5 && a.x + a.width <= outer.x + outer.width + 0.5 && a.y + a.height <= outer.y + outer.height + 0.5;
+
+/**
+ * The observer's tile on `page`: "Observing: no camera or microphone" is drawn inside the tile and
+ * clear of the name and role under it, however small the tile is.
+ */
+async function expectObserverTileLegible(page: Page, label: string): Promise<void> {
+  const tile = page.getByRole('figure').filter({ hasText: 'Observing: no camera or microphone' });
+  await expect(tile).toBeVisible();
+  const tileBox = (await tile.boundingBox())!;
+  const text = (await tile.getByText('Observing: no camera or microphone').boundingBox())!;
+  expect(inside(text, tileBox), `${label}: the observing text lies inside its tile`).toBe(true);
+  for (const cls of ['tile-name', 'tile-role']) {
+    const part = tile.locator(`.${cls}`);
+    if (!(await part.isVisible())) continue;
+    const box = (await part.boundingBox())!;
+    expect(overlaps(text, box), `${label}: "Observing…" (${JSON.stringify(text)}) is clear of .${cls} (${JSON.stringify(box)})`).toBe(false);
+  }
 }
 
 /**
@@ -235,7 +263,7 @@ async function shoot(page: Page, name: string): Promise<void> {
  * mediator's side (case page, participants).
  */
 test('screens of the assessor journey, desktop and phone', async ({ browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000); // four browsers with media, and axe-core on some thirty screens
   const mediatorCtx = await mediatorContext(browser);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseWithAssessorInUi(
@@ -293,6 +321,19 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await expectReceivingFrom(gia, ['Mediator', 'Dina Diaz']);
   await shoot(gia, 'in-caucus');
   await shoot(dina, 'party-caucus-observed');
+  // The mediator's caucus view: the assessor's tile says they observe, clear of their name and role,
+  // also when it is small (Dina on the main stage puts it in the strip), on a desktop and a phone.
+  await expectObserverTileLegible(mediator, 'caucus, grid, desktop');
+  await mediator.getByRole('button', { name: 'Show Dina Diaz on main stage' }).click();
+  await expect(mediator.getByRole('list', { name: 'Everyone else' }).getByRole('figure').filter({ hasText: 'Gia Greco' })).toBeVisible();
+  await expectObserverTileLegible(mediator, 'caucus, strip, desktop');
+  await mediator.screenshot({ path: path.join(dir, 'assessor-mediator-caucus-strip-desktop.png') });
+  await mediator.setViewportSize(PHONE);
+  await expectObserverTileLegible(mediator, 'caucus, strip, phone');
+  await mediator.getByRole('list', { name: 'Everyone else' }).screenshot({ path: path.join(dir, 'assessor-mediator-caucus-strip-phone.png') });
+  await mediator.setViewportSize(DESKTOP);
+  await mediator.getByRole('button', { name: 'Automatic stage' }).click();
+  await expect(mediator.getByRole('list', { name: 'Everyone else' })).toHaveCount(0);
   await moveSelectedInUi(mediator, ['Dina Diaz', 'Mediator'], 'Joint room');
 
   // Eli did not: the assessor waits outside his caucus.

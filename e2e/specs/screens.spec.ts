@@ -1,24 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createCaseInUi, createCaucusInUi, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, server } from '../support/flows.ts';
+import {
+  agreementEditor, createCaseInUi, createCaseWithAssessorInUi, createCaucusInUi, joinFromPrejoin, mediatorContext, moveSelectedInUi, openDraftAsParty, partyContext,
+  passConsentGate, server,
+} from '../support/flows.ts';
+import { expectAccessible } from '../support/axe.ts';
 import { repoRoot } from '../support/server.ts';
 
 /**
  * Every screen at desktop and phone width, as its users see it: screenshots land in
  * .cache/screens/ for people to look at, and the assertions check that the controls each user
- * needs are on screen without a manual (phone: reachable without horizontal scrolling).
+ * needs are on screen without a manual (phone: reachable without horizontal scrolling), and that
+ * axe-core finds no serious or critical accessibility problem on any of them.
  */
 const dir = path.join(repoRoot, '.cache', 'screens');
 fs.mkdirSync(dir, { recursive: true });
 const phone = { width: 390, height: 844 };
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await expectAccessible(page, name);
+}
 
 async function noHorizontalScroll(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
 }
 
 test('every screen, mediator and party, desktop and phone', async ({ browser }) => {
+  test.setTimeout(240_000); // axe-core on each of some twenty screens, on a small machine
   const mCtx = await mediatorContext(browser);
   const m = await mCtx.newPage();
   await m.goto(server().url);
@@ -80,6 +89,23 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
   await noHorizontalScroll(p);
   await shot(p, 'party-session-phone');
 
+  // The agreement draft inside the dark session, with text in it, for the mediator and the party:
+  // it must read like the draft's own page (its text was once light grey on white).
+  await m.getByRole('button', { name: 'Agreement draft', exact: true }).click();
+  await expect(m.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
+  await agreementEditor(m).click();
+  await m.keyboard.type('Grace and Hamid keep running the shop together until the valuation is done.');
+  await p.getByRole('button', { name: 'Agreement draft', exact: true }).click();
+  await expect(agreementEditor(p)).toContainText('until the valuation is done.');
+  await expect(m.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
+  await shot(m, 'mediator-session-draft-desktop');
+  await noHorizontalScroll(p);
+  await shot(p, 'party-session-draft-phone');
+  await m.getByRole('button', { name: 'Agreement draft', exact: true }).click();
+  await p.getByRole('button', { name: 'Agreement draft', exact: true }).click();
+  await expect(m.getByRole('region', { name: 'Agreement draft' })).toHaveCount(0);
+  await expect(p.getByRole('region', { name: 'Agreement draft' })).toHaveCount(0);
+
   // A caucus: the mediator's rooms panel with two rooms, the party's view from inside it.
   await createCaucusInUi(m, 'Caucus with Grace');
   await moveSelectedInUi(m, ['Grace Green', 'Mediator'], 'Caucus with Grace');
@@ -111,4 +137,43 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
   await expect(m.getByText(/moved .*Grace Green.* to “Caucus with Grace”/).first()).toBeVisible();
   await shot(m, 'mediator-record-desktop');
   await Promise.all([mCtx.close(), pCtx.close(), pdCtx.close()]);
+});
+
+/**
+ * Loading the mediator's case page and a party's pages leaves the browser's console and network log
+ * clean: no error or warning (a missing CSP directive, an uncaught exception) and no 4xx answer
+ * (the normal state of a page, e.g. "no assessment shared yet", is not an error).
+ */
+test('the case page and the party pages load without console errors, warnings or 4xx answers', async ({ browser }) => {
+  const problems: string[] = [];
+  const watch = (page: Page, who: string) => {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${who}: console ${msg.type()}: ${msg.text()} (${page.url()})`);
+    });
+    page.on('pageerror', (e) => problems.push(`${who}: uncaught ${e.message} (${page.url()})`));
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.status() < 500) problems.push(`${who}: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+  };
+  const mCtx = await mediatorContext(browser);
+  const m = await mCtx.newPage();
+  watch(m, 'mediator');
+  // With an assessor: the case page then asks for a shared assessment, of which there is none yet.
+  const { caseUrl, links } = await createCaseWithAssessorInUi(m, 'Quiet console', [{ name: 'Ida Ibsen', side: 'A' }, { name: 'Jon Jansen', side: 'B' }], 'Kai Kato');
+  await m.goto(caseUrl);
+  await expect(m.getByText('The assessor has not shared an assessment with you yet.')).toBeVisible();
+
+  const pCtx = await partyContext(browser, phone);
+  const p = await pCtx.newPage();
+  watch(p, 'party');
+  await passConsentGate(p, links['Ida Ibsen']!);
+  await openDraftAsParty(p);
+  await p.getByRole('button', { name: 'Back to joining the session' }).click();
+  await m.getByRole('link', { name: 'Open session' }).click();
+  await joinFromPrejoin(m);
+  await joinFromPrejoin(p);
+  await expect(m.getByRole('region', { name: 'Participants' }).getByText('Ida Ibsen')).toBeVisible();
+  await expect(p.getByRole('region', { name: 'Participants' }).getByText('Mediator', { exact: true }).first()).toBeVisible();
+  expect(problems, problems.join('\n')).toEqual([]);
+  await Promise.all([mCtx.close(), pCtx.close()]);
 });

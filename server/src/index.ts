@@ -130,7 +130,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
     isAllowedOrigin,
     health,
     mountApi: (expressApp, guards) => {
-      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey });
+      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
       mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
       mountAssessmentRoutes(expressApp, guards, { assessments, logger });
       mountDraftRoutes(expressApp, { gate, cases });

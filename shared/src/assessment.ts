@@ -225,9 +225,13 @@ export interface AssessmentView {
   scorecard: Scorecard;
 }
 
-/** GET /api/cases/:caseId/assessment — only scorecards their assessors released. */
+/**
+ * GET /api/cases/:caseId/assessment — only scorecards their assessors released. Always 200 for the
+ * case's mediator: `assessments` is empty while no assessor has shared one (the normal state).
+ */
 export interface ReleasedAssessments {
   caseTitle: string;
+  /** Empty until an assessor releases their scorecard to the mediator. */
   assessments: Array<{ assessor: PersonName; scorecard: Scorecard }>;
 }
 

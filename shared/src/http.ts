@@ -77,6 +77,13 @@ export type Health = z.infer<typeof Health>;
 export const Me = z.object({ mediator: z.object({ id: Id, displayName: z.string() }) });
 export type Me = z.infer<typeof Me>;
 
+/**
+ * PUT /api/me: the name the signed-in mediator goes by (trimmed, 1–80 characters). It is sealed
+ * into the mediator participant of new cases and of the mediator's existing cases.
+ */
+export const UpdateMeBody = z.object({ displayName: DisplayName });
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
+
 /** PUT /api/cases/:caseId/breakdown: the case's breakdown procedure; rewrites the agreement clause. */
 export const BreakdownSettingsBody = BreakdownSettings;
 
@@ -92,6 +99,9 @@ export const BreakdownSettingsBody = BreakdownSettings;
  * (extra or reordered fields must still fail the hash and re-render checks).
  */
 
+/** The current agreement export format (AgreementExportFile). */
+export const AGREEMENT_EXPORT_FORMAT = 'parley.agreement-export/2';
+
 /** One signature record in an agreement export (see SignatureRecord in signoff.ts). */
 export const SignatureRecordFile = z.looseObject({
   v: z.literal(1),
@@ -106,9 +116,14 @@ export const SignatureRecordFile = z.looseObject({
   signedAt: z.string(),
 });
 
-/** The signed data embedded in an agreement export (ExportData in server/src/signoff/exportHtml.ts). */
+/**
+ * The signed data embedded in an agreement export (ExportData in server/src/signoff/exportHtml.ts).
+ * Format 2 adds the seal: everyone who had to sign, the platform's verify page, and the server's
+ * signature over the export's manifest, so that the status and the list of who has not signed cannot
+ * be changed unnoticed. Format 1 files had no seal and are no longer accepted.
+ */
 export const AgreementExportFile = z.looseObject({
-  format: z.literal('parley.agreement-export/1'),
+  format: z.literal(AGREEMENT_EXPORT_FORMAT),
   caseTitle: z.string(),
   version: z.number(),
   frozenAt: z.string(),
@@ -118,6 +133,9 @@ export const AgreementExportFile = z.looseObject({
   status: z.enum(['awaiting-signatures', 'signed', 'voided']),
   unsigned: z.array(z.string()),
   signatures: z.array(z.looseObject({ record: SignatureRecordFile, signature: z.string() })),
+  signers: z.array(z.looseObject({ participantId: z.string(), displayName: z.string(), role: z.string() })),
+  verifyUrl: z.string(),
+  serverSignature: z.string(),
 });
 export type AgreementExportFile = z.infer<typeof AgreementExportFile>;
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Id, type Role } from './domain.ts';
 
+export * from './agreement-render.ts';
+
 /**
  * Sign-off of the agreement [3.8.1, 3.8.2]: the mediator freezes one exact text; each party reads
  * that text and signs it; the server records an Ed25519 signature over a canonical record of who
@@ -40,7 +42,7 @@ export interface AgreementVersionView {
   voidedAt: string | null;
   voidReason: string | null;
   /** Everyone whose signature the agreement needs (the parties), and whether they signed. */
-  signers: Array<{ participantId: string; displayName: string; signedAt: string | null }>;
+  signers: Array<{ participantId: string; displayName: string; role: Role; signedAt: string | null }>;
 }
 
 /** Parties sign; the mediator, advisors and observers do not. */

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { RATINGS, RATING_SCALE, type ReleasedAssessments } from '@parley/shared';
-import { ApiError, isAbort, messageOf } from '../api.ts';
+import { isAbort, messageOf } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { assessmentApi } from './assessmentApi.ts';
 import './assessment.css';
@@ -18,10 +18,10 @@ export function ReleasedAssessment({ caseId }: { caseId: string }) {
   useEffect(() => {
     const ctrl = new AbortController();
     assessmentApi.released(caseId, ctrl.signal).then(
-      (data) => setState({ kind: 'ready', data }),
+      (data) => setState(data.assessments.length === 0 ? { kind: 'none' } : { kind: 'ready', data }),
       (e: unknown) => {
         if (isAbort(e)) return;
-        setState(e instanceof ApiError && e.status === 404 ? { kind: 'none' } : { kind: 'error', message: messageOf(e) });
+        setState({ kind: 'error', message: messageOf(e) });
       },
     );
     return () => ctrl.abort();

@@ -15,7 +15,7 @@ export const assessmentApi = {
   editNote: (token: string, noteId: string, body: EditNoteBody) => call<AssessmentNote>('PATCH', `${base}/notes/${enc(noteId)}`, { token, body }),
   deleteNote: (token: string, noteId: string) => call<void>('DELETE', `${base}/notes/${enc(noteId)}`, { token }),
   release: (token: string, released: boolean) => call<Scorecard>('POST', `${base}/release`, { token, body: { released } }),
-  /** The mediator's view: only what an assessor released (404 otherwise). */
+  /** The mediator's view: only what an assessor released (an empty list until then). */
   released: (caseId: string, signal?: AbortSignal) => call<ReleasedAssessments>('GET', `/api/cases/${enc(caseId)}/assessment`, { signal }),
   releasedReportUrl: (caseId: string) => `/api/cases/${enc(caseId)}/assessment/report`,
 };

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { CaseSummary, Me } from '@parley/shared';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { DisplayName, roleLabel, UpdateMeBody, type CaseSummary, type Me } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
+import { CharCount, limitOf } from '../components/CharCount.tsx';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
-import { formatDate } from '../format.ts';
+import { capitalise, formatDate } from '../format.ts';
 import { Link } from '../router.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
@@ -85,7 +86,93 @@ export function MediatorHome() {
         </ul>
       )}
       <NewCaseForm />
+      <YourName me={me} onSaved={(next) => setState({ kind: 'ready', me: next, cases })} />
     </Shell>
+  );
+}
+
+const NAME_MAX = limitOf(DisplayName);
+
+/**
+ * The name the mediator goes by (PUT /api/me). It is sealed into each case, so the server renames
+ * the mediator on every existing case too; people already in a session see it when they next join.
+ */
+function YourName({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
+  const uid = useId();
+  const current = me.mediator.displayName;
+  const [name, setName] = useState(current);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  // The account starts out called "Mediator": the parties would read "Mediator" for a person.
+  const placeholderName = current.trim().toLowerCase() === roleLabel.mediator.toLowerCase();
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setStatus('');
+    const parsed = UpdateMeBody.safeParse({ displayName: name });
+    if (!parsed.success) {
+      setError(capitalise(parsed.error.issues[0]?.message ?? 'this name cannot be used'));
+      inputRef.current?.focus();
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const next = await api.updateMe(parsed.data);
+      setName(next.mediator.displayName);
+      onSaved(next);
+      setStatus(`Saved. You are now called ${next.mediator.displayName} on all your cases.`);
+    } catch (err) {
+      setError(messageOf(err));
+      inputRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card your-name" aria-labelledby={`${uid}-heading`}>
+      <h2 id={`${uid}-heading`}>Your name</h2>
+      <p className="muted">
+        {placeholderName ? 'You are shown as “Mediator”. Add your own name so that people know who they are talking to. ' : ''}
+        The people you invite see this name on their invitation, in the session and in messages. A new name applies to
+        all your cases; anyone already in a session sees it when they next join.
+      </p>
+      <form className="your-name-form" onSubmit={(e) => void save(e)} noValidate>
+        <div className="field">
+          <label htmlFor={`${uid}-name`}>Name shown to participants</label>
+          <input
+            ref={inputRef}
+            id={`${uid}-name`}
+            type="text"
+            value={name}
+            maxLength={NAME_MAX}
+            autoComplete="name"
+            onChange={(e) => {
+              setName(e.target.value);
+              setError(null);
+              setStatus('');
+            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${uid}-count${error ? ` ${uid}-error` : ''}`}
+          />
+          <CharCount id={`${uid}-count`} value={name} max={NAME_MAX} />
+          {error ? (
+            <p className="field-error" id={`${uid}-error`}>
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button button-secondary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save name'}
+        </button>
+      </form>
+      <p className="save-status" role="status">
+        {status}
+      </p>
+    </section>
   );
 }
 

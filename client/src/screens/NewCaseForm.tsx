@@ -1,11 +1,14 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { CreateCaseBody, MAX_ASSESSORS, roleLabel } from '@parley/shared';
+import { CaseTitle, CreateCaseBody, DisplayName, MAX_ASSESSORS, roleLabel } from '@parley/shared';
 import { ApiError, api, messageOf } from '../api.ts';
+import { CharCount, limitOf } from '../components/CharCount.tsx';
 import { Notice } from '../components/Page.tsx';
 import { capitalise } from '../format.ts';
 import { navigate } from '../router.tsx';
 
 const SIDES = ['A', 'B', 'C', 'D'] as const;
+const TITLE_MAX = limitOf(CaseTitle);
+const NAME_MAX = limitOf(DisplayName);
 /** An assessor (ODR-QAP observer of the mediator) belongs to no side; their row keeps one only for switching back. */
 type InviteeRole = 'party' | 'advisor' | 'assessor';
 
@@ -137,15 +140,16 @@ export function NewCaseForm() {
             id={id('title')}
             type="text"
             value={title}
-            maxLength={140}
+            maxLength={TITLE_MAX}
             autoComplete="off"
             onChange={(e) => {
               setTitle(e.target.value);
               clearError('title');
             }}
             aria-invalid={titleError ? true : undefined}
-            aria-describedby={titleError ? id('title-error') : undefined}
+            aria-describedby={[id('title-count'), titleError ? id('title-error') : ''].filter(Boolean).join(' ')}
           />
+          <CharCount id={id('title-count')} value={title} max={TITLE_MAX} />
           {titleError ? (
             <p className="field-error" id={id('title-error')}>
               {titleError}
@@ -170,12 +174,13 @@ export function NewCaseForm() {
                     data-field="name"
                     type="text"
                     value={row.displayName}
-                    maxLength={80}
+                    maxLength={NAME_MAX}
                     autoComplete="off"
                     onChange={(e) => updateRow(row.key, { displayName: e.target.value })}
                     aria-invalid={nameError ? true : undefined}
-                    aria-describedby={nameError ? rid('name-error') : undefined}
+                    aria-describedby={[rid('name-count'), nameError ? rid('name-error') : ''].filter(Boolean).join(' ')}
                   />
+                  <CharCount id={rid('name-count')} value={row.displayName} max={NAME_MAX} />
                   {nameError ? (
                     <p className="field-error" id={rid('name-error')}>
                       {nameError}

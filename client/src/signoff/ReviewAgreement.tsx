@@ -1,9 +1,9 @@
 import { useCallback, useId, useState } from 'react';
-import { mustSign, type AgreementVersionView, type Role } from '@parley/shared';
+import { mustSign, roleLabel, type AgreementVersionView, type Role } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading } from '../components/Page.tsx';
 import { listNames } from '../format.ts';
-import { downloadPartyCopy, formatWhen, reasonPhrase, verificationCode } from './signoff.ts';
+import { agreementHtml, downloadPartyCopy, formatWhenWithZone, reasonPhrase, verificationCode } from './signoff.ts';
 import { usePolling } from '../components/useLoad.tsx';
 
 interface Props {
@@ -178,8 +178,8 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
     <>
       <PageHeading>Review the agreement</PageHeading>
       <p className="muted">
-        {caseTitle} · Version {shown.version}, frozen at {formatWhen(shown.frozenAt)}. You are not in the live session: nobody can see or
-        hear you here.
+        {caseTitle} · Version {shown.version}, frozen on {formatWhenWithZone(shown.frozenAt)}. You are not in the live session: nobody can
+        see or hear you here.
       </p>
 
       {stale ? (
@@ -205,7 +205,7 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
 
       {signedAt && !stale ? (
         <div role="status">
-          <Notice tone="success" title={`You signed version ${shown.version} at ${formatWhen(signedAt)}`}>
+          <Notice tone="success" title={`You signed version ${shown.version} at ${formatWhenWithZone(signedAt)}`}>
             <p>
               {shown.status === 'signed'
                 ? 'Every party has signed: this is the agreement.'
@@ -230,7 +230,7 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
         </div>
         <div>
           <dt>Signed so far</dt>
-          <dd>{othersSigned.length ? listNames(othersSigned.map((s) => `${s.displayName} (at ${formatWhen(s.signedAt!)})`)) : 'Nobody else yet'}</dd>
+          <dd>{othersSigned.length ? listNames(othersSigned.map((s) => `${s.displayName} (${roleLabel[s.role]}, signed ${formatWhenWithZone(s.signedAt!)})`)) : 'Nobody else yet'}</dd>
         </div>
       </dl>
       <p className="muted">The verification code is printed on the downloaded copy: it is the same only if the text is the same.</p>
@@ -238,9 +238,13 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
       <h2 className="h3" id={`${boxId}-text`}>
         The agreement text
       </h2>
-      <pre className="agreement-text agreement-review" aria-labelledby={`${boxId}-text`} tabIndex={0}>
-        {shown.text}
-      </pre>
+      {/* The signed text, shown as the document it was drafted as: headings, paragraphs, lists numbered once. */}
+      <section
+        className="agreement-text agreement-review"
+        aria-labelledby={`${boxId}-text`}
+        tabIndex={0}
+        dangerouslySetInnerHTML={agreementHtml(shown.text, 2)}
+      />
 
       {signer && !signedAt && !stale ? (
         <form

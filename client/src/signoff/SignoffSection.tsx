@@ -3,7 +3,7 @@ import type { AgreementVersionView } from '@parley/shared';
 import { api, isAbort, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
 import { Link } from '../router.tsx';
-import { formatWhen, statusSentence, verificationCode } from './signoff.ts';
+import { agreementHtml, formatWhen, statusSentence, verificationCode } from './signoff.ts';
 import { usePolling } from '../components/useLoad.tsx';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; current: AgreementVersionView | null } | { kind: 'error'; message: string };
@@ -109,7 +109,7 @@ export function SignoffSection({ caseId }: { caseId: string }) {
           </ul>
           <details className="signoff-text">
             <summary>Show the frozen text of version {current.version}</summary>
-            <pre className="agreement-text">{current.text}</pre>
+            <div className="agreement-text" dangerouslySetInnerHTML={agreementHtml(current.text, 3)} />
           </details>
         </>
       ) : null}

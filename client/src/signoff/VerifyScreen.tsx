@@ -3,8 +3,7 @@ import type { VerifyReport } from '@parley/shared';
 import { api, isAbort } from '../api.ts';
 import { FileCheckForm } from '../components/FileCheckForm.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
-import { formatDateTime } from '../format.ts';
-import { verificationCode, verifyFile } from './signoff.ts';
+import { formatWhenWithZone, verificationCode, verifyFile } from './signoff.ts';
 
 /** `/verify`: anyone (no sign-in) checks a downloaded agreement file against this platform's key. */
 export function VerifyScreen() {
@@ -87,7 +86,7 @@ function ReportView({ fileName, report }: { fileName: string; report: VerifyRepo
           <ul className="signoff-signers">
             {report.signatures.map((s, i) => (
               <li key={`${s.displayName}-${i}`}>
-                <span className="signoff-name">{s.displayName}</span>, {formatDateTime(s.signedAt) || s.signedAt}:{' '}
+                <span className="signoff-name">{s.displayName}</span>, {formatWhenWithZone(s.signedAt) || s.signedAt}:{' '}
                 {s.valid ? <span className="signoff-signed">signature valid</span> : <strong>signature does not verify</strong>}
               </li>
             ))}

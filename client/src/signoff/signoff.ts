@@ -1,4 +1,4 @@
-import type { AgreementVersionView, VerifyReport } from '@parley/shared';
+import { renderAgreementHtml, type AgreementVersionView, type VerifyReport } from '@parley/shared';
 import { ApiError, NETWORK_MESSAGE } from '../api.ts';
 import { formatDateTime, listNames } from '../format.ts';
 
@@ -20,6 +20,22 @@ export function formatWhen(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return d.toDateString() === new Date().toDateString() ? timeOnly.format(d) : formatDateTime(iso);
+}
+
+const inWords = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+
+/**
+ * The date in words with the reader's time zone named ("5 December 2026, 15:03 CET", in the
+ * reader's own language and order): for the times people sign and rely on.
+ */
+export function formatWhenWithZone(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : inWords.format(d);
+}
+
+/** The agreement as the formatted document it was drafted as (shared renderer; everything escaped). */
+export function agreementHtml(text: string, headingOffset: number): { __html: string } {
+  return { __html: renderAgreementHtml(text, { headingOffset }) };
 }
 
 /** "the draft was edited after it was frozen", from the server's sentence. */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { canPostInThread, roleLabel, type ThreadMessage, type ThreadSummary } from '@parley/shared';
+import { canPostInThread, MessageBody, roleLabel, type ThreadMessage, type ThreadSummary } from '@parley/shared';
+import { CharCount, limitOf } from '../components/CharCount.tsx';
 import type { ThreadsClient } from './ThreadsClient.ts';
 import { useThreadsState } from './hooks.ts';
 import { audienceText, messagesOf, threadButtonName, type PendingMessage, type ThreadsState } from './state.ts';
@@ -419,6 +420,8 @@ function PendingItem({ client, p, online }: { client: ThreadsClient; p: PendingM
   );
 }
 
+const MESSAGE_MAX = limitOf(MessageBody);
+
 /** Drafts survive switching threads (and closing the panel) for as long as the page is open. */
 const drafts = new Map<string, string>();
 
@@ -471,8 +474,8 @@ function Composer({
           id={`${uid}-text`}
           value={text}
           rows={2}
-          maxLength={4000}
-          aria-describedby={`${uid}-hint${error ? ` ${uid}-error` : ''}`}
+          maxLength={MESSAGE_MAX}
+          aria-describedby={`${uid}-hint ${uid}-count${error ? ` ${uid}-error` : ''}`}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
@@ -480,9 +483,12 @@ function Composer({
           Send
         </button>
       </div>
-      <p id={`${uid}-hint`} className="composer-hint">
-        Enter sends. Shift+Enter starts a new line.
-      </p>
+      <div className="composer-foot">
+        <p id={`${uid}-hint`} className="composer-hint">
+          Enter sends. Shift+Enter starts a new line.
+        </p>
+        <CharCount id={`${uid}-count`} value={text} max={MESSAGE_MAX} />
+      </div>
       {error ? (
         <p id={`${uid}-error`} className="field-error" role="alert">
           {error}

@@ -107,14 +107,16 @@ describe('AssessmentService', () => {
     consent('Cleo Assessor');
     const cleo = who('Cleo Assessor');
     service.setRating(cleo, { itemId: '3.7.16', rating: 'strong' });
-    expect(() => service.released(mediatorId, detail.id)).toThrow(/No assessor has shared/);
+    // Nothing released yet is the normal state: an empty answer, not an error; there is no report of nothing.
+    expect(service.released(mediatorId, detail.id)).toEqual({ caseTitle: expect.any(String), assessments: [] });
+    expect(() => service.releasedExports(mediatorId, detail.id)).toThrow(/No assessor has shared/);
     expect(service.release(cleo, true)).toMatchObject({ releasedToMediator: true, releasedAt: expect.any(String) });
     const r = service.released(mediatorId, detail.id);
     expect(r.assessments).toHaveLength(1);
     expect(r.assessments[0]).toMatchObject({ assessor: { displayName: 'Cleo Assessor' }, scorecard: { ratings: { '3.7.16': 'strong' } } });
     expect(() => service.released('someone-else-entirely', detail.id)).toThrow(/No such case/);
     service.release(cleo, false);
-    expect(() => service.released(mediatorId, detail.id)).toThrow(/No assessor has shared/);
+    expect(service.released(mediatorId, detail.id).assessments).toEqual([]);
   });
 
   it('exports a self-describing JSON with every item, the scale and the notes', async () => {

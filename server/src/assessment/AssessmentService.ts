@@ -125,19 +125,20 @@ export class AssessmentService {
     return this.#export(who.caseId, { id: who.participantId, displayName: who.displayName }, this.#scorecard(who.caseId, who.participantId));
   }
 
-  /** The mediator's view: released scorecards only; none released reads as "not found". */
+  /** The mediator's view: released scorecards only; an empty list while none is released (the normal state, not an error). */
   released(mediatorId: string, caseId: string): ReleasedAssessments {
     const me = this.#cases.mediatorIdentity(mediatorId, caseId);
     const names = new Map(this.#cases.people(me.caseId).map((p) => [p.id, p.displayName]));
     const assessments = this.#db
       .released(me.caseId)
       .map((r) => ({ assessor: { id: r.assessor_id, displayName: names.get(r.assessor_id) ?? 'Assessor' }, scorecard: this.#scorecard(me.caseId, r.assessor_id) }));
-    if (assessments.length === 0) throw new ParleyError(ErrorCode.NotFound, 'No assessor has shared an assessment with you for this case.');
     return { caseTitle: this.#cases.caseTitle(me.caseId), assessments };
   }
 
+  /** The report's content: there is no report of nothing, so none released reads as "not found". */
   releasedExports(mediatorId: string, caseId: string): AssessmentExport[] {
     const r = this.released(mediatorId, caseId);
+    if (r.assessments.length === 0) throw new ParleyError(ErrorCode.NotFound, 'No assessor has shared an assessment with you for this case.');
     return r.assessments.map((a) => this.#export(caseId, a.assessor, a.scorecard));
   }
 

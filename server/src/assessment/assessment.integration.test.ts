@@ -163,9 +163,14 @@ describe('the scorecard', () => {
     expect(exp.body.format).toBe('parley.assessment/1');
     expect(exp.body.notes).toHaveLength(1);
 
-    const before = await api<{ error: { message: string } }>(server, 'GET', `/api/cases/${detail.id}/assessment`, { cookie });
-    expect(before.status).toBe(404);
-    expect(before.body.error.message).toBe('No assessor has shared an assessment with you for this case.');
+    // Nothing shared yet is the normal state of the case page: 200 and an explicit empty list, not a 404.
+    const before = await api<ReleasedAssessments>(server, 'GET', `/api/cases/${detail.id}/assessment`, { cookie });
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({ caseTitle: 'Orchard boundary', assessments: [] });
+    const noReport = await fetch(`${server.url}/api/cases/${detail.id}/assessment/report`, { headers: { cookie } });
+    expect(noReport.status).toBe(404);
+    // A case that is not this mediator's still does not exist for them.
+    expect((await api(server, 'GET', '/api/cases/AAAAAAAAAAAAAAAAAAAAAA/assessment', { cookie })).status).toBe(404);
     expect((await api<Scorecard>(server, 'POST', `${base}/release`, { bearer: tCleo, body: { released: true } })).body.releasedToMediator).toBe(true);
     const after = await api<ReleasedAssessments>(server, 'GET', `/api/cases/${detail.id}/assessment`, { cookie });
     expect(after.status).toBe(200);

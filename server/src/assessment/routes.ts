@@ -59,9 +59,11 @@ export function mountAssessmentRoutes(app: express.Express, g: ApiGuards, d: { a
     res.type('application/json').send(JSON.stringify(exp, null, 2));
   });
 
+  // 200 with an empty list while nothing is released: the normal state of every case page, not an error.
   app.get('/api/cases/:caseId/assessment', g.requireMediator, (req, res) => {
     res.json(a.released(g.mediatorId(res), g.param(req, 'caseId')));
   });
+  // A report of nothing is "not found" (the case page links to it only once something is released).
   app.get('/api/cases/:caseId/assessment/report', g.requireMediator, (req, res) => {
     const html = renderAssessmentReport(a.releasedExports(g.mediatorId(res), g.param(req, 'caseId')));
     res.setHeader('Content-Disposition', 'inline; filename="assessment-report.html"');

@@ -106,6 +106,22 @@ export class CaseService {
     return this.caseDetail(mediatorId, caseId);
   }
 
+  /**
+   * A mediator's new name sealed for their participant row on each of their cases (each with that
+   * case's key), for MediatorAuth.setDisplayName to store together with the account. Every case is
+   * renamed: there is no closed case, and the mediator wants one name everywhere. What was already
+   * written keeps its name: signatures and session-record entries hold the name they were made
+   * with, and people already in a live session see the new name when they next join.
+   */
+  resealMediatorName(mediatorId: string, displayName: string): Array<{ id: string; display_name_sealed: string }> {
+    return this.#store.casesOf(mediatorId).flatMap((c) =>
+      this.#store
+        .participantsOf(c.id)
+        .filter((p) => p.role === 'mediator')
+        .map((p) => ({ id: p.id, display_name_sealed: this.#keys.sealText(this.#keyOf(c), displayName) })),
+    );
+  }
+
   listCases(mediatorId: string): CaseSummary[] {
     return this.#store.casesOf(mediatorId).map((c) => {
       const people = this.#store.participantsOf(c.id).filter((p) => requiresConsent(p.role));

@@ -70,6 +70,17 @@ export class MediatorAuth {
   /** Told when a session ends by sign-out (set by the server wiring). */
   onSessionEnded: (sessionHash: string) => void = () => undefined;
 
+  /**
+   * Sets the name the mediator goes by (already validated: DisplayName, trimmed). `resealed` is
+   * their participant name on each existing case, sealed with that case's key
+   * (CaseService.resealMediatorName); account and cases change in one transaction.
+   */
+  setDisplayName(id: string, displayName: string, resealed: Array<{ id: string; display_name_sealed: string }>): { id: string; displayName: string } {
+    if (!this.#store.getMediator(id)) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
+    this.#store.renameMediator(id, displayName, resealed);
+    return this.mediator(id)!;
+  }
+
   mediator(id: string): { id: string; displayName: string } | undefined {
     const m = this.#store.getMediator(id);
     return m && { id: m.id, displayName: m.display_name };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, canJoinSession, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, type Health, type Me } from '@parley/shared';
+import { AddParticipantBody, BreakdownSettingsBody, canJoinSession, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, UpdateMeBody, type Health, type Me } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
     // socket.io and /yjs connections); `ws: wss:` would let injected script send data to any host.
     res.setHeader(
       'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "default-src 'self'; script-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
     next();
   });
@@ -152,6 +152,14 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/api/me', requireMediator, (_req, res) => {
     res.json({ mediator: auth.mediator(mediatorId(res))! } satisfies Me);
+  });
+  // The name the mediator goes by: on the account, and re-sealed into every one of their cases.
+  app.put('/api/me', requireMediator, (req, res) => {
+    const { displayName } = parseBody(UpdateMeBody, req.body);
+    const id = mediatorId(res);
+    const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
+    logger.info({ mediatorId: id }, 'mediator name changed');
+    res.json({ mediator } satisfies Me);
   });
 
   app.get('/api/cases', requireMediator, (_req, res) => {

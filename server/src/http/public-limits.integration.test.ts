@@ -83,10 +83,13 @@ describe('upload size bounds', () => {
       participantId: String(i).padStart(22, 'P'), displayName: name, role: 'party', signedAt: '2026-01-01T00:00:00.000Z',
     });
     const data: ExportData = {
-      format: 'parley.agreement-export/1', caseTitle: '<'.repeat(140), version: 99, frozenAt: '2026-01-01T00:00:00.000Z',
+      format: 'parley.agreement-export/2', caseTitle: '<'.repeat(140), version: 99, frozenAt: '2026-01-01T00:00:00.000Z',
       text: '<'.repeat(DRAFT_LIMITS.maxDocumentBytes), textHash: 'c'.repeat(64), publicKey: 'K'.repeat(43), status: 'awaiting-signatures',
       unsigned: Array.from({ length: 50 }, () => name),
       signatures: Array.from({ length: 50 }, (_, i) => ({ record: record(i), signature: 'S'.repeat(86) })),
+      signers: Array.from({ length: 100 }, (_, i) => ({ participantId: String(i).padStart(22, 'P'), displayName: name, role: 'party' })),
+      verifyUrl: `https://${'p'.repeat(200)}.example/verify`,
+      serverSignature: 'S'.repeat(86),
     };
     const html = renderExport(data, '0000:0000:0000:0000');
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(VERIFY_UPLOAD_LIMITS.agreementBytes);

@@ -52,7 +52,7 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').dige
 const page = (json: string) => `<!doctype html><html><body><pre>x</pre><script type="application/json" id="parley-agreement">${json}</script></body></html>`;
 const exportData = (over: Record<string, unknown>) =>
   JSON.stringify({
-    format: 'parley.agreement-export/1',
+    format: 'parley.agreement-export/2',
     caseTitle: 'Orchard',
     version: 1,
     frozenAt: '2026-01-01T00:00:00.000Z',
@@ -62,6 +62,9 @@ const exportData = (over: Record<string, unknown>) =>
     status: 'signed',
     unsigned: [],
     signatures: [],
+    signers: [],
+    verifyUrl: 'https://parley.example/verify',
+    serverSignature: 'S'.repeat(86),
     ...over,
   });
 
@@ -75,9 +78,11 @@ describe('POST /api/agreement/verify with a malformed file', () => {
     { name: 'signatures hold null and numbers', contentType: 'text/html', body: () => page(exportData({ signatures: [null, 5] })), expect: 'report' },
     { name: 'a signature whose record is null', contentType: 'text/html', body: () => page(exportData({ signatures: [{ record: null, signature: 5 }] })), expect: 'report' },
     { name: 'the public key is a number', contentType: 'text/html', body: () => page(exportData({ publicKey: 5 })), expect: 'report' },
-    // Everything the signatures cover checks out, so the page is re-rendered: with a number as title.
+    // Checked for shape before anything is re-rendered: a number as title is refused, not rendered.
     { name: 'a title that is not text', contentType: 'text/html', body: () => page(exportData({ caseTitle: 5 })), expect: 'report' },
     { name: 'unsigned names that are not a list', contentType: 'text/html', body: () => page(exportData({ status: 'awaiting-signatures', unsigned: null })), expect: 'report' },
+    { name: 'a seal whose signers are not a list', contentType: 'text/html', body: () => page(exportData({ signers: 'everyone' })), expect: 'report' },
+    { name: 'a file in the older format without a seal', contentType: 'text/html', body: page('{"format":"parley.agreement-export/1"}'), expect: 'report' },
     { name: 'a JSON body instead of HTML', contentType: 'application/json', body: '{"format":"parley.agreement-export/1"}', expect: 'report' },
     { name: 'JSON null as the body', contentType: 'application/json', body: 'null', expect: 'report' },
     { name: 'no content type', body: 'hello', expect: 'report' },

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import { canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionView, type SignatureRecord } from '@parley/shared';
+import { AGREEMENT_EXPORT_FORMAT, canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionView, type SignatureRecord } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Store } from '../store/Store.ts';
 import type { RecordSink } from '../record/SessionRecord.ts';
+import { exportManifest, type ExportData } from './exportHtml.ts';
 
 export interface AgreementSource {
   snapshotText(caseId: string): Promise<{ text: string; hash: string }>;
@@ -132,6 +133,33 @@ export class SignoffService {
     };
   }
 
+  /**
+   * The data of the downloadable file, sealed: the server signs its manifest (status, who had to
+   * sign with their role, the hashes of the signature records, the verify page), so a partly signed
+   * file cannot be edited into one that claims every signature.
+   */
+  exportData(caseId: string, verifyUrl: string): ExportData | null {
+    const v = this.signedVersion(caseId);
+    if (!v) return null;
+    const s = this.#keys.sodium;
+    const unsealed: Omit<ExportData, 'serverSignature'> = {
+      format: AGREEMENT_EXPORT_FORMAT,
+      caseTitle: v.caseTitle,
+      version: v.view.version,
+      frozenAt: v.view.frozenAt,
+      text: v.view.text,
+      textHash: v.view.textHash,
+      publicKey: s.to_base64(this.#keys.signPublicKey, s.base64_variants.URLSAFE_NO_PADDING),
+      status: v.view.status,
+      unsigned: v.view.signers.filter((p) => !p.signedAt).map((p) => p.displayName),
+      signatures: v.records,
+      signers: v.view.signers.map((p) => ({ participantId: p.participantId, displayName: p.displayName, role: p.role })),
+      verifyUrl,
+    };
+    const serverSignature = s.to_base64(this.#keys.signDetached(s.from_string(canonicalJson(exportManifest(unsealed, sha256Hex)))), s.base64_variants.URLSAFE_NO_PADDING);
+    return { ...unsealed, serverSignature };
+  }
+
   #current(caseId: string): VersionRow | undefined {
     return this.#store.db.prepare('SELECT * FROM agreement_versions WHERE case_id = ? ORDER BY version DESC LIMIT 1').get(caseId) as VersionRow | undefined;
   }
@@ -165,7 +193,7 @@ export class SignoffService {
       signers: this.#cases
         .people(v.case_id)
         .filter((p) => mustSign(p.role))
-        .map((p) => ({ participantId: p.id, displayName: p.displayName, signedAt: sigs.get(p.id) ?? null })),
+        .map((p) => ({ participantId: p.id, displayName: p.displayName, role: p.role, signedAt: sigs.get(p.id) ?? null })),
     };
   }
 }

@@ -4,7 +4,7 @@ import type { ApiGuards } from '../http/app.ts';
 import { parseBody, VERIFY_PATHS } from '../http/app.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
-import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
+import { keyFingerprint, renderExport } from './exportHtml.ts';
 import { sha256Hex, type SignoffService } from './SignoffService.ts';
 import { verifyExport } from './verify.ts';
 
@@ -13,26 +13,15 @@ export interface SignoffRouteDeps {
   cases: CaseService;
   publicKey: string;
   logger: Logger;
+  /** The platform's public address (PARLEY_PUBLIC_URL, or the address it listens on): the export names its /verify page. */
+  publicUrl: () => string;
 }
 
 /** HTTP routes of the sign-off: freeze (mediator), review and sign (party), export and verify. */
 export function mountSignoffRoutes(app: express.Express, g: ApiGuards, d: SignoffRouteDeps): void {
   const exportFor = (caseId: string) => {
-    const v = d.signoff.signedVersion(caseId);
-    if (!v) return null;
-    const data: ExportData = {
-      format: 'parley.agreement-export/1',
-      caseTitle: v.caseTitle,
-      version: v.view.version,
-      frozenAt: v.view.frozenAt,
-      text: v.view.text,
-      textHash: v.view.textHash,
-      publicKey: d.publicKey,
-      status: v.view.status,
-      unsigned: v.view.signers.filter((s) => !s.signedAt).map((s) => s.displayName),
-      signatures: v.records,
-    };
-    return { html: renderExport(data, keyFingerprint(d.publicKey, sha256Hex)), version: v.view.version };
+    const data = d.signoff.exportData(caseId, `${d.publicUrl().replace(/\/+$/, '')}/verify`);
+    return data ? { html: renderExport(data, keyFingerprint(d.publicKey, sha256Hex)), version: data.version } : null;
   };
   const sendExport = (res: express.Response, caseId: string) => {
     const e = exportFor(caseId);

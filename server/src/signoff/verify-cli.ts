@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyExport } from './verify.ts';
+import { formatUtc } from './exportHtml.ts';
 import { verifyRecord } from '../record/chain.ts';
 
 async function main(): Promise<number> {
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     return r.valid ? 0 : 1;
   }
   const report = await verifyExport(content, key);
-  for (const sig of report.signatures) console.log(`${sig.valid ? 'ok  ' : 'BAD '} ${sig.displayName} signed at ${sig.signedAt}`);
+  for (const sig of report.signatures) console.log(`${sig.valid ? 'ok  ' : 'BAD '} ${sig.displayName} signed on ${formatUtc(sig.signedAt)}`);
   if (!key) console.log(`note: no trusted key given; the file's own key was used (fingerprint ${report.serverKeyFingerprint}). Compare it with the platform's.`);
   if (report.valid) console.log('VALID: the agreement is intact and signed by every party.');
   else for (const p of report.problems) console.log(`INVALID: ${p}`);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import _sodium from 'libsodium-wrappers';
-import { AgreementExportFile, canonicalJson, firstIssue, type VerifyReport } from '@parley/shared';
-import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
+import { AGREEMENT_EXPORT_FORMAT, AgreementExportFile, canonicalJson, firstIssue, type VerifyReport } from '@parley/shared';
+import { exportManifest, keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -28,6 +28,13 @@ export async function verifyExport(html: string, trustedPublicKey?: string): Pro
   } catch {
     return notParley('the signed data is not readable JSON');
   }
+  // Format 1 had no seal over the status and the list of signers, so it cannot show who signed.
+  if (typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === 'parley.agreement-export/1') {
+    return {
+      ...notParley(),
+      problems: ['This file was made by an older version of the platform, which did not sign the list of who had to sign. Ask the mediator for a new download.'],
+    };
+  }
   // Checked for shape, then used as parsed: the re-render below must see the file's own fields and order.
   const shape = AgreementExportFile.safeParse(raw);
   if (!shape.success) return notParley(firstIssue(shape.error));
@@ -51,6 +58,20 @@ export async function verifyExport(html: string, trustedPublicKey?: string): Pro
     if (!ok) problems.push(`The signature of ${record.displayName} does not verify: the record was altered or forged.`);
     return { displayName: record.displayName, signedAt: record.signedAt, valid: ok };
   });
+  // The status line and who has not signed are not in any party's record: the server's seal over
+  // the whole manifest covers them, so a partly signed file cannot be made to read "signed".
+  let sealed = false;
+  try {
+    sealed = !!pk && s.crypto_sign_verify_detached(s.from_base64(d.serverSignature, s.base64_variants.URLSAFE_NO_PADDING), s.from_string(canonicalJson(exportManifest(d, sha256))), pk);
+  } catch {
+    sealed = false;
+  }
+  if (!sealed) problems.push('The status, the list of who had to sign or the set of signatures was changed after the platform made this file.');
+  const signedIds = new Set(d.signatures.map(({ record }) => record.participantId));
+  const waiting = d.signers.filter((p) => !signedIds.has(p.participantId)).map((p) => p.displayName);
+  if (canonicalJson(waiting) !== canonicalJson(d.unsigned) || (d.status === 'signed' && (waiting.length > 0 || d.signers.length === 0))) {
+    problems.push('The file’s list of who has not signed does not match the signatures it contains.');
+  }
   if (problems.length === 0 && renderExport(d, fingerprint) !== html) {
     problems.push('The document was altered outside the signed data (text, names, dates or layout differ from what was exported).');
   }

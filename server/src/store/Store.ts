@@ -108,6 +108,20 @@ export class Store {
   insertMediator(m: MediatorRow): void {
     this.db.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run(m.id, m.display_name, m.created_at);
   }
+  /**
+   * Renames the mediator account and, in the same transaction, replaces the sealed name of their
+   * participant rows (one per case, each sealed with that case's key by the caller). Only rows of
+   * role 'mediator' on this mediator's cases are touched.
+   */
+  renameMediator(mediatorId: string, displayName: string, participants: Array<{ id: string; display_name_sealed: string }>): void {
+    this.tx(() => {
+      this.db.prepare('UPDATE mediators SET display_name = ? WHERE id = ?').run(displayName, mediatorId);
+      const seal = this.db.prepare(
+        "UPDATE participants SET display_name_sealed = ? WHERE id = ? AND role = 'mediator' AND case_id IN (SELECT id FROM cases WHERE mediator_id = ?)",
+      );
+      for (const p of participants) seal.run(p.display_name_sealed, p.id, mediatorId);
+    });
+  }
   /** Unused sign-in links of this mediator stop working when a new one is printed. */
   replaceSigninToken(mediatorId: string, tokenHash: string, expiresAt: string): void {
     this.tx(() => {

@@ -66,7 +66,7 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
           {p.displayName}
           {isSelf ? ' (you)' : ''}
         </span>
-        <span className="panel-role">{describeRole(p)}</span>
+        {describeRole(p) ? <span className="panel-role">{describeRole(p)}</span> : null}
         {trouble ? <span className={`panel-trouble panel-trouble-${trouble.kind}`}>{troubleText(p.displayName, trouble, now)}</span> : null}
         <span className="panel-state">{stateLine(p, isSelf)}</span>
         {mediator ? (

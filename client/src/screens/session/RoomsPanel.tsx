@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { MAX_CAUCUSES, type RoomInfo } from '@parley/shared';
+import { useId, useState, type FormEvent } from 'react';
+import { MAX_CAUCUSES, RoomName, type RoomInfo } from '@parley/shared';
+import { CharCount, limitOf } from '../../components/CharCount.tsx';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
@@ -112,7 +113,10 @@ function TimerForm({ client, room, title }: { client: SessionClient; room: RoomI
   );
 }
 
+const ROOM_NAME_MAX = limitOf(RoomName);
+
 function NewCaucus({ client, rooms }: { client: SessionClient; rooms: RoomInfo[] }) {
+  const uid = useId();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const act = useAction();
@@ -146,8 +150,9 @@ function NewCaucus({ client, rooms }: { client: SessionClient; rooms: RoomInfo[]
     <form className="inline-form" onSubmit={(e) => void create(e)}>
       <label className="field-inline">
         <span>Caucus name</span>
-        <input value={name} maxLength={60} onChange={(e) => setName(e.target.value)} autoFocus />
+        <input value={name} maxLength={ROOM_NAME_MAX} onChange={(e) => setName(e.target.value)} aria-describedby={`${uid}-count`} autoFocus />
       </label>
+      <CharCount id={`${uid}-count`} value={name} max={ROOM_NAME_MAX} />
       <div className="row-actions">
         <button type="submit" className="button button-small button-primary" disabled={!name.trim() || act.busy}>
           Create caucus

@@ -41,7 +41,7 @@ export function Tile({ tile, onShow, large }: { tile: TileModel; onShow?: () => 
         {tile.kind === 'camera' ? (
           <>
             <span className="tile-name">{person.displayName}</span>
-            <span className="tile-role">{describeRole(person)}</span>
+            {describeRole(person) ? <span className="tile-role">{describeRole(person)}</span> : null}
             {tile.muted && !away ? (
               <span className="tile-muted">
                 <Icon name="mic-off" size={16} />{' '}

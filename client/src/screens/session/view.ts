@@ -39,8 +39,14 @@ export function personName(s: SessionState, id: string | null | undefined): stri
   return s.others.find((o) => o.id === id)?.displayName ?? null;
 }
 
-export function describeRole(p: Pick<Presence, 'role' | 'side'>): string {
-  return `${roleLabel[p.role]}${p.side ? ` · Side ${p.side}` : ''}`;
+/**
+ * "Party · Side A" under a person's name. A name that is just the role label (the default
+ * mediator is called "Mediator") is not followed by the same word again: only the side is left,
+ * or nothing ('' means: show no role line).
+ */
+export function describeRole(p: Pick<Presence, 'role' | 'side'> & { displayName?: string }): string {
+  const sameAsName = p.displayName?.trim().toLowerCase() === roleLabel[p.role].toLowerCase();
+  return [sameAsName ? null : roleLabel[p.role], p.side ? `Side ${p.side}` : null].filter(Boolean).join(' · ');
 }
 
 /** Rooms in a stable order: the joint room first, then caucuses as created. */
