@@ -51,7 +51,8 @@ if (wants('unit')) {
 }
 
 if (wants('e2e')) {
-  if (!step('client build', process.execPath, [bin('vite'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { FORCE_COLOR: '0' }) ) failed++;
+  // A test build: it carries window.__parleyDebug, which the e2e specs read (never in production).
+  if (!step('client build', process.execPath, [bin('vite'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { FORCE_COLOR: '0', PARLEY_TEST_HOOKS: '1' }) ) failed++;
   const file = path.join(root, '.cache', 'e2e', 'results.json');
   fs.rmSync(file, { force: true });
   step('e2e (Playwright, Chromium)', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts']);

@@ -1,17 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createCaseInUi, mediatorContext, openDraftAsParty, openMessagesAsParty, partyContext, passConsentGate, setBreakdownInUi } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { PHONE, screenshot } from '../support/screens.ts';
 
 /**
  * What a party notices when their access ends while pages are open outside the live session: the
  * page says why at once (no silent stream of messages to a withdrawn link, no writable draft after
  * the agreement changed). Screenshots: .cache/screens/access-*.png.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
-const phone = { width: 390, height: 844 };
+const phone = PHONE;
 
 test('a withdrawn link closes the party’s open messages at once, with the reason', async ({ browser }) => {
   const mCtx = await mediatorContext(browser);
@@ -32,7 +28,7 @@ test('a withdrawn link closes the party’s open messages at once, with the reas
   await expect(p.getByText('This invitation link was withdrawn by the mediator. Ask the mediator for a new link.').first()).toBeVisible();
   await expect(p.getByRole('navigation', { name: 'Threads' })).toHaveCount(0); // the threads went with the access
   expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-  await p.screenshot({ path: path.join(dir, 'access-withdrawn-party-phone.png'), fullPage: true });
+  await screenshot(p, 'access-withdrawn-party-phone');
   await Promise.all([mCtx.close(), pCtx.close()]);
 });
 
@@ -54,7 +50,7 @@ test('a changed agreement closes the party’s open draft until they agree again
   const draft = p.getByRole('region', { name: 'Agreement draft' });
   await expect(draft.getByText('The protocol agreement changed. Open your invitation link again to read it and agree before you continue.')).toBeVisible();
   await expect(draft.getByRole('textbox', { name: 'Agreement draft' })).toBeHidden(); // no editor that no longer saves
-  await p.screenshot({ path: path.join(dir, 'access-consent-changed-party-desktop.png'), fullPage: true });
+  await screenshot(p, 'access-consent-changed-party-desktop');
 
   // The button leads to the changed agreement; after agreeing, the draft opens again.
   await draft.getByRole('button', { name: 'Read the changed agreement' }).click();

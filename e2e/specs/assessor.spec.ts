@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   agreementEditor, createCaseWithAssessorInUi, createCaucusInUi, expectNothingFrom, expectReceivingFrom, joinAsObserver, joinFromPrejoin, mediatorContext,
   moveSelectedInUi, partyContext, passConsentGate, setBreakdownInUi,
 } from '../support/flows.ts';
 import { expectAccessible } from '../support/axe.ts';
-import { repoRoot } from '../support/server.ts';
+import { DESKTOP, PHONE, screenPath } from '../support/screens.ts';
 
-const PHONE = { width: 390, height: 844 };
 
 /**
  * ODR-QAP assessor [3.6.10, 3.6.14; IMI Annex 2 as the scorecard]: invited by the mediator,
@@ -216,21 +213,18 @@ test('the assessor follows the mediator only into caucuses whose people agreed',
   await Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close(), cCtx.close()]);
 });
 
-const dir = path.join(repoRoot, '.cache', 'screens');
-const DESKTOP = { width: 1280, height: 800 };
 
 /**
  * The page as it is at desktop width, then at phone width (no sideways scrolling there), then back;
  * axe-core finds no serious or critical accessibility problem at either width.
  */
 async function shoot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(dir, `assessor-${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: screenPath(`assessor-${name}-desktop`), fullPage: true });
   await expectAccessible(page, `assessor-${name}-desktop`);
   await page.setViewportSize(PHONE);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no sideways scrolling on a phone`).toBe(true);
-  await page.screenshot({ path: path.join(dir, `assessor-${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: screenPath(`assessor-${name}-phone`), fullPage: true });
   await expectAccessible(page, `assessor-${name}-phone`);
   await page.setViewportSize(DESKTOP);
 }
@@ -263,7 +257,7 @@ async function expectObserverTileLegible(page: Page, label: string): Promise<voi
  * mediator's side (case page, participants).
  */
 test('screens of the assessor journey, desktop and phone', async ({ browser }) => {
-  test.setTimeout(480_000); // four browsers with media, and axe-core on some thirty screens
+  test.setTimeout(720_000); // four browsers with media, and axe-core on some thirty screens (one of sixty items)
   const mediatorCtx = await mediatorContext(browser);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseWithAssessorInUi(
@@ -283,7 +277,7 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await expect(dina.getByRole('checkbox', { name: 'Allow the assessor to follow the mediator into my private meetings' })).toBeVisible();
   await shoot(dina, 'party-gate');
   await dina.setViewportSize(PHONE);
-  await dina.getByRole('listitem').filter({ hasText: 'The assessor in your private meetings' }).screenshot({ path: path.join(dir, 'assessor-party-gate-clause-phone.png') });
+  await dina.getByRole('listitem').filter({ hasText: 'The assessor in your private meetings' }).screenshot({ path: screenPath('assessor-party-gate-clause-phone') });
   await dina.setViewportSize(DESKTOP);
   await passConsentGate(dina, links['Dina Diaz']!, { allowAssessorInCaucus: true });
   const eCtx = await partyContext(browser, PHONE);
@@ -327,10 +321,10 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await mediator.getByRole('button', { name: 'Show Dina Diaz on main stage' }).click();
   await expect(mediator.getByRole('list', { name: 'Everyone else' }).getByRole('figure').filter({ hasText: 'Gia Greco' })).toBeVisible();
   await expectObserverTileLegible(mediator, 'caucus, strip, desktop');
-  await mediator.screenshot({ path: path.join(dir, 'assessor-mediator-caucus-strip-desktop.png') });
+  await mediator.screenshot({ path: screenPath('assessor-mediator-caucus-strip-desktop') });
   await mediator.setViewportSize(PHONE);
   await expectObserverTileLegible(mediator, 'caucus, strip, phone');
-  await mediator.getByRole('list', { name: 'Everyone else' }).screenshot({ path: path.join(dir, 'assessor-mediator-caucus-strip-phone.png') });
+  await mediator.getByRole('list', { name: 'Everyone else' }).screenshot({ path: screenPath('assessor-mediator-caucus-strip-phone') });
   await mediator.setViewportSize(DESKTOP);
   await mediator.getByRole('button', { name: 'Automatic stage' }).click();
   await expect(mediator.getByRole('list', { name: 'Everyone else' })).toHaveCount(0);
@@ -346,12 +340,14 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   // A full-page shot puts the sticky controls over the list; the screen as Eli scrolls to the assessor.
   await eli.setViewportSize(PHONE);
   await eli.getByRole('region', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Gia Greco' }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  await eli.screenshot({ path: path.join(dir, 'assessor-party-caucus-not-observed-list-phone.png') });
+  await eli.screenshot({ path: screenPath('assessor-party-caucus-not-observed-list-phone') });
   const giaRow = mediator.getByRole('region', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Gia Greco' });
   await expect(giaRow.getByText(/Waiting outside your caucus/)).toBeVisible();
   await giaRow.scrollIntoViewIfNeeded();
   await shoot(mediator, 'mediator-participants');
   await moveSelectedInUi(mediator, ['Eli Evans', 'Mediator'], 'Joint room');
+  // The parties' part is done: their media would only slow the long pages below on a small machine.
+  await Promise.all([dCtx.close(), eCtx.close()]);
 
   // After the session: the assessor finishes the scorecard and shares it with the mediator.
   await gia.goto(new URL('/assess', caseUrl).toString());
@@ -377,5 +373,5 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await expect(report.getByText('Summarised both positions before asking Dina to speak.')).toBeVisible();
   await shoot(report, 'report');
 
-  await Promise.all([mediatorCtx.close(), dCtx.close(), eCtx.close(), gCtx.close()]);
+  await Promise.all([mediatorCtx.close(), gCtx.close()]);
 });

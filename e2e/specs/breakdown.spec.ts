@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   createCaucusInUi,
@@ -10,17 +8,15 @@ import {
   setBreakdownInUi,
   threeInSession,
 } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { PHONE, screenPath, screenshot } from '../support/screens.ts';
 
 /**
  * The technology-breakdown procedure as people live it [3.6.13, 3.7.17] (threats.md #12): a party
  * loses the network and comes back to the same room; past the grace period the joint session
  * pauses; a weak network falls back to audio only. Everything asserted is what people see.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
-const phone = { width: 390, height: 844 };
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+const phone = PHONE;
+const shot = screenshot;
 // Waiting for the server to notice a drop, or for a rejoin, can take a while on a loaded machine.
 const LONG = { timeout: 45_000 };
 // The banners (each a named region), not the screen-reader line that reads the same news out.
@@ -48,7 +44,7 @@ test('a party who loses the network is shown reconnecting, and comes back to the
   await shot(a, 'breakdown-offline-party-phone');
   // On a phone the participants list is below the stage: show the part that says it.
   await b.getByRole('region', { name: 'Participants' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await b.screenshot({ path: path.join(dir, 'breakdown-reconnecting-other-party-phone.png') });
+  await b.screenshot({ path: screenPath('breakdown-reconnecting-other-party-phone') });
 
   await aCtx.setOffline(false);
   await expect(yourConnection(a).getByText('Back in the session')).toBeVisible(LONG);

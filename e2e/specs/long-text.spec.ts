@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   createCaseInUi,
@@ -12,7 +10,7 @@ import {
   passConsentGate,
   server,
 } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { DESKTOP, fitsTheScreen, PHONE, screenshot } from '../support/screens.ts';
 
 /**
  * Text as long as the platform allows (case title 140, names 80, caucus name 60 characters), and
@@ -20,11 +18,9 @@ import { repoRoot } from '../support/server.ts';
  * No page may become wider than the screen, and every field cut at a limit says so as you type.
  * Screenshots land in .cache/screens/long-text-*.png for people to look at.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
-const desktop = { width: 1280, height: 900 };
-const phone = { width: 390, height: 844 };
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `long-text-${name}.png`), fullPage: true });
+const desktop = DESKTOP;
+const phone = PHONE;
+const shot = (page: Page, name: string) => screenshot(page, `long-text-${name}`);
 
 /** `n` characters with no place to break a line. */
 const unbroken = (start: string, n: number) => (start + 'W'.repeat(n)).slice(0, n);
@@ -32,17 +28,6 @@ const TITLE = unbroken('LongTitle', 140);
 const ANA = unbroken('Anastasia', 80);
 const BEN = unbroken('Benedikt', 80);
 const CAUCUS = unbroken('Caucus', 60);
-
-/** No horizontal scrolling; if there is, the message names the innermost elements that stick out. */
-async function fitsTheScreen(page: Page, where: string) {
-  const size = await page.evaluate(() => {
-    const out = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1);
-    const innermost = out.filter((e) => !out.some((o) => o !== e && e.contains(o)));
-    const describe = (e: Element) => `${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : ''} (${Math.round(e.getBoundingClientRect().right)} px)`;
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, culprits: innermost.slice(0, 6).map(describe) };
-  });
-  expect.soft(size.scrollWidth, `${where}: page width ${size.scrollWidth} px on a ${size.innerWidth} px screen; sticking out: ${size.culprits.join(', ')}`).toBeLessThanOrEqual(size.innerWidth + 1);
-}
 
 /** The element's box lies within its nearest list (not clipped by the rounded case list). */
 async function insideItsList(page: Page, name: string) {

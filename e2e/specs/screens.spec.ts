@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   agreementEditor, createCaseInUi, createCaseWithAssessorInUi, createCaucusInUi, joinFromPrejoin, mediatorContext, moveSelectedInUi, openDraftAsParty, partyContext,
   passConsentGate, server,
 } from '../support/flows.ts';
 import { expectAccessible } from '../support/axe.ts';
-import { repoRoot } from '../support/server.ts';
+import { PHONE, screenshot } from '../support/screens.ts';
 
 /**
  * Every screen at desktop and phone width, as its users see it: screenshots land in
@@ -14,11 +12,9 @@ import { repoRoot } from '../support/server.ts';
  * needs are on screen without a manual (phone: reachable without horizontal scrolling), and that
  * axe-core finds no serious or critical accessibility problem on any of them.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
-const phone = { width: 390, height: 844 };
+const phone = PHONE;
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await screenshot(page, name);
   await expectAccessible(page, name);
 }
 
@@ -38,6 +34,9 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
     { name: 'Hamid Haddad', side: 'B' },
   ]);
   await expect(m.getByRole('link', { name: 'Open session' })).toBeVisible();
+  // The case page keeps the account header of the case list: who is signed in, and a way out.
+  await expect(m.getByText('Signed in as')).toBeVisible();
+  await expect(m.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await shot(m, 'mediator-case-desktop');
 
   const mPhoneCtx = await mediatorContext(browser, phone);
@@ -88,6 +87,14 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
   }
   await noHorizontalScroll(p);
   await shot(p, 'party-session-phone');
+
+  // The case list, opened in a second tab while the session runs, says the case is live.
+  const home = await mCtx.newPage();
+  await home.goto(server().url);
+  const row = home.getByRole('listitem').filter({ has: home.getByRole('link', { name: 'Family business succession' }) });
+  await expect(row.getByText('Live now · 2 in the session')).toBeVisible();
+  await shot(home, 'mediator-home-live-desktop');
+  await home.close();
 
   // The agreement draft inside the dark session, with text in it, for the mediator and the party:
   // it must read like the draft's own page (its text was once light grey on white).

@@ -9,14 +9,15 @@ import {
   mediatorContext,
   partyContext,
   passConsentGate,
+  server,
   signAgreementAsParty,
 } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { expectAccessible } from '../support/axe.ts';
+import { screenshot } from '../support/screens.ts';
 
 const LINE_1 = 'Ana keeps the boat; Ben keeps the mooring.';
 const LINE_2 = 'Each side bears its own costs.';
 const TITLE = 'Settlement agreement';
-const screens = path.join(repoRoot, '.cache', 'screens');
 
 /**
  * The frozen text on the review page is the document as drafted: the title a heading, the clauses
@@ -92,13 +93,12 @@ test('freeze, sign, an edit withdraws the version, re-freeze, everyone signs, th
   await expectDocument(ana, `${LINE_2}!`);
   // The date in words (the reader's language and order) and the name of the reader's time zone.
   await expect(ana.getByText(/^Boat and mooring · Version 2, frozen on (\d{1,2} )?[A-Z][a-z]+ (\d{1,2}, )?\d{4}\D+\d{1,2}:\d{2}(\s[AP]M)?\s(UTC|GMT|[A-Z]{2,5})\S*\./)).toBeVisible();
-  fs.mkdirSync(screens, { recursive: true });
-  await ana.screenshot({ path: path.join(screens, 'signoff-review-desktop.png'), fullPage: true });
+  await screenshot(ana, 'signoff-review-desktop');
   await signAgreementAsParty(ana, 2);
   await ben.getByRole('button', { name: 'Review and sign the agreement' }).click();
   await expectDocument(ben, `${LINE_2}!`);
   await expect(ben.getByText(/^Ana Alvarez \(Party, signed /)).toBeVisible();
-  await ben.screenshot({ path: path.join(screens, 'signoff-review-phone.png'), fullPage: true });
+  await screenshot(ben, 'signoff-review-phone');
   expect(await ben.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
   await signAgreementAsParty(ben, 2);
   await expect(ben.getByText('Every party has signed: this is the agreement.')).toBeVisible();
@@ -129,6 +129,13 @@ test('freeze, sign, an edit withdraws the version, re-freeze, everyone signs, th
   await expect(mediator.getByText('This file is not an intact, fully signed agreement')).toBeVisible();
   await expect(mediator.getByText(/The document was altered/)).toBeVisible();
   await expect(mediator.getByText('This agreement is intact and signed by every party')).toHaveCount(0);
+
+  // The case list says where the agreement stands.
+  await mediator.goto(server().url);
+  const row = mediator.getByRole('listitem').filter({ has: mediator.getByRole('link', { name: 'Boat and mooring' }) });
+  await expect(row.getByText('Agreement signed (version 2)')).toBeVisible();
+  await expectAccessible(mediator, 'mediator home, agreement signed');
+  await screenshot(mediator, 'mediator-home-signed-desktop');
 
   fs.rmSync(dir, { recursive: true, force: true });
   await Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);

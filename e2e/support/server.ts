@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_HOOKS_MARKER } from '../../client/test-hooks-marker.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const stateFile = path.join(repoRoot, '.cache', 'e2e', 'server.json');
@@ -16,10 +17,26 @@ export interface ServerInfo {
 }
 
 /**
+ * The browser tests read window.__parleyDebug, which only test builds of the client carry. If
+ * client/dist is a production build (after `npm start`, say) or missing, build the test client.
+ */
+export function ensureTestClientBuild(): void {
+  if (fs.existsSync(path.join(repoRoot, 'client', 'dist', TEST_HOOKS_MARKER))) return;
+  const vite = path.join(repoRoot, 'node_modules', '.bin', 'vite');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_TEST_HOOKS: '1' },
+  });
+  if (r.status !== 0) throw new Error('building the test client failed');
+}
+
+/**
  * Starts the real platform the way `npm start` does (same entry point), on a free port with a
  * fresh data folder, and reads the printed URL and sign-in link from its console output.
  */
 export async function startPlatform(): Promise<{ info: Omit<ServerInfo, 'storageState'>; child: ChildProcess }> {
+  ensureTestClientBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const logFile = path.join(repoRoot, '.cache', 'e2e', 'server.log');

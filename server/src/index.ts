@@ -119,6 +119,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
 
   // The draft hub is created below with the HTTP server; the source is only read at request time.
   const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) }, record);
+  cases.agreementOf = (caseId) => signoff.summary(caseId);
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,

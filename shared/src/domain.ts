@@ -68,6 +68,17 @@ export const CaseSummary = z.object({
   createdAt: z.string(),
   participantCount: z.number().int(),
   consentedCount: z.number().int(),
+  /** People in the live session right now (0 when nobody is): the case list shows "Live now". */
+  onlineCount: z.number().int(),
+  /** Where the agreement stands: null until the mediator freezes a version for signature. */
+  agreement: z
+    .object({
+      version: z.number().int(),
+      status: z.enum(['awaiting-signatures', 'signed', 'voided']),
+      signedCount: z.number().int(),
+      signerCount: z.number().int(),
+    })
+    .nullable(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 

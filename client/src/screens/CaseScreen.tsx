@@ -6,6 +6,7 @@ import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { BreakdownSection } from './BreakdownSection.tsx';
+import { MediatorAccount } from './SignOutButton.tsx';
 import { AddAssessorForm } from '../assessment/AddAssessorForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 
@@ -25,7 +26,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const online = c.participants.filter((p) => p.online).length;
 
   return (
-    <Shell>
+    <Shell actions={<MediatorAccount />}>
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/">Your cases</Link> <span aria-hidden="true">›</span> <span aria-current="page">{c.title}</span>
       </nav>

@@ -78,8 +78,10 @@ export function MediatorHome() {
                 {c.title}
               </Link>
               <span className="case-meta">
+                {c.onlineCount > 0 ? <span className="badge badge-live">Live now · {c.onlineCount} in the session</span> : null}
                 <ConsentProgress consented={c.consentedCount} total={c.participantCount} />
-                <span className="muted"> · Created {formatDate(c.createdAt)}</span>
+                {c.agreement ? <AgreementProgress agreement={c.agreement} /> : null}
+                <span className="muted">Created {formatDate(c.createdAt)}</span>
               </span>
             </li>
           ))}
@@ -181,6 +183,17 @@ function ConsentProgress({ consented, total }: { consented: number; total: numbe
   return (
     <span className={all ? 'badge badge-ok' : 'badge'}>
       {consented} of {total} consented
+    </span>
+  );
+}
+
+/** Where the newest frozen version stands, in the words of the sign-off page. */
+function AgreementProgress({ agreement: a }: { agreement: NonNullable<CaseSummary['agreement']> }) {
+  if (a.status === 'signed') return <span className="badge badge-ok">Agreement signed (version {a.version})</span>;
+  if (a.status === 'voided') return <span className="badge">Agreement version {a.version} withdrawn</span>;
+  return (
+    <span className="badge badge-pending">
+      Agreement version {a.version}: {a.signedCount} of {a.signerCount} signed
     </span>
   );
 }

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
+import { navigate } from '../router.tsx';
 
 /** Shown in the header of mediator pages: who is signed in, and a way out. */
 export function SignOutButton({ name, onSignedOut }: { name: string; onSignedOut: () => void }) {
@@ -22,4 +23,21 @@ export function SignOutButton({ name, onSignedOut }: { name: string; onSignedOut
       </button>
     </>
   );
+}
+
+/**
+ * The header of a mediator page that does not load the account itself (the case page): asks the
+ * server who is signed in, then shows the same name and sign-out as the case list.
+ */
+export function MediatorAccount() {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    api.me(ac.signal).then(
+      (me) => setName(me.mediator.displayName),
+      () => undefined, // The page itself reports a lost sign-in; the header just stays empty.
+    );
+    return () => ac.abort();
+  }, []);
+  return name ? <SignOutButton name={name} onSignedOut={() => navigate('/')} /> : null;
 }

@@ -11,7 +11,7 @@ import {
 } from '@parley/shared';
 import { Breakdown } from './Breakdown.ts';
 import { afterJoinBreakdown, withOutage, withRecovered } from './breakdown-transitions.ts';
-import { debugApi } from './debug-hook.ts';
+import { debugApi, testHooks } from './debug-hook.ts';
 import type { DeviceChoice } from './local-media.ts';
 import { LiveRoom } from './LiveRoom.ts';
 import { LocalSources, type SourceDeps } from './LocalSources.ts';
@@ -138,7 +138,8 @@ export class SessionClient {
 
   start(): void {
     if (this.signalling || this.finished) return;
-    window.__parleyDebug = debugApi(this.media, this.store, (name, payload) => this.request(name, payload), (sample) => this.network.simulate(sample));
+    // Dead code in production builds: the bundler drops the hook and everything only it uses.
+    if (testHooks) window.__parleyDebug = debugApi(this.media, this.store, (name, payload) => this.request(name, payload), (sample) => this.network.simulate(sample));
     this.setConnection({ status: 'connecting' });
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);

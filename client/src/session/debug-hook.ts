@@ -50,9 +50,14 @@ export interface ParleyDebug {
 
 export type DebugAck<T> = { ok: true; data: T } | { ok: false; error: Pick<WireError, 'message'> & { code: string } };
 
+/** True only in test builds of the client (PARLEY_TEST_HOOKS=1): whether to set window.__parleyDebug. */
+export const testHooks: boolean = typeof __PARLEY_TEST_HOOKS__ === 'boolean' && __PARLEY_TEST_HOOKS__;
+
 type Requester = <K extends RequestName>(name: K, payload: RequestPayload<K>) => Promise<RequestResults[K]>;
 
 declare global {
+  /** Replaced at build time by vite.config.ts `define`; undefined when not bundled (unit tests). */
+  const __PARLEY_TEST_HOOKS__: boolean | undefined;
   interface Window {
     /** Test hook, set by the most recently started SessionClient. */
     __parleyDebug?: ParleyDebug;

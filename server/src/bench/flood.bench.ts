@@ -12,7 +12,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { draftDocName } from '@parley/shared';
 import { DEFAULT_LIMITS } from '../auth/limits.ts';
-import { connect, consent, createCase, must, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { connect, consentedCase, must, startTestServer, type ClientSocket } from '../test/harness.ts';
 import { rawClient, type RawClient } from '../test/yjs.ts';
 import { pct, run, writeResult } from './results.ts';
 
@@ -50,12 +50,7 @@ async function phase<T>(fn: () => Promise<T>) {
 
 async function main() {
   const server = await startTestServer();
-  const cookie = await signIn(server);
-  const detail = await createCase(server, cookie);
-  const tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-  const tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
-  await consent(server, tA, detail);
-  await consent(server, tB, detail);
+  const { detail, tA, tB } = await consentedCase(server);
   const doc = draftDocName(detail.id, 'agreement');
   const ben = await connect(server, { token: tB });
   const draft = rawClient(server, doc, { token: tB });

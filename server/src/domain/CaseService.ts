@@ -57,6 +57,8 @@ export class CaseService {
    * whatever connections depended on them must end (the connection registry listens).
    */
   onAgreementChanged: (caseId: string) => void = () => undefined;
+  /** Where the newest frozen agreement stands, set by the sign-off service (null: none frozen). */
+  agreementOf: (caseId: string) => CaseSummary['agreement'] = () => null;
   /** Who is online right now, set by the live-session layer. */
   isOnline: (caseId: string, participantId: string) => boolean = () => false;
 
@@ -131,6 +133,8 @@ export class CaseService {
         createdAt: c.created_at,
         participantCount: people.length,
         consentedCount: people.filter((p) => this.#consentCurrent(p.id, c.clause_set_hash)).length,
+        onlineCount: this.#store.participantsOf(c.id).filter((p) => this.isOnline(c.id, p.id)).length,
+        agreement: this.agreementOf(c.id),
       };
     });
   }

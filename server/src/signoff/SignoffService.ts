@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AGREEMENT_EXPORT_FORMAT, canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionView, type SignatureRecord } from '@parley/shared';
+import { AGREEMENT_EXPORT_FORMAT, canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionView, type CaseSummary, type SignatureRecord } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Store } from '../store/Store.ts';
@@ -82,6 +82,13 @@ export class SignoffService {
   view(caseId: string): AgreementVersionView | null {
     const v = this.#current(caseId);
     return v ? this.#view(v) : null;
+  }
+
+  /** Where the newest version stands, without opening its text (the mediator's case list). */
+  summary(caseId: string): CaseSummary['agreement'] {
+    const v = this.#current(caseId);
+    if (!v) return null;
+    return { version: v.version, status: v.voided_at ? 'voided' : this.#complete(v) ? 'signed' : 'awaiting-signatures', ...this.#progress(v) };
   }
 
   sign(who: Identity, versionId: string, textHash: string): AgreementVersionView {
@@ -172,10 +179,15 @@ export class SignoffService {
     this.#store.db.prepare('UPDATE agreement_versions SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL').run(at, reason, versionId);
   }
 
-  #complete(v: VersionRow): boolean {
+  #progress(v: VersionRow): { signedCount: number; signerCount: number } {
     const signed = new Set(this.#signatures(v.id).map((s) => s.participant_id));
     const needed = this.#cases.people(v.case_id).filter((p) => mustSign(p.role));
-    return needed.length > 0 && needed.every((p) => signed.has(p.id));
+    return { signedCount: needed.filter((p) => signed.has(p.id)).length, signerCount: needed.length };
+  }
+
+  #complete(v: VersionRow): boolean {
+    const { signedCount, signerCount } = this.#progress(v);
+    return signerCount > 0 && signedCount === signerCount;
   }
 
   #view(v: VersionRow): AgreementVersionView {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgreementVersionView, CaseDetail, VerifyReport } from '@parley/shared';
-import { api, consent, createCase, signIn, startTestServer, tokenOf } from '../test/harness.ts';
+import { api, consentedCase, startTestServer } from '../test/harness.ts';
 import * as Y from 'yjs';
 import { appendParagraph, provider, synced, until } from '../test/yjs.ts';
 import { keyFingerprint, renderExport, type ExportData } from './exportHtml.ts';
@@ -21,12 +21,7 @@ type Current = { current: AgreementVersionView | null };
 
 beforeAll(async () => {
   server = await startTestServer();
-  cookie = await signIn(server);
-  detail = await createCase(server, cookie);
-  tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-  tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
-  await consent(server, tA, detail);
-  await consent(server, tB, detail);
+  ({ cookie, detail, tA, tB } = await consentedCase(server));
 });
 afterAll(async () => {
   await server?.close();
@@ -169,11 +164,7 @@ describe('the exported agreement as a document, sealed', () => {
   const exportOf = async () => (await fetch(`${server.url}/api/cases/${c.id}/agreement/export`, { headers: { cookie } })).text();
 
   beforeAll(async () => {
-    c = await createCase(server, cookie);
-    a = tokenOf(c.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-    b = tokenOf(c.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
-    await consent(server, a, c);
-    await consent(server, b, c);
+    ({ detail: c, tA: a, tB: b } = await consentedCase(server, cookie));
     key = (await api<{ publicKey: string }>(server, 'GET', '/api/agreement/public-key')).body.publicKey;
   });
 

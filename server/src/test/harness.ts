@@ -105,6 +105,21 @@ export async function consent(server: RunningServer, token: string, detail: Case
   if (r.status !== 200) throw new Error(`consent failed: ${r.status}`);
 }
 
+/**
+ * The usual start of an integration test: a signed-in mediator, a case with Ana Party and Ben
+ * Party, their invitation tokens, and both of them consented to the protocol agreement. The
+ * sign-in link works once per server: pass the cookie of an earlier sign-in for a second case.
+ */
+export async function consentedCase(server: RunningServer, signedIn?: string): Promise<{ cookie: string; detail: CaseDetail; tA: string; tB: string }> {
+  const cookie = signedIn ?? (await signIn(server));
+  const detail = await createCase(server, cookie);
+  const tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+  const tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
+  await consent(server, tA, detail);
+  await consent(server, tB, detail);
+  return { cookie, detail, tA, tB };
+}
+
 export function connect(server: RunningServer, auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ClientSocket> {
   const socket: ClientSocket = io(server.url, {
     transports: ['websocket'],
