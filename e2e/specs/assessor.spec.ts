@@ -302,6 +302,8 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await scorecard.getByRole('button', { name: 'Add note' }).click();
   await expect(scorecard.getByRole('list', { name: 'Your notes' }).getByText('Summarised both positions')).toBeVisible();
   await shoot(gia, 'session');
+  // On a desktop the scorecard has room to write in beside the videos (it was once 290 px wide).
+  expect((await scorecard.boundingBox())!.width, 'scorecard width at 1280 px').toBeGreaterThanOrEqual(400);
   // On a phone the scorecard is below the videos, one tap away.
   await gia.setViewportSize(PHONE);
   await gia.getByRole('link', { name: 'Your scorecard', exact: true }).click();

@@ -113,7 +113,7 @@ function LiveSession({
   const openMessages = threads.client ? () => threads.setOpen(true) : null;
 
   return (
-    <div className={mediator ? 'session session-mediator' : 'session'}>
+    <div className={mediator ? 'session session-mediator' : assessing ? 'session session-assessor' : 'session'}>
       {/* An assessor has no microphone or camera; what they reach for is their scorecard. */}
       {assessing ? (
         <a className="skip-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
