@@ -180,7 +180,9 @@ function LiveSession({
         {showDraft && s.self && s.caseId && draftAllowed !== 'none' ? (
           <div id="session-draft" className="session-draft">
             {reviewing && credentials.kind === 'invitee' ? (
-              <ReviewAgreement token={credentials.token} self={{ id: s.self.id, role: s.self.role }} caseTitle={title} onBack={() => setReviewing(false)} inSession />
+              <div className="session-review">
+                <ReviewAgreement token={credentials.token} self={{ id: s.self.id, role: s.self.role }} caseTitle={title} onBack={() => setReviewing(false)} inSession />
+              </div>
             ) : (
               <>
                 <SessionAgreementBanner status={s.agreement} self={{ id: s.self.id, role: s.self.role }} onOpen={openReview} />
