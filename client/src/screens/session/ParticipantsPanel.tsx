@@ -67,7 +67,7 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
           {isSelf ? ' (you)' : ''}
         </span>
         {describeRole(p) ? <span className="panel-role">{describeRole(p)}</span> : null}
-        {hasControl(p, s.rooms) ? <span className="panel-control">{isSelf ? 'You have control of the stage' : 'Has control of the stage'}</span> : null}
+        {hasControl(p, s.rooms) ? <span className="panel-control">Has control of the stage</span> : null}
         {trouble ? <span className={`panel-trouble panel-trouble-${trouble.kind}`}>{troubleText(p.displayName, trouble, now)}</span> : null}
         <span className="panel-state">{stateLine(p, isSelf)}</span>
         {mediator ? (
