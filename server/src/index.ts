@@ -120,6 +120,9 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   // The draft hub is created below with the HTTP server; the source is only read at request time.
   const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) }, record);
   cases.agreementOf = (caseId) => signoff.summary(caseId);
+  // Everyone in the live session learns at once that a version was frozen, signed or withdrawn:
+  // they may be editing the very draft it came from [3.8.1].
+  signoff.onChanged = (caseId) => live.get(caseId)?.notify.toAll('agreement:updated', { current: signoff.status(caseId) });
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,
@@ -146,7 +149,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, threads });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, threads, agreementOf: (caseId) => signoff.status(caseId) });
   // Sign-out ends every connection opened with that session; a rewritten agreement ends the draft
   // connections of everyone whose consent it made stale.
   auth.onSessionEnded = (sessionHash) => connections.closeSession(sessionHash, CloseCode.SignedOut);

@@ -6,6 +6,7 @@ import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWi
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
 import type { BreakdownSettings, SessionPause } from './breakdown.ts';
+import type { AgreementStatus } from './signoff.ts';
 
 /**
  * The whole signalling protocol in one place. Requests are verbs and always get an ack
@@ -112,6 +113,8 @@ export interface JoinResult {
   /** Set while the joint session is paused by the breakdown procedure. */
   pause: SessionPause | null;
   breakdown: BreakdownSettings;
+  /** The agreement version frozen for signature, if any (without its text). */
+  agreement: AgreementStatus | null;
 }
 
 export interface RequestResults {
@@ -208,6 +211,11 @@ export interface Notifications {
   'session:paused': SessionPause;
   /** To everyone: it goes on; `by` is the mediator when they resumed with someone still missing. */
   'session:resumed': { by: PersonRef | null; pausedSeconds: number };
+  /**
+   * To everyone in the live session of the case: a version of the agreement was frozen, signed by
+   * someone, or withdrawn (an edit of the draft). `current` is the newest version, without its text.
+   */
+  'agreement:updated': { current: AgreementStatus | null };
   /** Sent just before the server ends the connection; 44xx codes are terminal. */
   'session:closed': { code: CloseCode; message: string };
 }

@@ -45,6 +45,18 @@ export interface AgreementVersionView {
   signers: Array<{ participantId: string; displayName: string; role: Role; signedAt: string | null }>;
 }
 
+/**
+ * The state of the current version without its text: what everyone in the live session is told
+ * when a version is frozen, signed or withdrawn (the text itself is read over the review page).
+ */
+export type AgreementStatus = Omit<AgreementVersionView, 'text'>;
+
+export function agreementStatusOf(v: AgreementVersionView | null): AgreementStatus | null {
+  if (!v) return null;
+  const { text: _text, ...status } = v;
+  return status;
+}
+
 /** Parties sign; the mediator, advisors and observers do not. */
 export function mustSign(role: Role): boolean {
   return role === 'party';

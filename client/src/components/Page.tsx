@@ -24,6 +24,25 @@ export function PageHeading({ children, className }: { children: ReactNode; clas
   );
 }
 
+/** A heading inside a page that has its own h1 (e.g. the live session): focused when it appears. */
+export function SectionHeading({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus({ preventScroll: false }), []);
+  return (
+    <h2 ref={ref} tabIndex={-1} className="h3">
+      {children}
+    </h2>
+  );
+}
+
+/**
+ * Pages beside the live session (messages, draft, sign-off) say where the reader is, without
+ * claiming what they cannot know: the same person may have the session open in another tab.
+ */
+export const OUTSIDE_SESSION_NOTE =
+  'This page is not part of the live session: nobody sees or hears you here. If you also have the session open in another tab or on another device, the people there can still see and hear you.';
+export const IN_SESSION_NOTE = 'You are still in the live session while you read this: the line at the top says who can see and hear you.';
+
 export function Shell({ children, actions, narrow }: { children: ReactNode; actions?: ReactNode; narrow?: boolean }) {
   return (
     <div className="shell">

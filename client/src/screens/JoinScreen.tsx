@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { canPostInThread, canPublish, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
-import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
+import { Loading, Notice, OUTSIDE_SESSION_NOTE, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
 import { hashParam, Link, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
@@ -163,7 +163,7 @@ export function JoinScreen() {
     return (
       <Shell>
         <PageHeading>Agreement draft · {invitation.caseTitle}</PageHeading>
-        <p className="muted">You are not in the live session: nobody can see or hear you here. Changes are saved as you type.</p>
+        <p className="muted">{OUTSIDE_SESSION_NOTE} Changes are saved as you type.</p>
         <p>
           <button type="button" className="button button-secondary" onClick={() => setShowDraft(false)}>
             Back to joining the session
@@ -196,7 +196,7 @@ export function JoinScreen() {
     return (
       <Shell>
         <PageHeading>Messages · {invitation.caseTitle}</PageHeading>
-        <p className="muted">You are not in the live session: nobody can see or hear you here.</p>
+        <p className="muted">{OUTSIDE_SESSION_NOTE}</p>
         <p>
           <button type="button" className="button button-secondary" onClick={() => setShowMessages(false)}>
             Back to joining the session

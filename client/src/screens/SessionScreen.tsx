@@ -15,6 +15,8 @@ import { RoomLine, RoomStatus } from './session/RoomHeader.tsx';
 import { RoomsPanel } from './session/RoomsPanel.tsx';
 import { Stage } from './session/Stage.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
+import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
+import { SessionAgreementBanner } from '../signoff/SessionAgreementBanner.tsx';
 import { ScorecardPanel } from '../assessment/ScorecardPanel.tsx';
 import { jumpTo } from '../assessment/jump.ts';
 import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
@@ -85,6 +87,8 @@ function LiveSession({
   const [leaving, setLeaving] = useState(false);
   // The agreement draft beside the stage (IMI 3.8.1); its own connection, independent of the media.
   const [showDraft, setShowDraft] = useState(false);
+  // Reading (and signing) the frozen version, in place of the draft, without leaving the session.
+  const [reviewing, setReviewing] = useState(false);
   const draftAllowed = s.self ? draftAccess(s.self.role, 'agreement') : 'none';
 
   useEffect(() => {
@@ -108,6 +112,16 @@ function LiveSession({
     setLeaving(true);
     await client.leave();
   }
+
+  // Invitees open the review here; the mediator reads it on the case's draft page.
+  const openReview =
+    credentials.kind === 'invitee'
+      ? () => {
+          setShowDraft(true);
+          setReviewing(true);
+        }
+      : null;
+  const me = s.self ? { id: s.self.id, role: s.self.role } : null;
 
   // The written thread as the breakdown procedure's fallback [3.6.13]: its own connection.
   const openMessages = threads.client ? () => threads.setOpen(true) : null;
@@ -136,7 +150,12 @@ function LiveSession({
           </a>
         ) : null}
         {draftAllowed !== 'none' ? (
-          <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft" onClick={() => setShowDraft((v) => !v)}>
+          <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft"
+            onClick={() => {
+              setShowDraft((v) => !v);
+              setReviewing(false);
+            }}
+          >
             Agreement draft
           </button>
         ) : null}
@@ -147,6 +166,7 @@ function LiveSession({
         <PauseBanner client={client} s={s} onOpenMessages={openMessages} />
         <NetworkBanner client={client} s={s} />
       </div>
+      {me && !showDraft ? <SessionAgreementBanner status={s.agreement} self={me} onOpen={openReview} compact /> : null}
       <StatusBanner state={s} soundBlocked={soundBlocked} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
       {/* In the flow of the page, never over it: nothing may hide the line saying who can hear me. */}
       <AnnouncementToasts announcements={s.announcements} />
@@ -159,14 +179,23 @@ function LiveSession({
         <Stage client={client} s={s} />
         {showDraft && s.self && s.caseId && draftAllowed !== 'none' ? (
           <div id="session-draft" className="session-draft">
-            <DraftEditor
-              caseId={s.caseId}
-              kind="agreement"
-              {...(credentials.kind === 'invitee' ? { token: credentials.token } : {})}
-              self={{ participantId: s.self.id, name: s.self.displayName, role: s.self.role }}
-              access={draftAllowed}
-              label="Agreement draft"
-            />
+            {reviewing && credentials.kind === 'invitee' ? (
+              <div className="session-review">
+                <ReviewAgreement token={credentials.token} self={{ id: s.self.id, role: s.self.role }} caseTitle={title} onBack={() => setReviewing(false)} inSession />
+              </div>
+            ) : (
+              <>
+                <SessionAgreementBanner status={s.agreement} self={{ id: s.self.id, role: s.self.role }} onOpen={openReview} />
+                <DraftEditor
+                  caseId={s.caseId}
+                  kind="agreement"
+                  {...(credentials.kind === 'invitee' ? { token: credentials.token } : {})}
+                  self={{ participantId: s.self.id, name: s.self.displayName, role: s.self.role }}
+                  access={draftAllowed}
+                  label="Agreement draft"
+                />
+              </>
+            )}
           </div>
         ) : null}
         <div className="side-panel">

@@ -65,6 +65,8 @@ export class LiveRoom {
       const id = ++this.promptId;
       update((s) => ({ ...s, unmutePrompt: { id, by } }));
     });
+    // A version frozen, signed or withdrawn: the in-session draft says so at once.
+    socket.on('agreement:updated', ({ current }) => update((s) => ({ ...s, agreement: current })));
     socket.on('moderation:share-stopped', ({ by }) => {
       void this.deps.stopSharing();
       this.deps.notice(`${by.displayName} stopped your screen share.`);

@@ -1,5 +1,6 @@
 import {
   DEFAULT_BREAKDOWN,
+  type AgreementStatus,
   type BreakdownSettings,
   type MediaSource,
   type NetworkQuality,
@@ -55,6 +56,8 @@ import type { SourceKey } from './sources.ts';
  *   timerWarnings Record<roomId, { secondsLeft, receivedAt }>  from room:timer-warning, until the
  *                                              timer ends, changes, or the room closes
  *   unmutePrompt { id, by: PersonRef } | null  the mediator asked me to unmute (I decide)
+ *   agreement    AgreementStatus | null        the agreement version frozen for signature (no text),
+ *                                              from session:join, then agreement:updated
  *
  * The breakdown procedure [3.6.13, 3.7.17] (breakdown-transitions.ts):
  *   breakdown    BreakdownSettings              the case's procedure, from session:join (default before)
@@ -194,6 +197,7 @@ export interface SessionState {
   pointers: Record<string, StagePointer>;
   timerWarnings: Record<string, { secondsLeft: number; receivedAt: number }>;
   unmutePrompt: { id: number; by: PersonRef } | null;
+  agreement: AgreementStatus | null;
   breakdown: BreakdownSettings;
   outage: Outage | null;
   recovered: { at: number; seconds: number } | null;
@@ -221,6 +225,7 @@ export const initialSessionState: SessionState = {
   pointers: {},
   timerWarnings: {},
   unmutePrompt: null,
+  agreement: null,
   breakdown: DEFAULT_BREAKDOWN,
   outage: null,
   recovered: null,

@@ -15,6 +15,7 @@ export function afterJoin(s: SessionState, joined: JoinResult): SessionState {
     others: joined.participants.filter((p) => p.id !== joined.self.id),
     // Older servers may not send rooms; keep what we knew rather than show nothing.
     rooms: joined.rooms ?? s.rooms,
+    agreement: joined.agreement ?? null,
   };
 }
 

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { mustSign, type AgreementVersionView, type Role } from '@parley/shared';
 import { api, isAbort } from '../api.ts';
-import { formatWhen, reasonPhrase } from './signoff.ts';
+import { formatWhen, openLabel, reasonPhrase } from './signoff.ts';
+import { listNames } from '../format.ts';
 import { usePolling } from '../components/useLoad.tsx';
 
 /**
@@ -33,7 +34,7 @@ export function PartyAgreementEntry({ token, self, onOpen }: { token: string; se
       : 'No agreement frozen for signature yet. When the mediator freezes the text, you can read it here.';
   else if (current.status === 'voided') status = `No agreement to sign right now: version ${current.version} was withdrawn (${reasonPhrase(current.voidReason)}).`;
   else if (current.status === 'signed') status = `Version ${current.version} of the agreement is signed by every party.`;
-  else if (mine?.signedAt) status = `You signed version ${current.version} at ${formatWhen(mine.signedAt)}. Waiting for the others.`;
+  else if (mine?.signedAt) status = `You signed version ${current.version} at ${formatWhen(mine.signedAt)}. Waiting for ${listNames(current.signers.filter((s) => !s.signedAt).map((s) => s.displayName))} to sign.`;
   else status = signer ? `Version ${current.version} of the agreement is ready for your signature.` : `Version ${current.version} of the agreement is frozen for the parties to sign.`;
 
   const open = current && current.status !== 'voided';
@@ -42,7 +43,7 @@ export function PartyAgreementEntry({ token, self, onOpen }: { token: string; se
       {open ? (
         <>
           <button type="button" className="button button-primary" onClick={onOpen}>
-            {signer ? 'Review and sign the agreement' : 'Read the frozen agreement'}
+            {openLabel(current, self)}
           </button>{' '}
         </>
       ) : null}

@@ -1,9 +1,9 @@
 import { useCallback, useId, useState } from 'react';
-import { mustSign, roleLabel, type AgreementVersionView, type Role } from '@parley/shared';
+import { mustSign, type AgreementVersionView, type Role } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
-import { Loading, Notice, PageHeading } from '../components/Page.tsx';
+import { IN_SESSION_NOTE, Loading, Notice, OUTSIDE_SESSION_NOTE, PageHeading, SectionHeading } from '../components/Page.tsx';
 import { listNames } from '../format.ts';
-import { agreementHtml, downloadPartyCopy, formatWhenWithZone, reasonPhrase, verificationCode } from './signoff.ts';
+import { agreementHtml, downloadPartyCopy, formatWhenWithZone, reasonPhrase, signedSoFar, verificationCode } from './signoff.ts';
 import { usePolling } from '../components/useLoad.tsx';
 
 interface Props {
@@ -11,6 +11,8 @@ interface Props {
   self: { id: string; role: Role };
   caseTitle: string;
   onBack: () => void;
+  /** Opened from inside the live session (beside the videos), not from the invitation page. */
+  inSession?: boolean;
 }
 
 /**
@@ -18,7 +20,9 @@ interface Props {
  * never changes under the reader: if the mediator edits or re-freezes meanwhile, the page says so
  * and offers the new version instead.
  */
-export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
+export function ReviewAgreement({ token, self, caseTitle, onBack, inSession = false }: Props) {
+  // In the session the page already has its heading (the case); this is a part of it.
+  const Heading = inSession ? SectionHeading : PageHeading;
   /** The version the person opened and is reading. */
   const [shown, setShown] = useState<AgreementVersionView | null | undefined>(undefined);
   /** The newest version on the server (polled). */
@@ -107,16 +111,18 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
   const back = (
     <p>
       <button type="button" className="button button-secondary" onClick={onBack}>
-        Back to joining the session
+        {inSession ? 'Back to the draft' : 'Back to joining the session'}
       </button>
     </p>
   );
+  // Where the reader is, truthfully: the live session may be open in another tab of theirs.
+  const where = inSession ? IN_SESSION_NOTE : OUTSIDE_SESSION_NOTE;
 
   // Nothing of the agreement stays on screen once the server says consent is needed again.
   if (consentNeeded) {
     return (
       <>
-        <PageHeading>Review the agreement</PageHeading>
+        <Heading>Review the agreement</Heading>
         <p className="muted">{caseTitle}</p>
         <div role="alert">
           <Notice tone="warning" title="Please agree to the protocol agreement first">
@@ -134,7 +140,7 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
   if (shown === undefined) {
     return (
       <>
-        <PageHeading>Review the agreement</PageHeading>
+        <Heading>Review the agreement</Heading>
         {loadError ? (
           <Notice tone="error">
             <p>{loadError}</p>
@@ -150,7 +156,7 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
   if (shown === null) {
     return (
       <>
-        <PageHeading>Review the agreement</PageHeading>
+        <Heading>Review the agreement</Heading>
         <p className="muted">{caseTitle}</p>
         <Notice tone="info" title="No agreement to sign yet">
           <p>When the mediator freezes the text for signature, you can review and sign it here.</p>
@@ -170,16 +176,13 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
   const superseded = !!latest && latest.id !== shown.id;
   const withdrawn = shown.status === 'voided';
   const stale = withdrawn || superseded || !!signError?.stale;
-  const others = shown.signers.filter((s) => s.participantId !== self.id);
-  const othersSigned = others.filter((s) => s.signedAt);
-  const othersWaiting = others.filter((s) => !s.signedAt);
+  const othersWaiting = shown.signers.filter((s) => s.participantId !== self.id && !s.signedAt);
 
   return (
     <>
-      <PageHeading>Review the agreement</PageHeading>
+      <Heading>Review the agreement</Heading>
       <p className="muted">
-        {caseTitle} · Version {shown.version}, frozen on {formatWhenWithZone(shown.frozenAt)}. You are not in the live session: nobody can
-        see or hear you here.
+        {caseTitle} · Version {shown.version}, frozen on {formatWhenWithZone(shown.frozenAt)}. {where}
       </p>
 
       {stale ? (
@@ -230,7 +233,7 @@ export function ReviewAgreement({ token, self, caseTitle, onBack }: Props) {
         </div>
         <div>
           <dt>Signed so far</dt>
-          <dd>{othersSigned.length ? listNames(othersSigned.map((s) => `${s.displayName} (${roleLabel[s.role]}, signed ${formatWhenWithZone(s.signedAt!)})`)) : 'Nobody else yet'}</dd>
+          <dd data-testid="signed-so-far">{signedSoFar(shown, self.id, formatWhenWithZone)}</dd>
         </div>
       </dl>
       <p className="muted">The verification code is printed on the downloaded copy: it is the same only if the text is the same.</p>

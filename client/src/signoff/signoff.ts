@@ -1,6 +1,6 @@
-import { renderAgreementHtml, type AgreementVersionView, type VerifyReport } from '@parley/shared';
+import { mustSign, renderAgreementHtml, roleLabel, type AgreementStatus, type AgreementVersionView, type Role, type VerifyReport } from '@parley/shared';
 import { ApiError, NETWORK_MESSAGE } from '../api.ts';
-import { formatDateTime, listNames } from '../format.ts';
+import { capitalise, formatDateTime, listNames } from '../format.ts';
 
 /**
  * Helpers shared by the sign-off screens [3.8.1, 3.8.2]: the verification code, plain-language
@@ -44,7 +44,7 @@ export function reasonPhrase(reason: string | null): string {
   return r.charAt(0).toLowerCase() + r.slice(1);
 }
 
-export function waitingFor(v: AgreementVersionView): string[] {
+export function waitingFor(v: AgreementStatus): string[] {
   return v.signers.filter((s) => !s.signedAt).map((s) => s.displayName);
 }
 
@@ -55,6 +55,67 @@ export function statusSentence(v: AgreementVersionView | null): string {
   if (v.status === 'signed') return 'Signed by every party';
   const waiting = waitingFor(v);
   return `Version ${v.version} frozen at ${formatWhen(v.frozenAt)} — waiting for: ${waiting.length ? listNames(waiting) : 'nobody'}`;
+}
+
+/** "you (signed …), Ben Brown (Party, signed …)": this reader first, as "you"; "Nobody yet" before anyone. */
+export function signedSoFar(v: AgreementStatus, selfId: string, when: (iso: string) => string): string {
+  const signed = v.signers.filter((s) => s.signedAt);
+  const mine = signed.filter((s) => s.participantId === selfId).map((s) => `you (signed ${when(s.signedAt!)})`);
+  const others = signed.filter((s) => s.participantId !== selfId).map((s) => `${s.displayName} (${roleLabel[s.role]}, signed ${when(s.signedAt!)})`);
+  return listNames([...mine, ...others]) || 'Nobody yet';
+}
+
+/** What the button that opens the frozen version says, for this reader and this state. */
+export function openLabel(v: AgreementStatus, self: { id: string; role: Role }): string {
+  if (v.status === 'signed') return 'Read the signed agreement';
+  if (!mustSign(self.role)) return 'Read the version frozen for signature';
+  return v.signers.some((s) => s.participantId === self.id && s.signedAt) ? 'Read the agreement you signed' : 'Review and sign the agreement';
+}
+
+export interface SessionAgreementNotice {
+  tone: 'warning' | 'info' | 'success';
+  title: string;
+  text: string;
+  /** The button's words, when there is something to open. */
+  action: string | null;
+  /** This reader still has to sign it. */
+  mySignatureNeeded: boolean;
+}
+
+/**
+ * What the live session says about the agreement, on the in-session draft and (while a party has
+ * yet to sign) above the videos. `canOpen`: this reader can open the review page here (invitees).
+ */
+export function sessionAgreementNotice(v: AgreementStatus | null, self: { id: string; role: Role }, canOpen: boolean): SessionAgreementNotice | null {
+  if (!v) return null;
+  if (v.status === 'voided')
+    return {
+      tone: 'info',
+      title: `Version ${v.version} was withdrawn`,
+      text: `${capitalise(reasonPhrase(v.voidReason))}, so it can no longer be signed. The mediator can freeze the new text for signature.`,
+      action: null,
+      mySignatureNeeded: false,
+    };
+  const action = canOpen ? openLabel(v, self) : null;
+  if (v.status === 'signed')
+    return {
+      tone: 'success',
+      title: `Version ${v.version} is signed by every party`,
+      text: 'Changes to this draft do not change the signed agreement.',
+      action,
+      mySignatureNeeded: false,
+    };
+  const mine = v.signers.find((s) => s.participantId === self.id);
+  const waiting = v.signers.filter((s) => !s.signedAt && s.participantId !== self.id).map((s) => s.displayName);
+  const signedAny = v.signers.some((s) => s.signedAt);
+  const who = mine?.signedAt ? `You signed it. ${waiting.length ? `Waiting for ${listNames(waiting)}.` : ''}` : waiting.length ? `Waiting for ${listNames(mine ? ['you', ...waiting] : waiting)} to sign.` : '';
+  return {
+    tone: 'warning',
+    title: `Version ${v.version} is waiting for signatures`,
+    text: `${who} Editing the draft withdraws it${signedAny ? ', with the signatures already given' : ''}.`.trim(),
+    action,
+    mySignatureNeeded: !!mine && !mine.signedAt && mustSign(self.role),
+  };
 }
 
 async function errorOf(res: Response): Promise<ApiError> {

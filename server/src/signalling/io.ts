@@ -7,12 +7,14 @@ import type { CaseService } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 import { attachDispatcher } from './dispatch.ts';
+import type { HandlerDeps } from './handlers/index.ts';
 import type { LiveSessions } from './LiveSessions.ts';
 import type { ThreadService } from '../threads/ThreadService.ts';
 import type { ParleySocket, SocketData } from './Member.ts';
 
 export interface IoDeps {
   threads: ThreadService;
+  agreementOf: HandlerDeps['agreementOf'];
   cases: CaseService;
   gate: AccessGate;
   connections: Connections;
@@ -29,7 +31,7 @@ function refusal(e: ParleyError): Error & { data: WireError } {
 }
 
 export function createIo(server: http.Server, deps: IoDeps): Server {
-  const { cases, gate, connections, live, logger, threads } = deps;
+  const { cases, gate, connections, live, logger, threads, agreementOf } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     // Signalling messages are small; anything bigger is refused before parsing (threats.md #7).
@@ -80,7 +82,7 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
     };
     socket.data.connection = conn;
     const unregister = connections.add(conn);
-    attachDispatcher(socket, { cases, live, threads }, connections, logger);
+    attachDispatcher(socket, { cases, live, threads, agreementOf }, connections, logger);
     socket.on('disconnect', (reason) => {
       unregister();
       const member = socket.data.member;

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AGREEMENT_EXPORT_FORMAT, canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementVersionView, type CaseSummary, type SignatureRecord } from '@parley/shared';
+import { AGREEMENT_EXPORT_FORMAT, agreementStatusOf, canonicalJson, ErrorCode, mustSign, ParleyError, type AgreementStatus, type AgreementVersionView, type CaseSummary, type SignatureRecord } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Store } from '../store/Store.ts';
@@ -50,6 +50,11 @@ export class SignoffService {
   readonly #keys: Keyring;
   readonly #source: AgreementSource;
   readonly #record: RecordSink | undefined;
+  /**
+   * Called after a version is frozen, signed or withdrawn, so the people in the live session learn
+   * it at once (they may be editing the draft that the frozen version came from).
+   */
+  onChanged: (caseId: string) => void = () => undefined;
 
   constructor(store: Store, cases: CaseService, keys: Keyring, source: AgreementSource, record?: RecordSink) {
     this.#store = store;
@@ -75,7 +80,13 @@ export class SignoffService {
     });
     const view = this.view(mediator.caseId)!;
     this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
+    this.onChanged(mediator.caseId);
     return view;
+  }
+
+  /** The newest version without its text (what the live session is told). */
+  status(caseId: string): AgreementStatus | null {
+    return agreementStatusOf(this.view(caseId));
   }
 
   /** The newest version, as everyone sees it. */
@@ -117,6 +128,7 @@ export class SignoffService {
       .run(v.id, who.participantId, this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signedAt);
     if (Number(r.changes) === 0) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
     this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
+    this.onChanged(who.caseId);
     return this.#view(v);
   }
 
@@ -126,6 +138,7 @@ export class SignoffService {
     if (!v || v.voided_at || this.#complete(v)) return false;
     this.#void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString());
     this.#record?.append(caseId, 'agreement.voided', null, { version: v.version, reason: 'edited after freeze' });
+    this.onChanged(caseId);
     return true;
   }
 

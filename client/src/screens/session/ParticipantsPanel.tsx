@@ -5,7 +5,7 @@ import type { DeviceState, SessionState } from '../../session/store.ts';
 import { BulkTools, PersonTools } from './ModerationControls.tsx';
 import { useNow } from './hooks.ts';
 import { Section } from './Section.tsx';
-import { describeRole, heldWords, myRoom, personTrouble, roomNameOf, troubleText } from './view.ts';
+import { describeRole, hasControl, heldWords, myRoom, personTrouble, roomNameOf, troubleText } from './view.ts';
 
 const micWords: Record<DeviceState, string> = { on: 'Microphone on', off: 'Microphone off', none: 'No microphone' };
 const cameraWords: Record<DeviceState, string> = { on: 'Camera on', off: 'Camera off', none: 'No camera' };
@@ -67,6 +67,7 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
           {isSelf ? ' (you)' : ''}
         </span>
         {describeRole(p) ? <span className="panel-role">{describeRole(p)}</span> : null}
+        {hasControl(p, s.rooms) ? <span className="panel-control">Has control of the stage</span> : null}
         {trouble ? <span className={`panel-trouble panel-trouble-${trouble.kind}`}>{troubleText(p.displayName, trouble, now)}</span> : null}
         <span className="panel-state">{stateLine(p, isSelf)}</span>
         {mediator ? (

@@ -1,8 +1,8 @@
-import { canAskForMediator, canModerate, canPublish, canRequestControl, isJoint, OBSERVER_WAITING_ROOM } from '@parley/shared';
+import { canAskForMediator, canModerate, canRequestControl, isJoint, OBSERVER_WAITING_ROOM } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
-import { formatClock, isPauseHold, msLeft, myRoom, personName, roomPhrase } from './view.ts';
+import { controlChipText, formatClock, msLeft, myRoom, roomLineText } from './view.ts';
 
 /**
  * Always visible: which room I am in and exactly who can see and hear me; then the room's
@@ -10,25 +10,9 @@ import { formatClock, isPauseHold, msLeft, myRoom, personName, roomPhrase } from
  */
 export function RoomLine({ s }: { s: SessionState }) {
   const self = s.self;
-  // Said with their role so nobody mistakes the assessor for someone who just cannot be seen.
-  const names = s.others.filter((o) => o.roomId !== null && o.roomId === self?.roomId).map((p) => (p.role === 'assessor' ? `${p.displayName} (assessor)` : p.displayName));
   const heldOutside = canModerate(self?.role ?? 'party') ? s.others.filter((o) => o.role === 'assessor' && o.roomId === OBSERVER_WAITING_ROOM) : [];
-  const where = roomPhrase(self?.roomId, s.rooms);
   const caucus = !!self?.roomId && !isJoint(self.roomId);
-  let line: string;
-  if (!self) line = 'Connecting to the session…';
-  else if (s.connection.status === 'connecting') line = `Joining ${where}…`;
-  // Honest while the connection is down: nobody receives this person's camera or microphone.
-  else if (s.connection.status !== 'joined' || s.outage) line = `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
-  else if (self.roomId === OBSERVER_WAITING_ROOM)
-    line = 'Not observing: the mediator is in a private meeting where not everyone agreed to be observed. You see and hear nothing until the mediator leaves it.';
-  else if (!canPublish(self.role, 'mic'))
-    line = `You are in ${where} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${names.join(', ')}` : ''}`;
-  else if (names.length === 0) line = `You are in ${where} · Nobody else is in this room yet`;
-  else if (isPauseHold(self.micHeldBy) && s.local.mic !== 'on')
-    line = `You are in ${where} · The session is paused: your microphone stays off. Everyone in this room can see you: ${names.join(', ')}`;
-  else if (caucus) line = `You are in ${where} · Only these people can see and hear you: ${names.join(', ')}`;
-  else line = `You are in ${where} · Everyone in this room can see and hear you: ${names.join(', ')}`;
+  const line = roomLineText(s);
   // The mediator's assessment misses this part: they should know, and why.
   const outside = heldOutside.length
     ? `${heldOutside.map((o) => o.displayName).join(' and ')} (assessor) ${heldOutside.length === 1 ? 'waits' : 'wait'} outside: not everyone here agreed to be observed.`
@@ -51,7 +35,7 @@ export function RoomStatus({ client, s }: { client: SessionClient; s: SessionSta
   if (!self || !self.roomId || s.connection.status !== 'joined') return null;
   const mediator = canModerate(self.role);
   const left = room ? msLeft(room, now) : null;
-  const controllerName = room?.controllerId && room.controllerId !== self.id ? personName(s, room.controllerId) : null;
+  const controlText = controlChipText(s);
   const haveControl = room?.controllerId === self.id;
   const mediatorRooms = s.others.filter((o) => o.role === 'mediator' && o.roomId !== null).map((o) => o.roomId as string);
   const mayAsk = canAskForMediator({ id: self.id, role: self.role, roomId: self.roomId }, mediatorRooms);
@@ -63,14 +47,10 @@ export function RoomStatus({ client, s }: { client: SessionClient; s: SessionSta
         Time left in this room: {formatClock(left)}
       </span>
     ) : null,
-    // The mediator steers by default; only a party handed control needs telling.
-    haveControl && !mediator ? (
+    // The mediator steers by default; only a party handed control needs telling about themself.
+    controlText ? (
       <span key="control" className="room-chip">
-        You have control of the stage
-      </span>
-    ) : controllerName ? (
-      <span key="control" className="room-chip">
-        {controllerName} has control
+        {controlText}
       </span>
     ) : null,
     mediator && room && room.controllerId && !haveControl ? (

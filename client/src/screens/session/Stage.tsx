@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { canControlStage, canPublish, OBSERVER_WAITING_ROOM } from '@parley/shared';
+import { canControlStage, canPublish } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { SelfView, Tile } from './Tile.tsx';
-import { myRoom, personName, roomTiles, stageTile, type TileModel } from './view.ts';
+import { emptyStageText, myRoom, personName, roomTiles, stageTile, type TileModel } from './view.ts';
 
 const POINTER_INTERVAL_MS = 66; // about 15 updates a second
 
@@ -25,6 +25,7 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
   const visiblePointer = pointer && pointer.participantId !== self?.id && pointer.participantId === room?.controllerId ? pointer : null;
 
   const rest = tiles.filter((t) => t !== main);
+  const empty = emptyStageText(s);
   // An observer publishes nothing: a "You" tile would suggest they are seen.
   const selfView = self && !canPublish(self.role, 'camera') ? null : (
     <SelfView name={self?.displayName ?? 'You'} track={s.local.cameraTrack} camera={s.local.camera} mic={s.local.mic} />
@@ -41,15 +42,9 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
       ) : null}
       <div className="stage-area">
       {tiles.length === 0 ? (
-        <div className="stage-empty">
-          {s.connection.status === 'joined' && self?.roomId === OBSERVER_WAITING_ROOM ? (
-            <>
-              <p>Not observing: the mediator is in a private meeting.</p>
-              <p className="stage-empty-hint">You see and hear the room again as soon as the mediator leaves it. Your notes still work meanwhile.</p>
-            </>
-          ) : (
-            <p>{s.connection.status !== 'joined' ? 'Connecting…' : room?.kind === 'caucus' ? 'Nobody else is in this caucus yet.' : 'Waiting for the others to join…'}</p>
-          )}
+        <div className="stage-empty" role="status">
+          <p>{empty.text}</p>
+          {empty.hint ? <p className="stage-empty-hint">{empty.hint}</p> : null}
         </div>
       ) : main ? (
         <div className="stage-split">

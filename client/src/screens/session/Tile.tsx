@@ -42,6 +42,8 @@ export function Tile({ tile, onShow, large }: { tile: TileModel; onShow?: () => 
           <>
             <span className="tile-name">{person.displayName}</span>
             {describeRole(person) ? <span className="tile-role">{describeRole(person)}</span> : null}
+            {/* In words, not only a colour: who steers what everyone in this room sees large. */}
+            {tile.control ? <span className="tile-control">Has control of the stage</span> : null}
             {tile.muted && !away ? (
               <span className="tile-muted">
                 <Icon name="mic-off" size={16} />{' '}

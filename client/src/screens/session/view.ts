@@ -1,4 +1,5 @@
-import { JOINT_ROOM, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, isJoint, roleLabel, type PersonRef, type Presence, type RoomInfo } from '@parley/shared';
+import { JOINT_ROOM, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, canModerate, canPublish, isJoint, roleLabel, type PersonRef, type Presence, type RoomInfo } from '@parley/shared';
+import { capitalise, listNames } from '../../format.ts';
 import { isPrimaryCamera } from '../../session/sources.ts';
 import type { RemoteMedia, SessionState } from '../../session/store.ts';
 
@@ -64,6 +65,98 @@ export function formatClock(ms: number): string {
 export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Who can see and hear me, who steers the stage, and why my room is empty
+
+/** "see and hear you", "see you", "hear you and see your shared screen"; null when nothing goes out. */
+function reach(seen: boolean, screen: boolean, heard: boolean): string | null {
+  if (seen) return heard ? 'see and hear you' : 'see you';
+  if (screen) return heard ? 'hear you and see your shared screen' : 'see your shared screen';
+  return heard ? 'hear you' : null;
+}
+
+/** "your microphone is off", "you have no camera", "your microphone and camera are off". */
+function whatIsOff(mic: SessionState['local']['mic'], cameraOn: boolean, camera: SessionState['local']['camera']): string | null {
+  const micOff = mic !== 'on';
+  const camOff = !cameraOn;
+  if (micOff && camOff && mic === 'off' && camera === 'off') return 'your microphone and camera are off';
+  const parts = [micOff ? (mic === 'none' ? 'you have no microphone' : 'your microphone is off') : null, camOff ? (camera === 'none' ? 'you have no camera' : 'your camera is off') : null];
+  return parts.filter(Boolean).join(' and ') || null;
+}
+
+/**
+ * The line always on top: which room I am in and exactly who can see and hear me, as things are
+ * (my microphone and camera included: a muted person is seen, not heard).
+ */
+export function roomLineText(s: SessionState): string {
+  const self = s.self;
+  if (!self) return 'Connecting to the session…';
+  const where = roomPhrase(self.roomId, s.rooms);
+  if (s.connection.status === 'connecting') return `Joining ${where}…`;
+  // Honest while the connection is down: nobody receives this person's camera or microphone.
+  if (s.connection.status !== 'joined' || s.outage) return `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
+  if (self.roomId === OBSERVER_WAITING_ROOM)
+    return 'Not observing: the mediator is in a private meeting where not everyone agreed to be observed. You see and hear nothing until the mediator leaves it.';
+  // Said with their role so nobody mistakes the assessor for someone who just cannot be seen.
+  const names = s.others.filter((o) => o.roomId !== null && o.roomId === self.roomId).map((p) => (p.role === 'assessor' ? `${p.displayName} (assessor)` : p.displayName));
+  if (!canPublish(self.role, 'mic')) return `You are in ${where} · You are observing: nobody can see or hear you${names.length ? `. In this room: ${names.join(', ')}` : ''}`;
+  if (names.length === 0) {
+    // "yet" only before anyone else arrived; mid-session the others are elsewhere.
+    return s.others.some((o) => o.role !== 'assessor') ? `You are in ${where} · Nobody else is in this room right now: nobody can see or hear you` : `You are in ${where} · Nobody else is in this room yet`;
+  }
+  const { mic, camera, screen, extraCameras } = s.local;
+  if (isPauseHold(self.micHeldBy) && mic !== 'on') return `You are in ${where} · The session is paused: your microphone stays off. Everyone in this room can see you: ${names.join(', ')}`;
+  const cameraOn = camera === 'on' || extraCameras.some((c) => c.state === 'on');
+  const caucus = !isJoint(self.roomId ?? JOINT_ROOM);
+  const what = reach(cameraOn, !!screen, mic === 'on');
+  const off = whatIsOff(mic, cameraOn, camera);
+  if (!what) return `You are in ${where} · ${capitalise(off ?? '')}: nobody can see or hear you. In this room: ${names.join(', ')}`;
+  return `You are in ${where} · ${caucus ? 'Only these people' : 'Everyone in this room'} can ${what}${off ? ` (${off})` : ''}: ${names.join(', ')}`;
+}
+
+/** Whether this person steers the stage of the room they are in (as far as the viewer may know). */
+export function hasControl(p: Pick<Presence, 'id' | 'roomId'>, rooms: RoomInfo[]): boolean {
+  return p.roomId !== null && rooms.some((r) => r.id === p.roomId && r.controllerId === p.id);
+}
+
+/**
+ * The control chip of my room: only about someone who is here. The joint room keeps the mediator
+ * as its controller while they are in a caucus, but nobody steers a room its controller left.
+ */
+export function controlChipText(s: SessionState): string | null {
+  const self = s.self;
+  const room = myRoom(s);
+  if (!self || !room?.controllerId) return null;
+  if (room.controllerId === self.id) return canModerate(self.role) ? null : 'You have control of the stage';
+  const controller = s.others.find((o) => o.id === room.controllerId && o.roomId === room.id);
+  return controller ? `${controller.displayName} has control` : null;
+}
+
+/**
+ * What the empty stage says. Alone in the joint room while the mediator is elsewhere, that is a
+ * private meeting (a caucus): said with only what the server told this viewer, namely who is not
+ * in this room, never who is with whom.
+ */
+export function emptyStageText(s: SessionState): { text: string; hint: string | null } {
+  const self = s.self;
+  if (s.connection.status !== 'joined' || !self) return { text: 'Connecting…', hint: null };
+  if (self.roomId === OBSERVER_WAITING_ROOM)
+    return { text: 'Not observing: the mediator is in a private meeting.', hint: 'You see and hear the room again as soon as the mediator leaves it. Your notes still work meanwhile.' };
+  if (self.roomId && !isJoint(self.roomId)) return { text: 'Nobody else is in this caucus yet.', hint: null };
+  const away = s.others.filter((o) => o.roomId !== self.roomId);
+  const mediator = away.find((o) => o.role === 'mediator');
+  const othersAway = away.filter((o) => o.role !== 'mediator' && o.role !== 'assessor').map((o) => o.displayName);
+  if (mediator && !canModerate(self.role)) {
+    const alsoAway = othersAway.length ? ` ${listNames(othersAway)} ${othersAway.length === 1 ? 'is' : 'are'} not in this room either.` : '';
+    return {
+      text: `The mediator is in a private meeting in another room.${alsoAway}`,
+      hint: 'You will be back together in this room when the private meeting ends. Until then nobody can see or hear you here.',
+    };
+  }
+  if (away.length) return { text: 'Nobody else is in this room right now.', hint: null };
+  return { text: 'Waiting for the others to join…', hint: null };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -142,13 +235,15 @@ export interface TileModel {
   muted: boolean;
   /** Remote main tiles only: their connection trouble (timed on the viewer's clock). */
   trouble: PersonTrouble | null;
+  /** Main camera tiles only: this person steers the room's stage. */
+  control: boolean;
 }
 
 function cameraState(p: Presence, producerId: string | undefined): 'on' | 'off' | undefined {
   return p.cameras.find((c) => c.producerId === producerId)?.state;
 }
 
-function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, trouble: PersonTrouble | null): TileModel[] {
+function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, trouble: PersonTrouble | null, control: boolean): TileModel[] {
   const videos = media.filter((m) => m.kind === 'video');
   const primary = videos.find((m) => isPrimaryCamera(m.source, m.label));
   const sound = media.find((m) => m.kind === 'audio' && m.source === 'mic');
@@ -175,6 +270,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, troubl
       local: false,
       muted: !observer && (p.mic !== 'on' || (sound?.producerPaused ?? false)),
       trouble,
+      control,
     },
   ];
   for (const m of videos) {
@@ -195,6 +291,7 @@ function remoteTiles(p: Presence, media: RemoteMedia[], offline: boolean, troubl
       local: false,
       muted: false,
       trouble: null,
+      control: false,
     });
   }
   return tiles;
@@ -217,6 +314,7 @@ function localTiles(s: SessionState): TileModel[] {
     local: true,
     muted: false,
     trouble: null,
+    control: false,
   }));
   const screen = s.local.screen;
   if (screen) {
@@ -234,6 +332,7 @@ function localTiles(s: SessionState): TileModel[] {
       local: true,
       muted: false,
       trouble: null,
+      control: false,
     });
   }
   return tiles;
@@ -246,7 +345,7 @@ export function roomTiles(s: SessionState, now = Date.now()): TileModel[] {
   const offline = s.connection.status !== 'joined';
   const people = s.others.filter((o) => o.roomId === roomId);
   return [
-    ...people.flatMap((p) => remoteTiles(p, s.remote.filter((m) => m.participantId === p.id), offline, personTrouble(p, s.awaySeen, now))),
+    ...people.flatMap((p) => remoteTiles(p, s.remote.filter((m) => m.participantId === p.id), offline, personTrouble(p, s.awaySeen, now), hasControl(p, s.rooms))),
     ...localTiles(s),
   ];
 }

@@ -1,4 +1,4 @@
-import { canModerate, ErrorCode, ParleyError, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
+import { canModerate, ErrorCode, ParleyError, type AgreementStatus, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
 import type { CaseService } from '../../domain/CaseService.ts';
 import type { LiveSessions } from '../LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
@@ -10,6 +10,8 @@ export interface HandlerDeps {
   cases: CaseService;
   live: LiveSessions;
   threads: ThreadService;
+  /** The agreement version frozen for signature (told at join; changes arrive as agreement:updated). */
+  agreementOf: (caseId: string) => AgreementStatus | null;
 }
 
 export type Handler<K extends RequestName> = (socket: ParleySocket, payload: RequestParsed<K>, deps: HandlerDeps) => Promise<RequestResults[K]>;

@@ -8,7 +8,7 @@ type Names =
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {
-  async 'session:join'(socket, _payload, { cases, live }) {
+  async 'session:join'(socket, _payload, { cases, live, agreementOf }) {
     if (socket.data.member) throw new ParleyError(ErrorCode.Conflict, 'You are already in the session.');
     // Re-check the link at join time too: it may have been revoked since the handshake.
     if (socket.data.token !== undefined) socket.data.identity = cases.authenticateInvite(socket.data.token);
@@ -24,6 +24,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
         ...lc.viewFor(member),
         caseId: identity.caseId,
         caseTitle: cases.caseTitle(identity.caseId),
+        agreement: agreementOf(identity.caseId),
         routerRtpCapabilities: lc.media.rtpCapabilities,
       };
     });
