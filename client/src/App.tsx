@@ -1,4 +1,8 @@
+import { useRef } from 'react';
+import type { CaseDetail } from '@parley/shared';
+import { api } from './api.ts';
 import { PageHeading, Shell, useDocumentTitle } from './components/Page.tsx';
+import { LoadStatus, useLoad } from './components/useLoad.tsx';
 import { Link, route, useLocation } from './router.tsx';
 import { CaseScreen } from './screens/CaseScreen.tsx';
 import { DraftScreen } from './screens/DraftScreen.tsx';
@@ -46,11 +50,22 @@ export function App() {
   return <NotFound />;
 }
 
+/**
+ * The case is loaded first: only its mediator gets to the camera check. Anyone else (a party who
+ * opened this address, a mediator on someone else's case) reads why, and no camera is turned on.
+ */
 function MediatorSession({ caseId }: { caseId: string }) {
   const caseHref = `/cases/${encodeURIComponent(caseId)}`;
+  const { state, reload } = useLoad<CaseDetail>((signal) => api.getCase(caseId, signal), { key: caseId });
+  // Checked once: a later refetch (the tab shown again) must not unmount a session in progress;
+  // the server still refuses the session to anyone who is not, or no longer, this case's mediator.
+  const admitted = useRef<string | null>(null);
+  if (state.kind === 'ready') admitted.current = state.data.title;
+  if (admitted.current === null && state.kind !== 'ready') return <LoadStatus state={state} what="this case" onRetry={() => void reload()} />;
   return (
     <SessionFlow
       credentials={{ kind: 'mediator', caseId }}
+      caseTitle={admitted.current ?? undefined}
       backTo={{ href: caseHref, label: 'Back to the case' }}
       intro={
         <p className="muted">

@@ -13,23 +13,80 @@ export interface LocationSnapshot {
   hash: string;
 }
 
+function normalise(pathname: string): string {
+  return pathname.replace(/\/+$/, '') || '/';
+}
+
 let cached: LocationSnapshot = { path: '', hash: '' };
 function read(): LocationSnapshot {
-  const path = window.location.pathname.replace(/\/+$/, '') || '/';
+  const path = normalise(window.location.pathname);
   const hash = window.location.hash;
   if (cached.path !== path || cached.hash !== hash) cached = { path, hash };
   return cached;
 }
 
 function subscribe(onChange: () => void): () => void {
-  window.addEventListener('popstate', onChange);
+  listenToHistory();
   window.addEventListener('hashchange', onChange);
   window.addEventListener(NAVIGATE_EVENT, onChange);
   return () => {
-    window.removeEventListener('popstate', onChange);
     window.removeEventListener('hashchange', onChange);
     window.removeEventListener(NAVIGATE_EVENT, onChange);
   };
+}
+
+/**
+ * A screen that must not be left without asking (the live session): while set, an in-app
+ * navigation to another page, and the browser's Back or Forward button to another page of the
+ * app, call `ask` instead of changing the page. `proceed` then goes where the person was headed.
+ * Leaving the app altogether (reload, close, another site) is the screen's `beforeunload`.
+ */
+export interface NavigationBlocker {
+  ask: (proceed: () => void) => void;
+}
+
+let blocker: { path: string; ask: NavigationBlocker['ask'] } | null = null;
+/** The address the app shows: where a refused Back or Forward is put back to. */
+let shownHref = '';
+let listening = false;
+
+function pathOf(href: string): string {
+  return normalise(new URL(href, window.location.href).pathname);
+}
+
+/** Blocks leaving the page shown now; returns the release (which only releases this blocker). */
+export function blockNavigation(b: NavigationBlocker): () => void {
+  listenToHistory();
+  const mine = { path: normalise(window.location.pathname), ask: b.ask };
+  blocker = mine;
+  return () => {
+    if (blocker === mine) blocker = null;
+  };
+}
+
+function listenToHistory(): void {
+  if (listening) return;
+  listening = true;
+  shownHref = window.location.href;
+  // One listener for the whole app, so a refused Back is undone before any screen re-reads the address.
+  window.addEventListener('popstate', () => {
+    const b = blocker;
+    if (b && normalise(window.location.pathname) !== b.path) {
+      // The browser has already moved. Put the page's address back on top of where it went, so
+      // "Leave" is one step back to exactly there and "Stay" leaves the history as it was.
+      window.history.pushState(null, '', shownHref);
+      b.ask(() => {
+        if (blocker === b) blocker = null;
+        window.history.back();
+      });
+      return;
+    }
+    shownHref = window.location.href;
+    window.dispatchEvent(new Event(NAVIGATE_EVENT));
+  });
+  window.addEventListener('hashchange', () => {
+    shownHref = window.location.href;
+  });
 }
 
 export function useLocation(): LocationSnapshot {
@@ -37,8 +94,21 @@ export function useLocation(): LocationSnapshot {
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  const b = blocker;
+  if (b && pathOf(to) !== b.path) {
+    b.ask(() => {
+      if (blocker === b) blocker = null;
+      go(to, options);
+    });
+    return;
+  }
+  go(to, options);
+}
+
+function go(to: string, options: { replace?: boolean }): void {
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
+  shownHref = window.location.href;
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
   window.scrollTo(0, 0);
 }

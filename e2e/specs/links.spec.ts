@@ -17,7 +17,7 @@ test('a tampered link and a withdrawn link are refused with a clear page', async
   const tampered = good.slice(0, i) + (good[i] === 'x' ? 'y' : 'x') + good.slice(i + 1);
   await page.goto(tampered);
   await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
-  await expect(page.getByText(/ask the mediator/i).first()).toBeVisible();
+  await expect(page.getByText(/ask your mediator to send you a new link/i).first()).toBeVisible();
   await expect(page.getByText(/stack|error code|undefined/i)).toHaveCount(0);
 
   // The mediator withdraws Farid's link from the case page.

@@ -3,7 +3,7 @@ import type { InvitationView } from '@parley/shared';
 import { api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { hashParam, Link, useLocation } from '../router.tsx';
-import { readInvitationToken, storeInvitationToken } from '../screens/JoinScreen.tsx';
+import { readInvitationToken, storeInvitationToken } from '../invitationToken.ts';
 import { ScorecardPanel } from './ScorecardPanel.tsx';
 
 type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; invitation: InvitationView };

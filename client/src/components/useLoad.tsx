@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, isAbort, messageOf } from '../api.ts';
 import { Link } from '../router.tsx';
-import { Loading, Notice, PageHeading, Shell } from './Page.tsx';
+import { readInvitationToken } from '../invitationToken.ts';
+import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from './Page.tsx';
 
 /**
  * Calls `tick` now and then every `ms` while the tab is visible (and once more when it becomes
@@ -74,8 +75,8 @@ export function useLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, opts: {
 }
 
 /**
- * The page for every state but `ready`: loading, signed out, not found (or someone else's
- * case: the API does not say which), or an error with "Try again".
+ * The page for every state but `ready`: loading, not signed in as a mediator, not found (or
+ * someone else's case: the API does not say which), or an error with "Try again".
  */
 export function LoadStatus({ state, what, onRetry }: { state: Exclude<Loaded<unknown>, { kind: 'ready' }>; what: string; onRetry: () => void }) {
   if (state.kind === 'loading') {
@@ -85,22 +86,17 @@ export function LoadStatus({ state, what, onRetry }: { state: Exclude<Loaded<unk
       </Shell>
     );
   }
-  if (state.kind === 'signed-out') {
-    return (
-      <Shell narrow>
-        <PageHeading>You are signed out</PageHeading>
-        <p>
-          Sign in with the one-time link printed when the platform started, then open this page again. <Link to="/">Go to the start page</Link>
-        </p>
-      </Shell>
-    );
-  }
+  if (state.kind === 'signed-out') return <MediatorOnly />;
   if (state.kind === 'not-found') {
     return (
       <Shell narrow>
-        <PageHeading>Case not found</PageHeading>
+        <PageHeading>This is not one of your cases</PageHeading>
+        <p className="lead">This case belongs to someone else, or it no longer exists.</p>
+        <p>Check that the address is complete, or open the case from your list.</p>
         <p>
-          This case does not exist or belongs to someone else. <Link to="/">Back to your cases</Link>
+          <Link to="/" className="button button-primary">
+            Go to your cases
+          </Link>
         </p>
       </Shell>
     );
@@ -117,6 +113,39 @@ export function LoadStatus({ state, what, onRetry }: { state: Exclude<Loaded<unk
         </button>
         <Link to="/">Back to your cases</Link>
       </div>
+    </Shell>
+  );
+}
+
+/**
+ * A mediator page opened without a mediator sign-in. Most often a party or an assessor who opened
+ * an address meant for the mediator: they need their own invitation link, not the platform's
+ * sign-in (the start page explains that one, for the mediator).
+ */
+function MediatorOnly() {
+  useDocumentTitle('This page is for the mediator');
+  // Same tab as their invitation: one click back to it.
+  const hasInvitation = readInvitationToken() !== null;
+  return (
+    <Shell narrow>
+      <PageHeading>This page is for the mediator</PageHeading>
+      <p className="lead">Only the mediator of a case can open this page.</p>
+      <Notice tone="info" title="Were you invited to a mediation?">
+        <p>
+          Open the personal link from your invitation: the e-mail or message the mediator sent you. You do not need to
+          sign in.
+        </p>
+        {hasInvitation ? (
+          <p>
+            <Link to="/join" className="button button-primary">
+              Go to your invitation
+            </Link>
+          </p>
+        ) : null}
+      </Notice>
+      <p className="muted">
+        Are you the mediator? Sign in, then open this page again. <Link to="/">How to sign in</Link>
+      </p>
     </Shell>
   );
 }

@@ -9,10 +9,9 @@ import { ConsentGate } from './ConsentGate.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
 import { StandaloneThreads } from '../threads/lazy.tsx';
+import { readInvitationToken as readStoredToken, storeInvitationToken as storeToken } from '../invitationToken.ts';
 import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
-
-const TOKEN_KEY = 'parley.invitationToken';
 
 type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
 
@@ -21,26 +20,6 @@ type State =
   | { kind: 'link-problem'; problem: LinkProblem }
   | { kind: 'error'; message: string }
   | { kind: 'ready'; invitation: InvitationView; stage: 'gate' | 'session'; notice: string | null };
-
-function readStoredToken(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function storeToken(token: string | null): void {
-  try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Private mode may forbid storage; the link in the address bar still works.
-  }
-}
-
-/** The assessor's scorecard page (/assess) reads the same token. */
-export { readStoredToken as readInvitationToken, storeToken as storeInvitationToken };
 
 function linkProblemOf(code: string | number | null): LinkProblem | null {
   if (code === 'link_revoked' || code === 4410) return 'link_revoked';
@@ -336,7 +315,7 @@ function LinkProblemPage({ problem }: { problem: LinkProblem }) {
       <PageHeading>{heading}</PageHeading>
       <p className="lead">{body}</p>
       <Notice tone="info" title="What to do next">
-        <p>Ask the mediator for a new link. When you receive it, open the new link on this device.</p>
+        <p>Ask your mediator to send you a new link. When you receive it, open the new link on this device.</p>
       </Notice>
     </Shell>
   );

@@ -14,6 +14,7 @@ import { MediatorRequests, UnmutePrompt } from './session/Requests.tsx';
 import { RoomLine, RoomStatus } from './session/RoomHeader.tsx';
 import { RoomsPanel } from './session/RoomsPanel.tsx';
 import { Stage } from './session/Stage.tsx';
+import { useLeaveGuard } from './session/LeaveGuard.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { SessionAgreementBanner } from '../signoff/SessionAgreementBanner.tsx';
@@ -99,6 +100,9 @@ function LiveSession({
   useDocumentTitle(title);
   const mediator = !!s.self && canModerate(s.self.role);
   const assessing = s.self?.role === 'assessor';
+
+  // Once in, until the session ends for me or I press Leave (which needs no second question).
+  const leaveDialog = useLeaveGuard(!!s.self && s.connection.status !== 'closed' && !leaving);
 
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
@@ -215,6 +219,7 @@ function LiveSession({
 
       <UnmutePrompt client={client} s={s} />
       <ControlBar client={client} s={s} leaving={leaving} onLeave={() => void leave()} />
+      {leaveDialog}
 
       <div className="audio-sinks" aria-hidden="true">
         {audio.map((m) => {
