@@ -82,6 +82,9 @@ const ABOUT_A_PERSON = new Set<string>([
   'breakdown.ice-restarted', 'breakdown.media-lost', 'breakdown.media-restored', 'breakdown.audio-only',
 ]);
 
+/** Events only the mediator is told of, wherever the observer was. */
+const MEDIATOR_ONLY = new Set<string>(['participant.link-reused']);
+
 /**
  * The entries (by seq) an observer could have perceived: case-wide events, and events in the room
  * they were in when it happened. A party who declined the assessor in their caucus [3.6.10] must
@@ -99,7 +102,8 @@ export function entriesVisibleTo(entries: readonly LinkableEntry[], observer: { 
     const actorRoom = roomOf(e.actor?.displayName);
     const names = (Array.isArray(d.participants) ? d.participants : []).map(String);
     let seen: boolean;
-    if (CASE_WIDE.has(e.type)) seen = true;
+    if (MEDIATOR_ONLY.has(e.type)) seen = false;
+    else if (CASE_WIDE.has(e.type)) seen = true;
     else if (e.type === 'participant.moved') seen = !!mine && (d.to === mine || names.some((n) => roomOf(n) === mine));
     else if (e.type === 'room.closed') seen = !!mine && (actorRoom === mine || d.room === mine);
     else if (e.type === 'room.created' || e.type === 'participant.left') seen = !!mine && actorRoom === mine;
@@ -155,6 +159,8 @@ export function summariseRecordEntry(e: Pick<LinkableEntry, 'type' | 'actor' | '
       return room ? `${who} joined ${q(room)}` : `${who} joined the session`;
     case 'participant.left':
       return `${who} left the session`;
+    case 'participant.link-reused':
+      return `${str(d, 'participant') ?? 'A participant'}’s link was opened in another browser or device; the earlier connection was closed`;
     case 'room.created':
       return room ? `${who} opened the room ${q(room)}` : `${who} opened a room`;
     case 'room.closed':
@@ -176,6 +182,8 @@ export function summariseRecordEntry(e: Pick<LinkableEntry, 'type' | 'actor' | '
       return `${who} started sharing their screen${inRoom}`;
     case 'share.stopped': {
       const owner = str(d, 'participant');
+      const reason = str(d, 'reason');
+      if (reason) return `${owner ?? who}’s screen share ended${inRoom} (${reason})`;
       return owner && owner !== e.actor?.displayName ? `${who} stopped the screen share of ${owner}` : `${who} stopped sharing their screen`;
     }
     case 'control.given':

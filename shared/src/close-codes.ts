@@ -15,8 +15,10 @@ export const CloseCode = {
   SignedOut: 4419,
   /** The protocol agreement changed after this person consented: they must read and agree again. */
   ConsentChanged: 4412,
-  /** The same person connected again elsewhere; this connection was replaced. */
+  /** The same person connected again from this browser (another tab, a reload); this connection was replaced. */
   Replaced: 4409,
+  /** The person's link was opened in another browser or on another device; this connection was replaced. */
+  ReplacedElsewhere: 4408,
   /** The mediator removed this participant from the case. */
   Removed: 4404,
   /** A message or document passed its size limit (Hocuspocus' 1009 "message too big", made terminal: resending it would fail again). */
@@ -28,6 +30,9 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 export const isTerminalClose = (code: number): boolean => code >= 4400 && code < 4500;
 
+/** The person is in the session elsewhere now: they may take it back here ("Join here instead"). */
+export const isReplacedClose = (code: number | string | null): boolean => code === CloseCode.Replaced || code === CloseCode.ReplacedElsewhere;
+
 /** socket.io has no close codes: the server sends `session:closed` with one of these, then disconnects. */
 export const closeMessages: Record<CloseCode, string> = {
   4401: 'We could not confirm who you are. Open your invitation link again.',
@@ -36,7 +41,8 @@ export const closeMessages: Record<CloseCode, string> = {
   4411: 'This invitation link has expired. Ask the mediator for a new link.',
   4419: 'You were signed out. Sign in again to continue.',
   4412: 'The protocol agreement changed. Open your invitation link again to read it and agree before you continue.',
-  4409: 'You joined this session from another tab or device, so this one was disconnected.',
+  4409: 'You opened this session in another tab or window, so this one was disconnected.',
+  4408: 'Your link was opened in another browser or device, so this window was disconnected. If that was not you, tell your mediator.',
   4404: 'The mediator removed you from this case.',
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
   4503: 'The platform is restarting. Reconnecting…',

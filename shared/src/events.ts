@@ -115,6 +115,22 @@ export interface JoinResult {
   breakdown: BreakdownSettings;
   /** The agreement version frozen for signature, if any (without its text). */
   agreement: AgreementStatus | null;
+  /**
+   * The announcements of this live session this person may hear, newest first (at most
+   * MAX_ANNOUNCEMENTS): someone who reloads or joins late reads what was said before.
+   */
+  announcements: Announcement[];
+}
+
+/** How many of a live session's announcements the server keeps and a client shows. */
+export const MAX_ANNOUNCEMENTS = 50;
+
+/** A mediator's message to everyone in every room. */
+export interface Announcement {
+  id: string;
+  text: string;
+  from: PersonRef;
+  at: string;
 }
 
 export interface RequestResults {
@@ -186,13 +202,18 @@ export interface Notifications {
   'room:timer-warning': { roomId: string; secondsLeft: number };
   'room:timer-expired': { roomId: string };
   /** To everyone, in every room. */
-  'announcement:made': { id: string; text: string; from: PersonRef; at: string };
+  'announcement:made': Announcement;
   /** To the mediator. */
   'assistance:requested': { requestId: string; from: PersonRef; roomId: string; roomName: string; at: string };
   /** To the mediator and the person who asked. */
   'assistance:resolved': { requestId: string };
   /** To the person only: the mediator asks them to unmute (they decide). */
   'moderation:unmute-requested': { by: PersonRef };
+  /**
+   * To the mediators: a person's invitation link was opened in another browser or on another
+   * device while they were connected, and that earlier connection was closed.
+   */
+  'participant:link-reused': { participant: PersonRef; at: string };
   /** To the person only: the mediator stopped their screen share. */
   'moderation:share-stopped': { by: PersonRef };
   /** To the mediator: someone asks for control of the stage. */
@@ -226,10 +247,18 @@ export type ClientToServerEvents = {
 };
 export type ServerToClientEvents = { [K in keyof Notifications]: (payload: Notifications[K]) => void };
 
+/**
+ * A random id one browser keeps for itself (not a fingerprint: it says nothing about the device).
+ * Two connections of one person with the same id are a reload or a second tab; with different
+ * ids (or none) the link was opened somewhere else, which the mediator is told about.
+ */
+export const DeviceId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
 /** Handshake: a party presents their invitation token; a mediator's cookie is read by the server. */
 export const HandshakeAuth = z.object({
   token: z.string().min(10).max(2048).optional(),
   caseId: z.string().max(64).optional(),
+  device: DeviceId.optional(),
   protocol: z.literal(PROTOCOL_VERSION),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;

@@ -9,6 +9,8 @@ export const RECORD_EVENT_TYPES = [
   'consent.recorded',
   'participant.joined',
   'participant.left',
+  // someone's invitation link opened in another browser or device took over their connection
+  'participant.link-reused',
   'room.created',
   'room.closed',
   'participant.moved',

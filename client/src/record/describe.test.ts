@@ -30,6 +30,10 @@ const EXAMPLES: Record<RecordEventType, { e: ReturnType<typeof entry>; text: str
     text: 'Ana Arden started sharing their screen in “Joint room”',
   },
   'share.stopped': { e: entry('share.stopped', ana, { producerSource: 'screen' }), text: 'Ana Arden stopped sharing their screen' },
+  'participant.link-reused': {
+    e: entry('participant.link-reused', null, { participant: 'Ana Arden', room: 'Joint room' }),
+    text: 'Ana Arden was disconnected because their invitation link was opened in another browser or device',
+  },
   'control.given': {
     e: entry('control.given', mediator, { roomName: 'Joint room', participants: ['Ana Arden'] }),
     text: 'Mediator gave control of “Joint room” to Ana Arden',
@@ -111,6 +115,10 @@ describe('describeEntry', () => {
     expect(describeEntry(entry('moderation.muted', mediator, { participants: 'all' }))).toBe('Mediator muted everyone');
     expect(describeEntry(entry('share.stopped', mediator, { participants: ['Ana Arden'], producerSource: 'screen' }))).toBe(
       'Mediator stopped the screen share of Ana Arden',
+    );
+    // Ended by what happened to the sharer: the sentence does not say they stopped it.
+    expect(describeEntry(entry('share.stopped', ana, { participant: 'Ana Arden', room: 'Joint room', reason: 'connection lost' }))).toBe(
+      'Ana Arden’s screen share ended in “Joint room” (connection lost)',
     );
     expect(describeEntry(entry('share.started', mediator, { participants: ['Maria Mediator'], producerSource: 'camera' }))).toBe(
       'Mediator started sharing their camera',

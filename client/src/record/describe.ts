@@ -25,6 +25,7 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'consent.recorded': 'agreement',
   'participant.joined': 'rooms',
   'participant.left': 'rooms',
+  'participant.link-reused': 'rooms',
   'room.created': 'rooms',
   'room.closed': 'rooms',
   'participant.moved': 'rooms',
@@ -77,6 +78,7 @@ const USED: Record<RecordEventType, string[]> = {
   'consent.recorded': [],
   'participant.joined': [...PEOPLE_KEYS, ...ROOM_KEYS],
   'participant.left': [...PEOPLE_KEYS, ...ROOM_KEYS],
+  'participant.link-reused': [...PEOPLE_KEYS, ...ROOM_KEYS],
   'room.created': [...ROOM_KEYS, ...PEOPLE_KEYS],
   'room.closed': [...ROOM_KEYS],
   'participant.moved': [...PEOPLE_KEYS, ...ROOM_KEYS],
@@ -84,7 +86,7 @@ const USED: Record<RecordEventType, string[]> = {
   'moderation.muted': [...PEOPLE_KEYS, ...SOURCE_KEYS, 'all'],
   'moderation.unmute-asked': [...PEOPLE_KEYS],
   'share.started': [...PEOPLE_KEYS, ...SOURCE_KEYS, ...ROOM_KEYS],
-  'share.stopped': [...PEOPLE_KEYS, ...SOURCE_KEYS, ...ROOM_KEYS],
+  'share.stopped': [...PEOPLE_KEYS, ...SOURCE_KEYS, ...ROOM_KEYS, ...REASON_KEYS],
   'control.given': [...PEOPLE_KEYS, ...ROOM_KEYS],
   'control.taken': [...ROOM_KEYS],
   'announcement.sent': [...TEXT_KEYS],
@@ -271,6 +273,11 @@ export function describeEntry(entry: DescribableEntry): string {
       const subject = names ?? who;
       return room ? `${subject} left ${quoted(room)}` : `${subject} left the session`;
     }
+    case 'participant.link-reused': {
+      // The server records it without an actor: whoever opened the link is not known.
+      const subject = names ?? (entry.actor ? who : 'A participant');
+      return `${subject} was disconnected because their invitation link was opened in another browser or device`;
+    }
     case 'room.created': {
       const base = room ? `${who} opened the room ${quoted(room)}` : `${who} opened a room`;
       return names ? `${base} for ${names}` : base;
@@ -302,6 +309,9 @@ export function describeEntry(entry: DescribableEntry): string {
     }
     case 'share.stopped': {
       const { own, thing } = sourceWords(text(d, SOURCE_KEYS));
+      // Ended by what happened to the sharer (left, lost the connection, moved), not by a person.
+      const reason = text(d, REASON_KEYS);
+      if (reason) return `${names ?? who}’s ${thing} share ended${inRoom(d)} (${reason})`;
       // The mediator may stop someone else's share; otherwise people stop their own.
       if (names && !isSelf(entry, names)) return `${who} stopped the ${thing} share of ${names}${inRoom(d)}`;
       return `${who} stopped sharing ${own}${inRoom(d)}`;

@@ -86,12 +86,14 @@ function ClosedScreen({
     reason.why === 'left'
       ? 'You left the session'
       : reason.code === 4409
-        ? 'You joined from somewhere else'
-        : reason.why === 'terminal'
-          ? 'The session ended for you'
-          : reason.why === 'refused'
-            ? 'You could not join the session'
-            : 'Something went wrong';
+        ? 'This session is open in another window'
+        : reason.code === 4408
+          ? 'Your link was opened somewhere else'
+          : reason.why === 'terminal'
+            ? 'The session ended for you'
+            : reason.why === 'refused'
+              ? 'You could not join the session'
+              : 'Something went wrong';
   useDocumentTitle(heading);
 
   return (

@@ -8,7 +8,9 @@ import {
   withRoom,
   withTimerExpired,
   withTimerWarning,
+  withLinkReused,
   withoutAssistance,
+  withoutLinkReused,
   withoutControlRequest,
   withoutRoom,
 } from './room-transitions.ts';
@@ -58,6 +60,7 @@ export class LiveRoom {
     socket.on('room:timer-expired', ({ roomId }) => update((s) => withTimerExpired(s, roomId)));
     socket.on('announcement:made', (a) => update((s) => withBroadcast(s, a, Date.now())));
     socket.on('assistance:requested', (r) => update((s) => withAssistance(s, r)));
+    socket.on('participant:link-reused', (e) => update((s) => withLinkReused(s, e)));
     socket.on('assistance:resolved', ({ requestId }) => update((s) => withoutAssistance(s, requestId)));
     socket.on('control:requested', (r) => update((s) => withControlRequest(s, r, Date.now())));
     socket.on('stage:pointer-moved', (e) => update((s) => withPointer(s, e)));
@@ -110,6 +113,10 @@ export class LiveRoom {
 
   dismissControlRequest(fromId: string): void {
     this.deps.update((s) => withoutControlRequest(s, fromId));
+  }
+
+  dismissLinkReused(participantId: string): void {
+    this.deps.update((s) => withoutLinkReused(s, participantId));
   }
 
   dismissNotice(): void {

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import {
   canPublish,
   closeMessages,
+  isReplacedClose,
   isTerminalClose,
   type CloseCode,
   type Notifications,
@@ -17,6 +18,7 @@ import { LiveRoom } from './LiveRoom.ts';
 import { LocalSources, type SourceDeps } from './LocalSources.ts';
 import { MediaEngine, type Direction, type Stale } from './MediaEngine.ts';
 import { MESSAGES, OUTAGE_TITLES } from './messages.ts';
+import { withSnapshotBroadcasts } from './room-transitions.ts';
 import { NetworkMonitor } from './NetworkMonitor.ts';
 import { Others } from './Others.ts';
 import { ScreenShare, isScreenKey } from './ScreenShare.ts';
@@ -207,7 +209,8 @@ export class SessionClient {
     const joined = await this.request('session:join', {});
     if (stale()) return;
     const before = this.store.getSnapshot().self;
-    this.store.update((s) => afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()));
+    const rejoined = this.hasJoined;
+    this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
 
     if (!this.media.loaded) {
@@ -345,7 +348,7 @@ export class SessionClient {
     const text = message || closeMessages[code as CloseCode] || 'The session ended.';
     if (isTerminalClose(code)) {
       // 44xx: final. Show why and never reconnect (a revoked link retried forever is a retry storm).
-      this.finish({ why: 'terminal', message: text, code, canRejoin: code === 4409 });
+      this.finish({ why: 'terminal', message: text, code, canRejoin: isReplacedClose(code) });
     } else {
       // e.g. 4503 server restart: the disconnect follows; we reconnect from onDisconnected.
       this.pendingServerMessage = text;

@@ -12,6 +12,7 @@ import {
   type WireError,
 } from '@parley/shared';
 import { ReconnectPolicy } from './ReconnectPolicy.ts';
+import { deviceId } from './device-id.ts';
 
 export type SessionCredentials = { kind: 'invitee'; token: string } | { kind: 'mediator'; caseId: string };
 
@@ -74,8 +75,8 @@ export class Signalling {
   constructor(credentials: SessionCredentials) {
     const auth =
       credentials.kind === 'invitee'
-        ? { protocol: PROTOCOL_VERSION, token: credentials.token }
-        : { protocol: PROTOCOL_VERSION, caseId: credentials.caseId };
+        ? { protocol: PROTOCOL_VERSION, token: credentials.token, device: deviceId() }
+        : { protocol: PROTOCOL_VERSION, caseId: credentials.caseId, device: deviceId() };
 
     // Same origin: the cookie of a signed-in mediator travels with the WebSocket upgrade.
     this.socket = io({

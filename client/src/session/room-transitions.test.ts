@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Presence, RoomInfo } from '@parley/shared';
-import { afterSelfMoved, withAssistance, withBroadcast, withPointer, withRoom, withTimerWarning, withoutAssistance, withoutRoom } from './room-transitions.ts';
+import {
+  afterSelfMoved, withAssistance, withBroadcast, withLinkReused, withPointer, withRoom, withSnapshotBroadcasts, withTimerWarning, withoutAssistance, withoutLinkReused, withoutRoom,
+} from './room-transitions.ts';
 import { initialSessionState, type SessionState } from './store.ts';
 
 const room = (id: string, extra: Partial<RoomInfo> = {}): RoomInfo =>
@@ -51,5 +53,25 @@ describe('room transitions', () => {
     s = withTimerWarning(state({ rooms: [room('caucus-abcd')], controlAsked: 'caucus-abcd' }), { roomId: 'caucus-abcd', secondsLeft: 5 }, 1);
     const closed = withoutRoom(s, 'caucus-abcd');
     expect([closed.rooms, closed.timerWarnings, closed.controlAsked]).toEqual([[], {}, null]);
+  });
+
+  it('the join snapshot fills the announcements: history on a first join, news after a reconnect, nothing twice', () => {
+    const a = (id: string, at: string) => ({ id, text: id, from: { id: 'med00000', displayName: 'Mediator' }, at });
+    const snapshot = [a('two', '2030-01-01T10:02:00.000Z'), a('one', '2030-01-01T10:01:00.000Z')];
+    // A reload: both are shown, neither pops up as a toast (receivedAt 0).
+    const first = withSnapshotBroadcasts(state({}), snapshot, false, 500);
+    expect(first.announcements.map((b) => [b.id, b.receivedAt])).toEqual([['two', 0], ['one', 0]]);
+    // A reconnect: the one I had keeps its time; the one sent while I was away is news.
+    const had = withBroadcast(state({}), a('one', '2030-01-01T10:01:00.000Z'), 7);
+    const back = withSnapshotBroadcasts(had, snapshot, true, 900);
+    expect(back.announcements.map((b) => [b.id, b.receivedAt])).toEqual([['two', 900], ['one', 7]]);
+    expect(withSnapshotBroadcasts(back, [], true, 1000)).toBe(back);
+  });
+
+  it('a link opened elsewhere is one notice per person until the mediator dismisses it', () => {
+    const e = (at: string) => ({ participant: { id: 'party001', displayName: 'Ana' }, at });
+    const s = withLinkReused(withLinkReused(state({}), e('1')), e('2'));
+    expect(s.linkReuses).toEqual([e('2')]);
+    expect(withoutLinkReused(s, 'party001').linkReuses).toEqual([]);
   });
 });

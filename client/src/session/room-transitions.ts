@@ -1,12 +1,10 @@
-import { roomsVisibleTo, type Notifications, type Presence, type RoomInfo } from '@parley/shared';
+import { MAX_ANNOUNCEMENTS, roomsVisibleTo, type Announcement, type Notifications, type Presence, type RoomInfo } from '@parley/shared';
 import type { SessionState } from './store.ts';
 
 /**
  * How room, moderation and stage notifications change the session state [2.10, 2.11]. Pure, like
  * transitions.ts: SessionClient decides when they apply and is the only one to write them.
  */
-
-const MAX_BROADCASTS = 20;
 
 function omit<T>(record: Record<string, T>, key: string): Record<string, T> {
   if (!(key in record)) return record;
@@ -68,7 +66,30 @@ export function withTimerExpired(s: SessionState, roomId: string): SessionState 
 
 export function withBroadcast(s: SessionState, a: Notifications['announcement:made'], now: number): SessionState {
   if (s.announcements.some((b) => b.id === a.id)) return s;
-  return { ...s, announcements: [{ ...a, receivedAt: now }, ...s.announcements].slice(0, MAX_BROADCASTS) };
+  return { ...s, announcements: [{ ...a, receivedAt: now }, ...s.announcements].slice(0, MAX_ANNOUNCEMENTS) };
+}
+
+/**
+ * The announcements of the join snapshot (newest first), so a reload or a late arrival shows what
+ * was said. Ones I already had keep their arrival time. New ones after a reconnect were missed
+ * while I was away and arrive now (shown as news); on a first join they are history (receivedAt 0,
+ * no toast that would read out old messages as if new).
+ */
+export function withSnapshotBroadcasts(s: SessionState, snapshot: readonly Announcement[] | undefined, rejoined: boolean, now: number): SessionState {
+  if (!snapshot?.length) return s;
+  const known = new Map(s.announcements.map((a) => [a.id, a]));
+  const merged = [...snapshot.map((a) => known.get(a.id) ?? { ...a, receivedAt: rejoined ? now : 0 }), ...s.announcements.filter((a) => !snapshot.some((b) => b.id === a.id))];
+  merged.sort((a, b) => b.at.localeCompare(a.at));
+  return { ...s, announcements: merged.slice(0, MAX_ANNOUNCEMENTS) };
+}
+
+/** Mediator: a person's link opened in another browser or device took over their connection. */
+export function withLinkReused(s: SessionState, e: Notifications['participant:link-reused']): SessionState {
+  return { ...s, linkReuses: [...s.linkReuses.filter((r) => r.participant.id !== e.participant.id), e] };
+}
+
+export function withoutLinkReused(s: SessionState, participantId: string): SessionState {
+  return { ...s, linkReuses: s.linkReuses.filter((r) => r.participant.id !== participantId) };
 }
 
 export function withAssistance(s: SessionState, req: Notifications['assistance:requested']): SessionState {

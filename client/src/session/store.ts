@@ -44,12 +44,16 @@ import type { SourceKey } from './sources.ts';
  *                                                warning: string | null   device trouble
  *                                                notice: { id, text } | null  e.g. share refused }
  *   announcement { id: number, text: string }  the latest change to read out (aria-live), e.g. "Ana joined"
- *   announcements Broadcast[]                  mediator's announcements, newest first (max 20):
- *                                              { id, text, from: PersonRef, at, receivedAt (ms) }
+ *   announcements Broadcast[]                  mediator's announcements, newest first (max MAX_ANNOUNCEMENTS),
+ *                                              also from the join snapshot:
+ *                                              { id, text, from: PersonRef, at, receivedAt (ms; 0 = history) }
  *   assistance   AssistanceRequest[]           mediator: open "ask for the mediator" requests
  *                                              { requestId, from, roomId, roomName, at }
  *   askedForMediator { requestId } | null      party: my own open request, until resolved
  *   controlRequests  ControlRequest[]          mediator: { from: PersonRef, roomId, receivedAt }
+ *   linkReuses   LinkReuse[]                   mediator: someone's link opened in another browser or
+ *                                              device took over their connection { participant, at },
+ *                                              until dismissed
  *   controlAsked string | null                 the room where I asked for control, until it changes hands
  *   pointers     Record<roomId, { participantId, x, y }>   the controller's pointer (fractions of
  *                                              the main stage's picture); absent = hidden
@@ -148,6 +152,7 @@ export interface LocalMedia {
 export type PersonRef = Notifications['announcement:made']['from'];
 export type Broadcast = Notifications['announcement:made'] & { receivedAt: number };
 export type AssistanceRequest = Notifications['assistance:requested'];
+export type LinkReuse = Notifications['participant:link-reused'];
 export interface ControlRequest {
   from: PersonRef;
   roomId: string;
@@ -193,6 +198,7 @@ export interface SessionState {
   assistance: AssistanceRequest[];
   askedForMediator: { requestId: string } | null;
   controlRequests: ControlRequest[];
+  linkReuses: LinkReuse[];
   controlAsked: string | null;
   pointers: Record<string, StagePointer>;
   timerWarnings: Record<string, { secondsLeft: number; receivedAt: number }>;
@@ -221,6 +227,7 @@ export const initialSessionState: SessionState = {
   assistance: [],
   askedForMediator: null,
   controlRequests: [],
+  linkReuses: [],
   controlAsked: null,
   pointers: {},
   timerWarnings: {},

@@ -1,5 +1,6 @@
 import {
   closeMessages,
+  isReplacedClose,
   isTerminalClose,
   MessageBody,
   canDeleteMessage,
@@ -124,7 +125,7 @@ export class ThreadsClient {
       if (!signalling.active) signalling.scheduleReconnect();
     });
     socket.on('session:closed', ({ code, message }) => {
-      if (isTerminalClose(code) && code !== 4409) this.closeWith(message || closeMessages[code as CloseCode]);
+      if (isTerminalClose(code) && !isReplacedClose(code)) this.closeWith(message || closeMessages[code as CloseCode]);
     });
     socket.on('message:posted', (m) => this.onPosted(m));
     socket.on('message:updated', (m) => this.update((s) => withMessageUpdated(s, m)));

@@ -1,6 +1,6 @@
 import {
-  canAskForMediator, canModerate, canStartShare, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, ParleyError, presenceFor,
-  roomsVisibleTo, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType,
+  canModerate, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, ParleyError, presenceFor,
+  roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType,
   type RoomInfo, type SessionPause,
 } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
@@ -10,6 +10,9 @@ import { Notifier } from './Notifier.ts';
 import { Room } from './Room.ts';
 import { BreakdownLadder } from './BreakdownLadder.ts';
 import { Observers } from './Observers.ts';
+import { Announcements } from './Announcements.ts';
+import { Assistance } from './Assistance.ts';
+import { Shares } from './Shares.ts';
 import type { Identity } from '../domain/CaseService.ts';
 
 /** What other parts of the platform learn from room changes (e.g. caucus threads). */
@@ -18,13 +21,6 @@ export interface RoomHooks {
   placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
   /** Everything that belongs in the session record. */
   record?: (caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordBody['data']) => void;
-}
-
-interface AssistanceRequest {
-  id: string;
-  from: PersonRef;
-  roomId: string;
-  at: string;
 }
 
 /**
@@ -36,13 +32,17 @@ export class LiveCase {
   readonly caseId: string;
   readonly media: CaseMedia;
   readonly notify: Notifier;
+  readonly announcements: Announcements;
+  /** People asking for the mediator from another room. */
+  readonly assistance: Assistance;
+  /** Screen shares and the stage they are shown on. */
+  readonly shares: Shares;
   readonly #members = new Map<string, Member>();
   readonly #rooms = new Map<string, Room>();
   /** Where each person was placed; survives leaving and rejoining while the live case lasts. */
   readonly #placements = new Map<string, string>();
   /** Microphones the mediator holds muted, and by whom. */
   readonly #holds = new Map<string, PersonRef>();
-  readonly #assistance = new Map<string, AssistanceRequest>();
   readonly #logger: Logger;
   readonly #newId: () => string;
   readonly #mediatorId: string;
@@ -75,6 +75,25 @@ export class LiveCase {
     this.#hooks = opts.hooks ?? {};
     const mayObserveCaucus = opts.mayObserveCaucus ?? (() => false);
     this.notify = new Notifier(() => this.#members.values());
+    this.announcements = new Announcements(this.notify);
+    this.shares = new Shares({
+      media,
+      members: () => this.members(),
+      rooms: () => this.#rooms.values(),
+      room: (id) => this.#rooms.get(id),
+      roomName: (id) => this.#roomName(id),
+      mediatorId: this.#mediatorId,
+      notify: this.notify,
+      presenceChanged: (m) => this.presenceChanged(m),
+      record: (type, by, data) => this.record(type, by, data),
+    });
+    this.assistance = new Assistance({
+      members: () => this.members(),
+      member: (id) => this.#members.get(id),
+      room: (id) => this.#rooms.get(id),
+      notify: this.notify,
+      newId: this.#newId,
+    });
     this.ladder = new BreakdownLadder(
       {
         member: (id) => this.#members.get(id),
@@ -143,13 +162,21 @@ export class LiveCase {
   }
 
   /** What `viewer` is told at join: others (redacted), the rooms they may know, the breakdown state. */
-  viewFor(viewer: Member): { self: Presence; participants: Presence[]; rooms: RoomInfo[]; pause: SessionPause | null; breakdown: BreakdownSettings } {
+  viewFor(viewer: Member): {
+    self: Presence;
+    participants: Presence[];
+    rooms: RoomInfo[];
+    pause: SessionPause | null;
+    breakdown: BreakdownSettings;
+    announcements: Announcement[];
+  } {
     return {
       self: this.presenceOf(viewer),
       participants: this.members().filter((m) => m !== viewer).map((m) => presenceFor(viewer.actor, this.presenceOf(m))),
       rooms: roomsVisibleTo(viewer.actor, this.rooms().map((r) => r.info())),
       pause: this.ladder.pauseInfo(),
       breakdown: this.ladder.settings,
+      announcements: this.announcements.snapshot(),
     };
   }
 
@@ -160,14 +187,7 @@ export class LiveCase {
   async join(identity: Identity, socket: ParleySocket): Promise<Member> {
     const existing = this.#members.get(identity.participantId);
     if (existing?.connection === 'reconnecting') return this.#rejoin(existing, socket, 'recovered');
-    if (existing) {
-      // Another tab or device, or a reconnect that beat the server to noticing the old connection
-      // died: the old one is told why and closed; the person keeps their room, holds and control.
-      this.#logger.info({ participantId: identity.participantId }, 'second connection replaces the first');
-      this.#disconnect(existing, CloseCode.Replaced);
-      this.#dropMedia(existing);
-      return this.#rejoin(existing, socket, 'replaced');
-    }
+    if (existing) return this.#replace(existing, socket);
     const placed = this.#placements.get(identity.participantId);
     const roomId = identity.role === 'assessor' ? this.#observers.target() : placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
     const member = new Member(identity, socket, roomId);
@@ -184,11 +204,34 @@ export class LiveCase {
   }
 
   /**
+   * Another tab or a reload of the same browser, or a reconnect that beat the server to noticing
+   * the old connection died: the old one is told why and closed; the person keeps their room,
+   * holds and control. An invitation link opened in another browser or device may be someone
+   * else holding the link: the mediator is told and the record keeps it, so it is not silent.
+   */
+  async #replace(existing: Member, socket: ParleySocket): Promise<Member> {
+    const device = socket.data.device ?? null;
+    const elsewhere = device === null || device !== existing.device;
+    const linkReused = elsewhere && existing.identity.jti !== undefined;
+    this.#logger.info({ participantId: existing.id, elsewhere }, 'second connection replaces the first');
+    if (linkReused) this.#disconnect(existing, CloseCode.ReplacedElsewhere);
+    else this.#disconnect(existing, CloseCode.Replaced, elsewhere ? 'You opened this session in another browser or on another device, so this window was disconnected.' : undefined);
+    this.#dropMedia(existing, elsewhere ? 'opened again in another browser or device' : 'opened again in another tab or window');
+    const member = await this.#rejoin(existing, socket, 'replaced');
+    if (linkReused) {
+      this.notify.toModerators('participant:link-reused', { participant: member.ref, at: new Date().toISOString() });
+      this.record('participant.link-reused', null, { participant: member.identity.displayName, room: this.#roomName(member.roomId) });
+    }
+    return member;
+  }
+
+  /**
    * Back on a new connection within the grace period: the same member, in the room they were in,
    * with the mediator's hold and their stage control as they were. Media starts afresh.
    */
   async #rejoin(member: Member, socket: ParleySocket, how: 'recovered' | 'replaced'): Promise<Member> {
     member.socket = socket;
+    member.device = socket.data.device ?? null;
     socket.data.member = member;
     if (!this.media.hasPeer(member.id)) this.media.addPeer(member.id, member.roomId);
     if (how === 'recovered') this.ladder.recovered(member, 'rejoined');
@@ -210,17 +253,17 @@ export class LiveCase {
   dropped(member: Member, cause: string): void {
     if (this.#members.get(member.id) !== member || member.connection === 'reconnecting') return;
     if (member.socket.data.member === member) member.socket.data.member = undefined;
-    this.#dropMedia(member);
+    this.#dropMedia(member, 'connection lost');
     this.ladder.dropped(member, cause);
     this.presenceChanged(member);
   }
 
   /** Ends a person's media (their shares leave the stage) but not their place in the session. */
-  #dropMedia(member: Member): void {
+  #dropMedia(member: Member, why: string): void {
     const owned = this.media.producersOf(member.id).map((p) => p.producerId);
-    this.media.removePeer(member.id);
+    this.shares.ending(member, why, () => this.media.removePeer(member.id));
     const room = this.#rooms.get(member.roomId);
-    if (room) this.#releaseRoomHoldings(room, null, owned);
+    if (room) this.shares.release(room, null, owned);
   }
 
   /** Present and connected (not waiting out a grace period). */
@@ -346,8 +389,8 @@ export class LiveCase {
       const from = this.#rooms.get(m.roomId);
       touched.add(m.roomId);
       // A screen shown in one room is not carried into another: the share ends on a move.
-      const closed = this.media.closeSources(m.id, ['screen', 'screen-audio']);
-      if (from) this.#releaseRoomHoldings(from, m.id, closed);
+      const closed = this.shares.ending(m, 'moved to another room', () => this.media.closeSources(m.id, ['screen', 'screen-audio']));
+      if (from) this.shares.release(from, m.id, closed);
       m.roomId = roomId;
       this.#placements.set(m.id, roomId);
       // Someone reconnecting has no media now: they arrive in the new room when they are back.
@@ -371,10 +414,7 @@ export class LiveCase {
       if (r) this.notify.room(r.info());
     }
     await this.#observers.after(observersBefore);
-    // The mediator arriving answers any request for them from that room.
-    for (const req of [...this.#assistance.values()]) {
-      if (movers.some((m) => canModerate(m.role) && m.roomId === req.roomId)) this.resolveAssistance(req.id);
-    }
+    this.assistance.afterMove(movers);
     if (moved) this.#logger.info({ roomId, moved, by: by?.id }, 'participants moved');
     return moved;
   }
@@ -422,15 +462,6 @@ export class LiveCase {
     this.#logger.info({ roomId, returned: occupants.length }, 'caucus timer ended');
   }
 
-  /** One active screen share per room unless the mediator allowed more. */
-  assertCanShare(member: Member): void {
-    const room = this.#requireRoom(member.roomId);
-    const active = this.members().filter((m) => m.roomId === room.id && this.media.producersOf(m.id).some((p) => p.source === 'screen')).length;
-    if (!canStartShare(room, active).allowed) {
-      throw new ParleyError(ErrorCode.Conflict, 'Someone in this room is already sharing a screen. Ask the mediator if you need to share too.');
-    }
-  }
-
   // --- moderation -------------------------------------------------------------------------------
 
   async hold(target: Member, by: PersonRef): Promise<boolean> {
@@ -453,50 +484,6 @@ export class LiveCase {
     this.record('moderation.unmute-asked', by, { participant: target.identity.displayName });
   }
 
-  /** Ends a person's screen share; returns how many producers closed. */
-  stopShare(target: Member, by: PersonRef | null): number {
-    const closed = this.media.closeSources(target.id, ['screen', 'screen-audio']);
-    const room = this.#rooms.get(target.roomId);
-    if (room) this.#releaseRoomHoldings(room, null, closed);
-    if (closed.length) {
-      this.presenceChanged(target);
-      if (by) this.notify.to(target, 'moderation:share-stopped', { by });
-      this.record('share.stopped', by ?? target.ref, { participant: target.identity.displayName });
-    }
-    return closed.length;
-  }
-
-  /** After a producer closed: clear it from any stage it was on. */
-  producerClosed(producerId: string): void {
-    for (const room of this.#rooms.values()) {
-      if (room.stageProducerId === producerId) {
-        room.stageProducerId = null;
-        this.notify.room(room.info());
-      }
-    }
-  }
-
-  // --- asking for the mediator ----------------------------------------------------------------
-
-  requestAssistance(from: Member): AssistanceRequest {
-    const mediatorRooms = this.members().filter((m) => canModerate(m.role)).map((m) => m.roomId);
-    if (!canAskForMediator(from.actor, mediatorRooms)) throw new ParleyError(ErrorCode.Conflict, 'The mediator is already with you.');
-    for (const r of this.#assistance.values()) if (r.from.id === from.id) return r;
-    const room = this.#rooms.get(from.roomId)!;
-    const req = { id: this.#newId(), from: from.ref, roomId: room.id, at: new Date().toISOString() };
-    this.#assistance.set(req.id, req);
-    this.notify.toModerators('assistance:requested', { requestId: req.id, from: req.from, roomId: room.id, roomName: room.name, at: req.at });
-    return req;
-  }
-
-  resolveAssistance(requestId: string): void {
-    const req = this.#assistance.get(requestId);
-    if (!req) throw new ParleyError(ErrorCode.NotFound, 'That request was already answered.');
-    this.#assistance.delete(requestId);
-    this.notify.toModerators('assistance:resolved', { requestId });
-    this.notify.to(this.#members.get(req.from.id), 'assistance:resolved', { requestId });
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -510,21 +497,6 @@ export class LiveCase {
 
   #roomName(roomId: string): string {
     return this.#rooms.get(roomId)?.name ?? (roomId === OBSERVER_WAITING_ROOM ? 'outside the caucus (not observing)' : roomId);
-  }
-
-  /** When someone leaves a room: control goes back to the mediator, their producers leave the stage. */
-  #releaseRoomHoldings(room: Room, leavingId: string | null, closedProducers: string[]): void {
-    let changed = false;
-    if (leavingId && room.controllerId === leavingId && leavingId !== this.#mediatorId) {
-      room.controllerId = this.#mediatorId;
-      changed = true;
-    }
-    const owner = room.stageProducerId ? this.media.ownerOf(room.stageProducerId) : undefined;
-    if (room.stageProducerId && (closedProducers.includes(room.stageProducerId) || !owner || owner.peerId === leavingId)) {
-      room.stageProducerId = null;
-      changed = true;
-    }
-    if (changed) this.notify.room(room.info());
   }
 
   /** Adds an entry to the session record; `by` is resolved to a person with their role. */
@@ -555,16 +527,18 @@ export class LiveCase {
     if (member.socket.data.member === member) member.socket.data.member = undefined;
     const room = this.#rooms.get(member.roomId);
     const owned = this.media.producersOf(member.id).map((p) => p.producerId);
-    this.media.removePeer(member.id);
-    if (room) this.#releaseRoomHoldings(room, member.id, owned);
+    // Before 'participant.left', while the record still places them in their room.
+    const why = reason === 'left' ? 'left the session' : reason === 'removed' ? 'removed from the session' : 'did not reconnect in time';
+    this.shares.ending(member, why, () => this.media.removePeer(member.id));
+    if (room) this.shares.release(room, member.id, owned);
     this.notify.toAll('participant:left', { participantId: member.id, reason });
     this.record('participant.left', member.ref, { reason });
     this.#logger.info({ participantId: member.id, reason }, 'participant left');
     if (this.#members.size === 0) this.close();
   }
 
-  #disconnect(member: Member, code: CloseCode): void {
-    member.socket.emit('session:closed', { code, message: closeMessages[code] });
+  #disconnect(member: Member, code: CloseCode, message = closeMessages[code]): void {
+    member.socket.emit('session:closed', { code, message });
     member.socket.data.member = undefined;
     const s = member.socket;
     setTimeout(() => s.disconnect(true), 50);

@@ -15,6 +15,8 @@ export interface SocketData {
   connection?: Connection;
   /** The invitation token presented at handshake (invitees only), re-checked on join. */
   token?: string;
+  /** The browser's own random id from the handshake (see DeviceId), if it sent one. */
+  device?: string;
   /** Set once `session:join` succeeded on this socket. */
   member?: Member;
 }
@@ -23,6 +25,8 @@ export interface SocketData {
 export class Member {
   readonly identity: Identity;
   socket: ParleySocket;
+  /** The browser of the current connection (see DeviceId); null when it did not say. */
+  device: string | null;
   roomId: string;
   readonly joinedAt = Date.now();
   /** Breakdown ladder state [3.6.13]; see BreakdownLadder. */
@@ -36,6 +40,7 @@ export class Member {
   constructor(identity: Identity, socket: ParleySocket, roomId: string) {
     this.identity = identity;
     this.socket = socket;
+    this.device = socket.data.device ?? null;
     this.roomId = roomId;
   }
 

@@ -53,7 +53,7 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
       connections.admitHandshake(address);
       const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
-      const { token, caseId } = parsed.data;
+      const { token, caseId, device } = parsed.data;
       if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
       const principal = token
         ? gate.authenticate({ token })
@@ -62,6 +62,7 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
       socket.data.principal = principal;
       socket.data.identity = principal.identity;
       if (token) socket.data.token = token;
+      if (device) socket.data.device = device;
       next();
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Something went wrong on our side.', { cause: err });

@@ -105,10 +105,12 @@ describe('joining a live session', () => {
   });
 
   it('replaces an older connection of the same person (one presence per identity)', async () => {
-    const first = await open({ token: tokenB });
+    // The same browser (a second tab); another browser is in continuity.integration.test.ts.
+    const device = 'same-browser-00000001';
+    const first = await open({ token: tokenB, device });
     await must(first, 'session:join', {});
     const closedMsg = nextEvent(first, 'session:closed');
-    const second = await open({ token: tokenB });
+    const second = await open({ token: tokenB, device });
     await must(second, 'session:join', {});
     expect((await closedMsg).code).toBe(4409);
   });

@@ -37,14 +37,17 @@ export function AnnouncementLog({ announcements }: { announcements: Broadcast[] 
       {announcements.length === 0 ? (
         <p className="hint">No announcements yet.</p>
       ) : (
-        <ol className="announcement-log" role="log" aria-label="Announcements">
-          {announcements.map((a) => (
-            <li key={a.id}>
-              <time dateTime={a.at}>{time.format(new Date(a.at))}</time> <strong>{a.from.displayName}</strong>
-              <span className="announcement-text">{a.text}</span>
-            </li>
-          ))}
-        </ol>
+        // The log role on a wrapper: on the list itself it would hide that the items are a list.
+        <div role="log" aria-label="Announcements">
+          <ol className="announcement-log">
+            {announcements.map((a) => (
+              <li key={a.id}>
+                <time dateTime={a.at}>{time.format(new Date(a.at))}</time> <strong>{a.from.displayName}</strong>
+                <span className="announcement-text">{a.text}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
       )}
     </Section>
   );

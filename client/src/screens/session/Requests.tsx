@@ -1,15 +1,16 @@
 import { useEffect, useRef } from 'react';
 import type { SessionClient } from '../../session/SessionClient.ts';
-import type { AssistanceRequest, ControlRequest, SessionState } from '../../session/store.ts';
+import type { AssistanceRequest, ControlRequest, LinkReuse, SessionState } from '../../session/store.ts';
 import { playChime, useAction } from './hooks.ts';
 import { roomTitle } from './view.ts';
 
 /**
- * Mediator: people asking for them from another room, and for control of the stage. Shown at the
- * top of the screen, with a short chime, until answered or dismissed [2.10, 3.7].
+ * Mediator: people asking for them from another room, for control of the stage, and invitation
+ * links opened somewhere else. Shown at the top of the screen, with a short chime, until answered
+ * or dismissed [2.10, 3.7].
  */
 export function MediatorRequests({ client, s }: { client: SessionClient; s: SessionState }) {
-  const count = s.assistance.length + s.controlRequests.length;
+  const count = s.assistance.length + s.controlRequests.length + s.linkReuses.length;
   const previous = useRef(count);
   useEffect(() => {
     if (count > previous.current) playChime();
@@ -23,6 +24,9 @@ export function MediatorRequests({ client, s }: { client: SessionClient; s: Sess
       ))}
       {s.controlRequests.map((r) => (
         <ControlAlert key={r.from.id} client={client} request={r} />
+      ))}
+      {s.linkReuses.map((r) => (
+        <LinkReusedAlert key={r.participant.id} client={client} reuse={r} />
       ))}
     </div>
   );
@@ -79,6 +83,31 @@ function ControlAlert({ client, request }: { client: SessionClient; request: Con
         </button>
       </div>
       {act.error ? <p className="action-error">{act.error}</p> : null}
+    </div>
+  );
+}
+
+/**
+ * A person's link was opened in another browser or device and took over their place. It may be
+ * them on another device, or someone they forwarded the link to: the mediator decides, and a new
+ * link (which also ends the connection of whoever holds the old one) is on the case page.
+ */
+function LinkReusedAlert({ client, reuse }: { client: SessionClient; reuse: LinkReuse }) {
+  const name = reuse.participant.displayName;
+  return (
+    <div role="alert" className="banner banner-request">
+      <p className="notice-title">
+        {name}’s link was opened in another browser or device; the earlier connection was closed.
+      </p>
+      <p>
+        If that was not {name}, create a new link for them on the case page (“New link”): the old link stops working and whoever is using it is
+        disconnected.
+      </p>
+      <div className="row-actions">
+        <button type="button" className="button button-small button-secondary" onClick={() => client.room.dismissLinkReused(reuse.participant.id)}>
+          Dismiss
+        </button>
+      </div>
     </div>
   );
 }

@@ -24,7 +24,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
 
   async 'moderation:stop-share'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    return { stopped: lc.stopShare(present(lc, p.participantId), member.ref) };
+    return { stopped: lc.shares.stop(present(lc, p.participantId), member.ref) };
   },
 
   async 'control:give'(socket, p, { live }) {

@@ -39,20 +39,19 @@ export const roomHandlers: HandlerGroup<Names> = {
 
   async 'announcement:send'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    const id = crypto.randomUUID();
-    lc.notify.toAll('announcement:made', { id, text: p.text, from: member.ref, at: new Date().toISOString() });
+    lc.announcements.send(member.ref, p.text);
     lc.record('announcement.sent', member.ref, { text: p.text });
     return { sent: true };
   },
 
   async 'assistance:request'(socket, _p, { live }) {
     const { member, lc } = joined(socket, live);
-    return { requestId: lc.requestAssistance(member).id };
+    return { requestId: lc.assistance.request(member).id };
   },
 
   async 'assistance:resolve'(socket, p, { live }) {
     const { lc } = moderator(socket, live);
-    lc.resolveAssistance(p.requestId);
+    lc.assistance.resolve(p.requestId);
     return { resolved: true };
   },
 };

@@ -79,7 +79,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
   async 'producer:create'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
     if (!canPublishSource(member.role, p.source)) throw new ParleyError(ErrorCode.Forbidden, 'Observers cannot send audio, video or screens.');
-    if (p.source === 'screen') lc.assertCanShare(member);
+    if (p.source === 'screen') lc.shares.assertCanShare(member);
     const producerId = await lc.media.produce(member.id, {
       transportId: p.transportId,
       kind: p.kind,
@@ -94,9 +94,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
 
   async 'producer:close'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
-    lc.media.closeProducer(member.id, p.producerId);
-    lc.producerClosed(p.producerId);
-    lc.presenceChanged(member);
+    lc.shares.closeOwn(member, p.producerId);
     return { closed: true };
   },
 
