@@ -51,7 +51,8 @@ export class KeyedRateLimiter {
   readonly perSecond: number;
   readonly burst: number;
   readonly #buckets = new Map<string, RateLimiter>();
-  #lastSweep = performance.now();
+  /** Set by the first take(): callers (and tests) pass their own clock, which need not be performance.now(). */
+  #lastSweep: number | undefined;
 
   constructor(perSecond: number, burst: number) {
     this.perSecond = perSecond;
@@ -59,6 +60,7 @@ export class KeyedRateLimiter {
   }
 
   take(key: string, now = performance.now()): boolean {
+    this.#lastSweep ??= now;
     if (now - this.#lastSweep > 60_000) this.#sweep(now);
     let b = this.#buckets.get(key);
     if (!b) {
