@@ -49,7 +49,8 @@ test('a party who loses the network is shown reconnecting, and comes back to the
   await aCtx.setOffline(false);
   await expect(yourConnection(a).getByText('Back in the session')).toBeVisible(LONG);
   await expect(yourConnection(a).getByText('You are in the caucus “Caucus with Nina” again.')).toBeVisible();
-  await expect(a.getByText(/You are in the caucus “Caucus with Nina” · Only these people can see and hear you: Mediator/)).toBeVisible();
+  // Still muted, and the top line says so (it does not claim she can be heard).
+  await expect(a.getByText(/You are in the caucus “Caucus with Nina” · Only these people can see you \(your microphone is off\): Mediator/)).toBeVisible();
   await expect(a.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
   await expect(mediator.getByText(dropped)).toHaveCount(0, LONG);
   await expect(mediator.getByRole('region', { name: 'Participants' }).getByText(/Microphone off/).first()).toBeVisible();

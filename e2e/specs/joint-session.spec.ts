@@ -32,7 +32,7 @@ test('mediator creates a case, two parties pass the consent gate, and all three 
     const list = page.getByRole('region', { name: 'Participants' });
     await expect(list.getByText('Alice Arden')).toBeVisible();
     await expect(list.getByText('Bruno Baptiste')).toBeVisible();
-    await expect(list.getByText('Mediator', { exact: true }).first()).toBeVisible();
+    await expect(list.getByRole('listitem').filter({ hasText: /^Mediator/ }).first()).toBeVisible();
   }
 
   const mediatorName = 'Mediator';

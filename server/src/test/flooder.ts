@@ -4,7 +4,10 @@
  * many socket.io connections each keeping requests in flight; every closed or refused connection
  * is reopened until the time is up. Prints what it achieved as one JSON line on stdout.
  *
- *   node --import tsx flooder.ts <baseUrl> <token> <docName> <durationMs> [drafts=10] [sockets=20]
+ *   node --import tsx flooder.ts <baseUrl> <token> <docName> <durationMs|until-stopped> [drafts=10] [sockets=20]
+ *
+ * With `until-stopped` it floods until it receives SIGTERM: a test stops it once it has seen what
+ * it waits for, so a slow machine makes the test slower, never wrong.
  *
  * Used by the flood test and the flood benchmark; never by the product.
  */
@@ -20,7 +23,13 @@ if (!baseUrl || !token || !docName) {
   process.stderr.write('usage: flooder.ts <baseUrl> <token> <docName> <durationMs> [drafts] [sockets]\n');
   process.exit(2);
 }
-const until = Date.now() + Number(durationArg ?? 5000);
+let until = durationArg === 'until-stopped' ? Number.POSITIVE_INFINITY : Date.now() + Number(durationArg ?? 5000);
+let stopped: () => void = () => undefined;
+const stopSignal = new Promise<void>((r) => (stopped = r));
+process.on('SIGTERM', () => {
+  until = Date.now();
+  stopped();
+});
 const stats = { draftOpened: 0, draftRefused: 0, draftClosed: {} as Record<string, number>, draftSent: 0, ioConnected: 0, ioRefused: 0, acksOk: 0, acksLimited: 0, acksOther: 0 };
 const live = () => Date.now() < until;
 /** One line on stdout as soon as both kinds of connection are flooding, so a test waits on state, not time. */
@@ -116,7 +125,7 @@ if (process.env.FLOOD_DEBUG) setInterval(() => process.stderr.write(JSON.stringi
 const drafts = Number(draftsArg ?? 10);
 const sockets = Number(socketsArg ?? 20);
 // A stalled server may never answer: report at the deadline (plus a grace) whatever happened.
-const hardStop = new Promise<void>((r) => setTimeout(r, until - Date.now() + 3000).unref());
+const hardStop = (Number.isFinite(until) ? Promise.resolve() : stopSignal).then(() => new Promise<void>((r) => setTimeout(r, until - Date.now() + 3000).unref()));
 await Promise.race([Promise.all([...Array.from({ length: drafts }, draftFlood), ...Array.from({ length: sockets }, socketFlood)]), hardStop]);
 process.stdout.write(JSON.stringify(stats) + '\n');
 process.exit(0);
