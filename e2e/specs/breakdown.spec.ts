@@ -11,7 +11,7 @@ import {
 import { PHONE, screenPath, screenshot } from '../support/screens.ts';
 
 /**
- * The technology-breakdown procedure as people live it [3.6.13, 3.7.17] (threats.md #12): a party
+ * The technology-breakdown procedure as people live it [3.6.13, 3.7.17] (docs/threats.md #12): a party
  * loses the network and comes back to the same room; past the grace period the joint session
  * pauses; a weak network falls back to audio only. Everything asserted is what people see.
  */

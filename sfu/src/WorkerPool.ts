@@ -11,7 +11,7 @@ type PoolEvents = {
 
 /**
  * One mediasoup worker per core. Workers are handed out least-loaded first (by router count);
- * a worker that dies is replaced so the platform keeps serving (threats.md #10).
+ * a worker that dies is replaced so the platform keeps serving (docs/threats.md #10).
  */
 export class WorkerPool extends TypedEmitter<PoolEvents> {
   readonly #config: SfuConfig;

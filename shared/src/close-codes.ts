@@ -1,6 +1,6 @@
 /**
  * Named reasons for ending a connection. The 44xx range is terminal: a client that receives one must
- * not reconnect automatically (a revoked link retried forever is a retry storm, threats.md #14).
+ * not reconnect automatically (a revoked link retried forever is a retry storm, docs/threats.md #14).
  */
 export const CloseCode = {
   /** Credentials missing or unreadable. */

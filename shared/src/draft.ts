@@ -43,7 +43,7 @@ export type DraftAccess = 'edit' | 'read' | 'none';
 
 /**
  * Who may open which document. The agreement belongs to everyone on the case (the assessor only
- * observes it: threats.md #3); the notes are the mediator's own.
+ * observes it: docs/threats.md #3); the notes are the mediator's own.
  */
 export function draftAccess(role: Role, kind: DraftDocKind): DraftAccess {
   if (kind === 'notes') return role === 'mediator' ? 'edit' : 'none';

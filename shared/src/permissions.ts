@@ -22,7 +22,7 @@ export function canJoinSession(s: JoinState): JoinDecision {
   return { allowed: true };
 }
 
-/** Assessors observe; they never publish (journeys.md, threats.md #2). */
+/** Assessors observe; they never publish (docs/threats.md #2). */
 export function canPublish(role: Role, _source: MediaSource): boolean {
   return role !== 'assessor';
 }

@@ -5,7 +5,7 @@ import type { ProtocolAgreement } from './domain.ts';
  * The default protocol agreement every new case starts from (IMI Annex 2, 3.6.8). Each clause names
  * the Annex 2 items it answers. Wording is plain language for non-lawyers, and it must stay honest
  * about what the platform does: media is encrypted on the network but handled unencrypted inside
- * our media server (threats.md #16).
+ * our media server (docs/threats.md #16).
  */
 export const DEFAULT_PROTOCOL_AGREEMENT: ProtocolAgreement = {
   version: 1,

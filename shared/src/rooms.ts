@@ -73,7 +73,7 @@ export function canControlStage(actor: Actor, room: Pick<RoomInfo, 'id' | 'contr
   return actor.roomId === room.id && room.controllerId === actor.id;
 }
 
-/** Asking for control is acting on the stage: an observer never asks (threats.md #2). */
+/** Asking for control is acting on the stage: an observer never asks (docs/threats.md #2). */
 export function canRequestControl(role: Role): boolean {
   return role !== 'assessor';
 }

@@ -12,7 +12,7 @@ export class ReconnectPolicy {
 
   /**
    * Milliseconds to wait before the next attempt, or null after a terminal (44xx) close from the
-   * server: a revoked link retried forever is a retry storm (threats.md #14).
+   * server: a revoked link retried forever is a retry storm (docs/threats.md #14).
    */
   nextDelay(lastCloseCode: number | null = null): number | null {
     if (lastCloseCode !== null && isTerminalClose(lastCloseCode)) return null;

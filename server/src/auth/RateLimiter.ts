@@ -1,5 +1,5 @@
 /**
- * Token bucket per connection (threats.md #8): `burst` requests at once, refilled at `perSecond`.
+ * Token bucket per connection (docs/threats.md #8): `burst` requests at once, refilled at `perSecond`.
  * Generous enough for a person (media setup bursts, a pointer at ~15/s), tight enough that one
  * flooding client cannot starve the process that serves everyone else.
  */

@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 /**
  * One person cannot buy more budget with more connections or made-up events, and a flood from one
- * person leaves everyone else's round trips going (threats.md #8). Raw clients; the realistic
+ * person leaves everyone else's round trips going (docs/threats.md #8). Raw clients; the realistic
  * flood runs in its own process, as an attacker's would.
  */
 const servers: RunningServer[] = [];

@@ -1,5 +1,5 @@
 /**
- * Benchmark: what one person's flood costs everyone else (threats.md #8). A real server and worker;
+ * Benchmark: what one person's flood costs everyone else (docs/threats.md #8). A real server and worker;
  * Ben, an ordinary party, does round trips one after another (a socket.io request, and a y-websocket
  * sync step 1 → step 2 on the agreement draft); Ana floods from her own process with 10 draft
  * sockets pushing fresh Yjs updates and 20 socket.io connections keeping requests in flight

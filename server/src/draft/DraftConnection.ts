@@ -11,7 +11,7 @@ export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, In
 /**
  * One person's socket on one document. Single dispatch point: parse → authorise (edit or read, as
  * decided at connect) → handle. A read-only connection receives updates and presence but its own
- * document changes are dropped with a log line (threats.md #3).
+ * document changes are dropped with a log line (docs/threats.md #3).
  */
 export class DraftConnection {
   readonly ws: WebSocket;

@@ -70,7 +70,7 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
     // from many documents is one transaction.
     this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId), { logger: this.#logger });
     this.#policy = deps.compaction ?? { debounceMs: 2_000, maxDelayMs: 10_000 };
-    // maxPayload: ws stops reading a bigger frame and closes with 1009 before buffering it (threats.md #7).
+    // maxPayload: ws stops reading a bigger frame and closes with 1009 before buffering it (docs/threats.md #7).
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: DRAFT_LIMITS.maxMessageBytes, perMessageDeflate: false });
     this.#ping = setInterval(() => this.#pingAll(), deps.pingIntervalMs ?? 30_000);
     this.#ping.unref();

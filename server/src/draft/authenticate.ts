@@ -69,7 +69,7 @@ const forbidden = (reason: string) => new DraftRefusal(CloseCode.Forbidden, reas
 
 /**
  * onAuthenticate for a WebSocket upgrade: origin allow-list (cross-site WebSocket hijacking,
- * threats.md #6), then the credentials in the URL (`?token=`) or the mediator's cookie.
+ * docs/threats.md #6), then the credentials in the URL (`?token=`) or the mediator's cookie.
  */
 export function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps): DraftGrant {
   if (!deps.isAllowedOrigin(req.headers.origin)) throw forbidden('origin not allowed');

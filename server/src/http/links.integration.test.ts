@@ -101,7 +101,7 @@ describe('mediator sign-in and API boundaries', () => {
     expect((await api(server, 'GET', '/api/cases/not-a-real-case-id', { cookie })).status).toBe(404);
   });
 
-  it('refuses cross-site requests and socket handshakes from a foreign origin (threats #6)', async () => {
+  it('refuses cross-site requests and socket handshakes from a foreign origin (docs/threats.md #6)', async () => {
     const r = await fetch(`${server.url}/api/cases`, { method: 'POST', headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
     expect(r.status).toBe(403);
     await expect(connect(server, { caseId: detail.id }, { cookie, origin: 'https://evil.example' })).rejects.toBeTruthy();

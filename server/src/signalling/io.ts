@@ -34,12 +34,12 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
   const { cases, gate, connections, live, logger, threads, agreementOf } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
-    // Signalling messages are small; anything bigger is refused before parsing (threats.md #7).
+    // Signalling messages are small; anything bigger is refused before parsing (docs/threats.md #7).
     maxHttpBufferSize: 64 * 1024,
     // A silent network is noticed within pingInterval + pingTimeout (≤ 5 s) [3.6.13]; a closed one at once.
     pingInterval: 2500,
     pingTimeout: 2500,
-    // Cross-site WebSocket hijacking defence: only our own origin may open a socket (threats.md #6).
+    // Cross-site WebSocket hijacking defence: only our own origin may open a socket (docs/threats.md #6).
     allowRequest: (req, cb) => {
       const ok = deps.isAllowedOrigin(req.headers.origin);
       if (!ok) logger.warn({ origin: req.headers.origin }, 'socket handshake from a foreign origin refused');

@@ -5,7 +5,7 @@ import { must, nextEvent, opusParameters, recorder, request, vp8Parameters } fro
 
 /**
  * Caucus isolation and live controls against the real server and worker: the server alone decides
- * who receives what (issue 3; IMI 2.10, 2.11 ii–vi; threats.md #1, #2).
+ * who receives what (issue 3; IMI 2.10, 2.11 ii–vi; docs/threats.md #1, #2).
  */
 const live = liveTestServer();
 
