@@ -1,18 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../support/axe.ts';
 import { createCaseInUi, joinFromPrejoin, mediatorContext, partyContext, passConsentGate } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { PHONE, screenPath } from '../support/screens.ts';
 
 /**
  * A live session is not left by accident: the browser's Back button (within the app) asks with our
  * dialog, reload and closing ask with the browser's own question. Screenshots:
  * .cache/screens/leave-dialog-*.png.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
-const phone = { width: 390, height: 844 };
+const phone = PHONE;
 
 async function mediatorName(page: Page): Promise<string> {
   return page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { mediator: { displayName: string } }).mediator.displayName);
@@ -45,7 +41,7 @@ test('Back in a live session asks first: Stay keeps the mediator in, Leave leave
   await expect(dialog).toContainText('The others will see that you left.');
   await expect(dialog.getByRole('button', { name: 'Stay' })).toBeFocused();
   await expect(m).toHaveURL(/\/session$/);
-  await m.screenshot({ path: path.join(dir, 'leave-dialog-desktop.png') });
+  await m.screenshot({ path: screenPath('leave-dialog-desktop') });
   await expectAccessible(m, 'leave dialog (desktop)');
 
   // Stay: still in. The party still has the mediator, and hears from them after the question.
@@ -62,7 +58,7 @@ test('Back in a live session asks first: Stay keeps the mediator in, Leave leave
   await m.setViewportSize(phone);
   await m.goBack();
   await expect(dialog).toBeVisible();
-  await m.screenshot({ path: path.join(dir, 'leave-dialog-phone.png') });
+  await m.screenshot({ path: screenPath('leave-dialog-phone') });
   await expectAccessible(m, 'leave dialog (phone)');
   await m.keyboard.press('Escape');
   await expect(dialog).toBeHidden();

@@ -1,21 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../support/axe.ts';
 import { joinFromPrejoin, partyContext, threeInSession } from '../support/flows.ts';
+import { DESKTOP, PHONE, screenPath } from '../support/screens.ts';
 
-const dir = path.resolve(import.meta.dirname, '../../.cache/screens');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 /** The screen at desktop and phone width (no sideways scrolling on the phone), each checked by axe-core. */
 async function shoot(page: Page, name: string, focus?: () => Promise<void>): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(viewport);
     if (focus) await focus();
     if (size === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no sideways scrolling on a phone`).toBe(true);
-    await page.screenshot({ path: path.join(dir, `${name}-${size}.png`) });
+    await page.screenshot({ path: screenPath(`${name}-${size}`) });
     await expectAccessible(page, `${name}-${size}`);
   }
   await page.setViewportSize(DESKTOP);

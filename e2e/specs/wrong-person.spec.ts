@@ -1,19 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { expectAccessible } from '../support/axe.ts';
 import { createCaseInUi, mediatorContext, partyContext, passConsentGate, server } from '../support/flows.ts';
-import { repoRoot } from '../support/server.ts';
+import { DESKTOP, PHONE, screenshot } from '../support/screens.ts';
 
 /**
  * Someone on a page that is not theirs learns whose page it is and what to do instead, before
  * anything asks for their camera. Screenshots: .cache/screens/wrong-person-*.png.
  */
-const dir = path.join(repoRoot, '.cache', 'screens');
-fs.mkdirSync(dir, { recursive: true });
 const SIZES = [
-  ['desktop', { width: 1280, height: 900 }],
-  ['phone', { width: 390, height: 844 }],
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
 ] as const;
 
 /** Counts getUserMedia calls in every page of the context (a fresh count per document). */
@@ -35,7 +31,7 @@ const cameraRequests = (page: Page) => page.evaluate(() => (window as unknown as
 async function look(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no sideways scrolling`).toBe(true);
-  await page.screenshot({ path: path.join(dir, `wrong-person-${name}.png`), fullPage: true });
+  await screenshot(page, `wrong-person-${name}`);
 }
 
 const NO_PLATFORM_SIGNIN = /one-time|printed|terminal|server log/i;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgreementVersionView, CaseDetail, Notifications } from '@parley/shared';
-import { api, connect, consent, createCase, must, nextEvent, recorder, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, consentedCase, createCase, must, nextEvent, recorder, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 import { appendParagraph, provider, synced, until } from '../test/yjs.ts';
 
 /**
@@ -20,14 +20,9 @@ type Update = Notifications['agreement:updated'];
 
 beforeAll(async () => {
   server = await startTestServer();
-  cookie = await signIn(server);
-  detail = await createCase(server, cookie);
+  ({ cookie, detail, tA, tB } = await consentedCase(server));
   other = await createCase(server, cookie, [{ displayName: 'Olga Other', role: 'party', side: 'A' }], 'Another case');
-  tA = tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
-  tB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
   tOther = tokenOf(other.participants.find((p) => p.displayName === 'Olga Other')!.invitation!.url);
-  await consent(server, tA, detail);
-  await consent(server, tB, detail);
   await consent(server, tOther, other);
 });
 afterAll(async () => {
