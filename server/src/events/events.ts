@@ -1,0 +1,32 @@
+import type { BreakdownSettings, RecordActor, RecordBody, RecordEventType } from '@parley/shared';
+import type { Identity } from '../domain/CaseService.ts';
+
+/**
+ * Everything one part of the server tells the others, in one typed map. A feature that reacts to
+ * another (the record to a move, threads to a new caucus, connections to a rewritten agreement)
+ * subscribes to the bus here instead of being wired into the emitter by hand.
+ */
+export interface ServerEvents {
+  /** A person agreed to the protocol agreement (optional clauses accepted or declined by id). */
+  'consent.recorded': { identity: Identity; clauseSetHash: string; optionalAccepted: string[]; optionalDeclined: string[] };
+  /** The mediator changed a case's technology-breakdown procedure. */
+  'breakdown.changed': { caseId: string; settings: BreakdownSettings; by: Identity };
+  /** A case's protocol agreement was rewritten: consents given to the old text are stale. */
+  'protocol.changed': { caseId: string };
+  /** A person's invitation link was withdrawn. */
+  'invitation.revoked': { caseId: string; participantId: string };
+  /** A mediator's sign-in session ended (sign-out or expiry). */
+  'mediator.signed-out': { sessionHash: string };
+  /** A caucus room was opened in a live session. */
+  'room.created': { caseId: string; roomId: string; name: string };
+  /** People were placed in a room (a move, a timer ending, a room closing). */
+  'room.placed': { caseId: string; roomId: string; participantIds: string[] };
+  /** Something happened that belongs in the case's session record. */
+  'record.entry': { caseId: string; type: RecordEventType; actor: RecordActor | null; data: RecordBody['data'] };
+  /** A version of the agreement was frozen, signed or withdrawn. */
+  'agreement.changed': { caseId: string };
+  /** The agreement draft was edited (pending signatures of a frozen version may be void now). */
+  'draft.edited': { caseId: string };
+}
+
+export type ServerEventName = keyof ServerEvents;
