@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloseCode, JOINT_ROOM, type Health } from '@parley/shared';
+import type { Health } from '@parley/shared';
 import { mediasoupVersion, Sfu } from '@parley/sfu';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -24,6 +24,8 @@ import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { LiveSessions } from './signalling/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
+import { EventBus } from './events/EventBus.ts';
+import type { PeopleNotifier } from './events/PeopleNotifier.ts';
 
 export { loadConfig, type Config } from './config.ts';
 
@@ -38,6 +40,8 @@ export interface RunningServer {
   sfu: Sfu;
   /** Agreement draft and mediator notes (Yjs over /yjs/<docName>). */
   drafts: DraftHub;
+  /** What the features tell each other (tests listen here). */
+  bus: EventBus;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -61,8 +65,16 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   if (keyWarning) logger.warn({ masterKey: masterKeySource }, keyWarning);
 
   let baseUrl = config.publicUrl ?? '';
-  const cases = new CaseService(store, keys, { inviteTtlMs: config.inviteTtlMs, baseUrl: () => baseUrl });
-  const auth = new MediatorAuth(store, keys);
+  // Features tell each other what happened here; each reacting feature subscribes itself below.
+  const bus = new EventBus(logger);
+  // The live sessions and the sign-off are built on top of the cases, so they are looked up when asked.
+  const cases: CaseService = new CaseService(store, keys, {
+    inviteTtlMs: config.inviteTtlMs,
+    baseUrl: () => baseUrl,
+    bus,
+    lookups: { isOnline: (caseId, pid) => live.isOnline(caseId, pid), agreementOf: (caseId) => signoff.summary(caseId) },
+  });
+  const auth = new MediatorAuth(store, keys, bus);
 
   const sfu = await Sfu.create({
     workers: config.workers,
@@ -74,37 +86,24 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
   const record = new SessionRecord(store, cases, keys, logger);
+  record.subscribe(bus);
   const assessments = new AssessmentService(store, cases, record);
-  // Optional clauses (the assessor following into caucuses) are recorded as accepted or declined.
-  cases.onConsent = (who, clauseSetHash, optionalAccepted, optionalDeclined) =>
-    record.append(
-      who.caseId,
-      'consent.recorded',
-      { id: who.participantId, displayName: who.displayName, role: who.role },
-      { clauseSetHash, ...(optionalAccepted.length ? { optionalAccepted } : {}), ...(optionalDeclined.length ? { optionalDeclined } : {}) },
-    );
   // One gate authenticates and re-checks every connection; one registry holds them all.
   const gate = new AccessGate(cases, auth);
   const connections = new Connections(gate, limits, logger);
+  connections.subscribe(bus);
   // Thread messages reach a person on every connection they have, each re-checked before sending.
-  const threads = new ThreadService(store, cases, (ids, event, payload) => connections.deliver(ids, event, payload));
+  const people: PeopleNotifier = { toPeople: (ids, event, payload) => connections.deliver(ids, event, payload) };
+  const threads = new ThreadService(store, cases, people);
+  threads.subscribe(bus);
+  // The live case reports rooms and record entries through its hooks; they become bus events here.
   const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
-    roomCreated: (caseId, roomId, name) => threads.caucusOpened(caseId, roomId, name),
-    placed: (caseId, roomId, ids) => {
-      if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, ids);
-    },
-    record: (caseId, type, actor, data) => record.append(caseId, type, actor, data),
+    roomCreated: (caseId, roomId, name) => bus.emit('room.created', { caseId, roomId, name }),
+    placed: (caseId, roomId, participantIds) => bus.emit('room.placed', { caseId, roomId, participantIds }),
+    record: (caseId, type, actor, data) => bus.emit('record.entry', { caseId, type, actor, data }),
   });
-  cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
-  cases.onBreakdownChanged = (caseId, settings, by) => {
-    record.append(caseId, 'breakdown.settings-changed', { id: by.participantId, displayName: by.displayName, role: by.role }, {
-      graceSeconds: settings.graceSeconds,
-      pauseJointSession: settings.pauseJointSession,
-      audioOnlyFallback: settings.audioOnlyFallback,
-      textFallback: settings.textFallback,
-    });
-    live.get(caseId)?.setBreakdown(settings);
-  };
+  // After the record: a changed breakdown procedure is on record before the live case follows it.
+  live.subscribe(bus);
 
   const allowedOrigins = new Set<string>();
   const isAllowedOrigin = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
@@ -118,11 +117,8 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   });
 
   // The draft hub is created below with the HTTP server; the source is only read at request time.
-  const signoff = new SignoffService(store, cases, keys, { snapshotText: (caseId) => drafts.snapshotText(caseId) }, record);
-  cases.agreementOf = (caseId) => signoff.summary(caseId);
-  // Everyone in the live session learns at once that a version was frozen, signed or withdrawn:
-  // they may be editing the very draft it came from [3.8.1].
-  signoff.onChanged = (caseId) => live.get(caseId)?.notify.toAll('agreement:updated', { current: signoff.status(caseId) });
+  const signoff = new SignoffService(store, cases, keys, { source: { snapshotText: (caseId) => drafts.snapshotText(caseId) }, bus, logger, record });
+  signoff.subscribe(bus);
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,
@@ -139,21 +135,12 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
       mountAssessmentRoutes(expressApp, guards, { assessments, logger });
       mountDraftRoutes(expressApp, { gate, cases });
     },
-    // Every connection of that person ends, live or not, socket or draft.
-    onInvitationRevoked: (_caseId, participantId) => connections.closePerson(participantId, CloseCode.Revoked),
   });
   const server = http.createServer(app);
-  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin });
-  drafts.onAgreementChanged((caseId) => {
-    if (signoff.draftChanged(caseId)) logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
-  });
+  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, bus });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
   const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, threads, agreementOf: (caseId) => signoff.status(caseId) });
-  // Sign-out ends every connection opened with that session; a rewritten agreement ends the draft
-  // connections of everyone whose consent it made stale.
-  auth.onSessionEnded = (sessionHash) => connections.closeSession(sessionHash, CloseCode.SignedOut);
-  cases.onAgreementChanged = (caseId) => connections.recheckCase(caseId);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -176,6 +163,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
     store,
     sfu,
     drafts,
+    bus,
     logger,
     close() {
       closing ??= (async () => {

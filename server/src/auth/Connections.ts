@@ -1,5 +1,6 @@
 import { CloseCode, ErrorCode, ParleyError, requiresConsent, type Notifications } from '@parley/shared';
 import type { Logger } from '../logger.ts';
+import type { EventBus } from '../events/EventBus.ts';
 import type { AccessGate, Principal } from './AccessGate.ts';
 import type { Limits } from './limits.ts';
 import { KeyedRateLimiter } from './RateLimiter.ts';
@@ -72,6 +73,18 @@ export class Connections {
     };
     this.#logTimer = setInterval(() => this.#flushRefusals(), 1000);
     this.#logTimer.unref();
+  }
+
+  /**
+   * A withdrawn link or a sign-out ends every connection opened with it, live or not, socket or
+   * draft; a rewritten protocol agreement re-checks the case's connections (see `recheckCase`).
+   */
+  subscribe(bus: EventBus): () => void {
+    return bus.onEach({
+      'invitation.revoked': ({ participantId }) => void this.closePerson(participantId, CloseCode.Revoked),
+      'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
+      'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
+    });
   }
 
   /** Refused requests in one second after which a signalling connection is dropped (see dispatch). */

@@ -25,6 +25,7 @@ import {
 import type { Keyring } from '../crypto/Keyring.ts';
 import { signInvite, verifyInvite, type InvitePayload } from '../crypto/tokens.ts';
 import { now, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
+import type { EventBus } from '../events/EventBus.ts';
 
 export interface Identity {
   caseId: string;
@@ -39,6 +40,17 @@ export interface Identity {
 }
 
 /**
+ * What the case list and case detail ask of layers built on top of this one (the live sessions,
+ * the sign-off). They are constructed after it, so the server passes functions that look them up
+ * when called. Left out (unit tests): nobody is online and no agreement was frozen.
+ */
+export interface CaseLookups {
+  isOnline?: (caseId: string, participantId: string) => boolean;
+  /** Where the newest frozen agreement stands (null: none frozen). */
+  agreementOf?: (caseId: string) => CaseSummary['agreement'];
+}
+
+/**
  * Cases, participants, invitations and consent: the rules around them, on top of the store.
  * Decrypts sealed fields only here; nothing above this layer sees a sealed value.
  */
@@ -48,25 +60,19 @@ export class CaseService {
   readonly #inviteTtlMs: number;
   readonly #baseUrl: () => string;
   readonly #caseKeys = new Map<string, Uint8Array>();
-  /** Told of each recorded consent (for the session record). */
-  onConsent: (identity: Identity, clauseSetHash: string, optionalAccepted: string[], optionalDeclined: string[]) => void = () => undefined;
-  /** Told when the mediator changes the breakdown procedure (record, live session). */
-  onBreakdownChanged: (caseId: string, settings: BreakdownSettings, by: Identity) => void = () => undefined;
-  /**
-   * Told when the protocol agreement of a case was rewritten: earlier consents are now stale, and
-   * whatever connections depended on them must end (the connection registry listens).
-   */
-  onAgreementChanged: (caseId: string) => void = () => undefined;
-  /** Where the newest frozen agreement stands, set by the sign-off service (null: none frozen). */
-  agreementOf: (caseId: string) => CaseSummary['agreement'] = () => null;
-  /** Who is online right now, set by the live-session layer. */
-  isOnline: (caseId: string, participantId: string) => boolean = () => false;
+  /** Where consents, breakdown changes, rewritten agreements and withdrawn links are announced. */
+  readonly #bus: EventBus;
+  readonly #isOnline: NonNullable<CaseLookups['isOnline']>;
+  readonly #agreementOf: NonNullable<CaseLookups['agreementOf']>;
 
-  constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string }) {
+  constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string; bus: EventBus; lookups?: CaseLookups }) {
     this.#store = store;
     this.#keys = keys;
     this.#inviteTtlMs = opts.inviteTtlMs;
     this.#baseUrl = opts.baseUrl;
+    this.#bus = opts.bus;
+    this.#isOnline = opts.lookups?.isOnline ?? (() => false);
+    this.#agreementOf = opts.lookups?.agreementOf ?? (() => null);
   }
 
   clauseSetHash(agreement: ProtocolAgreement): string {
@@ -133,8 +139,8 @@ export class CaseService {
         createdAt: c.created_at,
         participantCount: people.length,
         consentedCount: people.filter((p) => this.#consentCurrent(p.id, c.clause_set_hash)).length,
-        onlineCount: this.#store.participantsOf(c.id).filter((p) => this.isOnline(c.id, p.id)).length,
-        agreement: this.agreementOf(c.id),
+        onlineCount: this.#store.participantsOf(c.id).filter((p) => this.#isOnline(c.id, p.id)).length,
+        agreement: this.#agreementOf(c.id),
       };
     });
   }
@@ -178,22 +184,29 @@ export class CaseService {
       this.#store.setCaseBreakdown(caseId, JSON.stringify(settings));
       if (changed) this.#store.setCaseAgreement(caseId, JSON.stringify(next), this.clauseSetHash(next));
     });
-    this.onBreakdownChanged(caseId, settings, this.mediatorIdentity(mediatorId, caseId));
-    if (changed) this.onAgreementChanged(caseId);
+    this.#bus.emit('breakdown.changed', { caseId, settings, by: this.mediatorIdentity(mediatorId, caseId) });
+    // Earlier consents are stale now: whatever connections depended on them must end.
+    if (changed) this.#bus.emit('protocol.changed', { caseId });
     return this.caseDetail(mediatorId, caseId);
   }
 
+  /** Withdraws a person's link; every connection they opened with it ends (the registry listens). */
   revokeInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
     this.#ownedParticipant(mediatorId, caseId, participantId);
     this.#store.revokeInvitations(participantId);
-    return this.caseDetail(mediatorId, caseId);
+    const detail = this.caseDetail(mediatorId, caseId);
+    this.#bus.emit('invitation.revoked', { caseId, participantId });
+    return detail;
   }
 
+  /** A new link replaces the old one, which is withdrawn like any other. */
   reissueInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
     const p = this.#ownedParticipant(mediatorId, caseId, participantId);
     this.#store.revokeInvitations(participantId);
     this.#issueInvitation(p);
-    return this.caseDetail(mediatorId, caseId);
+    const detail = this.caseDetail(mediatorId, caseId);
+    this.#bus.emit('invitation.revoked', { caseId, participantId });
+    return detail;
   }
 
   /**
@@ -279,12 +292,12 @@ export class CaseService {
       at: now(),
     });
     const optional = agreement.clauses.filter((x) => x.optional);
-    this.onConsent(
+    this.#bus.emit('consent.recorded', {
       identity,
-      c.clause_set_hash,
-      optional.filter((x) => accepted.has(x.id)).map((x) => x.id),
-      optional.filter((x) => !accepted.has(x.id)).map((x) => x.id),
-    );
+      clauseSetHash: c.clause_set_hash,
+      optionalAccepted: optional.filter((x) => accepted.has(x.id)).map((x) => x.id),
+      optionalDeclined: optional.filter((x) => !accepted.has(x.id)).map((x) => x.id),
+    });
     return this.invitationView(identity);
   }
 
@@ -323,7 +336,7 @@ export class CaseService {
         this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
       }
     });
-    if (p.role === 'assessor') this.onAgreementChanged(c.id);
+    if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
     this.#issueInvitation(p);
     return this.caseDetail(mediatorId, caseId);
   }
@@ -428,7 +441,7 @@ export class CaseService {
           }
         : null,
       consent: consent ? { at: consent.at, clauseSetHash: consent.clause_set_hash, current: consent.clause_set_hash === c.clause_set_hash } : null,
-      online: this.isOnline(c.id, p.id),
+      online: this.#isOnline(c.id, p.id),
     };
   }
 

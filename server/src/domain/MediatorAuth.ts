@@ -1,6 +1,7 @@
 import { ErrorCode, ParleyError } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import { now, type Store } from '../store/Store.ts';
+import type { EventBus } from '../events/EventBus.ts';
 
 const SIGNIN_TTL_MS = 24 * 3600_000;
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
@@ -12,10 +13,13 @@ export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 export class MediatorAuth {
   readonly #store: Store;
   readonly #keys: Keyring;
+  /** Where a sign-out is announced (the connection registry closes what was opened with it). */
+  readonly #bus: EventBus;
 
-  constructor(store: Store, keys: Keyring) {
+  constructor(store: Store, keys: Keyring, bus: EventBus) {
     this.#store = store;
     this.#keys = keys;
+    this.#bus = bus;
   }
 
   /** Creates the account if needed and a fresh one-time sign-in token (older unused ones die). */
@@ -59,16 +63,13 @@ export class MediatorAuth {
     return s && { mediatorId: s.mediatorId, sessionHash, expiresAt: Date.parse(s.expiresAt) };
   }
 
-  /** Ends the session and tells the connection registry, which closes every connection opened with it. */
+  /** Ends the session; every connection opened with it ends too (the connection registry listens). */
   signOut(sessionToken: string | undefined): void {
     if (!sessionToken || sessionToken.length > 128) return;
     const hash = this.#keys.hashHex(sessionToken);
     this.#store.deleteMediatorSession(hash);
-    this.onSessionEnded(hash);
+    this.#bus.emit('mediator.signed-out', { sessionHash: hash });
   }
-
-  /** Told when a session ends by sign-out (set by the server wiring). */
-  onSessionEnded: (sessionHash: string) => void = () => undefined;
 
   /**
    * Sets the name the mediator goes by (already validated: DisplayName, trimmed). `resealed` is

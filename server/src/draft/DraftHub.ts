@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,6 +8,7 @@ import type { CaseService } from '../domain/CaseService.ts';
 import type { AccessGate } from '../auth/AccessGate.ts';
 import type { Connection, Connections } from '../auth/Connections.ts';
 import type { Logger } from '../logger.ts';
+import type { EventBus } from '../events/EventBus.ts';
 import type { Store } from '../store/Store.ts';
 import { agreementHash, agreementPlainText } from './agreementText.ts';
 import { authenticateDraft, DraftRefusal, type DraftGrant } from './authenticate.ts';
@@ -25,17 +25,14 @@ export interface DraftHubDeps {
   keys: Keyring;
   logger: Logger;
   isAllowedOrigin: (origin: string | undefined) => boolean;
+  /**
+   * Told after every change applied to a case's agreement draft (relayed, and queued to be
+   * stored): sign-off voids signatures collected on an earlier text.
+   */
+  bus: EventBus;
   compaction?: CompactionPolicy;
   /** Dead-socket detection (ws ping/pong). */
   pingIntervalMs?: number;
-}
-
-export interface DraftHubEvents {
-  /**
-   * Fired after every change applied to a case's agreement draft (relayed, and queued to be stored). Sign-off uses it
-   * to void signatures collected on an earlier text.
-   */
-  agreementChanged: [caseId: string];
 }
 
 export interface AgreementSnapshot {
@@ -52,7 +49,7 @@ export interface AgreementSnapshot {
  * y-websocket protocol. Owns the loaded documents (one DraftDocument per name, loaded on first
  * connection, stored and dropped when the last one leaves) and their connections.
  */
-export class DraftHub extends EventEmitter<DraftHubEvents> {
+export class DraftHub {
   readonly #deps: DraftHubDeps;
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
@@ -63,7 +60,6 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
   #closing: Promise<void> | undefined;
 
   constructor(deps: DraftHubDeps) {
-    super();
     this.#deps = deps;
     this.#logger = deps.logger.child({ component: 'drafts' });
     // One store, hence one write-behind queue, for every document of the hub: a batch of updates
@@ -146,18 +142,12 @@ export class DraftHub extends EventEmitter<DraftHubEvents> {
     doc = DraftDocument.load(ref, this.#persist, this.#logger, this.#policy);
     const loaded = doc;
     this.#docs.set(ref.name, loaded);
-    if (ref.kind === 'agreement') loaded.on('changed', () => this.emit('agreementChanged', ref.caseId));
+    if (ref.kind === 'agreement') loaded.on('changed', () => this.#deps.bus.emit('draft.edited', { caseId: ref.caseId }));
     loaded.once('idle', () => {
       this.#docs.delete(ref.name);
       this.#safely(() => loaded.close(), ref.name);
     });
     return loaded;
-  }
-
-  /** Subscribes to agreement changes; returns the unsubscribe function. */
-  onAgreementChanged(listener: (caseId: string) => void): () => void {
-    this.on('agreementChanged', listener);
-    return () => this.off('agreementChanged', listener);
   }
 
   /** The agreement as it stands now: canonical text, its hash and the state it came from. */

@@ -37,7 +37,7 @@ const agreement = () => draftDocName(detail.id, 'agreement');
 describe('agreement draft over y-websocket', () => {
   it('two people edit concurrently and converge; the server keeps the same text and reports the change', async () => {
     const changes: string[] = [];
-    const off = server.drafts.onAgreementChanged((caseId) => changes.push(caseId));
+    const off = server.bus.on('draft.edited', ({ caseId }) => changes.push(caseId));
     const ana = open(provider(server, agreement(), { token: tokens['Ana Party'] }));
     const med = open(provider(server, agreement(), { cookie }));
     await Promise.all([synced(ana), synced(med)]);

@@ -6,6 +6,7 @@ import { getSodium } from '../crypto/sodium.ts';
 import { Keyring } from '../crypto/Keyring.ts';
 import { CaseService } from '../domain/CaseService.ts';
 import { MediatorAuth } from '../domain/MediatorAuth.ts';
+import { EventBus } from '../events/EventBus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
 import { appendParagraph } from '../test/yjs.ts';
@@ -31,8 +32,9 @@ export async function draftKit(): Promise<DraftKit> {
   // Installed before anything prepares a statement, so every draft write is seen.
   const commits = countDraftCommits(store.db);
   const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
-  const { mediatorId } = new MediatorAuth(store, keys).bootstrap('Mediator');
-  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
+  const bus = new EventBus(createLogger('silent'));
+  const { mediatorId } = new MediatorAuth(store, keys, bus).bootstrap('Mediator');
+  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x', bus });
   const c = cases.createCase(mediatorId, { title: 'Fence repair', participants: [{ displayName: 'Ana Party', role: 'party', side: 'A' }] });
   const ref = parseDraftDocName(draftDocName(c.id, 'agreement'));
   const notes = parseDraftDocName(draftDocName(c.id, 'notes'));

@@ -42,4 +42,20 @@ describe('EventBus', () => {
     expect(seen).toEqual(['first']);
     expect(b.listenerCount('draft.edited')).toBe(0);
   });
+
+  it('onEach subscribes one listener per event and one call unsubscribes them all', () => {
+    const { bus: b } = bus();
+    const seen: string[] = [];
+    const off = b.onEach({
+      'draft.edited': (p) => seen.push(`edited:${p.caseId}`),
+      'protocol.changed': (p) => seen.push(`protocol:${p.caseId}`),
+    });
+    b.emit('protocol.changed', { caseId: 'c1' });
+    b.emit('draft.edited', { caseId: 'c2' });
+    expect(seen).toEqual(['protocol:c1', 'edited:c2']);
+    off();
+    b.emit('draft.edited', { caseId: 'c3' });
+    expect(seen).toHaveLength(2);
+    expect(b.listenerCount('protocol.changed') + b.listenerCount('draft.edited')).toBe(0);
+  });
 });

@@ -25,6 +25,15 @@ export class EventBus {
     return () => void set.delete(listener as Listener<never>);
   }
 
+  /**
+   * Subscribes one listener per event named (in the order written); the returned function
+   * unsubscribes them all. How a feature subscribes itself: `subscribe(bus) { return bus.onEach({…}) }`.
+   */
+  onEach(listeners: { [K in ServerEventName]?: Listener<K> }): () => void {
+    const offs = (Object.keys(listeners) as ServerEventName[]).map((event) => this.on(event, listeners[event] as Listener<typeof event>));
+    return () => offs.forEach((off) => off());
+  }
+
   emit<K extends ServerEventName>(event: K, payload: ServerEvents[K]): void {
     const set = this.#listeners.get(event);
     if (!set) return;

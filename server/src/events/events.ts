@@ -1,4 +1,4 @@
-import type { BreakdownSettings, RecordActor, RecordBody, RecordEventType } from '@parley/shared';
+import type { AgreementStatus, BreakdownSettings, RecordActor, RecordBody, RecordEventType } from '@parley/shared';
 import type { Identity } from '../domain/CaseService.ts';
 
 /**
@@ -13,9 +13,9 @@ export interface ServerEvents {
   'breakdown.changed': { caseId: string; settings: BreakdownSettings; by: Identity };
   /** A case's protocol agreement was rewritten: consents given to the old text are stale. */
   'protocol.changed': { caseId: string };
-  /** A person's invitation link was withdrawn. */
+  /** A person's invitation link was withdrawn (also when it is replaced by a new one). */
   'invitation.revoked': { caseId: string; participantId: string };
-  /** A mediator's sign-in session ended (sign-out or expiry). */
+  /** A mediator signed out (an expired session is ended by each connection's own expiry timer). */
   'mediator.signed-out': { sessionHash: string };
   /** A caucus room was opened in a live session. */
   'room.created': { caseId: string; roomId: string; name: string };
@@ -23,8 +23,8 @@ export interface ServerEvents {
   'room.placed': { caseId: string; roomId: string; participantIds: string[] };
   /** Something happened that belongs in the case's session record. */
   'record.entry': { caseId: string; type: RecordEventType; actor: RecordActor | null; data: RecordBody['data'] };
-  /** A version of the agreement was frozen, signed or withdrawn. */
-  'agreement.changed': { caseId: string };
+  /** A version of the agreement was frozen, signed or withdrawn; `current` is where it stands now. */
+  'agreement.changed': { caseId: string; current: AgreementStatus | null };
   /** The agreement draft was edited (pending signatures of a frozen version may be void now). */
   'draft.edited': { caseId: string };
 }

@@ -22,8 +22,6 @@ export interface AppDeps {
   health: () => Promise<Health>;
   /** Further API routes (sign-off, …) mounted with the same guards and error handling. */
   mountApi?: (app: express.Express, guards: ApiGuards) => void;
-  /** Ends the live presence of someone whose link was just withdrawn. */
-  onInvitationRevoked: (caseId: string, participantId: string) => void;
 }
 
 type Locals = { mediatorId?: string; identity?: Identity; ownBody?: boolean };
@@ -189,13 +187,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.post('/api/cases/:caseId/participants/:pid/revoke', requireMediator, (req, res) => {
     const detail = cases.revokeInvitation(mediatorId(res), param(req, 'caseId'), param(req, 'pid'));
-    deps.onInvitationRevoked(detail.id, param(req, 'pid'));
     logger.info({ caseId: detail.id, participantId: req.params.pid }, 'invitation revoked');
     res.json(detail);
   });
   app.post('/api/cases/:caseId/participants/:pid/reissue', requireMediator, (req, res) => {
     const detail = cases.reissueInvitation(mediatorId(res), param(req, 'caseId'), param(req, 'pid'));
-    deps.onInvitationRevoked(detail.id, param(req, 'pid'));
     logger.info({ caseId: detail.id, participantId: req.params.pid }, 'invitation reissued');
     res.json(detail);
   });

@@ -3,6 +3,7 @@ import type { CaseService } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/Store.ts';
+import type { EventBus } from '../events/EventBus.ts';
 import { hashBody } from './chain.ts';
 
 export type RecordData = RecordBody['data'];
@@ -28,6 +29,30 @@ export class SessionRecord implements RecordSink {
     this.#cases = cases;
     this.#keys = keys;
     this.#logger = logger;
+  }
+
+  /**
+   * What other features report lands here: consents (with the optional clauses accepted or
+   * declined), changes of the breakdown procedure, and every live-session entry.
+   */
+  subscribe(bus: EventBus): () => void {
+    return bus.onEach({
+      'consent.recorded': ({ identity: who, clauseSetHash, optionalAccepted, optionalDeclined }) =>
+        this.append(
+          who.caseId,
+          'consent.recorded',
+          { id: who.participantId, displayName: who.displayName, role: who.role },
+          { clauseSetHash, ...(optionalAccepted.length ? { optionalAccepted } : {}), ...(optionalDeclined.length ? { optionalDeclined } : {}) },
+        ),
+      'breakdown.changed': ({ caseId, settings, by }) =>
+        this.append(caseId, 'breakdown.settings-changed', { id: by.participantId, displayName: by.displayName, role: by.role }, {
+          graceSeconds: settings.graceSeconds,
+          pauseJointSession: settings.pauseJointSession,
+          audioOnlyFallback: settings.audioOnlyFallback,
+          textFallback: settings.textFallback,
+        }),
+      'record.entry': ({ caseId, type, actor, data }) => this.append(caseId, type, actor, data),
+    });
   }
 
   append(caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordData): void {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
+import type { EventBus } from '../events/EventBus.ts';
 import { LiveCase, type RoomHooks } from './LiveCase.ts';
 
 /** What a live case needs to know of its case when it starts. */
@@ -53,6 +54,18 @@ export class LiveSessions {
         this.#cases.set(caseId, live);
       }
       return fn(live);
+    });
+  }
+
+  /**
+   * A running live case follows a changed breakdown procedure at once, and everyone in it learns
+   * that a version of the agreement was frozen, signed or withdrawn: they may be editing the very
+   * draft it came from [3.8.1].
+   */
+  subscribe(bus: EventBus): () => void {
+    return bus.onEach({
+      'breakdown.changed': ({ caseId, settings }) => this.get(caseId)?.setBreakdown(settings),
+      'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
     });
   }
 

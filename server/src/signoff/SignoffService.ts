@@ -4,6 +4,8 @@ import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Store } from '../store/Store.ts';
 import type { RecordSink } from '../record/SessionRecord.ts';
+import type { EventBus } from '../events/EventBus.ts';
+import type { Logger } from '../logger.ts';
 import { exportManifest, type ExportData } from './exportHtml.ts';
 
 export interface AgreementSource {
@@ -51,17 +53,27 @@ export class SignoffService {
   readonly #source: AgreementSource;
   readonly #record: RecordSink | undefined;
   /**
-   * Called after a version is frozen, signed or withdrawn, so the people in the live session learn
-   * it at once (they may be editing the draft that the frozen version came from).
+   * Where a frozen, signed or withdrawn version is announced, so the people in the live session
+   * learn it at once (they may be editing the draft that the frozen version came from).
    */
-  onChanged: (caseId: string) => void = () => undefined;
+  readonly #bus: EventBus;
+  readonly #logger: Logger;
 
-  constructor(store: Store, cases: CaseService, keys: Keyring, source: AgreementSource, record?: RecordSink) {
+  constructor(store: Store, cases: CaseService, keys: Keyring, deps: { source: AgreementSource; bus: EventBus; logger: Logger; record?: RecordSink }) {
     this.#store = store;
     this.#cases = cases;
     this.#keys = keys;
-    this.#source = source;
-    this.#record = record;
+    this.#source = deps.source;
+    this.#bus = deps.bus;
+    this.#logger = deps.logger;
+    this.#record = deps.record;
+  }
+
+  /** An edit of the agreement draft voids a frozen version that is not signed by everyone yet. */
+  subscribe(bus: EventBus): () => void {
+    return bus.on('draft.edited', ({ caseId }) => {
+      if (this.draftChanged(caseId)) this.#logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
+    });
   }
 
   async freeze(mediator: Identity): Promise<AgreementVersionView> {
@@ -80,7 +92,7 @@ export class SignoffService {
     });
     const view = this.view(mediator.caseId)!;
     this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
-    this.onChanged(mediator.caseId);
+    this.#changed(mediator.caseId);
     return view;
   }
 
@@ -128,7 +140,7 @@ export class SignoffService {
       .run(v.id, who.participantId, this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signedAt);
     if (Number(r.changes) === 0) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
     this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
-    this.onChanged(who.caseId);
+    this.#changed(who.caseId);
     return this.#view(v);
   }
 
@@ -138,7 +150,7 @@ export class SignoffService {
     if (!v || v.voided_at || this.#complete(v)) return false;
     this.#void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString());
     this.#record?.append(caseId, 'agreement.voided', null, { version: v.version, reason: 'edited after freeze' });
-    this.onChanged(caseId);
+    this.#changed(caseId);
     return true;
   }
 
@@ -178,6 +190,10 @@ export class SignoffService {
     };
     const serverSignature = s.to_base64(this.#keys.signDetached(s.from_string(canonicalJson(exportManifest(unsealed, sha256Hex)))), s.base64_variants.URLSAFE_NO_PADDING);
     return { ...unsealed, serverSignature };
+  }
+
+  #changed(caseId: string): void {
+    this.#bus.emit('agreement.changed', { caseId, current: this.status(caseId) });
   }
 
   #current(caseId: string): VersionRow | undefined {

@@ -8,6 +8,8 @@ import { getSodium } from '../crypto/sodium.ts';
 import { Keyring } from '../crypto/Keyring.ts';
 import { CaseService } from '../domain/CaseService.ts';
 import { MediatorAuth } from '../domain/MediatorAuth.ts';
+import { EventBus } from '../events/EventBus.ts';
+import { createLogger } from '../logger.ts';
 
 describe('Store', () => {
   it('migrates a new file to the latest schema and reopens it without re-running migrations', () => {
@@ -39,9 +41,10 @@ describe('Store', () => {
     const sodium = await getSodium();
     const store = new Store(file);
     const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
-    const auth = new MediatorAuth(store, keys);
+    const bus = new EventBus(createLogger('silent'));
+    const auth = new MediatorAuth(store, keys, bus);
     const { mediatorId } = auth.bootstrap('Mediator');
-    const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
+    const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x', bus });
     const d = cases.createCase(mediatorId, {
       title: 'Zebracorn inheritance quarrel',
       participants: [{ displayName: 'Quixotic Quentin', role: 'party', side: 'A' }],

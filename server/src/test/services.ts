@@ -3,23 +3,28 @@ import { getSodium } from '../crypto/sodium.ts';
 import { Keyring } from '../crypto/Keyring.ts';
 import { CaseService, type Identity } from '../domain/CaseService.ts';
 import { MediatorAuth } from '../domain/MediatorAuth.ts';
+import { EventBus } from '../events/EventBus.ts';
+import { createLogger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
 
 /**
  * The domain services without a server, for unit tests: a real store (a file or memory), a fresh
- * master key, a mediator "Maria Mediator" and one case with `participants`.
+ * master key, a mediator "Maria Mediator", one case with `participants`, and the event bus the
+ * services announce on (subscribe a feature to it to test its reaction).
  */
 export async function caseFixture(participants: Array<Omit<NewParticipant, 'side'> & { side: string | null }>, file = ':memory:') {
   const sodium = await getSodium();
   const store = new Store(file);
   const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
-  const { mediatorId } = new MediatorAuth(store, keys).bootstrap('Maria Mediator');
-  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x' });
+  const bus = new EventBus(createLogger('silent'));
+  const auth = new MediatorAuth(store, keys, bus);
+  const { mediatorId } = auth.bootstrap('Maria Mediator');
+  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x', bus });
   const detail = cases.createCase(mediatorId, { title: 'Fence dispute', participants });
   /** The identity a person's link would give them. */
   const who = (name: string, d: CaseDetail = detail): Identity => {
     const p = d.participants.find((x) => x.displayName === name)!;
     return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
   };
-  return { store, keys, cases, mediatorId, detail, who };
+  return { store, keys, bus, auth, cases, mediatorId, detail, who };
 }

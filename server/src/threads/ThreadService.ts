@@ -1,14 +1,15 @@
 import crypto from 'node:crypto';
 import {
-  canDeleteMessage, canEditMessage, canPostInThread, canSeeTombstone, ErrorCode, ParleyError, type Notifications, type Role, type ThreadMessage,
+  canDeleteMessage, canEditMessage, canPostInThread, canSeeTombstone, ErrorCode, JOINT_ROOM, ParleyError, type Role, type ThreadMessage,
   type ThreadSummary,
 } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Store } from '../store/Store.ts';
+import type { EventBus } from '../events/EventBus.ts';
+import type { PeopleNotifier } from '../events/PeopleNotifier.ts';
 import { ThreadStore, type MessageRow, type ThreadRow } from './ThreadStore.ts';
 
 type Person = { id: string; displayName: string; role: Role };
-export type Deliver = <K extends keyof Notifications>(participantIds: string[], event: K, payload: Notifications[K]) => void;
 
 const now = () => new Date().toISOString();
 const newId = () => crypto.randomBytes(12).toString('base64url');
@@ -21,12 +22,23 @@ const newId = () => crypto.randomBytes(12).toString('base64url');
 export class ThreadService {
   readonly #db: ThreadStore;
   readonly #cases: CaseService;
-  readonly #deliver: Deliver;
+  /** Messages reach members on every connection they have, not only in the live session. */
+  readonly #people: PeopleNotifier;
 
-  constructor(store: Store, cases: CaseService, deliver: Deliver) {
+  constructor(store: Store, cases: CaseService, people: PeopleNotifier) {
     this.#db = new ThreadStore(store.db);
     this.#cases = cases;
-    this.#deliver = deliver;
+    this.#people = people;
+  }
+
+  /** Caucus rooms of the live session have their written thread: opened with the room, joined on being placed there. */
+  subscribe(bus: EventBus): () => void {
+    return bus.onEach({
+      'room.created': ({ caseId, roomId, name }) => this.caucusOpened(caseId, roomId, name),
+      'room.placed': ({ caseId, roomId, participantIds }) => {
+        if (roomId !== JOINT_ROOM) this.placedInCaucus(caseId, roomId, participantIds);
+      },
+    });
   }
 
   /** The joint thread and one private thread per participant; idempotent, also for later additions. */
@@ -84,7 +96,7 @@ export class ThreadService {
       created_at: now(),
     });
     const msg = this.#message(t, row, this.#peopleOf(t.case_id));
-    if (!duplicate) this.#deliver(this.#db.members(t.id), 'message:posted', msg);
+    if (!duplicate) this.#people.toPeople(this.#db.members(t.id), 'message:posted', msg);
     return msg;
   }
 
@@ -95,7 +107,7 @@ export class ThreadService {
     }
     this.#db.editMessage(m.id, this.#cases.sealForCase(t.case_id, body), now());
     const msg = this.#message(t, this.#db.getMessage(m.id)!, this.#peopleOf(t.case_id));
-    this.#deliver(this.#db.members(t.id), 'message:updated', msg);
+    this.#people.toPeople(this.#db.members(t.id), 'message:updated', msg);
     return msg;
   }
 
@@ -109,8 +121,8 @@ export class ThreadService {
     const tomb = this.#message(t, this.#db.getMessage(m.id)!, people);
     const members = this.#db.members(t.id);
     const mediators = members.filter((id) => canSeeTombstone(people.get(id)?.role ?? 'party'));
-    this.#deliver(mediators, 'message:updated', tomb);
-    this.#deliver(members.filter((id) => !mediators.includes(id)), 'message:removed', { threadId: t.id, messageId: m.id });
+    this.#people.toPeople(mediators, 'message:updated', tomb);
+    this.#people.toPeople(members.filter((id) => !mediators.includes(id)), 'message:removed', { threadId: t.id, messageId: m.id });
   }
 
   markRead(who: Identity, threadId: string, upToSeq: number): number {
@@ -122,7 +134,7 @@ export class ThreadService {
   #announceNewMembers(caseId: string, t: ThreadRow, added: string[]): void {
     if (added.length === 0) return;
     const people = this.#peopleOf(caseId);
-    for (const pid of added) this.#deliver([pid], 'thread:added', this.#summary(t, pid, people));
+    for (const pid of added) this.#people.toPeople([pid], 'thread:added', this.#summary(t, pid, people));
   }
 
   #memberThread(who: Identity, threadId: string): ThreadRow {

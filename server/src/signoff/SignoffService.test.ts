@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerEvents } from '../events/events.ts';
+import { createLogger } from '../logger.ts';
+import { SessionRecord } from '../record/SessionRecord.ts';
+import { caseFixture } from '../test/services.ts';
+import { sha256Hex, SignoffService } from './SignoffService.ts';
+
+/** Sign-off announces each change of the agreement on the bus and voids on a draft edit it hears there. */
+async function setup() {
+  const f = await caseFixture([
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+  ]);
+  const logger = createLogger('silent');
+  const record = new SessionRecord(f.store, f.cases, f.keys, logger);
+  const text = 'Ana repairs the fence by June.';
+  const signoff = new SignoffService(f.store, f.cases, f.keys, { source: { snapshotText: async () => ({ text, hash: sha256Hex(text) }) }, bus: f.bus, logger, record });
+  signoff.subscribe(f.bus);
+  const changes: Array<ServerEvents['agreement.changed']> = [];
+  f.bus.on('agreement.changed', (e) => changes.push(e));
+  const mediator = f.cases.mediatorIdentity(f.mediatorId, f.detail.id);
+  return { ...f, signoff, record, changes, mediator };
+}
+
+describe('SignoffService on the event bus', () => {
+  it('announces a frozen and a signed version with where the agreement now stands', async () => {
+    const { signoff, changes, mediator, detail, who } = await setup();
+    const v = await signoff.freeze(mediator);
+    expect(changes).toEqual([{ caseId: detail.id, current: signoff.status(detail.id) }]);
+    expect(changes[0]!.current).toMatchObject({ id: v.id, status: 'awaiting-signatures' });
+    signoff.sign(who('Ana Party'), v.id, v.textHash);
+    expect(changes).toHaveLength(2);
+    expect(changes[1]!.current?.signers.find((s) => s.displayName === 'Ana Party')?.signedAt).not.toBeNull();
+  });
+
+  it('an edit of the draft voids a version still awaiting signatures, records it and announces it', async () => {
+    const { bus, signoff, record, changes, mediator, detail, who } = await setup();
+    const v = await signoff.freeze(mediator);
+    signoff.sign(who('Ana Party'), v.id, v.textHash);
+    changes.length = 0;
+    bus.emit('draft.edited', { caseId: detail.id });
+    expect(signoff.view(detail.id)?.status).toBe('voided');
+    expect(record.entries(detail.id).map((e) => e.type)).toEqual(['agreement.frozen', 'agreement.signed', 'agreement.voided']);
+    expect(changes).toEqual([{ caseId: detail.id, current: expect.objectContaining({ id: v.id, status: 'voided' }) }]);
+  });
+
+  it('an edit after everyone signed leaves the signed version alone', async () => {
+    const { bus, signoff, changes, mediator, detail, who } = await setup();
+    const v = await signoff.freeze(mediator);
+    for (const name of ['Ana Party', 'Ben Party']) signoff.sign(who(name), v.id, v.textHash);
+    changes.length = 0;
+    bus.emit('draft.edited', { caseId: detail.id });
+    expect(signoff.view(detail.id)?.status).toBe('signed');
+    expect(changes).toEqual([]);
+  });
+});

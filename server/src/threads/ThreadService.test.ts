@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { JOINT_ROOM, type Notifications } from '@parley/shared';
+import type { PeopleNotifier } from '../events/PeopleNotifier.ts';
+import { caseFixture } from '../test/services.ts';
+import { ThreadService } from './ThreadService.ts';
+
+/** Caucus threads follow the live session's rooms through the bus; people are told through the notifier. */
+async function setup() {
+  const f = await caseFixture([
+    { displayName: 'Ana Party', role: 'party', side: 'A' },
+    { displayName: 'Ben Party', role: 'party', side: 'B' },
+    { displayName: 'Cleo Assessor', role: 'assessor', side: null },
+  ]);
+  const told: Array<{ to: string[]; event: keyof Notifications; title?: string }> = [];
+  const people: PeopleNotifier = {
+    toPeople: (ids, event, payload) => void told.push({ to: [...ids], event, ...(event === 'thread:added' ? { title: (payload as Notifications['thread:added']).title } : {}) }),
+  };
+  const threads = new ThreadService(f.store, f.cases, people);
+  threads.subscribe(f.bus);
+  const id = (name: string) => f.who(name).participantId;
+  const caucusesOf = (name: string) => threads.list(f.who(name)).filter((t) => t.kind === 'caucus').map((t) => t.title);
+  return { ...f, threads, told, id, caucusesOf };
+}
+
+describe('ThreadService on the event bus', () => {
+  it('a caucus room opening gives it a thread the mediator is told of', async () => {
+    const { bus, detail, told, cases, caucusesOf } = await setup();
+    bus.emit('room.created', { caseId: detail.id, roomId: 'room-1', name: 'Ana alone' });
+    expect(told).toEqual([{ to: [cases.mediatorParticipantId(detail.id)], event: 'thread:added', title: 'Caucus: Ana alone' }]);
+    expect(caucusesOf('Ana Party')).toEqual([]);
+  });
+
+  it('people placed in a caucus join its thread (the assessor never does); the joint room has no caucus thread', async () => {
+    const { bus, detail, told, id, caucusesOf } = await setup();
+    bus.emit('room.created', { caseId: detail.id, roomId: 'room-1', name: 'Ana alone' });
+    told.length = 0;
+    bus.emit('room.placed', { caseId: detail.id, roomId: 'room-1', participantIds: [id('Ana Party'), id('Cleo Assessor')] });
+    expect(told).toEqual([{ to: [id('Ana Party')], event: 'thread:added', title: 'Caucus: Ana alone' }]);
+    expect(caucusesOf('Ana Party')).toEqual(['Caucus: Ana alone']);
+    expect(caucusesOf('Cleo Assessor')).toEqual([]);
+
+    told.length = 0;
+    bus.emit('room.placed', { caseId: detail.id, roomId: JOINT_ROOM, participantIds: [id('Ben Party')] });
+    expect(told).toEqual([]);
+    expect(caucusesOf('Ben Party')).toEqual([]);
+  });
+});
