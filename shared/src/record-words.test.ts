@@ -117,6 +117,7 @@ describe('describeEntry', () => {
   it('never throws on what an old or damaged file may hold', () => {
     for (const data of [null, undefined, 'text', 42, [], { room: 7 }]) {
       expect(describeEntry({ type: 'participant.joined', actor: null, data } as never)).toBe('Parley joined the session');
+      expect(extraDetails({ type: 'participant.joined', actor: null, data } as never)).toEqual(data && typeof data === 'object' && !Array.isArray(data) ? [{ key: 'room', label: 'Room', value: '7' }] : []);
     }
     expect(describeEntry({ type: 'room.renamed' as RecordEventType, actor: mediator, data: {} })).toBe('Mediator: room renamed');
   });

@@ -252,7 +252,10 @@ export function detailValue(value: Value): string {
 export function extraDetails(entry: DescribableEntry): Array<{ key: string; label: string; value: string }> {
   const t = typed(entry);
   const said = new Set<string>(t ? (SAID[t.type] as readonly string[]) : []);
-  return Object.entries(entry.data ?? {})
+  // A damaged file may hold anything here; only an object has details to show.
+  const data: unknown = entry.data;
+  const fields = data && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as RecordBody['data']) : [];
+  return fields
     .filter(([k, v]) => !said.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0))
     .map(([key, v]) => ({ key, label: detailLabel(key), value: detailValue(v) }));
 }

@@ -35,7 +35,7 @@ export class SessionRecord implements RecordSink {
           | { seq: number; hash: string }
           | undefined;
         // An absent optional key is left out of the hash and of the stored JSON alike (canonicalJson).
-        const body: RecordBody = { v: 1, caseId, seq: (last?.seq ?? 0) + 1, at: new Date().toISOString(), type, actor, data: data as RecordBody['data'], prevHash: last?.hash ?? GENESIS_HASH };
+        const body: RecordBody = { v: 1, caseId, seq: (last?.seq ?? 0) + 1, at: new Date().toISOString(), type, actor, data, prevHash: last?.hash ?? GENESIS_HASH };
         const hash = hashBody(body);
         const s = this.#keys.sodium;
         const signature = s.to_base64(this.#keys.signDetached(s.from_string(hash)), s.base64_variants.URLSAFE_NO_PADDING);
