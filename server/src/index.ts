@@ -26,6 +26,7 @@ import { LiveSessions } from './signalling/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
+import type { RecordEntryEvent } from './events/events.ts';
 
 export { loadConfig, type Config } from './config.ts';
 
@@ -100,7 +101,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
     roomCreated: (caseId, roomId, name) => bus.emit('room.created', { caseId, roomId, name }),
     placed: (caseId, roomId, participantIds) => bus.emit('room.placed', { caseId, roomId, participantIds }),
-    record: (caseId, type, actor, data) => bus.emit('record.entry', { caseId, type, actor, data }),
+    record: (caseId, type, actor, data) => bus.emit('record.entry', { caseId, type, actor, data } as RecordEntryEvent),
   });
   // After the record: a changed breakdown procedure is on record before the live case follows it.
   live.subscribe(bus);

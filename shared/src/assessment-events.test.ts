@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entriesVisibleTo, linkNearestEvents, sessionSecondsAt, summariseRecordEntry, type LinkableEntry } from './assessment-events.ts';
+import { entriesVisibleTo, linkNearestEvents, sessionSecondsAt, type LinkableEntry } from './assessment-events.ts';
 
 const T0 = Date.parse('2025-05-01T09:00:00.000Z');
 const mediator = { id: 'mediator-0001', displayName: 'Maria', role: 'mediator' as const };
@@ -17,10 +17,10 @@ describe('linking a note to the nearest session events', () => {
     const entries = [
       entry(0, 'participant.joined', mediator, { room: 'Joint room' }), // 10 min before: too old
       entry(400, 'room.created', mediator, { room: 'Caucus A' }),
-      entry(500, 'participant.moved', mediator, { to: 'Caucus A', participants: ['Ana'] }),
+      entry(500, 'participant.moved', mediator, { room: 'Caucus A', participants: ['Ana'] }),
       entry(550, 'moderation.muted', mediator, { participant: 'Ana' }),
       entry(590, 'announcement.sent', mediator, { text: 'Back in five minutes' }),
-      entry(620, 'control.given', mediator, { room: 'Joint room', to: 'Ana' }), // 20 s after
+      entry(620, 'control.given', mediator, { room: 'Joint room', participant: 'Ana' }), // 20 s after
       entry(640, 'control.taken', mediator, { room: 'Joint room' }), // 40 s after: too late
     ];
     const links = linkNearestEvents(entries, T0 + 600_000);
@@ -28,7 +28,7 @@ describe('linking a note to the nearest session events', () => {
     expect(links.map((l) => l.summary)).toEqual([
       'Mediator moved Ana to “Caucus A”',
       'Mediator muted Ana',
-      'Mediator announced: “Back in five minutes”',
+      'Mediator announced to everyone: “Back in five minutes”',
       'Mediator gave control of “Joint room” to Ana',
     ]);
     expect(links[0]).toMatchObject({ type: 'participant.moved', at: entries[2]!.at });
@@ -56,15 +56,15 @@ describe('what the assessor could perceive', () => {
       entry(1, 'participant.joined', ana, { room: 'Joint room' }),
       entry(2, 'participant.joined', cleo, { room: 'Joint room' }), // 1–3: before the assessor arrived, or their own
       entry(10, 'room.created', mediator, { room: 'Caucus A' }), // 4: made in the joint room: seen
-      entry(11, 'participant.moved', mediator, { to: 'Caucus A', participants: ['Ana'] }), // 5: Ana leaves the joint room: seen
-      entry(12, 'participant.moved', mediator, { to: 'Caucus A', participants: ['Maria'] }), // 6: seen
-      entry(13, 'assessor.present', cleo, { assessor: 'Cleo', action: 'held-back', room: 'Outside' }), // 7: Ana declined
+      entry(11, 'participant.moved', mediator, { room: 'Caucus A', participants: ['Ana'] }), // 5: Ana leaves the joint room: seen
+      entry(12, 'participant.moved', mediator, { room: 'Caucus A', participants: ['Maria'] }), // 6: seen
+      entry(13, 'assessor.present', cleo, { participant: 'Cleo', action: 'held-back', room: 'Outside' }), // 7: Ana declined
       entry(20, 'moderation.muted', mediator, { participant: 'Ana' }), // 8: in the caucus: not seen
-      entry(21, 'control.given', mediator, { room: 'Caucus A', to: 'Ana' }), // 9: not seen
+      entry(21, 'control.given', mediator, { room: 'Caucus A', participant: 'Ana' }), // 9: not seen
       entry(22, 'announcement.sent', mediator, { text: 'Back in 5' }), // 10: to everyone: seen
       entry(23, 'breakdown.media-lost', ana, { participant: 'Ana' }), // 11: Ana is in the caucus: not seen
       entry(30, 'room.closed', mediator, { room: 'Caucus A' }), // 12: not seen from outside
-      entry(31, 'assessor.present', cleo, { assessor: 'Cleo', action: 'followed', room: 'Joint room' }),
+      entry(31, 'assessor.present', cleo, { participant: 'Cleo', action: 'followed', room: 'Joint room' }),
       entry(32, 'moderation.muted', mediator, { participant: 'Ana' }), // 14: Ana is back in the joint room: seen
       entry(33, 'some.future-event' as LinkableEntry['type'], mediator, {}), // 15: room unknown… the mediator's room: seen
     ];
@@ -79,8 +79,8 @@ describe('what the assessor could perceive', () => {
     seq = 0;
     const entries = [
       entry(0, 'participant.joined', cleo, { room: 'Joint room' }),
-      entry(1, 'assessor.present', cleo, { assessor: 'Cleo', action: 'followed', room: 'Caucus B' }),
-      entry(2, 'control.given', mediator, { room: 'Caucus B', to: 'Ana' }),
+      entry(1, 'assessor.present', cleo, { participant: 'Cleo', action: 'followed', room: 'Caucus B' }),
+      entry(2, 'control.given', mediator, { room: 'Caucus B', participant: 'Ana' }),
       entry(3, 'room.timer-set', mediator, { room: 'Caucus C', minutes: 5 }),
     ];
     expect(linkNearestEvents(entries, T0 + 5_000, { excludeActorId: cleo.id, observer: cleo }).map((l) => l.seq)).toEqual([3]);
@@ -113,17 +113,29 @@ describe('session time', () => {
 });
 
 describe('one-line summaries', () => {
-  it('say who did what in plain words, for every kind of event', () => {
-    const s = (type: LinkableEntry['type'], actor: LinkableEntry['actor'], data: LinkableEntry['data'] = {}) => summariseRecordEntry({ type, actor, data });
-    expect(s('participant.joined', ana, { room: 'Joint room' })).toBe('Ana joined “Joint room”');
-    expect(s('participant.moved', null, { to: 'Joint room', participants: ['Ana', 'Ben'], reason: 'the caucus timer ended' })).toBe(
+  it('are the record screen’s sentences, with a long announcement shortened', () => {
+    seq = 0;
+    const entries = [
+      entry(0, 'participant.joined', ana, { room: 'Joint room' }),
+      entry(1, 'participant.moved', null, { room: 'Joint room', participants: ['Ana', 'Ben'], reason: 'the caucus timer ended' }),
+      entry(2, 'room.timer-set', mediator, { room: 'Caucus A', minutes: 10 }),
+      entry(3, 'share.stopped', mediator, { participant: 'Ana', room: 'Joint room' }),
+      entry(4, 'agreement.voided', null, { version: 2, reason: 'edited after freeze' }),
+      entry(5, 'session.paused', null, { missing: ['Ben'], reason: 'not back after 60 seconds' }),
+      entry(6, 'announcement.sent', mediator, { text: 'x'.repeat(300) }),
+      entry(7, 'some.future-event' as LinkableEntry['type'], mediator),
+    ];
+    const summaries = linkNearestEvents(entries, T0 - 1000).map((l) => l.summary);
+    expect(summaries).toHaveLength(8);
+    expect(summaries.slice(0, 6)).toEqual([
+      'Ana joined “Joint room”',
       'Parley moved Ana and Ben to “Joint room” (the caucus timer ended)',
-    );
-    expect(s('room.timer-set', mediator, { room: 'Caucus A', minutes: 10 })).toBe('Mediator set a 10-minute timer in “Caucus A”');
-    expect(s('share.stopped', mediator, { participant: 'Ana' })).toBe('Mediator stopped the screen share of Ana');
-    expect(s('agreement.voided', null, { version: 2, reason: 'edited after freeze' })).toBe('Version 2 of the agreement was withdrawn (edited after freeze)');
-    expect(s('session.paused', null)).toBe('The joint session paused');
-    expect(s('announcement.sent', mediator, { text: 'x'.repeat(300) }).length).toBeLessThan(130);
-    expect(s('some.future-event' as LinkableEntry['type'], mediator)).toBe('Mediator: some future event');
+      'Mediator set a 10-minute timer in “Caucus A”',
+      'Mediator stopped the screen share of Ana in “Joint room”',
+      'Version 2 of the agreement was withdrawn (edited after freeze)',
+      'Parley paused the joint session: Ben was not connected (not back after 60 seconds)',
+    ]);
+    expect(summaries[6]!.length).toBeLessThan(130);
+    expect(summaries[7]).toBe('Mediator: some future event');
   });
 });

@@ -10,6 +10,7 @@ export * from './rooms.ts';
 export * from './threads.ts';
 export * from './signoff.ts';
 export * from './record.ts';
+export * from './record-words.ts';
 export * from './protocol-agreement.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';

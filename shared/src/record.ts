@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Role } from './domain.ts';
 
 /**
@@ -41,6 +42,73 @@ export const RECORD_EVENT_TYPES = [
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 
+/*
+ * What each entry type says, one schema per type. Every key means one thing across all types: a
+ * room is always `room` (for a move, the room people were moved to), the one person an event is
+ * about is always `participant`, several people are `participants` or, for a pause, `missing`.
+ * Strict objects: a key a type does not have is refused by the parse and, at the writers'
+ * call sites, by the compiler.
+ */
+const room = z.string();
+const participant = z.string();
+const names = z.array(z.string());
+const seconds = z.number().nonnegative();
+const reason = z.string();
+const version = z.number().int().positive();
+const textHash = z.string();
+
+export const RECORD_DATA = {
+  'consent.recorded': z.strictObject({ clauseSetHash: z.string(), optionalAccepted: names.optional(), optionalDeclined: names.optional() }),
+  'participant.joined': z.strictObject({ room }),
+  // Same words as the `participant:left` notification.
+  'participant.left': z.strictObject({ reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),
+  'participant.link-reused': z.strictObject({ participant, room }),
+  'room.created': z.strictObject({ room }),
+  'room.closed': z.strictObject({ room }),
+  // `room` is where they were moved to; without an actor, `reason` says why the platform moved them.
+  'participant.moved': z.strictObject({ room, participants: names, reason: reason.optional() }),
+  // null minutes: the timer was cleared.
+  'room.timer-set': z.strictObject({ room, minutes: z.number().positive().nullable() }),
+  'moderation.muted': z.strictObject({ participant }),
+  'moderation.unmute-asked': z.strictObject({ participant }),
+  // The actor is the person sharing.
+  'share.started': z.strictObject({ room }),
+  // `participant` is whose share ended; `reason` when it ended by what happened to them, not by a person.
+  'share.stopped': z.strictObject({ participant, room, reason: reason.optional() }),
+  'control.given': z.strictObject({ room, participant }),
+  'control.taken': z.strictObject({ room }),
+  'announcement.sent': z.strictObject({ text: z.string() }),
+  'agreement.frozen': z.strictObject({ version, textHash }),
+  'agreement.signed': z.strictObject({ version, textHash }),
+  'agreement.voided': z.strictObject({ version, reason }),
+  'breakdown.settings-changed': z.strictObject({ graceSeconds: seconds, pauseJointSession: z.boolean(), audioOnlyFallback: z.boolean(), textFallback: z.boolean() }),
+  // `cause` is the server's plain words for why the connection went ("connection went silent").
+  'breakdown.started': z.strictObject({ participant, cause: z.string(), graceSeconds: seconds }),
+  'breakdown.recovered': z.strictObject({ participant, seconds, step: z.enum(['rejoined']) }),
+  'breakdown.grace-expired': z.strictObject({ participant, graceSeconds: seconds }),
+  'breakdown.ice-restarted': z.strictObject({ participant }),
+  'breakdown.media-lost': z.strictObject({ participant }),
+  'breakdown.media-restored': z.strictObject({ participant, seconds }),
+  // on false: video came back.
+  'breakdown.audio-only': z.strictObject({ participant, on: z.boolean(), reason }),
+  'session.paused': z.strictObject({ missing: names, reason }),
+  'session.resumed': z.strictObject({ pausedSeconds: seconds, missing: names }),
+  // The actor is the assessor; `room` is where they are now (or the waiting place outside).
+  'assessor.present': z.strictObject({ participant, action: z.enum(['joined', 'followed', 'held-back']), room }),
+} as const satisfies Record<RecordEventType, z.ZodType<Record<string, string | number | boolean | null | string[] | undefined>>>;
+
+/** The data an entry of type T carries. */
+export type RecordData<T extends RecordEventType> = z.infer<(typeof RECORD_DATA)[T]>;
+
+/** An entry's data as its type's schema reads it, or null (an older record, or a type this version does not know). */
+export function parseRecordData<T extends RecordEventType>(type: T, data: unknown): RecordData<T> | null;
+export function parseRecordData(type: string, data: unknown): RecordData<RecordEventType> | null;
+export function parseRecordData(type: string, data: unknown): RecordData<RecordEventType> | null {
+  const schema = (RECORD_DATA as Record<string, z.ZodType<RecordData<RecordEventType>> | undefined>)[type];
+  const parsed = schema?.safeParse(data);
+  return parsed?.success ? parsed.data : null;
+}
+
 export interface RecordActor {
   id: string;
   displayName: string;
@@ -55,6 +123,7 @@ export interface RecordBody {
   at: string;
   type: RecordEventType;
   actor: RecordActor | null;
+  /** RecordData<type> as written today; read it with parseRecordData, as older records may differ. */
   data: Record<string, string | number | boolean | null | string[]>;
   /** Hash of the previous entry; 64 zeros for the first. */
   prevHash: string;

@@ -1,13 +1,13 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { RecordEntry, RecordVerifyReport } from '@parley/shared';
+import { describeEntry, extraDetails, type RecordEntry, type RecordVerifyReport } from '@parley/shared';
 import { api } from '../api.ts';
 import { FileCheckForm, FileProblem } from '../components/FileCheckForm.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
-import { RECORD_FILTERS, describeEntry, extraDetails, matchesFilter, statusSentence, type RecordFilter } from './describe.ts';
+import { RECORD_FILTERS, matchesFilter, statusSentence, type RecordFilter } from './describe.ts';
 
 const POLL_MS = 5_000;
 

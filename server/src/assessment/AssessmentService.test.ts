@@ -41,7 +41,7 @@ describe('AssessmentService', () => {
     joins('Cleo Assessor', 1);
     joins('Ana Party', 2);
     happen(540, 'room.created', { room: 'Caucus A' });
-    happen(570, 'participant.moved', { to: 'Caucus A', participants: ['Ana Party'] });
+    happen(570, 'participant.moved', { room: 'Caucus A', participants: ['Ana Party'] });
     clock.now = T0 + 600_000;
     const note = service.addNote(who('Cleo Assessor'), { text: 'Clear explanation of the caucus before moving Ana', itemId: '2.10' });
     expect(note).toMatchObject({ itemId: '2.10', at: new Date(T0 + 600_000).toISOString(), sessionSeconds: 600, editedAt: null });
@@ -69,7 +69,7 @@ describe('AssessmentService', () => {
     clock.now = T0 + 110_000;
     const note = service.addNote(who('Cleo Assessor'), { text: 'Watching the move' });
     expect(note.links.map((l) => l.type)).toEqual(['participant.joined', 'room.created']); // Ana's join, the new room
-    happen(125, 'participant.moved', { to: 'Caucus A', participants: ['Ana Party'] });
+    happen(125, 'participant.moved', { room: 'Caucus A', participants: ['Ana Party'] });
     clock.now = T0 + 150_000;
     expect(service.view(who('Cleo Assessor')).scorecard.notes[0]!.links.map((l) => l.type)).toEqual(['participant.joined', 'room.created', 'participant.moved']);
     happen(139, 'announcement.sent', { text: 'Late' }); // a late arrival after the window was settled is not added

@@ -1,4 +1,4 @@
-import type { AgreementStatus, BreakdownSettings, RecordActor, RecordBody, RecordEventType } from '@parley/shared';
+import type { AgreementStatus, BreakdownSettings, RecordActor, RecordData, RecordEventType } from '@parley/shared';
 import type { Identity } from '../domain/CaseService.ts';
 
 /**
@@ -22,7 +22,7 @@ export interface ServerEvents {
   /** People were placed in a room (a move, a timer ending, a room closing). */
   'room.placed': { caseId: string; roomId: string; participantIds: string[] };
   /** Something happened that belongs in the case's session record. */
-  'record.entry': { caseId: string; type: RecordEventType; actor: RecordActor | null; data: RecordBody['data'] };
+  'record.entry': RecordEntryEvent;
   /** A version of the agreement was frozen, signed or withdrawn; `current` is where it stands now. */
   'agreement.changed': { caseId: string; current: AgreementStatus | null };
   /** The agreement draft was edited (pending signatures of a frozen version may be void now). */
@@ -30,3 +30,6 @@ export interface ServerEvents {
 }
 
 export type ServerEventName = keyof ServerEvents;
+
+/** One entry for the session record, its data typed by its entry type (a union over every type). */
+export type RecordEntryEvent = { [T in RecordEventType]: { caseId: string; type: T; actor: RecordActor | null; data: RecordData<T> } }[RecordEventType];

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, type RecordActor, type RecordBody, type RecordEntry, type RecordEventType, type RecordExport } from '@parley/shared';
+import { GENESIS_HASH, type RecordActor, type RecordBody, type RecordData, type RecordEntry, type RecordEventType, type RecordExport } from '@parley/shared';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Logger } from '../logger.ts';
@@ -6,11 +6,9 @@ import type { Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { hashBody } from './chain.ts';
 
-export type RecordData = RecordBody['data'];
-
 /** Where other parts of the platform report what happened. Never throws into its caller. */
 export interface RecordSink {
-  append(caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordData): void;
+  append<T extends RecordEventType>(caseId: string, type: T, actor: RecordActor | null, data: RecordData<T>): void;
 }
 
 /**
@@ -51,16 +49,18 @@ export class SessionRecord implements RecordSink {
           audioOnlyFallback: settings.audioOnlyFallback,
           textFallback: settings.textFallback,
         }),
-      'record.entry': ({ caseId, type, actor, data }) => this.append(caseId, type, actor, data),
+      // The union keeps each type with its own data; the append re-checks nothing it could get wrong.
+      'record.entry': (e) => this.append<RecordEventType>(e.caseId, e.type, e.actor, e.data),
     });
   }
 
-  append(caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordData): void {
+  append<T extends RecordEventType>(caseId: string, type: T, actor: RecordActor | null, data: RecordData<T>): void {
     try {
       this.#store.tx(() => {
         const last = this.#store.db.prepare('SELECT seq, hash FROM record_entries WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
           | { seq: number; hash: string }
           | undefined;
+        // An absent optional key is left out of the hash and of the stored JSON alike (canonicalJson).
         const body: RecordBody = { v: 1, caseId, seq: (last?.seq ?? 0) + 1, at: new Date().toISOString(), type, actor, data, prevHash: last?.hash ?? GENESIS_HASH };
         const hash = hashBody(body);
         const s = this.#keys.sodium;

@@ -54,7 +54,7 @@ describe('session record', () => {
       'announcement.sent',
       'breakdown.started',
     ]);
-    expect(r.body.entries[4]).toMatchObject({ actor: { role: 'mediator' }, data: { to: 'Caucus A', participants: ['Ana Party'] } });
+    expect(r.body.entries[4]).toMatchObject({ actor: { role: 'mediator' }, data: { room: 'Caucus A', participants: ['Ana Party'] } });
     expect(r.body.verification).toEqual({ valid: true, entries: 8, problems: [] });
     expect((await api(server, 'GET', `/api/cases/${detail.id}/record`)).status).toBe(401);
   });
@@ -65,7 +65,7 @@ describe('session record', () => {
     expect((await verifyRecord(exp, key)).valid).toBe(true);
 
     const altered = clone(exp);
-    altered.entries[4]!.data.to = 'Joint room';
+    altered.entries[4]!.data.room = 'Joint room';
     const removed = clone(exp);
     removed.entries.splice(3, 1);
     const reordered = clone(exp);

@@ -1,4 +1,4 @@
-import { canModerate, JOINT_ROOM, type BreakdownSettings, type PersonRef, type RecordBody, type RecordEventType, type SessionPause } from '@parley/shared';
+import { canModerate, JOINT_ROOM, type BreakdownSettings, type PersonRef, type RecordData, type RecordEventType, type SessionPause } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
@@ -8,7 +8,7 @@ export interface LadderHost {
   member(id: string): Member | undefined;
   members(): Member[];
   notify: Notifier;
-  record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void;
+  record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void;
   /** Re-evaluates everyone's microphone holds (the pause holds parties in the joint room). */
   applyHolds(): Promise<void>;
   /** Ends a person's presence for good (the grace period ran out). */

@@ -1,6 +1,6 @@
 import {
   canModerate, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, ParleyError, presenceFor,
-  roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordBody, type RecordEventType,
+  roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordData, type RecordEventType,
   type RoomInfo, type SessionPause,
 } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
@@ -20,7 +20,7 @@ export interface RoomHooks {
   roomCreated?: (caseId: string, roomId: string, name: string) => void;
   placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
   /** Everything that belongs in the session record. */
-  record?: (caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordBody['data']) => void;
+  record?: <T extends RecordEventType>(caseId: string, type: T, actor: RecordActor | null, data: RecordData<T>) => void;
 }
 
 /**
@@ -402,7 +402,7 @@ export class LiveCase {
     }
     if (moved) {
       this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
-      this.record('participant.moved', by, { to: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
+      this.record('participant.moved', by, { room: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
     }
     for (const m of movers) {
       this.presenceChanged(m);
@@ -500,7 +500,7 @@ export class LiveCase {
   }
 
   /** Adds an entry to the session record; `by` is resolved to a person with their role. */
-  record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void {
+  record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void {
     const m = by ? this.#members.get(by.id) : undefined;
     const actor: RecordActor | null = by ? { id: by.id, displayName: by.displayName, role: m?.role ?? (by.id === this.#mediatorId ? 'mediator' : 'party') } : null;
     this.#hook(() => this.#hooks.record?.(this.caseId, type, actor, data));

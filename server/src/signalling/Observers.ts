@@ -1,4 +1,4 @@
-import { OBSERVER_WAITING_ROOM, observerRoomFor, JOINT_ROOM, type PersonRef, type RecordBody, type RecordEventType, type RoomInfo } from '@parley/shared';
+import { OBSERVER_WAITING_ROOM, observerRoomFor, JOINT_ROOM, type PersonRef, type RecordData, type RecordEventType, type RoomInfo } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
@@ -15,7 +15,7 @@ export interface ObserversHost {
   presenceChanged(m: Member): void;
   /** Tells `m` who is already in the room they just entered. */
   showRoomTo(m: Member): void;
-  record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void;
+  record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void;
   /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
   mayObserveCaucus(occupantIds: string[]): boolean;
 }
@@ -42,7 +42,7 @@ export class Observers {
   }
 
   joined(o: Member): void {
-    this.#host.record('assessor.present', o.ref, { assessor: o.identity.displayName, action: 'joined', room: this.#host.roomName(o.roomId) });
+    this.#host.record('assessor.present', o.ref, { participant: o.identity.displayName, action: 'joined', room: this.#host.roomName(o.roomId) });
   }
 
   /**
@@ -70,7 +70,7 @@ export class Observers {
       await this.#setRoom(o, target);
       if (before.get(o.id) === o.roomId) continue;
       const held = o.roomId === OBSERVER_WAITING_ROOM;
-      this.#host.record('assessor.present', o.ref, { assessor: o.identity.displayName, action: held ? 'held-back' : 'followed', room: this.#host.roomName(o.roomId) });
+      this.#host.record('assessor.present', o.ref, { participant: o.identity.displayName, action: held ? 'held-back' : 'followed', room: this.#host.roomName(o.roomId) });
       this.#host.presenceChanged(o);
       const room = this.#host.roomInfo(o.roomId);
       if (room) this.#host.notify.to(o, 'room:updated', room);

@@ -1,4 +1,4 @@
-import { canStartShare, ErrorCode, ParleyError, type PersonRef, type RecordBody, type RecordEventType } from '@parley/shared';
+import { canStartShare, ErrorCode, ParleyError, type PersonRef, type RecordData, type RecordEventType } from '@parley/shared';
 import type { CaseMedia } from '@parley/sfu';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
@@ -13,7 +13,7 @@ interface SharesDeps {
   mediatorId: string;
   notify: Notifier;
   presenceChanged: (m: Member) => void;
-  record: (type: RecordEventType, by: PersonRef | null, data: RecordBody['data']) => void;
+  record: <T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>) => void;
 }
 
 /**
@@ -102,7 +102,7 @@ export class Shares {
     return this.#d.media.producersOf(m.id).some((p) => p.source === 'screen');
   }
 
-  #about(m: Member): RecordBody['data'] {
+  #about(m: Member): RecordData<'share.stopped'> {
     return { participant: m.identity.displayName, room: this.#d.roomName(m.roomId) };
   }
 }

@@ -35,7 +35,7 @@ export const moderationHandlers: HandlerGroup<Names> = {
     if (!canReceiveControl(target.actor, room.id)) throw new ParleyError(ErrorCode.BadRequest, 'Control can only go to someone in that room who takes part.');
     room.controllerId = target.id;
     lc.notify.room(room.info());
-    lc.record('control.given', member.ref, { room: room.name, to: target.identity.displayName });
+    lc.record('control.given', member.ref, { room: room.name, participant: target.identity.displayName });
     return { room: room.info() };
   },
 
