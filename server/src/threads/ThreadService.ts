@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomId } from '../crypto/randomId.ts';
 import {
   canDeleteMessage, canEditMessage, canPostInThread, canSeeTombstone, ErrorCode, ParleyError, type Notifications, type Role, type ThreadMessage,
   type ThreadSummary,
@@ -11,7 +11,7 @@ type Person = { id: string; displayName: string; role: Role };
 export type Deliver = <K extends keyof Notifications>(participantIds: string[], event: K, payload: Notifications[K]) => void;
 
 const now = () => new Date().toISOString();
-const newId = () => crypto.randomBytes(12).toString('base64url');
+const newId = () => randomId(12);
 
 /**
  * Threads: who belongs to which, sealed storage of every body, and live delivery to members
