@@ -1,3 +1,4 @@
+import { escapeHtml } from './html.ts';
 /**
  * The frozen agreement text as a formatted document: the one renderer used by the review page, the
  * mediator's sign-off view and the exported file (server/src/signoff/exportHtml.ts).
@@ -35,9 +36,6 @@ type List = Extract<AgreementBlock, { kind: 'list' }>;
 const HEADING = /^(#{1,6})(?: (.*))?$/u;
 /** Indent (pairs of spaces), then `-` or a number as the writer prints it (no leading zeros, at most 9 digits). */
 const ITEM = /^((?: {2})*)(?:(-)|(0|[1-9]\d{0,8})\.)(?: (.*))?$/u;
-
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** Parses the canonical text into blocks. Exported for tests; use `renderAgreementHtml`. */
 export function parseAgreementText(text: string): AgreementBlock[] {
@@ -94,12 +92,12 @@ export function renderAgreementHtml(text: string, options: AgreementRenderOption
   const block = (b: AgreementBlock): string => {
     if (b.kind === 'heading') {
       const h = `h${Math.min(b.level + offset, 6)}`;
-      return `<${h}>${esc(b.text)}</${h}>`;
+      return `<${h}>${escapeHtml(b.text)}</${h}>`;
     }
-    if (b.kind === 'paragraph') return `<p>${esc(b.text)}</p>`;
+    if (b.kind === 'paragraph') return `<p>${escapeHtml(b.text)}</p>`;
     const tag = b.ordered ? 'ol' : 'ul';
     const start = b.ordered && b.start !== 1 ? ` start="${b.start}"` : '';
-    return `<${tag}${start}>${b.items.map((i) => `<li>${esc(i.text)}${i.blocks.map(block).join('')}</li>`).join('')}</${tag}>`;
+    return `<${tag}${start}>${b.items.map((i) => `<li>${escapeHtml(i.text)}${i.blocks.map(block).join('')}</li>`).join('')}</${tag}>`;
   };
   return parseAgreementText(text).map(block).join('');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProtocolClause } from './domain.ts';
+import type { ProtocolClause } from './clause.ts';
 
 /**
  * The case's technology-breakdown procedure [3.6.6, 3.6.13, 3.7.17]. The mediator sets these per

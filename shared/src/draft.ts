@@ -12,7 +12,7 @@ export const DRAFT_PATH_PREFIX = '/yjs/';
 export const DraftDocKind = z.enum(['agreement', 'notes']);
 export type DraftDocKind = z.infer<typeof DraftDocKind>;
 
-/** Case ids are base64url (see Keyring.randomId); the bounds only keep junk out. */
+/** Case ids are base64url (see server/src/crypto/randomId.ts); the bounds only keep junk out. */
 const CASE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** `case.<caseId>.agreement` or `case.<caseId>.notes`; anything else is not a document. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 
 import { LINK_AFTER_MS, scorecardSections, type AssessmentView, type EditNoteBody, type ItemRating, type NewNoteBody, type Scorecard } from '@parley/shared';
 import { isAbort, messageOf } from '../api.ts';
 import { formatDateTime } from '../format.ts';
-import { Section } from '../screens/session/Section.tsx';
+import { Section } from '../components/Section.tsx';
 import { assessmentApi, fetchAssessmentFile } from './assessmentApi.ts';
 import { NoteComposer, NoteList, noteStamp } from './Notes.tsx';
 import { Ratings } from './Ratings.tsx';

@@ -1,3 +1,4 @@
+import './CharCount.css';
 /**
  * The length limit of a text field and how much of it is used ("132 / 140"), shown under fields
  * whose `maxLength` would otherwise cut typing or pasting silently. Give the field

@@ -5,6 +5,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { CloseCode, roleLabel, type DraftAccess, type DraftDocKind } from '@parley/shared';
 import { DraftSession, type DraftSelf, type DraftSnapshot } from './DraftSession.ts';
+import './draft.css';
 
 export interface DraftEditorProps {
   caseId: string;

@@ -8,6 +8,7 @@ import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { RECORD_FILTERS, matchesFilter, statusSentence, type RecordFilter } from './describe.ts';
+import './record.css';
 
 const POLL_MS = 5_000;
 

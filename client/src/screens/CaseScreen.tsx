@@ -9,6 +9,7 @@ import { BreakdownSection } from './BreakdownSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddAssessorForm } from '../assessment/AddAssessorForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
+import './cases.css';
 
 const POLL_MS = 3_000;
 

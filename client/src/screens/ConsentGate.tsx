@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { ASSESSOR_CAUCUS_CLAUSE_ID, type InvitationView, type ProtocolClause } from '@parley/shared';
 import { ApiError, api, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
+import './consent.css';
 
 /**
  * The protocol agreement, clause by clause. Every required clause must be ticked before "I agree and

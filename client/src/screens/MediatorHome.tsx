@@ -7,6 +7,8 @@ import { capitalise, formatDate } from '../format.ts';
 import { Link } from '../router.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
+import './cases.css';
+import './MediatorHome.css';
 
 type HomeState =
   | { kind: 'loading' }

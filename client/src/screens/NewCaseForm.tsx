@@ -5,6 +5,7 @@ import { CharCount, limitOf } from '../components/CharCount.tsx';
 import { Notice } from '../components/Page.tsx';
 import { capitalise } from '../format.ts';
 import { navigate } from '../router.tsx';
+import './NewCaseForm.css';
 
 const SIDES = ['A', 'B', 'C', 'D'] as const;
 const TITLE_MAX = limitOf(CaseTitle);

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Icon, useMicLevel, VideoView } from '../components/media.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import type { DeviceChoice } from '../session/SessionClient.ts';
+import './prejoin.css';
 
 const NONE = 'none';
 const PREF_KEY = 'parley.devices';

@@ -21,6 +21,9 @@ import { SessionAgreementBanner } from '../signoff/SessionAgreementBanner.tsx';
 import { ScorecardPanel } from '../assessment/ScorecardPanel.tsx';
 import { jumpTo } from '../assessment/jump.ts';
 import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
+import './session/session.css';
+import './session/rooms.css';
+import './session/stage.css';
 
 /**
  * Owns one SessionClient for as long as it is mounted (a new `key` means a new client, e.g. for

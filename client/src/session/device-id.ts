@@ -1,4 +1,5 @@
 import { DeviceId } from '@parley/shared';
+import { randomUuid } from '../randomUuid.ts';
 
 const KEY = 'parley.device';
 let fallback: string | null = null;
@@ -13,11 +14,11 @@ export function deviceId(): string {
   try {
     const kept = localStorage.getItem(KEY);
     if (kept && DeviceId.safeParse(kept).success) return kept;
-    const made = crypto.randomUUID();
+    const made = randomUuid();
     localStorage.setItem(KEY, made);
     return made;
   } catch {
-    fallback ??= crypto.randomUUID();
+    fallback ??= randomUuid();
     return fallback;
   }
 }

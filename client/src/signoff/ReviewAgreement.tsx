@@ -5,6 +5,7 @@ import { IN_SESSION_NOTE, Loading, Notice, OUTSIDE_SESSION_NOTE, PageHeading, Se
 import { listNames } from '../format.ts';
 import { agreementHtml, downloadPartyCopy, formatWhenWithZone, reasonPhrase, signedSoFar, verificationCode } from './signoff.ts';
 import { usePolling } from '../components/useLoad.tsx';
+import './signoff.css';
 
 interface Props {
   token: string;

@@ -5,6 +5,7 @@ import { Notice } from '../components/Page.tsx';
 import { Link } from '../router.tsx';
 import { agreementHtml, formatWhen, statusSentence, verificationCode } from './signoff.ts';
 import { usePolling } from '../components/useLoad.tsx';
+import './signoff.css';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; current: AgreementVersionView | null } | { kind: 'error'; message: string };
 

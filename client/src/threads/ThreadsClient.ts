@@ -35,6 +35,7 @@ import {
   type ThreadsSelf,
   type ThreadsState,
 } from './state.ts';
+import { randomUuid } from '../randomUuid.ts';
 
 const PAGE = 100;
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
@@ -46,16 +47,6 @@ const CLOSING_ERRORS = new Set(['unauthorised', 'link_expired', 'link_revoked', 
 const TRANSIENT_ERRORS = new Set(['disconnected', 'timeout', 'internal', 'rate_limited', 'unavailable']);
 
 const NOT_SENT = 'This message was not sent.';
-
-function newClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // Plain-HTTP pages (no secure context) lack randomUUID: build a version 4 UUID by hand.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /**
  * Threads of one case for one person: state in a small external store (see state.ts for its
@@ -245,7 +236,7 @@ export class ThreadsClient {
   send(threadId: string, body: string): string | null {
     const parsed = MessageBody.safeParse(body);
     if (!parsed.success) return parsed.error.issues[0]?.message ?? 'This message cannot be sent.';
-    const clientId = newClientId();
+    const clientId = randomUuid();
     this.update((s) => withPendingAdded(s, { clientId, threadId, body: parsed.data, createdAt: new Date().toISOString() }));
     void this.deliver(clientId);
     return null;

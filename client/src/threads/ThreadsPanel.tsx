@@ -4,6 +4,7 @@ import { CharCount, limitOf } from '../components/CharCount.tsx';
 import type { ThreadsClient } from './ThreadsClient.ts';
 import { useThreadsState } from './hooks.ts';
 import { audienceText, messagesOf, threadButtonName, type PendingMessage, type ThreadsState } from './state.ts';
+import './threads.css';
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const dateAndTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomId } from '../crypto/randomId.ts';
 import {
   AssessableItemId, assessableItems, ErrorCode, IMI_SOURCE, ItemRating, LINK_AFTER_MS, linkNearestEvents, ParleyError, RATING_SCALE, RATINGS,
   sessionSecondsAt, type AssessmentExport, type AssessmentNote, type AssessmentView, type EditNoteBody, type ItemRating as Rating,
@@ -76,7 +76,7 @@ export class AssessmentService {
     const atMs = Math.min(now, Math.max(now - MAX_OBSERVED_AGO_MS, observed));
     const entries = this.#record.entries(who.caseId);
     const note: StoredNote = {
-      id: crypto.randomBytes(12).toString('base64url'),
+      id: randomId(12),
       itemId: body.itemId ?? null,
       text: body.text,
       at: new Date(atMs).toISOString(),

@@ -1,6 +1,5 @@
-import { formatSessionTime, RATING_SCALE, scorecardSections, type AssessmentExport, type AssessmentNote } from '@parley/shared';
+import { escapeHtml, formatSessionTime, RATING_SCALE, scorecardSections, type AssessmentExport, type AssessmentNote } from '@parley/shared';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** "2025-05-01 14:03 UTC": a printed page cannot know its reader's time zone, so it says which it uses. */
 const utc = (iso: string) => {
@@ -11,9 +10,9 @@ const utc = (iso: string) => {
 function noteHtml(n: AssessmentNote): string {
   const when = `${utc(n.at)}${n.sessionSeconds !== null ? ` · ${formatSessionTime(n.sessionSeconds)} into the session` : ' · outside a session'}`;
   const links = n.links.length
-    ? `<ul class="links">${n.links.map((l) => `<li>${esc(utc(l.at))}: ${esc(l.summary)}</li>`).join('')}</ul>`
+    ? `<ul class="links">${n.links.map((l) => `<li>${escapeHtml(utc(l.at))}: ${escapeHtml(l.summary)}</li>`).join('')}</ul>`
     : '';
-  return `<li class="note"><p class="meta">${esc(when)}${n.itemId ? ` · item ${esc(n.itemId)}` : ''}${n.editedAt ? ' · edited' : ''}</p><p class="text">${esc(n.text)}</p>${links}</li>`;
+  return `<li class="note"><p class="meta">${escapeHtml(when)}${n.itemId ? ` · item ${escapeHtml(n.itemId)}` : ''}${n.editedAt ? ' · edited' : ''}</p><p class="text">${escapeHtml(n.text)}</p>${links}</li>`;
 }
 
 /**
@@ -32,22 +31,22 @@ export function renderAssessmentReport(reports: AssessmentExport[]): string {
           const rows = s.items
             .map((i) => {
               const rating = rated.get(i.id) ?? null;
-              return `<tr><th scope="row">${esc(i.id)}</th><td>${esc(i.title)}</td><td>${rating ? esc(RATING_SCALE[rating].label) : '<span class="none">Not rated</span>'}</td></tr>`;
+              return `<tr><th scope="row">${escapeHtml(i.id)}</th><td>${escapeHtml(i.title)}</td><td>${rating ? escapeHtml(RATING_SCALE[rating].label) : '<span class="none">Not rated</span>'}</td></tr>`;
             })
             .join('\n');
           const notes = r.notes.filter((n) => n.itemId && s.items.some((i) => i.id === n.itemId)).length;
-          return `<h3>${esc(s.id)} ${esc(s.title)}</h3>
+          return `<h3>${escapeHtml(s.id)} ${escapeHtml(s.title)}</h3>
 <table><thead><tr><th scope="col">Item</th><th scope="col">Skill</th><th scope="col">Rating</th></tr></thead><tbody>
 ${rows}
 </tbody></table>${notes ? `<p class="meta">${notes} note${notes === 1 ? '' : 's'} on this section below.</p>` : ''}`;
         })
         .join('\n');
-      const scale = r.scale.map((x) => `<li><strong>${esc(x.label)}</strong>: ${esc(x.description)}</li>`).join('');
+      const scale = r.scale.map((x) => `<li><strong>${escapeHtml(x.label)}</strong>: ${escapeHtml(x.description)}</li>`).join('');
       return `<section>
-<h2>Assessor: ${esc(r.assessor.displayName)}</h2>
-<p class="meta">Mediator assessed: ${esc(r.mediatorName)} · Case: ${esc(r.caseTitle)} · Report made ${esc(utc(r.exportedAt))} ·
-${r.releasedToMediator ? `Shared with the mediator ${esc(utc(r.releasedAt ?? ''))}` : 'Not shared with the mediator'}</p>
-<p class="meta">Criteria: ${esc(r.criteria)}. Scale:</p><ul class="scale">${scale}</ul>
+<h2>Assessor: ${escapeHtml(r.assessor.displayName)}</h2>
+<p class="meta">Mediator assessed: ${escapeHtml(r.mediatorName)} · Case: ${escapeHtml(r.caseTitle)} · Report made ${escapeHtml(utc(r.exportedAt))} ·
+${r.releasedToMediator ? `Shared with the mediator ${escapeHtml(utc(r.releasedAt ?? ''))}` : 'Not shared with the mediator'}</p>
+<p class="meta">Criteria: ${escapeHtml(r.criteria)}. Scale:</p><ul class="scale">${scale}</ul>
 ${sections}
 <h3>Notes</h3>
 ${r.notes.length ? `<ol class="notes">${r.notes.map(noteHtml).join('\n')}</ol>` : '<p>No notes.</p>'}
@@ -59,7 +58,7 @@ ${r.notes.length ? `<ol class="notes">${r.notes.map(noteHtml).join('\n')}</ol>` 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body { font: 15px/1.45 Georgia, 'DejaVu Serif', serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
 table { border-collapse: collapse; width: 100%; margin-bottom: .5rem; } td, th { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertical-align: top; }
@@ -71,7 +70,7 @@ thead th { background: #eee; } th[scope=row] { white-space: nowrap; font-weight:
 </style>
 </head>
 <body>
-<h1>${esc(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <p class="meta">An assessment of the mediator's skills, not of the parties. Confidential.</p>
 ${body}
 </body>

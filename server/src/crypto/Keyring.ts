@@ -204,10 +204,6 @@ export class Keyring {
   hashHex(data: string | Uint8Array): string {
     return this.#sodium.crypto_generichash(32, data, null, 'hex');
   }
-
-  randomId(bytes = 16): string {
-    return this.#sodium.to_base64(this.#sodium.randombytes_buf(bytes), B64(this.#sodium));
-  }
 }
 
 function sealWith(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array): string {

@@ -24,20 +24,12 @@ import {
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import { signInvite, verifyInvite, type InvitePayload } from '../crypto/tokens.ts';
+import type { Identity } from './identity.ts';
 import { now, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
+import { randomId } from '../crypto/randomId.ts';
 
-export interface Identity {
-  caseId: string;
-  participantId: string;
-  role: Role;
-  displayName: string;
-  side: string | null;
-  /** The invitation id for invitees; undefined for the mediator (cookie session). */
-  jti?: string;
-  /** When the invitation link expires (epoch ms), for invitees. */
-  expiresAt?: number;
-}
+export type { Identity } from './identity.ts';
 
 /**
  * What the case list and case detail ask of layers built on top of this one (the live sessions,
@@ -83,12 +75,12 @@ export class CaseService {
     const mediator = this.#store.getMediator(mediatorId);
     if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
     const { key, wrapped } = this.#keys.newCaseKey();
-    const caseId = this.#keys.randomId();
+    const caseId = randomId();
     const createdAt = now();
     const people: ParticipantRow[] = [
-      { id: this.#keys.randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null },
+      { id: randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null },
       ...body.participants.map((p) => ({
-        id: this.#keys.randomId(),
+        id: randomId(),
         case_id: caseId,
         display_name_sealed: this.#keys.sealText(key, p.displayName),
         role: p.role,
@@ -319,7 +311,7 @@ export class CaseService {
       throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_ASSESSORS} assessors.`);
     }
     const p: ParticipantRow = {
-      id: this.#keys.randomId(),
+      id: randomId(),
       case_id: c.id,
       display_name_sealed: this.#keys.sealText(this.#keyOf(c), body.displayName),
       role: body.role,
@@ -396,7 +388,7 @@ export class CaseService {
   #issueInvitation(p: ParticipantRow): string {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
-    const jti = this.#keys.randomId();
+    const jti = randomId();
     this.#store.insertInvitation({
       jti,
       participant_id: p.id,

@@ -2,6 +2,7 @@ import { ErrorCode, ParleyError } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import { now, type Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
+import { randomId } from '../crypto/randomId.ts';
 
 const SIGNIN_TTL_MS = 24 * 3600_000;
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
@@ -27,11 +28,11 @@ export class MediatorAuth {
     let m = this.#store.firstMediator();
     let created = false;
     if (!m) {
-      m = { id: this.#keys.randomId(), display_name: displayName, created_at: now() };
+      m = { id: randomId(), display_name: displayName, created_at: now() };
       this.#store.insertMediator(m);
       created = true;
     }
-    const token = this.#keys.randomId(32);
+    const token = randomId(32);
     this.#store.replaceSigninToken(m.id, this.#keys.hashHex(token), new Date(Date.now() + SIGNIN_TTL_MS).toISOString());
     return { mediatorId: m.id, created, signinToken: token };
   }
@@ -40,7 +41,7 @@ export class MediatorAuth {
   signIn(token: string): { sessionToken: string; mediatorId: string } {
     const mediatorId = this.#store.consumeSigninToken(this.#keys.hashHex(token));
     if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Restart the platform to print a new one.');
-    const sessionToken = this.#keys.randomId(32);
+    const sessionToken = randomId(32);
     this.#store.insertMediatorSession(this.#keys.hashHex(sessionToken), mediatorId, new Date(Date.now() + SESSION_TTL_MS).toISOString());
     return { sessionToken, mediatorId };
   }

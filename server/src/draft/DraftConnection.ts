@@ -1,12 +1,29 @@
 import type { WebSocket, RawData } from 'ws';
+import type * as Y from 'yjs';
 import { CloseCode, DRAFT_LIMITS, presenceColour, type DraftAccess } from '@parley/shared';
 import type { Identity } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
-import type { DraftDocument } from './DraftDocument.ts';
 import { decodeAwarenessUpdate, encodeAwarenessEntries, readMessage, syncStep1Message, syncStep2Message } from './protocol.ts';
 
 /** Standard WebSocket codes used besides the named 44xx ones (RFC 6455 §7.4.1). */
 export const WsCode = { Normal: 1000, GoingAway: 1001, UnsupportedData: 1003, InvalidPayload: 1007, MessageTooBig: 1009, InternalError: 1011, TryAgainLater: 1013 } as const;
+
+/** What applying someone's update to a document came to. */
+export type ApplyResult = 'applied' | 'unchanged' | 'too-large' | 'malformed';
+
+/**
+ * What a connection uses of its document (DraftDocument implements it). Declared here rather than
+ * imported, so that the document and its connections do not import each other.
+ */
+export interface ConnectionDocument {
+  readonly ref: { readonly name: string };
+  readonly ydoc: Y.Doc;
+  readonly claimedAwarenessIds: Set<number>;
+  awarenessSnapshot(): Uint8Array | null;
+  remove(conn: DraftConnection): void;
+  applyFrom(conn: DraftConnection, update: Uint8Array): ApplyResult;
+  applyAwarenessFrom(conn: DraftConnection, update: Uint8Array): void;
+}
 
 /**
  * One person's socket on one document. Single dispatch point: parse → authorise (edit or read, as
@@ -17,7 +34,7 @@ export class DraftConnection {
   readonly ws: WebSocket;
   readonly identity: Identity;
   readonly access: Exclude<DraftAccess, 'none'>;
-  readonly doc: DraftDocument;
+  readonly doc: ConnectionDocument;
   /** Yjs client ids this connection announced presence for (removed when it closes). */
   readonly awarenessIds = new Set<number>();
   readonly #logger: Logger;
@@ -26,7 +43,7 @@ export class DraftConnection {
   /** The person's (and address's) shared message budget, kept by the connection registry. */
   readonly #allow: () => boolean;
 
-  constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: DraftDocument, logger: Logger, allow: () => boolean) {
+  constructor(ws: WebSocket, identity: Identity, access: Exclude<DraftAccess, 'none'>, doc: ConnectionDocument, logger: Logger, allow: () => boolean) {
     this.ws = ws;
     this.#allow = allow;
     this.identity = identity;

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { DRAFT_LIMITS, type DraftDocRef } from '@parley/shared';
 import type { Logger } from '../logger.ts';
-import type { DraftConnection } from './DraftConnection.ts';
+import type { ApplyResult, ConnectionDocument, DraftConnection } from './DraftConnection.ts';
 import type { DraftStore } from './DraftStore.ts';
 import { awarenessMessage, updateMessage } from './protocol.ts';
 
@@ -20,8 +20,6 @@ export interface CompactionPolicy {
   /** …but no later than this after the first uncompacted change. */
   maxDelayMs: number;
 }
-
-export type ApplyResult = 'applied' | 'unchanged' | 'too-large' | 'malformed';
 
 /**
  * One loaded draft document: the Y.Doc, its presence (awareness), its connections and its
@@ -41,7 +39,7 @@ export type ApplyResult = 'applied' | 'unchanged' | 'too-large' | 'malformed';
  * Size accounting counts an update when it is accepted, written or not, so the document limit is
  * as strict as when every update was written at once.
  */
-export class DraftDocument extends EventEmitter<DraftDocumentEvents> {
+export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements ConnectionDocument {
   readonly ref: DraftDocRef;
   readonly ydoc: Y.Doc;
   readonly awareness: Awareness;

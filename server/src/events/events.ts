@@ -1,5 +1,5 @@
 import type { AgreementStatus, BreakdownSettings, RecordActor, RecordData, RecordEventType } from '@parley/shared';
-import type { Identity } from '../domain/CaseService.ts';
+import type { Identity } from '../domain/identity.ts';
 
 /**
  * Everything one part of the server tells the others, in one typed map. A feature that reacts to

@@ -1,5 +1,6 @@
 import { MAX_ANNOUNCEMENTS, type Announcement, type PersonRef } from '@parley/shared';
 import type { Notifier } from './Notifier.ts';
+import { randomId } from '../crypto/randomId.ts';
 
 /**
  * The mediator's announcements of one live session. They are addressed to everyone in every room
@@ -16,7 +17,7 @@ export class Announcements {
   }
 
   send(from: PersonRef, text: string): Announcement {
-    const a: Announcement = { id: crypto.randomUUID(), text, from, at: new Date().toISOString() };
+    const a: Announcement = { id: randomId(12), text, from, at: new Date().toISOString() };
     this.#kept = [a, ...this.#kept].slice(0, MAX_ANNOUNCEMENTS);
     this.#notify.toAll('announcement:made', a);
     return a;

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomId } from '../crypto/randomId.ts';
 import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
@@ -44,7 +44,7 @@ export class LiveSessions {
           mediatorId: this.#facts.mediatorOf(caseId),
           breakdown: this.#facts.breakdownOf(caseId),
           mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
-          newId: () => crypto.randomBytes(9).toString('base64url'),
+          newId: () => randomId(9),
           hooks: this.#hooks,
         });
         const created = live;

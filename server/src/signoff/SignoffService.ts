@@ -7,6 +7,7 @@ import type { RecordSink } from '../record/SessionRecord.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { Logger } from '../logger.ts';
 import { exportManifest, type ExportData } from './exportHtml.ts';
+import { randomId } from '../crypto/randomId.ts';
 
 export interface AgreementSource {
   snapshotText(caseId: string): Promise<{ text: string; hash: string }>;
@@ -82,7 +83,7 @@ export class SignoffService {
     if (snap.hash !== sha256Hex(snap.text)) throw new ParleyError(ErrorCode.Internal, 'Draft snapshot hash mismatch.');
     const current = this.#current(mediator.caseId);
     const at = new Date().toISOString();
-    const id = crypto.randomBytes(12).toString('base64url');
+    const id = randomId(12);
     this.#store.tx(() => {
       if (current && !current.voided_at && !this.#complete(current)) this.#void(current.id, 'A new version was frozen.', at);
       const next = ((this.#store.db.prepare('SELECT MAX(version) AS v FROM agreement_versions WHERE case_id = ?').get(mediator.caseId) as { v: number | null }).v ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { AGREEMENT_EXPORT_FORMAT, canonicalJson, renderAgreementHtml, roleLabel, type Role, type SignatureRecord } from '@parley/shared';
+import { escapeHtml, AGREEMENT_EXPORT_FORMAT, canonicalJson, renderAgreementHtml, roleLabel, type Role, type SignatureRecord } from '@parley/shared';
 
 /** Someone whose signature the agreement needs. */
 export interface ExportSigner {
@@ -67,7 +67,6 @@ export function formatUtc(iso: string): string {
 
 const labelOf = (role: string): string => (Object.hasOwn(roleLabel, role) ? roleLabel[role as Role] : role);
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** Human-checkable code: the first 80 bits of the text hash in groups of four. */
 export const verificationCode = (textHash: string): string => (textHash.slice(0, 20).match(/.{4}/g) ?? []).join('-');
@@ -85,22 +84,22 @@ export function renderExport(d: ExportData, fingerprint: string): string {
     d.status === 'signed' ? 'Signed by every party.' : d.status === 'voided' ? 'WITHDRAWN: this version was voided and is not an agreement.' : `Not yet signed by: ${d.unsigned.join(', ')}.`;
   const signedIds = new Set(d.signatures.map(({ record }) => record.participantId));
   const rows = [
-    ...d.signatures.map(({ record }) => `<tr><td>${esc(record.displayName)}</td><td>${esc(labelOf(record.role))}</td><td>${esc(formatUtc(record.signedAt))}</td></tr>`),
-    ...d.signers.filter((s) => !signedIds.has(s.participantId)).map((s) => `<tr><td>${esc(s.displayName)}</td><td>${esc(labelOf(s.role))}</td><td>Not signed</td></tr>`),
+    ...d.signatures.map(({ record }) => `<tr><td>${escapeHtml(record.displayName)}</td><td>${escapeHtml(labelOf(record.role))}</td><td>${escapeHtml(formatUtc(record.signedAt))}</td></tr>`),
+    ...d.signers.filter((s) => !signedIds.has(s.participantId)).map((s) => `<tr><td>${escapeHtml(s.displayName)}</td><td>${escapeHtml(labelOf(s.role))}</td><td>Not signed</td></tr>`),
   ].join('\n');
   // Linked only when it is a web address; written out in full so it can be typed from a printout.
   const verifyPage = !d.verifyUrl
     ? 'the verify page of the platform that made it'
     : /^https?:\/\//i.test(d.verifyUrl)
-      ? `<a href="${esc(d.verifyUrl)}">${esc(d.verifyUrl)}</a>`
-      : esc(d.verifyUrl);
+      ? `<a href="${escapeHtml(d.verifyUrl)}">${escapeHtml(d.verifyUrl)}</a>`
+      : escapeHtml(d.verifyUrl);
   const json = JSON.stringify(d).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Agreement: ${esc(d.caseTitle)} (version ${d.version})</title>
+<title>Agreement: ${escapeHtml(d.caseTitle)} (version ${d.version})</title>
 <style>
 body { font: 16px/1.5 Georgia, 'DejaVu Serif', serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
 .agreement { white-space: pre-wrap; overflow-wrap: anywhere; border-top: 1px solid #999; border-bottom: 1px solid #999; padding: 1rem 0; }
@@ -113,8 +112,8 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #99
 </style>
 </head>
 <body>
-<h1>${esc(d.caseTitle)}</h1>
-<p class="meta">Agreement, version ${d.version}, frozen on ${esc(formatUtc(d.frozenAt))}. ${esc(status)}</p>
+<h1>${escapeHtml(d.caseTitle)}</h1>
+<p class="meta">Agreement, version ${d.version}, frozen on ${escapeHtml(formatUtc(d.frozenAt))}. ${escapeHtml(status)}</p>
 <p class="meta">Verification code: <code>${verificationCode(d.textHash)}</code></p>
 <div class="agreement" id="agreement-text">${renderAgreementHtml(d.text, { headingOffset: 1 })}</div>
 <h2>Signatures</h2>

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomId } from '../crypto/randomId.ts';
 import {
   canDeleteMessage, canEditMessage, canPostInThread, canSeeTombstone, ErrorCode, JOINT_ROOM, ParleyError, type Role, type ThreadMessage,
   type ThreadSummary,
@@ -12,7 +12,7 @@ import { ThreadStore, type MessageRow, type ThreadRow } from './ThreadStore.ts';
 type Person = { id: string; displayName: string; role: Role };
 
 const now = () => new Date().toISOString();
-const newId = () => crypto.randomBytes(12).toString('base64url');
+const newId = () => randomId(12);
 
 /**
  * Threads: who belongs to which, sealed storage of every body, and live delivery to members

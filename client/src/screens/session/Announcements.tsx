@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { Broadcast } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
-import { Section } from './Section.tsx';
+import { Section } from '../../components/Section.tsx';
 
 /** How long an announcement stays on screen as a toast; it stays in the log after that. */
 export const TOAST_MS = 20_000;

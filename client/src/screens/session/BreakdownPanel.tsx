@@ -4,7 +4,7 @@ import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { confirmResume } from './BreakdownBanners.tsx';
 import { useAction, useNow } from './hooks.ts';
-import { Section } from './Section.tsx';
+import { Section } from '../../components/Section.tsx';
 import { formatElapsed, personTrouble, roomNameOf, troubleText } from './view.ts';
 
 /** "1 minute", "90 seconds": the grace period as the agreement says it. */

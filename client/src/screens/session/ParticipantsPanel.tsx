@@ -4,7 +4,7 @@ import type { SessionClient } from '../../session/SessionClient.ts';
 import type { DeviceState, SessionState } from '../../session/store.ts';
 import { BulkTools, PersonTools } from './ModerationControls.tsx';
 import { useNow } from './hooks.ts';
-import { Section } from './Section.tsx';
+import { Section } from '../../components/Section.tsx';
 import { describeRole, hasControl, heldWords, myRoom, personTrouble, roomNameOf, troubleText } from './view.ts';
 
 const micWords: Record<DeviceState, string> = { on: 'Microphone on', off: 'Microphone off', none: 'No microphone' };

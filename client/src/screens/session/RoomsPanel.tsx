@@ -4,7 +4,7 @@ import { CharCount, limitOf } from '../../components/CharCount.tsx';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
-import { Section } from './Section.tsx';
+import { Section } from '../../components/Section.tsx';
 import { formatClock, msLeft, nextCaucusName, orderedRooms, peopleIn, personName, roomTitle, warnSecondsFor } from './view.ts';
 
 /** Mediator: every room at a glance, with its people and timer; create and close caucuses [2.10]. */

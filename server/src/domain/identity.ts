@@ -1,0 +1,14 @@
+import type { Role } from '@parley/shared';
+
+/** Who a request or connection is, once authenticated: the case, the person and their role. */
+export interface Identity {
+  caseId: string;
+  participantId: string;
+  role: Role;
+  displayName: string;
+  side: string | null;
+  /** The invitation id for invitees; undefined for the mediator (cookie session). */
+  jti?: string;
+  /** When the invitation link expires (epoch ms), for invitees. */
+  expiresAt?: number;
+}
