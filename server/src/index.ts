@@ -22,7 +22,7 @@ import { SessionRecord } from './record/SessionRecord.ts';
 import { mountRecordRoutes } from './record/routes.ts';
 import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
-import { LiveSessions } from './signalling/LiveSessions.ts';
+import { LiveSessions } from './live/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 
 export { loadConfig, type Config } from './config.ts';

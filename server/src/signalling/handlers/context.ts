@@ -1,10 +1,10 @@
 import { canModerate, ErrorCode, ParleyError, type AgreementStatus, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
 import type { CaseService } from '../../domain/CaseService.ts';
-import type { LiveSessions } from '../LiveSessions.ts';
+import type { LiveSessions } from '../../live/LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
-import type { LiveCase } from '../LiveCase.ts';
-import type { Room } from '../Room.ts';
-import type { Member, ParleySocket } from '../Member.ts';
+import type { LiveCase } from '../../live/LiveCase.ts';
+import type { Room } from '../../live/Room.ts';
+import type { Member, ParleySocket } from '../../live/Member.ts';
 
 export interface HandlerDeps {
   cases: CaseService;
