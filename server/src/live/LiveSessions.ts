@@ -3,6 +3,7 @@ import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import { LiveCase, type RoomHooks } from './LiveCase.ts';
+import type { LiveMedia } from './LiveMedia.ts';
 
 /** What a live case needs to know of its case when it starts. */
 export interface CaseFacts {
@@ -38,7 +39,8 @@ export class LiveSessions {
     return this.#queue.run(caseId, async () => {
       let live = this.get(caseId);
       if (!live) {
-        const media = await this.#sfu.caseMedia(caseId);
+        // The SFU's CaseMedia is a LiveMedia as it is: the compiler checks it here.
+        const media: LiveMedia = await this.#sfu.caseMedia(caseId);
         live = new LiveCase(caseId, media, this.#logger, {
           mediatorId: this.#facts.mediatorOf(caseId),
           breakdown: this.#facts.breakdownOf(caseId),
