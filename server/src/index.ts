@@ -23,6 +23,7 @@ import { mountRecordRoutes } from './record/routes.ts';
 import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
+import { EventBus } from './events/EventBus.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 
 export { loadConfig, type Config } from './config.ts';
@@ -88,13 +89,13 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   const connections = new Connections(gate, limits, logger);
   // Thread messages reach a person on every connection they have, each re-checked before sending.
   const threads = new ThreadService(store, cases, (ids, event, payload) => connections.deliver(ids, event, payload));
-  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
-    roomCreated: (caseId, roomId, name) => threads.caucusOpened(caseId, roomId, name),
-    placed: (caseId, roomId, ids) => {
-      if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, ids);
-    },
-    record: (caseId, type, actor, data) => record.append(caseId, type, actor, data),
+  const bus = new EventBus(logger);
+  bus.on('room.created', ({ caseId, roomId, name }) => threads.caucusOpened(caseId, roomId, name));
+  bus.on('room.placed', ({ caseId, roomId, participantIds }) => {
+    if (roomId !== JOINT_ROOM) threads.placedInCaucus(caseId, roomId, participantIds);
   });
+  bus.on('record.entry', ({ caseId, type, actor, data }) => record.append(caseId, type, actor, data));
+  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, bus);
   cases.isOnline = (caseId, pid) => live.isOnline(caseId, pid);
   cases.onBreakdownChanged = (caseId, settings, by) => {
     record.append(caseId, 'breakdown.settings-changed', { id: by.participantId, displayName: by.displayName, role: by.role }, {

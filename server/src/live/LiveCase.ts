@@ -15,14 +15,7 @@ import { Announcements } from './Announcements.ts';
 import { Assistance } from './Assistance.ts';
 import { Shares } from './Shares.ts';
 import type { Identity } from '../domain/CaseService.ts';
-
-/** What other parts of the platform learn from room changes (e.g. caucus threads). */
-export interface RoomHooks {
-  roomCreated?: (caseId: string, roomId: string, name: string) => void;
-  placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
-  /** Everything that belongs in the session record. */
-  record?: (caseId: string, type: RecordEventType, actor: RecordActor | null, data: RecordBody['data']) => void;
-}
+import type { EventBus } from '../events/EventBus.ts';
 
 /**
  * One case's live session: who is present (joining, rejoining, a second connection, leaving, a
@@ -48,7 +41,8 @@ export class LiveCase {
   readonly #members = new Map<string, Member>();
   readonly #logger: Logger;
   readonly #mediatorId: string;
-  readonly #hooks: RoomHooks;
+  /** Where other parts of the platform learn of new caucuses, placements and record entries. */
+  readonly #bus: EventBus;
   readonly #observers: Observers;
   #closed = false;
   onEmpty: () => void = () => undefined;
@@ -60,7 +54,7 @@ export class LiveCase {
     opts: {
       mediatorId: string;
       newId: () => string;
-      hooks?: RoomHooks;
+      bus: EventBus;
       breakdown: BreakdownSettings;
       /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
       mayObserveCaucus?: (occupantIds: string[]) => boolean;
@@ -70,7 +64,7 @@ export class LiveCase {
     this.media = media;
     this.#logger = logger.child({ caseId });
     this.#mediatorId = opts.mediatorId;
-    this.#hooks = opts.hooks ?? {};
+    this.#bus = opts.bus;
     const mayObserveCaucus = opts.mayObserveCaucus ?? (() => false);
     this.notify = new Notifier(() => this.#members.values());
     this.announcements = new Announcements(this.notify);
@@ -133,8 +127,8 @@ export class LiveCase {
       presenceChanged: (m) => this.presenceChanged(m),
       showRoomTo: (m) => this.showRoomTo(m),
       record: (type, by, data) => this.record(type, by, data),
-      created: (roomId, name) => this.#hook(() => this.#hooks.roomCreated?.(this.caseId, roomId, name)),
-      placed: (roomId, ids) => this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, ids)),
+      created: (roomId, name) => this.#bus.emit('room.created', { caseId: this.caseId, roomId, name }),
+      placed: (roomId, participantIds) => this.#bus.emit('room.placed', { caseId: this.caseId, roomId, participantIds }),
     });
     this.moderation = new Moderation({
       present: (id) => this.present(id),
@@ -352,16 +346,7 @@ export class LiveCase {
   record(type: RecordEventType, by: PersonRef | null, data: RecordBody['data']): void {
     const m = by ? this.#members.get(by.id) : undefined;
     const actor: RecordActor | null = by ? { id: by.id, displayName: by.displayName, role: m?.role ?? (by.id === this.#mediatorId ? 'mediator' : 'party') } : null;
-    this.#hook(() => this.#hooks.record?.(this.caseId, type, actor, data));
-  }
-
-  /** A failing listener must not break the live session. */
-  #hook(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#logger.error({ err }, 'room hook failed');
-    }
+    this.#bus.emit('record.entry', { caseId: this.caseId, type, actor, data });
   }
 
   #remove(member: Member, reason: Notifications['participant:left']['reason']): void {

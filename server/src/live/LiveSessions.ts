@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
-import { LiveCase, type RoomHooks } from './LiveCase.ts';
+import type { EventBus } from '../events/EventBus.ts';
+import { LiveCase } from './LiveCase.ts';
 import type { LiveMedia } from './LiveMedia.ts';
 
 /** What a live case needs to know of its case when it starts. */
@@ -20,13 +21,13 @@ export class LiveSessions {
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
   readonly #facts: CaseFacts;
-  readonly #hooks: RoomHooks;
+  readonly #bus: EventBus;
 
-  constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, hooks: RoomHooks = {}) {
+  constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, bus: EventBus) {
     this.#sfu = sfu;
     this.#logger = logger;
     this.#facts = facts;
-    this.#hooks = hooks;
+    this.#bus = bus;
   }
 
   get(caseId: string): LiveCase | undefined {
@@ -46,7 +47,7 @@ export class LiveSessions {
           breakdown: this.#facts.breakdownOf(caseId),
           mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
           newId: () => crypto.randomBytes(9).toString('base64url'),
-          hooks: this.#hooks,
+          bus: this.#bus,
         });
         const created = live;
         live.onEmpty = () => {
