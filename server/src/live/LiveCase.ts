@@ -222,7 +222,7 @@ export class LiveCase {
     await this.moderation.applyHold(member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
-    this.record('participant.joined', member.ref, { room: this.rooms.name(roomId) });
+    this.record('participant.joined', member.ref, { room: this.#roomName(roomId) });
     if (member.role === 'assessor') this.#observers.joined(member);
     this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
     await this.ladder.arrived(member);
@@ -246,7 +246,7 @@ export class LiveCase {
     const member = await this.#rejoin(existing, socket, 'replaced');
     if (linkReused) {
       this.notify.toModerators('participant:link-reused', { participant: member.ref, at: new Date().toISOString() });
-      this.record('participant.link-reused', null, { participant: member.identity.displayName, room: this.rooms.name(member.roomId) });
+      this.record('participant.link-reused', null, { participant: member.identity.displayName, room: this.#roomName(member.roomId) });
     }
     return member;
   }
@@ -340,6 +340,10 @@ export class LiveCase {
     this.#members.clear();
     this.media.close();
     this.onEmpty();
+  }
+
+  #roomName(roomId: string): string {
+    return this.rooms.name(roomId);
   }
 
   /** Adds an entry to the session record; `by` is resolved to a person with their role. */
