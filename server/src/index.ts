@@ -22,11 +22,10 @@ import { SessionRecord } from './record/SessionRecord.ts';
 import { mountRecordRoutes } from './record/routes.ts';
 import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
-import { LiveSessions } from './signalling/LiveSessions.ts';
+import { LiveSessions } from './live/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
-import type { RecordEntryEvent } from './events/events.ts';
 
 export { loadConfig, type Config } from './config.ts';
 
@@ -97,12 +96,8 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
   const people: PeopleNotifier = { toPeople: (ids, event, payload) => connections.deliver(ids, event, payload) };
   const threads = new ThreadService(store, cases, people);
   threads.subscribe(bus);
-  // The live case reports rooms and record entries through its hooks; they become bus events here.
-  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, {
-    roomCreated: (caseId, roomId, name) => bus.emit('room.created', { caseId, roomId, name }),
-    placed: (caseId, roomId, participantIds) => bus.emit('room.placed', { caseId, roomId, participantIds }),
-    record: (caseId, type, actor, data) => bus.emit('record.entry', { caseId, type, actor, data } as RecordEntryEvent),
-  });
+  // The live case announces new caucuses, placements and record entries on the bus itself.
+  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, bus);
   // After the record: a changed breakdown procedure is on record before the live case follows it.
   live.subscribe(bus);
 

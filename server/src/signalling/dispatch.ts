@@ -1,7 +1,7 @@
 import { ErrorCode, ParleyError, requestSchemas, type Ack, type RequestName, type WireError } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import { handlers, type HandlerDeps } from './handlers/index.ts';
-import type { ParleySocket } from './Member.ts';
+import type { ParleySocket } from '../live/Member.ts';
 import type { Connections } from '../auth/Connections.ts';
 
 const names = new Set<string>(Object.keys(requestSchemas));

@@ -8,9 +8,9 @@ import type { Logger } from '../logger.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 import { attachDispatcher } from './dispatch.ts';
 import type { HandlerDeps } from './handlers/index.ts';
-import type { LiveSessions } from './LiveSessions.ts';
+import type { LiveSessions } from '../live/LiveSessions.ts';
 import type { ThreadService } from '../threads/ThreadService.ts';
-import type { ParleySocket, SocketData } from './Member.ts';
+import type { ParleySocket, SocketData } from '../live/Member.ts';
 
 export interface IoDeps {
   threads: ThreadService;

@@ -1,10 +1,9 @@
 import { canModerate, ErrorCode, ParleyError, type AgreementStatus, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
 import type { CaseService } from '../../domain/CaseService.ts';
-import type { LiveSessions } from '../LiveSessions.ts';
+import type { LiveSessions } from '../../live/LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
-import type { LiveCase } from '../LiveCase.ts';
-import type { Room } from '../Room.ts';
-import type { Member, ParleySocket } from '../Member.ts';
+import type { LiveCase } from '../../live/LiveCase.ts';
+import type { Member, ParleySocket } from '../../live/Member.ts';
 
 export interface HandlerDeps {
   cases: CaseService;
@@ -30,20 +29,4 @@ export function moderator(socket: ParleySocket, live: LiveSessions): { member: M
   const j = joined(socket, live);
   if (!canModerate(j.member.role)) throw new ParleyError(ErrorCode.Forbidden, 'Only the mediator can do that.');
   return j;
-}
-
-export function present(lc: LiveCase, participantId: string): Member {
-  const m = lc.member(participantId);
-  if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
-  return m;
-}
-
-/**
- * The room this member is in. An observer waiting outside a caucus is in no room (the waiting
- * place is not a Room): anything about "this room" is refused with a typed error, never a crash.
- */
-export function currentRoom(lc: LiveCase, member: Member): Room {
-  const room = lc.room(member.roomId);
-  if (!room) throw new ParleyError(ErrorCode.Forbidden, 'You are waiting outside a private meeting: there is no room to act on.');
-  return room;
 }

@@ -1,4 +1,3 @@
-import { ErrorCode, ParleyError } from '@parley/shared';
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
 type Names =
@@ -9,38 +8,33 @@ type Names =
 export const roomHandlers: HandlerGroup<Names> = {
   async 'room:create'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    return { room: lc.createRoom(p.name, member.ref).info() };
+    return { room: lc.rooms.create(p.name, member.ref).info() };
   },
 
   async 'room:close'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    await lc.closeRoom(p.roomId, member.ref);
+    await lc.rooms.close(p.roomId, member.ref);
     return { closed: true };
   },
 
   async 'room:move'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    return { moved: await lc.move(p.participantIds, p.roomId, member.ref) };
+    return { moved: await lc.rooms.move(p.participantIds, p.roomId, member.ref) };
   },
 
   async 'room:set-timer'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    return { room: lc.setTimer(p.roomId, p.minutes, p.warnSeconds, member.ref).info() };
+    return { room: lc.rooms.setTimer(p.roomId, p.minutes, p.warnSeconds, member.ref).info() };
   },
 
   async 'room:set-share-policy'(socket, p, { live }) {
     const { lc } = moderator(socket, live);
-    const room = lc.room(p.roomId);
-    if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
-    room.allowMultipleShares = p.allowMultipleShares;
-    lc.notify.room(room.info());
-    return { room: room.info() };
+    return { room: lc.moderation.setSharePolicy(p.roomId, p.allowMultipleShares) };
   },
 
   async 'announcement:send'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
-    lc.announcements.send(member.ref, p.text);
-    lc.record('announcement.sent', member.ref, { text: p.text });
+    lc.moderation.announce(member.ref, p);
     return { sent: true };
   },
 
@@ -55,4 +49,3 @@ export const roomHandlers: HandlerGroup<Names> = {
     return { resolved: true };
   },
 };
-

@@ -1,6 +1,6 @@
 import { canJoinSession, ErrorCode, ParleyError } from '@parley/shared';
 import type { Identity } from '../../domain/CaseService.ts';
-import type { ParleySocket } from '../Member.ts';
+import type { ParleySocket } from '../../live/Member.ts';
 import type { HandlerDeps, HandlerGroup } from './context.ts';
 
 type Names = 'thread:list' | 'thread:history' | 'message:send' | 'message:edit' | 'message:delete' | 'thread:read';

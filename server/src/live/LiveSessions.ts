@@ -3,7 +3,8 @@ import type { BreakdownSettings, CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
-import { LiveCase, type RoomHooks } from './LiveCase.ts';
+import { LiveCase } from './LiveCase.ts';
+import type { LiveMedia } from './LiveMedia.ts';
 
 /** What a live case needs to know of its case when it starts. */
 export interface CaseFacts {
@@ -20,13 +21,13 @@ export class LiveSessions {
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
   readonly #facts: CaseFacts;
-  readonly #hooks: RoomHooks;
+  readonly #bus: EventBus;
 
-  constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, hooks: RoomHooks = {}) {
+  constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, bus: EventBus) {
     this.#sfu = sfu;
     this.#logger = logger;
     this.#facts = facts;
-    this.#hooks = hooks;
+    this.#bus = bus;
   }
 
   get(caseId: string): LiveCase | undefined {
@@ -39,13 +40,14 @@ export class LiveSessions {
     return this.#queue.run(caseId, async () => {
       let live = this.get(caseId);
       if (!live) {
-        const media = await this.#sfu.caseMedia(caseId);
+        // The SFU's CaseMedia is a LiveMedia as it is: the compiler checks it here.
+        const media: LiveMedia = await this.#sfu.caseMedia(caseId);
         live = new LiveCase(caseId, media, this.#logger, {
           mediatorId: this.#facts.mediatorOf(caseId),
           breakdown: this.#facts.breakdownOf(caseId),
           mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
           newId: () => randomId(9),
-          hooks: this.#hooks,
+          bus: this.#bus,
         });
         const created = live;
         live.onEmpty = () => {

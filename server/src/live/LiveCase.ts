@@ -1,67 +1,61 @@
 import {
-  canModerate, CloseCode, closeMessages, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, ParleyError, presenceFor,
-  roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications, type PersonRef, type Presence, type RecordActor, type RecordData, type RecordEventType,
-  type RoomInfo, type SessionPause,
+  CloseCode, closeMessages, ErrorCode, PAUSE_HOLDER, ParleyError, presenceFor, roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications,
+  type PersonRef, type Presence, type RecordActor, type RecordData, type RecordEventType, type RoomInfo, type SessionPause,
 } from '@parley/shared';
-import type { CaseMedia } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
+import type { LiveMedia } from './LiveMedia.ts';
 import { Member, type ParleySocket } from './Member.ts';
 import { Notifier } from './Notifier.ts';
-import { Room } from './Room.ts';
+import type { Room } from './Room.ts';
+import { Rooms } from './Rooms.ts';
+import { Moderation } from './Moderation.ts';
 import { BreakdownLadder } from './BreakdownLadder.ts';
 import { Observers } from './Observers.ts';
 import { Announcements } from './Announcements.ts';
 import { Assistance } from './Assistance.ts';
 import { Shares } from './Shares.ts';
 import type { Identity } from '../domain/CaseService.ts';
-
-/** What other parts of the platform learn from room changes (e.g. caucus threads). */
-export interface RoomHooks {
-  roomCreated?: (caseId: string, roomId: string, name: string) => void;
-  placed?: (caseId: string, roomId: string, participantIds: string[]) => void;
-  /** Everything that belongs in the session record. */
-  record?: <T extends RecordEventType>(caseId: string, type: T, actor: RecordActor | null, data: RecordData<T>) => void;
-}
+import type { EventBus } from '../events/EventBus.ts';
+import type { RecordEntryEvent } from '../events/events.ts';
 
 /**
- * One case's live session: who is present, the rooms and who is in which, the mediator's holds,
- * and the media router behind it. Room membership here is the single source of truth the SFU
- * follows; every notification leaves through the Notifier with per-viewer filtering.
+ * One case's live session: who is present (joining, rejoining, a second connection, leaving, a
+ * dropped connection, being removed) and what each person is told of the others. The rooms
+ * (Rooms), the mediator's moderation (Moderation), shares, the breakdown ladder and the observers
+ * are its parts. Room membership here is the single source of truth the SFU follows; every
+ * notification leaves through the Notifier with per-viewer filtering.
  */
 export class LiveCase {
   readonly caseId: string;
-  readonly media: CaseMedia;
+  readonly media: LiveMedia;
   readonly notify: Notifier;
   readonly announcements: Announcements;
   /** People asking for the mediator from another room. */
   readonly assistance: Assistance;
   /** Screen shares and the stage they are shown on. */
   readonly shares: Shares;
-  readonly #members = new Map<string, Member>();
-  readonly #rooms = new Map<string, Room>();
-  /** Where each person was placed; survives leaving and rejoining while the live case lasts. */
-  readonly #placements = new Map<string, string>();
-  /** Microphones the mediator holds muted, and by whom. */
-  readonly #holds = new Map<string, PersonRef>();
-  readonly #logger: Logger;
-  readonly #newId: () => string;
-  readonly #mediatorId: string;
-  #closed = false;
-  #chain: Promise<unknown> = Promise.resolve();
-  onEmpty: () => void = () => undefined;
-
-  readonly #hooks: RoomHooks;
+  /** The joint room and the caucuses: moves, timers, where each person was placed. */
+  readonly rooms: Rooms;
+  /** The mediator's holds, control of the stage, share policy and announcements. */
+  readonly moderation: Moderation;
   readonly ladder: BreakdownLadder;
+  readonly #members = new Map<string, Member>();
+  readonly #logger: Logger;
+  readonly #mediatorId: string;
+  /** Where other parts of the platform learn of new caucuses, placements and record entries. */
+  readonly #bus: EventBus;
   readonly #observers: Observers;
+  #closed = false;
+  onEmpty: () => void = () => undefined;
 
   constructor(
     caseId: string,
-    media: CaseMedia,
+    media: LiveMedia,
     logger: Logger,
     opts: {
       mediatorId: string;
       newId: () => string;
-      hooks?: RoomHooks;
+      bus: EventBus;
       breakdown: BreakdownSettings;
       /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
       mayObserveCaucus?: (occupantIds: string[]) => boolean;
@@ -70,18 +64,17 @@ export class LiveCase {
     this.caseId = caseId;
     this.media = media;
     this.#logger = logger.child({ caseId });
-    this.#newId = opts.newId;
     this.#mediatorId = opts.mediatorId;
-    this.#hooks = opts.hooks ?? {};
+    this.#bus = opts.bus;
     const mayObserveCaucus = opts.mayObserveCaucus ?? (() => false);
     this.notify = new Notifier(() => this.#members.values());
     this.announcements = new Announcements(this.notify);
     this.shares = new Shares({
       media,
       members: () => this.members(),
-      rooms: () => this.#rooms.values(),
-      room: (id) => this.#rooms.get(id),
-      roomName: (id) => this.#roomName(id),
+      rooms: () => this.rooms.all(),
+      room: (id) => this.rooms.get(id),
+      roomName: (id) => this.rooms.name(id),
       mediatorId: this.#mediatorId,
       notify: this.notify,
       presenceChanged: (m) => this.presenceChanged(m),
@@ -90,9 +83,9 @@ export class LiveCase {
     this.assistance = new Assistance({
       members: () => this.members(),
       member: (id) => this.#members.get(id),
-      room: (id) => this.#rooms.get(id),
+      room: (id) => this.rooms.get(id),
       notify: this.notify,
-      newId: this.#newId,
+      newId: opts.newId,
     });
     this.ladder = new BreakdownLadder(
       {
@@ -100,7 +93,7 @@ export class LiveCase {
         members: () => this.members(),
         notify: this.notify,
         record: (type, by, data) => this.record(type, by, data),
-        applyHolds: () => this.#applyHolds(),
+        applyHolds: () => this.moderation.applyHolds(),
         remove: (m) => this.#remove(m, 'disconnected'),
         log: this.#logger,
       },
@@ -112,18 +105,50 @@ export class LiveCase {
       mediatorId: this.#mediatorId,
       media,
       notify: this.notify,
-      roomInfo: (id) => this.#rooms.get(id)?.info(),
-      roomName: (id) => this.#roomName(id),
+      roomInfo: (id) => this.rooms.get(id)?.info(),
+      roomName: (id) => this.rooms.name(id),
       presenceChanged: (m) => this.presenceChanged(m),
       showRoomTo: (m) => this.showRoomTo(m),
       record: (type, by, data) => this.record(type, by, data),
       mayObserveCaucus,
     });
+    this.rooms = new Rooms({
+      member: (id) => this.#members.get(id),
+      members: () => this.members(),
+      media,
+      notify: this.notify,
+      shares: this.shares,
+      observers: this.#observers,
+      assistance: this.assistance,
+      mediatorId: this.#mediatorId,
+      newId: opts.newId,
+      log: this.#logger,
+      closed: () => this.#closed,
+      applyHold: (m) => this.moderation.applyHold(m),
+      presenceChanged: (m) => this.presenceChanged(m),
+      showRoomTo: (m) => this.showRoomTo(m),
+      record: (type, by, data) => this.record(type, by, data),
+      created: (roomId, name) => this.#bus.emit('room.created', { caseId: this.caseId, roomId, name }),
+      placed: (roomId, participantIds) => this.#bus.emit('room.placed', { caseId: this.caseId, roomId, participantIds }),
+    });
+    this.moderation = new Moderation({
+      present: (id) => this.present(id),
+      member: (id) => this.#members.get(id),
+      members: () => this.members(),
+      rooms: this.rooms,
+      media,
+      ladder: this.ladder,
+      notify: this.notify,
+      announcements: this.announcements,
+      shares: this.shares,
+      presenceChanged: (m) => this.presenceChanged(m),
+      record: (type, by, data) => this.record(type, by, data),
+      log: this.#logger,
+    });
     media.on('transport:state', (peerId, direction, state) => {
       const m = this.#members.get(peerId);
       if (m && this.ladder.transportState(m, direction, state)) this.presenceChanged(m);
     });
-    this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', this.#mediatorId));
     media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
     media.on('consumer:paused', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:paused', { consumerId }));
@@ -150,14 +175,17 @@ export class LiveCase {
     return [...this.#members.values()];
   }
   room(roomId: string): Room | undefined {
-    return this.#rooms.get(roomId);
+    return this.rooms.get(roomId);
   }
-  rooms(): Room[] {
-    return [...this.#rooms.values()];
+  /** The person, present now, or a typed refusal. */
+  present(participantId: string): Member {
+    const m = this.#members.get(participantId);
+    if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+    return m;
   }
 
   presenceOf(m: Member): Presence {
-    const heldBy = this.#holds.get(m.id) ?? (this.ladder.holdsMic(m) ? PAUSE_HOLDER : null);
+    const heldBy = this.moderation.heldBy(m.id) ?? (this.ladder.holdsMic(m) ? PAUSE_HOLDER : null);
     return m.presence(this.media.producersOf(m.id), heldBy, this.media.isAudioOnly(m.id));
   }
 
@@ -173,7 +201,7 @@ export class LiveCase {
     return {
       self: this.presenceOf(viewer),
       participants: this.members().filter((m) => m !== viewer).map((m) => presenceFor(viewer.actor, this.presenceOf(m))),
-      rooms: roomsVisibleTo(viewer.actor, this.rooms().map((r) => r.info())),
+      rooms: roomsVisibleTo(viewer.actor, this.rooms.all().map((r) => r.info())),
       pause: this.ladder.pauseInfo(),
       breakdown: this.ladder.settings,
       announcements: this.announcements.snapshot(),
@@ -188,12 +216,11 @@ export class LiveCase {
     const existing = this.#members.get(identity.participantId);
     if (existing?.connection === 'reconnecting') return this.#rejoin(existing, socket, 'recovered');
     if (existing) return this.#replace(existing, socket);
-    const placed = this.#placements.get(identity.participantId);
-    const roomId = identity.role === 'assessor' ? this.#observers.target() : placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
+    const roomId = identity.role === 'assessor' ? this.#observers.target() : this.rooms.placementOf(identity.participantId);
     const member = new Member(identity, socket, roomId);
     this.media.addPeer(member.id, roomId);
     this.#members.set(member.id, member);
-    await this.#applyHold(member);
+    await this.moderation.applyHold(member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
     this.record('participant.joined', member.ref, { room: this.#roomName(roomId) });
@@ -235,7 +262,7 @@ export class LiveCase {
     socket.data.member = member;
     if (!this.media.hasPeer(member.id)) this.media.addPeer(member.id, member.roomId);
     if (how === 'recovered') this.ladder.recovered(member, 'rejoined');
-    await this.#applyHold(member);
+    await this.moderation.applyHold(member);
     this.presenceChanged(member);
     return member;
   }
@@ -262,7 +289,7 @@ export class LiveCase {
   #dropMedia(member: Member, why: string): void {
     const owned = this.media.producersOf(member.id).map((p) => p.producerId);
     this.shares.ending(member, why, () => this.media.removePeer(member.id));
-    const room = this.#rooms.get(member.roomId);
+    const room = this.rooms.get(member.roomId);
     if (room) this.shares.release(room, null, owned);
   }
 
@@ -282,21 +309,6 @@ export class LiveCase {
     this.ladder.audioOnly(member, on, reason);
     this.presenceChanged(member);
     return on;
-  }
-
-  /** The pause holds participants' microphones in the joint room; the mediator's own holds stay. */
-  async #applyHold(m: Member): Promise<void> {
-    if (!this.media.hasPeer(m.id)) return;
-    const held = this.#holds.has(m.id) || this.ladder.holdsMic(m);
-    if (held !== this.media.isHeld(m.id, 'mic')) await this.media.setHold(m.id, 'mic', held);
-  }
-
-  async #applyHolds(): Promise<void> {
-    for (const m of this.members()) {
-      if (canModerate(m.role)) continue;
-      await this.#applyHold(m);
-      this.presenceChanged(m);
-    }
   }
 
   presenceChanged(member: Member): void {
@@ -320,175 +332,11 @@ export class LiveCase {
     this.#remove(m, 'removed');
   }
 
-  // --- rooms -----------------------------------------------------------------------------------
-
-  createRoom(name: string, by: PersonRef | null = null): Room {
-    if (this.#rooms.size - 1 >= MAX_CAUCUSES) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAUCUSES} caucuses at once.`);
-    const room = new Room(`caucus-${this.#newId()}`, name, this.#mediatorId);
-    this.#rooms.set(room.id, room);
-    this.#hook(() => this.#hooks.roomCreated?.(this.caseId, room.id, name));
-    this.record('room.created', by, { room: name });
-    this.notify.room(room.info());
-    this.#logger.info({ roomId: room.id }, 'caucus created');
-    return room;
-  }
-
-  closeRoom(roomId: string, by: PersonRef | null): Promise<void> {
-    return this.#serial(() => this.#closeRoom(roomId, by));
-  }
-
-  /**
-   * Moves people into a room. Moves (and room closes, timer ends) run one at a time per case, so
-   * two quick moves cannot interleave their media re-wiring.
-   */
-  move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
-    return this.#serial(() => this.#move(participantIds, roomId, by));
-  }
-
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#chain.then(fn, fn);
-    this.#chain = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
-  }
-
-  async #closeRoom(roomId: string, by: PersonRef | null): Promise<void> {
-    const room = this.#requireRoom(roomId);
-    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'The joint room cannot be closed.');
-    room.clearTimer();
-    const occupants = this.members().filter((m) => m.roomId === roomId);
-    await this.#move(occupants.map((m) => m.id), JOINT_ROOM, by);
-    this.#rooms.delete(roomId);
-    for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
-    this.notify.toModerators('room:closed', { roomId });
-    for (const m of occupants) if (!canModerate(m.role)) this.notify.to(m, 'room:closed', { roomId });
-    this.record('room.closed', by, { room: room.name });
-    this.#logger.info({ roomId }, 'caucus closed');
-  }
-
-  /**
-   * Media is re-wired first (old audio stops before anything else is sent), then everyone learns
-   * what they may know: the movers get their new room, others see them arrive or leave (redacted
-   * for parties outside the room).
-   */
-  async #move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
-    const target = this.#requireRoom(roomId);
-    const movers = participantIds.map((id) => {
-      const m = this.#members.get(id);
-      if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
-      if (m.role === 'assessor') throw new ParleyError(ErrorCode.BadRequest, 'The assessor follows the mediator by themselves, where everyone agreed.');
-      return m;
-    });
-    const observersBefore = await this.#observers.beforeMove(movers, roomId);
-    let moved = 0;
-    const touched = new Set<string>([roomId]);
-    for (const m of movers) {
-      if (m.roomId === roomId) continue;
-      const from = this.#rooms.get(m.roomId);
-      touched.add(m.roomId);
-      // A screen shown in one room is not carried into another: the share ends on a move.
-      const closed = this.shares.ending(m, 'moved to another room', () => this.media.closeSources(m.id, ['screen', 'screen-audio']));
-      if (from) this.shares.release(from, m.id, closed);
-      m.roomId = roomId;
-      this.#placements.set(m.id, roomId);
-      // Someone reconnecting has no media now: they arrive in the new room when they are back.
-      if (this.media.hasPeer(m.id)) {
-        await this.media.movePeer(m.id, roomId);
-        await this.#applyHold(m);
-      }
-      moved++;
-    }
-    if (moved) {
-      this.#hook(() => this.#hooks.placed?.(this.caseId, roomId, movers.map((m) => m.id)));
-      this.record('participant.moved', by, { room: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
-    }
-    for (const m of movers) {
-      this.presenceChanged(m);
-      this.notify.to(m, 'room:updated', target.info());
-    }
-    for (const m of movers) this.showRoomTo(m);
-    for (const rid of touched) {
-      const r = this.#rooms.get(rid);
-      if (r) this.notify.room(r.info());
-    }
-    await this.#observers.after(observersBefore);
-    this.assistance.afterMove(movers);
-    if (moved) this.#logger.info({ roomId, moved, by: by?.id }, 'participants moved');
-    return moved;
-  }
-
-  setTimer(roomId: string, minutes: number | null, warnSeconds: number, by: PersonRef | null = null): Room {
-    const room = this.#requireRoom(roomId);
-    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'Timers are for caucuses: everyone returns to the joint room when one ends.');
-    room.clearTimer();
-    if (minutes !== null) {
-      const ms = Math.round(minutes * 60_000);
-      const endsAt = Date.now() + ms;
-      const warnIn = ms - warnSeconds * 1000;
-      room.timer = {
-        endsAt,
-        warnSeconds,
-        warnHandle:
-          warnIn > 0
-            ? setTimeout(() => {
-                const p = { roomId, secondsLeft: warnSeconds };
-                this.notify.toRoom(roomId, 'room:timer-warning', p);
-                this.notify.toModerators('room:timer-warning', p);
-              }, warnIn)
-            : undefined,
-        endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
-      };
-    }
-    this.record('room.timer-set', by, { room: room.name, minutes });
-    this.notify.room(room.info());
-    return room;
-  }
-
-  async #timerExpired(roomId: string): Promise<void> {
-    const room = this.#rooms.get(roomId);
-    if (!room || this.#closed) return;
-    room.timer = undefined;
-    const occupants = this.members().filter((m) => m.roomId === roomId);
-    for (const m of occupants) this.notify.to(m, 'room:timer-expired', { roomId });
-    this.notify.toModerators('room:timer-expired', { roomId });
-    try {
-      // Whoever is in the room when the time is up returns, not only those there at the warning.
-      await this.#serial(() => this.#move(this.members().filter((m) => m.roomId === roomId).map((m) => m.id), JOINT_ROOM, null));
-    } catch (err) {
-      this.#logger.error({ err, roomId }, 'returning people after a timer failed');
-    }
-    this.#logger.info({ roomId, returned: occupants.length }, 'caucus timer ended');
-  }
-
-  // --- moderation -------------------------------------------------------------------------------
-
-  async hold(target: Member, by: PersonRef): Promise<boolean> {
-    if (canModerate(target.role)) return false;
-    this.#holds.set(target.id, by);
-    await this.#applyHold(target);
-    this.presenceChanged(target);
-    this.record('moderation.muted', by, { participant: target.identity.displayName });
-    return true;
-  }
-
-  async askToUnmute(target: Member, by: PersonRef): Promise<void> {
-    if (this.ladder.holdsMic(target)) {
-      throw new ParleyError(ErrorCode.Conflict, 'The joint session is paused: microphones in the joint room stay off until you resume it.');
-    }
-    this.#holds.delete(target.id);
-    await this.#applyHold(target);
-    this.presenceChanged(target);
-    this.notify.to(target, 'moderation:unmute-requested', { by });
-    this.record('moderation.unmute-asked', by, { participant: target.identity.displayName });
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.ladder.close();
-    for (const r of this.#rooms.values()) r.clearTimer();
+    this.rooms.clearTimers();
     for (const m of this.#members.values()) m.socket.data.member = undefined;
     this.#members.clear();
     this.media.close();
@@ -496,36 +344,21 @@ export class LiveCase {
   }
 
   #roomName(roomId: string): string {
-    return this.#rooms.get(roomId)?.name ?? (roomId === OBSERVER_WAITING_ROOM ? 'outside the caucus (not observing)' : roomId);
+    return this.rooms.name(roomId);
   }
 
   /** Adds an entry to the session record; `by` is resolved to a person with their role. */
   record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void {
     const m = by ? this.#members.get(by.id) : undefined;
     const actor: RecordActor | null = by ? { id: by.id, displayName: by.displayName, role: m?.role ?? (by.id === this.#mediatorId ? 'mediator' : 'party') } : null;
-    this.#hook(() => this.#hooks.record?.(this.caseId, type, actor, data));
-  }
-
-  /** A failing listener must not break the live session. */
-  #hook(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#logger.error({ err }, 'room hook failed');
-    }
-  }
-
-  #requireRoom(roomId: string): Room {
-    const room = this.#rooms.get(roomId);
-    if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
-    return room;
+    this.#bus.emit('record.entry', { caseId: this.caseId, type, actor, data } as RecordEntryEvent); // T ties type and data together; the union cannot see it
   }
 
   #remove(member: Member, reason: Notifications['participant:left']['reason']): void {
     this.#members.delete(member.id);
     this.ladder.forget(member.id);
     if (member.socket.data.member === member) member.socket.data.member = undefined;
-    const room = this.#rooms.get(member.roomId);
+    const room = this.rooms.get(member.roomId);
     const owned = this.media.producersOf(member.id).map((p) => p.producerId);
     // Before 'participant.left', while the record still places them in their room.
     const why = reason === 'left' ? 'left the session' : reason === 'removed' ? 'removed from the session' : 'did not reconnect in time';

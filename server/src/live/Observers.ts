@@ -1,5 +1,5 @@
 import { OBSERVER_WAITING_ROOM, observerRoomFor, JOINT_ROOM, type PersonRef, type RecordData, type RecordEventType, type RoomInfo } from '@parley/shared';
-import type { CaseMedia } from '@parley/sfu';
+import type { LiveMedia } from './LiveMedia.ts';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
 
@@ -8,7 +8,7 @@ export interface ObserversHost {
   members(): Member[];
   member(id: string): Member | undefined;
   mediatorId: string;
-  media: CaseMedia;
+  media: LiveMedia;
   notify: Notifier;
   roomInfo(roomId: string): RoomInfo | undefined;
   roomName(roomId: string): string;

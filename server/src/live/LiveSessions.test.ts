@@ -16,7 +16,7 @@ afterAll(() => sfu?.close());
 function setup() {
   const logger = createLogger('silent');
   const bus = new EventBus(logger);
-  const live = new LiveSessions(sfu, logger, { mediatorOf: () => 'maria', breakdownOf: () => DEFAULT_BREAKDOWN });
+  const live = new LiveSessions(sfu, logger, { mediatorOf: () => 'maria', breakdownOf: () => DEFAULT_BREAKDOWN }, bus);
   live.subscribe(bus);
   return { bus, live };
 }

@@ -1,11 +1,11 @@
 import { canStartShare, ErrorCode, ParleyError, type PersonRef, type RecordData, type RecordEventType } from '@parley/shared';
-import type { CaseMedia } from '@parley/sfu';
+import type { LiveMedia } from './LiveMedia.ts';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
 import type { Room } from './Room.ts';
 
 interface SharesDeps {
-  media: CaseMedia;
+  media: LiveMedia;
   members: () => Member[];
   rooms: () => Iterable<Room>;
   room: (id: string) => Room | undefined;

@@ -1,0 +1,55 @@
+import type { ConsumerAdded, MediaSource } from '@parley/shared';
+import type { MediasoupTypes, ProducerSummary, TransportOptions } from '@parley/sfu';
+
+/** What the media of a case tells the live session (see CaseMedia in sfu/ for when each fires). */
+export type LiveMediaEvents = {
+  'consumer:added': [peerId: string, consumer: ConsumerAdded];
+  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed'];
+  'consumer:paused': [peerId: string, consumerId: string];
+  'consumer:resumed': [peerId: string, consumerId: string];
+  /** A person's WebRTC path broke ('lost') or came back ('ok') while their signalling stayed up. */
+  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost'];
+  /** The media is gone (closed by its owner or because its worker died). */
+  close: [reason: 'closed' | 'worker-died'];
+};
+
+/**
+ * The media of one case as the live session uses it: exactly the part of the SFU's CaseMedia that
+ * the live model and its handlers call. CaseMedia satisfies it as it is (LiveSessions hands one in,
+ * so the compiler checks that); the unit tests hand in a fake without a mediasoup worker.
+ */
+export interface LiveMedia {
+  on<K extends keyof LiveMediaEvents & string>(event: K, listener: (...args: LiveMediaEvents[K]) => void): unknown;
+  close(): void;
+
+  // --- who is connected to the media and where they are ---
+  hasPeer(peerId: string): boolean;
+  addPeer(peerId: string, roomId: string): unknown;
+  removePeer(peerId: string): void;
+  /** Re-wires a person to another room: what they receive follows the room. */
+  movePeer(peerId: string, roomId: string): Promise<void>;
+
+  // --- what people send, and the mediator's holds on it ---
+  producersOf(peerId: string): ProducerSummary[];
+  ownerOf(producerId: string): { peerId: string; source: MediaSource } | undefined;
+  closeProducer(peerId: string, producerId: string): void;
+  /** Closes the person's producers of these sources; returns the ids that closed. */
+  closeSources(peerId: string, sources: MediaSource[]): string[];
+  setHold(peerId: string, source: MediaSource, held: boolean): Promise<void>;
+  isHeld(peerId: string, source: MediaSource): boolean;
+  setAudioOnly(peerId: string, on: boolean): Promise<void>;
+  isAudioOnly(peerId: string): boolean;
+
+  // --- one person's transports and streams (the handlers' media plumbing) ---
+  readonly rtpCapabilities: MediasoupTypes.RtpCapabilities;
+  createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
+  connectTransport(peerId: string, transportId: string, dtlsParameters: MediasoupTypes.DtlsParameters): Promise<void>;
+  restartIce(peerId: string, transportId: string): Promise<MediasoupTypes.IceParameters>;
+  setReady(peerId: string, rtpCapabilities: MediasoupTypes.RtpCapabilities): Promise<number>;
+  produce(
+    peerId: string,
+    args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: MediasoupTypes.RtpParameters; source: MediaSource; label?: string | undefined },
+  ): Promise<string>;
+  setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void>;
+  resumeConsumer(peerId: string, consumerId: string): Promise<void>;
+}

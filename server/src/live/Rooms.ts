@@ -1,0 +1,228 @@
+import { canModerate, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, ParleyError, type PersonRef, type RecordData, type RecordEventType } from '@parley/shared';
+import type { Logger } from '../logger.ts';
+import type { Assistance } from './Assistance.ts';
+import type { LiveMedia } from './LiveMedia.ts';
+import type { Member } from './Member.ts';
+import type { Notifier } from './Notifier.ts';
+import type { Observers } from './Observers.ts';
+import { Room } from './Room.ts';
+import type { Shares } from './Shares.ts';
+
+/** What the rooms of a live case need from it. */
+export interface RoomsHost {
+  member(id: string): Member | undefined;
+  members(): Member[];
+  media: LiveMedia;
+  notify: Notifier;
+  shares: Shares;
+  observers: Observers;
+  assistance: Assistance;
+  mediatorId: string;
+  newId(): string;
+  log: Logger;
+  /** Whether the live case has ended (a timer firing late does nothing). */
+  closed(): boolean;
+  /** Puts the person's microphone under the holds that apply where they are now. */
+  applyHold(m: Member): Promise<void>;
+  presenceChanged(m: Member): void;
+  showRoomTo(m: Member): void;
+  record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void;
+  /** A caucus was opened. */
+  created(roomId: string, name: string): void;
+  /** People were placed in a room. */
+  placed(roomId: string, participantIds: string[]): void;
+}
+
+/**
+ * The rooms of one live case: the joint room and the caucuses, who was last placed where, moves
+ * and caucus timers. Moves, room closes and timer ends run one at a time per case, so two quick
+ * moves cannot interleave their media re-wiring.
+ */
+export class Rooms {
+  readonly #h: RoomsHost;
+  readonly #rooms = new Map<string, Room>();
+  /** Where each person was placed; survives leaving and rejoining while the live case lasts. */
+  readonly #placements = new Map<string, string>();
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(host: RoomsHost) {
+    this.#h = host;
+    this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', host.mediatorId));
+  }
+
+  get(roomId: string): Room | undefined {
+    return this.#rooms.get(roomId);
+  }
+  all(): Room[] {
+    return [...this.#rooms.values()];
+  }
+
+  require(roomId: string): Room {
+    const room = this.#rooms.get(roomId);
+    if (!room) throw new ParleyError(ErrorCode.NotFound, 'No such room.');
+    return room;
+  }
+
+  /**
+   * The room this member is in. An observer waiting outside a caucus is in no room (the waiting
+   * place is not a Room): anything about "this room" is refused with a typed error, never a crash.
+   */
+  current(member: Member): Room {
+    const room = this.#rooms.get(member.roomId);
+    if (!room) throw new ParleyError(ErrorCode.Forbidden, 'You are waiting outside a private meeting: there is no room to act on.');
+    return room;
+  }
+
+  name(roomId: string): string {
+    return this.#rooms.get(roomId)?.name ?? (roomId === OBSERVER_WAITING_ROOM ? 'outside the caucus (not observing)' : roomId);
+  }
+
+  /** Where a person (re)joining goes: the room they were last placed in, if it is still open. */
+  placementOf(participantId: string): string {
+    const placed = this.#placements.get(participantId);
+    return placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
+  }
+
+  create(name: string, by: PersonRef | null = null): Room {
+    if (this.#rooms.size - 1 >= MAX_CAUCUSES) throw new ParleyError(ErrorCode.Conflict, `At most ${MAX_CAUCUSES} caucuses at once.`);
+    const room = new Room(`caucus-${this.#h.newId()}`, name, this.#h.mediatorId);
+    this.#rooms.set(room.id, room);
+    this.#h.created(room.id, name);
+    this.#h.record('room.created', by, { room: name });
+    this.#h.notify.room(room.info());
+    this.#h.log.info({ roomId: room.id }, 'caucus created');
+    return room;
+  }
+
+  close(roomId: string, by: PersonRef | null): Promise<void> {
+    return this.#serial(() => this.#close(roomId, by));
+  }
+
+  /** Moves people into a room, one move at a time per case. */
+  move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
+    return this.#serial(() => this.#move(participantIds, roomId, by));
+  }
+
+  setTimer(roomId: string, minutes: number | null, warnSeconds: number, by: PersonRef | null = null): Room {
+    const room = this.require(roomId);
+    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'Timers are for caucuses: everyone returns to the joint room when one ends.');
+    room.clearTimer();
+    if (minutes !== null) {
+      const ms = Math.round(minutes * 60_000);
+      const endsAt = Date.now() + ms;
+      const warnIn = ms - warnSeconds * 1000;
+      room.timer = {
+        endsAt,
+        warnSeconds,
+        warnHandle:
+          warnIn > 0
+            ? setTimeout(() => {
+                const p = { roomId, secondsLeft: warnSeconds };
+                this.#h.notify.toRoom(roomId, 'room:timer-warning', p);
+                this.#h.notify.toModerators('room:timer-warning', p);
+              }, warnIn)
+            : undefined,
+        endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
+      };
+    }
+    this.#h.record('room.timer-set', by, { room: room.name, minutes });
+    this.#h.notify.room(room.info());
+    return room;
+  }
+
+  /** The live case ends: no timer may fire after it. */
+  clearTimers(): void {
+    for (const r of this.#rooms.values()) r.clearTimer();
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(fn, fn);
+    this.#chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  async #close(roomId: string, by: PersonRef | null): Promise<void> {
+    const room = this.require(roomId);
+    if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'The joint room cannot be closed.');
+    room.clearTimer();
+    const occupants = this.#h.members().filter((m) => m.roomId === roomId);
+    await this.#move(occupants.map((m) => m.id), JOINT_ROOM, by);
+    this.#rooms.delete(roomId);
+    for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
+    this.#h.notify.toModerators('room:closed', { roomId });
+    for (const m of occupants) if (!canModerate(m.role)) this.#h.notify.to(m, 'room:closed', { roomId });
+    this.#h.record('room.closed', by, { room: room.name });
+    this.#h.log.info({ roomId }, 'caucus closed');
+  }
+
+  /**
+   * Media is re-wired first (old audio stops before anything else is sent), then everyone learns
+   * what they may know: the movers get their new room, others see them arrive or leave (redacted
+   * for parties outside the room).
+   */
+  async #move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
+    const h = this.#h;
+    const target = this.require(roomId);
+    const movers = participantIds.map((id) => {
+      const m = h.member(id);
+      if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+      if (m.role === 'assessor') throw new ParleyError(ErrorCode.BadRequest, 'The assessor follows the mediator by themselves, where everyone agreed.');
+      return m;
+    });
+    const observersBefore = await h.observers.beforeMove(movers, roomId);
+    let moved = 0;
+    const touched = new Set<string>([roomId]);
+    for (const m of movers) {
+      if (m.roomId === roomId) continue;
+      const from = this.#rooms.get(m.roomId);
+      touched.add(m.roomId);
+      // A screen shown in one room is not carried into another: the share ends on a move.
+      const closed = h.shares.ending(m, 'moved to another room', () => h.media.closeSources(m.id, ['screen', 'screen-audio']));
+      if (from) h.shares.release(from, m.id, closed);
+      m.roomId = roomId;
+      this.#placements.set(m.id, roomId);
+      // Someone reconnecting has no media now: they arrive in the new room when they are back.
+      if (h.media.hasPeer(m.id)) {
+        await h.media.movePeer(m.id, roomId);
+        await h.applyHold(m);
+      }
+      moved++;
+    }
+    if (moved) {
+      h.placed(roomId, movers.map((m) => m.id));
+      h.record('participant.moved', by, { room: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
+    }
+    for (const m of movers) {
+      h.presenceChanged(m);
+      h.notify.to(m, 'room:updated', target.info());
+    }
+    for (const m of movers) h.showRoomTo(m);
+    for (const rid of touched) {
+      const r = this.#rooms.get(rid);
+      if (r) h.notify.room(r.info());
+    }
+    await h.observers.after(observersBefore);
+    h.assistance.afterMove(movers);
+    if (moved) h.log.info({ roomId, moved, by: by?.id }, 'participants moved');
+    return moved;
+  }
+
+  async #timerExpired(roomId: string): Promise<void> {
+    const room = this.#rooms.get(roomId);
+    if (!room || this.#h.closed()) return;
+    room.timer = undefined;
+    const occupants = this.#h.members().filter((m) => m.roomId === roomId);
+    for (const m of occupants) this.#h.notify.to(m, 'room:timer-expired', { roomId });
+    this.#h.notify.toModerators('room:timer-expired', { roomId });
+    try {
+      // Whoever is in the room when the time is up returns, not only those there at the warning.
+      await this.#serial(() => this.#move(this.#h.members().filter((m) => m.roomId === roomId).map((m) => m.id), JOINT_ROOM, null));
+    } catch (err) {
+      this.#h.log.error({ err, roomId }, 'returning people after a timer failed');
+    }
+    this.#h.log.info({ roomId, returned: occupants.length }, 'caucus timer ended');
+  }
+}
