@@ -13,6 +13,7 @@ import { Observers } from './Observers.ts';
 import { Announcements } from './Announcements.ts';
 import { Assistance } from './Assistance.ts';
 import { Shares } from './Shares.ts';
+import { deliverConsumer } from './ConsumerDelivery.ts';
 import type { Identity } from '../domain/CaseService.ts';
 
 /** What other parts of the platform learn from room changes (e.g. caucus threads). */
@@ -124,7 +125,7 @@ export class LiveCase {
       if (m && this.ladder.transportState(m, direction, state)) this.presenceChanged(m);
     });
     this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', this.#mediatorId));
-    media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
+    media.on('consumer:added', (peerId, offer) => void deliverConsumer(media, peerId, this.#members.get(peerId)?.socket, offer, this.#logger));
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
     media.on('consumer:paused', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:paused', { consumerId }));
     media.on('consumer:resumed', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:resumed', { consumerId }));
