@@ -47,7 +47,10 @@ export interface RunningServer {
 }
 
 /** Starts the whole platform: store, keys, SFU workers, HTTP API + client, socket.io signalling. */
-export async function startServer(config: Config, opts: { logger?: Logger; limits?: Limits } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { logger?: Logger; limits?: Limits; /** Tests: wait less for consumer acks. */ consumerAckTimeoutMs?: number } = {},
+): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const sodium = await getSodium();
@@ -83,6 +86,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
     rtcMaxPort: config.rtc.maxPort,
     listenIp: config.rtc.listenIp,
     ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
+    ...(opts.consumerAckTimeoutMs ? { consumerAckTimeoutMs: opts.consumerAckTimeoutMs } : {}),
   });
   sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
   const record = new SessionRecord(store, cases, keys, logger);

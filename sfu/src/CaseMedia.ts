@@ -1,13 +1,17 @@
 import type { types } from 'mediasoup';
-import { ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerAdded, type MediaSource } from '@parley/shared';
+import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerOffer, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer } from './MediaPeer.ts';
 import { StallDetector } from './StallDetector.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 
 type CaseMediaEvents = {
-  'consumer:added': [peerId: string, consumer: ConsumerAdded];
-  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed'];
+  /**
+   * A consumer was created, paused, for this peer: its owner offers it to the client and calls
+   * confirmConsumer (the client has it: resume) or refuseConsumer (it has not: close).
+   */
+  'consumer:added': [peerId: string, consumer: ConsumerOffer];
+  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received'];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
   /**
@@ -311,13 +315,35 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return undefined;
   }
 
-  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
-    const peer = this.#peer(peerId);
-    const consumer = peer.consumers.get(consumerId);
-    if (!consumer) throw new ParleyError(ErrorCode.NotFound, 'No such incoming media.');
-    // Audio only: video stays paused on the server however the client asks (it would not get through).
-    if (peer.audioOnly && consumer.kind === 'video') return;
+  /** How long the owner waits for a client's ack of a new consumer before refusing it. */
+  get consumerAckTimeoutMs(): number {
+    return this.#config.consumerAckTimeoutMs ?? CONSUMER_ACK_TIMEOUT_MS;
+  }
+
+  /**
+   * The client built its side of a consumer this peer was offered: resume it now (audio-only
+   * video stays paused). False when it is gone meanwhile (producer closed, room changed, peer
+   * left) or was already confirmed: a late ack changes nothing.
+   */
+  async confirmConsumer(peerId: string, consumerId: string): Promise<boolean> {
+    const peer = this.#peers.get(peerId);
+    const consumer = peer?.consumers.get(consumerId);
+    if (!peer || !consumer || !peer.unconfirmed.delete(consumerId)) return false;
+    if (peer.audioOnly && consumer.kind === 'video') return true;
     await consumer.resume();
+    return true;
+  }
+
+  /**
+   * The client did not take an offered consumer (it said so, its ack was not valid, or it never
+   * came): close it and say so. A confirmed consumer is never closed this way.
+   */
+  refuseConsumer(peerId: string, consumerId: string): boolean {
+    const peer = this.#peers.get(peerId);
+    const consumer = peer?.consumers.get(consumerId);
+    if (!peer || !consumer || !peer.unconfirmed.has(consumerId)) return false;
+    this.#closeConsumer(peer, consumer, 'not-received');
+    return true;
   }
 
   /**
@@ -328,7 +354,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const peer = this.#peer(peerId);
     peer.audioOnly = on;
     for (const c of peer.consumers.values()) {
-      if (c.kind !== 'video') continue;
+      // Unconfirmed ones stay paused: the client's ack resumes them (confirmConsumer).
+      if (c.kind !== 'video' || peer.unconfirmed.has(c.id)) continue;
       if (on) await c.pause();
       else await c.resume();
     }
@@ -345,9 +372,9 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
 
   /** For tests and diagnostics: what this peer receives and whether each stream is paused on the server. */
-  consumerStates(peerId: string): { producerId: string; kind: 'audio' | 'video'; paused: boolean }[] {
+  consumerStates(peerId: string): { consumerId: string; producerId: string; kind: 'audio' | 'video'; paused: boolean }[] {
     const peer = this.#peers.get(peerId);
-    return peer ? [...peer.consumers.values()].map((c) => ({ producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
+    return peer ? [...peer.consumers.values()].map((c) => ({ consumerId: c.id, producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
   }
 
   close(): void {
@@ -372,8 +399,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
     if (viewer.consumerOf(producer.id)) return false;
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
-    // Created paused: the client resumes once its consumer exists, so no early packets are lost
-    // and a keyframe is requested exactly when the decoder is ready.
+    // Created paused and resumed only on the client's ack (confirmConsumer), so no early packets are
+    // lost and a keyframe is requested exactly when the decoder is ready.
     const consumer = await transport.consume({
       producerId: producer.id,
       rtpCapabilities: viewer.rtpCapabilities,
@@ -386,7 +413,9 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       return false;
     }
     viewer.consumers.set(consumer.id, consumer);
+    viewer.unconfirmed.add(consumer.id);
     const closeWith = (reason: 'producer-closed' | 'transport-closed') => {
+      viewer.unconfirmed.delete(consumer.id);
       if (!viewer.consumers.delete(consumer.id)) return;
       if (!viewer.closed) this.emit('consumer:closed', viewer.id, consumer.id, reason);
     };
@@ -407,10 +436,11 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return true;
   }
 
-  #closeConsumer(viewer: MediaPeer, consumer: types.Consumer): void {
+  #closeConsumer(viewer: MediaPeer, consumer: types.Consumer, reason: 'room-changed' | 'not-received' = 'room-changed'): void {
+    viewer.unconfirmed.delete(consumer.id);
     if (!viewer.consumers.delete(consumer.id)) return;
     consumer.close();
-    this.emit('consumer:closed', viewer.id, consumer.id, 'room-changed');
+    this.emit('consumer:closed', viewer.id, consumer.id, reason);
   }
 
   #shutdown(reason: 'closed' | 'worker-died'): void {

@@ -20,6 +20,8 @@ export class MediaPeer {
   readonly producers = new Map<string, ProducerInfo>();
   /** consumerId → consumer; appData.producerId tells which producer it mirrors. */
   readonly consumers = new Map<string, types.Consumer>();
+  /** Consumers offered to the client and not yet confirmed by its ack: they stay paused. */
+  readonly unconfirmed = new Set<string>();
   /** Sources the mediator holds paused; the person cannot resume them (server-side mute). */
   readonly held = new Set<MediaSource>();
   /** Receives no video (weak network): video consumers stay paused. */
@@ -54,5 +56,6 @@ export class MediaPeer {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.unconfirmed.clear();
   }
 }

@@ -11,6 +11,8 @@ export interface SfuConfig {
   /** Address announced to browsers in ICE candidates (public IP or hostname) when behind NAT. */
   announcedAddress?: string;
   logLevel?: 'debug' | 'warn' | 'error' | 'none';
+  /** How long a new consumer waits for its viewer's ack before it is closed (CONSUMER_ACK_TIMEOUT_MS by default). */
+  consumerAckTimeoutMs?: number;
 }
 
 /** Codecs every case router offers: Opus for speech, VP8 as the universally decodable video codec. */

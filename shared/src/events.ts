@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Presence, Role, RoomInfo, Side, MediaSource as MediaSourceT } from './domain.ts';
+import type { Presence, Role, RoomInfo, Side } from './domain.ts';
 import { CameraLabel, Id, MediaSource, RoomId, RoomName } from './domain.ts';
 import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
@@ -39,7 +39,6 @@ export const requestSchemas = {
   'producer:close': z.object({ producerId: MsId }).strict(),
   /** Self mute/unmute or camera off/on. */
   'producer:set-paused': z.object({ producerId: MsId, paused: z.boolean() }).strict(),
-  'consumer:resume': z.object({ consumerId: MsId }).strict(),
   /** First rung of the breakdown ladder: new ICE credentials for a transport whose path broke. */
   'transport:restart-ice': z.object({ transportId: MsId }).strict(),
   /**
@@ -142,7 +141,6 @@ export interface RequestResults {
   'producer:create': { producerId: string };
   'producer:close': { closed: true };
   'producer:set-paused': { paused: boolean };
-  'consumer:resume': { resumed: true };
   'transport:restart-ice': { iceParameters: unknown };
   'media:audio-only': { audioOnly: boolean };
   'session:pause': { pause: SessionPause };
@@ -171,18 +169,6 @@ export interface RequestResults {
   'thread:read': { unread: number };
 }
 
-export interface ConsumerAdded {
-  consumerId: string;
-  producerId: string;
-  participantId: string;
-  kind: 'audio' | 'video';
-  source: MediaSourceT;
-  /** Cameras: the label the sender gave it. */
-  label: string | null;
-  rtpParameters: unknown;
-  producerPaused: boolean;
-}
-
 export interface PersonRef {
   id: string;
   displayName: string;
@@ -192,8 +178,8 @@ export interface Notifications {
   'participant:joined': Presence;
   'participant:updated': Presence;
   'participant:left': { participantId: string; reason: 'left' | 'disconnected' | 'replaced' | 'removed' };
-  'consumer:added': ConsumerAdded;
-  'consumer:closed': { consumerId: string; reason: 'producer-closed' | 'room-changed' | 'transport-closed' };
+  /** 'not-received': the client did not confirm it in time, or refused it (see ConsumerOffer). */
+  'consumer:closed': { consumerId: string; reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received' };
   'consumer:paused': { consumerId: string };
   'consumer:resumed': { consumerId: string };
   /** A room this person may know about changed (created, timer, controller, stage, policy). */
@@ -241,11 +227,53 @@ export interface Notifications {
   'session:closed': { code: CloseCode; message: string };
 }
 
+// --- server → client requests -----------------------------------------------------------------
+// The server asks, the client answers in the ack. The ack crosses a trust boundary: the server
+// validates it with the schema below before acting on it.
+
+/**
+ * `consumer:receive`: the server created a consumer for this person, paused. The client builds its
+ * local consumer, then acks; only a `{ ok: true }` ack makes the server resume it, so no early
+ * packets are lost and the first keyframe is asked for exactly when the decoder is ready. Without
+ * a valid ack in time (CONSUMER_ACK_TIMEOUT_MS by default) the server closes it (`consumer:closed`,
+ * reason 'not-received'); the next `media:ready` or rejoin offers it again.
+ */
+export const ConsumerOffer = z.object({
+  consumerId: MsId,
+  producerId: MsId,
+  /** Who sends it. */
+  participantId: z.string(),
+  kind: z.enum(['audio', 'video']),
+  source: MediaSource,
+  /** Cameras: the label the sender gave it; null for other sources. */
+  label: z.string().nullable(),
+  /** mediasoup's consumer parameters, read only by mediasoup-client. */
+  rtpParameters: z.unknown(),
+  producerPaused: z.boolean(),
+});
+export type ConsumerOffer = z.infer<typeof ConsumerOffer>;
+
+/** The client's answer to `consumer:receive`; `reason` is for the server's log only. */
+export const ConsumerOfferAck = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }).strict(),
+  z.object({ ok: z.literal(false), reason: z.string().max(200) }).strict(),
+]);
+export type ConsumerOfferAck = z.infer<typeof ConsumerOfferAck>;
+
+/** How long the server waits for the ack of `consumer:receive` before closing the consumer. */
+export const CONSUMER_ACK_TIMEOUT_MS = 10_000;
+
+export interface ServerRequests {
+  'consumer:receive': { payload: ConsumerOffer; ack: ConsumerOfferAck };
+}
+
 /** socket.io typing for both ends. */
 export type ClientToServerEvents = {
   [K in RequestName]: (payload: RequestPayload<K>, ack: (res: Ack<RequestResults[K]>) => void) => void;
 };
-export type ServerToClientEvents = { [K in keyof Notifications]: (payload: Notifications[K]) => void };
+export type ServerToClientEvents = { [K in keyof Notifications]: (payload: Notifications[K]) => void } & {
+  [K in keyof ServerRequests]: (payload: ServerRequests[K]['payload'], ack: (res: ServerRequests[K]['ack']) => void) => void;
+};
 
 /**
  * A random id one browser keeps for itself (not a fingerprint: it says nothing about the device).

@@ -40,10 +40,10 @@ describe('socket request schemas', () => {
   it('refuse unknown fields, wrong types and non-UUID ids', () => {
     expect(requestSchemas['session:join'].safeParse({ admin: true }).success).toBe(false);
     expect(requestSchemas['transport:create'].safeParse({ direction: 'sideways' }).success).toBe(false);
-    expect(requestSchemas['consumer:resume'].safeParse({ consumerId: 'not-a-uuid' }).success).toBe(false);
+    expect(requestSchemas['producer:close'].safeParse({ producerId: 'not-a-uuid' }).success).toBe(false);
     expect(requestSchemas['producer:set-paused'].safeParse({ producerId: crypto.randomUUID(), paused: 'yes' }).success).toBe(false);
     expect(requestSchemas['transport:create'].safeParse(null).success).toBe(false);
-    expect(requestSchemas['consumer:resume'].safeParse({ consumerId: crypto.randomUUID() }).success).toBe(true);
+    expect(requestSchemas['producer:close'].safeParse({ producerId: crypto.randomUUID() }).success).toBe(true);
   });
 
   it('bound the size of media parameters', () => {

@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import type { ConsumerAdded, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import type { ConsumerOffer, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { TransportWatch } from './TransportWatch.ts';
@@ -60,6 +60,8 @@ export class MediaEngine {
   private readonly watches = new Set<TransportWatch>();
   private readonly producerMap = new Map<SourceKey, ms.Producer<ProducerAppData>>();
   private readonly consumerMap = new Map<string, ms.Consumer<ConsumerAppData>>();
+  /** Offers whose consumer is being built right now. */
+  private readonly building = new Set<string>();
   /** consumer:closed / paused / resumed that arrived while the consumer was still being built. */
   private readonly earlyClosed = new Set<string>();
   private readonly earlyPaused = new Map<string, boolean>();
@@ -250,45 +252,55 @@ export class MediaEngine {
   }
 
   /**
-   * Build the consumer the server announced. Null when there is nothing to show: no open receive
-   * transport, consume failed, the connection dropped meanwhile, or the server already closed it.
+   * Build the consumer the server offered (paused on its side until this is acknowledged). Null
+   * when there is nothing to show: no open receive transport, consume failed, the connection
+   * dropped meanwhile, or the server already closed it.
    */
-  async consume(added: ConsumerAdded, stale: Stale): Promise<{ consumer: ms.Consumer<ConsumerAppData>; producerPaused: boolean } | null> {
+  async consume(offer: ConsumerOffer, stale: Stale): Promise<{ consumer: ms.Consumer<ConsumerAppData>; producerPaused: boolean } | null> {
     const transport = this.recvTransport;
     if (!transport || transport.closed) return null;
+    this.building.add(offer.consumerId);
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
       consumer = await transport.consume<ConsumerAppData>({
-        id: added.consumerId,
-        producerId: added.producerId,
-        kind: added.kind,
-        rtpParameters: added.rtpParameters as ms.RtpParameters,
+        id: offer.consumerId,
+        producerId: offer.producerId,
+        kind: offer.kind,
+        rtpParameters: offer.rtpParameters as ms.RtpParameters,
         // One stream per person and pair of sources keeps the sound and picture that belong
         // together in sync: microphone + primary camera, screen + its sound; extra cameras alone.
-        streamId: `${added.participantId}-${streamGroup(added)}`,
-        appData: { participantId: added.participantId, source: added.source, label: added.label ?? null },
+        streamId: `${offer.participantId}-${streamGroup(offer)}`,
+        appData: { participantId: offer.participantId, source: offer.source, label: offer.label ?? null },
       });
     } catch (error) {
-      console.warn('[parley] could not receive media', { consumerId: added.consumerId, error });
+      console.warn('[parley] could not receive media', { consumerId: offer.consumerId, error });
+      this.forgetEarly(offer.consumerId);
       return null;
     }
-    if (stale() || this.earlyClosed.has(consumer.id)) {
-      this.earlyClosed.delete(consumer.id);
+    const closedEarly = this.earlyClosed.has(consumer.id);
+    const producerPaused = this.earlyPaused.get(consumer.id) ?? offer.producerPaused;
+    this.forgetEarly(consumer.id);
+    if (stale() || closedEarly) {
       consumer.close();
       return null;
     }
     this.consumerMap.set(consumer.id, consumer);
-    const producerPaused = this.earlyPaused.get(consumer.id) ?? added.producerPaused;
-    this.earlyPaused.delete(consumer.id);
     consumer.on('transportclose', () => this.hooks.consumerGone(consumer.id));
     consumer.on('trackended', () => this.hooks.consumerGone(consumer.id));
     return { consumer, producerPaused };
   }
 
+  private forgetEarly(consumerId: string): void {
+    this.building.delete(consumerId);
+    this.earlyClosed.delete(consumerId);
+    this.earlyPaused.delete(consumerId);
+  }
+
   /** The server closed a consumer. False when it is still being built: consume() then drops it. */
   consumerClosed(consumerId: string): boolean {
     if (!this.consumerMap.has(consumerId)) {
-      this.earlyClosed.add(consumerId);
+      // Remembered only while it is being built; one this client never took needs nothing.
+      if (this.building.has(consumerId)) this.earlyClosed.add(consumerId);
       return false;
     }
     this.closeConsumer(consumerId);
@@ -298,7 +310,7 @@ export class MediaEngine {
   /** The sender paused or resumed. False when the consumer is still being built: consume() applies it. */
   consumerPaused(consumerId: string, paused: boolean): boolean {
     if (!this.consumerMap.has(consumerId)) {
-      this.earlyPaused.set(consumerId, paused);
+      if (this.building.has(consumerId)) this.earlyPaused.set(consumerId, paused);
       return false;
     }
     return true;
@@ -316,6 +328,7 @@ export class MediaEngine {
     this.producerMap.clear();
     for (const c of this.consumerMap.values()) c.close();
     this.consumerMap.clear();
+    this.building.clear();
     this.earlyClosed.clear();
     this.earlyPaused.clear();
     for (const w of this.watches) w.stop();
@@ -327,7 +340,7 @@ export class MediaEngine {
   }
 }
 
-function streamGroup({ source, label, producerId }: ConsumerAdded): string {
+function streamGroup({ source, label, producerId }: ConsumerOffer): string {
   if (source === 'mic' || isPrimaryCamera(source, label)) return 'av';
   if (source === 'screen' || source === 'screen-audio') return 'screen';
   return producerId;

@@ -1,13 +1,12 @@
-import type { ConsumerAdded, Notifications, Presence, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import type { ConsumerOffer, ConsumerOfferAck, Notifications, Presence } from '@parley/shared';
 import { connectionAnnouncement, withAwaySeen, withoutAwaySeen } from './breakdown-transitions.ts';
 import type { MediaEngine, Stale } from './MediaEngine.ts';
-import { errorCodeOf, type TypedSocket } from './Signalling.ts';
+import type { TypedSocket } from './Signalling.ts';
 import type { RemoteMedia, SessionState } from './store.ts';
 import { leftAnnouncement, withPerson, withRemote, withRemotePaused, withoutPerson, withoutRemote } from './transitions.ts';
 
 export interface OthersDeps {
   media: MediaEngine;
-  request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]>;
   /** SessionClient's store: read it, and apply a transition to it. */
   read(): SessionState;
   update(change: (s: SessionState) => SessionState): void;
@@ -22,7 +21,7 @@ export interface OthersDeps {
 
 /**
  * The other people in the session and the media received from them: presence notifications and
- * consumers (built through MediaEngine, resumed once shown). Writes only through `deps.update`.
+ * consumers (offered by the server, built through MediaEngine; our ack makes the server resume them). Writes only through `deps.update`.
  */
 export class Others {
   constructor(private readonly deps: OthersDeps) {}
@@ -31,7 +30,7 @@ export class Others {
     socket.on('participant:joined', (p) => this.onJoined(p));
     socket.on('participant:updated', (p) => this.onPresence(p));
     socket.on('participant:left', (e) => this.onLeft(e));
-    socket.on('consumer:added', (c) => void this.onConsumerAdded(c));
+    socket.on('consumer:receive', (offer, ack) => void this.onConsumerOffered(offer, ack));
     socket.on('consumer:closed', ({ consumerId }) => this.onConsumerClosed(consumerId));
     socket.on('consumer:paused', ({ consumerId }) => this.onConsumerPaused(consumerId, true));
     socket.on('consumer:resumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false));
@@ -43,27 +42,27 @@ export class Others {
     this.deps.update((s) => withoutRemote(s, consumerId));
   }
 
-  private async onConsumerAdded(added: ConsumerAdded): Promise<void> {
-    if (this.deps.finished()) return;
-    const built = await this.deps.media.consume(added, this.deps.stale());
-    if (!built) return;
+  /**
+   * The server offers a consumer it created paused: build ours, then ack. The ack is what makes the
+   * server resume it, so it goes out the moment the consumer exists (no other wait in between).
+   */
+  private async onConsumerOffered(offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): Promise<void> {
+    if (this.deps.finished()) return ack({ ok: false, reason: 'session ended' });
+    const built = await this.deps.media.consume(offer, this.deps.stale());
+    if (!built) return ack({ ok: false, reason: 'could not build the consumer' });
     const { consumer, producerPaused } = built;
+    ack({ ok: true });
     const media: RemoteMedia = {
       consumerId: consumer.id,
-      producerId: added.producerId,
-      participantId: added.participantId,
-      kind: added.kind,
-      source: added.source,
-      label: added.label ?? null,
+      producerId: offer.producerId,
+      participantId: offer.participantId,
+      kind: offer.kind,
+      source: offer.source,
+      label: offer.label ?? null,
       track: consumer.track,
       producerPaused,
     };
     this.deps.update((s) => withRemote(s, media));
-    try {
-      await this.deps.request('consumer:resume', { consumerId: consumer.id });
-    } catch (error) {
-      console.warn('[parley] consumer:resume failed', { consumerId: consumer.id, code: errorCodeOf(error) });
-    }
   }
 
   private onConsumerClosed(consumerId: string): void {

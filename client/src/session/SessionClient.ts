@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io-client';
 import {
   canPublish,
   closeMessages,
@@ -49,7 +48,7 @@ const LEAVE_TIMEOUT_MS = 2_000;
  * media) and `room` (rooms, moderation, requests, stage). Nothing else writes to it.
  *
  * Lifecycle: `new SessionClient(credentials, devices)` → `start()` → … → `leave()`.
- * A non-terminal drop tears the media down and, once socket.io is back, runs the whole join flow
+ * A non-terminal drop tears the media down and, once Signalling has reconnected, runs the whole join flow
  * again (the server closes everything of a person who disconnects, docs/protocol.md step 7).
  * A 44xx `session:closed`, a refused handshake or `leave()` end the client for good.
  */
@@ -151,7 +150,7 @@ export class SessionClient {
     const { socket } = signalling;
 
     socket.on('connect', () => void this.onConnected());
-    socket.on('disconnect', (reason) => this.onDisconnected(reason));
+    socket.on('disconnect', () => this.onDisconnected());
     socket.on('connect_error', (err) => this.onConnectError(err));
 
     socket.on('session:closed', (e) => this.onSessionClosed(e));
@@ -268,7 +267,7 @@ export class SessionClient {
     this.signalling?.disconnect();
   }
 
-  private onDisconnected(reason: Socket.DisconnectReason): void {
+  private onDisconnected(): void {
     if (this.finished) return;
     this.generation++;
     this.media.closeAll();
@@ -277,9 +276,8 @@ export class SessionClient {
     const message = this.pendingServerMessage ?? MESSAGES.reconnecting;
     this.setConnection(this.hasJoined ? { status: 'reconnecting', message } : { status: 'connecting' });
     if (this.hasJoined) this.markOutage(this.store.getSnapshot().outage?.step === 'rejoining' ? 'rejoining' : 'reconnecting');
-    // socket.io retries by itself after network drops, but not after a disconnect that either side
-    // asked for (server restart 4503, a failed join, a dead media transport): reconnect ourselves.
-    if (reason === 'io server disconnect' || reason === 'io client disconnect') this.signalling?.scheduleReconnect();
+    // Whatever the reason, Signalling's reconnect policy brings the socket back (or, after a
+    // terminal close, does not); the join flow then runs again from onConnected.
   }
 
   private onConnectError(err: Error): void {
@@ -295,8 +293,7 @@ export class SessionClient {
       const message = MESSAGES.stillConnecting;
       this.setConnection(this.hasJoined ? { status: 'reconnecting', message } : { status: 'connecting', message });
     }
-    // A refusal by server middleware leaves the socket inactive: socket.io will not retry it.
-    if (this.signalling && !this.signalling.active) this.signalling.scheduleReconnect();
+    // Signalling's reconnect policy tries again after its pause.
   }
 
   private onTransportFailed(direction: Direction): void {

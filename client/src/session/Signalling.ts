@@ -61,18 +61,22 @@ export function errorCodeOf(error: unknown): string | null {
 }
 
 /**
- * The socket.io connection of one session: typed requests with acks and timeouts, and our own
- * reconnects for the cases socket.io does not retry by itself. Listeners are registered on
- * `socket` directly; nothing here knows what the notifications mean.
+ * The socket.io connection of one session: typed requests with acks and timeouts, and every
+ * reconnect. socket.io's own reconnection is off: after any drop or failed attempt (network, server
+ * restart, a failed join, a dead media transport) one policy, ReconnectPolicy, decides when to try
+ * again, and never after a terminal close or a final refusal. Listeners are registered on `socket`
+ * directly; nothing here knows what the notifications mean.
  */
 export class Signalling {
   readonly socket: TypedSocket;
-  private readonly reconnectPolicy = new ReconnectPolicy();
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastCloseCode: number | null = null;
   private closed = false;
 
-  constructor(credentials: SessionCredentials) {
+  constructor(
+    credentials: SessionCredentials,
+    private readonly reconnectPolicy = new ReconnectPolicy(),
+  ) {
     const auth =
       credentials.kind === 'invitee'
         ? { protocol: PROTOCOL_VERSION, token: credentials.token, device: deviceId() }
@@ -84,25 +88,25 @@ export class Signalling {
       transports: ['websocket'],
       auth,
       autoConnect: false,
-      reconnection: true,
-      reconnectionDelay: 1_000,
-      reconnectionDelayMax: 10_000,
-      randomizationFactor: 0.5,
+      // Ours is the only reconnect policy: two backoffs running at once retried twice as often.
+      reconnection: false,
       timeout: 10_000,
     });
     // Remembered so that no path can reconnect after a terminal close, whoever asks for it.
     this.socket.on('session:closed', ({ code }) => {
       this.lastCloseCode = code;
     });
+    // Registered before the owner's listeners: a final refusal or close() that follows cancels it.
+    this.socket.on('disconnect', () => this.scheduleReconnect());
+    this.socket.on('connect_error', (err) => {
+      const data = (err as Error & { data?: unknown }).data;
+      // A refused handshake (bad link, no consent, wrong case) stays refused: the owner ends.
+      if (!(isWireError(data) && isFinalError(data.code))) this.scheduleReconnect();
+    });
   }
 
   get connected(): boolean {
     return this.socket.connected;
-  }
-
-  /** False once socket.io has given up on its own, e.g. after a handshake refused by middleware. */
-  get active(): boolean {
-    return this.socket.active;
   }
 
   connect(): void {
@@ -138,10 +142,10 @@ export class Signalling {
   }
 
   /**
-   * Connect again after a pause, for drops socket.io does not retry by itself. At most one
-   * attempt is pending at a time.
+   * Connect again after the policy's pause. At most one attempt is pending at a time; none after
+   * close() or a terminal close.
    */
-  scheduleReconnect(): void {
+  private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer) return;
     const delay = this.reconnectPolicy.nextDelay(this.lastCloseCode);
     if (delay === null) return;
@@ -153,17 +157,21 @@ export class Signalling {
 
   /**
    * The device is back online: try now instead of waiting out a backoff delay that grew while
-   * every attempt was bound to fail. Dropping the idle socket makes socket.io's manager cancel its
-   * own pending retry, and connect() then opens a new connection at once.
+   * every attempt was bound to fail. An attempt still hanging on the dead network is dropped first
+   * (connect() would wait for it), then a new connection opens at once.
    */
   reconnectNow(): void {
     if (this.closed || this.socket.connected) return;
     if (this.lastCloseCode !== null && isTerminalClose(this.lastCloseCode)) return;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
+    this.cancelReconnect();
     this.reconnectPolicy.reset();
     this.socket.disconnect();
     this.socket.connect();
+  }
+
+  private cancelReconnect(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
   }
 
   /** Called once fully joined: the next drop starts again from the shortest delay. */
@@ -171,17 +179,15 @@ export class Signalling {
     this.reconnectPolicy.reset();
   }
 
-  /** Drop the connection to start over; the owner's 'disconnect' listener schedules the way back. */
+  /** Drop the connection to start over; the way back is scheduled like after any drop. */
   disconnect(): void {
     this.socket.disconnect();
   }
 
-  /** For good: no reconnect of either kind follows. */
+  /** For good: no reconnect follows. */
   close(): void {
     this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.socket.io.reconnection(false);
+    this.cancelReconnect();
     this.socket.disconnect();
   }
 }

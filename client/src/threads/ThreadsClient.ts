@@ -103,17 +103,16 @@ export class ThreadsClient {
     this.signalling = signalling;
     const { socket } = signalling;
     socket.on('connect', () => void this.onConnected());
-    socket.on('disconnect', (reason) => {
+    // Signalling reconnects by itself after a drop or a failed attempt (its one reconnect policy).
+    socket.on('disconnect', () => {
       if (this.finished) return;
       this.update((s) => (s.connection.status === 'closed' ? s : { ...s, connection: { status: 'reconnecting' } }));
-      if (reason === 'io server disconnect' || reason === 'io client disconnect') signalling.scheduleReconnect();
     });
     socket.on('connect_error', (err) => {
       if (this.finished) return;
       const data = (err as Error & { data?: unknown }).data;
       if (isWireError(data) && CLOSING_ERRORS.has(data.code)) return this.closeWith(data.message);
       this.update((s) => ({ ...s, connection: { status: s.threads ? 'reconnecting' : 'connecting' } }));
-      if (!signalling.active) signalling.scheduleReconnect();
     });
     socket.on('session:closed', ({ code, message }) => {
       if (isTerminalClose(code) && !isReplacedClose(code)) this.closeWith(message || closeMessages[code as CloseCode]);

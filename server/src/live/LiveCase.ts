@@ -14,6 +14,7 @@ import { Observers } from './Observers.ts';
 import { Announcements } from './Announcements.ts';
 import { Assistance } from './Assistance.ts';
 import { Shares } from './Shares.ts';
+import { deliverConsumer } from './ConsumerDelivery.ts';
 import type { Identity } from '../domain/CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { RecordEntryEvent } from '../events/events.ts';
@@ -149,7 +150,7 @@ export class LiveCase {
       const m = this.#members.get(peerId);
       if (m && this.ladder.transportState(m, direction, state)) this.presenceChanged(m);
     });
-    media.on('consumer:added', (peerId, c) => this.notify.to(this.#members.get(peerId), 'consumer:added', c));
+    media.on('consumer:added', (peerId, offer) => void deliverConsumer(media, peerId, this.#members.get(peerId)?.socket, offer, this.#logger));
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
     media.on('consumer:paused', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:paused', { consumerId }));
     media.on('consumer:resumed', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:resumed', { consumerId }));

@@ -1,10 +1,12 @@
-import type { ConsumerAdded, MediaSource } from '@parley/shared';
+import type { ConsumerOffer, MediaSource } from '@parley/shared';
 import type { MediasoupTypes, ProducerSummary, TransportOptions } from '@parley/sfu';
+import type { ConsumerMedia } from './ConsumerDelivery.ts';
 
 /** What the media of a case tells the live session (see CaseMedia in sfu/ for when each fires). */
 export type LiveMediaEvents = {
-  'consumer:added': [peerId: string, consumer: ConsumerAdded];
-  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed'];
+  /** A consumer was created paused; it is offered to its viewer and resumed on their ack. */
+  'consumer:added': [peerId: string, consumer: ConsumerOffer];
+  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received'];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
   /** A person's WebRTC path broke ('lost') or came back ('ok') while their signalling stayed up. */
@@ -18,7 +20,7 @@ export type LiveMediaEvents = {
  * the live model and its handlers call. CaseMedia satisfies it as it is (LiveSessions hands one in,
  * so the compiler checks that); the unit tests hand in a fake without a mediasoup worker.
  */
-export interface LiveMedia {
+export interface LiveMedia extends ConsumerMedia {
   on<K extends keyof LiveMediaEvents & string>(event: K, listener: (...args: LiveMediaEvents[K]) => void): unknown;
   close(): void;
 
@@ -51,5 +53,4 @@ export interface LiveMedia {
     args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: MediasoupTypes.RtpParameters; source: MediaSource; label?: string | undefined },
   ): Promise<string>;
   setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void>;
-  resumeConsumer(peerId: string, consumerId: string): Promise<void>;
 }

@@ -101,7 +101,13 @@ export class FakeMedia implements LiveMedia {
     return this.publish(peerId, args.source);
   }
   async setProducerPaused(): Promise<void> {}
-  async resumeConsumer(): Promise<void> {}
+  readonly consumerAckTimeoutMs = 10_000;
+  async confirmConsumer(): Promise<boolean> {
+    return true;
+  }
+  refuseConsumer(): boolean {
+    return true;
+  }
 }
 
 /** A socket that records what it was told and whether it was closed. */

@@ -123,7 +123,7 @@ describe('assessor observation', () => {
     const iLog = recorder(i);
     await must(m, 'room:move', { participantIds: [ids.b], roomId: room.id });
     expect(receives(ids.i)).toEqual([]);
-    const added = iLog.filter((e) => e.event === 'consumer:added').map((e) => e.payload.producerId);
+    const added = iLog.filter((e) => e.event === 'consumer:receive').map((e) => e.payload.producerId);
     expect(added).not.toContain(B.mic);
     expect(added).not.toContain(B.cam);
   });

@@ -63,12 +63,12 @@ describe('joining a live session', () => {
 
     // A becomes ready: it receives the mediator's two producers.
     const aConsumers: Array<{ consumerId: string; participantId: string; producerPaused: boolean }> = [];
-    a.on('consumer:added', (c) => aConsumers.push(c));
+    a.on('consumer:receive', (c) => aConsumers.push(c));
     expect((await must(a, 'media:ready', { rtpCapabilities: aMedia.joined.routerRtpCapabilities as never })).consumers).toBe(2);
 
     const bMedia = await joinWithMedia(b, 3000);
     const bConsumers: Array<{ consumerId: string; participantId: string; kind: string }> = [];
-    b.on('consumer:added', (c) => bConsumers.push(c));
+    b.on('consumer:receive', (c) => bConsumers.push(c));
     expect((await must(b, 'media:ready', { rtpCapabilities: bMedia.joined.routerRtpCapabilities as never })).consumers).toBe(4);
     await expect.poll(() => aConsumers.length).toBe(4); // mediator's 2 + B's 2 (pushed when B produced)
 
@@ -80,10 +80,9 @@ describe('joining a live session', () => {
     expect(ids(aId)).toEqual([m.mic, m.cam, bMedia.mic, bMedia.cam].sort());
     expect(ids(aId)).not.toContain(aMedia.mic); // nobody receives themself
 
-    // A consumer can only be resumed by its owner.
-    const someoneElses = aConsumers[0]!.consumerId;
-    expect(await request(b, 'consumer:resume', { consumerId: someoneElses })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect((await request(a, 'consumer:resume', { consumerId: someoneElses })).ok).toBe(true);
+    // Only the owner's ack of its offer resumes a consumer: there is no request to resume one.
+    await expect.poll(() => caseMedia.consumerStates(aId).every((c) => !c.paused)).toBe(true);
+    expect(await request(b, 'consumer:resume' as never, { consumerId: aConsumers[0]!.consumerId })).toMatchObject({ ok: false, error: { code: 'unknown_event' } });
 
     // Self mute is visible to others.
     const updated = nextEvent(b, 'participant:updated');
@@ -126,7 +125,7 @@ describe('bad input on the socket', () => {
       ['transport:create', 'x'.repeat(1000)],
       ['transport:connect', { transportId: crypto.randomUUID(), dtlsParameters: { fingerprints: [] } }],
       ['producer:create', { transportId: crypto.randomUUID(), kind: 'audio', rtpParameters: { codecs: [] }, source: 'mic' }],
-      ['consumer:resume', { consumerId: '../../etc/passwd' }],
+      ['producer:close', { producerId: '../../etc/passwd' }],
       ['session:join', { as: 'mediator' }],
     ];
     for (const [name, payload] of bad) {

@@ -141,7 +141,7 @@ describe('screens, cameras and control of the stage', () => {
   it('delivers several labelled cameras from one person as separate tracks', async () => {
     const { a, b, A } = await threePeople();
     const added: Array<{ source: string; label: string | null; participantId: string }> = [];
-    b.on('consumer:added', (c) => added.push(c));
+    b.on('consumer:receive', (c) => added.push(c));
     await must(a, 'producer:create', { transportId: A.send.id, kind: 'video', rtpParameters: vp8Parameters(2200), source: 'camera', label: 'Document camera' });
     await expect.poll(() => added.length).toBe(1);
     expect(added[0]).toMatchObject({ source: 'camera', label: 'Document camera' });

@@ -8,6 +8,8 @@ import {
   type Ack,
   type CaseDetail,
   type ClientToServerEvents,
+  type ConsumerOffer,
+  type ConsumerOfferAck,
   type RequestName,
   type RequestPayload,
   type RequestResults,
@@ -28,6 +30,7 @@ export async function startTestServer(
   reuseDataDir?: string,
   limits?: Limits,
   logger?: Logger,
+  opts: { consumerAckTimeoutMs?: number } = {},
 ): Promise<RunningServer & { dataDir: string }> {
   const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
   const config = loadConfig({
@@ -38,7 +41,7 @@ export async function startTestServer(
     PARLEY_LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer(config, { logger: logger ?? createLogger(process.env.PARLEY_TEST_LOG ?? 'silent'), ...(limits ? { limits } : {}) });
+  const server = await startServer(config, { logger: logger ?? createLogger(process.env.PARLEY_TEST_LOG ?? 'silent'), ...(limits ? { limits } : {}), ...opts });
   return Object.assign(server, { dataDir });
 }
 
@@ -120,6 +123,11 @@ export async function consentedCase(server: RunningServer, signedIn?: string): P
   return { cookie, detail, tA, tB };
 }
 
+/**
+ * A raw client. Like the browser client it takes every consumer it is offered (acks
+ * `consumer:receive` with ok, so the server resumes it); `socket.off('consumer:receive',
+ * acceptConsumers)` makes one that never answers.
+ */
 export function connect(server: RunningServer, auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ClientSocket> {
   const socket: ClientSocket = io(server.url, {
     transports: ['websocket'],
@@ -128,6 +136,7 @@ export function connect(server: RunningServer, auth: Record<string, unknown>, he
     reconnection: false,
     forceNew: true,
   });
+  socket.on('consumer:receive', acceptConsumers);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
@@ -135,6 +144,10 @@ export function connect(server: RunningServer, auth: Record<string, unknown>, he
       reject(err);
     });
   });
+}
+
+export function acceptConsumers(_offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): void {
+  ack({ ok: true });
 }
 
 export async function request<K extends RequestName>(socket: ClientSocket, name: K, payload: RequestPayload<K> | unknown): Promise<Ack<RequestResults[K]>> {

@@ -4,7 +4,7 @@ import { joined, moderator, type HandlerGroup } from './context.ts';
 
 type Names =
   | 'session:join' | 'session:leave' | 'transport:create' | 'transport:connect' | 'transport:restart-ice' | 'media:ready' | 'media:audio-only'
-  | 'producer:create' | 'producer:close' | 'producer:set-paused' | 'consumer:resume' | 'session:pause' | 'session:resume';
+  | 'producer:create' | 'producer:close' | 'producer:set-paused' | 'session:pause' | 'session:resume';
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {
@@ -70,6 +70,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { resumed: await lc.ladder.resume(member.ref) };
   },
 
+  /** Consumers of everything this person may receive are offered now, one `consumer:receive` each. */
   async 'media:ready'(socket, p, { live }) {
     const { member, lc } = joined(socket, live);
     const consumers = await lc.media.setReady(member.id, p.rtpCapabilities as MediasoupTypes.RtpCapabilities);
@@ -103,11 +104,5 @@ export const sessionHandlers: HandlerGroup<Names> = {
     await lc.media.setProducerPaused(member.id, p.producerId, p.paused);
     lc.presenceChanged(member);
     return { paused: p.paused };
-  },
-
-  async 'consumer:resume'(socket, p, { live }) {
-    const { member, lc } = joined(socket, live);
-    await lc.media.resumeConsumer(member.id, p.consumerId);
-    return { resumed: true };
   },
 };

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReconnectPolicy } from './ReconnectPolicy.ts';
+
+/** A stand-in for socket.io-client's socket: events are fired by the test, connects are counted. */
+class FakeSocket {
+  connected = false;
+  connects = 0;
+  private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
+  on(event: string, fn: (...args: unknown[]) => void): this {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+    return this;
+  }
+  fire(event: string, ...args: unknown[]): void {
+    for (const fn of this.handlers.get(event) ?? []) fn(...args);
+  }
+  connect(): void {
+    this.connects++;
+  }
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.fire('disconnect', 'io client disconnect');
+  }
+}
+
+const made: Array<{ options: Record<string, unknown>; socket: FakeSocket }> = [];
+vi.mock('socket.io-client', () => ({
+  io: (options: Record<string, unknown>) => {
+    const socket = new FakeSocket();
+    made.push({ options, socket });
+    return socket;
+  },
+}));
+
+const { Signalling } = await import('./Signalling.ts');
+
+/** A connected session whose policy waits exactly 1 s, then 2 s, 4 s… (no jitter). */
+function connected() {
+  const signalling = new Signalling({ kind: 'invitee', token: 'x'.repeat(20) }, new ReconnectPolicy(() => 0.5));
+  const { socket, options } = made.at(-1)!;
+  signalling.connect();
+  socket.connected = true;
+  socket.fire('connect');
+  return { signalling, socket, options };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('Signalling: one reconnect policy', () => {
+  it('turns socket.io’s own reconnection off; a network drop is retried once, after our policy’s delay', () => {
+    const { socket, options } = connected();
+    expect(options.reconnection).toBe(false);
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close'); // socket.io used to retry this one by itself
+    vi.advanceTimersByTime(999);
+    expect(socket.connects).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(socket.connects).toBe(2);
+    // The attempt fails on a still-dead network: the next one waits longer (2 s), and only one is pending.
+    socket.fire('connect_error', new Error('websocket error'));
+    socket.fire('connect_error', new Error('websocket error'));
+    vi.advanceTimersByTime(1_999);
+    expect(socket.connects).toBe(2);
+    vi.advanceTimersByTime(1);
+    expect(socket.connects).toBe(3);
+  });
+
+  it('never reconnects after a terminal close, a final refusal, or close()', () => {
+    const terminal = connected();
+    terminal.socket.fire('session:closed', { code: 4410, message: 'revoked' });
+    terminal.socket.connected = false;
+    terminal.socket.fire('disconnect', 'io server disconnect');
+
+    const refused = connected();
+    refused.socket.connected = false;
+    refused.socket.fire('connect_error', Object.assign(new Error('refused'), { data: { code: 'link_revoked', message: 'This link was withdrawn.' } }));
+
+    const closed = connected();
+    closed.signalling.close();
+
+    vi.advanceTimersByTime(60_000);
+    expect([terminal, refused, closed].map((c) => c.socket.connects)).toEqual([1, 1, 1]);
+  });
+});
