@@ -1,9 +1,7 @@
 import { canControlStage, canModerate, canReceiveControl, canRequestControl, ErrorCode, ParleyError } from '@parley/shared';
 import { currentRoom, joined, moderator, present, type HandlerGroup } from './context.ts';
 
-type Names =
-  | 'moderation:mute' | 'moderation:ask-unmute' | 'moderation:stop-share'
-  | 'control:give' | 'control:take' | 'control:request' | 'stage:set' | 'stage:pointer';
+type Names = import('@parley/shared').RequestsOf<'moderation'>;
 
 /** Muting, shares and control of the stage [2.11-ii, iv, v]. */
 export const moderationHandlers: HandlerGroup<Names> = {
