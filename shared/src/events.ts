@@ -176,7 +176,7 @@ export const requests = {
     doc: "`assistance:requested` (mediator); answered by `assistance:resolve` or the mediator's arrival → `assistance:resolved`.",
   }),
   'assistance:resolve': request({
-    group: 'rooms', who: 'mediator, or who asked', payload: z.object({ requestId: Id }).strict(), result: z.object({ resolved: z.literal(true) }),
+    group: 'rooms', who: 'mediator', payload: z.object({ requestId: Id }).strict(), result: z.object({ resolved: z.literal(true) }),
     doc: 'Close a request for the mediator → `assistance:resolved`.',
   }),
 
