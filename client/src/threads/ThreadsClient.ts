@@ -13,6 +13,7 @@ import {
   type ThreadMessage,
 } from '@parley/shared';
 import { errorCodeOf, isWireError, Signalling, type SessionCredentials } from '../session/Signalling.ts';
+import { threadRequests } from '../session/actions.ts';
 import {
   initialThreadsState,
   messagesOf,
@@ -171,6 +172,9 @@ export class ThreadsClient {
 
   // --- requests ---------------------------------------------------------------------------------
 
+  /** The thread requests by name (session/actions.ts). */
+  private readonly api = threadRequests((name, payload) => this.request(name, payload));
+
   private request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]> {
     if (!this.signalling) return Promise.reject(new Error('not started'));
     return this.signalling.request(name, payload);
@@ -186,7 +190,7 @@ export class ThreadsClient {
 
   private async refreshList(): Promise<void> {
     try {
-      const { threads } = await this.request('thread:list', {});
+      const { threads } = await this.api.list();
       this.update((s) => withThreadList(s, threads));
     } catch (error) {
       if (errorCodeOf(error) !== 'disconnected') this.setNotice(this.problem(error));
@@ -197,7 +201,7 @@ export class ThreadsClient {
     const before = mode === 'earlier' ? messagesOf(this.state, threadId).items[0]?.seq : undefined;
     this.update((s) => withHistoryLoading(s, threadId));
     try {
-      const { messages } = await this.request('thread:history', { threadId, limit: PAGE, ...(before ? { beforeSeq: before } : {}) });
+      const { messages } = await this.api.history(threadId, PAGE, before);
       this.update((s) => withHistory(s, threadId, messages, mode, PAGE));
     } catch (error) {
       const code = errorCodeOf(error);
@@ -265,7 +269,7 @@ export class ThreadsClient {
     if (!p || this.inFlight.has(clientId) || !this.signalling?.connected) return; // sent on the next connect
     this.inFlight.add(clientId);
     try {
-      const { message } = await this.request('message:send', { threadId: p.threadId, body: p.body, clientId });
+      const { message } = await this.api.send(p.threadId, p.body, clientId);
       this.update((s) => withPendingAcked(s, clientId, message));
     } catch (error) {
       const code = errorCodeOf(error) ?? 'internal';
@@ -304,7 +308,7 @@ export class ThreadsClient {
     const parsed = MessageBody.safeParse(body);
     if (!parsed.success) return parsed.error.issues[0]?.message ?? 'This message cannot be saved.';
     try {
-      const { message } = await this.request('message:edit', { messageId, body: parsed.data });
+      const { message } = await this.api.edit(messageId, parsed.data);
       this.update((s) => withMessageUpdated(s, message));
       return null;
     } catch (error) {
@@ -314,7 +318,7 @@ export class ThreadsClient {
 
   async remove(threadId: string, messageId: string): Promise<string | null> {
     try {
-      await this.request('message:delete', { messageId });
+      await this.api.remove(messageId);
       this.update((s) => withOwnDeletion(s, threadId, messageId, new Date().toISOString()));
       return null;
     } catch (error) {
@@ -349,7 +353,7 @@ export class ThreadsClient {
     }
     this.readSent.set(open, upToSeq);
     this.update((s) => withUnread(s, open, 0));
-    this.request('thread:read', { threadId: open, upToSeq }).then(
+    this.api.markRead(open, upToSeq).then(
       ({ unread }) => this.update((s) => withUnread(s, open, unread)),
       () => {
         // Not recorded: try again on the next change.
