@@ -1,5 +1,6 @@
 import {
   closeMessages,
+  endsCredentials,
   isReplacedClose,
   isTerminalClose,
   MessageBody,
@@ -39,9 +40,6 @@ import {
 
 const PAGE = 100;
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
-
-/** Errors after which this connection can do nothing more: the person needs a new link or to sign in. */
-const CLOSING_ERRORS = new Set(['unauthorised', 'link_expired', 'link_revoked', 'link_invalid', 'consent_required']);
 
 /** Errors worth retrying on their own: the message is kept and resent. */
 const TRANSIENT_ERRORS = new Set(['disconnected', 'timeout', 'internal', 'rate_limited', 'unavailable']);
@@ -121,7 +119,7 @@ export class ThreadsClient {
     socket.on('connect_error', (err) => {
       if (this.finished) return;
       const data = (err as Error & { data?: unknown }).data;
-      if (isWireError(data) && CLOSING_ERRORS.has(data.code)) return this.closeWith(data.message);
+      if (isWireError(data) && endsCredentials(data.code)) return this.closeWith(data.message);
       this.update((s) => ({ ...s, connection: { status: s.threads ? 'reconnecting' : 'connecting' } }));
       if (!signalling.active) signalling.scheduleReconnect();
     });
@@ -184,7 +182,7 @@ export class ThreadsClient {
   private problem(error: unknown): string {
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : 'Something went wrong.';
-    if (code && CLOSING_ERRORS.has(code)) this.closeWith(message);
+    if (endsCredentials(code)) this.closeWith(message);
     return message;
   }
 
