@@ -1,3 +1,5 @@
+import { ErrorCode } from './errors.ts';
+
 /**
  * Named reasons for ending a connection. The 44xx range is terminal: a client that receives one must
  * not reconnect automatically (a revoked link retried forever is a retry storm, docs/threats.md #14).
@@ -47,3 +49,70 @@ export const closeMessages: Record<CloseCode, string> = {
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
   4503: 'The platform is restarting. Reconnecting…',
 };
+
+/** WebSocket "try again later": a draft connection over its message or connection budget (not terminal). */
+const TRY_AGAIN_LATER = 1013;
+
+/**
+ * Refusals that say the person's credentials no longer hold: the link is withdrawn, expired or
+ * unreadable, the mediator is signed out, or the person has not agreed to the current protocol
+ * agreement. A connection can do nothing more with them; the person needs a new link, to sign in
+ * again, or to agree first.
+ */
+const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
+  ErrorCode.Unauthorised,
+  ErrorCode.LinkExpired,
+  ErrorCode.LinkRevoked,
+  ErrorCode.LinkInvalid,
+  ErrorCode.ConsentRequired,
+]);
+
+/**
+ * Refusals after which sending the same again cannot help, so a client must not retry: the
+ * credential ones, and requests the server will always refuse (not allowed, gone, malformed).
+ * Everything else (rate_limited, internal, conflict, not_in_session, a timeout) may pass later.
+ */
+const FINAL_ERRORS: ReadonlySet<string> = new Set<string>([...CREDENTIAL_ERRORS, ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.BadRequest]);
+
+export const endsCredentials = (code: string | null): boolean => code !== null && CREDENTIAL_ERRORS.has(code);
+export const isFinalError = (code: string | null): boolean => code !== null && FINAL_ERRORS.has(code);
+
+/** What a long-lived connection was opened with: an invitation link, or a mediator's sign-in session. */
+export type CredentialKind = 'invite' | 'mediator';
+
+/** The close code that ends a connection whose credentials were refused with `code`. */
+export function closeCodeForError(code: ErrorCode, kind: CredentialKind): CloseCode {
+  switch (code) {
+    case ErrorCode.LinkRevoked:
+      return CloseCode.Revoked;
+    case ErrorCode.LinkExpired:
+      return CloseCode.Expired;
+    case ErrorCode.Unauthorised:
+      return kind === 'mediator' ? CloseCode.SignedOut : CloseCode.Unauthorised;
+    case ErrorCode.ConsentRequired:
+      return CloseCode.ConsentChanged;
+    default:
+      return kind === 'mediator' ? CloseCode.Forbidden : CloseCode.Unauthorised;
+  }
+}
+
+/** The error code that tells a program why a connection was (or would be) closed with `code`; null when no refusal explains it. */
+export function errorCodeForClose(code: number): ErrorCode | null {
+  switch (code) {
+    case CloseCode.Unauthorised:
+    case CloseCode.SignedOut:
+      return ErrorCode.Unauthorised;
+    case CloseCode.Forbidden:
+      return ErrorCode.Forbidden;
+    case CloseCode.Revoked:
+      return ErrorCode.LinkRevoked;
+    case CloseCode.Expired:
+      return ErrorCode.LinkExpired;
+    case CloseCode.ConsentChanged:
+      return ErrorCode.ConsentRequired;
+    case TRY_AGAIN_LATER:
+      return ErrorCode.RateLimited;
+    default:
+      return null;
+  }
+}

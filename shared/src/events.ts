@@ -1,105 +1,58 @@
 import { z } from 'zod';
-import type { Presence, Role, RoomInfo, Side } from './domain.ts';
-import { CameraLabel, Id, MediaSource, RoomId, RoomName } from './domain.ts';
+import type { Role, Side } from './domain.ts';
+import { CameraLabel, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName } from './domain.ts';
 import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
-import type { BreakdownSettings, SessionPause } from './breakdown.ts';
+import { BreakdownSettings, type SessionPause } from './breakdown.ts';
 import type { AgreementStatus } from './signoff.ts';
+import { named, notification, request, typed, type HandlerGroupName } from './protocol-define.ts';
 
 /**
  * The whole signalling protocol in one place. Requests are verbs and always get an ack
  * (`Ack<Response>`); notifications are past tense and flow server → client only.
+ * Each message is one entry below; the schemas, result types, handler groups and the socket
+ * section of docs/protocol.md are derived from it (protocol-doc.test.ts keeps the doc current).
  * Bump PROTOCOL_VERSION on any incompatible change; the handshake carries it.
  */
 export const PROTOCOL_VERSION = 1;
 
-const MsId = z.uuid(); // mediasoup object ids (transports, producers, consumers) are UUIDs
+/** mediasoup object ids (transports, producers, consumers) are UUIDs. */
+const MsId = named(z.uuid(), 'MsId');
+named(Id, 'Id');
+named(RoomId, 'RoomId');
+named(RoomName, 'RoomName');
+named(CameraLabel, 'CameraLabel');
+named(MessageBody, 'MessageBody');
+named(DtlsParameters, 'DtlsParameters');
+named(RtpCapabilities, 'RtpCapabilities');
+named(RtpParameters, 'RtpParameters');
+named(RoomInfo, 'RoomInfo');
+named(Presence, 'Presence');
+named(BreakdownSettings, 'BreakdownSettings');
 
-export const requestSchemas = {
-  /** Enter the live session of the case the credentials belong to. Refused without consent. */
-  'session:join': z.object({}).strict(),
-  /** Leave the live session; every transport, producer and consumer of this person is closed. */
-  'session:leave': z.object({}).strict(),
-  'transport:create': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-  'transport:connect': z.object({ transportId: MsId, dtlsParameters: DtlsParameters }).strict(),
-  /** The client's device is loaded: the server may now create consumers for it. */
-  'media:ready': z.object({ rtpCapabilities: RtpCapabilities }).strict(),
-  'producer:create': z
-    .object({
-      transportId: MsId,
-      kind: z.enum(['audio', 'video']),
-      rtpParameters: RtpParameters,
-      source: MediaSource,
-      /** Cameras only: what this camera shows ("Face", "Document camera"). */
-      label: CameraLabel.optional(),
-    })
-    .strict(),
-  'producer:close': z.object({ producerId: MsId }).strict(),
-  /** Self mute/unmute or camera off/on. */
-  'producer:set-paused': z.object({ producerId: MsId, paused: z.boolean() }).strict(),
-  /** First rung of the breakdown ladder: new ICE credentials for a transport whose path broke. */
-  'transport:restart-ice': z.object({ transportId: MsId }).strict(),
-  /**
-   * The audio-only rung: this person's measured network is poor (or fine again). The server stops
-   * (or resumes) sending them video and tells others why their video is off.
-   */
-  'media:audio-only': z.object({ on: z.boolean(), reason: z.string().trim().min(1).max(200) }).strict(),
+const Nothing = z.object({}).strict();
+const Message = typed<ThreadMessage>('ThreadMessage');
+const Pause = typed<SessionPause>('SessionPause');
+const RoomResult = z.object({ room: RoomInfo });
 
-  // --- breakdown procedure (mediator) [3.6.13, 3.7.17]
-  /** Pause the joint session by hand (parties' microphones in the joint room held). */
-  'session:pause': z.object({}).strict(),
-  /** Resume: also the mediator's decision to go on although someone is still missing. */
-  'session:resume': z.object({}).strict(),
+export interface PersonRef {
+  id: string;
+  displayName: string;
+}
+const Person = typed<PersonRef>('PersonRef');
 
-  // --- rooms (mediator) [2.10, 2.11-iii]
-  'room:create': z.object({ name: RoomName }).strict(),
-  'room:close': z.object({ roomId: RoomId }).strict(),
-  /** Move one or several people (the mediator included) into a room. */
-  'room:move': z.object({ participantIds: z.array(Id).min(1).max(20), roomId: RoomId }).strict(),
-  /** Countdown for a room; when it ends everyone in it returns to the joint room. null clears it. */
-  'room:set-timer': z
-    .object({ roomId: RoomId, minutes: z.number().min(0.05).max(180).nullable(), warnSeconds: z.number().int().min(5).max(600).default(60) })
-    .strict(),
-  'room:set-share-policy': z.object({ roomId: RoomId, allowMultipleShares: z.boolean() }).strict(),
-  'announcement:send': z.object({ text: z.string().trim().min(1).max(500) }).strict(),
+/** A mediator's message to everyone in every room. */
+export interface Announcement {
+  id: string;
+  text: string;
+  from: PersonRef;
+  at: string;
+}
 
-  // --- asking for the mediator (anyone not with the mediator)
-  'assistance:request': z.object({}).strict(),
-  'assistance:resolve': z.object({ requestId: Id }).strict(),
-
-  // --- moderation (mediator) [2.11-v]
-  /** Server-side mute: pauses the microphone and holds it until the mediator asks to unmute. */
-  'moderation:mute': z.object({ participantIds: z.union([z.array(Id).min(1).max(50), z.literal('all')]) }).strict(),
-  /** Lifts the hold and asks the person to unmute; never unmutes them. */
-  'moderation:ask-unmute': z.object({ participantId: Id }).strict(),
-  'moderation:stop-share': z.object({ participantId: Id }).strict(),
-
-  // --- control of the shared stage [2.11-iv]
-  'control:give': z.object({ roomId: RoomId, participantId: Id }).strict(),
-  'control:take': z.object({ roomId: RoomId }).strict(),
-  'control:request': z.object({}).strict(),
-  /** Controller only: which share or camera is the main stage of their room (null = automatic). */
-  'stage:set': z.object({ producerId: MsId.nullable() }).strict(),
-  /** Controller only: pointer over the stage, as fractions of its width and height. */
-  'stage:pointer': z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).strict().nullable(),
-
-  // --- threads (any consented person, also outside a live session) [2.10]
-  'thread:list': z.object({}).strict(),
-  'thread:history': z.object({ threadId: Id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
-  /** clientId makes a resend after a dropped connection idempotent. */
-  'message:send': z.object({ threadId: Id, body: MessageBody, clientId: z.uuid() }).strict(),
-  'message:edit': z.object({ messageId: Id, body: MessageBody }).strict(),
-  'message:delete': z.object({ messageId: Id }).strict(),
-  'thread:read': z.object({ threadId: Id, upToSeq: z.number().int().nonnegative() }).strict(),
-} as const;
-
-export type RequestName = keyof typeof requestSchemas;
-/** What a client sends (defaults may be omitted). */
-export type RequestPayload<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
-/** What a handler receives after validation (defaults filled in). */
-export type RequestParsed<K extends RequestName> = z.infer<(typeof requestSchemas)[K]>;
+/** How many of a live session's announcements the server keeps and a client shows. */
+export const MAX_ANNOUNCEMENTS = 50;
 
 export interface JoinResult {
   self: Presence;
@@ -121,111 +74,246 @@ export interface JoinResult {
   announcements: Announcement[];
 }
 
-/** How many of a live session's announcements the server keeps and a client shows. */
-export const MAX_ANNOUNCEMENTS = 50;
+export const requests = {
+  // --- joining and the media plumbing of one person
+  'session:join': request({
+    group: 'session', who: 'anyone consented', payload: Nothing, result: typed<JoinResult>('JoinResult'),
+    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement.',
+  }),
+  'session:leave': request({
+    group: 'session', who: 'joined', payload: Nothing, result: z.object({ left: z.literal(true) }),
+    doc: 'Leave the live session; every transport, producer and consumer of this person is closed at once → `participant:left`.',
+  }),
+  'transport:create': request({
+    group: 'session', who: 'joined (observers: recv only)', payload: z.object({ direction: z.enum(['send', 'recv']) }).strict(), result: typed<TransportOptionsWire>('TransportOptionsWire'),
+    doc: 'Open a send or receive WebRTC transport.',
+  }),
+  'transport:connect': request({
+    group: 'session', who: 'joined', payload: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }).strict(), result: z.object({ connected: z.literal(true) }),
+    doc: "Finish a transport's DTLS handshake (from mediasoup-client's `connect` event).",
+  }),
+  'transport:restart-ice': request({
+    group: 'session', who: 'joined', payload: z.object({ transportId: MsId }).strict(), result: z.object({ iceParameters: z.unknown() }),
+    doc: 'First rung of the breakdown ladder: new ICE credentials for a transport whose path broke.',
+  }),
+  'media:ready': request({
+    group: 'session', who: 'joined', payload: z.object({ rtpCapabilities: RtpCapabilities }).strict(), result: z.object({ consumers: z.number() }),
+    doc: "The client's device is loaded: the server creates a paused consumer for every producer of the others in the same room and offers each in a `consumer:receive` request (before this ack); the client's ack resumes it.",
+  }),
+  'media:audio-only': request({
+    group: 'session', who: 'joined', payload: z.object({ on: z.boolean(), reason: z.string().trim().min(1).max(200) }).strict(), result: z.object({ audioOnly: z.boolean() }),
+    doc: "The audio-only rung: this person's measured network is poor (or fine again). The server stops (or resumes) sending them video → `participant:updated` (`audioOnly`).",
+  }),
+  'producer:create': request({
+    group: 'session', who: 'joined, not an observer',
+    payload: z
+      .object({
+        transportId: MsId,
+        kind: z.enum(['audio', 'video']),
+        rtpParameters: RtpParameters,
+        source: MediaSource,
+        /** Cameras only: what this camera shows ("Face", "Document camera"). */
+        label: CameraLabel.optional(),
+      })
+      .strict(),
+    result: z.object({ producerId: z.string() }),
+    doc: 'Send a microphone, camera (up to 4, each with a `label`), screen or screen sound; one mic and one screen per person.',
+  }),
+  'producer:close': request({
+    group: 'session', who: 'joined', payload: z.object({ producerId: MsId }).strict(), result: z.object({ closed: z.literal(true) }),
+    doc: 'Stop sending one source → `consumer:closed` to those who received it.',
+  }),
+  'producer:set-paused': request({
+    group: 'session', who: 'joined', payload: z.object({ producerId: MsId, paused: z.boolean() }).strict(), result: z.object({ paused: z.boolean() }),
+    doc: 'Self mute/unmute or camera off/on; unmuting a microphone held by the mediator is refused (`forbidden`).',
+  }),
 
-/** A mediator's message to everyone in every room. */
-export interface Announcement {
-  id: string;
-  text: string;
-  from: PersonRef;
-  at: string;
-}
+  // --- breakdown procedure (mediator) [3.6.13, 3.7.17]
+  'session:pause': request({
+    group: 'session', who: 'mediator', payload: Nothing, result: z.object({ pause: Pause }),
+    doc: "Pause the joint session by hand (parties' microphones in the joint room held) → `session:paused`.",
+  }),
+  'session:resume': request({
+    group: 'session', who: 'mediator', payload: Nothing, result: z.object({ resumed: z.boolean() }),
+    doc: "Resume; also the mediator's decision to go on although someone is still missing → `session:resumed`.",
+  }),
 
-export interface RequestResults {
-  'session:join': JoinResult;
-  'session:leave': { left: true };
-  'transport:create': TransportOptionsWire;
-  'transport:connect': { connected: true };
-  'media:ready': { consumers: number };
-  'producer:create': { producerId: string };
-  'producer:close': { closed: true };
-  'producer:set-paused': { paused: boolean };
-  'transport:restart-ice': { iceParameters: unknown };
-  'media:audio-only': { audioOnly: boolean };
-  'session:pause': { pause: SessionPause };
-  'session:resume': { resumed: boolean };
-  'room:create': { room: RoomInfo };
-  'room:close': { closed: true };
-  'room:move': { moved: number };
-  'room:set-timer': { room: RoomInfo };
-  'room:set-share-policy': { room: RoomInfo };
-  'announcement:send': { sent: true };
-  'assistance:request': { requestId: string };
-  'assistance:resolve': { resolved: true };
-  'moderation:mute': { muted: number };
-  'moderation:ask-unmute': { asked: true };
-  'moderation:stop-share': { stopped: number };
-  'control:give': { room: RoomInfo };
-  'control:take': { room: RoomInfo };
-  'control:request': { requested: true };
-  'stage:set': { room: RoomInfo };
-  'stage:pointer': { sent: true };
-  'thread:list': { threads: ThreadSummary[] };
-  'thread:history': { messages: ThreadMessage[] };
-  'message:send': { message: ThreadMessage };
-  'message:edit': { message: ThreadMessage };
-  'message:delete': { deleted: true };
-  'thread:read': { unread: number };
-}
+  // --- rooms (mediator) [2.10, 2.11-iii]
+  'room:create': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ name: RoomName }).strict(), result: RoomResult,
+    doc: 'New caucus → `room:updated` (mediator).',
+  }),
+  'room:close': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ roomId: RoomId }).strict(), result: z.object({ closed: z.literal(true) }),
+    doc: 'Occupants go back to the joint room → `room:closed`.',
+  }),
+  'room:move': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ participantIds: z.array(Id).min(1).max(20), roomId: RoomId }).strict(), result: z.object({ moved: z.number() }),
+    doc: 'Move one or several people (the mediator included): consumers closed/created on the same transports (old media stops first), screen shares of movers end → `consumer:closed`/`consumer:receive`, `participant:updated` (redacted per viewer), `room:updated` to the movers.',
+  }),
+  'room:set-timer': request({
+    group: 'rooms', who: 'mediator',
+    payload: z.object({ roomId: RoomId, minutes: z.number().min(0.05).max(180).nullable(), warnSeconds: z.number().int().min(5).max(600).default(60) }).strict(),
+    result: RoomResult,
+    doc: 'Countdown for a room (null clears it) → `room:timer-warning`, then `room:timer-expired` and everyone in it returns to the joint room.',
+  }),
+  'room:set-share-policy': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ roomId: RoomId, allowMultipleShares: z.boolean() }).strict(), result: RoomResult,
+    doc: 'One screen share per room unless allowed → `room:updated`.',
+  }),
+  'announcement:send': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ text: z.string().trim().min(1).max(500) }).strict(), result: z.object({ sent: z.literal(true) }),
+    doc: '`announcement:made` to everyone in every room; kept (last 50) for the `session:join` of whoever comes or comes back later in this live session.',
+  }),
 
-export interface PersonRef {
-  id: string;
-  displayName: string;
-}
+  // --- asking for the mediator
+  'assistance:request': request({
+    group: 'rooms', who: 'anyone not with the mediator', payload: Nothing, result: z.object({ requestId: z.string() }),
+    doc: "`assistance:requested` (mediator); answered by `assistance:resolve` or the mediator's arrival → `assistance:resolved`.",
+  }),
+  'assistance:resolve': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ requestId: Id }).strict(), result: z.object({ resolved: z.literal(true) }),
+    doc: 'Close a request for the mediator → `assistance:resolved`.',
+  }),
 
-export interface Notifications {
-  'participant:joined': Presence;
-  'participant:updated': Presence;
-  'participant:left': { participantId: string; reason: 'left' | 'disconnected' | 'replaced' | 'removed' };
-  /** 'not-received': the client did not confirm it in time, or refused it (see ConsumerOffer). */
-  'consumer:closed': { consumerId: string; reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received' };
-  'consumer:paused': { consumerId: string };
-  'consumer:resumed': { consumerId: string };
-  /** A room this person may know about changed (created, timer, controller, stage, policy). */
-  'room:updated': RoomInfo;
-  'room:closed': { roomId: string };
-  'room:timer-warning': { roomId: string; secondsLeft: number };
-  'room:timer-expired': { roomId: string };
-  /** To everyone, in every room. */
-  'announcement:made': Announcement;
-  /** To the mediator. */
-  'assistance:requested': { requestId: string; from: PersonRef; roomId: string; roomName: string; at: string };
-  /** To the mediator and the person who asked. */
-  'assistance:resolved': { requestId: string };
-  /** To the person only: the mediator asks them to unmute (they decide). */
-  'moderation:unmute-requested': { by: PersonRef };
-  /**
-   * To the mediators: a person's invitation link was opened in another browser or on another
-   * device while they were connected, and that earlier connection was closed.
-   */
-  'participant:link-reused': { participant: PersonRef; at: string };
-  /** To the person only: the mediator stopped their screen share. */
-  'moderation:share-stopped': { by: PersonRef };
-  /** To the mediator: someone asks for control of the stage. */
-  'control:requested': { from: PersonRef; roomId: string };
-  /** To the room's occupants: the controller's pointer (null = hidden). */
-  'stage:pointer-moved': { participantId: string; x: number; y: number } | { participantId: string; x: null; y: null };
-  /** To every member of the thread, connected anywhere (live session or not). */
-  'message:posted': ThreadMessage;
-  /** An edit, or a deletion as seen by the mediator (tombstone). */
-  'message:updated': ThreadMessage;
-  /** A deletion as seen by everyone but the mediator. */
-  'message:removed': { threadId: string; messageId: string };
-  /** The person was added to a thread (e.g. placed in a caucus) or one was created for them. */
-  'thread:added': ThreadSummary;
-  /** To everyone: the joint session paused (a party missing past the grace period, or by hand). */
-  'session:paused': SessionPause;
-  /** To everyone: it goes on; `by` is the mediator when they resumed with someone still missing. */
-  'session:resumed': { by: PersonRef | null; pausedSeconds: number };
-  /**
-   * To everyone in the live session of the case: a version of the agreement was frozen, signed by
-   * someone, or withdrawn (an edit of the draft). `current` is the newest version, without its text.
-   */
-  'agreement:updated': { current: AgreementStatus | null };
-  /** Sent just before the server ends the connection; 44xx codes are terminal. */
-  'session:closed': { code: CloseCode; message: string };
-}
+  // --- moderation (mediator) [2.11-v]
+  'moderation:mute': request({
+    group: 'moderation', who: 'mediator', payload: z.object({ participantIds: z.union([z.array(Id).min(1).max(50), z.literal('all')]) }).strict(), result: z.object({ muted: z.number() }),
+    doc: "The server pauses the microphone and holds it (`micHeldBy` in presence); the person's own resume is refused (`forbidden`), a recreated microphone starts paused.",
+  }),
+  'moderation:ask-unmute': request({
+    group: 'moderation', who: 'mediator', payload: z.object({ participantId: Id }).strict(), result: z.object({ asked: z.literal(true) }),
+    doc: 'Lifts the hold and sends `moderation:unmute-requested` to the person; nothing is unmuted.',
+  }),
+  'moderation:stop-share': request({
+    group: 'moderation', who: 'mediator', payload: z.object({ participantId: Id }).strict(), result: z.object({ stopped: z.number() }),
+    doc: 'Closes their screen (+ its sound) → `moderation:share-stopped` to them.',
+  }),
+
+  // --- control of the shared stage [2.11-iv]
+  'control:give': request({
+    group: 'moderation', who: 'mediator', payload: z.object({ roomId: RoomId, participantId: Id }).strict(), result: RoomResult,
+    doc: "Sets the room's `controllerId` → `room:updated`.",
+  }),
+  'control:take': request({
+    group: 'moderation', who: 'mediator', payload: z.object({ roomId: RoomId }).strict(), result: RoomResult,
+    doc: 'Clears the room\'s `controllerId` → `room:updated`.',
+  }),
+  'control:request': request({
+    group: 'moderation', who: 'anyone but observers', payload: Nothing, result: z.object({ requested: z.literal(true) }),
+    doc: '`control:requested` (mediator).',
+  }),
+  'stage:set': request({
+    group: 'moderation', who: 'controller of the room', payload: z.object({ producerId: MsId.nullable() }).strict(), result: RoomResult,
+    doc: 'Which share or camera is the main stage of their room (null = automatic) → `room:updated`; others get `forbidden`.',
+  }),
+  'stage:pointer': request({
+    group: 'moderation', who: 'controller of the room', payload: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).strict().nullable(), result: z.object({ sent: z.literal(true) }),
+    doc: "Pointer over the stage, as fractions of its width and height (null hides it) → `stage:pointer-moved` to the room's occupants.",
+  }),
+
+  // --- threads (any consented person, also outside a live session) [2.10]
+  'thread:list': request({
+    group: 'threads', who: 'anyone consented', payload: Nothing, result: z.object({ threads: z.array(typed<ThreadSummary>('ThreadSummary')) }),
+    doc: 'The threads this person is a member of.',
+  }),
+  'thread:history': request({
+    group: 'threads', who: 'thread member',
+    payload: z.object({ threadId: Id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
+    result: z.object({ messages: z.array(Message) }),
+    doc: 'One page of messages, older than `beforeSeq`.',
+  }),
+  'message:send': request({
+    group: 'threads', who: 'thread member', payload: z.object({ threadId: Id, body: MessageBody, clientId: z.uuid() }).strict(), result: z.object({ message: Message }),
+    doc: '`clientId` makes a resend after a dropped connection idempotent → `message:posted` to every member.',
+  }),
+  'message:edit': request({
+    group: 'threads', who: 'author, within 15 minutes', payload: z.object({ messageId: Id, body: MessageBody }).strict(), result: z.object({ message: Message }),
+    doc: '→ `message:updated`.',
+  }),
+  'message:delete': request({
+    group: 'threads', who: 'author or mediator', payload: z.object({ messageId: Id }).strict(), result: z.object({ deleted: z.literal(true) }),
+    doc: '→ `message:removed` (the mediator gets a tombstone as `message:updated`).',
+  }),
+  'thread:read': request({
+    group: 'threads', who: 'thread member', payload: z.object({ threadId: Id, upToSeq: z.number().int().nonnegative() }).strict(), result: z.object({ unread: z.number() }),
+    doc: 'Marks the thread read up to a message.',
+  }),
+} as const;
+
+export type RequestName = keyof typeof requests;
+/** The payload schema of every request, as the server validates it. */
+export const requestSchemas = Object.fromEntries(Object.entries(requests).map(([name, def]) => [name, def.payload])) as {
+  [K in RequestName]: (typeof requests)[K]['payload'];
+};
+/** What a client sends (defaults may be omitted). */
+export type RequestPayload<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+/** What a handler receives after validation (defaults filled in). */
+export type RequestParsed<K extends RequestName> = z.infer<(typeof requestSchemas)[K]>;
+/** What the ack of each request carries on success. */
+export type RequestResults = { [K in RequestName]: z.output<(typeof requests)[K]['result']> };
+/** The requests one handler file answers, e.g. `RequestsOf<'moderation'>`. */
+export type RequestsOf<G extends HandlerGroupName> = { [K in RequestName]: (typeof requests)[K]['group'] extends G ? K : never }[RequestName];
+export const requestNames = Object.keys(requests) as RequestName[];
+
+const RoomRef = z.object({ roomId: z.string() });
+const ConsumerRef = z.object({ consumerId: z.string() });
+
+export const notifications = {
+  'participant:joined': notification({ doc: 'Someone entered the live session (redacted per viewer).', payload: Presence }),
+  'participant:updated': notification({ doc: "Someone's presence changed: room, media, connection, hold (redacted per viewer).", payload: Presence }),
+  'participant:left': notification({
+    doc: 'Someone left, was disconnected past the grace period, replaced by a newer connection, or removed.',
+    payload: z.object({ participantId: z.string(), reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),
+  }),
+  'consumer:closed': notification({ doc: "A consumer ended; 'not-received': the client did not confirm its `consumer:receive` in time, or refused it.", payload: ConsumerRef.extend({ reason: z.enum(['producer-closed', 'room-changed', 'transport-closed', 'not-received']) }) }),
+  'consumer:paused': notification({ doc: 'Its producer paused (mute, camera off).', payload: ConsumerRef }),
+  'consumer:resumed': notification({ doc: 'Its producer resumed.', payload: ConsumerRef }),
+  'room:updated': notification({ doc: 'A room this person may know about changed (created, timer, controller, stage, policy).', payload: RoomInfo }),
+  'room:closed': notification({ doc: 'A caucus closed; its occupants are back in the joint room.', payload: RoomRef }),
+  'room:timer-warning': notification({ doc: "A room's countdown is about to end.", payload: RoomRef.extend({ secondsLeft: z.number() }) }),
+  'room:timer-expired': notification({ doc: "A room's countdown ended; everyone in it returns to the joint room.", payload: RoomRef }),
+  'announcement:made': notification({ doc: 'To everyone, in every room.', payload: typed<Announcement>('Announcement') }),
+  'assistance:requested': notification({
+    doc: 'To the mediator: someone asks for them.',
+    payload: z.object({ requestId: z.string(), from: Person, roomId: z.string(), roomName: z.string(), at: z.string() }),
+  }),
+  'assistance:resolved': notification({ doc: 'To the mediator and the person who asked.', payload: z.object({ requestId: z.string() }) }),
+  'moderation:unmute-requested': notification({ doc: 'To the person only: the mediator asks them to unmute (they decide).', payload: z.object({ by: Person }) }),
+  'participant:link-reused': notification({
+    doc: "To the mediators: a person's invitation link was opened in another browser or on another device while they were connected, and that earlier connection was closed.",
+    payload: z.object({ participant: Person, at: z.string() }),
+  }),
+  'moderation:share-stopped': notification({ doc: 'To the person only: the mediator stopped their screen share.', payload: z.object({ by: Person }) }),
+  'control:requested': notification({ doc: 'To the mediator: someone asks for control of the stage.', payload: z.object({ from: Person, roomId: z.string() }) }),
+  'stage:pointer-moved': notification({
+    doc: "To the room's occupants: the controller's pointer (null = hidden).",
+    payload: z.union([
+      z.object({ participantId: z.string(), x: z.number(), y: z.number() }),
+      z.object({ participantId: z.string(), x: z.null(), y: z.null() }),
+    ]),
+  }),
+  'message:posted': notification({ doc: 'To every member of the thread, connected anywhere (live session or not).', payload: Message }),
+  'message:updated': notification({ doc: 'An edit, or a deletion as seen by the mediator (tombstone).', payload: Message }),
+  'message:removed': notification({ doc: 'A deletion as seen by everyone but the mediator.', payload: z.object({ threadId: z.string(), messageId: z.string() }) }),
+  'thread:added': notification({ doc: 'The person was added to a thread (e.g. placed in a caucus) or one was created for them.', payload: typed<ThreadSummary>('ThreadSummary') }),
+  'session:paused': notification({ doc: 'To everyone: the joint session paused (a party missing past the grace period, or by hand).', payload: Pause }),
+  'session:resumed': notification({
+    doc: 'To everyone: it goes on; `by` is the mediator when they resumed with someone still missing.',
+    payload: z.object({ by: Person.nullable(), pausedSeconds: z.number() }),
+  }),
+  'agreement:updated': notification({
+    doc: 'To everyone in the live session of the case: a version of the agreement was frozen, signed by someone, or withdrawn (an edit of the draft). `current` is the newest version, without its text.',
+    payload: z.object({ current: typed<AgreementStatus>('AgreementStatus').nullable() }),
+  }),
+  'session:closed': notification({
+    doc: 'Sent just before the server ends the connection; 44xx codes are terminal (do not reconnect).',
+    payload: z.object({ code: typed<CloseCode>('CloseCode'), message: z.string() }),
+  }),
+} as const;
+
+export type NotificationName = keyof typeof notifications;
+export type Notifications = { [K in NotificationName]: z.output<(typeof notifications)[K]['payload']> };
 
 // --- server → client requests -----------------------------------------------------------------
 // The server asks, the client answers in the ack. The ack crosses a trust boundary: the server

@@ -5,6 +5,7 @@ export * from './domain.ts';
 export * from './http.ts';
 export * from './media.ts';
 export * from './events.ts';
+export type { HandlerGroupName } from './protocol-define.ts';
 export * from './permissions.ts';
 export * from './rooms.ts';
 export * from './threads.ts';

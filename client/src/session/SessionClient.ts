@@ -9,6 +9,7 @@ import {
   type RequestPayload,
   type RequestResults,
 } from '@parley/shared';
+import { liveActions } from './actions.ts';
 import { Breakdown } from './Breakdown.ts';
 import { afterJoinBreakdown, withOutage, withRecovered } from './breakdown-transitions.ts';
 import { debugApi, testHooks } from './debug-hook.ts';
@@ -62,6 +63,13 @@ export class SessionClient {
     read: () => this.store.getSnapshot(),
     update: (change: (s: SessionState) => SessionState) => this.store.update(change),
   };
+  /** What screens do, by name (actions.ts): components never spell a wire message name. */
+  private readonly actions = liveActions(this.core.request);
+  readonly rooms = this.actions.rooms;
+  readonly moderation = this.actions.moderation;
+  readonly control = this.actions.control;
+  readonly stage = this.actions.stage;
+  readonly announcements = this.actions.announcements;
   private readonly media = new MediaEngine({
     request: this.core.request,
     transportFailed: (direction) => this.onTransportFailed(direction),

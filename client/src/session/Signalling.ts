@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  isFinalError,
   isTerminalClose,
   type Ack,
   type ClientToServerEvents,
@@ -33,21 +34,8 @@ export class SessionRequestError extends Error {
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Wire errors after which trying again cannot help: the person needs a new link or consent. */
-const FINAL_ERRORS = new Set<string>([
-  'unauthorised',
-  'forbidden',
-  'not_found',
-  'consent_required',
-  'link_expired',
-  'link_revoked',
-  'link_invalid',
-  'bad_request',
-]);
-
-export function isFinalError(code: string | null): boolean {
-  return code !== null && FINAL_ERRORS.has(code);
-}
+/** Wire errors after which trying again cannot help (decided once, in shared/src/close-codes.ts). */
+export { isFinalError } from '@parley/shared';
 
 export function isWireError(value: unknown): value is WireError {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,5 +1,6 @@
 import {
   closeMessages,
+  endsCredentials,
   isReplacedClose,
   isTerminalClose,
   MessageBody,
@@ -13,6 +14,7 @@ import {
   type ThreadMessage,
 } from '@parley/shared';
 import { errorCodeOf, isWireError, Signalling, type SessionCredentials } from '../session/Signalling.ts';
+import { threadRequests } from '../session/actions.ts';
 import {
   initialThreadsState,
   messagesOf,
@@ -39,9 +41,6 @@ import { randomUuid } from '../randomUuid.ts';
 
 const PAGE = 100;
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
-
-/** Errors after which this connection can do nothing more: the person needs a new link or to sign in. */
-const CLOSING_ERRORS = new Set(['unauthorised', 'link_expired', 'link_revoked', 'link_invalid', 'consent_required']);
 
 /** Errors worth retrying on their own: the message is kept and resent. */
 const TRANSIENT_ERRORS = new Set(['disconnected', 'timeout', 'internal', 'rate_limited', 'unavailable']);
@@ -111,7 +110,7 @@ export class ThreadsClient {
     socket.on('connect_error', (err) => {
       if (this.finished) return;
       const data = (err as Error & { data?: unknown }).data;
-      if (isWireError(data) && CLOSING_ERRORS.has(data.code)) return this.closeWith(data.message);
+      if (isWireError(data) && endsCredentials(data.code)) return this.closeWith(data.message);
       this.update((s) => ({ ...s, connection: { status: s.threads ? 'reconnecting' : 'connecting' } }));
     });
     socket.on('session:closed', ({ code, message }) => {
@@ -161,6 +160,9 @@ export class ThreadsClient {
 
   // --- requests ---------------------------------------------------------------------------------
 
+  /** The thread requests by name (session/actions.ts). */
+  private readonly api = threadRequests((name, payload) => this.request(name, payload));
+
   private request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<RequestResults[K]> {
     if (!this.signalling) return Promise.reject(new Error('not started'));
     return this.signalling.request(name, payload);
@@ -170,13 +172,13 @@ export class ThreadsClient {
   private problem(error: unknown): string {
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : 'Something went wrong.';
-    if (code && CLOSING_ERRORS.has(code)) this.closeWith(message);
+    if (endsCredentials(code)) this.closeWith(message);
     return message;
   }
 
   private async refreshList(): Promise<void> {
     try {
-      const { threads } = await this.request('thread:list', {});
+      const { threads } = await this.api.list();
       this.update((s) => withThreadList(s, threads));
     } catch (error) {
       if (errorCodeOf(error) !== 'disconnected') this.setNotice(this.problem(error));
@@ -187,7 +189,7 @@ export class ThreadsClient {
     const before = mode === 'earlier' ? messagesOf(this.state, threadId).items[0]?.seq : undefined;
     this.update((s) => withHistoryLoading(s, threadId));
     try {
-      const { messages } = await this.request('thread:history', { threadId, limit: PAGE, ...(before ? { beforeSeq: before } : {}) });
+      const { messages } = await this.api.history(threadId, PAGE, before);
       this.update((s) => withHistory(s, threadId, messages, mode, PAGE));
     } catch (error) {
       const code = errorCodeOf(error);
@@ -255,7 +257,7 @@ export class ThreadsClient {
     if (!p || this.inFlight.has(clientId) || !this.signalling?.connected) return; // sent on the next connect
     this.inFlight.add(clientId);
     try {
-      const { message } = await this.request('message:send', { threadId: p.threadId, body: p.body, clientId });
+      const { message } = await this.api.send(p.threadId, p.body, clientId);
       this.update((s) => withPendingAcked(s, clientId, message));
     } catch (error) {
       const code = errorCodeOf(error) ?? 'internal';
@@ -294,7 +296,7 @@ export class ThreadsClient {
     const parsed = MessageBody.safeParse(body);
     if (!parsed.success) return parsed.error.issues[0]?.message ?? 'This message cannot be saved.';
     try {
-      const { message } = await this.request('message:edit', { messageId, body: parsed.data });
+      const { message } = await this.api.edit(messageId, parsed.data);
       this.update((s) => withMessageUpdated(s, message));
       return null;
     } catch (error) {
@@ -304,7 +306,7 @@ export class ThreadsClient {
 
   async remove(threadId: string, messageId: string): Promise<string | null> {
     try {
-      await this.request('message:delete', { messageId });
+      await this.api.remove(messageId);
       this.update((s) => withOwnDeletion(s, threadId, messageId, new Date().toISOString()));
       return null;
     } catch (error) {
@@ -339,7 +341,7 @@ export class ThreadsClient {
     }
     this.readSent.set(open, upToSeq);
     this.update((s) => withUnread(s, open, 0));
-    this.request('thread:read', { threadId: open, upToSeq }).then(
+    this.api.markRead(open, upToSeq).then(
       ({ unread }) => this.update((s) => withUnread(s, open, unread)),
       () => {
         // Not recorded: try again on the next change.

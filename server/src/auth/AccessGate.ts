@@ -1,4 +1,4 @@
-import { canJoinSession, CloseCode, ErrorCode, ParleyError } from '@parley/shared';
+import { canJoinSession, closeCodeForError, CloseCode, ErrorCode, ParleyError } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { MediatorAuth } from '../domain/MediatorAuth.ts';
 
@@ -82,16 +82,5 @@ export class AccessGate {
 
 /** The named close code for a credential that no longer holds. */
 export function closeCodeFor(err: ParleyError, kind: Credential['kind']): CloseCode {
-  switch (err.code) {
-    case ErrorCode.LinkRevoked:
-      return CloseCode.Revoked;
-    case ErrorCode.LinkExpired:
-      return CloseCode.Expired;
-    case ErrorCode.Unauthorised:
-      return kind === 'mediator' ? CloseCode.SignedOut : CloseCode.Unauthorised;
-    case ErrorCode.ConsentRequired:
-      return CloseCode.ConsentChanged;
-    default:
-      return kind === 'mediator' ? CloseCode.Forbidden : CloseCode.Unauthorised;
-  }
+  return closeCodeForError(err.code, kind);
 }

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { closeMessages, CloseCode, draftAccess, ErrorCode, type DraftAccessAnswer, ParleyError, parseDraftDocName, requiresConsent, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
+import { closeMessages, CloseCode, draftAccess, ErrorCode, errorCodeForClose, type DraftAccessAnswer, ParleyError, parseDraftDocName, requiresConsent, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
 import { closeCodeFor, type AccessGate, type Principal } from '../auth/AccessGate.ts';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
@@ -28,7 +28,7 @@ export class DraftRefusal extends Error {
 
   /** The refusal as the access check answers it: a typed error code and the words for a person. */
   toAnswer(): Extract<DraftAccessAnswer, { closeCode: number }> {
-    const code = errorCodeFor[this.closeCode] ?? ErrorCode.Internal;
+    const code = errorCodeForClose(this.closeCode) ?? ErrorCode.Internal;
     const message = this.closeCode in closeMessages ? closeMessages[this.closeCode as CloseCode] : 'The draft cannot be opened right now. Please try again.';
     return { error: { code, message }, closeCode: this.closeCode };
   }
@@ -54,16 +54,6 @@ export class DraftRefusal extends Error {
     }
   }
 }
-
-const errorCodeFor: Record<number, ErrorCode> = {
-  [CloseCode.Unauthorised]: ErrorCode.Unauthorised,
-  [CloseCode.SignedOut]: ErrorCode.Unauthorised,
-  [CloseCode.Forbidden]: ErrorCode.Forbidden,
-  [CloseCode.Revoked]: ErrorCode.LinkRevoked,
-  [CloseCode.Expired]: ErrorCode.LinkExpired,
-  [CloseCode.ConsentChanged]: ErrorCode.ConsentRequired,
-  1013: ErrorCode.RateLimited,
-};
 
 const forbidden = (reason: string) => new DraftRefusal(CloseCode.Forbidden, reason);
 

@@ -61,7 +61,7 @@ export function AnnouncementForm({ client }: { client: SessionClient }) {
   async function send(e: FormEvent) {
     e.preventDefault();
     if (!sent) return;
-    if (await act.run(() => client.request('announcement:send', { text: sent }))) setText('');
+    if (await act.run(() => client.announcements.send(sent))) setText('');
   }
   return (
     <Section title="Announcement">

@@ -57,19 +57,19 @@ export function PersonTools({
             </option>
           ))}
         </select>
-        <ToolButton act={act} label={`Move ${name}`} text="Move" disabled={!roomId} work={() => client.request('room:move', { participantIds: [person.id], roomId })} />
+        <ToolButton act={act} label={`Move ${name}`} text="Move" disabled={!roomId} work={() => client.rooms.move([person.id], roomId)} />
       </span>
       {!isSelf && micOn ? (
-        <ToolButton act={act} label={`Mute ${name}`} text="Mute" work={() => client.request('moderation:mute', { participantIds: [person.id] })} />
+        <ToolButton act={act} label={`Mute ${name}`} text="Mute" work={() => client.moderation.mute([person.id])} />
       ) : null}
       {!isSelf && person.micHeldBy ? (
-        <ToolButton act={act} label={`Ask ${name} to unmute`} text="Ask to unmute" work={() => client.request('moderation:ask-unmute', { participantId: person.id })} />
+        <ToolButton act={act} label={`Ask ${name} to unmute`} text="Ask to unmute" work={() => client.moderation.askToUnmute(person.id)} />
       ) : null}
       {!isSelf && person.sharing ? (
-        <ToolButton act={act} label={`Stop ${name}'s screen share`} text="Stop share" work={() => client.request('moderation:stop-share', { participantId: person.id })} />
+        <ToolButton act={act} label={`Stop ${name}'s screen share`} text="Stop share" work={() => client.moderation.stopShare(person.id)} />
       ) : null}
       {giveControl && myRoom ? (
-        <ToolButton act={act} label={`Give control to ${name}`} text="Give control" work={() => client.request('control:give', { roomId: myRoom.id, participantId: person.id })} />
+        <ToolButton act={act} label={`Give control to ${name}`} text="Give control" work={() => client.control.give(myRoom.id, person.id)} />
       ) : null}
       {act.error ? (
         <p className="action-error" role="alert">
@@ -113,7 +113,7 @@ export function BulkTools({ client, rooms, selected, onMoved }: { client: Sessio
           disabled={act.busy || selected.length === 0 || !roomId}
           onClick={() =>
             void act.run(async () => {
-              await client.request('room:move', { participantIds: selected, roomId });
+              await client.rooms.move(selected, roomId);
               onMoved();
             })
           }
@@ -128,7 +128,7 @@ export function BulkTools({ client, rooms, selected, onMoved }: { client: Sessio
         type="button"
         className="button button-small button-secondary"
         disabled={act.busy}
-        onClick={() => void act.run(() => client.request('moderation:mute', { participantIds: 'all' }))}
+        onClick={() => void act.run(() => client.moderation.mute('all'))}
       >
         Mute everyone
       </button>

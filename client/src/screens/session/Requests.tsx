@@ -71,7 +71,7 @@ function ControlAlert({ client, request }: { client: SessionClient; request: Con
           disabled={act.busy}
           onClick={() =>
             void act.run(async () => {
-              await client.request('control:give', { roomId: request.roomId, participantId: request.from.id });
+              await client.control.give(request.roomId, request.from.id);
               client.room.dismissControlRequest(request.from.id);
             })
           }

@@ -54,7 +54,7 @@ export function RoomStatus({ client, s }: { client: SessionClient; s: SessionSta
       </span>
     ) : null,
     mediator && room && room.controllerId && !haveControl ? (
-      <button key="take" type="button" className="button button-small button-secondary" disabled={control.busy} onClick={() => void control.run(() => client.request('control:take', { roomId: room.id }))}>
+      <button key="take" type="button" className="button button-small button-secondary" disabled={control.busy} onClick={() => void control.run(() => client.control.take(room.id))}>
         Take back control
       </button>
     ) : null,

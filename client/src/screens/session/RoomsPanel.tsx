@@ -55,7 +55,7 @@ function RoomGroup({ client, s, room, now }: { client: SessionClient; s: Session
             type="button"
             className="button button-small button-quiet"
             disabled={close.busy}
-            onClick={() => void close.run(() => client.request('room:close', { roomId: room.id }))}
+            onClick={() => void close.run(() => client.rooms.close(room.id))}
           >
             Close {title}
           </button>
@@ -76,7 +76,7 @@ function TimerForm({ client, room, title }: { client: SessionClient; room: RoomI
   function start(e: FormEvent) {
     e.preventDefault();
     if (!valid) return;
-    void act.run(() => client.request('room:set-timer', { roomId: room.id, minutes: value, warnSeconds: warnSecondsFor(value) }));
+    void act.run(() => client.rooms.setTimer(room.id, value, warnSecondsFor(value)));
   }
 
   return (
@@ -102,7 +102,7 @@ function TimerForm({ client, room, title }: { client: SessionClient; room: RoomI
           type="button"
           className="button button-small button-quiet"
           disabled={act.busy}
-          onClick={() => void act.run(() => client.request('room:set-timer', { roomId: room.id, minutes: null, warnSeconds: 60 }))}
+          onClick={() => void act.run(() => client.rooms.setTimer(room.id, null, 60))}
         >
           Cancel timer for {title}
         </button>
@@ -133,7 +133,7 @@ function NewCaucus({ client, rooms }: { client: SessionClient; rooms: RoomInfo[]
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    if (await act.run(() => client.request('room:create', { name: trimmed }))) setOpen(false);
+    if (await act.run(() => client.rooms.create(trimmed))) setOpen(false);
   }
 
   if (!open) {

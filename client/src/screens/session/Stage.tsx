@@ -18,7 +18,7 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
   const tiles = roomTiles(s);
   const main = stageTile(tiles, room);
   const controller = !!self && !!room && self.roomId !== null && canControlStage({ id: self.id, role: self.role, roomId: self.roomId }, room);
-  const stage = (producerId: string | null) => void client.request('stage:set', { producerId }).catch(() => undefined);
+  const stage = (producerId: string | null) => void client.stage.set(producerId).catch(() => undefined);
   const showButton = (t: TileModel) => (controller && t.producerId && t !== main ? () => stage(t.producerId) : undefined);
 
   const pointer = room ? s.pointers[room.id] : undefined;

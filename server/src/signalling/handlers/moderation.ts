@@ -1,8 +1,6 @@
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
-type Names =
-  | 'moderation:mute' | 'moderation:ask-unmute' | 'moderation:stop-share'
-  | 'control:give' | 'control:take' | 'control:request' | 'stage:set' | 'stage:pointer';
+type Names = import('@parley/shared').RequestsOf<'moderation'>;
 
 /** Muting, shares and control of the stage [2.11-ii, iv, v]: the rules live in live/Moderation.ts. */
 export const moderationHandlers: HandlerGroup<Names> = {

@@ -1,8 +1,6 @@
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
-type Names =
-  | 'room:create' | 'room:close' | 'room:move' | 'room:set-timer' | 'room:set-share-policy' | 'announcement:send'
-  | 'assistance:request' | 'assistance:resolve';
+type Names = import('@parley/shared').RequestsOf<'rooms'>;
 
 /** Rooms and caucuses [2.10, 2.11-iii]: only the mediator shapes them; anyone may ask for the mediator. */
 export const roomHandlers: HandlerGroup<Names> = {

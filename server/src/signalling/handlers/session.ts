@@ -2,9 +2,7 @@ import { canCreateTransport, canJoinSession, canPublishSource, ErrorCode, Parley
 import type { MediasoupTypes } from '@parley/sfu';
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
-type Names =
-  | 'session:join' | 'session:leave' | 'transport:create' | 'transport:connect' | 'transport:restart-ice' | 'media:ready' | 'media:audio-only'
-  | 'producer:create' | 'producer:close' | 'producer:set-paused' | 'session:pause' | 'session:resume';
+type Names = import('@parley/shared').RequestsOf<'session'>;
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {

@@ -3,7 +3,7 @@ import type { Identity } from '../../domain/CaseService.ts';
 import type { ParleySocket } from '../../live/Member.ts';
 import type { HandlerDeps, HandlerGroup } from './context.ts';
 
-type Names = 'thread:list' | 'thread:history' | 'message:send' | 'message:edit' | 'message:delete' | 'thread:read';
+type Names = import('@parley/shared').RequestsOf<'threads'>;
 
 /**
  * Threads need a consented, valid identity but no live session: a party can read and write
