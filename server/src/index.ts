@@ -133,11 +133,12 @@ export async function startServer(config: Config, opts: { logger?: Logger; limit
     secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
     isAllowedOrigin,
     health,
-    mountApi: (expressApp, guards) => {
-      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
-      mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
-      mountAssessmentRoutes(expressApp, guards, { assessments, logger });
-      mountDraftRoutes(expressApp, { gate, cases });
+    gate,
+    mountApi: (mount) => {
+      mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
+      mountRecordRoutes(mount, { record, cases, publicKey });
+      mountAssessmentRoutes(mount, { assessments, logger });
+      mountDraftRoutes(mount, { gate });
     },
     // Every connection of that person ends, live or not, socket or draft.
     onInvitationRevoked: (_caseId, participantId) => connections.closePerson(participantId, CloseCode.Revoked),

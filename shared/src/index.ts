@@ -16,3 +16,4 @@ export * from './imi-criteria.ts';
 export * from './draft.ts';
 export * from './breakdown.ts';
 export * from './assessment.ts';
+export * from './routes.ts';
