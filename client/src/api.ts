@@ -1,18 +1,19 @@
-import type {
-  AddParticipantBody,
-  AgreementVersionView,
-  CaseDetail,
-  CaseSummary,
-  ConsentBody,
-  CreateCaseBody,
-  ErrorCode,
-  InvitationView,
-  Me,
-  RecordEntry,
-  RecordVerifyReport,
-  SignBody,
-  UpdateMeBody,
-  WireError,
+import {
+  httpRoutes,
+  pathOf,
+  type AddParticipantBody,
+  type BreakdownSettings,
+  type ConsentBody,
+  type CreateCaseBody,
+  type ErrorCode,
+  type HttpRoute,
+  type PathParamNames,
+  type PathParams,
+  type RouteBody,
+  type RouteResult,
+  type SignBody,
+  type UpdateMeBody,
+  type WireError,
 } from '@parley/shared';
 
 /**
@@ -54,8 +55,8 @@ function isWireError(value: unknown): value is WireError {
   return typeof v.code === 'string' && typeof v.message === 'string';
 }
 
-/** Exported for feature modules with their own endpoints (e.g. assessment/assessmentApi.ts). */
-export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+/** One HTTP request; callers go through `send` with a route of the table. */
+async function call<T>(method: HttpRoute['method'], path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -93,39 +94,51 @@ export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE
   return data as T;
 }
 
-const enc = encodeURIComponent;
+/** What a call of one route needs: its path parameters, its body, the invitee's token. */
+export type RouteRequest<R extends HttpRoute> = ([PathParamNames<R['path']>] extends [never] ? { params?: undefined } : { params: PathParams<R> }) &
+  ([RouteBody<R>] extends [never] ? { body?: undefined } : { body: RouteBody<R> }) & { token?: string; signal?: AbortSignal };
+
+/** Calls one route of the table (shared/src/routes.ts): method and path come from it, never spelled here. */
+export function send<R extends HttpRoute>(route: R, request: RouteRequest<R>): Promise<RouteResult<R>> {
+  const { params, ...options } = request as RequestOptions & { params?: PathParams<R> };
+  return call<RouteResult<R>>(route.method, pathOf(route, (params ?? {}) as PathParams<R>), options);
+}
+
+/** The address of a route, for a download link (the mediator's cookie goes with it). */
+export const urlOf = <R extends HttpRoute>(route: R, params: PathParams<R>): string => pathOf(route, params);
+
+const r = httpRoutes;
 
 export const api = {
-  me: (signal?: AbortSignal) => call<Me>('GET', '/api/me', { signal }),
+  me: (signal?: AbortSignal) => send(r.me, { signal }),
   /** The name the mediator goes by, on new cases and on their existing ones. */
-  updateMe: (body: UpdateMeBody) => call<Me>('PUT', '/api/me', { body }),
-  signin: (token: string) => call<Me>('POST', '/api/auth/signin', { body: { token } }),
-  signout: () => call<void>('POST', '/api/auth/signout'),
-  listCases: (signal?: AbortSignal) => call<{ cases: CaseSummary[] }>('GET', '/api/cases', { signal }),
-  createCase: (body: CreateCaseBody) => call<CaseDetail>('POST', '/api/cases', { body }),
-  getCase: (caseId: string, signal?: AbortSignal) => call<CaseDetail>('GET', `/api/cases/${enc(caseId)}`, { signal }),
-  revokeLink: (caseId: string, participantId: string) =>
-    call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/revoke`),
+  updateMe: (body: UpdateMeBody) => send(r.updateMe, { body }),
+  signin: (token: string) => send(r.signin, { body: { token } }),
+  signout: () => send(r.signout, {}),
+  listCases: (signal?: AbortSignal) => send(r.listCases, { signal }),
+  createCase: (body: CreateCaseBody) => send(r.createCase, { body }),
+  getCase: (caseId: string, signal?: AbortSignal) => send(r.getCase, { params: { caseId }, signal }),
+  revokeLink: (caseId: string, participantId: string) => send(r.revokeLink, { params: { caseId, pid: participantId } }),
   /** One more person on an existing case, e.g. an assessor [3.6.10]. */
-  addParticipant: (caseId: string, body: AddParticipantBody) => call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants`, { body }),
-  reissueLink: (caseId: string, participantId: string) =>
-    call<CaseDetail>('POST', `/api/cases/${enc(caseId)}/participants/${enc(participantId)}/reissue`),
-  invitation: (token: string, signal?: AbortSignal) => call<InvitationView>('GET', '/api/invitation', { token, signal }),
-  consent: (token: string, body: ConsentBody) => call<InvitationView>('POST', '/api/invitation/consent', { token, body }),
+  addParticipant: (caseId: string, body: AddParticipantBody) => send(r.addParticipant, { params: { caseId }, body }),
+  reissueLink: (caseId: string, participantId: string) => send(r.reissueLink, { params: { caseId, pid: participantId } }),
+  /** The case's breakdown procedure; rewrites the agreement clause. */
+  setBreakdown: (caseId: string, body: BreakdownSettings) => send(r.setBreakdown, { params: { caseId }, body }),
+  invitation: (token: string, signal?: AbortSignal) => send(r.invitation, { token, signal }),
+  consent: (token: string, body: ConsentBody) => send(r.consent, { token, body }),
   // Sign-off of the agreement [3.8.1, 3.8.2]: the mediator freezes, the parties sign.
-  caseAgreement: (caseId: string, signal?: AbortSignal) =>
-    call<{ current: AgreementVersionView | null }>('GET', `/api/cases/${enc(caseId)}/agreement`, { signal }),
-  freezeAgreement: (caseId: string) => call<{ current: AgreementVersionView }>('POST', `/api/cases/${enc(caseId)}/agreement/freeze`),
-  invitationAgreement: (token: string, signal?: AbortSignal) =>
-    call<{ current: AgreementVersionView | null }>('GET', '/api/invitation/agreement', { token, signal }),
-  signAgreement: (token: string, body: SignBody) => call<{ current: AgreementVersionView }>('POST', '/api/invitation/agreement/sign', { token, body }),
-  agreementPublicKey: (signal?: AbortSignal) => call<{ publicKey: string; fingerprint: string }>('GET', '/api/agreement/public-key', { signal }),
-  // The tamper-evident session record [3.6.13, 3.7.17]: read, download, and check an exported file.
-  caseRecord: (caseId: string, signal?: AbortSignal) =>
-    call<{ entries: RecordEntry[]; verification: RecordVerifyReport }>('GET', `/api/cases/${enc(caseId)}/record`, { signal }),
+  caseAgreement: (caseId: string, signal?: AbortSignal) => send(r.caseAgreement, { params: { caseId }, signal }),
+  freezeAgreement: (caseId: string) => send(r.freezeAgreement, { params: { caseId } }),
   /** Not fetched: used as a download link's address (the mediator's cookie goes with it). */
-  caseRecordExportUrl: (caseId: string) => `/api/cases/${enc(caseId)}/record/export`,
-  verifyRecord: (exported: unknown) => call<RecordVerifyReport>('POST', '/api/record/verify', { body: exported }),
+  caseAgreementExportUrl: (caseId: string) => urlOf(r.caseAgreementExport, { caseId }),
+  invitationAgreement: (token: string, signal?: AbortSignal) => send(r.invitationAgreement, { token, signal }),
+  signAgreement: (token: string, body: SignBody) => send(r.signAgreement, { token, body }),
+  agreementPublicKey: (signal?: AbortSignal) => send(r.agreementPublicKey, { signal }),
+  // The tamper-evident session record [3.6.13, 3.7.17]: read, download, and check an exported file.
+  caseRecord: (caseId: string, signal?: AbortSignal) => send(r.caseRecord, { params: { caseId }, signal }),
+  /** Not fetched: used as a download link's address (the mediator's cookie goes with it). */
+  caseRecordExportUrl: (caseId: string) => urlOf(r.caseRecordExport, { caseId }),
+  verifyRecord: (exported: unknown) => send(r.verifyRecord, { body: exported }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

@@ -129,11 +129,12 @@ export async function startServer(
     secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
     isAllowedOrigin,
     health,
-    mountApi: (expressApp, guards) => {
-      mountSignoffRoutes(expressApp, guards, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
-      mountRecordRoutes(expressApp, guards, { record, cases, publicKey });
-      mountAssessmentRoutes(expressApp, guards, { assessments, logger });
-      mountDraftRoutes(expressApp, { gate, cases });
+    gate,
+    mountApi: (mount) => {
+      mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
+      mountRecordRoutes(mount, { record, cases, publicKey });
+      mountAssessmentRoutes(mount, { assessments, logger });
+      mountDraftRoutes(mount, { gate });
     },
   });
   const server = http.createServer(app);

@@ -19,3 +19,4 @@ export * from './draft.ts';
 export * from './breakdown.ts';
 export * from './assessment.ts';
 export * from './html.ts';
+export * from './routes.ts';

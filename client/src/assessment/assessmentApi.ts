@@ -1,23 +1,22 @@
-import type { AssessmentNote, AssessmentView, EditNoteBody, NewNoteBody, ReleasedAssessments, Scorecard, SetRatingBody } from '@parley/shared';
-import { ApiError, NETWORK_MESSAGE, call } from '../api.ts';
+import { httpRoutes, type EditNoteBody, type NewNoteBody, type SetRatingBody } from '@parley/shared';
+import { ApiError, NETWORK_MESSAGE, send, urlOf } from '../api.ts';
 
 /**
  * The assessor's scorecard endpoints (server/src/assessment/routes.ts). The assessor authenticates
  * with their invitation token as a Bearer header, like every invitee call.
  */
-const base = '/api/invitation/assessment';
-const enc = encodeURIComponent;
+const r = httpRoutes;
 
 export const assessmentApi = {
-  view: (token: string, signal?: AbortSignal) => call<AssessmentView>('GET', base, { token, signal }),
-  rate: (token: string, body: SetRatingBody) => call<Scorecard>('PUT', `${base}/rating`, { token, body }),
-  addNote: (token: string, body: NewNoteBody) => call<AssessmentNote>('POST', `${base}/notes`, { token, body }),
-  editNote: (token: string, noteId: string, body: EditNoteBody) => call<AssessmentNote>('PATCH', `${base}/notes/${enc(noteId)}`, { token, body }),
-  deleteNote: (token: string, noteId: string) => call<void>('DELETE', `${base}/notes/${enc(noteId)}`, { token }),
-  release: (token: string, released: boolean) => call<Scorecard>('POST', `${base}/release`, { token, body: { released } }),
+  view: (token: string, signal?: AbortSignal) => send(r.assessment, { token, signal }),
+  rate: (token: string, body: SetRatingBody) => send(r.rate, { token, body }),
+  addNote: (token: string, body: NewNoteBody) => send(r.addNote, { token, body }),
+  editNote: (token: string, noteId: string, body: EditNoteBody) => send(r.editNote, { params: { noteId }, token, body }),
+  deleteNote: (token: string, noteId: string) => send(r.deleteNote, { params: { noteId }, token }),
+  release: (token: string, released: boolean) => send(r.release, { token, body: { released } }),
   /** The mediator's view: only what an assessor released (an empty list until then). */
-  released: (caseId: string, signal?: AbortSignal) => call<ReleasedAssessments>('GET', `/api/cases/${enc(caseId)}/assessment`, { signal }),
-  releasedReportUrl: (caseId: string) => `/api/cases/${enc(caseId)}/assessment/report`,
+  released: (caseId: string, signal?: AbortSignal) => send(r.releasedAssessments, { params: { caseId }, signal }),
+  releasedReportUrl: (caseId: string) => urlOf(r.releasedAssessmentReport, { caseId }),
 };
 
 /**
@@ -27,7 +26,7 @@ export const assessmentApi = {
 export async function fetchAssessmentFile(token: string, kind: 'report' | 'export'): Promise<Blob> {
   let res: Response;
   try {
-    res = await fetch(`${base}/${kind}`, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    res = await fetch(urlOf(kind === 'report' ? r.assessmentReport : r.assessmentExport, {}), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
   } catch (cause) {
     throw new ApiError('network', NETWORK_MESSAGE, 0, undefined, cause);
   }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role } from '@parley/shared';
+import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, httpRoutes, pathOf, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role } from '@parley/shared';
 
 /**
  * One open draft document: the Y.Doc, y-websocket's provider and a small store of what the screen
@@ -109,7 +109,7 @@ export class DraftSession {
     if (this.#checking || this.#snapshot.status === 'closed') return;
     this.#checking = true;
     try {
-      const res = await fetch(`/api/drafts/${encodeURIComponent(draftDocName(opts.caseId, opts.kind))}/access`, {
+      const res = await fetch(pathOf(httpRoutes.draftAccess, { docName: draftDocName(opts.caseId, opts.kind) }), {
         credentials: 'include',
         headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
       });

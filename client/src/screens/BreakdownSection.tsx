@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { BREAKDOWN_CLAUSE_ID, breakdownClause, requiresConsent, type BreakdownSettings, type CaseDetail } from '@parley/shared';
-import { call, messageOf } from '../api.ts';
+import { api, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
 import './session/breakdown.css';
 
@@ -23,7 +23,7 @@ function same(a: BreakdownSettings, b: BreakdownSettings): boolean {
   );
 }
 
-const saveBreakdown = (caseId: string, body: BreakdownSettings) => call<CaseDetail>('PUT', `/api/cases/${encodeURIComponent(caseId)}/breakdown`, { body });
+const saveBreakdown = (caseId: string, body: BreakdownSettings) => api.setBreakdown(caseId, body);
 
 /**
  * The case's technology-breakdown procedure [3.6.6, 3.6.13, 3.7.17], set by the mediator. The

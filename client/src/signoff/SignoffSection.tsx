@@ -126,7 +126,7 @@ export function SignoffSection({ caseId }: { caseId: string }) {
         </button>
         {current ? (
           // A plain link: the mediator's cookie authorises it and the server names the file.
-          <a className="button button-secondary" href={`/api/cases/${encodeURIComponent(caseId)}/agreement/export`} download={`agreement-v${current.version}.html`}>
+          <a className="button button-secondary" href={api.caseAgreementExportUrl(caseId)} download={`agreement-v${current.version}.html`}>
             Download the agreement (HTML)
           </a>
         ) : null}

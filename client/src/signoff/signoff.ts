@@ -1,5 +1,5 @@
-import { mustSign, renderAgreementHtml, roleLabel, type AgreementStatus, type AgreementVersionView, type Role, type VerifyReport } from '@parley/shared';
-import { ApiError, NETWORK_MESSAGE } from '../api.ts';
+import { httpRoutes, mustSign, renderAgreementHtml, roleLabel, type AgreementStatus, type AgreementVersionView, type Role, type VerifyReport } from '@parley/shared';
+import { ApiError, NETWORK_MESSAGE, urlOf } from '../api.ts';
 import { capitalise, formatDateTime, listNames } from '../format.ts';
 
 /**
@@ -145,7 +145,7 @@ async function send(path: string, init: RequestInit): Promise<Response> {
 
 /** The party's copy of the export (Bearer token, so not a plain link), saved through a Blob URL. */
 export async function downloadPartyCopy(token: string, version: number): Promise<void> {
-  const res = await send('/api/invitation/agreement/export', { headers: { Authorization: `Bearer ${token}` } });
+  const res = await send(urlOf(httpRoutes.invitationAgreementExport, {}), { headers: { Authorization: `Bearer ${token}` } });
   const blob = new Blob([await res.text()], { type: 'text/html' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -160,6 +160,6 @@ export async function downloadPartyCopy(token: string, version: number): Promise
 
 /** Sends a downloaded agreement file to the platform's check. */
 export async function verifyFile(html: string): Promise<VerifyReport> {
-  const res = await send('/api/agreement/verify', { method: 'POST', headers: { 'Content-Type': 'text/html', Accept: 'application/json' }, body: html });
+  const res = await send(urlOf(httpRoutes.verifyAgreement, {}), { method: 'POST', headers: { 'Content-Type': 'text/html', Accept: 'application/json' }, body: html });
   return (await res.json()) as VerifyReport;
 }

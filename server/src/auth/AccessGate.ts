@@ -1,6 +1,8 @@
-import { canJoinSession, closeCodeForError, CloseCode, ErrorCode, ParleyError } from '@parley/shared';
+import type { IncomingHttpHeaders } from 'node:http';
+import { canJoinSession, closeCodeForError, CloseCode, draftAccess, ErrorCode, ParleyError, type Audience, type DraftAccess, type DraftDocRef, parseDraftDocName, type RequestName } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { MediatorAuth } from '../domain/MediatorAuth.ts';
+import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 
 /**
  * What a long-lived connection was opened with. Kept so that the connection can be re-checked
@@ -24,10 +26,56 @@ export type Standing =
   /** The credentials ended (withdrawn, expired, signed out): the connection must close with this code. */
   | { ok: false; consent: false; close: CloseCode; error: ParleyError };
 
+/** The credentials a request or connection carries: an invitation token, and/or a mediator's session cookie value. */
+export interface Presented {
+  token?: string | null | undefined;
+  sessionToken?: string | undefined;
+}
+
+/** The credentials of an HTTP request or WebSocket upgrade: `Authorization: Bearer`, and the session cookie. */
+export function presentedBy(headers: IncomingHttpHeaders): Presented {
+  const h = headers.authorization;
+  const token = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+  return { token: token || undefined, sessionToken: parseCookies(headers.cookie)[SESSION_COOKIE] };
+}
+
+/** Who called an HTTP route, as its audience (shared/src/routes.ts) requires. */
+export type Caller<W extends Audience> = W extends 'mediator'
+  ? { mediatorId: string }
+  : W extends 'invitee' | 'consented-invitee'
+    ? { identity: Identity }
+    : W extends 'draft-holder'
+      ? { presented: Presented }
+      : Record<string, never>;
+
+/** Why current consent is needed: the words of the refusal differ, the rule does not. */
+export type ConsentPurpose = 'join' | 'content';
+const consentWords: Record<ConsentPurpose, string> = {
+  join: 'Please read and agree to the protocol agreement before joining.',
+  content: 'Please read and agree to the protocol agreement first.',
+};
+
 /**
- * The one place where connection credentials are authenticated and re-checked: socket.io handshakes,
- * draft WebSocket upgrades and every later delivery go through here, so a withdrawn link, an
- * expired link or a signed-out session is treated the same on every channel.
+ * Socket requests that need current consent (besides valid credentials, which every request
+ * needs): joining the session, and the threads (case content, reachable between sessions). The
+ * media and live-control requests need a joined member, who consented to join; a live session
+ * continues as the mediator decided when the agreement changes meanwhile.
+ */
+const socketConsent: Partial<Record<RequestName, ConsentPurpose>> = {
+  'session:join': 'join',
+  'thread:list': 'content',
+  'thread:history': 'content',
+  'message:send': 'content',
+  'message:edit': 'content',
+  'message:delete': 'content',
+  'thread:read': 'content',
+};
+
+/**
+ * The one place that decides who a request or connection is and what they may do: HTTP routes
+ * (by their audience), socket.io handshakes and every socket request, draft WebSocket upgrades and
+ * the draft access check, and every later delivery. So a withdrawn link, an expired link, a
+ * signed-out session and a stale consent are refused the same way on every channel.
  */
 export class AccessGate {
   readonly #cases: CaseService;
@@ -57,6 +105,74 @@ export class AccessGate {
     throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
   }
 
+  /**
+   * HTTP: who calls a route of this audience. Throws the refusal the route answers with: 401
+   * `unauthorised` without a mediator session, `link_invalid` / `link_expired` / `link_revoked` for
+   * a link, 403 `consent_required` for case content without current consent.
+   */
+  caller<W extends Audience>(who: W, presented: Presented): Caller<W> {
+    switch (who) {
+      case 'mediator': {
+        const s = this.#auth.session(presented.sessionToken);
+        if (!s) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
+        return { mediatorId: s.mediatorId } as Caller<W>;
+      }
+      case 'invitee':
+      case 'consented-invitee': {
+        if (!presented.token) throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid.');
+        const identity = this.#cases.authenticateInvite(presented.token);
+        if (who === 'consented-invitee') this.requireConsent(identity, 'content');
+        return { identity } as Caller<W>;
+      }
+      case 'draft-holder':
+        // Who they are depends on the document (the mediator's case is named in it): see `draft`.
+        return { presented } as Caller<W>;
+      default:
+        return {} as Caller<W>;
+    }
+  }
+
+  /**
+   * A request on an open socket: the credentials are re-checked (a withdrawn or expired link, a
+   * signed-out or expired mediator session), then current consent where the request needs it.
+   * Returns the identity as it stands now; throws the typed refusal the request is answered with.
+   */
+  authorise(p: Principal, request: RequestName): Identity {
+    const identity = this.recheck(p);
+    const purpose = socketConsent[request];
+    if (purpose) this.requireConsent(identity, purpose);
+    return identity;
+  }
+
+  /**
+   * A draft document (WebSocket upgrade or its HTTP access check): who, with what access. Throws
+   * `unauthorised` without credentials, `not_found` for a name that is no document or another
+   * case's document, `forbidden` for a document the role may not open, `consent_required` without
+   * current consent, and the credential refusals of `authenticate`.
+   */
+  draft(presented: Presented, docName: string | null): { ref: DraftDocRef; principal: Principal; access: Exclude<DraftAccess, 'none'> } {
+    if (!presented.token && !presented.sessionToken) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
+    const ref = parseDraftDocName(docName);
+    if (!ref) throw new ParleyError(ErrorCode.NotFound, 'There is no such document.');
+    const principal = presented.token ? this.authenticate({ token: presented.token }) : this.authenticate({ sessionToken: presented.sessionToken, caseId: ref.caseId });
+    const identity = principal.identity;
+    if (identity.caseId !== ref.caseId) throw new ParleyError(ErrorCode.NotFound, 'That document belongs to another case.');
+    this.requireConsent(identity, 'content');
+    const access = draftAccess(identity.role, ref.kind);
+    if (access === 'none') throw new ParleyError(ErrorCode.Forbidden, 'You may not open this document.');
+    return { ref, principal, access };
+  }
+
+  /** Whether this identity may see case content now: the mediator always, everyone else with current consent (3.6.8). */
+  consentCurrent(identity: Identity): boolean {
+    return canJoinSession({ role: identity.role, consentCurrent: this.#cases.hasCurrentConsent(identity) }).allowed;
+  }
+
+  /** Throws `consent_required` unless `consentCurrent`. */
+  requireConsent(identity: Identity, purpose: ConsentPurpose): void {
+    if (!this.consentCurrent(identity)) throw new ParleyError(ErrorCode.ConsentRequired, consentWords[purpose]);
+  }
+
   /** Re-checks the credential from the store (revocation, expiry, sign-out, case ownership). Throws the refusal. */
   recheck(p: Principal): Identity {
     const cr = p.credential;
@@ -75,7 +191,7 @@ export class AccessGate {
       const error = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Could not re-check credentials.', { cause: err });
       return { ok: false, consent: false, close: closeCodeFor(error, p.credential.kind), error };
     }
-    if (!canJoinSession({ role: identity.role, consentCurrent: this.#cases.hasCurrentConsent(identity) }).allowed) return { ok: false, consent: true };
+    if (!this.consentCurrent(identity)) return { ok: false, consent: true };
     return { ok: true, identity };
   }
 }

@@ -1,12 +1,10 @@
 import type http from 'node:http';
-import { closeMessages, CloseCode, draftAccess, ErrorCode, errorCodeForClose, type DraftAccessAnswer, ParleyError, parseDraftDocName, requiresConsent, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
-import { closeCodeFor, type AccessGate, type Principal } from '../auth/AccessGate.ts';
-import type { CaseService, Identity } from '../domain/CaseService.ts';
-import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
+import { closeMessages, CloseCode, ErrorCode, errorCodeForClose, type DraftAccessAnswer, ParleyError, DRAFT_PATH_PREFIX, type DraftAccess, type DraftDocRef } from '@parley/shared';
+import { closeCodeFor, presentedBy, type AccessGate, type Presented, type Principal } from '../auth/AccessGate.ts';
+import type { Identity } from '../domain/CaseService.ts';
 
 export interface DraftAuthDeps {
   gate: AccessGate;
-  cases: CaseService;
   isAllowedOrigin: (origin: string | undefined) => boolean;
 }
 
@@ -62,34 +60,27 @@ const forbidden = (reason: string) => new DraftRefusal(CloseCode.Forbidden, reas
  * docs/threats.md #6), then the credentials in the URL (`?token=`) or the mediator's cookie.
  */
 export function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps): DraftGrant {
-  if (!deps.isAllowedOrigin(req.headers.origin)) throw forbidden('origin not allowed');
+  if (!deps.isAllowedOrigin(req.headers.origin)) throw new DraftRefusal(CloseCode.Forbidden, 'origin not allowed');
   const url = new URL(req.url ?? '/', 'http://parley.invalid');
   const docName = url.pathname.startsWith(DRAFT_PATH_PREFIX) ? url.pathname.slice(DRAFT_PATH_PREFIX.length) : null;
-  return authoriseDraft({ token: url.searchParams.get('token'), sessionToken: parseCookies(req.headers.cookie)[SESSION_COOKIE] }, docName, deps);
+  return authoriseDraft({ token: url.searchParams.get('token'), sessionToken: presentedBy(req.headers).sessionToken }, docName, deps);
 }
 
 /**
- * Decides, once per connection, who this is and what they may do with which document. Same rules
- * as the socket.io handshake (through the AccessGate; consent before any contact), plus
- * per-document access from `draftAccess`. Also answers the HTTP access check a browser uses to
- * learn why an upgrade was refused (a browser cannot read a refused upgrade's status).
+ * Decides, once per connection, who this is and what they may do with which document: the
+ * AccessGate's decision (same rules as the socket.io handshake, consent before any contact, plus
+ * per-document access from `draftAccess`), answered as a named close code. Also answers the HTTP
+ * access check a browser uses to learn why an upgrade was refused (a browser cannot read a refused
+ * upgrade's status).
  */
-export function authoriseDraft(creds: { token?: string | null; sessionToken?: string | undefined }, docName: string | null, deps: Omit<DraftAuthDeps, 'isAllowedOrigin'>): DraftGrant {
-  if (!creds.token && !creds.sessionToken) throw new DraftRefusal(CloseCode.Unauthorised, 'no credentials');
-  const ref = parseDraftDocName(docName);
-  if (!ref) throw forbidden('no such document');
-  let principal: Principal;
+export function authoriseDraft(presented: Presented, docName: string | null, deps: Pick<DraftAuthDeps, 'gate'>): DraftGrant {
   try {
-    principal = creds.token ? deps.gate.authenticate({ token: creds.token }) : deps.gate.authenticate({ sessionToken: creds.sessionToken, caseId: ref.caseId });
+    const { ref, principal, access } = deps.gate.draft(presented, docName);
+    return { ref, principal, identity: principal.identity, access };
   } catch (err) {
     if (!(err instanceof ParleyError)) throw err;
-    const code = err.code === ErrorCode.NotFound ? CloseCode.Forbidden : closeCodeFor(err, creds.token ? 'invite' : 'mediator');
-    throw new DraftRefusal(code, err.code === ErrorCode.NotFound ? 'not your case' : err.code, { cause: err });
+    // Not this person's document (another case, not for their role) is "forbidden", not "signed out".
+    const code = err.code === ErrorCode.NotFound || err.code === ErrorCode.Forbidden ? CloseCode.Forbidden : closeCodeFor(err, !presented.token && presented.sessionToken ? 'mediator' : 'invite');
+    throw new DraftRefusal(code, err.message, { cause: err });
   }
-  const identity = principal.identity;
-  if (identity.caseId !== ref.caseId) throw forbidden('another case');
-  if (requiresConsent(identity.role) && !deps.cases.hasCurrentConsent(identity)) throw new DraftRefusal(CloseCode.ConsentChanged, 'consent required');
-  const access = draftAccess(identity.role, ref.kind);
-  if (access === 'none') throw forbidden('not allowed to open this document');
-  return { ref, principal, identity, access };
 }

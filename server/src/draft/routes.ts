@@ -1,8 +1,6 @@
-import type express from 'express';
-import type { DraftAccessAnswer } from '@parley/shared';
-import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
+import { httpRoutes, type DraftAccessAnswer } from '@parley/shared';
 import type { AccessGate } from '../auth/AccessGate.ts';
-import type { CaseService } from '../domain/CaseService.ts';
+import type { Mount } from '../http/mount.ts';
 import { authoriseDraft, DraftRefusal } from './authenticate.ts';
 
 /**
@@ -10,13 +8,10 @@ import { authoriseDraft, DraftRefusal } from './authenticate.ts';
  * refused upgrade reaches a browser only as "connection failed" (1006), so the client asks here
  * whether to keep retrying or to stop and say why (link withdrawn, expired, consent needed).
  */
-export function mountDraftRoutes(app: express.Express, d: { gate: AccessGate; cases: CaseService }): void {
-  app.get('/api/drafts/:docName/access', (req, res) => {
-    const h = req.headers.authorization;
-    const token = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+export function mountDraftRoutes(mount: Mount, d: { gate: AccessGate }): void {
+  mount(httpRoutes.draftAccess, (req, res, { caller, reply }) => {
     try {
-      const grant = authoriseDraft({ token, sessionToken: parseCookies(req.headers.cookie)[SESSION_COOKIE] }, String(req.params.docName), d);
-      res.json({ access: grant.access } satisfies DraftAccessAnswer);
+      reply({ access: authoriseDraft(caller.presented, String(req.params.docName), d).access });
     } catch (err) {
       if (!(err instanceof DraftRefusal)) throw err;
       res.status(err.httpStatus).json(err.toAnswer() satisfies DraftAccessAnswer);

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, canJoinSession, ConsentBody, CreateCaseBody, ErrorCode, httpStatusFor, Id, ParleyError, SigninBody, UpdateMeBody, type Health, type Me } from '@parley/shared';
-import type { CaseService, Identity } from '../domain/CaseService.ts';
+import { ErrorCode, httpRoutes, httpStatusFor, ParleyError, type Health } from '@parley/shared';
+import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
+import type { CaseService } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
 import type { Logger } from '../logger.ts';
 import type { Limits } from '../auth/limits.ts';
 import { KeyedRateLimiter } from '../auth/RateLimiter.ts';
-import { clearedSessionCookie, parseCookies, SESSION_COOKIE, sessionCookie } from './cookies.ts';
+import { clearedSessionCookie, sessionCookie } from './cookies.ts';
+import { mounter, type Mount } from './mount.ts';
 
 export interface AppDeps {
   cases: CaseService;
@@ -20,11 +21,13 @@ export interface AppDeps {
   secureCookies: () => boolean;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   health: () => Promise<Health>;
-  /** Further API routes (sign-off, …) mounted with the same guards and error handling. */
-  mountApi?: (app: express.Express, guards: ApiGuards) => void;
+  /** Decides who calls each route (the route table's "who" column). */
+  gate: AccessGate;
+  /** Further API routes (sign-off, …) mounted from the same table, with the same checks and error handling. */
+  mountApi?: (mount: Mount) => void;
 }
 
-type Locals = { mediatorId?: string; identity?: Identity; ownBody?: boolean };
+type Locals = { ownBody?: boolean };
 
 /**
  * The public verify endpoints (mounted by signoff/routes.ts and record/routes.ts). Anyone may call
@@ -32,40 +35,13 @@ type Locals = { mediatorId?: string; identity?: Identity; ownBody?: boolean };
  * their own body with a bound fitted to that file (VERIFY_UPLOAD_LIMITS) instead of the 32 KB of
  * ordinary API bodies.
  */
-export const VERIFY_PATHS = { agreement: '/api/agreement/verify', record: '/api/record/verify' } as const;
+const VERIFY_PATHS = [httpRoutes.verifyAgreement.path, httpRoutes.verifyRecord.path];
 
 /** A refusal burst of an address ends after this long without a refusal; while it lasts, one log line per this period. */
 const REFUSAL_BURST_GAP_MS = 60_000;
 
-export interface ApiGuards {
-  requireMediator: express.RequestHandler;
-  /** A valid invitation link; enough for the invitation itself and for consenting. */
-  requireInvitee: express.RequestHandler;
-  /** A valid link whose holder agreed to the current protocol agreement: needed for any case content. */
-  requireConsentedInvitee: express.RequestHandler;
-  mediatorId: (res: Response) => string;
-  identity: (res: Response) => Identity;
-  param: (req: Request, name: string) => string;
-}
-
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body);
-  if (!r.success) {
-    throw new ParleyError(ErrorCode.BadRequest, 'Some of the information sent was not valid.', {
-      details: r.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  return r.data;
-}
-
-function param(req: Request, name: string): string {
-  const v = req.params[name];
-  if (!Id.safeParse(v).success) throw new ParleyError(ErrorCode.NotFound, 'Not found.');
-  return v as string;
-}
-
 export function createApp(deps: AppDeps): express.Express {
-  const { cases, auth, logger } = deps;
+  const { cases, auth, logger, gate } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -94,119 +70,91 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Public endpoints get a budget per remote address (trust proxy is off: the socket's peer),
   // taken before any body is read, so a refused request costs no parsing.
-  app.post('/api/auth/signin', perAddressLimit('sign-in', deps.limits.signinPerAddress, logger));
+  app.post(httpRoutes.signin.path, perAddressLimit('sign-in', deps.limits.signinPerAddress, logger));
   app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, logger));
-  app.post(Object.values(VERIFY_PATHS), perAddressLimit('verify', deps.limits.verifyPerAddress, logger), (_req, res, next) => {
+  app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, logger), (_req, res, next) => {
     (res.locals as Locals).ownBody = true;
     next();
   });
   const apiJson = express.json({ limit: '32kb', strict: true });
   app.use('/api', (req, res, next) => ((res.locals as Locals).ownBody ? next() : apiJson(req, res, next)));
 
-  const requireMediator = (req: Request, res: Response, next: NextFunction) => {
-    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    const mediatorId = auth.mediatorForSession(token);
-    if (!mediatorId) return next(new ParleyError(ErrorCode.Unauthorised, 'Please sign in.'));
-    (res.locals as Locals).mediatorId = mediatorId;
-    next();
-  };
-  const requireInvitee = (req: Request, res: Response, next: NextFunction) => {
-    const h = req.headers.authorization;
-    const token = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-    if (!token) return next(new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid.'));
-    (res.locals as Locals).identity = cases.authenticateInvite(token);
-    next();
-  };
-  // Case content (the frozen agreement, its export, signing) is behind the same consent rule as
-  // joining the session (IMI 3.6.8): a link alone shows only the invitation and the consent step.
-  const requireConsentedInvitee = (req: Request, res: Response, next: NextFunction) => {
-    requireInvitee(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      const who = (res.locals as Locals).identity!;
-      if (!canJoinSession({ role: who.role, consentCurrent: cases.hasCurrentConsent(who) }).allowed) {
-        return next(new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.'));
-      }
-      next();
-    });
-  };
-  const mediatorId = (res: Response) => (res.locals as Locals).mediatorId!;
-  const identity = (res: Response) => (res.locals as Locals).identity!;
+  const mount = mounter(app, gate);
+  const r = httpRoutes;
 
-  app.get('/api/health', async (_req, res) => {
-    res.json(await deps.health());
+  mount(r.health, async (_req, _res, { reply }) => {
+    reply(await deps.health());
   });
 
-  app.post('/api/auth/signin', (req, res) => {
-    const { token } = parseBody(SigninBody, req.body);
+  mount(r.signin, (_req, res, { body, reply }) => {
+    const { token } = body();
     const s = auth.signIn(token);
     res.setHeader('Set-Cookie', sessionCookie(s.sessionToken, { secure: deps.secureCookies(), maxAgeMs: SESSION_TTL_MS }));
     logger.info({ mediatorId: s.mediatorId }, 'mediator signed in');
-    res.json({ mediator: auth.mediator(s.mediatorId)! } satisfies Me);
+    reply({ mediator: auth.mediator(s.mediatorId)! });
   });
-  app.post('/api/auth/signout', (req, res) => {
-    auth.signOut(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  mount(r.signout, (req, res, { reply }) => {
+    auth.signOut(presentedBy(req.headers).sessionToken);
     res.setHeader('Set-Cookie', clearedSessionCookie(deps.secureCookies()));
-    res.status(204).end();
+    reply();
   });
-  app.get('/api/me', requireMediator, (_req, res) => {
-    res.json({ mediator: auth.mediator(mediatorId(res))! } satisfies Me);
+  mount(r.me, (_req, _res, { caller, reply }) => {
+    reply({ mediator: auth.mediator(caller.mediatorId)! });
   });
   // The name the mediator goes by: on the account, and re-sealed into every one of their cases.
-  app.put('/api/me', requireMediator, (req, res) => {
-    const { displayName } = parseBody(UpdateMeBody, req.body);
-    const id = mediatorId(res);
+  mount(r.updateMe, (_req, _res, { caller, body, reply }) => {
+    const { displayName } = body();
+    const id = caller.mediatorId;
     const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
     logger.info({ mediatorId: id }, 'mediator name changed');
-    res.json({ mediator } satisfies Me);
+    reply({ mediator });
   });
 
-  app.get('/api/cases', requireMediator, (_req, res) => {
-    res.json({ cases: cases.listCases(mediatorId(res)) });
+  mount(r.listCases, (_req, _res, { caller, reply }) => {
+    reply({ cases: cases.listCases(caller.mediatorId) });
   });
-  app.post('/api/cases', requireMediator, (req, res) => {
-    const body = parseBody(CreateCaseBody, req.body);
-    const detail = cases.createCase(mediatorId(res), body);
+  mount(r.createCase, (_req, _res, { caller, body, reply }) => {
+    const detail = cases.createCase(caller.mediatorId, body());
     logger.info({ caseId: detail.id, participants: detail.participants.length }, 'case created');
-    res.status(201).json(detail);
+    reply(detail);
   });
-  app.get('/api/cases/:caseId', requireMediator, (req, res) => {
-    res.json(cases.caseDetail(mediatorId(res), param(req, 'caseId')));
+  mount(r.getCase, (_req, _res, { caller, param, reply }) => {
+    reply(cases.caseDetail(caller.mediatorId, param('caseId')));
   });
-  app.put('/api/cases/:caseId/breakdown', requireMediator, (req, res) => {
-    const body = parseBody(BreakdownSettingsBody, req.body);
-    const detail = cases.setBreakdown(mediatorId(res), param(req, 'caseId'), body);
+  mount(r.setBreakdown, (_req, _res, { caller, body, param, reply }) => {
+    const settings = body();
+    const detail = cases.setBreakdown(caller.mediatorId, param('caseId'), settings);
     logger.info({ caseId: detail.id }, 'breakdown procedure changed');
-    res.json(detail);
+    reply(detail);
   });
   // One more person on an existing case, e.g. an assessor invited after the parties [3.6.10].
-  app.post('/api/cases/:caseId/participants', requireMediator, (req, res) => {
-    const body = parseBody(AddParticipantBody, req.body);
-    const detail = cases.addParticipant(mediatorId(res), param(req, 'caseId'), body);
-    logger.info({ caseId: detail.id, role: body.role }, 'participant added');
-    res.status(201).json(detail);
+  mount(r.addParticipant, (_req, _res, { caller, body, param, reply }) => {
+    const person = body();
+    const detail = cases.addParticipant(caller.mediatorId, param('caseId'), person);
+    logger.info({ caseId: detail.id, role: person.role }, 'participant added');
+    reply(detail);
   });
-  app.post('/api/cases/:caseId/participants/:pid/revoke', requireMediator, (req, res) => {
-    const detail = cases.revokeInvitation(mediatorId(res), param(req, 'caseId'), param(req, 'pid'));
-    logger.info({ caseId: detail.id, participantId: req.params.pid }, 'invitation revoked');
-    res.json(detail);
+  mount(r.revokeLink, (_req, _res, { caller, param, reply }) => {
+    const detail = cases.revokeInvitation(caller.mediatorId, param('caseId'), param('pid'));
+    logger.info({ caseId: detail.id, participantId: param('pid') }, 'invitation revoked');
+    reply(detail);
   });
-  app.post('/api/cases/:caseId/participants/:pid/reissue', requireMediator, (req, res) => {
-    const detail = cases.reissueInvitation(mediatorId(res), param(req, 'caseId'), param(req, 'pid'));
-    logger.info({ caseId: detail.id, participantId: req.params.pid }, 'invitation reissued');
-    res.json(detail);
+  mount(r.reissueLink, (_req, _res, { caller, param, reply }) => {
+    const detail = cases.reissueInvitation(caller.mediatorId, param('caseId'), param('pid'));
+    logger.info({ caseId: detail.id, participantId: param('pid') }, 'invitation reissued');
+    reply(detail);
   });
 
-  app.get('/api/invitation', requireInvitee, (_req, res) => {
-    res.json(cases.invitationView(identity(res)));
+  mount(r.invitation, (_req, _res, { caller, reply }) => {
+    reply(cases.invitationView(caller.identity));
   });
-  app.post('/api/invitation/consent', requireInvitee, (req, res) => {
-    const body = parseBody(ConsentBody, req.body);
-    const view = cases.recordConsent(identity(res), body);
+  mount(r.consent, (_req, _res, { caller, body, reply }) => {
+    const view = cases.recordConsent(caller.identity, body());
     logger.info({ caseId: view.caseId, participantId: view.participant.id, clauseSetHash: view.clauseSetHash }, 'consent recorded');
-    res.json(view);
+    reply(view);
   });
 
-  deps.mountApi?.(app, { requireMediator, requireInvitee, requireConsentedInvitee, mediatorId, identity, param });
+  deps.mountApi?.(mount);
 
   app.use('/api', (_req, _res, next) => next(new ParleyError(ErrorCode.NotFound, 'No such API endpoint.')));
 

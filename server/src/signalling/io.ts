@@ -1,11 +1,10 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import { closeMessages, ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type CloseCode, type ServerToClientEvents, type WireError } from '@parley/shared';
-import type { AccessGate } from '../auth/AccessGate.ts';
+import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
 import type { Connection, Connections } from '../auth/Connections.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
-import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
 import { attachDispatcher } from './dispatch.ts';
 import type { HandlerDeps } from './handlers/index.ts';
 import type { LiveSessions } from '../live/LiveSessions.ts';
@@ -55,13 +54,10 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
       if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
       const { token, caseId, device } = parsed.data;
       if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
-      const principal = token
-        ? gate.authenticate({ token })
-        : gate.authenticate({ sessionToken: parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE] ?? '', caseId });
+      const principal = token ? gate.authenticate({ token }) : gate.authenticate({ sessionToken: presentedBy(socket.handshake.headers).sessionToken ?? '', caseId });
       connections.checkCapacity('signalling', principal, address);
       socket.data.principal = principal;
       socket.data.identity = principal.identity;
-      if (token) socket.data.token = token;
       if (device) socket.data.device = device;
       next();
     } catch (err) {
@@ -83,7 +79,7 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
     };
     socket.data.connection = conn;
     const unregister = connections.add(conn);
-    attachDispatcher(socket, { cases, live, threads, agreementOf }, connections, logger);
+    attachDispatcher(socket, { cases, gate, live, threads, agreementOf }, connections, logger);
     socket.on('disconnect', (reason) => {
       unregister();
       const member = socket.data.member;

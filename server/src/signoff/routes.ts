@@ -1,7 +1,6 @@
 import express from 'express';
-import { SignBody, VERIFY_UPLOAD_LIMITS } from '@parley/shared';
-import type { ApiGuards } from '../http/app.ts';
-import { parseBody, VERIFY_PATHS } from '../http/app.ts';
+import { httpRoutes as r, VERIFY_UPLOAD_LIMITS } from '@parley/shared';
+import type { Mount } from '../http/mount.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Logger } from '../logger.ts';
 import { keyFingerprint, renderExport } from './exportHtml.ts';
@@ -17,8 +16,12 @@ export interface SignoffRouteDeps {
   publicUrl: () => string;
 }
 
-/** HTTP routes of the sign-off: freeze (mediator), review and sign (party), export and verify. */
-export function mountSignoffRoutes(app: express.Express, g: ApiGuards, d: SignoffRouteDeps): void {
+/**
+ * HTTP routes of the sign-off: freeze (mediator), review and sign (party), export and verify. The
+ * agreement is case content: an invitee reads, signs and downloads it only with a current consent
+ * (the routes' audience is `consented-invitee`).
+ */
+export function mountSignoffRoutes(mount: Mount, d: SignoffRouteDeps): void {
   const exportFor = (caseId: string) => {
     const data = d.signoff.exportData(caseId, `${d.publicUrl().replace(/\/+$/, '')}/verify`);
     return data ? { html: renderExport(data, keyFingerprint(d.publicKey, sha256Hex)), version: data.version } : null;
@@ -30,41 +33,44 @@ export function mountSignoffRoutes(app: express.Express, g: ApiGuards, d: Signof
     res.type('text/html').send(e.html);
   };
 
-  app.get('/api/cases/:caseId/agreement', g.requireMediator, (req, res) => {
-    const caseId = d.cases.caseDetail(g.mediatorId(res), g.param(req, 'caseId')).id;
-    res.json({ current: d.signoff.view(caseId) });
+  mount(r.caseAgreement, (_req, _res, { caller, param, reply }) => {
+    const caseId = d.cases.caseDetail(caller.mediatorId, param('caseId')).id;
+    reply({ current: d.signoff.view(caseId) });
   });
-  app.post('/api/cases/:caseId/agreement/freeze', g.requireMediator, async (req, res) => {
-    const me = d.cases.mediatorIdentity(g.mediatorId(res), g.param(req, 'caseId'));
+  mount(r.freezeAgreement, async (_req, _res, { caller, param, reply }) => {
+    const me = d.cases.mediatorIdentity(caller.mediatorId, param('caseId'));
     const view = await d.signoff.freeze(me);
     d.logger.info({ caseId: me.caseId, version: view.version, textHash: view.textHash }, 'agreement frozen');
-    res.json({ current: view });
+    reply({ current: view });
   });
-  app.get('/api/cases/:caseId/agreement/export', g.requireMediator, (req, res) => {
-    sendExport(res, d.cases.caseDetail(g.mediatorId(res), g.param(req, 'caseId')).id);
+  mount(r.caseAgreementExport, (_req, res, { caller, param }) => {
+    sendExport(res, d.cases.caseDetail(caller.mediatorId, param('caseId')).id);
   });
 
-  // The agreement is case content: reading, signing and downloading it need a current consent.
-  app.get('/api/invitation/agreement', g.requireConsentedInvitee, (_req, res) => {
-    res.json({ current: d.signoff.view(g.identity(res).caseId) });
+  mount(r.invitationAgreement, (_req, _res, { caller, reply }) => {
+    reply({ current: d.signoff.view(caller.identity.caseId) });
   });
-  app.post('/api/invitation/agreement/sign', g.requireConsentedInvitee, (req, res) => {
-    const body = parseBody(SignBody, req.body);
-    const who = g.identity(res);
-    const view = d.signoff.sign(who, body.versionId, body.textHash);
+  mount(r.signAgreement, (_req, _res, { caller, body, reply }) => {
+    const { versionId, textHash } = body();
+    const who = caller.identity;
+    const view = d.signoff.sign(who, versionId, textHash);
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, version: view.version }, 'agreement signed');
-    res.json({ current: view });
+    reply({ current: view });
   });
-  app.get('/api/invitation/agreement/export', g.requireConsentedInvitee, (_req, res) => {
-    sendExport(res, g.identity(res).caseId);
+  mount(r.invitationAgreementExport, (_req, res, { caller }) => {
+    sendExport(res, caller.identity.caseId);
   });
 
-  app.get('/api/agreement/public-key', (_req, res) => {
-    res.json({ publicKey: d.publicKey, fingerprint: keyFingerprint(d.publicKey, sha256Hex) });
+  mount(r.agreementPublicKey, (_req, _res, { reply }) => {
+    reply({ publicKey: d.publicKey, fingerprint: keyFingerprint(d.publicKey, sha256Hex) });
   });
   // Public, rate-limited per address in app.ts. Anything that is not an HTML or text body is checked
   // as an empty file: the answer is a report saying it is not a Parley agreement, not an error.
-  app.post(VERIFY_PATHS.agreement, express.text({ type: ['text/html', 'text/plain'], limit: VERIFY_UPLOAD_LIMITS.agreementBytes }), async (req, res) => {
-    res.json(await verifyExport(typeof req.body === 'string' ? req.body : '', d.publicKey));
-  });
+  mount(
+    r.verifyAgreement,
+    async (req, _res, { reply }) => {
+      reply(await verifyExport(typeof req.body === 'string' ? req.body : '', d.publicKey));
+    },
+    [express.text({ type: ['text/html', 'text/plain'], limit: VERIFY_UPLOAD_LIMITS.agreementBytes })],
+  );
 }

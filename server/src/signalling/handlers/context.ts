@@ -1,4 +1,5 @@
 import { canModerate, ErrorCode, ParleyError, type AgreementStatus, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
+import type { AccessGate } from '../../auth/AccessGate.ts';
 import type { CaseService } from '../../domain/CaseService.ts';
 import type { LiveSessions } from '../../live/LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
@@ -7,6 +8,8 @@ import type { Member, ParleySocket } from '../../live/Member.ts';
 
 export interface HandlerDeps {
   cases: CaseService;
+  /** Re-checks who sent each request before its handler runs (see dispatch). */
+  gate: AccessGate;
   live: LiveSessions;
   threads: ThreadService;
   /** The agreement version frozen for signature (told at join; changes arrive as agreement:updated). */

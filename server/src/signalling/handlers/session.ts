@@ -1,4 +1,4 @@
-import { canCreateTransport, canJoinSession, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
+import { canCreateTransport, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
 import type { MediasoupTypes } from '@parley/sfu';
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
@@ -8,13 +8,8 @@ type Names = import('@parley/shared').RequestsOf<'session'>;
 export const sessionHandlers: HandlerGroup<Names> = {
   async 'session:join'(socket, _payload, { cases, live, agreementOf }) {
     if (socket.data.member) throw new ParleyError(ErrorCode.Conflict, 'You are already in the session.');
-    // Re-check the link at join time too: it may have been revoked since the handshake.
-    if (socket.data.token !== undefined) socket.data.identity = cases.authenticateInvite(socket.data.token);
+    // Credentials and current consent were re-checked for this request (AccessGate.authorise in dispatch).
     const identity = socket.data.identity;
-    const decision = canJoinSession({ role: identity.role, consentCurrent: cases.hasCurrentConsent(identity) });
-    if (!decision.allowed) {
-      throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement before joining.');
-    }
     return live.withCase(identity.caseId, async (lc) => {
       if (!socket.connected) throw new ParleyError(ErrorCode.NotInSession, 'Connection closed.');
       const member = await lc.join(identity, socket);

@@ -1,41 +1,34 @@
-import { canJoinSession, ErrorCode, ParleyError } from '@parley/shared';
 import type { Identity } from '../../domain/CaseService.ts';
 import type { ParleySocket } from '../../live/Member.ts';
-import type { HandlerDeps, HandlerGroup } from './context.ts';
+import type { HandlerGroup } from './context.ts';
 
 type Names = import('@parley/shared').RequestsOf<'threads'>;
 
 /**
  * Threads need a consented, valid identity but no live session: a party can read and write
- * between sessions. The link is re-checked on every request, so a withdrawn link stops at once.
+ * between sessions. The credentials and consent are re-checked on every request (AccessGate.authorise
+ * in dispatch), so a withdrawn link or a signed-out session stops at once.
  */
-function consented(socket: ParleySocket, { cases }: HandlerDeps): Identity {
-  if (socket.data.token !== undefined) socket.data.identity = cases.authenticateInvite(socket.data.token);
-  const identity = socket.data.identity;
-  if (!canJoinSession({ role: identity.role, consentCurrent: cases.hasCurrentConsent(identity) }).allowed) {
-    throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
-  }
-  return identity;
-}
+const consented = (socket: ParleySocket): Identity => socket.data.identity;
 
 export const threadHandlers: HandlerGroup<Names> = {
   async 'thread:list'(socket, _p, deps) {
-    return { threads: deps.threads.list(consented(socket, deps)) };
+    return { threads: deps.threads.list(consented(socket)) };
   },
   async 'thread:history'(socket, p, deps) {
-    return { messages: deps.threads.history(consented(socket, deps), p.threadId, p.beforeSeq, p.limit) };
+    return { messages: deps.threads.history(consented(socket), p.threadId, p.beforeSeq, p.limit) };
   },
   async 'message:send'(socket, p, deps) {
-    return { message: deps.threads.send(consented(socket, deps), p.threadId, p.body, p.clientId) };
+    return { message: deps.threads.send(consented(socket), p.threadId, p.body, p.clientId) };
   },
   async 'message:edit'(socket, p, deps) {
-    return { message: deps.threads.edit(consented(socket, deps), p.messageId, p.body) };
+    return { message: deps.threads.edit(consented(socket), p.messageId, p.body) };
   },
   async 'message:delete'(socket, p, deps) {
-    deps.threads.delete(consented(socket, deps), p.messageId);
+    deps.threads.delete(consented(socket), p.messageId);
     return { deleted: true };
   },
   async 'thread:read'(socket, p, deps) {
-    return { unread: deps.threads.markRead(consented(socket, deps), p.threadId, p.upToSeq) };
+    return { unread: deps.threads.markRead(consented(socket), p.threadId, p.upToSeq) };
   },
 };

@@ -1,0 +1,144 @@
+import type { z } from 'zod';
+import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, type Health, type InvitationView, type Me } from './http.ts';
+import type { CaseDetail, CaseSummary } from './domain.ts';
+import { SignBody, type AgreementVersionView, type VerifyReport } from './signoff.ts';
+import type { RecordEntry, RecordVerifyReport } from './record.ts';
+import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
+import type { DraftAccessAnswer } from './draft.ts';
+
+/**
+ * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
+ * server mounts its routes from this table (server/src/http/mount.ts; the "who" column is enforced
+ * by server/src/auth/AccessGate.ts), the client builds its requests from it (client/src/api.ts),
+ * and docs/protocol.md's HTTP table is tested against it.
+ */
+
+/**
+ * Who may call a route.
+ * - `public`: anyone (the public ones that take effort are rate-limited per address).
+ * - `mediator`: a signed-in mediator (session cookie).
+ * - `invitee`: a valid invitation link (Bearer token), before or after consent: the invitation
+ *   itself, the consent step, and the assessor's own scorecard.
+ * - `consented-invitee`: a valid link whose holder agreed to the current protocol agreement: case
+ *   content (IMI 3.6.8).
+ * - `draft-holder`: a mediator or an invitee, decided per document as for the draft connection.
+ */
+export type Audience = 'public' | 'mediator' | 'invitee' | 'consented-invitee' | 'draft-holder';
+
+/** How docs/protocol.md names each audience in its "who" column. */
+export const audienceLabel: Record<Audience, string> = {
+  public: 'anyone',
+  mediator: 'mediator',
+  invitee: 'invitee (Bearer)',
+  'consented-invitee': 'consented invitee (Bearer)',
+  'draft-holder': 'invitee (Bearer) or mediator',
+};
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * What a route answers: JSON of type T, nothing (204), or a file (HTML page or download) that the
+ * browser opens or saves. `T` exists only for the type checker.
+ */
+export interface Answer<T> {
+  readonly kind: 'json' | 'empty' | 'file';
+  readonly status: number;
+  readonly __type?: T;
+}
+const json = <T>(status = 200): Answer<T> => ({ kind: 'json', status });
+const empty: Answer<void> = { kind: 'empty', status: 204 };
+const file: Answer<Blob> = { kind: 'file', status: 200 };
+
+/**
+ * A route's body: a zod schema (parsed by the handler with `parseBody`), none, or an uploaded file
+ * the verify endpoints read themselves (HTML text, or any JSON value).
+ */
+export type BodySpec = z.ZodType | null | 'html-upload' | 'json-upload';
+
+export interface HttpRoute<M extends HttpMethod = HttpMethod, P extends string = string, W extends Audience = Audience, B extends BodySpec = BodySpec, A extends Answer<unknown> = Answer<unknown>> {
+  readonly method: M;
+  readonly path: P;
+  readonly who: W;
+  readonly body: B;
+  readonly answer: A;
+}
+
+const route = <M extends HttpMethod, P extends string, W extends Audience, B extends BodySpec, A extends Answer<unknown>>(method: M, path: P, who: W, body: B, answer: A): HttpRoute<M, P, W, B, A> => ({
+  method,
+  path,
+  who,
+  body,
+  answer,
+});
+
+type Current = { current: AgreementVersionView | null };
+
+export const httpRoutes = {
+  health: route('GET', '/api/health', 'public', null, json<Health>()),
+  signin: route('POST', '/api/auth/signin', 'public', SigninBody, json<Me>()),
+  // Anyone: it ends the session named by the cookie, if there is one.
+  signout: route('POST', '/api/auth/signout', 'public', null, empty),
+  me: route('GET', '/api/me', 'mediator', null, json<Me>()),
+  updateMe: route('PUT', '/api/me', 'mediator', UpdateMeBody, json<Me>()),
+
+  listCases: route('GET', '/api/cases', 'mediator', null, json<{ cases: CaseSummary[] }>()),
+  createCase: route('POST', '/api/cases', 'mediator', CreateCaseBody, json<CaseDetail>(201)),
+  getCase: route('GET', '/api/cases/:caseId', 'mediator', null, json<CaseDetail>()),
+  setBreakdown: route('PUT', '/api/cases/:caseId/breakdown', 'mediator', BreakdownSettingsBody, json<CaseDetail>()),
+  addParticipant: route('POST', '/api/cases/:caseId/participants', 'mediator', AddParticipantBody, json<CaseDetail>(201)),
+  revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
+  reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),
+
+  invitation: route('GET', '/api/invitation', 'invitee', null, json<InvitationView>()),
+  consent: route('POST', '/api/invitation/consent', 'invitee', ConsentBody, json<InvitationView>()),
+
+  caseAgreement: route('GET', '/api/cases/:caseId/agreement', 'mediator', null, json<Current>()),
+  freezeAgreement: route('POST', '/api/cases/:caseId/agreement/freeze', 'mediator', null, json<{ current: AgreementVersionView }>()),
+  caseAgreementExport: route('GET', '/api/cases/:caseId/agreement/export', 'mediator', null, file),
+  invitationAgreement: route('GET', '/api/invitation/agreement', 'consented-invitee', null, json<Current>()),
+  signAgreement: route('POST', '/api/invitation/agreement/sign', 'consented-invitee', SignBody, json<{ current: AgreementVersionView }>()),
+  invitationAgreementExport: route('GET', '/api/invitation/agreement/export', 'consented-invitee', null, file),
+  agreementPublicKey: route('GET', '/api/agreement/public-key', 'public', null, json<{ publicKey: string; fingerprint: string }>()),
+  verifyAgreement: route('POST', '/api/agreement/verify', 'public', 'html-upload', json<VerifyReport>()),
+
+  caseRecord: route('GET', '/api/cases/:caseId/record', 'mediator', null, json<{ entries: RecordEntry[]; verification: RecordVerifyReport }>()),
+  caseRecordExport: route('GET', '/api/cases/:caseId/record/export', 'mediator', null, file),
+  verifyRecord: route('POST', '/api/record/verify', 'public', 'json-upload', json<RecordVerifyReport>()),
+
+  // The assessor's scorecard: the role is checked by AssessmentService (parties and advisors are
+  // refused). Only a new note needs a current consent: it links to session events; the assessor's
+  // own earlier work stays reachable after the agreement changes.
+  assessment: route('GET', '/api/invitation/assessment', 'invitee', null, json<AssessmentView>()),
+  rate: route('PUT', '/api/invitation/assessment/rating', 'invitee', SetRatingBody, json<Scorecard>()),
+  addNote: route('POST', '/api/invitation/assessment/notes', 'consented-invitee', NewNoteBody, json<AssessmentNote>(201)),
+  editNote: route('PATCH', '/api/invitation/assessment/notes/:noteId', 'invitee', EditNoteBody, json<AssessmentNote>()),
+  deleteNote: route('DELETE', '/api/invitation/assessment/notes/:noteId', 'invitee', null, empty),
+  release: route('POST', '/api/invitation/assessment/release', 'invitee', ReleaseBody, json<Scorecard>()),
+  assessmentReport: route('GET', '/api/invitation/assessment/report', 'invitee', null, file),
+  assessmentExport: route('GET', '/api/invitation/assessment/export', 'invitee', null, file),
+  releasedAssessments: route('GET', '/api/cases/:caseId/assessment', 'mediator', null, json<ReleasedAssessments>()),
+  releasedAssessmentReport: route('GET', '/api/cases/:caseId/assessment/report', 'mediator', null, file),
+
+  draftAccess: route('GET', '/api/drafts/:docName/access', 'draft-holder', null, json<DraftAccessAnswer>()),
+} as const;
+
+export type HttpRoutes = typeof httpRoutes;
+export type HttpRouteName = keyof HttpRoutes;
+
+/** The `:name` parameters of a path, e.g. 'caseId' | 'pid'. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer N}/${infer Rest}` ? N | PathParamNames<`/${Rest}`> : P extends `${string}:${infer N}` ? N : never;
+export type PathParams<R extends HttpRoute> = { [K in PathParamNames<R['path']>]: string };
+
+/** What the client sends as the body of a route. */
+export type RouteBody<R extends HttpRoute> = R['body'] extends z.ZodType ? z.input<R['body']> : R['body'] extends 'html-upload' ? string : R['body'] extends 'json-upload' ? unknown : never;
+/** What a route answers with (JSON type, void for 204, Blob for a file). */
+export type RouteResult<R extends HttpRoute> = R['answer'] extends Answer<infer T> ? T : never;
+
+/** The concrete path of a route: each `:name` replaced by its URI-encoded value. */
+export function pathOf<R extends HttpRoute>(r: R, params: PathParams<R>): string {
+  return r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const v = (params as Record<string, string | undefined>)[name];
+    if (v === undefined) throw new Error(`${r.method} ${r.path}: no value for :${name}`);
+    return encodeURIComponent(v);
+  });
+}
