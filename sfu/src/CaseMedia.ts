@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerOffer, type MediaSource } from '@parley/shared';
+import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerCloseReason, type ConsumerOffer, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer } from './MediaPeer.ts';
 import { StallDetector } from './StallDetector.ts';
@@ -11,7 +11,7 @@ type CaseMediaEvents = {
    * confirmConsumer (the client has it: resume) or refuseConsumer (it has not: close).
    */
   'consumer:added': [peerId: string, consumer: ConsumerOffer];
-  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received'];
+  'consumer:closed': [peerId: string, consumerId: string, reason: ConsumerCloseReason];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
   /**

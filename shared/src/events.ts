@@ -258,6 +258,9 @@ export const requestNames = Object.keys(requests) as RequestName[];
 
 const RoomRef = z.object({ roomId: z.string() });
 const ConsumerRef = z.object({ consumerId: z.string() });
+/** Why a consumer ended; 'not-received': its viewer did not confirm its `consumer:receive` in time, or refused it. */
+export const ConsumerCloseReason = z.enum(['producer-closed', 'room-changed', 'transport-closed', 'not-received']);
+export type ConsumerCloseReason = z.infer<typeof ConsumerCloseReason>;
 
 export const notifications = {
   'participant:joined': notification({ doc: 'Someone entered the live session (redacted per viewer).', payload: Presence }),
@@ -266,7 +269,7 @@ export const notifications = {
     doc: 'Someone left, was disconnected past the grace period, replaced by a newer connection, or removed.',
     payload: z.object({ participantId: z.string(), reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),
   }),
-  'consumer:closed': notification({ doc: "A consumer ended; 'not-received': the client did not confirm its `consumer:receive` in time, or refused it.", payload: ConsumerRef.extend({ reason: z.enum(['producer-closed', 'room-changed', 'transport-closed', 'not-received']) }) }),
+  'consumer:closed': notification({ doc: "A consumer ended; 'not-received': the client did not confirm its `consumer:receive` in time, or refused it.", payload: ConsumerRef.extend({ reason: ConsumerCloseReason }) }),
   'consumer:paused': notification({ doc: 'Its producer paused (mute, camera off).', payload: ConsumerRef }),
   'consumer:resumed': notification({ doc: 'Its producer resumed.', payload: ConsumerRef }),
   'room:updated': notification({ doc: 'A room this person may know about changed (created, timer, controller, stage, policy).', payload: RoomInfo }),

@@ -1,4 +1,4 @@
-import type { ConsumerOffer, MediaSource } from '@parley/shared';
+import type { ConsumerCloseReason, ConsumerOffer, MediaSource } from '@parley/shared';
 import type { MediasoupTypes, ProducerSummary, TransportOptions } from '@parley/sfu';
 import type { ConsumerMedia } from './ConsumerDelivery.ts';
 
@@ -6,7 +6,7 @@ import type { ConsumerMedia } from './ConsumerDelivery.ts';
 export type LiveMediaEvents = {
   /** A consumer was created paused; it is offered to its viewer and resumed on their ack. */
   'consumer:added': [peerId: string, consumer: ConsumerOffer];
-  'consumer:closed': [peerId: string, consumerId: string, reason: 'producer-closed' | 'room-changed' | 'transport-closed' | 'not-received'];
+  'consumer:closed': [peerId: string, consumerId: string, reason: ConsumerCloseReason];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
   /** A person's WebRTC path broke ('lost') or came back ('ok') while their signalling stayed up. */

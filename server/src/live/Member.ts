@@ -13,8 +13,6 @@ export interface SocketData {
   principal?: Principal;
   /** This socket in the connection registry (per-person limits, closing by person or session). */
   connection?: Connection;
-  /** The invitation token presented at handshake (invitees only), re-checked on join. */
-  token?: string;
   /** The browser's own random id from the handshake (see DeviceId), if it sent one. */
   device?: string;
   /** Set once `session:join` succeeded on this socket. */
