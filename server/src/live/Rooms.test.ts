@@ -35,6 +35,33 @@ describe('Rooms', () => {
     expect(a.socket.heard('room:closed')).toEqual([{ roomId: caucus.id }]);
   });
 
+  it('closing a caucus the assessor followed the mediator into returns everyone, the assessor with the mediator', async () => {
+    const { lc, join } = liveCase({ mayObserveCaucus: () => true });
+    const m = await join(person('m', 'mediator'));
+    const a = await join(person('a', 'party'));
+    const o = await join(person('o', 'assessor'));
+    const caucus = lc.rooms.create('With A');
+    await lc.rooms.move(['m', 'a'], caucus.id, null);
+    expect(o.member.roomId).toBe(caucus.id);
+    await lc.rooms.close(caucus.id, null);
+    expect(lc.room(caucus.id)).toBeUndefined();
+    expect([m.member.roomId, a.member.roomId, o.member.roomId]).toEqual([JOINT_ROOM, JOINT_ROOM, JOINT_ROOM]);
+  });
+
+  it('when a caucus timer ends with the assessor inside, everyone returns and the assessor follows the mediator', async () => {
+    vi.useFakeTimers();
+    const { lc, join } = liveCase({ mayObserveCaucus: () => true });
+    const m = await join(person('m', 'mediator'));
+    await join(person('a', 'party'));
+    const o = await join(person('o', 'assessor'));
+    const caucus = lc.rooms.create('With A');
+    await lc.rooms.move(['m', 'a'], caucus.id, null);
+    lc.rooms.setTimer(caucus.id, 1, 30);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(m.member.roomId).toBe(JOINT_ROOM);
+    expect(o.member.roomId).toBe(JOINT_ROOM);
+  });
+
   it('when a caucus timer ends, whoever is in the room then returns to the joint room', async () => {
     vi.useFakeTimers();
     const { lc, join } = liveCase();

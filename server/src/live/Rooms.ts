@@ -149,7 +149,7 @@ export class Rooms {
     if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'The joint room cannot be closed.');
     room.clearTimer();
     const occupants = this.#h.members().filter((m) => m.roomId === roomId);
-    await this.#move(occupants.map((m) => m.id), JOINT_ROOM, by);
+    await this.#move(movable(occupants), JOINT_ROOM, by);
     this.#rooms.delete(roomId);
     for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
     this.#h.notify.toModerators('room:closed', { roomId });
@@ -219,10 +219,18 @@ export class Rooms {
     this.#h.notify.toModerators('room:timer-expired', { roomId });
     try {
       // Whoever is in the room when the time is up returns, not only those there at the warning.
-      await this.#serial(() => this.#move(this.#h.members().filter((m) => m.roomId === roomId).map((m) => m.id), JOINT_ROOM, null));
+      await this.#serial(() => this.#move(movable(this.#h.members().filter((m) => m.roomId === roomId)), JOINT_ROOM, null));
     } catch (err) {
       this.#h.log.error({ err, roomId }, 'returning people after a timer failed');
     }
     this.#h.log.info({ roomId, returned: occupants.length }, 'caucus timer ended');
   }
+}
+
+/**
+ * Who a room close or a timer end moves: everyone in the room but assessors, who are never moved
+ * by hand; they follow the mediator by themselves where everyone agreed (Observers).
+ */
+function movable(occupants: Member[]): string[] {
+  return occupants.filter((m) => m.role !== 'assessor').map((m) => m.id);
 }
