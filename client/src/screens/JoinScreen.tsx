@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { canPostInThread, canPublish, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
+import { canPostInThread, canPublish, CloseCode, draftAccess, roleLabel, type InvitationView } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { Loading, Notice, OUTSIDE_SESSION_NOTE, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { formatDateTime } from '../format.ts';
@@ -22,9 +22,9 @@ type State =
   | { kind: 'ready'; invitation: InvitationView; stage: 'gate' | 'session'; notice: string | null };
 
 function linkProblemOf(code: string | number | null): LinkProblem | null {
-  if (code === 'link_revoked' || code === 4410) return 'link_revoked';
-  if (code === 'link_expired' || code === 4411) return 'link_expired';
-  if (code === 'link_invalid' || code === 'unauthorised' || code === 4401) return 'link_invalid';
+  if (code === 'link_revoked' || code === CloseCode.Revoked) return 'link_revoked';
+  if (code === 'link_expired' || code === CloseCode.Expired) return 'link_expired';
+  if (code === 'link_invalid' || code === 'unauthorised' || code === CloseCode.Unauthorised) return 'link_invalid';
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { CloseCode } from '@parley/shared';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { Link } from '../router.tsx';
 import type { DeviceChoice, SessionCredentials } from '../session/SessionClient.ts';
@@ -85,9 +86,9 @@ function ClosedScreen({
   const heading =
     reason.why === 'left'
       ? 'You left the session'
-      : reason.code === 4409
+      : reason.code === CloseCode.Replaced
         ? 'This session is open in another window'
-        : reason.code === 4408
+        : reason.code === CloseCode.ReplacedElsewhere
           ? 'Your link was opened somewhere else'
           : reason.why === 'terminal'
             ? 'The session ended for you'
@@ -102,7 +103,7 @@ function ClosedScreen({
       {reason.why === 'left' ? (
         <p className="lead">Your camera and microphone are off. You can come back while the session is still going.</p>
       ) : (
-        <Notice tone={reason.why === 'terminal' && reason.code === 4409 ? 'info' : 'warning'}>
+        <Notice tone={reason.why === 'terminal' && reason.code === CloseCode.Replaced ? 'info' : 'warning'}>
           <p>{reason.message}</p>
         </Notice>
       )}
