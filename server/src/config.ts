@@ -77,6 +77,12 @@ export const ConfigSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: at, message: problem });
   });
 
+/**
+ * The names of every environment variable Parley reads. docker/compose.test.ts checks the compose
+ * file and Dockerfile against this list, so a deployment cannot set a variable nobody reads.
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(ConfigSchema.shape));
+
 export interface Config {
   host: string;
   port: number;
