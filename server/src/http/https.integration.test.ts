@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +12,7 @@ import { DEFAULT_LIMITS, type Limits } from '../auth/limits.ts';
 import { captureLogs, connect, consentedCase, must, startTestServer, type ClientSocket } from '../test/harness.ts';
 import { selfSignedCertificate, trustInThisProcess } from '../test/tls.ts';
 import { rawClient, yjsUrl } from '../test/yjs.ts';
+import { ConfigError } from '../config.ts';
 import { HSTS_VALUE } from './https.ts';
 
 /**
@@ -18,7 +22,9 @@ import { HSTS_VALUE } from './https.ts';
  */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-tls-'));
 const { certFile, keyFile, cert } = selfSignedCertificate(dir);
-trustInThisProcess(cert);
+const renewed = selfSignedCertificate(dir, 'renewed');
+trustInThisProcess(cert, renewed.cert);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const sockets: ClientSocket[] = [];
@@ -104,6 +110,64 @@ describe('Parley serving HTTPS itself', () => {
     const api = await rawGet(`${server.redirectUrl}/api/health`, { host: `127.0.0.1:${new URL(server.redirectUrl!).port}` });
     expect(api.status).toBe(308);
     expect(api.headers.location).toBe(`${server.url}/api/health`);
+  });
+});
+
+/** The certificate a new TLS handshake with `url` is served, as PEM fingerprint. */
+function servedFingerprint(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), servername: 'localhost' }, () => {
+      resolve(socket.getPeerX509Certificate()!.fingerprint256);
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('TLS certificate files', () => {
+  it('are read again on reloadTls (a renewed certificate), and a broken renewal keeps the old one', async () => {
+    const live = { certFile: path.join(dir, 'live.crt'), keyFile: path.join(dir, 'live.key') };
+    fs.copyFileSync(certFile, live.certFile);
+    fs.copyFileSync(keyFile, live.keyFile);
+    const server = await startTestServer({ PARLEY_TLS_CERT: live.certFile, PARLEY_TLS_KEY: live.keyFile });
+    try {
+      expect(await servedFingerprint(server.url)).toBe(new X509Certificate(cert).fingerprint256);
+      fs.copyFileSync(renewed.certFile, live.certFile);
+      fs.copyFileSync(renewed.keyFile, live.keyFile);
+      server.reloadTls();
+      expect(await servedFingerprint(server.url)).toBe(new X509Certificate(renewed.cert).fingerprint256);
+      fs.copyFileSync(keyFile, live.keyFile); // a key of the other certificate
+      expect(() => server.reloadTls()).toThrow(ConfigError);
+      expect(await servedFingerprint(server.url)).toBe(new X509Certificate(renewed.cert).fingerprint256);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('that are wrong stop `npm start` with a message naming the variable', async () => {
+    const start = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+          cwd: repoRoot,
+          env: { ...process.env, PARLEY_PORT: '0', PARLEY_WORKERS: '1', PARLEY_DATA_DIR: dir, ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          // It started after all (the check is broken): stop it, and let the exit code say so.
+          if (/signin#token=/.test(stderr)) child.kill('SIGTERM');
+        });
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+    const alone = await start({ PARLEY_TLS_CERT: certFile });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/PARLEY_TLS_KEY: set PARLEY_TLS_CERT and PARLEY_TLS_KEY together/);
+    const missing = await start({ PARLEY_TLS_CERT: certFile, PARLEY_TLS_KEY: path.join(dir, 'missing.key') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/PARLEY_TLS_KEY: there is no file at .*missing\.key/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /); // the message alone, no stack trace
   });
 });
 

@@ -20,10 +20,10 @@ export function selfSignedCertificate(dir: string, name = 'parley'): { certFile:
 }
 
 /**
- * Makes every TLS client of this test process (fetch, socket.io-client, ws) trust `cert` besides
+ * Makes every TLS client of this test process (fetch, socket.io-client, ws) trust `certs` besides
  * the usual authorities, so the shared harness helpers work unchanged against an https server.
  * vitest runs each test file in its own process (pool: 'forks').
  */
-export function trustInThisProcess(cert: string): void {
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert]);
+export function trustInThisProcess(...certs: string[]): void {
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), ...certs]);
 }
