@@ -35,7 +35,7 @@ export interface RunningServer {
   url: string;
   /** With TLS and PARLEY_HTTP_REDIRECT_PORT: the plain-http address that redirects to `url`. */
   redirectUrl: string | undefined;
-  /** Reads PARLEY_TLS_CERT/KEY again (a renewed certificate); throws a ConfigError and keeps the old one if they do not load. */
+  /** Reads PARLEY_TLS_CERT/KEY again (a renewed certificate); throws a ConfigError and keeps the old one if they do not load. Nothing without TLS. */
   reloadTls(): void;
   /** One-time sign-in link for the local mediator account (printed on the console). */
   signinUrl: string;
