@@ -167,6 +167,12 @@ export const ConfigSchema = z
     }
   });
 
+/**
+ * The names of every environment variable Parley reads. docker/compose.test.ts checks the compose
+ * file and Dockerfile against this list, so a deployment cannot set a variable nobody reads.
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(ConfigSchema.shape));
+
 export interface Config {
   host: string;
   port: number;
