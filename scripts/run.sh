@@ -15,7 +15,7 @@ case "$cmd" in
     cd "$ROOT" && exec node --import tsx server/src/main.ts "$@" ;;
   test|bench)
     ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
-      libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core
+      libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core openssl
     ensure_deps; ensure_worker
     cd "$ROOT" && exec node "scripts/$cmd.mjs" "$@" ;;
   verify)

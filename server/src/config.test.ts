@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { selfSignedCertificate } from './test/tls.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-config-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -21,6 +22,10 @@ describe('configuration', () => {
     expect(c.rtc).toEqual({ listenIp: '127.0.0.1', minPort: 40000, maxPort: 49999 });
     expect(c.dbPath.endsWith('parley.db')).toBe(true);
     expect(c.workers).toBeGreaterThanOrEqual(1);
+    // Plain http, believing no proxy: `npm start` as it always was.
+    expect(c.tls).toBeUndefined();
+    expect(c.httpRedirectPort).toBeUndefined();
+    expect(c.trustProxy).toEqual([]);
   });
 
   it('reads every documented variable', () => {
@@ -78,5 +83,52 @@ describe('configuration', () => {
   it('refuses PARLEY_MASTER_KEY and PARLEY_MASTER_KEY_FILE together (which one would win is a guess)', () => {
     const f = keyFile('both', KEY);
     expect(() => loadConfig({ PARLEY_MASTER_KEY: KEY, PARLEY_MASTER_KEY_FILE: f })).toThrow(/PARLEY_MASTER_KEY_FILE/);
+  });
+
+  describe('HTTPS and proxies', () => {
+    const pair = selfSignedCertificate(tmp, 'a');
+    const other = selfSignedCertificate(tmp, 'b');
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+
+    it('serves TLS with a certificate and its key, and may redirect a plain-http port', () => {
+      const c = loadConfig({ PARLEY_TLS_CERT: pair.certFile, PARLEY_TLS_KEY: pair.keyFile, PARLEY_HTTP_REDIRECT_PORT: '80' });
+      expect(c.tls).toEqual({ certFile: pair.certFile, keyFile: pair.keyFile });
+      expect(c.httpRedirectPort).toBe(80);
+    });
+
+    it('refuses a certificate without its key, or a key without its certificate', () => {
+      expect(message({ PARLEY_TLS_CERT: pair.certFile })).toMatch(/PARLEY_TLS_KEY: set PARLEY_TLS_CERT and PARLEY_TLS_KEY together/);
+      expect(message({ PARLEY_TLS_KEY: pair.keyFile })).toMatch(/PARLEY_TLS_CERT: set PARLEY_TLS_CERT and PARLEY_TLS_KEY together/);
+    });
+
+    it('refuses files that are missing, unreadable, not PEM, or a key of another certificate, without quoting the key', () => {
+      expect(message({ PARLEY_TLS_CERT: pair.certFile, PARLEY_TLS_KEY: path.join(tmp, 'nope.key') })).toMatch(/PARLEY_TLS_KEY: there is no file at .*nope\.key/);
+      expect(message({ PARLEY_TLS_CERT: tmp, PARLEY_TLS_KEY: pair.keyFile })).toMatch(/PARLEY_TLS_CERT: .* cannot be read \(EISDIR\)/);
+      const junk = keyFile('junk.pem', 'hunter2');
+      const notPem = message({ PARLEY_TLS_CERT: pair.certFile, PARLEY_TLS_KEY: junk });
+      expect(notPem).toMatch(/PARLEY_TLS_CERT: TLS cannot use this certificate with PARLEY_TLS_KEY/);
+      expect(notPem).not.toContain('hunter2');
+      expect(message({ PARLEY_TLS_CERT: pair.certFile, PARLEY_TLS_KEY: other.keyFile })).toMatch(/PARLEY_TLS_CERT: TLS cannot use .*mismatch/);
+    });
+
+    it('refuses a redirect port without TLS, and an http public URL with TLS', () => {
+      expect(message({ PARLEY_HTTP_REDIRECT_PORT: '80' })).toMatch(/PARLEY_HTTP_REDIRECT_PORT: redirects to https only when Parley serves TLS/);
+      expect(message({ PARLEY_TLS_CERT: pair.certFile, PARLEY_TLS_KEY: pair.keyFile, PARLEY_PUBLIC_URL: 'http://mediation.example' })).toMatch(/PARLEY_PUBLIC_URL: must start with https/);
+    });
+
+    it('reads PARLEY_TRUST_PROXY as a hop count or a list of addresses, and refuses trusting everyone', () => {
+      expect(loadConfig({ PARLEY_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(loadConfig({ PARLEY_TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+      expect(message({ PARLEY_TRUST_PROXY: '10.0.0.300' })).toMatch(/PARLEY_TRUST_PROXY: invalid IP address/);
+      expect(message({ PARLEY_TRUST_PROXY: 'true' })).toMatch(/PARLEY_TRUST_PROXY: name the proxy addresses or a hop count/);
+    });
   });
 });

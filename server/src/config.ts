@@ -2,15 +2,22 @@ import { z } from 'zod';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import proxyAddr from 'proxy-addr';
 
 /**
  * A problem the operator must fix in the configuration or the data folder. main.ts prints its
  * message alone (no stack trace): it says what is wrong and which variable to set.
  */
 export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The variable to fix, when there is one; `reason` is the message without it. */
+  readonly variable: string | undefined;
+  readonly reason: string;
+  constructor(message: string, options?: { cause?: unknown; variable?: string }) {
+    super(options?.variable ? `${options.variable}: ${message}` : message, options);
     this.name = 'ConfigError';
+    this.variable = options?.variable;
+    this.reason = message;
   }
 }
 
@@ -35,6 +42,60 @@ export function keyFileProblem(file: string): string | null {
   return MASTER_KEY_PATTERN.test(text.trim()) ? null : `${file} must hold only the key: 32 bytes, base64url without padding (43 characters)`;
 }
 
+/** The certificate and key Parley serves HTTPS with, read from the files the operator named. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+/**
+ * Reads the certificate chain and key and checks that TLS accepts them together (PEM that parses,
+ * a key that matches the certificate). Called at start, so a wrong file stops Parley with a message
+ * naming the variable, and again when the files are reloaded (a renewed certificate).
+ */
+export function readTls(files: TlsFiles): { cert: Buffer; key: Buffer } {
+  const read = (variable: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? `there is no file at ${file}` : `${file} cannot be read (${code ?? 'error'})`;
+      throw new ConfigError(why, { cause: err, variable });
+    }
+  };
+  const cert = read('PARLEY_TLS_CERT', files.certFile);
+  const key = read('PARLEY_TLS_KEY', files.keyFile);
+  try {
+    tls.createSecureContext({ cert, key });
+  } catch (err) {
+    // OpenSSL's reason (e.g. "key values mismatch", "no start line"), never the file's content: the key is a secret.
+    throw new ConfigError(`TLS cannot use this certificate with PARLEY_TLS_KEY (${(err as Error).message}); they must be a PEM certificate chain and its PEM private key`, { cause: err, variable: 'PARLEY_TLS_CERT' });
+  }
+  return { cert, key };
+}
+
+/**
+ * Which peers may tell us the client's address and protocol (X-Forwarded-For/-Proto/-Host): empty
+ * trusts no one (the default: anyone could otherwise pick the address their rate limit is counted
+ * against); a hop count trusts that many proxies in front; a list names proxy addresses or CIDRs
+ * (and proxy-addr's names `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = number | string[];
+
+function parseTrustProxy(text: string | undefined): TrustProxy | string {
+  const t = text?.trim() ?? '';
+  if (t === '') return [];
+  if (/^\d+$/.test(t)) return Number(t);
+  if (/^(true|\*|all)$/i.test(t)) return 'name the proxy addresses or a hop count: trusting every peer would let anyone choose the address they are counted as';
+  const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (err) {
+    return `${(err as Error).message} (expected a hop count, or addresses/CIDRs separated by commas)`;
+  }
+  return list;
+}
+
 /** Every setting comes from the environment, is validated here, and has a safe local default. */
 const Bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -55,6 +116,12 @@ export const ConfigSchema = z
     PARLEY_ALLOWED_ORIGINS: z.string().optional(),
     PARLEY_INVITE_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 30),
     PARLEY_SECURE_COOKIES: Bool.optional(),
+    /** Paths of the PEM certificate chain and private key: Parley then serves HTTPS itself. */
+    PARLEY_TLS_CERT: z.string().min(1).optional(),
+    PARLEY_TLS_KEY: z.string().min(1).optional(),
+    /** With TLS: a plain-http port that answers every request with a redirect to https. */
+    PARLEY_HTTP_REDIRECT_PORT: Port.optional(),
+    PARLEY_TRUST_PROXY: z.string().optional(),
     PARLEY_RTC_LISTEN_IP: z.string().default('127.0.0.1'),
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().optional(),
     PARLEY_RTC_MIN_PORT: Port.default(40000),
@@ -75,6 +142,29 @@ export const ConfigSchema = z
     }
     const problem = keyFileProblem(path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE));
     if (problem) ctx.addIssue({ code: 'custom', path: at, message: problem });
+  })
+  .superRefine((c, ctx) => {
+    const trust = parseTrustProxy(c.PARLEY_TRUST_PROXY);
+    if (typeof trust === 'string') ctx.addIssue({ code: 'custom', path: ['PARLEY_TRUST_PROXY'], message: trust });
+    const cert = c.PARLEY_TLS_CERT;
+    const key = c.PARLEY_TLS_KEY;
+    if ((cert === undefined) !== (key === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [cert === undefined ? 'PARLEY_TLS_CERT' : 'PARLEY_TLS_KEY'], message: 'set PARLEY_TLS_CERT and PARLEY_TLS_KEY together (the certificate and its key), or neither' });
+      return;
+    }
+    if (cert === undefined || key === undefined) {
+      if (c.PARLEY_HTTP_REDIRECT_PORT !== undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_HTTP_REDIRECT_PORT'], message: 'redirects to https only when Parley serves TLS itself (PARLEY_TLS_CERT and PARLEY_TLS_KEY); behind a proxy, the proxy redirects' });
+      return;
+    }
+    if (c.PARLEY_PUBLIC_URL !== undefined && !c.PARLEY_PUBLIC_URL.startsWith('https:')) {
+      ctx.addIssue({ code: 'custom', path: ['PARLEY_PUBLIC_URL'], message: 'must start with https:// when Parley serves TLS (PARLEY_TLS_CERT)' });
+    }
+    try {
+      readTls({ certFile: path.resolve(repoRoot, cert), keyFile: path.resolve(repoRoot, key) });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      ctx.addIssue({ code: 'custom', path: [err.variable ?? 'PARLEY_TLS_CERT'], message: err.reason });
+    }
   });
 
 /**
@@ -95,7 +185,13 @@ export interface Config {
   masterKeyFile: string | undefined;
   allowedOrigins: string[] | undefined;
   inviteTtlMs: number;
+  /** Forced on or off by PARLEY_SECURE_COOKIES; otherwise on for https (see `servesHttps` in http/https.ts). */
   secureCookies: boolean | undefined;
+  /** Set when Parley serves HTTPS itself. */
+  tls: TlsFiles | undefined;
+  /** With `tls`: the plain-http port that redirects to https. */
+  httpRedirectPort: number | undefined;
+  trustProxy: TrustProxy;
   rtc: { listenIp: string; announcedAddress?: string; minPort: number; maxPort: number };
   workers: number;
   workerBin: string | undefined;
@@ -123,6 +219,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
     inviteTtlMs: c.PARLEY_INVITE_TTL_HOURS * 3600_000,
     secureCookies: c.PARLEY_SECURE_COOKIES,
+    tls: c.PARLEY_TLS_CERT && c.PARLEY_TLS_KEY ? { certFile: path.resolve(repoRoot, c.PARLEY_TLS_CERT), keyFile: path.resolve(repoRoot, c.PARLEY_TLS_KEY) } : undefined,
+    httpRedirectPort: c.PARLEY_HTTP_REDIRECT_PORT,
+    trustProxy: parseTrustProxy(c.PARLEY_TRUST_PROXY) as TrustProxy,
     rtc: {
       listenIp: c.PARLEY_RTC_LISTEN_IP,
       ...(c.PARLEY_RTC_ANNOUNCED_ADDRESS ? { announcedAddress: c.PARLEY_RTC_ANNOUNCED_ADDRESS } : {}),

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Health } from '@parley/shared';
 import { mediasoupVersion, Sfu } from '@parley/sfu';
@@ -10,6 +10,8 @@ import { Keyring, masterKeyWarning, type MasterKeySource } from './crypto/Keyrin
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
 import { createApp } from './http/app.ts';
+import { clientAddress } from './http/clientAddress.ts';
+import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
 import { DraftHub } from './draft/DraftHub.ts';
 import { createIo } from './signalling/io.ts';
 import { AccessGate } from './auth/AccessGate.ts';
@@ -31,6 +33,10 @@ export { loadConfig, type Config } from './config.ts';
 
 export interface RunningServer {
   url: string;
+  /** With TLS and PARLEY_HTTP_REDIRECT_PORT: the plain-http address that redirects to `url`. */
+  redirectUrl: string | undefined;
+  /** Reads PARLEY_TLS_CERT/KEY again (a renewed certificate); throws a ConfigError and keeps the old one if they do not load. Nothing without TLS. */
+  reloadTls(): void;
   /** One-time sign-in link for the local mediator account (printed on the console). */
   signinUrl: string;
   mediatorCreated: boolean;
@@ -119,6 +125,8 @@ export async function startServer(
   // The draft hub is created below with the HTTP server; the source is only read at request time.
   const signoff = new SignoffService(store, cases, keys, { source: { snapshotText: (caseId) => drafts.snapshotText(caseId) }, bus, logger, record });
   signoff.subscribe(bus);
+  // Every per-address limit and log line reads the client's address through this one rule.
+  const client = clientAddress(config.trustProxy);
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const app = createApp({
     cases,
@@ -126,7 +134,9 @@ export async function startServer(
     auth,
     logger,
     clientDist: config.clientDist,
-    secureCookies: () => config.secureCookies ?? baseUrl.startsWith('https:'),
+    client,
+    isHttps: servesHttps(config, client),
+    secureCookies: config.secureCookies,
     isAllowedOrigin,
     health,
     gate,
@@ -137,27 +147,37 @@ export async function startServer(
       mountDraftRoutes(mount, { gate });
     },
   });
-  const server = http.createServer(app);
-  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, bus });
+  const { server, reloadTls } = createMainServer(config, app);
+  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, threads, agreementOf: (caseId) => signoff.status(caseId) });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId) });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  baseUrl ||= `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
-  for (const o of config.allowedOrigins ?? [new URL(baseUrl).origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) allowedOrigins.add(o);
+  const urlHost = (p: number) => `${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${p}`;
+  const scheme = config.tls ? 'https' : 'http';
+  baseUrl ||= `${scheme}://${urlHost(port)}`;
+  for (const o of config.allowedOrigins ?? [new URL(baseUrl).origin, `${scheme}://127.0.0.1:${port}`, `${scheme}://localhost:${port}`]) allowedOrigins.add(o);
+  let redirect: http.Server | undefined;
+  if (config.tls && config.httpRedirectPort !== undefined) {
+    redirect = createRedirectServer({ publicUrl: config.publicUrl, httpsPort: () => port, logger });
+    await listen(redirect, config.httpRedirectPort, config.host).catch((err: unknown) => {
+      server.close();
+      throw err;
+    });
+  }
+  const redirectUrl = redirect ? `http://${urlHost((redirect.address() as AddressInfo).port)}` : undefined;
 
   const boot = auth.bootstrap(config.mediatorName);
-  logger.info({ url: baseUrl, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
+  logger.info({ url: baseUrl, redirectFrom: redirectUrl, trustProxy: config.trustProxy, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
 
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
+    redirectUrl,
+    reloadTls,
     signinUrl: `${baseUrl}/signin#token=${boot.signinToken}`,
     mediatorCreated: boot.created,
     masterKeySource,
@@ -173,10 +193,21 @@ export async function startServer(
         connections.close();
         io.close();
         await new Promise<void>((r) => server.close(() => r()));
+        if (redirect) await new Promise<void>((r) => redirect.close(() => r()));
         sfu.close();
         store.close();
       })();
       return closing;
     },
   };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     '',
     '  Parley is running.',
     `  Open:            ${server.url}`,
+    ...(server.redirectUrl ? [`  Redirected from: ${server.redirectUrl}`] : []),
     `  Mediator sign-in (one-time link${server.mediatorCreated ? ', new local account' : ''}):`,
     `    ${server.signinUrl}`,
     `  Node ${process.version} · data in ${config.dataDir}`,
@@ -47,6 +48,17 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // A renewed certificate (e.g. certbot's deploy hook runs `kill -HUP`) is used from the next handshake on.
+  if (config.tls) {
+    process.on('SIGHUP', () => {
+      try {
+        server.reloadTls();
+        server.logger.info({ cert: config.tls?.certFile }, 'TLS certificate reloaded');
+      } catch (err) {
+        server.logger.error({ err }, 'TLS certificate not reloaded: still serving the previous one');
+      }
+    });
+  }
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -11,7 +11,7 @@ export type ConnectionKind = 'signalling' | 'draft';
 export interface Connection {
   readonly kind: ConnectionKind;
   readonly principal: Principal;
-  /** Remote address as the server sees it (trust proxy is off). */
+  /** The client's address (http/clientAddress.ts: the socket's peer unless a trusted proxy forwarded it). */
   readonly address: string;
   /** Ends the connection with a named reason. Must be idempotent. */
   close(code: CloseCode): void;

@@ -1,8 +1,8 @@
 /**
  * Every abuse limit of the server, in one place (the README's security section lists them).
  *
- * A "person" is one invitation (participant) or one mediator account; an "address" is the remote IP
- * as the server sees it. Per-person limits are shared by all of that person's connections, so opening
+ * A "person" is one invitation (participant) or one mediator account; an "address" is the client's
+ * IP as http/clientAddress.ts reads it (the peer, or what a trusted proxy forwarded). Per-person limits are shared by all of that person's connections, so opening
  * more connections buys no more budget (docs/threats.md #8); per-address limits bound what one machine can
  * do with several identities or none. Loopback is one address for every local test and every local
  * participant, so the address limits are deliberately generous multiples of the person limits.

@@ -25,6 +25,8 @@ export interface DraftHubDeps {
   keys: Keyring;
   logger: Logger;
   isAllowedOrigin: (origin: string | undefined) => boolean;
+  /** The client's address for the per-address limits (http/clientAddress.ts: trusted proxies only). */
+  addressOf: (req: http.IncomingMessage) => string;
   /**
    * Told after every change applied to a case's agreement draft (relayed, and queued to be
    * stored): sign-off voids signatures collected on an earlier text.
@@ -80,7 +82,7 @@ export class DraftHub {
    */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!req.url?.startsWith(DRAFT_PATH_PREFIX)) return false;
-    const address = req.socket.remoteAddress ?? '';
+    const address = this.#deps.addressOf(req);
     let grant: DraftGrant;
     try {
       if (this.#closing) throw new DraftRefusal(CloseCode.ServerRestart, 'restarting');

@@ -10,6 +10,8 @@ import type { Limits } from '../auth/limits.ts';
 import { KeyedRateLimiter } from '../auth/RateLimiter.ts';
 import { clearedSessionCookie, sessionCookie } from './cookies.ts';
 import { mounter, type Mount } from './mount.ts';
+import type { ClientAddress } from './clientAddress.ts';
+import { HSTS_VALUE } from './https.ts';
 
 export interface AppDeps {
   cases: CaseService;
@@ -18,7 +20,12 @@ export interface AppDeps {
   auth: MediatorAuth;
   logger: Logger;
   clientDist: string;
-  secureCookies: () => boolean;
+  /** Who the client is (the address the per-address limits count), believing only trusted proxies. */
+  client: ClientAddress;
+  /** The request is answered as https (http/https.ts `servesHttps`): HSTS, and Secure cookies by default. */
+  isHttps: (req: Request) => boolean;
+  /** PARLEY_SECURE_COOKIES, when the operator forces it either way. */
+  secureCookies: boolean | undefined;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   health: () => Promise<Health>;
   /** Decides who calls each route (the route table's "who" column). */
@@ -41,12 +48,16 @@ const VERIFY_PATHS = [httpRoutes.verifyAgreement.path, httpRoutes.verifyRecord.p
 const REFUSAL_BURST_GAP_MS = 60_000;
 
 export function createApp(deps: AppDeps): express.Express {
-  const { cases, auth, logger, gate } = deps;
+  const { cases, auth, logger, gate, client } = deps;
+  const secure = (req: Request) => deps.secureCookies ?? deps.isHttps(req);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The same rule as client.address: req.ip, req.secure and req.hostname believe only trusted proxies.
+  app.set('trust proxy', client.trust);
 
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
+    // Browsers ignore it over plain http; over https it keeps them from ever trying http again.
+    if (deps.isHttps(req)) res.setHeader('Strict-Transport-Security', HSTS_VALUE);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
@@ -68,11 +79,11 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  // Public endpoints get a budget per remote address (trust proxy is off: the socket's peer),
-  // taken before any body is read, so a refused request costs no parsing.
-  app.post(httpRoutes.signin.path, perAddressLimit('sign-in', deps.limits.signinPerAddress, logger));
-  app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, logger));
-  app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, logger), (_req, res, next) => {
+  // Public endpoints get a budget per client address (the socket's peer unless a trusted proxy
+  // forwarded it), taken before any body is read, so a refused request costs no parsing.
+  app.post(httpRoutes.signin.path, perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
+  app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, client, logger));
+  app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, client, logger), (_req, res, next) => {
     (res.locals as Locals).ownBody = true;
     next();
   });
@@ -86,16 +97,16 @@ export function createApp(deps: AppDeps): express.Express {
     reply(await deps.health());
   });
 
-  mount(r.signin, (_req, res, { body, reply }) => {
+  mount(r.signin, (req, res, { body, reply }) => {
     const { token } = body();
     const s = auth.signIn(token);
-    res.setHeader('Set-Cookie', sessionCookie(s.sessionToken, { secure: deps.secureCookies(), maxAgeMs: SESSION_TTL_MS }));
+    res.setHeader('Set-Cookie', sessionCookie(s.sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
     logger.info({ mediatorId: s.mediatorId }, 'mediator signed in');
     reply({ mediator: auth.mediator(s.mediatorId)! });
   });
   mount(r.signout, (req, res, { reply }) => {
     auth.signOut(presentedBy(req.headers).sessionToken);
-    res.setHeader('Set-Cookie', clearedSessionCookie(deps.secureCookies()));
+    res.setHeader('Set-Cookie', clearedSessionCookie(secure(req)));
     reply();
   });
   mount(r.me, (_req, _res, { caller, reply }) => {
@@ -197,13 +208,13 @@ export function createApp(deps: AppDeps): express.Express {
  * one warn line when its refusals start (a burst), plus one a minute with a count while it lasts,
  * not one line per request.
  */
-function perAddressLimit(endpoint: string, rate: { perSecond: number; burst: number }, logger: Logger): express.RequestHandler {
+function perAddressLimit(endpoint: string, rate: { perSecond: number; burst: number }, client: ClientAddress, logger: Logger): express.RequestHandler {
   const limiter = new KeyedRateLimiter(rate.perSecond, rate.burst);
   /** Addresses being refused: latest refusal, last log line, refusals since that line. */
   const bursts = new Map<string, { last: number; logged: number; refused: number }>();
   let lastSweep = performance.now();
   return (req, res, next) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = client.address(req);
     const now = performance.now();
     if (limiter.take(address, now)) return next();
     let b = bursts.get(address);

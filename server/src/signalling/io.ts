@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type https from 'node:https';
 import { Server } from 'socket.io';
 import { closeMessages, ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type CloseCode, type ServerToClientEvents, type WireError } from '@parley/shared';
 import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
@@ -20,6 +21,8 @@ export interface IoDeps {
   live: LiveSessions;
   logger: Logger;
   isAllowedOrigin: (origin: string | undefined) => boolean;
+  /** The client's address for the per-address limits (http/clientAddress.ts: trusted proxies only). */
+  addressOf: (req: http.IncomingMessage) => string;
 }
 
 /** A refusal that reaches the client as `connect_error` with `data` = WireError. */
@@ -29,7 +32,7 @@ function refusal(e: ParleyError): Error & { data: WireError } {
   return err;
 }
 
-export function createIo(server: http.Server, deps: IoDeps): Server {
+export function createIo(server: http.Server | https.Server, deps: IoDeps): Server {
   const { cases, gate, connections, live, logger, threads, agreementOf } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
@@ -48,7 +51,8 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
 
   io.use((socket, next) => {
     try {
-      const address = socket.handshake.address;
+      // Not socket.handshake.address: that is the socket's peer, which behind a proxy is the proxy.
+      const address = deps.addressOf(socket.request);
       connections.admitHandshake(address);
       const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
@@ -72,7 +76,7 @@ export function createIo(server: http.Server, deps: IoDeps): Server {
     const conn: Connection = {
       kind: 'signalling',
       principal,
-      address: socket.handshake.address,
+      address: deps.addressOf(socket.request),
       close: (code) => endSocket(socket, code, live),
       emit: (event, payload) => (socket.emit as (e: string, p: unknown) => void)(event, payload),
       isLive: () => socket.data.member?.socket === socket,
