@@ -15,7 +15,8 @@ case "$cmd" in
     cd "$ROOT" && exec node --import tsx server/src/main.ts "$@" ;;
   test|bench)
     ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
-      libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core openssl
+      libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core openssl \
+      coturn nftables iproute2
     ensure_deps; ensure_worker
     cd "$ROOT" && exec node "scripts/$cmd.mjs" "$@" ;;
   verify)

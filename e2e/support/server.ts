@@ -31,19 +31,33 @@ export function ensureTestClientBuild(): void {
   if (r.status !== 0) throw new Error('building the test client failed');
 }
 
+/** What a spec that needs a platform of its own (another network setup, say) changes. */
+export interface PlatformOptions {
+  /** Extra environment for the server (PARLEY_* settings); the port and data folder stay fresh. */
+  env?: Record<string, string>;
+  /** Names the log file `.cache/e2e/<name>.log`; the shared platform's is `server`. */
+  name?: string;
+}
+
 /**
  * Starts the real platform the way `npm start` does (same entry point), on a free port with a
  * fresh data folder, and reads the printed URL and sign-in link from its console output.
  */
-export async function startPlatform(): Promise<{ info: Omit<ServerInfo, 'storageState'>; child: ChildProcess }> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<{ info: Omit<ServerInfo, 'storageState'>; child: ChildProcess }> {
   ensureTestClientBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-  const logFile = path.join(repoRoot, '.cache', 'e2e', 'server.log');
+  const logFile = path.join(repoRoot, '.cache', 'e2e', `${options.name ?? 'server'}.log`);
   const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'info' },
+    env: {
+      ...process.env,
+      PARLEY_PORT: '0',
+      PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'info',
+      ...options.env,
+      PARLEY_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', log, 'pipe'],
     detached: false,
   });
