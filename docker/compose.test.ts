@@ -137,6 +137,8 @@ describe('docker/ against the code', () => {
     expect(environment(compose.services.caddy!).PARLEY_DOMAIN).toBe(sampleEnv.PARLEY_DOMAIN);
     expect(/^\s*reverse_proxy parley:(\d+)\s*$/m.exec(caddyfile)?.[1]).toBe(String(effectiveConfig().PARLEY_PORT));
     expect(parleyEnv.PARLEY_PUBLIC_URL).toBe(`https://${sampleEnv.PARLEY_DOMAIN}`);
+    // Caddy is the one hop in front: Parley believes its forwarded address and protocol, no more.
+    expect(parleyEnv.PARLEY_TRUST_PROXY).toBe('1');
   });
 
   it('builds with the entry points scripts/run.sh uses for npm start', () => {
