@@ -178,7 +178,12 @@ export class WorkerPool extends TypedEmitter<PoolEvents> {
     // and then opened for both; if another program took it in between, another is tried.
     let lastError: unknown;
     for (let attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
-      const port = await freeTcpPort(ip);
+      let port: number;
+      try {
+        port = await freeTcpPort(ip);
+      } catch (cause) {
+        throw new MediaPortError({ worker: slot.index, port: 0, ip, cause });
+      }
       try {
         const server = await open(port);
         slot.port = port;
