@@ -97,7 +97,8 @@ function iceConnected(transport: types.WebRtcTransport): Promise<void> {
   });
 }
 
-describe('one media port per worker', () => {
+// Real workers and a real ICE agent: generous on a loaded 2-core machine (each test waits on state, not on time).
+describe('one media port per worker', { timeout: 90_000 }, () => {
   it('worker i listens on the first port + i, and every candidate of a case uses its worker’s port, UDP and TCP', async () => {
     const first = await freePortRun(2);
     const sfu = await sfuWith({ workers: 2, mediaPort: first });
