@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { httpRoutes } from '@parley/shared';
-import { CONFIG_VARIABLES, ConfigSchema } from '../server/src/config.ts';
+import { CONFIG_VARIABLES, ConfigSchema, mediaPorts } from '../server/src/config.ts';
 import { TEST_HOOKS_MARKER } from '../client/test-hooks-marker.ts';
 
 /**
@@ -117,9 +117,13 @@ describe('docker/ against the code', () => {
     expect(runtimeStage).toMatch(/^USER (?!root|0\b)\S+$/m);
   });
 
-  it('publishes exactly the RTC port range Parley is configured with, and not its HTTP port', () => {
+  it('publishes exactly the media ports, one per worker, UDP and TCP, and not its HTTP port', () => {
     const c = effectiveConfig();
-    expect(published(parley)).toEqual([...range('tcp', c.PARLEY_RTC_MIN_PORT, c.PARLEY_RTC_MAX_PORT), ...range('udp', c.PARLEY_RTC_MIN_PORT, c.PARLEY_RTC_MAX_PORT)].sort());
+    // The worker count must be set: the default (one per core) would differ from host to host.
+    expect(c.PARLEY_WORKERS, 'PARLEY_WORKERS is set in compose.yaml').toBeDefined();
+    const ports = mediaPorts(c.PARLEY_MEDIA_PORT, c.PARLEY_WORKERS!);
+    expect(ports.length, 'a fixed PARLEY_MEDIA_PORT (0 picks free ports nobody could publish)').toBe(c.PARLEY_WORKERS);
+    expect(published(parley)).toEqual(ports.flatMap((p) => [`tcp:${p}:${p}`, `udp:${p}:${p}`]).sort());
     expect(published(parley).some((p) => p.endsWith(`:${c.PARLEY_PORT}`))).toBe(false);
     expect(runtimeStage).toMatch(new RegExp(`^EXPOSE ${c.PARLEY_PORT}$`, 'm'));
   });

@@ -54,6 +54,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<{ in
     env: {
       ...process.env,
       PARLEY_PORT: '0',
+      // A free media port (UDP and TCP) per platform, so a spec's own platform can run beside the shared one.
+      PARLEY_MEDIA_PORT: '0',
       PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'info',
       ...options.env,
       PARLEY_DATA_DIR: dataDir,

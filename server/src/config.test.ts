@@ -19,7 +19,7 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c.host).toBe('127.0.0.1');
     expect(c.port).toBe(8080);
-    expect(c.rtc).toEqual({ listenIp: '127.0.0.1', minPort: 40000, maxPort: 49999 });
+    expect(c.rtc).toEqual({ listenIp: '127.0.0.1', mediaPort: 40000 });
     expect(c.dbPath.endsWith('parley.db')).toBe(true);
     expect(c.workers).toBeGreaterThanOrEqual(1);
     // Plain http, believing no proxy: `npm start` as it always was.
@@ -35,14 +35,13 @@ describe('configuration', () => {
       PARLEY_PUBLIC_URL: 'https://mediation.example.org/',
       PARLEY_RTC_LISTEN_IP: '0.0.0.0',
       PARLEY_RTC_ANNOUNCED_ADDRESS: '203.0.113.7',
-      PARLEY_RTC_MIN_PORT: '41000',
-      PARLEY_RTC_MAX_PORT: '41100',
+      PARLEY_MEDIA_PORT: '41000',
       PARLEY_WORKERS: '3',
       PARLEY_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
       PARLEY_INVITE_TTL_HOURS: '48',
     });
     expect(c.publicUrl).toBe('https://mediation.example.org');
-    expect(c.rtc).toEqual({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.7', minPort: 41000, maxPort: 41100 });
+    expect(c.rtc).toEqual({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.7', mediaPort: 41000 });
     expect(c.workers).toBe(3);
     expect(c.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(c.inviteTtlMs).toBe(48 * 3600_000);
@@ -51,8 +50,23 @@ describe('configuration', () => {
   it('refuses invalid values with a message naming the variable', () => {
     expect(() => loadConfig({ PARLEY_PORT: 'eighty' })).toThrow(/PARLEY_PORT/);
     expect(() => loadConfig({ PARLEY_MASTER_KEY: 'short' })).toThrow(/PARLEY_MASTER_KEY/);
-    expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '5000', PARLEY_RTC_MAX_PORT: '4000' })).toThrow(/MIN_PORT/);
+    expect(() => loadConfig({ PARLEY_MEDIA_PORT: '70000' })).toThrow(/PARLEY_MEDIA_PORT/);
     expect(() => loadConfig({ PARLEY_LOG_LEVEL: 'chatty' })).toThrow(/PARLEY_LOG_LEVEL/);
+  });
+
+  it('gives each worker its own media port and refuses ports past 65535 or on an HTTP port, naming PARLEY_MEDIA_PORT', () => {
+    expect(loadConfig({ PARLEY_MEDIA_PORT: '65534', PARLEY_WORKERS: '2' }).rtc.mediaPort).toBe(65534);
+    expect(() => loadConfig({ PARLEY_MEDIA_PORT: '65535', PARLEY_WORKERS: '2' })).toThrow(/PARLEY_MEDIA_PORT: ports 65535–65536 .*65535/);
+    // Worker 3 of 4 would take 8082, the HTTP port: UDP could share it, TCP cannot.
+    expect(() => loadConfig({ PARLEY_MEDIA_PORT: '8080', PARLEY_PORT: '8082', PARLEY_WORKERS: '4' })).toThrow(/PARLEY_MEDIA_PORT: ports 8080–8083 .*PARLEY_PORT 8082/);
+    expect(() => loadConfig({ PARLEY_MEDIA_PORT: '8079', PARLEY_PORT: '8082', PARLEY_WORKERS: '3' })).not.toThrow();
+    // Port 0 (each worker on a free port, for tests) never collides.
+    expect(loadConfig({ PARLEY_MEDIA_PORT: '0', PARLEY_PORT: '0' }).rtc.mediaPort).toBe(0);
+  });
+
+  it('refuses the retired port-range variables, saying what replaced them', () => {
+    expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '40000' })).toThrow(/PARLEY_RTC_MIN_PORT: media no longer uses a port range: set PARLEY_MEDIA_PORT/);
+    expect(() => loadConfig({ PARLEY_RTC_MAX_PORT: '49999' })).toThrow(ConfigError);
   });
 
   it('reads the master key file named by PARLEY_MASTER_KEY_FILE (e.g. a docker or systemd secret)', () => {

@@ -96,6 +96,37 @@ function parseTrustProxy(text: string | undefined): TrustProxy | string {
   return list;
 }
 
+/** One worker per core unless PARLEY_WORKERS says otherwise. */
+function workerCount(configured: number | undefined): number {
+  return configured ?? Math.max(1, os.availableParallelism());
+}
+
+/** The media ports in use, first to last: one per worker, from the first media port on. */
+export function mediaPorts(first: number, workers: number): number[] {
+  return first === 0 ? [] : Array.from({ length: workers }, (_, i) => first + i);
+}
+
+/**
+ * Why the media ports cannot be used, or null: each worker needs its own port (first + i) for UDP
+ * and TCP, all of them real ports, none of them one of Parley's HTTP ports.
+ */
+function mediaPortProblem(first: number, workers: number, httpPorts: [string, number | undefined][]): string | null {
+  if (first === 0) return null;
+  const last = first + workers - 1;
+  const span = workers === 1 ? `port ${first}` : `ports ${first}–${last}`;
+  if (last > 65535) return `${span} (one per worker, ${workers} workers) end past 65535: choose a lower first port or fewer PARLEY_WORKERS`;
+  for (const [name, port] of httpPorts) {
+    if (port !== undefined && port >= first && port <= last) return `${span} (one per worker, UDP and TCP) include ${name} ${port}: choose ports apart from it`;
+  }
+  return null;
+}
+
+/** Variables Parley no longer reads, and what replaced them: set, they would mislead the operator. */
+const RETIRED_VARIABLES: Record<string, string> = {
+  PARLEY_RTC_MIN_PORT: 'media no longer uses a port range: set PARLEY_MEDIA_PORT (one port per worker, UDP and TCP) and remove this variable',
+  PARLEY_RTC_MAX_PORT: 'media no longer uses a port range: set PARLEY_MEDIA_PORT (one port per worker, UDP and TCP) and remove this variable',
+};
+
 /** Every setting comes from the environment, is validated here, and has a safe local default. */
 const Bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -124,15 +155,21 @@ export const ConfigSchema = z
     PARLEY_TRUST_PROXY: z.string().optional(),
     PARLEY_RTC_LISTEN_IP: z.string().default('127.0.0.1'),
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().optional(),
-    PARLEY_RTC_MIN_PORT: Port.default(40000),
-    PARLEY_RTC_MAX_PORT: Port.default(49999),
+    /** Worker i's media port (UDP and TCP) is this + i; 0: each worker takes a free port (tests). */
+    PARLEY_MEDIA_PORT: Port.default(40000),
     PARLEY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     MEDIASOUP_WORKER_BIN: z.string().optional(),
     PARLEY_CLIENT_DIST: z.string().optional(),
     PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     PARLEY_MEDIATOR_NAME: z.string().trim().min(1).max(80).default('Mediator'),
   })
-  .refine((c) => c.PARLEY_RTC_MIN_PORT <= c.PARLEY_RTC_MAX_PORT, { message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT' })
+  .superRefine((c, ctx) => {
+    const problem = mediaPortProblem(c.PARLEY_MEDIA_PORT, workerCount(c.PARLEY_WORKERS), [
+      ['PARLEY_PORT', c.PARLEY_PORT],
+      ['PARLEY_HTTP_REDIRECT_PORT', c.PARLEY_HTTP_REDIRECT_PORT],
+    ]);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['PARLEY_MEDIA_PORT'], message: problem });
+  })
   .superRefine((c, ctx) => {
     if (c.PARLEY_MASTER_KEY_FILE === undefined) return;
     const at = ['PARLEY_MASTER_KEY_FILE'];
@@ -192,7 +229,8 @@ export interface Config {
   /** With `tls`: the plain-http port that redirects to https. */
   httpRedirectPort: number | undefined;
   trustProxy: TrustProxy;
-  rtc: { listenIp: string; announcedAddress?: string; minPort: number; maxPort: number };
+  /** Worker i listens on `mediaPort + i`, UDP and TCP; 0: each worker on a free port. */
+  rtc: { listenIp: string; announcedAddress?: string; mediaPort: number };
   workers: number;
   workerBin: string | undefined;
   clientDist: string;
@@ -202,8 +240,12 @@ export interface Config {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
+  const retired = Object.keys(RETIRED_VARIABLES).filter((name) => env[name] !== undefined);
+  if (!parsed.success || retired.length > 0) {
+    const lines = [
+      ...retired.map((name) => `  ${name}: ${RETIRED_VARIABLES[name]}`),
+      ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`)),
+    ];
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
@@ -225,10 +267,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rtc: {
       listenIp: c.PARLEY_RTC_LISTEN_IP,
       ...(c.PARLEY_RTC_ANNOUNCED_ADDRESS ? { announcedAddress: c.PARLEY_RTC_ANNOUNCED_ADDRESS } : {}),
-      minPort: c.PARLEY_RTC_MIN_PORT,
-      maxPort: c.PARLEY_RTC_MAX_PORT,
+      mediaPort: c.PARLEY_MEDIA_PORT,
     },
-    workers: c.PARLEY_WORKERS ?? Math.max(1, os.availableParallelism()),
+    workers: workerCount(c.PARLEY_WORKERS),
     workerBin: c.MEDIASOUP_WORKER_BIN,
     clientDist: c.PARLEY_CLIENT_DIST ? path.resolve(repoRoot, c.PARLEY_CLIENT_DIST) : path.join(repoRoot, 'client', 'dist'),
     logLevel: c.PARLEY_LOG_LEVEL,

@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Health } from '@parley/shared';
-import { mediasoupVersion, Sfu } from '@parley/sfu';
-import type { Config } from './config.ts';
+import { MediaPortError, mediasoupVersion, Sfu } from '@parley/sfu';
+import { ConfigError, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Store } from './store/Store.ts';
 import { getSodium } from './crypto/sodium.ts';
@@ -85,16 +85,23 @@ export async function startServer(
   });
   const auth = new MediatorAuth(store, keys, bus);
 
-  const sfu = await Sfu.create({
-    workers: config.workers,
-    workerBin: config.workerBin,
-    rtcMinPort: config.rtc.minPort,
-    rtcMaxPort: config.rtc.maxPort,
-    listenIp: config.rtc.listenIp,
-    ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
-    ...(opts.consumerAckTimeoutMs ? { consumerAckTimeoutMs: opts.consumerAckTimeoutMs } : {}),
-  });
-  sfu.pool.on('workerDied', (w, error) => logger.error({ pid: w.pid, err: error }, 'mediasoup worker died; starting a replacement'));
+  let sfu: Sfu;
+  try {
+    sfu = await Sfu.create({
+      workers: config.workers,
+      workerBin: config.workerBin,
+      mediaPort: config.rtc.mediaPort,
+      listenIp: config.rtc.listenIp,
+      ...(config.rtc.announcedAddress ? { announcedAddress: config.rtc.announcedAddress } : {}),
+      ...(opts.consumerAckTimeoutMs ? { consumerAckTimeoutMs: opts.consumerAckTimeoutMs } : {}),
+    });
+  } catch (err) {
+    store.close();
+    throw err instanceof MediaPortError ? mediaPortConfigError(err, config) : err;
+  }
+  sfu.pool.on('workerDied', (w, error) => logger.error({ worker: w.index, pid: w.worker.pid, port: w.port, err: error }, 'mediasoup worker died; starting a replacement on the same port'));
+  sfu.pool.on('workerReplaced', (w) => logger.info({ worker: w.index, pid: w.worker.pid, port: w.port }, 'mediasoup worker replaced; listening on its port again'));
+  sfu.pool.on('workerReplaceFailed', (worker, port, err) => logger.error({ worker, port, err }, 'mediasoup worker could not be replaced: new cases go to the other workers'));
   const record = new SessionRecord(store, cases, keys, logger);
   record.subscribe(bus);
   const assessments = new AssessmentService(store, cases, record);
@@ -171,7 +178,22 @@ export async function startServer(
   const redirectUrl = redirect ? `http://${urlHost((redirect.address() as AddressInfo).port)}` : undefined;
 
   const boot = auth.bootstrap(config.mediatorName);
-  logger.info({ url: baseUrl, redirectFrom: redirectUrl, trustProxy: config.trustProxy, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
+  logger.info(
+    {
+      url: baseUrl,
+      redirectFrom: redirectUrl,
+      trustProxy: config.trustProxy,
+      node: process.version,
+      mediasoup: mediasoupVersion,
+      workers: sfu.pool.size,
+      // What the firewall must let in for audio and video: each port, UDP and TCP.
+      mediaPorts: sfu.pool.ports().map((p) => p.port),
+      mediaListenIp: config.rtc.listenIp,
+      mediaAnnouncedAddress: config.rtc.announcedAddress,
+      db: config.dbPath,
+    },
+    'parley started',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -200,6 +222,22 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/**
+ * A media port that cannot be opened is the operator's to fix: name the variable. An address that
+ * is not this machine's is PARLEY_RTC_LISTEN_IP's fault; anything else (a port in use, a port
+ * below 1024 without the right) is PARLEY_MEDIA_PORT's.
+ */
+function mediaPortConfigError(err: MediaPortError, config: Config): ConfigError {
+  if (/address not available/i.test(err.reason)) {
+    return new ConfigError(`the media server cannot listen on ${err.ip}: it is not an address of this machine (${err.reason})`, { cause: err, variable: 'PARLEY_RTC_LISTEN_IP' });
+  }
+  const which = config.workers > 1 ? `UDP and TCP, worker ${err.worker + 1} of ${config.workers}` : 'UDP and TCP';
+  const hint = /already in use/i.test(err.reason)
+    ? 'another program (or another Parley) holds it: stop it or choose another first port'
+    : 'choose another first port';
+  return new ConfigError(`media port ${err.port} (${which}) cannot be opened on ${err.ip}: ${hint}; worker i listens on PARLEY_MEDIA_PORT + i (${err.reason})`, { cause: err, variable: 'PARLEY_MEDIA_PORT' });
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

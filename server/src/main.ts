@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     ...(server.redirectUrl ? [`  Redirected from: ${server.redirectUrl}`] : []),
     `  Mediator sign-in (one-time link${server.mediatorCreated ? ', new local account' : ''}):`,
     `    ${server.signinUrl}`,
+    mediaLine(server.sfu.pool.ports().map((p) => p.port), config.rtc),
     `  Node ${process.version} · data in ${config.dataDir}`,
     // Its own paragraph, on every start: the one thing in the banner that needs action.
     ...(keyWarning ? ['', ...wrap(keyWarning, 76).map((l) => `  ${l}`)] : []),
@@ -61,6 +62,12 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The ports the firewall must let in for audio and video, and where browsers are told to send it. */
+function mediaLine(ports: number[], rtc: { listenIp: string; announcedAddress?: string }): string {
+  const where = rtc.announcedAddress ? `on ${rtc.listenIp}, announced as ${rtc.announcedAddress}` : `on ${rtc.listenIp}`;
+  return `  Media ports:     ${ports.join(', ')} (UDP and TCP, one per worker) ${where}`;
 }
 
 /** Words into lines of at most `width` characters (a long path stays whole on its own line). */

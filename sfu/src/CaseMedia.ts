@@ -4,6 +4,7 @@ import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer } from './MediaPeer.ts';
 import { StallDetector } from './StallDetector.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
+import type { MediaWorker } from './WorkerPool.ts';
 
 type CaseMediaEvents = {
   /**
@@ -48,17 +49,17 @@ export interface TransportOptions {
 export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly caseId: string;
   readonly router: types.Router;
-  readonly #worker: types.Worker;
+  readonly #media: MediaWorker;
   readonly #config: SfuConfig;
   readonly #peers = new Map<string, MediaPeer>();
   readonly #stalls = new StallDetector();
   #stallTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  private constructor(caseId: string, worker: types.Worker, router: types.Router, config: SfuConfig) {
+  private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig) {
     super();
     this.caseId = caseId;
-    this.#worker = worker;
+    this.#media = media;
     this.router = router;
     this.#config = config;
     router.on('workerclose', () => this.#shutdown('worker-died'));
@@ -85,16 +86,20 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#stalls.retain(seen);
   }
 
-  static async create(caseId: string, worker: types.Worker, config: SfuConfig): Promise<CaseMedia> {
-    const router = await worker.createRouter({
+  static async create(caseId: string, media: MediaWorker, config: SfuConfig): Promise<CaseMedia> {
+    const router = await media.worker.createRouter({
       mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[],
       appData: { caseId },
     });
-    return new CaseMedia(caseId, worker, router, config);
+    return new CaseMedia(caseId, media, router, config);
   }
 
   get worker(): types.Worker {
-    return this.#worker;
+    return this.#media.worker;
+  }
+  /** The port (UDP and TCP) every transport of this case uses: its worker's media port. */
+  get mediaPort(): number {
+    return this.#media.port;
   }
   get closed(): boolean {
     return this.#closed;
@@ -130,11 +135,10 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     for (const t of peer.transports.values()) {
       if (t.direction === direction) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
     }
+    // Every transport of this worker shares its one media port, UDP and TCP (the worker pool's
+    // WebRtcServer), so a firewall needs one rule per protocol and per worker, not a port range.
     const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ip: this.#config.listenIp, ...(this.#config.announcedAddress ? { announcedAddress: this.#config.announcedAddress } : {}) },
-        { protocol: 'tcp', ip: this.#config.listenIp, ...(this.#config.announcedAddress ? { announcedAddress: this.#config.announcedAddress } : {}) },
-      ],
+      webRtcServer: this.#media.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,

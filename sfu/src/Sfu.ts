@@ -33,6 +33,7 @@ export class Sfu {
       const worker = this.pool.acquire();
       let media: CaseMedia;
       try {
+        // Its transports use the worker's one media port (its WebRtcServer).
         media = await CaseMedia.create(caseId, worker, this.#config);
       } catch (e) {
         this.pool.release(worker);

@@ -4,9 +4,13 @@ export interface SfuConfig {
   workers: number;
   /** Path to the mediasoup-worker binary (mediasoup's own default when undefined). */
   workerBin?: string;
-  rtcMinPort: number;
-  rtcMaxPort: number;
-  /** Local address the WebRTC transports listen on. */
+  /**
+   * The first media port: worker i listens on mediaPort + i, UDP and TCP, for every transport it
+   * carries (a mediasoup WebRtcServer), so a firewall needs one rule per protocol. 0 gives each
+   * worker a free port of its own (tests running several platforms at once).
+   */
+  mediaPort: number;
+  /** Local address the media ports listen on. */
   listenIp: string;
   /** Address announced to browsers in ICE candidates (public IP or hostname) when behind NAT. */
   announcedAddress?: string;

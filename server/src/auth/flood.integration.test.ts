@@ -76,7 +76,7 @@ describe('per-person limits', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-flood-'));
-    const server = await startServer(loadConfig({ ...process.env, PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_WORKERS: '1' }), { logger: createLogger('warn', sink), limits: small({}) });
+    const server = await startServer(loadConfig({ ...process.env, PARLEY_PORT: '0', PARLEY_MEDIA_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_WORKERS: '1' }), { logger: createLogger('warn', sink), limits: small({}) });
     servers.push(server);
     const { tA } = await caseWithTwoParties(server);
     const a = await open(server, { token: tA });

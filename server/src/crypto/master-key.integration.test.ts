@@ -42,7 +42,7 @@ const copyOfData = () => {
 function startMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PARLEY_PORT: '0', PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PARLEY_PORT: '0', PARLEY_MEDIA_PORT: '0', PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -150,7 +150,7 @@ describe('TLS certificate files', () => {
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
           cwd: repoRoot,
-          env: { ...process.env, PARLEY_PORT: '0', PARLEY_WORKERS: '1', PARLEY_DATA_DIR: dir, ...env },
+          env: { ...process.env, PARLEY_PORT: '0', PARLEY_MEDIA_PORT: '0', PARLEY_WORKERS: '1', PARLEY_DATA_DIR: dir, ...env },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         let stderr = '';

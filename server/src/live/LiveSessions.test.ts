@@ -9,7 +9,7 @@ import { LiveSessions } from './LiveSessions.ts';
 let sfu: Sfu;
 beforeAll(async () => {
   // No transport is opened here: the router of each live case is all these tests need.
-  sfu = await Sfu.create({ workers: 1, workerBin: process.env.MEDIASOUP_WORKER_BIN, rtcMinPort: 40000, rtcMaxPort: 49999, listenIp: '127.0.0.1' });
+  sfu = await Sfu.create({ workers: 1, workerBin: process.env.MEDIASOUP_WORKER_BIN, mediaPort: 0, listenIp: '127.0.0.1' });
 });
 afterAll(() => sfu?.close());
 

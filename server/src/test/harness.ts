@@ -36,6 +36,8 @@ export async function startTestServer(
   const config = loadConfig({
     ...process.env,
     PARLEY_PORT: '0',
+    // A free media port per server: test files run side by side, each with its own platform.
+    PARLEY_MEDIA_PORT: '0',
     PARLEY_DATA_DIR: dataDir,
     PARLEY_WORKERS: '1',
     PARLEY_LOG_LEVEL: 'silent',
