@@ -74,8 +74,11 @@ async function main(): Promise<void> {
       }
     });
   }
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Prepended: each mediasoup worker listens for these signals too and closes itself on them, which
+  // the live cases would take for a dead worker. Ours runs first and ends the live sessions with
+  // the restart notice before the workers go.
+  process.prependListener('SIGINT', () => stop('SIGINT'));
+  process.prependListener('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** Words into lines of at most `width` characters (a long path stays whole on its own line). */
