@@ -132,7 +132,8 @@ export const ConfigSchema = z
     PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     PARLEY_MEDIATOR_NAME: z.string().trim().min(1).max(80).default('Mediator'),
     /** Bearer token of GET /metrics (Prometheus); unset, /metrics answers 404. Long enough that guessing it is hopeless. */
-    PARLEY_METRICS_TOKEN: z.string().trim().min(32, 'PARLEY_METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+    // Empty counts as unset: compose passes `${PARLEY_METRICS_TOKEN:-}` through as "".
+    PARLEY_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional()),
   })
   .refine((c) => c.PARLEY_RTC_MIN_PORT <= c.PARLEY_RTC_MAX_PORT, { message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT' })
   .superRefine((c, ctx) => {
