@@ -69,6 +69,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ PARLEY_RTC_MAX_PORT: '49999' })).toThrow(ConfigError);
   });
 
+  it('reads PARLEY_METRICS_TOKEN: unset or empty is no metrics, a short one is refused', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ PARLEY_METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ PARLEY_METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
+    expect(() => loadConfig({ PARLEY_METRICS_TOKEN: 'guessable' })).toThrow(/PARLEY_METRICS_TOKEN: must be at least 32 characters/);
+  });
+
   it('reads the master key file named by PARLEY_MASTER_KEY_FILE (e.g. a docker or systemd secret)', () => {
     const f = keyFile('secret', `${KEY}\n`);
     const c = loadConfig({ PARLEY_MASTER_KEY_FILE: f });

@@ -162,6 +162,9 @@ export const ConfigSchema = z
     PARLEY_CLIENT_DIST: z.string().optional(),
     PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     PARLEY_MEDIATOR_NAME: z.string().trim().min(1).max(80).default('Mediator'),
+    /** Bearer token of GET /metrics (Prometheus); unset, /metrics answers 404. Long enough that guessing it is hopeless. */
+    // Empty counts as unset: compose passes `${PARLEY_METRICS_TOKEN:-}` through as "".
+    PARLEY_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional()),
   })
   .superRefine((c, ctx) => {
     const problem = mediaPortProblem(c.PARLEY_MEDIA_PORT, workerCount(c.PARLEY_WORKERS), [
@@ -236,6 +239,8 @@ export interface Config {
   clientDist: string;
   logLevel: z.infer<typeof ConfigSchema>['PARLEY_LOG_LEVEL'];
   mediatorName: string;
+  /** Bearer token of /metrics; undefined = metrics off. */
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -274,5 +279,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientDist: c.PARLEY_CLIENT_DIST ? path.resolve(repoRoot, c.PARLEY_CLIENT_DIST) : path.join(repoRoot, 'client', 'dist'),
     logLevel: c.PARLEY_LOG_LEVEL,
     mediatorName: c.PARLEY_MEDIATOR_NAME,
+    metricsToken: c.PARLEY_METRICS_TOKEN,
   };
 }

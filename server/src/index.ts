@@ -13,7 +13,7 @@ import { createApp } from './http/app.ts';
 import { clientAddress } from './http/clientAddress.ts';
 import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
 import { DraftHub } from './draft/DraftHub.ts';
-import { createIo } from './signalling/io.ts';
+import { createIo, endAllForRestart } from './signalling/io.ts';
 import { AccessGate } from './auth/AccessGate.ts';
 import { Connections } from './auth/Connections.ts';
 import { mountDraftRoutes } from './draft/routes.ts';
@@ -28,6 +28,9 @@ import { LiveSessions } from './live/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
+import { readinessProbe, type ReadinessCheck } from './ops/readiness.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { mountOpsRoutes } from './ops/routes.ts';
 
 export { loadConfig, type Config } from './config.ts';
 
@@ -106,7 +109,7 @@ export async function startServer(
   record.subscribe(bus);
   const assessments = new AssessmentService(store, cases, record);
   // One gate authenticates and re-checks every connection; one registry holds them all.
-  const gate = new AccessGate(cases, auth);
+  const gate = new AccessGate(cases, auth, { metricsToken: config.metricsToken });
   const connections = new Connections(gate, limits, logger);
   connections.subscribe(bus);
   // Thread messages reach a person on every connection they have, each re-checked before sending.
@@ -128,6 +131,25 @@ export async function startServer(
     workers: sfu.pool.size,
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
   });
+
+  // What /api/ready checks, one line each: a failure's words are public, its cause goes to the log.
+  let closing: Promise<void> | undefined;
+  const readinessChecks: ReadinessCheck[] = [
+    { name: 'accepting', failure: 'shutting down', probe: () => closing === undefined },
+    { name: 'media', failure: 'no media worker is running', probe: () => sfu.pool.size > 0 },
+    { name: 'store', failure: 'the database does not answer', probe: () => store.ping() },
+  ];
+  const ready = readinessProbe(readinessChecks, logger);
+  // Only with a token: without one /metrics does not exist, and nothing is collected.
+  const metrics = config.metricsToken
+    ? createMetrics({
+        live: () => live.stats(),
+        media: () => sfu.mediaCounts(),
+        workers: () => sfu.pool.resourceUsage(),
+        connections: () => connections.countsByKind(),
+        draftDocuments: () => drafts.stats.documents,
+      })
+    : undefined;
 
   // The draft hub is created below with the HTTP server; the source is only read at request time.
   const signoff = new SignoffService(store, cases, keys, { source: { snapshotText: (caseId) => drafts.snapshotText(caseId) }, bus, logger, record });
@@ -152,6 +174,7 @@ export async function startServer(
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate });
+      mountOpsRoutes(mount, { ready, metrics });
     },
   });
   const { server, reloadTls } = createMainServer(config, app);
@@ -195,7 +218,6 @@ export async function startServer(
     'parley started',
   );
 
-  let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
     redirectUrl,
@@ -210,14 +232,22 @@ export async function startServer(
     logger,
     close() {
       closing ??= (async () => {
-        live.closeAll();
+        // No new connections from here on (/api/ready says so too); open ones are ended below.
+        const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+        const redirectClosed = redirect ? new Promise<void>((r) => redirect.close(() => r())) : undefined;
+        const sockets = await endAllForRestart(io, live, SOCKET_GOODBYE_MS);
+        // Draft clients get the same 4503; every pending Yjs update is stored before the store closes.
         await drafts.close();
         connections.close();
-        io.close();
-        await new Promise<void>((r) => server.close(() => r()));
-        if (redirect) await new Promise<void>((r) => redirect.close(() => r()));
+        await io.close();
+        // Idle keep-alive HTTP connections would hold the listener open.
+        server.closeAllConnections();
+        redirect?.closeAllConnections();
+        await listenerClosed;
+        await redirectClosed;
         sfu.close();
         store.close();
+        logger.info({ sockets }, 'parley stopped');
       })();
       return closing;
     },
@@ -239,6 +269,9 @@ function mediaPortConfigError(err: MediaPortError, config: Config): ConfigError 
     : 'choose another first port';
   return new ConfigError(`media port ${err.port} (${which}) cannot be opened on ${err.ip}: ${hint}; worker i listens on PARLEY_MEDIA_PORT + i (${err.reason})`, { cause: err, variable: 'PARLEY_MEDIA_PORT' });
 }
+
+/** How long shutdown waits for sockets to take their restart notice before closing them anyway. */
+const SOCKET_GOODBYE_MS = 2_000;
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {

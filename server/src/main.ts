@@ -2,6 +2,9 @@ import { ConfigError } from './config.ts';
 import { masterKeyWarning } from './crypto/Keyring.ts';
 import { loadConfig, startServer } from './index.ts';
 
+/** Below Docker's default 10 s between SIGTERM and SIGKILL, so the cut-off is ours and logged. */
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+
 /** `npm start`: run the platform and print where to find it. */
 async function main(): Promise<void> {
   let config;
@@ -37,16 +40,28 @@ async function main(): Promise<void> {
   // On stderr so it stays readable next to the JSON log lines on stdout.
   process.stderr.write(banner + '\n');
 
+  // SIGTERM (docker stop, systemd, Kubernetes) or Ctrl+C: stop taking connections, tell everyone
+  // the service is restarting, store the drafts, close the media workers and the store, exit 0.
+  // A second signal changes nothing; a shutdown that hangs is cut off, with a log line saying so.
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      server.logger.info({ signal }, 'already shutting down');
+      return;
+    }
     stopping = true;
-    server.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    server.logger.info({ signal, timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    const force = setTimeout(() => {
+      server.logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time: exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
     server.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   // A renewed certificate (e.g. certbot's deploy hook runs `kill -HUP`) is used from the next handshake on.
@@ -60,8 +75,11 @@ async function main(): Promise<void> {
       }
     });
   }
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Prepended: each mediasoup worker listens for these signals too and closes itself on them, which
+  // the live cases would take for a dead worker. Ours runs first and ends the live sessions with
+  // the restart notice before the workers go.
+  process.prependListener('SIGINT', () => stop('SIGINT'));
+  process.prependListener('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** The ports the firewall must let in for audio and video, and where browsers are told to send it. */

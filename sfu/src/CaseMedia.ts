@@ -447,6 +447,17 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.emit('consumer:closed', viewer.id, consumer.id, reason);
   }
 
+  /** How much media this case carries now (metrics: counts only, nothing that names the case). */
+  counts(): MediaCounts {
+    const c: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
+    for (const peer of this.#peers.values()) {
+      c.transports += peer.transports.size;
+      c.producers += peer.producers.size;
+      c.consumers += peer.consumers.size;
+    }
+    return c;
+  }
+
   #shutdown(reason: 'closed' | 'worker-died'): void {
     clearInterval(this.#stallTimer);
     if (this.#closed) return;
@@ -480,4 +491,11 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such outgoing media.');
     return p;
   }
+}
+
+/** Counts of mediasoup objects, summed over peers (see `CaseMedia.counts`). */
+export interface MediaCounts {
+  transports: number;
+  producers: number;
+  consumers: number;
 }

@@ -1,5 +1,5 @@
 import { WorkerPool } from './WorkerPool.ts';
-import { CaseMedia } from './CaseMedia.ts';
+import { CaseMedia, type MediaCounts } from './CaseMedia.ts';
 import type { SfuConfig } from './config.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 
@@ -46,6 +46,19 @@ export class Sfu {
       });
       return media;
     });
+  }
+
+  /** Transports, producers and consumers of every open case, summed (metrics). */
+  mediaCounts(): MediaCounts {
+    const total: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
+    for (const m of this.#cases.values()) {
+      if (m.closed) continue;
+      const c = m.counts();
+      total.transports += c.transports;
+      total.producers += c.producers;
+      total.consumers += c.consumers;
+    }
+    return total;
   }
 
   close(): void {

@@ -47,7 +47,7 @@ export const closeMessages: Record<CloseCode, string> = {
   4408: 'Your link was opened in another browser or device, so this window was disconnected. If that was not you, tell your mediator.',
   4404: 'The mediator removed you from this case.',
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
-  4503: 'The platform is restarting. Reconnecting…',
+  4503: 'The service is restarting. You will be reconnected.',
 };
 
 /** WebSocket "try again later": a draft connection over its message or connection budget (not terminal). */

@@ -74,6 +74,17 @@ export const Health = z.object({
 });
 export type Health = z.infer<typeof Health>;
 
+/**
+ * GET /api/ready: whether this instance can serve a mediation now (200), or which check failed
+ * (503). Each check has a fixed name and, when it fails, a short reason in words: never a path,
+ * an address or a secret, since anyone may ask.
+ */
+export const Readiness = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
 export const Me = z.object({ mediator: z.object({ id: Id, displayName: z.string() }) });
 export type Me = z.infer<typeof Me>;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, type Health, type InvitationView, type Me } from './http.ts';
+import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, type Health, type InvitationView, type Readiness, type Me } from './http.ts';
 import type { CaseDetail, CaseSummary } from './domain.ts';
 import { SignBody, type AgreementVersionView, type VerifyReport } from './signoff.ts';
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
@@ -22,8 +22,10 @@ import type { DraftAccessAnswer } from './draft.ts';
  * - `consented-invitee`: a valid link whose holder agreed to the current protocol agreement: case
  *   content (IMI 3.6.8).
  * - `draft-holder`: a mediator or an invitee, decided per document as for the draft connection.
+ * - `metrics-scraper`: the operator's monitoring, with the Bearer token of PARLEY_METRICS_TOKEN;
+ *   without that setting the route does not exist (404).
  */
-export type Audience = 'public' | 'mediator' | 'invitee' | 'consented-invitee' | 'draft-holder';
+export type Audience = 'public' | 'mediator' | 'invitee' | 'consented-invitee' | 'draft-holder' | 'metrics-scraper';
 
 /** How docs/protocol.md names each audience in its "who" column. */
 export const audienceLabel: Record<Audience, string> = {
@@ -32,22 +34,25 @@ export const audienceLabel: Record<Audience, string> = {
   invitee: 'invitee (Bearer)',
   'consented-invitee': 'consented invitee (Bearer)',
   'draft-holder': 'invitee (Bearer) or mediator',
+  'metrics-scraper': 'metrics scraper (Bearer metrics token)',
 };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * What a route answers: JSON of type T, nothing (204), or a file (HTML page or download) that the
- * browser opens or saves. `T` exists only for the type checker.
+ * What a route answers: JSON of type T, nothing (204), a file (HTML page or download) that the
+ * browser opens or saves, or plain text for a program (the Prometheus exposition format). `T`
+ * exists only for the type checker.
  */
 export interface Answer<T> {
-  readonly kind: 'json' | 'empty' | 'file';
+  readonly kind: 'json' | 'empty' | 'file' | 'text';
   readonly status: number;
   readonly __type?: T;
 }
 const json = <T>(status = 200): Answer<T> => ({ kind: 'json', status });
 const empty: Answer<void> = { kind: 'empty', status: 204 };
 const file: Answer<Blob> = { kind: 'file', status: 200 };
+const text: Answer<string> = { kind: 'text', status: 200 };
 
 /**
  * A route's body: a zod schema (parsed by the handler with `parseBody`), none, or an uploaded file
@@ -74,7 +79,10 @@ const route = <M extends HttpMethod, P extends string, W extends Audience, B ext
 type Current = { current: AgreementVersionView | null };
 
 export const httpRoutes = {
+  // Liveness (the process answers) and readiness (it can serve a mediation now: 200, else 503 with the same body).
   health: route('GET', '/api/health', 'public', null, json<Health>()),
+  ready: route('GET', '/api/ready', 'public', null, json<Readiness>()),
+  metrics: route('GET', '/metrics', 'metrics-scraper', null, text),
   signin: route('POST', '/api/auth/signin', 'public', SigninBody, json<Me>()),
   // Anyone: it ends the session named by the cookie, if there is one.
   signout: route('POST', '/api/auth/signout', 'public', null, empty),

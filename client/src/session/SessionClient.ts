@@ -298,7 +298,8 @@ export class SessionClient {
     }
     this.connectFailures++;
     if (this.connectFailures >= 3) {
-      const message = MESSAGES.stillConnecting;
+      // While the server restarts, attempts fail: what it said still explains why.
+      const message = this.pendingServerMessage ?? MESSAGES.stillConnecting;
       this.setConnection(this.hasJoined ? { status: 'reconnecting', message } : { status: 'connecting', message });
     }
     // Signalling's reconnect policy tries again after its pause.
@@ -344,8 +345,10 @@ export class SessionClient {
     const next = offline && step !== 'repairing-media' ? 'offline' : step;
     if (this.store.getSnapshot().outage?.step === next) return;
     this.store.update((s) => withOutage(s, next, Date.now()));
-    // The banner's counter stays out of live regions; each new rung is read out once, here.
-    this.announce(OUTAGE_TITLES[next]);
+    // The banner's counter stays out of live regions; each new rung is read out once, here. When
+    // the server said why (it is restarting), that is what happened, not a dropped connection.
+    const serverSaid = next === 'reconnecting' || next === 'rejoining' ? this.pendingServerMessage : null;
+    this.announce(serverSaid ?? OUTAGE_TITLES[next]);
   }
 
   private onSessionClosed({ code, message }: Notifications['session:closed']): void {

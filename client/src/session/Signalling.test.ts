@@ -66,6 +66,19 @@ describe('Signalling: one reconnect policy', () => {
     expect(socket.connects).toBe(3);
   });
 
+  it('keeps trying after the server said it is restarting (4503), however long it stays away', () => {
+    const { socket } = connected();
+    socket.fire('session:closed', { code: 4503, message: 'The service is restarting. You will be reconnected.' });
+    socket.connected = false;
+    socket.fire('disconnect', 'io server disconnect');
+    // Each attempt fails while the server is down; the delays grow to 15 s and stay there.
+    for (let attempt = 2; attempt <= 12; attempt++) {
+      vi.advanceTimersByTime(15_000);
+      expect(socket.connects).toBe(attempt);
+      socket.fire('connect_error', new Error('websocket error'));
+    }
+  });
+
   it('never reconnects after a terminal close, a final refusal, or close()', () => {
     const terminal = connected();
     terminal.socket.fire('session:closed', { code: 4410, message: 'revoked' });

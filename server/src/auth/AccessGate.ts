@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { canJoinSession, closeCodeForError, CloseCode, draftAccess, ErrorCode, ParleyError, type Audience, type DraftAccess, type DraftDocRef, parseDraftDocName, type RequestName } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
@@ -80,10 +81,13 @@ const socketConsent: Partial<Record<RequestName, ConsentPurpose>> = {
 export class AccessGate {
   readonly #cases: CaseService;
   readonly #auth: MediatorAuth;
+  /** SHA-256 of PARLEY_METRICS_TOKEN; null when metrics are off (the route answers 404). */
+  readonly #metricsTokenHash: Buffer | null;
 
-  constructor(cases: CaseService, auth: MediatorAuth) {
+  constructor(cases: CaseService, auth: MediatorAuth, opts: { metricsToken?: string | undefined } = {}) {
     this.#cases = cases;
     this.#auth = auth;
+    this.#metricsTokenHash = opts.metricsToken ? sha256(opts.metricsToken) : null;
   }
 
   /**
@@ -127,9 +131,24 @@ export class AccessGate {
       case 'draft-holder':
         // Who they are depends on the document (the mediator's case is named in it): see `draft`.
         return { presented } as Caller<W>;
-      default:
+      case 'metrics-scraper':
+        this.#metricsScraper(presented.token);
+        return {} as Caller<W>;
+      case 'public':
         return {} as Caller<W>;
     }
+    // A new audience must get its own case above: never let an unknown one through as public.
+    throw new Error(`no rule for the audience ${String(who)}`);
+  }
+
+  /**
+   * The operator's monitoring. Without a configured token the route does not exist; with one, the
+   * presented token is compared in constant time (both hashed first, so the lengths match and the
+   * time says nothing about the token's length either).
+   */
+  #metricsScraper(token: string | null | undefined): void {
+    if (!this.#metricsTokenHash) throw new ParleyError(ErrorCode.NotFound, 'Not found.');
+    if (!token || !timingSafeEqual(sha256(token), this.#metricsTokenHash)) throw new ParleyError(ErrorCode.Unauthorised, 'The metrics token is missing or wrong.');
   }
 
   /**
@@ -199,4 +218,8 @@ export class AccessGate {
 /** The named close code for a credential that no longer holds. */
 export function closeCodeFor(err: ParleyError, kind: Credential['kind']): CloseCode {
   return closeCodeForError(err.code, kind);
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }

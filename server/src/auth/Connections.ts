@@ -213,6 +213,13 @@ export class Connections {
     return this.#entries.size;
   }
 
+  /** Open connections of each kind (metrics). */
+  countsByKind(): Record<ConnectionKind, number> {
+    const n: Record<ConnectionKind, number> = { signalling: 0, draft: 0 };
+    for (const { conn } of this.#entries.values()) n[conn.kind]++;
+    return n;
+  }
+
   close(): void {
     clearInterval(this.#logTimer);
     for (const e of this.#entries.values()) if (e.timer) clearTimeout(e.timer);

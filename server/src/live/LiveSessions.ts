@@ -1,5 +1,5 @@
 import { randomId } from '../crypto/randomId.ts';
-import type { BreakdownSettings, CloseCode } from '@parley/shared';
+import { Role, type BreakdownSettings, type CloseCode } from '@parley/shared';
 import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
@@ -77,6 +77,22 @@ export class LiveSessions {
 
   expel(caseId: string, participantId: string, code: CloseCode): void {
     this.get(caseId)?.expel(participantId, code);
+  }
+
+  /**
+   * How many cases are live and how many people are in them, by role (metrics). Counts only:
+   * nothing here names a case or a person. Someone whose connection dropped counts while their
+   * place waits (the breakdown grace period).
+   */
+  stats(): { cases: number; participants: Record<Role, number> } {
+    const participants = Object.fromEntries(Role.options.map((r) => [r, 0])) as Record<Role, number>;
+    let cases = 0;
+    for (const c of this.#cases.values()) {
+      if (c.closed) continue;
+      cases++;
+      for (const m of c.members()) participants[m.role]++;
+    }
+    return { cases, participants };
   }
 
   closeAll(): void {

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import { Server } from 'socket.io';
-import { closeMessages, ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type CloseCode, type ServerToClientEvents, type WireError } from '@parley/shared';
+import { CloseCode, closeMessages, ErrorCode, HandshakeAuth, ParleyError, type ClientToServerEvents, type ServerToClientEvents, type WireError } from '@parley/shared';
 import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
 import type { Connection, Connections } from '../auth/Connections.ts';
 import type { CaseService } from '../domain/CaseService.ts';
@@ -94,6 +94,27 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
   });
 
   return io;
+}
+
+/**
+ * Shutdown: every socket is told that the service is restarting (4503, not terminal, so clients
+ * keep trying to reconnect), the live cases close, then every socket is disconnected. Resolves
+ * when their transports have closed, or after `boundMs` for one that does not: engine.io sends
+ * what a socket has buffered (the notice) before it closes the transport. Returns how many.
+ */
+export async function endAllForRestart(io: Server, live: LiveSessions, boundMs: number): Promise<number> {
+  const sockets = [...io.sockets.sockets.values()] as ParleySocket[];
+  const code = CloseCode.ServerRestart;
+  for (const s of sockets) s.emit('session:closed', { code, message: closeMessages[code] });
+  // Before the disconnects: a closed live case leaves no member behind, so a disconnect is not
+  // taken for a dropped connection (the breakdown procedure, its record entries).
+  live.closeAll();
+  const closed = sockets.map((s) => (s.conn.readyState === 'closed' ? Promise.resolve() : new Promise<void>((r) => s.conn.once('close', () => r()))));
+  for (const s of sockets) s.disconnect(true);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all(closed), new Promise<void>((r) => (timer = setTimeout(r, boundMs)))]);
+  clearTimeout(timer);
+  return sockets.length;
 }
 
 /**

@@ -227,6 +227,12 @@ export class Store {
       .get(participantId) as ConsentRow | undefined;
   }
 
+  /** Readiness: the database answers a query (throws when it is closed or unreadable). */
+  ping(): boolean {
+    this.db.prepare('SELECT 1').get();
+    return true;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

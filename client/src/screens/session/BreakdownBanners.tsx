@@ -1,4 +1,4 @@
-import { canModerate } from '@parley/shared';
+import { canModerate, closeMessages, CloseCode } from '@parley/shared';
 import { MESSAGES, OUTAGE_TITLES } from '../../session/messages.ts';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
@@ -36,16 +36,18 @@ export function OwnConnectionBanner({ s, onOpenMessages }: { s: SessionState; on
     // What the server said (e.g. it is restarting), or that it stays out of reach; the rest is said below.
     const said = connection.status === 'reconnecting' ? connection.message : null;
     const serverSaid = said && said !== MESSAGES.reconnecting && !(offline && said === MESSAGES.stillConnecting) ? said : null;
+    // A restart is not "your connection dropped": the server's own words are the title then.
+    const restarting = said === closeMessages[CloseCode.ServerRestart] && !offline;
     return (
       <section className="banner banner-warning banner-outage" aria-label="Your connection">
         <p className="notice-title">
-          <span className="spinner" aria-hidden="true" /> {OUTAGE_TITLES[outage.step]}{' '}
+          <span className="spinner" aria-hidden="true" /> {restarting ? said : OUTAGE_TITLES[outage.step]}{' '}
           <span className="outage-clock">
             <span className="sr-only">for </span>
             {formatElapsed(elapsed)}
           </span>
         </p>
-        {serverSaid ? <p>{serverSaid}</p> : null}
+        {serverSaid && !restarting ? <p>{serverSaid}</p> : null}
         <p>
           {outage.step === 'repairing-media'
             ? 'The others cannot see or hear you right now. You stay in '

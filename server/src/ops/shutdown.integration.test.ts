@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CloseCode, type Notifications } from '@parley/shared';
+import type { RunningServer } from '../index.ts';
+import { connect, must, type ClientSocket } from '../test/harness.ts';
+import { appendParagraph, consentedAgreement, provider, restartableServer, synced, until } from '../test/yjs.ts';
+
+/**
+ * Graceful shutdown of the real process: `node --import tsx server/src/main.ts`, the command
+ * `npm start` ends with (scripts/run.sh), on its own data folder. SIGTERM must tell connected
+ * people the service is restarting, keep the draft, and exit 0; a second signal changes nothing.
+ */
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+const { dataDir, env } = restartableServer('parley-shutdown-');
+const SENTENCE = 'Ben repaints the fence in the colour both parties chose.';
+
+interface Child {
+  proc: ChildProcess;
+  server: RunningServer;
+  /** JSON log lines on stdout so far. */
+  logs: Array<{ msg: string; [k: string]: unknown }>;
+  exited: Promise<number | null>;
+}
+const children: Child[] = [];
+afterAll(() => {
+  for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Starts the process and waits for its banner (the URL and the one-time sign-in link, on stderr). */
+async function startProcess(): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PARLEY_PORT: '0', PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const logs: Child['logs'] = [];
+  let out = '';
+  proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    const lines = out.split('\n');
+    out = lines.pop()!;
+    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as Child['logs'][number]);
+  });
+  let err = '';
+  const banner = await new Promise<{ url: string; signinUrl: string }>((resolve, reject) => {
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const url = /Open: +(\S+)/.exec(err)?.[1];
+      const signinUrl = /(\S+\/signin#token=\S+)/.exec(err)?.[1];
+      if (url && signinUrl) resolve({ url, signinUrl });
+    });
+    void exited.then((code) => reject(new Error(`server exited (${code}) before its banner:\n${err}`)));
+  });
+  const child: Child = { proc, server: banner as unknown as RunningServer, logs, exited };
+  children.push(child);
+  return child;
+}
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM tells a connected client it is restarting (4503), keeps the draft, exits 0, and a second signal changes nothing', async () => {
+    const first = await startProcess();
+    const { ana, name } = await consentedAgreement(first.server);
+
+    // Ana in the live session over a raw socket.
+    const socket: ClientSocket = await connect(first.server, { token: ana });
+    const told: Array<Notifications['session:closed']> = [];
+    socket.on('session:closed', (e) => told.push(e));
+    const disconnected = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
+    await must(socket, 'session:join', {});
+
+    // …and typing into the agreement draft; a second client seeing it means the server applied it.
+    const typing = provider(first.server, name, { token: ana });
+    const watching = provider(first.server, name, { token: ana });
+    await synced(typing);
+    await synced(watching);
+    appendParagraph(typing.doc, SENTENCE);
+    await until(() => watching.doc.getXmlFragment('default').toString().includes(SENTENCE), 10_000, 'the edit to reach the server');
+
+    first.proc.kill('SIGTERM');
+    first.proc.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    await disconnected;
+    expect(told).toEqual([{ code: CloseCode.ServerRestart, message: 'The service is restarting. You will be reconnected.' }]);
+    expect(first.logs.filter((l) => l.msg === 'shutting down')).toHaveLength(1);
+    // Whichever of the two the process handled second (both were pending at once) was only logged.
+    expect(first.logs.filter((l) => l.msg === 'already shutting down')).toHaveLength(1);
+    expect(first.logs.some((l) => l.msg === 'parley stopped')).toBe(true);
+    // The workers close last, in order: no live case took the signal for a crashed worker.
+    expect(first.logs.some((l) => l.msg === 'media worker died; ending the live session so clients rejoin')).toBe(false);
+    expect(first.logs.some((l) => l.msg === 'shutdown did not finish in time: exiting anyway')).toBe(false);
+    socket.close();
+    typing.destroy();
+    watching.destroy();
+
+    // Started again on the same data folder: the draft has what Ana typed.
+    const second = await startProcess();
+    const reader = provider(second.server, name, { token: ana });
+    await synced(reader);
+    expect(reader.doc.getXmlFragment('default').toString()).toContain(SENTENCE);
+    reader.destroy();
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
