@@ -14,6 +14,7 @@ import { clientAddress } from './http/clientAddress.ts';
 import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
 import { DraftHub } from './draft/DraftHub.ts';
 import { createIo } from './signalling/io.ts';
+import { IceServers } from './auth/TurnCredentials.ts';
 import { AccessGate } from './auth/AccessGate.ts';
 import { Connections } from './auth/Connections.ts';
 import { mountDraftRoutes } from './draft/routes.ts';
@@ -151,7 +152,7 @@ export async function startServer(
   const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId) });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId), ice: new IceServers(config.turn, config.iceTransportPolicy) });
 
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
