@@ -63,17 +63,11 @@ describe('Parley TURN credentials against a real coturn', () => {
     }
   }, 90_000);
 
-  it('are refused once expired (401)', async () => {
-    const cred = issue(coturn.secret, Date.now() - (ttl + 60) * 1000);
-    expect(Number(cred.username.split(':')[0])).toBeLessThan(Date.now() / 1000);
-    const r = await uclient(cred, '127.0.0.1');
-    expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/Cannot complete Allocation/);
-    expect(logOf(cred.username)).toMatch(/error 401: Unauthorized/);
-  }, 90_000);
-
-  it('are refused when signed with another secret (401)', async () => {
-    const cred = issue('a-different-secret-0123456789abcdef');
+  it.each([
+    ['once expired', () => issue(coturn.secret, Date.now() - (ttl + 60) * 1000)],
+    ['when signed with another secret', () => issue('a-different-secret-0123456789abcdef')],
+  ])('are refused %s (401)', async (_why, make) => {
+    const cred = make();
     const r = await uclient(cred, '127.0.0.1');
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/Cannot complete Allocation/);
