@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startCoturn, type Coturn } from '../../server/src/test/coturn.ts';
@@ -24,6 +25,7 @@ for (const transport of ['udp', 'tcp'] as const) {
     let coturn: Coturn;
     let child: ChildProcess;
     let platform: PlatformRef;
+    let logFile: string;
 
     test.beforeAll(async ({ browser }) => {
       test.setTimeout(120_000);
@@ -33,6 +35,7 @@ for (const transport of ['udp', 'tcp'] as const) {
         name: `turn-${transport}`,
       });
       child = started.child;
+      logFile = started.info.logFile;
       platform = await signInMediator(browser, started.info.signinUrl, path.join(repoRoot, '.cache', 'e2e', `turn-${transport}-mediator.json`));
     });
 
@@ -59,6 +62,10 @@ for (const transport of ['udp', 'tcp'] as const) {
         }
         // coturn saw the allocations: the usernames Parley signed, one per transport (six).
         expect(coturn.log().match(/ALLOCATE processed, success/g)?.length ?? 0).toBeGreaterThanOrEqual(6);
+        // The server says which TURN servers it hands out, never the secret it signs with.
+        const log = fs.readFileSync(logFile, 'utf8');
+        expect(log).toContain(`turn:${coturn.host}:${coturn.port}?transport=${transport}`);
+        expect(log).not.toContain(coturn.secret);
       } finally {
         await s.close();
       }

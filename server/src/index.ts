@@ -172,7 +172,7 @@ export async function startServer(
   const redirectUrl = redirect ? `http://${urlHost((redirect.address() as AddressInfo).port)}` : undefined;
 
   const boot = auth.bootstrap(config.mediatorName);
-  logger.info({ url: baseUrl, redirectFrom: redirectUrl, trustProxy: config.trustProxy, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
+  logger.info({ url: baseUrl, redirectFrom: redirectUrl, trustProxy: config.trustProxy, turn: config.turn?.urls ?? null, iceTransportPolicy: config.iceTransportPolicy, node: process.version, mediasoup: mediasoupVersion, workers: sfu.pool.size, db: config.dbPath }, 'parley started');
 
   let closing: Promise<void> | undefined;
   return {

@@ -18,7 +18,7 @@ let echo: dgram.Socket;
 let echoPort: number;
 
 beforeAll(async () => {
-  coturn = await startCoturn();
+  coturn = await startCoturn({ tls: true });
   echo = dgram.createSocket('udp4');
   echo.on('message', (msg, from) => echo.send(msg, from.port, from.address));
   await new Promise<void>((r) => echo.bind(0, '127.0.0.1', () => r()));
@@ -33,8 +33,10 @@ const ttl = 600;
 const issue = (secret: string, at = Date.now()) => new IceServers({ urls: [`turn:127.0.0.1:${coturn.port}?transport=udp`], secret, ttlSeconds: ttl }, 'relay', () => at).issue('participant-1').iceServers[0]!;
 
 /** turnutils_uclient: allocate with these credentials, then send 5 packets to `peer` and count the echoes. */
-function uclient(cred: { username: string; credential: string }, peer: string, tcp = false): Promise<{ code: number | null; output: string }> {
-  const args = [...(tcp ? ['-t'] : []), '-c', '-n', '5', '-p', String(coturn.port), '-u', cred.username, '-w', cred.credential, '-e', peer, '-r', String(echoPort), coturn.host];
+function uclient(cred: { username: string; credential: string }, peer: string, over: 'udp' | 'tcp' | 'tls' = 'udp'): Promise<{ code: number | null; output: string }> {
+  const transport = { udp: [], tcp: ['-t'], tls: ['-t', '-S'] }[over];
+  const port = over === 'tls' ? coturn.tlsPort! : coturn.port;
+  const args = [...transport, '-c', '-n', '5', '-p', String(port), '-u', cred.username, '-w', cred.credential, '-e', peer, '-r', String(echoPort), coturn.host];
   return new Promise((resolve, reject) => {
     const child = spawn(UCLIENT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -54,14 +56,16 @@ function uclient(cred: { username: string; credential: string }, peer: string, t
 const logOf = (username: string) => coturn.log().split('\n').filter((l) => l.includes(`user <${username}>`)).join('\n');
 
 describe('Parley TURN credentials against a real coturn', () => {
-  it('are accepted over UDP and TCP, and relay to the media server address and back', async () => {
+  it('are accepted over UDP, TCP and TLS, and relay to the media server address and back', async () => {
     const cred = issue(coturn.secret);
-    for (const tcp of [false, true]) {
-      const r = await uclient(cred, '127.0.0.1', tcp);
-      expect(r.output, tcp ? 'TURN/TCP' : 'TURN/UDP').toMatch(/Total lost packets 0 \(0\.0+%\)/);
-      expect(r.code).toBe(0);
+    for (const over of ['udp', 'tcp', 'tls'] as const) {
+      const r = await uclient(cred, '127.0.0.1', over);
+      expect(r.output, `TURN over ${over}`).toMatch(/Total lost packets 0 \(0\.0+%\)/);
+      expect(r.code, `TURN over ${over}`).toBe(0);
+      // uclient reports the TLS session it made (and exits 0 even when it could not make one).
+      if (over === 'tls') expect(r.output).toMatch(/tls_connect: client session connected with cipher/);
     }
-  }, 90_000);
+  }, 120_000);
 
   it.each([
     ['once expired', () => issue(coturn.secret, Date.now() - (ttl + 60) * 1000)],

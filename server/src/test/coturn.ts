@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { selfSignedCertificate } from './tls.ts';
 
 /**
  * A real coturn (Debian's `turnserver`, installed by scripts/run.sh for `npm test`) on loopback,
@@ -15,6 +16,8 @@ export interface Coturn {
   host: string;
   /** TURN over UDP and TCP. */
   port: number;
+  /** TURN over TLS (turns:), when started with `tls`; its certificate is self-signed for 127.0.0.1. */
+  tlsPort: number | undefined;
   secret: string;
   realm: string;
   dir: string;
@@ -72,12 +75,14 @@ async function untilListening(host: string, port: number, child: ChildProcess, d
   }
 }
 
-export async function startCoturn(opts: { secret?: string; allowedPeer?: string; realm?: string } = {}): Promise<Coturn> {
+export async function startCoturn(opts: { secret?: string; allowedPeer?: string; realm?: string; tls?: boolean } = {}): Promise<Coturn> {
   const host = '127.0.0.1';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-coturn-'));
   const secret = opts.secret ?? 'coturn-test-secret-0123456789abcdef';
   const realm = opts.realm ?? 'parley.test';
   const port = await freeUdpTcpPort(host);
+  const tlsPort = opts.tls ? await freeUdpTcpPort(host) : undefined;
+  const cert = opts.tls ? selfSignedCertificate(dir, 'coturn') : undefined;
   // Relay ports: a random block of 200; coturn skips any that happen to be taken.
   const minPort = 50_000 + Math.floor(Math.random() * 70) * 200;
   const logFile = path.join(dir, 'turnserver.log');
@@ -92,7 +97,7 @@ export async function startCoturn(opts: { secret?: string; allowedPeer?: string;
     `realm=${realm}`,
     'fingerprint',
     'no-cli',
-    'no-tls',
+    ...(cert && tlsPort ? [`tls-listening-port=${tlsPort}`, `cert=${cert.certFile}`, `pkey=${cert.keyFile}`] : ['no-tls']),
     'no-dtls',
     'no-tcp-relay',
     'no-multicast-peers',
@@ -121,9 +126,11 @@ export async function startCoturn(opts: { secret?: string; allowedPeer?: string;
     child.kill('SIGKILL');
     throw err;
   }
+  if (tlsPort) await untilListening(host, tlsPort, child, () => `${stderr}\n${log().slice(-4000)}`);
   return {
     host,
     port,
+    tlsPort,
     secret,
     realm,
     dir,
