@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, CaseDetail, IceConfigWire, RequestName, RequestPayload, RequestResults } from '@parley/shared';
-import { connect, consent, createCase, must, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, createCase, must, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 
 /**
  * TURN credentials over the real socket: only people let into the session get them (the mediator,
@@ -80,6 +80,7 @@ describe('TURN credentials over the socket', () => {
     const m = await open({ caseId: detail.id }, { cookie });
     const a = await open({ token: token('Ana Party') });
     const i = await open({ token: token('Ida Assessor') });
+    const recvOf = new Map<ClientSocket, string>();
     for (const s of [m, a, i]) {
       const joined = await ask(s, 'session:join', {});
       expect(joined.ok).toBe(true);
@@ -87,6 +88,7 @@ describe('TURN credentials over the socket', () => {
       expect(JSON.stringify(joined)).not.toContain('credential');
       const recv = await must(s, 'transport:create', { direction: 'recv' });
       seen.push(recv);
+      recvOf.set(s, recv.id);
       expectValidTurn(recv, 900);
       // coturn logs the username: it names the participant id, never the person's name.
       if (joined.ok) expect(recv.iceServers[0]!.username).toMatch(new RegExp(`^\\d+:${joined.data.self.id}$`));
@@ -97,6 +99,11 @@ describe('TURN credentials over the socket', () => {
       expect(restarted.iceParameters).toBeDefined();
       expectValidTurn(restarted, 900);
     }
+    // Renewing credentials is routine: only an ICE restart for a broken path goes on the record.
+    const iceRestarts = async () => (await api<{ entries: Array<{ type: string }> }>(server, 'GET', `/api/cases/${detail.id}/record`, { cookie })).body.entries.filter((e) => e.type === 'breakdown.ice-restarted').length;
+    expect(await iceRestarts()).toBe(0);
+    await must(a, 'transport:restart-ice', { transportId: recvOf.get(a)! });
+    await expect.poll(iceRestarts).toBe(1);
   });
 
   it('never send the shared secret in any message or ack', () => {
