@@ -62,6 +62,14 @@ for (const transport of ['udp', 'tcp'] as const) {
         }
         // coturn saw the allocations: the usernames Parley signed, one per transport (six).
         expect(coturn.log().match(/ALLOCATE processed, success/g)?.length ?? 0).toBeGreaterThanOrEqual(6);
+        // An ICE restart (the breakdown ladder's first rung, also how credentials are renewed)
+        // allocates again on coturn with the fresh credentials it brings, and media keeps flowing.
+        const allocations = () => coturn.log().match(/ALLOCATE processed, success/g)?.length ?? 0;
+        const before = allocations();
+        await s.a.evaluate(() => (window as unknown as { __parleyDebug: { restartIce(): void } }).__parleyDebug.restartIce());
+        await expect.poll(allocations, { timeout: 30_000 }).toBeGreaterThan(before);
+        await expectReceivingFrom(s.a, ['Mediator', 'Ben Relay']);
+        expect((await selectedPairs(s.a)).recv).toMatchObject({ localType: 'relay', relayProtocol: transport });
         // The server says which TURN servers it hands out, never the secret it signs with.
         const log = fs.readFileSync(logFile, 'utf8');
         expect(log).toContain(`turn:${coturn.host}:${coturn.port}?transport=${transport}`);
