@@ -86,12 +86,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-compose-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const keyFile = path.join(tmp, 'master.key');
 fs.writeFileSync(keyFile, `${'A'.repeat(43)}\n`);
+const turnSecretFile = path.join(tmp, 'turn_secret');
+fs.writeFileSync(turnSecretFile, `${'b'.repeat(64)}\n`);
 
 const parley = compose.services.parley!;
 const parleyEnv = environment(parley);
 /** What Parley runs with in the container: the image's ENV under compose's environment. */
 function effectiveConfig() {
-  const parsed = ConfigSchema.safeParse({ ...dockerfileEnv(), ...parleyEnv, PARLEY_MASTER_KEY_FILE: keyFile });
+  const parsed = ConfigSchema.safeParse({ ...dockerfileEnv(), ...parleyEnv, PARLEY_MASTER_KEY_FILE: keyFile, PARLEY_TURN_SECRET_FILE: turnSecretFile });
   if (!parsed.success) throw new Error(`compose + Dockerfile settings fail the config schema: ${JSON.stringify(parsed.error.issues)}`);
   return parsed.data;
 }
@@ -202,6 +204,11 @@ describe('docker/ against the code', () => {
     const secret = /secret_file=\/run\/secrets\/(\S+)/.exec(startSh)?.[1];
     expect(coturn.secrets).toContain(secret);
     expect(startSh).toMatch(/printf 'static-auth-secret=%s\\n' "\$secret"/);
+    // Parley signs TURN credentials with the same docker secret, and points browsers at coturn's port (UDP and TCP).
+    expect(parleyEnv.PARLEY_TURN_SECRET_FILE).toBe(`/run/secrets/${secret}`);
+    expect(parley.secrets).toContain(secret);
+    const turnPort = Number(/^listening-port=(\d+)$/m.exec(turnConf)?.[1]);
+    expect(effectiveConfig().PARLEY_TURN_URLS?.split(',')).toEqual([`turn:${sampleEnv.PARLEY_DOMAIN}:${turnPort}?transport=udp`, `turn:${sampleEnv.PARLEY_DOMAIN}:${turnPort}?transport=tcp`]);
     // The one allowed peer is the address Parley announces for media.
     expect(startSh).toMatch(/printf 'allowed-peer-ip=%s\\n' "\$PARLEY_PUBLIC_IP"/);
     expect(environment(coturn).PARLEY_PUBLIC_IP).toBe(parleyEnv.PARLEY_RTC_ANNOUNCED_ADDRESS);

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { CaseDetail } from '@parley/shared';
 import { chromiumArgs } from '../playwright.config.ts';
-import { startPlatform } from '../support/server.ts';
+import { startPlatform, type PlatformOptions } from '../support/server.ts';
 
 /** What the real-browser benchmarks share: a running platform, a signed-in mediator, a case, pages. */
 
@@ -30,8 +30,9 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-export async function benchPlatform(): Promise<BenchPlatform> {
-  const { info, child } = await startPlatform();
+/** `options`: extra settings of the platform (e.g. TURN), as for a spec's own platform. */
+export async function benchPlatform(options: PlatformOptions = {}): Promise<BenchPlatform> {
+  const { info, child } = await startPlatform(options);
   const browser = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
   const token = new URL(info.signinUrl).hash.replace('#token=', '');
   const signin = await api(info.url, 'POST', '/api/auth/signin', { body: { token } });

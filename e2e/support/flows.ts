@@ -14,8 +14,33 @@ export interface InboundStat {
 
 export const server = () => readServerInfo();
 
-export async function mediatorContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  return browser.newContext({ storageState: server().storageState, viewport, permissions: ['camera', 'microphone'] });
+/**
+ * Which platform a flow runs against: the shared one from global setup by default, or one a spec
+ * started itself (startPlatform) with its mediator signed in by `signInMediator`.
+ */
+export interface PlatformRef {
+  url: string;
+  /** A Playwright storage state file holding the mediator's session cookie. */
+  storageState: string;
+}
+const shared = (): PlatformRef => server();
+
+/** Opens the platform's one-time sign-in link and keeps the mediator's session in `stateFile`. */
+export async function signInMediator(browser: Browser, signinUrl: string, stateFile: string): Promise<PlatformRef> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(signinUrl);
+    await page.getByRole('heading', { name: 'Your cases' }).waitFor({ timeout: 30_000 });
+    await context.storageState({ path: stateFile });
+  } finally {
+    await context.close();
+  }
+  return { url: new URL(signinUrl).origin, storageState: stateFile };
+}
+
+export async function mediatorContext(browser: Browser, viewport = { width: 1280, height: 800 }, platform: PlatformRef = shared()): Promise<BrowserContext> {
+  return browser.newContext({ storageState: platform.storageState, viewport, permissions: ['camera', 'microphone'] });
 }
 
 export async function partyContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
@@ -27,9 +52,9 @@ export async function createCaseInUi(
   page: Page,
   title: string,
   parties: Array<{ name: string; side: string }>,
-  opts: { assessor?: string } = {},
+  opts: { assessor?: string; platform?: PlatformRef } = {},
 ): Promise<{ caseUrl: string; links: Record<string, string> }> {
-  await page.goto(server().url);
+  await page.goto((opts.platform ?? shared()).url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
   await page.getByLabel('Case title').fill(title);
   // The form starts with two party rows; add more when needed.
@@ -218,14 +243,14 @@ export async function threeInSession(
   browser: Browser,
   title: string,
   names: [string, string],
-  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void> } = {},
+  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void>; platform?: PlatformRef } = {},
 ) {
-  const mediatorCtx = await mediatorContext(browser);
+  const mediatorCtx = await mediatorContext(browser, undefined, opts.platform);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseInUi(mediator, title, [
     { name: names[0], side: 'A' },
     { name: names[1], side: 'B' },
-  ]);
+  ], opts.platform ? { platform: opts.platform } : {});
   if (opts.beforeConsent) await opts.beforeConsent(mediator);
   const aCtx = await partyContext(browser, opts.viewports?.[0]);
   const a = await aCtx.newPage();

@@ -153,3 +153,43 @@ describe('configuration', () => {
     });
   });
 });
+
+describe('TURN configuration', () => {
+  const SECRET = 'a'.repeat(64);
+  const URLS = 'turn:turn.example.org:3478?transport=udp, turn:turn.example.org:3478?transport=tcp,turns:turn.example.org:443?transport=tcp';
+
+  it('reads the URLs, the secret (or its file), the lifetime and the ICE policy', () => {
+    const c = loadConfig({ PARLEY_TURN_URLS: URLS, PARLEY_TURN_SECRET: SECRET, PARLEY_TURN_TTL_SECONDS: '7200', PARLEY_ICE_TRANSPORT_POLICY: 'relay' });
+    expect(c.turn).toEqual({ urls: ['turn:turn.example.org:3478?transport=udp', 'turn:turn.example.org:3478?transport=tcp', 'turns:turn.example.org:443?transport=tcp'], secret: SECRET, ttlSeconds: 7200 });
+    expect(c.iceTransportPolicy).toBe('relay');
+    const fromFile = loadConfig({ PARLEY_TURN_URLS: 'turn:[2001:db8::1]:3478', PARLEY_TURN_SECRET_FILE: keyFile('turn_secret', `${SECRET}\n`) });
+    expect(fromFile.turn).toEqual({ urls: ['turn:[2001:db8::1]:3478'], secret: SECRET, ttlSeconds: 3600 });
+    expect(loadConfig({}).turn).toBeUndefined();
+    expect(loadConfig({}).iceTransportPolicy).toBe('all');
+  });
+
+  it('refuses half a TURN setup, a bad URL and relay without TURN, naming the variable', () => {
+    const fails = (env: Record<string, string>, variable: string, secretShown = SECRET) => {
+      let message = '';
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        message = (e as Error).message;
+      }
+      expect(message).toContain(`${variable}:`);
+      expect(message).not.toContain(secretShown);
+    };
+    fails({ PARLEY_TURN_SECRET: SECRET }, 'PARLEY_TURN_URLS');
+    fails({ PARLEY_TURN_URLS: URLS }, 'PARLEY_TURN_SECRET');
+    fails({ PARLEY_TURN_URLS: 'https://turn.example.org', PARLEY_TURN_SECRET: SECRET }, 'PARLEY_TURN_URLS');
+    fails({ PARLEY_TURN_URLS: 'turn:turn.example.org:99999', PARLEY_TURN_SECRET: SECRET }, 'PARLEY_TURN_URLS');
+    fails({ PARLEY_TURN_URLS: 'turn:turn.example.org?transport=sctp', PARLEY_TURN_SECRET: SECRET }, 'PARLEY_TURN_URLS');
+    fails({ PARLEY_TURN_URLS: URLS, PARLEY_TURN_SECRET: 'short' }, 'PARLEY_TURN_SECRET', 'nothing');
+    fails({ PARLEY_TURN_URLS: URLS, PARLEY_TURN_SECRET: SECRET, PARLEY_TURN_SECRET_FILE: keyFile('t2', SECRET) }, 'PARLEY_TURN_SECRET_FILE');
+    fails({ PARLEY_TURN_URLS: URLS, PARLEY_TURN_SECRET_FILE: path.join(tmp, 'missing') }, 'PARLEY_TURN_SECRET_FILE');
+    fails({ PARLEY_ICE_TRANSPORT_POLICY: 'relay' }, 'PARLEY_ICE_TRANSPORT_POLICY');
+    fails({ PARLEY_ICE_TRANSPORT_POLICY: 'turn-only' }, 'PARLEY_ICE_TRANSPORT_POLICY');
+    fails({ PARLEY_TURN_URLS: URLS, PARLEY_TURN_SECRET: SECRET, PARLEY_TURN_TTL_SECONDS: '10' }, 'PARLEY_TURN_TTL_SECONDS');
+  });
+});

@@ -127,6 +127,34 @@ const RETIRED_VARIABLES: Record<string, string> = {
   PARLEY_RTC_MAX_PORT: 'media no longer uses a port range: set PARLEY_MEDIA_PORT (one port per worker, UDP and TCP) and remove this variable',
 };
 
+/**
+ * A TURN server URL as RTCIceServer accepts it (RFC 7065): turn: or turns:, a host name, IPv4 or
+ * [IPv6] address, an optional port and an optional ?transport=udp|tcp. Checked here because a
+ * browser given one bad URL throws away the whole transport.
+ */
+export const TURN_URL_PATTERN = /^turns?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::([0-9]{1,5}))?(?:\?transport=(?:udp|tcp))?$/;
+
+function turnUrlsProblem(text: string): string | null {
+  const urls = text.split(',').map((s) => s.trim());
+  const bad = urls.find((u) => !TURN_URL_PATTERN.test(u) || Number(TURN_URL_PATTERN.exec(u)?.[1] ?? 1) < 1 || Number(TURN_URL_PATTERN.exec(u)?.[1] ?? 1) > 65535);
+  return bad === undefined ? null : `"${bad}" is not a TURN URL (expected e.g. turn:turn.example.org:3478?transport=udp or turns:turn.example.org:443?transport=tcp, separated by commas)`;
+}
+
+/** The TURN shared secret from PARLEY_TURN_SECRET or the file PARLEY_TURN_SECRET_FILE names; a problem as text. */
+function turnSecret(c: { PARLEY_TURN_SECRET?: string | undefined; PARLEY_TURN_SECRET_FILE?: string | undefined }): { secret?: string; problem?: [string, string] } {
+  if (c.PARLEY_TURN_SECRET_FILE === undefined) return c.PARLEY_TURN_SECRET === undefined ? {} : { secret: c.PARLEY_TURN_SECRET };
+  if (c.PARLEY_TURN_SECRET !== undefined) return { problem: ['PARLEY_TURN_SECRET_FILE', 'set PARLEY_TURN_SECRET or PARLEY_TURN_SECRET_FILE, not both'] };
+  const file = path.resolve(repoRoot, c.PARLEY_TURN_SECRET_FILE);
+  try {
+    // Never quoted in a message: it is a secret.
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    return secret ? { secret } : { problem: ['PARLEY_TURN_SECRET_FILE', `${file} is empty`] };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { problem: ['PARLEY_TURN_SECRET_FILE', code === 'ENOENT' ? `there is no file at ${file}` : `${file} cannot be read (${code ?? 'error'})`] };
+  }
+}
+
 /** Every setting comes from the environment, is validated here, and has a safe local default. */
 const Bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -157,6 +185,15 @@ export const ConfigSchema = z
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().optional(),
     /** Worker i's media port (UDP and TCP) is this + i; 0: each worker takes a free port (tests). */
     PARLEY_MEDIA_PORT: Port.default(40000),
+    /** TURN servers handed to browsers (comma-separated turn:/turns: URLs), with coturn's shared secret. */
+    PARLEY_TURN_URLS: z.string().trim().min(1).optional(),
+    PARLEY_TURN_SECRET: z.string().trim().min(16, 'the TURN secret must be at least 16 characters (openssl rand -hex 32)').optional(),
+    /** A file holding the TURN secret (a docker secret). */
+    PARLEY_TURN_SECRET_FILE: z.string().min(1).optional(),
+    /** Lifetime of the TURN credentials handed out; clients renew them before they expire. */
+    PARLEY_TURN_TTL_SECONDS: z.coerce.number().int().min(300).max(7 * 24 * 3600).default(3600),
+    /** `relay` makes every browser use TURN only (never straight to the media server). */
+    PARLEY_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     PARLEY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     MEDIASOUP_WORKER_BIN: z.string().optional(),
     PARLEY_CLIENT_DIST: z.string().optional(),
@@ -182,6 +219,17 @@ export const ConfigSchema = z
     }
     const problem = keyFileProblem(path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE));
     if (problem) ctx.addIssue({ code: 'custom', path: at, message: problem });
+  })
+  .superRefine((c, ctx) => {
+    if (c.PARLEY_TURN_URLS !== undefined) {
+      const problem = turnUrlsProblem(c.PARLEY_TURN_URLS);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['PARLEY_TURN_URLS'], message: problem });
+    }
+    const { secret, problem } = turnSecret(c);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem[0]], message: problem[1] });
+    else if (secret !== undefined && c.PARLEY_TURN_URLS === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_TURN_URLS'], message: 'a TURN secret is set but no TURN server: set PARLEY_TURN_URLS too, or remove the secret' });
+    else if (secret === undefined && c.PARLEY_TURN_URLS !== undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_TURN_SECRET'], message: 'TURN servers are set but not their shared secret: set PARLEY_TURN_SECRET or PARLEY_TURN_SECRET_FILE (coturn\'s static-auth-secret)' });
+    if (c.PARLEY_ICE_TRANSPORT_POLICY === 'relay' && c.PARLEY_TURN_URLS === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_ICE_TRANSPORT_POLICY'], message: 'relay needs TURN servers (PARLEY_TURN_URLS and its secret): without them no browser could reach the media' });
   })
   .superRefine((c, ctx) => {
     const trust = parseTrustProxy(c.PARLEY_TRUST_PROXY);
@@ -213,6 +261,13 @@ export const ConfigSchema = z
  */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(ConfigSchema.shape));
 
+export interface TurnConfig {
+  urls: string[];
+  /** coturn's static-auth-secret: signs credentials, never sent anywhere. */
+  secret: string;
+  ttlSeconds: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -234,6 +289,9 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Worker i listens on `mediaPort + i`, UDP and TCP; 0: each worker on a free port. */
   rtc: { listenIp: string; announcedAddress?: string; mediaPort: number };
+  /** TURN servers and coturn's shared secret; undefined without TURN. */
+  turn: TurnConfig | undefined;
+  iceTransportPolicy: 'all' | 'relay';
   workers: number;
   workerBin: string | undefined;
   clientDist: string;
@@ -274,6 +332,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(c.PARLEY_RTC_ANNOUNCED_ADDRESS ? { announcedAddress: c.PARLEY_RTC_ANNOUNCED_ADDRESS } : {}),
       mediaPort: c.PARLEY_MEDIA_PORT,
     },
+    turn: c.PARLEY_TURN_URLS ? { urls: c.PARLEY_TURN_URLS.split(',').map((u) => u.trim()), secret: turnSecret(c).secret!, ttlSeconds: c.PARLEY_TURN_TTL_SECONDS } : undefined,
+    iceTransportPolicy: c.PARLEY_ICE_TRANSPORT_POLICY,
     workers: workerCount(c.PARLEY_WORKERS),
     workerBin: c.MEDIASOUP_WORKER_BIN,
     clientDist: c.PARLEY_CLIENT_DIST ? path.resolve(repoRoot, c.PARLEY_CLIENT_DIST) : path.join(repoRoot, 'client', 'dist'),

@@ -14,6 +14,7 @@ import { clientAddress } from './http/clientAddress.ts';
 import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
 import { DraftHub } from './draft/DraftHub.ts';
 import { createIo, endAllForRestart } from './signalling/io.ts';
+import { IceServers } from './auth/TurnCredentials.ts';
 import { AccessGate } from './auth/AccessGate.ts';
 import { Connections } from './auth/Connections.ts';
 import { mountDraftRoutes } from './draft/routes.ts';
@@ -134,10 +135,13 @@ export async function startServer(
 
   // What /api/ready checks, one line each: a failure's words are public, its cause goes to the log.
   let closing: Promise<void> | undefined;
+  const ice = new IceServers(config.turn, config.iceTransportPolicy);
   const readinessChecks: ReadinessCheck[] = [
     { name: 'accepting', failure: 'shutting down', probe: () => closing === undefined },
     { name: 'media', failure: 'no media worker is running', probe: () => sfu.pool.size > 0 },
     { name: 'store', failure: 'the database does not answer', probe: () => store.ping() },
+    // Only with TURN configured: a party behind a strict firewall depends on these credentials.
+    ...(config.turn ? [{ name: 'turn', failure: 'TURN credentials cannot be signed', probe: () => Boolean(ice.issue('readiness').iceServers[0]?.credential) }] : []),
   ];
   const ready = readinessProbe(readinessChecks, logger);
   // Only with a token: without one /metrics does not exist, and nothing is collected.
@@ -181,7 +185,7 @@ export async function startServer(
   const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId) });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId), ice });
 
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -206,6 +210,8 @@ export async function startServer(
       url: baseUrl,
       redirectFrom: redirectUrl,
       trustProxy: config.trustProxy,
+      turn: config.turn?.urls ?? null,
+      iceTransportPolicy: config.iceTransportPolicy,
       node: process.version,
       mediasoup: mediasoupVersion,
       workers: sfu.pool.size,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Role, Side } from './domain.ts';
 import { CameraLabel, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName } from './domain.ts';
 import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
-import { DtlsParameters, RtpCapabilities, RtpParameters, type TransportOptionsWire } from './media.ts';
+import { DtlsParameters, RtpCapabilities, RtpParameters, type IceConfigWire, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
 import { BreakdownSettings, type SessionPause } from './breakdown.ts';
@@ -86,15 +86,15 @@ export const requests = {
   }),
   'transport:create': request({
     group: 'session', who: 'joined (observers: recv only)', payload: z.object({ direction: z.enum(['send', 'recv']) }).strict(), result: typed<TransportOptionsWire>('TransportOptionsWire'),
-    doc: 'Open a send or receive WebRTC transport.',
+    doc: 'Open a send or receive WebRTC transport; with TURN configured, fresh TURN credentials (`iceServers`) and the ICE transport policy come with it.',
   }),
   'transport:connect': request({
     group: 'session', who: 'joined', payload: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }).strict(), result: z.object({ connected: z.literal(true) }),
     doc: "Finish a transport's DTLS handshake (from mediasoup-client's `connect` event).",
   }),
   'transport:restart-ice': request({
-    group: 'session', who: 'joined', payload: z.object({ transportId: MsId }).strict(), result: z.object({ iceParameters: z.unknown() }),
-    doc: 'First rung of the breakdown ladder: new ICE credentials for a transport whose path broke.',
+    group: 'session', who: 'joined', payload: z.object({ transportId: MsId, renewal: z.literal(true).optional() }).strict(), result: typed<{ iceParameters: unknown } & IceConfigWire>('IceRestart'),
+    doc: 'First rung of the breakdown ladder: new ICE credentials for a transport whose path broke, and fresh TURN credentials. With `renewal`, the client renews TURN credentials before they expire (not a breakdown, not recorded).',
   }),
   'media:ready': request({
     group: 'session', who: 'joined', payload: z.object({ rtpCapabilities: RtpCapabilities }).strict(), result: z.object({ consumers: z.number() }),

@@ -82,8 +82,30 @@ export const DtlsParameters = z.strictObject({
 });
 export type DtlsParametersWire = z.infer<typeof DtlsParameters>;
 
+/**
+ * A TURN server the browser may relay through, with short-lived credentials in coturn's REST-API
+ * scheme (username "<expiry unix time>:<id>", credential the HMAC of it under the shared secret).
+ * Only people allowed into the session receive them: they come with their transports.
+ */
+export interface IceServerWire {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
+/** How the browser may reach the media server: `relay` allows TURN candidates only (operator's choice). */
+export type IceTransportPolicyWire = 'all' | 'relay';
+
+/** The ICE servers for a transport and when their credentials stop working. */
+export interface IceConfigWire {
+  iceServers: IceServerWire[];
+  iceTransportPolicy: IceTransportPolicyWire;
+  /** Epoch ms after which TURN refuses these credentials; null without TURN. Renew before it. */
+  iceServersExpireAt: number | null;
+}
+
 /** What the server sends back for a new WebRtcTransport (server → client, not validated on receipt). */
-export interface TransportOptionsWire {
+export interface TransportOptionsWire extends IceConfigWire {
   id: string;
   iceParameters: unknown;
   iceCandidates: unknown[];

@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import type { ConsumerOffer, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import type { ConsumerOffer, IceConfigWire, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { TransportWatch } from './TransportWatch.ts';
@@ -27,6 +27,16 @@ export interface MediaEngineHooks {
   trackEnded(key: SourceKey): void;
   /** A consumer closed by itself (its transport closed, or its track ended). */
   consumerGone(consumerId: string): void;
+}
+
+/**
+ * When to renew TURN credentials expiring at `expiresAt`: a tenth of their remaining life before,
+ * and at least a minute before. coturn refuses the allocation's refreshes once its username has
+ * expired, so a long session renews them by an ICE restart with fresh ones while the old still work.
+ */
+export function renewalDelay(expiresAt: number, now: number): number {
+  const left = expiresAt - now;
+  return Math.max(0, left - Math.max(60_000, left / 10));
 }
 
 export interface ProduceItem {
@@ -58,6 +68,8 @@ export class MediaEngine {
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
   private readonly watches = new Set<TransportWatch>();
+  /** The pending TURN credential renewal of each open transport. */
+  private readonly renewals = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly producerMap = new Map<SourceKey, ms.Producer<ProducerAppData>>();
   private readonly consumerMap = new Map<string, ms.Consumer<ConsumerAppData>>();
   /** Offers whose consumer is being built right now. */
@@ -103,6 +115,9 @@ export class MediaEngine {
       iceParameters: options.iceParameters as ms.IceParameters,
       iceCandidates: options.iceCandidates as ms.IceCandidate[],
       dtlsParameters: options.dtlsParameters as ms.DtlsParameters,
+      // TURN servers with their short-lived credentials, and `relay` when the operator allows nothing else.
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy,
     };
     const transport =
       direction === 'send' ? device.createSendTransport(transportOptions) : device.createRecvTransport(transportOptions);
@@ -126,13 +141,19 @@ export class MediaEngine {
       });
     }
 
+    // An ICE restart always gathers with fresh TURN credentials: the old ones may have expired.
+    const restart = async (renewal: boolean) => {
+      const fresh = await this.hooks.request('transport:restart-ice', { transportId: transport.id, ...(renewal ? { renewal: true as const } : {}) });
+      if (stale() || transport.closed) throw new Error('transport replaced');
+      if (fresh.iceServers.length > 0) await transport.updateIceServers({ iceServers: fresh.iceServers });
+      await transport.restartIce({ iceParameters: fresh.iceParameters as ms.IceParameters });
+      this.scheduleRenewal(transport, fresh, restart);
+    };
+    this.scheduleRenewal(transport, options, restart);
+
     // The ladder's first rung: repair the path with an ICE restart before starting over.
     const watch = new TransportWatch({
-      restartIce: async () => {
-        const { iceParameters } = await this.hooks.request('transport:restart-ice', { transportId: transport.id });
-        if (stale() || transport.closed) throw new Error('transport replaced');
-        await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
-      },
+      restartIce: () => restart(false),
       trouble: () => {
         if (!stale()) this.hooks.mediaTrouble(direction);
       },
@@ -153,6 +174,18 @@ export class MediaEngine {
     if (stale()) transport.close();
     if (direction === 'send') this.sendTransport = transport;
     else this.recvTransport = transport;
+  }
+
+  /** Renew the transport's TURN credentials (an ICE restart with fresh ones) before they expire. */
+  private scheduleRenewal(transport: ms.Transport, ice: IceConfigWire, restart: (renewal: boolean) => Promise<void>): void {
+    clearTimeout(this.renewals.get(transport.id));
+    if (ice.iceServersExpireAt === null || transport.closed) return;
+    const timer = setTimeout(() => {
+      this.renewals.delete(transport.id);
+      // A failed renewal leaves the path as it is; if it breaks later, the watch restarts ICE.
+      if (!transport.closed) restart(true).catch(() => undefined);
+    }, renewalDelay(ice.iceServersExpireAt, Date.now()));
+    this.renewals.set(transport.id, timer);
   }
 
   /** Run the ICE-restart rung on every open transport now (window.__parleyDebug.restartIce). */
@@ -333,6 +366,8 @@ export class MediaEngine {
     this.earlyPaused.clear();
     for (const w of this.watches) w.stop();
     this.watches.clear();
+    for (const t of this.renewals.values()) clearTimeout(t);
+    this.renewals.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;

@@ -31,8 +31,20 @@ export interface OutboundStat {
   framesEncoded: number;
 }
 
+/** The ICE candidate pair a transport is using now: whose candidates, over what. */
+export interface SelectedPair {
+  /** 'host', 'srflx', 'prflx' or 'relay' (TURN). */
+  localType: string;
+  /** How this browser reaches the TURN server ('udp', 'tcp', 'tls'); null when not relayed. */
+  relayProtocol: string | null;
+  remoteType: string;
+  protocol: string;
+}
+
 export interface ParleyDebug {
   inboundStats(): Promise<InboundStat[]>;
+  /** The selected candidate pair of the send and receive transports (null before one is chosen). */
+  selectedPairs(): Promise<{ send: SelectedPair | null; recv: SelectedPair | null }>;
   outboundStats(): Promise<OutboundStat[]>;
   state(): ReturnType<typeof serialisableState>;
   /** Performs one typed request as this person and returns its ack (tests and benchmarks). */
@@ -88,6 +100,10 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
       }
       return out;
     },
+    selectedPairs: async () => {
+      const { send, recv } = await media.transportStats();
+      return { send: send && selectedPair(send), recv: recv && selectedPair(recv) };
+    },
     outboundStats: async () => {
       const out: OutboundStat[] = [];
       for (const producer of media.producers.values()) {
@@ -120,6 +136,17 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
     simulateNetwork,
     restartIce: () => media.restartIceNow(),
   };
+}
+
+function selectedPair(report: RTCStatsReport): SelectedPair | null {
+  const all = new Map<string, Record<string, unknown>>();
+  report.forEach((s: Record<string, unknown>) => all.set(s.id as string, s));
+  const transport = [...all.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+  const pair = transport && all.get(transport.selectedCandidatePairId as string);
+  const local = pair && all.get(pair.localCandidateId as string);
+  const remote = pair && all.get(pair.remoteCandidateId as string);
+  if (!local || !remote) return null;
+  return { localType: String(local.candidateType), relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : null, remoteType: String(remote.candidateType), protocol: String(local.protocol) };
 }
 
 function num(value: unknown): number {

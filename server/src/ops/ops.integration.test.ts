@@ -47,6 +47,14 @@ describe('/api/ready', () => {
     });
   });
 
+  it('lists the TURN check when TURN is configured', async () => {
+    const server = await start({ PARLEY_TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', PARLEY_TURN_SECRET: 'a-test-secret-of-some-length' });
+    const r = await ready(server.url);
+    expect(r.status).toBe(200);
+    expect(r.body.checks).toContainEqual({ name: 'turn', ok: true });
+    expect(r.text).not.toContain('a-test-secret');
+  });
+
   it('answers 503 naming the media check when the worker pool is empty', async () => {
     const server = await start();
     server.sfu.pool.close();

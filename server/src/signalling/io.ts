@@ -15,6 +15,7 @@ import type { ParleySocket, SocketData } from '../live/Member.ts';
 export interface IoDeps {
   threads: ThreadService;
   agreementOf: HandlerDeps['agreementOf'];
+  ice: HandlerDeps['ice'];
   cases: CaseService;
   gate: AccessGate;
   connections: Connections;
@@ -33,7 +34,7 @@ function refusal(e: ParleyError): Error & { data: WireError } {
 }
 
 export function createIo(server: http.Server | https.Server, deps: IoDeps): Server {
-  const { cases, gate, connections, live, logger, threads, agreementOf } = deps;
+  const { cases, gate, connections, live, logger, threads, agreementOf, ice } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     // Signalling messages are small; anything bigger is refused before parsing (docs/threats.md #7).
@@ -83,7 +84,7 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
     };
     socket.data.connection = conn;
     const unregister = connections.add(conn);
-    attachDispatcher(socket, { cases, gate, live, threads, agreementOf }, connections, logger);
+    attachDispatcher(socket, { cases, gate, live, threads, agreementOf, ice }, connections, logger);
     socket.on('disconnect', (reason) => {
       unregister();
       const member = socket.data.member;

@@ -1,5 +1,6 @@
 import { canModerate, ErrorCode, ParleyError, type AgreementStatus, type RequestName, type RequestParsed, type RequestResults } from '@parley/shared';
 import type { AccessGate } from '../../auth/AccessGate.ts';
+import type { IceServers } from '../../auth/TurnCredentials.ts';
 import type { CaseService } from '../../domain/CaseService.ts';
 import type { LiveSessions } from '../../live/LiveSessions.ts';
 import type { ThreadService } from '../../threads/ThreadService.ts';
@@ -14,6 +15,8 @@ export interface HandlerDeps {
   threads: ThreadService;
   /** The agreement version frozen for signature (told at join; changes arrive as agreement:updated). */
   agreementOf: (caseId: string) => AgreementStatus | null;
+  /** TURN credentials and the ICE policy, handed out with each transport (joined members only). */
+  ice: IceServers;
 }
 
 export type Handler<K extends RequestName> = (socket: ParleySocket, payload: RequestParsed<K>, deps: HandlerDeps) => Promise<RequestResults[K]>;

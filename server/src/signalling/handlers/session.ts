@@ -29,10 +29,11 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { left: true };
   },
 
-  async 'transport:create'(socket, p, { live }) {
+  async 'transport:create'(socket, p, { live, ice }) {
     const { member, lc } = joined(socket, live);
     if (!canCreateTransport(member.role, p.direction)) throw new ParleyError(ErrorCode.Forbidden, 'Observers receive only; they cannot send audio or video.');
-    return lc.media.createWebRtcTransport(member.id, p.direction);
+    // TURN credentials only here: a joined member has passed the gate and consented (assessors receive too).
+    return { ...(await lc.media.createWebRtcTransport(member.id, p.direction)), ...ice.issue(member.id) };
   },
 
   async 'transport:connect'(socket, p, { live }) {
@@ -41,11 +42,13 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { connected: true };
   },
 
-  async 'transport:restart-ice'(socket, p, { live }) {
+  async 'transport:restart-ice'(socket, p, { live, ice }) {
     const { member, lc } = joined(socket, live);
     const iceParameters = await lc.media.restartIce(member.id, p.transportId);
-    lc.ladder.iceRestarted(member);
-    return { iceParameters };
+    // A renewal of TURN credentials before they expire is routine, not a breakdown.
+    if (!p.renewal) lc.ladder.iceRestarted(member);
+    // Fresh TURN credentials: a restart after the old ones expired must not gather with them.
+    return { iceParameters, ...ice.issue(member.id) };
   },
 
   async 'media:audio-only'(socket, p, { live }) {
