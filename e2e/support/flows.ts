@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { readServerInfo } from './server.ts';
+import { readServerInfo, type ServerInfo } from './server.ts';
 
 export interface InboundStat {
   consumerId: string;
@@ -14,8 +14,27 @@ export interface InboundStat {
 
 export const server = () => readServerInfo();
 
-export async function mediatorContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  return browser.newContext({ storageState: server().storageState, viewport, permissions: ['camera', 'microphone'] });
+/**
+ * The platform a helper works on: the shared one from global setup by default, or one a spec
+ * started itself (startPlatform) with its mediator signed in by `signInMediator`.
+ */
+export type PlatformRef = Pick<ServerInfo, 'url' | 'storageState'>;
+
+/** Signs the mediator in through the printed one-time link and saves the session to `storageState`. */
+export async function signInMediator(browser: Browser, signinUrl: string, storageState: string): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(signinUrl);
+    await page.getByRole('heading', { name: 'Your cases' }).waitFor({ timeout: 30_000 });
+    await context.storageState({ path: storageState });
+  } finally {
+    await context.close();
+  }
+}
+
+export async function mediatorContext(browser: Browser, viewport = { width: 1280, height: 800 }, platform: PlatformRef = server()): Promise<BrowserContext> {
+  return browser.newContext({ storageState: platform.storageState, viewport, permissions: ['camera', 'microphone'] });
 }
 
 export async function partyContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
@@ -27,9 +46,9 @@ export async function createCaseInUi(
   page: Page,
   title: string,
   parties: Array<{ name: string; side: string }>,
-  opts: { assessor?: string } = {},
+  opts: { assessor?: string; platform?: PlatformRef } = {},
 ): Promise<{ caseUrl: string; links: Record<string, string> }> {
-  await page.goto(server().url);
+  await page.goto((opts.platform ?? server()).url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
   await page.getByLabel('Case title').fill(title);
   // The form starts with two party rows; add more when needed.
@@ -211,23 +230,25 @@ type Viewport = { width: number; height: number };
 
 /**
  * A session of the mediator and two parties, everyone joined and receiving. Optionally each party's
- * screen size, and something the mediator does on the case page before anyone consents (e.g. set
- * the breakdown procedure, which changes the agreement they consent to).
+ * screen size, something the mediator does on the case page before anyone consents (e.g. set
+ * the breakdown procedure, which changes the agreement they consent to), another platform, and
+ * another browser for the first party (one running in a network namespace, say). Unless
+ * `checkMedia` is false, it returns once the second party decodes the others' video.
  */
 export async function threeInSession(
   browser: Browser,
   title: string,
   names: [string, string],
-  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void> } = {},
+  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void>; platform?: PlatformRef; firstPartyBrowser?: Browser; checkMedia?: boolean } = {},
 ) {
-  const mediatorCtx = await mediatorContext(browser);
+  const mediatorCtx = await mediatorContext(browser, undefined, opts.platform);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseInUi(mediator, title, [
     { name: names[0], side: 'A' },
     { name: names[1], side: 'B' },
-  ]);
+  ], { platform: opts.platform });
   if (opts.beforeConsent) await opts.beforeConsent(mediator);
-  const aCtx = await partyContext(browser, opts.viewports?.[0]);
+  const aCtx = await partyContext(opts.firstPartyBrowser ?? browser, opts.viewports?.[0]);
   const a = await aCtx.newPage();
   await passConsentGate(a, links[names[0]]!);
   const bCtx = await partyContext(browser, opts.viewports?.[1]);
@@ -238,7 +259,7 @@ export async function threeInSession(
   await joinFromPrejoin(mediator);
   await joinFromPrejoin(a);
   await joinFromPrejoin(b);
-  await expectReceivingFrom(b, ['Mediator', names[0]]);
+  if (opts.checkMedia !== false) await expectReceivingFrom(b, ['Mediator', names[0]]);
   const close = () => Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
   return { mediator, a, b, aCtx, bCtx, links, caseUrl, close };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type FullConfig } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config.ts';
+import { signInMediator } from './flows.ts';
 import { startPlatform, stateFile } from './server.ts';
 
 /** Starts the platform once and signs the mediator in through the printed one-time link. */
@@ -11,10 +12,7 @@ export default async function globalSetup(_config: FullConfig): Promise<void> {
   const storageState = path.join(path.dirname(stateFile), 'mediator-state.json');
   const browser = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
   try {
-    const page = await browser.newPage();
-    await page.goto(info.signinUrl);
-    await page.getByRole('heading', { name: 'Your cases' }).waitFor({ timeout: 30_000 });
-    await page.context().storageState({ path: storageState });
+    await signInMediator(browser, info.signinUrl, storageState);
   } finally {
     await browser.close();
   }
