@@ -41,9 +41,14 @@ export function removeLeftovers(): void {
     const name = line.split(' ')[0] ?? '';
     if (name.startsWith(NETNS_PREFIX)) run('ip', ['netns', 'delete', name]);
   }
-  for (const line of run('ip', ['-o', 'link', 'show']).split('\n')) {
-    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
-    if (name?.startsWith(LINK_PREFIX)) run('ip', ['link', 'delete', name]);
+  // Deleting one end of a veth deletes its peer too, so list again after each deletion.
+  for (;;) {
+    const name = run('ip', ['-o', 'link', 'show'])
+      .split('\n')
+      .map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1])
+      .find((n) => n?.startsWith(LINK_PREFIX));
+    if (!name) return;
+    run('ip', ['link', 'delete', name]);
   }
 }
 
