@@ -283,11 +283,15 @@ export async function setBreakdownInUi(mediator: Page, settings: { grace?: strin
   await expect(section.getByRole('button', { name: 'Undo changes' })).toHaveCount(0);
 }
 
-/** Entry types of the case's session record, as the mediator's browser reads them from the API. */
-export async function recordTypes(mediator: Page, caseUrl: string): Promise<string[]> {
+/** The case's session record entries, as the mediator's browser reads them from the API. */
+export async function recordEntries(mediator: Page, caseUrl: string): Promise<Array<{ type: string; actor: { displayName: string } | null; data: unknown }>> {
   const caseId = new URL(caseUrl).pathname.split('/').at(-1)!;
-  const record = await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId);
-  return (record.entries as Array<{ type: string }>).map((e) => e.type);
+  return (await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId)).entries;
+}
+
+/** Entry types of the case's session record. */
+export async function recordTypes(mediator: Page, caseUrl: string): Promise<string[]> {
+  return (await recordEntries(mediator, caseUrl)).map((e) => e.type);
 }
 
 // --- assessor (ODR-QAP observer) ---------------------------------------------------------------
