@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { readServerInfo } from './server.ts';
+import { readServerInfo, type ServerInfo } from './server.ts';
 
 export interface InboundStat {
   consumerId: string;
@@ -236,14 +236,16 @@ type Viewport = { width: number; height: number };
 
 /**
  * A session of the mediator and two parties, everyone joined and receiving. Optionally each party's
- * screen size, and something the mediator does on the case page before anyone consents (e.g. set
- * the breakdown procedure, which changes the agreement they consent to).
+ * screen size, something the mediator does on the case page before anyone consents (e.g. set
+ * the breakdown procedure, which changes the agreement they consent to), another platform, and
+ * another browser for the first party (one running in a network namespace, say). Unless
+ * `checkMedia` is false, it returns once the second party decodes the others' video.
  */
 export async function threeInSession(
   browser: Browser,
   title: string,
   names: [string, string],
-  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void>; platform?: PlatformRef } = {},
+  opts: { viewports?: [Viewport?, Viewport?]; beforeConsent?: (mediator: Page) => Promise<void>; platform?: PlatformRef; firstPartyBrowser?: Browser; checkMedia?: boolean } = {},
 ) {
   const mediatorCtx = await mediatorContext(browser, undefined, opts.platform);
   const mediator = await mediatorCtx.newPage();
@@ -252,7 +254,7 @@ export async function threeInSession(
     { name: names[1], side: 'B' },
   ], opts.platform ? { platform: opts.platform } : {});
   if (opts.beforeConsent) await opts.beforeConsent(mediator);
-  const aCtx = await partyContext(browser, opts.viewports?.[0]);
+  const aCtx = await partyContext(opts.firstPartyBrowser ?? browser, opts.viewports?.[0]);
   const a = await aCtx.newPage();
   await passConsentGate(a, links[names[0]]!);
   const bCtx = await partyContext(browser, opts.viewports?.[1]);
@@ -263,7 +265,7 @@ export async function threeInSession(
   await joinFromPrejoin(mediator);
   await joinFromPrejoin(a);
   await joinFromPrejoin(b);
-  await expectReceivingFrom(b, ['Mediator', names[0]]);
+  if (opts.checkMedia !== false) await expectReceivingFrom(b, ['Mediator', names[0]]);
   const close = () => Promise.all([mediatorCtx.close(), aCtx.close(), bCtx.close()]);
   return { mediator, a, b, aCtx, bCtx, links, caseUrl, close };
 }
@@ -287,11 +289,15 @@ export async function setBreakdownInUi(mediator: Page, settings: { grace?: strin
   await expect(section.getByRole('button', { name: 'Undo changes' })).toHaveCount(0);
 }
 
-/** Entry types of the case's session record, as the mediator's browser reads them from the API. */
-export async function recordTypes(mediator: Page, caseUrl: string): Promise<string[]> {
+/** The case's session record entries, as the mediator's browser reads them from the API. */
+export async function recordEntries(mediator: Page, caseUrl: string): Promise<Array<{ type: string; actor: { displayName: string } | null; data: unknown }>> {
   const caseId = new URL(caseUrl).pathname.split('/').at(-1)!;
-  const record = await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId);
-  return (record.entries as Array<{ type: string }>).map((e) => e.type);
+  return (await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId)).entries;
+}
+
+/** Entry types of the case's session record. */
+export async function recordTypes(mediator: Page, caseUrl: string): Promise<string[]> {
+  return (await recordEntries(mediator, caseUrl)).map((e) => e.type);
 }
 
 // --- assessor (ODR-QAP observer) ---------------------------------------------------------------

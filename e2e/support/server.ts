@@ -88,3 +88,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<{ in
 export function readServerInfo(): ServerInfo {
   return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ServerInfo;
 }
+
+/** Stops a platform: SIGTERM for a clean shutdown (flush + worker exit), then SIGKILL after 5 s. */
+export async function stopPlatform(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}

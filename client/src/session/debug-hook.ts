@@ -41,10 +41,32 @@ export interface SelectedPair {
   protocol: string;
 }
 
+/**
+ * The network path one of my transports uses right now, from its selected ICE candidate pair, and
+ * what that path costs: the round trip and the RTP packets lost on it.
+ */
+export interface TransportPath {
+  direction: 'send' | 'recv';
+  /** Candidate protocols of the selected pair ('udp' | 'tcp'); null before a pair is selected. */
+  localProtocol: string | null;
+  remoteProtocol: string | null;
+  remoteAddress: string | null;
+  remotePort: number | null;
+  /** The pair's latest round trip (STUN consent checks), in milliseconds. */
+  rttMs: number | null;
+  /** The mean over every check answered on this pair: a delay on the path is its floor, a load spike barely moves it. */
+  meanRttMs: number | null;
+  /** recv: RTP packets lost and received over all inbound streams; send: what the server reports losing of ours, and what we sent. */
+  packetsLost: number;
+  packets: number;
+}
+
 export interface ParleyDebug {
   inboundStats(): Promise<InboundStat[]>;
   /** The selected candidate pair of the send and receive transports (null before one is chosen). */
   selectedPairs(): Promise<{ send: SelectedPair | null; recv: SelectedPair | null }>;
+  /** The selected path and its losses, per transport (network tests read the protocol and round trip). */
+  transportPaths(): Promise<TransportPath[]>;
   outboundStats(): Promise<OutboundStat[]>;
   state(): ReturnType<typeof serialisableState>;
   /** Performs one typed request as this person and returns its ack (tests and benchmarks). */
@@ -123,6 +145,13 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
       }
       return out;
     },
+    transportPaths: async () => {
+      const { send, recv } = await media.transportStats();
+      const out: TransportPath[] = [];
+      if (send) out.push(transportPath('send', send));
+      if (recv) out.push(transportPath('recv', recv));
+      return out;
+    },
     state: () => serialisableState(store.getSnapshot()),
     request: async (name, payload) => {
       try {
@@ -147,6 +176,36 @@ function selectedPair(report: RTCStatsReport): SelectedPair | null {
   const remote = pair && all.get(pair.remoteCandidateId as string);
   if (!local || !remote) return null;
   return { localType: String(local.candidateType), relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : null, remoteType: String(remote.candidateType), protocol: String(local.protocol) };
+}
+
+function transportPath(direction: 'send' | 'recv', report: RTCStatsReport): TransportPath {
+  const all: Array<Record<string, unknown>> = [];
+  report.forEach((e: Record<string, unknown>) => all.push(e));
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const transport = all.find((e) => e.type === 'transport' && typeof e.selectedCandidatePairId === 'string');
+  const pair = transport ? byId.get(transport.selectedCandidatePairId) : all.find((e) => e.type === 'candidate-pair' && e.nominated === true && e.state === 'succeeded');
+  const local = pair ? byId.get(pair.localCandidateId) : undefined;
+  const remote = pair ? byId.get(pair.remoteCandidateId) : undefined;
+  let packetsLost = 0;
+  let packets = 0;
+  for (const e of all) {
+    if (e.type === (direction === 'recv' ? 'inbound-rtp' : 'remote-inbound-rtp')) packetsLost += Math.max(0, num(e.packetsLost));
+    if (direction === 'recv' && e.type === 'inbound-rtp') packets += num(e.packetsReceived);
+    if (direction === 'send' && e.type === 'outbound-rtp') packets += num(e.packetsSent);
+  }
+  const rtt = typeof pair?.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null;
+  const answered = num(pair?.responsesReceived);
+  return {
+    direction,
+    localProtocol: typeof local?.protocol === 'string' ? local.protocol : null,
+    remoteProtocol: typeof remote?.protocol === 'string' ? remote.protocol : null,
+    remoteAddress: typeof remote?.address === 'string' ? remote.address : null,
+    remotePort: typeof remote?.port === 'number' ? remote.port : null,
+    rttMs: rtt,
+    meanRttMs: answered > 0 ? (num(pair?.totalRoundTripTime) / answered) * 1000 : null,
+    packetsLost,
+    packets,
+  };
 }
 
 function num(value: unknown): number {
