@@ -212,16 +212,16 @@ test('a party behind 200 ms of extra round trip and 5 % loss each way stays in t
 });
 
 /*
- * README "A weak network" switches *the person* whose network is weak. Today each browser counts
- * the loss on everything it receives as its own (client/src/session/NetworkMonitor.ts,
- * sampleFromStats: inbound-rtp packetsLost), and the SFU forwards Wes's uplink losses as gaps, so
- * the mediator or Uma, on a clean network, are switched to audio only too (seen twice while
- * writing this test, e.g. "587 kbit/s available, 18% of data lost, 77 ms delay" for the mediator
- * on loopback; it also passed once, so it is not red on every run).
- * docs/network-tests.md says so; remove the fixme when the measurement tells the links apart.
+ * README "A weak network" switches *the person* whose network is weak. The SFU forwards Wes's
+ * uplink losses as gaps; sampleFromStats (client/src/session/NetworkMonitor.ts) now takes the least
+ * lossy incoming stream, so those gaps no longer switch the mediator (before: "587 kbit/s
+ * available, 18% of data lost, 77 ms delay" on loopback; the rule is unit-tested). This browser
+ * check stays opt-in (NETNS_RED=1): on this loaded 2-core machine a clean browser's *own* readings
+ * can be poor too (seen after the fix: Uma on loopback, "145 kbit/s available, 4% of data lost,
+ * 20 ms delay"), so it would fail on load, not on the rule. docs/network-tests.md says so.
  */
 test('people on a clean network are not switched to audio only because another party\'s link is weak', async () => {
-  test.fixme(!process.env.NETNS_RED, 'NetworkMonitor counts losses upstream of the SFU as the receiver\'s own (docs/network-tests.md)');
+  test.fixme(!process.env.NETNS_RED, 'a loaded test machine makes clean browsers\' own readings poor (docs/network-tests.md)');
   await weakSession('Clean beside weak', async (s) => {
     await expectHearing(s.mediator, 'Wes');
     // Long enough for the rung to judge: until each clean browser is switched or has 15 readings.

@@ -27,13 +27,28 @@ describe('sampleFromStats', () => {
   });
 
   it('turns receive totals into loss per window, skipping the first window and counter resets', () => {
-    const recv = (lost: number, received: number) => report({ type: 'inbound-rtp', packetsLost: lost, packetsReceived: received });
+    const recv = (lost: number, received: number) => report({ id: 'v1', type: 'inbound-rtp', packetsLost: lost, packetsReceived: received });
     const first = sampleFromStats(null, recv(10, 1000), null, false);
     expect(first.sample.loss).toBeNull();
     const second = sampleFromStats(null, recv(30, 1180), first.counters, false);
     expect(second.sample.loss).toBeCloseTo(0.1);
     const reset = sampleFromStats(null, recv(0, 50), second.counters, false);
     expect(reset.sample.loss).toBeNull();
+  });
+
+  it('does not take one sender’s uplink loss, forwarded to everyone, for its own downlink', () => {
+    const recv = (fromWes: [number, number], fromUma: [number, number]) =>
+      report(
+        { id: 'wes-video', type: 'inbound-rtp', packetsLost: fromWes[0], packetsReceived: fromWes[1] },
+        { id: 'uma-video', type: 'inbound-rtp', packetsLost: fromUma[0], packetsReceived: fromUma[1] },
+      );
+    const first = sampleFromStats(null, recv([0, 1000], [0, 1000]), null, false);
+    // Wes's streams lose 18 %, Uma's arrive whole: the mediator's own downlink is fine.
+    const wesLossy = sampleFromStats(null, recv([36, 1164], [0, 1200]), first.counters, false);
+    expect(wesLossy.sample.loss).toBe(0);
+    // Both senders' streams lose alike: that is this person's own downlink.
+    const ownLossy = sampleFromStats(null, recv([56, 1344], [20, 1380]), wesLossy.counters, false);
+    expect(ownLossy.sample.loss).toBeCloseTo(0.1, 1);
   });
 
   it('knows nothing when there are no statistics', () => {

@@ -15,11 +15,11 @@ const MIN_PACKETS = 50;
 
 type Stat = Record<string, unknown>;
 
-/** Cumulative receive counters of the previous window, to turn totals into per-window loss. */
-export interface ReceiveCounters {
-  lost: number;
-  received: number;
-}
+/**
+ * Cumulative receive counters of the previous window, per inbound stream (by stats id), to turn
+ * totals into per-window loss.
+ */
+export type ReceiveCounters = ReadonlyMap<string, { lost: number; received: number }>;
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -45,7 +45,8 @@ function selectedPair(stats: Stat[]): Stat | undefined {
 
 /**
  * One window from the two reports. Loss is the worse of what the server reports losing from us
- * (remote-inbound-rtp) and what we lost receiving since the previous window (inbound-rtp).
+ * (remote-inbound-rtp) and what we lost receiving since the previous window (inbound-rtp, the
+ * least lossy stream: see below).
  * Bandwidth counts only while we send video: with audio alone the estimate stays low on purpose.
  */
 export function sampleFromStats(
@@ -73,26 +74,27 @@ export function sampleFromStats(
     if (f !== null) sendLoss = Math.max(sendLoss ?? 0, f);
   }
 
-  let lost = 0;
-  let received = 0;
-  let counted = false;
-  for (const e of recvStats) {
+  // Receive loss is the least lossy stream's. The media server forwards each sender's uplink losses
+  // to everyone as gaps, so one party on a bad network makes every stream *from them* lossy for
+  // all; only a loss that every sender's streams show is this person's own downlink. (With one
+  // other person sending, the two cannot be told apart, and their loss counts.)
+  const counters = new Map<string, { lost: number; received: number }>();
+  let recvLoss: number | null = null;
+  for (const [i, e] of recvStats.entries()) {
     if (e.type !== 'inbound-rtp') continue;
     const l = num(e.packetsLost);
     const r = num(e.packetsReceived);
     if (l === null || r === null) continue;
-    counted = true;
-    lost += Math.max(0, l);
-    received += r;
-  }
-  const counters = { lost, received };
-  let recvLoss: number | null = null;
-  if (counted && previous) {
-    const dl = lost - previous.lost;
-    const dr = received - previous.received;
-    // Counters restart when consumers are replaced (a move, a rejoin): skip that window.
-    // A handful of packets (a quiet window) says nothing about the network.
-    if (dl >= 0 && dr >= 0 && dl + dr >= MIN_PACKETS) recvLoss = dl / (dl + dr);
+    const key = typeof e.id === 'string' ? e.id : `#${i}`;
+    counters.set(key, { lost: Math.max(0, l), received: r });
+    const before = previous?.get(key);
+    if (!before) continue;
+    const dl = Math.max(0, l) - before.lost;
+    const dr = r - before.received;
+    // Counters restart when consumers are replaced (a move, a rejoin): skip that stream this window.
+    // A handful of packets (a quiet stream) says nothing about the network.
+    if (dl < 0 || dr < 0 || dl + dr < MIN_PACKETS) continue;
+    recvLoss = Math.min(recvLoss ?? 1, dl / (dl + dr));
   }
 
   const loss = sendLoss === null && recvLoss === null ? null : Math.max(sendLoss ?? 0, recvLoss ?? 0);
