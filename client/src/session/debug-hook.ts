@@ -168,24 +168,23 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
 }
 
 function selectedPair(report: RTCStatsReport): SelectedPair | null {
-  const all = new Map<string, Record<string, unknown>>();
-  report.forEach((s: Record<string, unknown>) => all.set(s.id as string, s));
-  const transport = [...all.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-  const pair = transport && all.get(transport.selectedCandidatePairId as string);
-  const local = pair && all.get(pair.localCandidateId as string);
-  const remote = pair && all.get(pair.remoteCandidateId as string);
+  const { local, remote } = selectedCandidates(report);
   if (!local || !remote) return null;
   return { localType: String(local.candidateType), relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : null, remoteType: String(remote.candidateType), protocol: String(local.protocol) };
 }
 
-function transportPath(direction: 'send' | 'recv', report: RTCStatsReport): TransportPath {
+/** The candidate pair in use and its two candidates: the one the transport names, else the nominated, succeeded one. */
+function selectedCandidates(report: RTCStatsReport): { all: Array<Record<string, unknown>>; pair?: Record<string, unknown>; local?: Record<string, unknown>; remote?: Record<string, unknown> } {
   const all: Array<Record<string, unknown>> = [];
   report.forEach((e: Record<string, unknown>) => all.push(e));
   const byId = new Map(all.map((e) => [e.id, e]));
   const transport = all.find((e) => e.type === 'transport' && typeof e.selectedCandidatePairId === 'string');
   const pair = transport ? byId.get(transport.selectedCandidatePairId) : all.find((e) => e.type === 'candidate-pair' && e.nominated === true && e.state === 'succeeded');
-  const local = pair ? byId.get(pair.localCandidateId) : undefined;
-  const remote = pair ? byId.get(pair.remoteCandidateId) : undefined;
+  return { all, pair, local: pair ? byId.get(pair.localCandidateId) : undefined, remote: pair ? byId.get(pair.remoteCandidateId) : undefined };
+}
+
+function transportPath(direction: 'send' | 'recv', report: RTCStatsReport): TransportPath {
+  const { all, pair, local, remote } = selectedCandidates(report);
   let packetsLost = 0;
   let packets = 0;
   for (const e of all) {
