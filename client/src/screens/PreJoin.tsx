@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Icon, useMicLevel, VideoView } from '../components/media.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import type { DeviceChoice } from '../session/SessionClient.ts';
+import { markStep } from '../session/timeline.ts';
 import './prejoin.css';
 
 const NONE = 'none';
@@ -188,8 +189,12 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
 
   const level = useMicLevel(preview.audio && preview.audio.readyState === 'live' ? preview.audio : null);
   const asking = permission === 'asking';
+  useEffect(() => {
+    if (!asking) markStep('prejoin-ready');
+  }, [asking]);
 
   function join() {
+    markStep('join-click');
     savePreference(micId, cameraId);
     onJoin({ micDeviceId: micId === NONE ? null : micId, cameraDeviceId: cameraId === NONE ? null : cameraId });
   }

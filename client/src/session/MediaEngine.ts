@@ -3,6 +3,7 @@ import type { types as ms } from 'mediasoup-client';
 import type { ConsumerOffer, IceConfigWire, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
+import { markStep } from './timeline.ts';
 import { TransportWatch } from './TransportWatch.ts';
 
 export type ConsumerAppData = { participantId: string; source: MediaSource; label: string | null };
@@ -167,6 +168,7 @@ export class MediaEngine {
     });
     this.watches.add(watch);
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') markStep(direction === 'send' ? 'send-transport-connected' : 'recv-transport-connected');
       if (stale()) watch.stop();
       else watch.onState(state);
     });
@@ -254,6 +256,7 @@ export class MediaEngine {
     }
     this.producerMap.get(key)?.close();
     this.producerMap.set(key, producer);
+    markStep('producer-created');
     producer.on('trackended', () => this.hooks.trackEnded(key));
     if (paused) {
       producer.pause();
@@ -318,6 +321,7 @@ export class MediaEngine {
       return null;
     }
     this.consumerMap.set(consumer.id, consumer);
+    markStep('consumer-built');
     consumer.on('transportclose', () => this.hooks.consumerGone(consumer.id));
     consumer.on('trackended', () => this.hooks.consumerGone(consumer.id));
     return { consumer, producerPaused };

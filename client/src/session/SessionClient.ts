@@ -35,6 +35,7 @@ import {
 } from './Signalling.ts';
 import { Store, initialSessionState, type ClosedReason, type OutageStep, type SessionState } from './store.ts';
 import { afterJoin, closedState } from './transitions.ts';
+import { markStep } from './timeline.ts';
 
 export type { DeviceChoice } from './local-media.ts';
 export { SessionRequestError, type RequestErrorCode, type SessionCredentials } from './Signalling.ts';
@@ -202,6 +203,7 @@ export class SessionClient {
   private async onConnected(): Promise<void> {
     if (this.finished) return;
     const generation = ++this.generation;
+    markStep('socket-connected');
     this.media.closeAll();
     this.mediaTroubled.clear();
     try {
@@ -214,6 +216,7 @@ export class SessionClient {
 
   private async join(stale: Stale): Promise<void> {
     const joined = await this.request('session:join', {});
+    markStep('join-ack');
     if (stale()) return;
     const before = this.store.getSnapshot().self;
     const rejoined = this.hasJoined;
@@ -222,6 +225,7 @@ export class SessionClient {
 
     if (!this.media.loaded) {
       await this.media.load(joined.routerRtpCapabilities);
+      markStep('device-loaded');
       if (stale()) return;
     }
 
@@ -232,6 +236,7 @@ export class SessionClient {
       if (stale()) return;
     }
     await this.media.openTransport('recv', stale);
+    markStep('recv-transport-created');
     if (stale()) return;
 
     if (publishes) {
@@ -244,6 +249,7 @@ export class SessionClient {
     }
 
     await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
+    markStep('media-ready-ack');
     if (stale()) return;
 
     const wasJoined = this.hasJoined;
