@@ -77,7 +77,9 @@ test('a mediator invites an assessor who observes, is shown to the parties, and 
   await expect(note.getByText('Item 2.11-iii Online caucus', { exact: false })).toBeVisible();
   await expect(note.getByRole('list', { name: 'Linked session events' }).getByText('Mediator opened the room “Caucus A”')).toBeVisible();
 
-  // A rating sticks after a reload of the review page.
+  // A rating sticks after a reload of the review page. Leaving a live session for another address
+  // asks first (the leave guard's beforeunload); the assessor answers "Leave".
+  cleo.once('dialog', (d) => void d.accept());
   await cleo.goto(new URL('/assess', caseUrl).toString());
   const review = cleo.getByRole('region', { name: 'Scorecard' });
   await review.getByLabel(/^2\.11-iii /).selectOption('competent');

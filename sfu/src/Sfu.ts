@@ -1,7 +1,8 @@
 import { WorkerPool } from './WorkerPool.ts';
 import { CaseMedia, type MediaCounts } from './CaseMedia.ts';
-import type { SfuConfig } from './config.ts';
+import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
+import type { types } from 'mediasoup';
 
 /**
  * The SFU's face to the server: one CaseMedia (router) per mediation case, created on demand
@@ -9,17 +10,39 @@ import { KeyedQueue } from './KeyedQueue.ts';
  */
 export class Sfu {
   readonly pool: WorkerPool;
+  /**
+   * What every case's router can receive and send. All routers are made from MEDIA_CODECS, so
+   * this is known before any case exists: a person on the pre-join screen loads their device with
+   * it (`session:prepare`) and joining does not wait for that.
+   */
+  readonly rtpCapabilities: types.RtpCapabilities;
   readonly #config: SfuConfig;
   readonly #cases = new Map<string, CaseMedia>();
   readonly #queue = new KeyedQueue();
 
-  private constructor(pool: WorkerPool, config: SfuConfig) {
+  private constructor(pool: WorkerPool, config: SfuConfig, rtpCapabilities: types.RtpCapabilities) {
     this.pool = pool;
     this.#config = config;
+    this.rtpCapabilities = rtpCapabilities;
   }
 
   static async create(config: SfuConfig): Promise<Sfu> {
-    return new Sfu(await WorkerPool.create(config), config);
+    const pool = await WorkerPool.create(config);
+    try {
+      // A router is the only public way to have mediasoup compute them; this one lives a moment.
+      const worker = pool.acquire();
+      try {
+        const probe = await worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[] });
+        const rtpCapabilities = probe.rtpCapabilities;
+        probe.close();
+        return new Sfu(pool, config, rtpCapabilities);
+      } finally {
+        pool.release(worker);
+      }
+    } catch (e) {
+      pool.close();
+      throw e;
+    }
   }
 
   getCase(caseId: string): CaseMedia | undefined {

@@ -76,6 +76,10 @@ export interface JoinResult {
 
 export const requests = {
   // --- joining and the media plumbing of one person
+  'session:prepare': request({
+    group: 'session', who: 'anyone consented', payload: Nothing, result: z.object({ routerRtpCapabilities: z.unknown() }),
+    doc: "Before joining (the pre-join screen): what the SFU's routers can send, so the client loads its device while the person checks their camera. Changes nothing on the server; the person is not in the session yet.",
+  }),
   'session:join': request({
     group: 'session', who: 'anyone consented', payload: Nothing, result: typed<JoinResult>('JoinResult'),
     doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement.',

@@ -1,14 +1,49 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { CloseCode } from '@parley/shared';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { Link } from '../router.tsx';
-import type { DeviceChoice, SessionCredentials } from '../session/SessionClient.ts';
+import { SessionClient, type DeviceChoice, type SessionCredentials } from '../session/SessionClient.ts';
 import type { ClosedReason } from '../session/store.ts';
 import { PreJoin } from './PreJoin.tsx';
 import { ObserverPreJoin } from '../assessment/ObserverPreJoin.tsx';
 import { SessionScreen } from './SessionScreen.tsx';
 
-type Stage = { kind: 'prejoin' } | { kind: 'live'; attempt: number } | { kind: 'closed'; reason: ClosedReason; attempt: number };
+type Stage =
+  | { kind: 'prejoin' }
+  /** `prepared`: the client the pre-join screen connected, already joining, handed over to the session. */
+  | { kind: 'live'; attempt: number; prepared: SessionClient | null }
+  | { kind: 'closed'; reason: ClosedReason; attempt: number };
+
+/**
+ * While the person checks their camera and microphone, a session client connects and loads its
+ * device (nothing changes on the server), so pressing Join only has to join. Returns a function
+ * that starts the join and hands the client over (it is then the session's to close); otherwise
+ * it is closed when the pre-join screen goes away.
+ */
+function usePreparedClient(credentials: SessionCredentials, active: boolean): (devices: DeviceChoice) => SessionClient | null {
+  const [slot] = useState(() => ({ client: null as SessionClient | null }));
+  useEffect(() => {
+    if (!active) return;
+    const c = new SessionClient(credentials);
+    slot.client = c;
+    c.start();
+    return () => {
+      if (slot.client === c) {
+        slot.client = null;
+        void c.leave();
+      }
+    };
+    // The credentials are fixed for the flow's lifetime.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active]);
+  return (devices) => {
+    const c = slot.client;
+    slot.client = null;
+    // Joining starts in the click itself, not after the session screen has rendered.
+    c?.join(devices);
+    return c;
+  };
+}
 
 /**
  * Pre-join → session → "you left" (or why the session ended), for both roles.
@@ -33,9 +68,10 @@ export function SessionFlow({
 }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [choice, setChoice] = useState<DeviceChoice>({ micDeviceId: null, cameraDeviceId: null });
+  const takePrepared = usePreparedClient(credentials, stage.kind === 'prejoin');
 
   if (stage.kind === 'prejoin' && observer) {
-    return <ObserverPreJoin intro={intro} onJoin={() => setStage({ kind: 'live', attempt: 1 })} />;
+    return <ObserverPreJoin intro={intro} onJoin={() => setStage({ kind: 'live', attempt: 1, prepared: takePrepared(choice) })} />;
   }
   if (stage.kind === 'prejoin') {
     return (
@@ -43,7 +79,7 @@ export function SessionFlow({
         intro={intro}
         onJoin={(c) => {
           setChoice(c);
-          setStage({ kind: 'live', attempt: 1 });
+          setStage({ kind: 'live', attempt: 1, prepared: takePrepared(c) });
         }}
       />
     );
@@ -54,6 +90,7 @@ export function SessionFlow({
         key={stage.attempt}
         credentials={credentials}
         devices={choice}
+        prepared={stage.prepared}
         caseTitle={caseTitle}
         onClosed={(reason) => {
           if (reason.why !== 'left' && onRefused?.(reason)) return;
@@ -66,7 +103,7 @@ export function SessionFlow({
     <ClosedScreen
       reason={stage.reason}
       backTo={backTo}
-      onRejoin={() => setStage({ kind: 'live', attempt: stage.attempt + 1 })}
+      onRejoin={() => setStage({ kind: 'live', attempt: stage.attempt + 1, prepared: null })}
       onCheckDevices={() => setStage({ kind: 'prejoin' })}
     />
   );

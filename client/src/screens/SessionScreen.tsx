@@ -27,16 +27,19 @@ import './session/stage.css';
 
 /**
  * Owns one SessionClient for as long as it is mounted (a new `key` means a new client, e.g. for
- * "Rejoin"). Unmounting leaves the session.
+ * "Rejoin"): the one the pre-join screen `prepared` (connected, device loaded), or a new one.
+ * Unmounting leaves the session.
  */
 export function SessionScreen({
   credentials,
   devices,
+  prepared,
   caseTitle,
   onClosed,
 }: {
   credentials: SessionCredentials;
   devices: DeviceChoice;
+  prepared?: SessionClient | null;
   caseTitle?: string;
   onClosed: (reason: ClosedReason) => void;
 }) {
@@ -44,15 +47,16 @@ export function SessionScreen({
   const current = useRef<SessionClient | null>(null);
 
   useEffect(() => {
-    const c = new SessionClient(credentials, devices);
+    // A prepared client that already ended (React runs effects twice in development) is not reused.
+    const c = prepared && !prepared.ended ? prepared : new SessionClient(credentials);
     current.current = c;
     setClient(c);
-    c.start();
+    c.join(devices);
     return () => {
       current.current = null;
       void c.leave();
     };
-    // One client per mount: credentials and devices are fixed for its lifetime.
+    // One client per mount: credentials, devices and the prepared client are fixed for its lifetime.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

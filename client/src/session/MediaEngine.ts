@@ -66,6 +66,8 @@ export interface ProduceFailure {
  */
 export class MediaEngine {
   private device: Device | null = null;
+  /** The router capabilities the device was loaded with, as sent (to compare with a later offer). */
+  private loadedWith: string | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
   private readonly watches = new Set<TransportWatch>();
@@ -93,11 +95,17 @@ export class MediaEngine {
     return this.consumerMap;
   }
 
+  /** Whether the device is loaded with exactly these router capabilities. */
+  loadedFor(routerRtpCapabilities: unknown): boolean {
+    return this.device !== null && this.loadedWith === JSON.stringify(routerRtpCapabilities);
+  }
+
   /** Throws mediasoup-client's UnsupportedError when this browser cannot do WebRTC with the SFU. */
   async load(routerRtpCapabilities: unknown): Promise<void> {
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
     this.device = device;
+    this.loadedWith = JSON.stringify(routerRtpCapabilities);
   }
 
   recvRtpCapabilities(): RequestPayload<'media:ready'>['rtpCapabilities'] {

@@ -49,7 +49,9 @@ const LEAVE_TIMEOUT_MS = 2_000;
  * `sources` (microphone, cameras), `screen` (screen share), `others` (other people and their
  * media) and `room` (rooms, moderation, requests, stage). Nothing else writes to it.
  *
- * Lifecycle: `new SessionClient(credentials, devices)` → `start()` → … → `leave()`.
+ * Lifecycle: `new SessionClient(credentials)` → `start()` (on the pre-join screen: connects and loads
+ * the device, nothing changes on the server) → `join(devices)` → … → `leave()`. `join` alone also
+ * starts.
  * A non-terminal drop tears the media down and, once Signalling has reconnected, runs the whole join flow
  * again (the server closes everything of a person who disconnects, docs/protocol.md step 7).
  * A 44xx `session:closed`, a refused handshake or `leave()` end the client for good.
@@ -134,14 +136,20 @@ export class SessionClient {
   private finished = false;
   private hasJoined = false;
   private connectFailures = 0;
+  /** Set by join(): from then on every (re)connection joins. Before it, connecting only prepares. */
+  private devices: DeviceChoice | null = null;
+  /** Loading the device on the pre-join screen; a join that starts meanwhile waits for it. */
+  private preparing: Promise<void> | null = null;
   private pendingServerMessage: string | null = null;
   private announcementId = 0;
   private noticeId = 0;
 
-  constructor(
-    private readonly credentials: SessionCredentials,
-    private readonly devices: DeviceChoice,
-  ) {}
+  constructor(private readonly credentials: SessionCredentials) {}
+
+  /** True once the client ended for good (left, refused, closed by the server). */
+  get ended(): boolean {
+    return this.finished;
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Public API
@@ -170,10 +178,20 @@ export class SessionClient {
     signalling.connect();
   }
 
+  /** Join the session with these devices (the pre-join screen's choice); once per client. */
+  join(devices: DeviceChoice): void {
+    if (this.finished || this.devices) return;
+    this.devices = devices;
+    if (!this.signalling) this.start();
+    else if (this.signalling.connected) void this.runJoin(this.generation);
+    // Otherwise onConnected joins when the connection is (back) up.
+  }
+
   /** Leave on purpose: tell the server, then close everything. Safe to call more than once. */
   async leave(): Promise<void> {
     if (this.finished) return;
-    if (this.signalling?.connected) {
+    // Someone who never pressed Join is not in the session: closing the connection is enough.
+    if (this.devices && this.signalling?.connected) {
       try {
         await this.request('session:leave', {}, LEAVE_TIMEOUT_MS);
       } catch {
@@ -206,15 +224,43 @@ export class SessionClient {
     markStep('socket-connected');
     this.media.closeAll();
     this.mediaTroubled.clear();
+    if (this.devices) await this.runJoin(generation);
+    else this.preparing = this.prepare(this.staleAfter(generation));
+  }
+
+  /**
+   * On the pre-join screen: load the device with the SFU's capabilities, so that pressing Join
+   * does not wait for it. A failure here is not shown: the join loads the device itself and
+   * reports what goes wrong then.
+   */
+  private async prepare(stale: Stale): Promise<void> {
+    if (this.media.loaded) return;
     try {
-      await this.join(this.staleAfter(generation));
+      const { routerRtpCapabilities } = await this.request('session:prepare', {});
+      if (stale() || this.media.loaded) return;
+      await this.media.load(routerRtpCapabilities);
+      markStep('device-loaded');
+    } catch (error) {
+      console.info('[parley] could not prepare the media device before joining', error);
+    }
+  }
+
+  private async runJoin(generation: number): Promise<void> {
+    try {
+      await this.joinFlow(this.staleAfter(generation));
     } catch (error) {
       if (generation !== this.generation || this.finished) return;
       this.onJoinFailed(error);
     }
   }
 
-  private async join(stale: Stale): Promise<void> {
+  /**
+   * Join, then receive and send side by side: the receive transport and `media:ready` (which
+   * makes the server offer the others' media at once) do not wait for this person's own camera
+   * and microphone to open and be sent. Who sees and hears what is the server's decision either way.
+   */
+  private async joinFlow(stale: Stale): Promise<void> {
+    const devices = this.devices!;
     const joined = await this.request('session:join', {});
     markStep('join-ack');
     if (stale()) return;
@@ -223,7 +269,9 @@ export class SessionClient {
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
 
-    if (!this.media.loaded) {
+    await this.preparing;
+    if (stale()) return;
+    if (!this.media.loadedFor(joined.routerRtpCapabilities)) {
       await this.media.load(joined.routerRtpCapabilities);
       markStep('device-loaded');
       if (stale()) return;
@@ -231,25 +279,23 @@ export class SessionClient {
 
     const role = joined.self.role;
     const publishes = canPublish(role, 'mic') || canPublish(role, 'camera');
-    if (publishes) {
-      await this.media.openTransport('send', stale);
+    const receiving = async () => {
+      await this.media.openTransport('recv', stale);
+      markStep('recv-transport-created');
       if (stale()) return;
-    }
-    await this.media.openTransport('recv', stale);
-    markStep('recv-transport-created');
-    if (stale()) return;
-
-    if (publishes) {
-      await this.sources.open(this.devices);
+      await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
+      markStep('media-ready-ack');
+    };
+    const sending = async () => {
+      // The camera and microphone open while the send transport is being created.
+      await Promise.all([this.media.openTransport('send', stale), this.sources.open(devices)]);
       if (stale()) return;
       const failures = await this.media.produce([...this.sources.plan(role), ...this.screen.plan()], stale);
       if (stale()) return;
       this.sources.afterProduce(failures);
       this.screen.afterProduce(failures);
-    }
-
-    await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
-    markStep('media-ready-ack');
+    };
+    await Promise.all([receiving(), publishes ? sending() : undefined]);
     if (stale()) return;
 
     const wasJoined = this.hasJoined;

@@ -63,6 +63,7 @@ const consentWords: Record<ConsentPurpose, string> = {
  * continues as the mediator decided when the agreement changes meanwhile.
  */
 const socketConsent: Partial<Record<RequestName, ConsentPurpose>> = {
+  'session:prepare': 'join',
   'session:join': 'join',
   'thread:list': 'content',
   'thread:history': 'content',

@@ -30,6 +30,11 @@ export class LiveSessions {
     this.#bus = bus;
   }
 
+  /** What every case's router can send (the same for all cases): for `session:prepare`. */
+  get rtpCapabilities(): unknown {
+    return this.#sfu.rtpCapabilities;
+  }
+
   get(caseId: string): LiveCase | undefined {
     const c = this.#cases.get(caseId);
     return c && !c.closed ? c : undefined;

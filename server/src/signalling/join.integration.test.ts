@@ -45,6 +45,27 @@ describe('joining a live session', () => {
     a.close();
   });
 
+  it('prepares a consented person before they join: the routers\' capabilities, and nothing else changes', async () => {
+    const other = await createCase(server, cookie);
+    const token = tokenOf(other.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url);
+    const a = await open({ token });
+    expect(await request(a, 'session:prepare', {})).toMatchObject({ ok: false, error: { code: 'consent_required' } });
+
+    await consent(server, token, other);
+    const prepared = await must(a, 'session:prepare', {});
+    expect(prepared.routerRtpCapabilities).toMatchObject({ codecs: expect.arrayContaining([expect.objectContaining({ mimeType: 'audio/opus' })]) });
+    // Not in the session: no live case (no router) exists for the case, media requests are refused.
+    expect(server.sfu.getCase(other.id)).toBeUndefined();
+    expect(await request(a, 'transport:create', { direction: 'recv' })).toMatchObject({ ok: false, error: { code: 'not_in_session' } });
+
+    // What was prepared is exactly what the case's router says on joining: the device loaded early fits.
+    const joined = await must(a, 'session:join', {});
+    expect(server.sfu.getCase(other.id)).toBeDefined();
+    expect(JSON.stringify(joined.routerRtpCapabilities)).toBe(JSON.stringify(prepared.routerRtpCapabilities));
+    await must(a, 'session:leave', {});
+    a.close();
+  });
+
   it('gives everyone consumers of everyone else in the joint room, created paused, and cleans up on leave', async () => {
     await consent(server, tokenB, detail);
     const mediator = await open({ caseId: detail.id }, { cookie });

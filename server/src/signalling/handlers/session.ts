@@ -6,6 +6,11 @@ type Names = import('@parley/shared').RequestsOf<'session'>;
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {
+  async 'session:prepare'(_socket, _payload, { live }) {
+    // The same for every case (docs/protocol.md): no live case is created before someone joins.
+    return { routerRtpCapabilities: live.rtpCapabilities };
+  },
+
   async 'session:join'(socket, _payload, { cases, live, agreementOf }) {
     if (socket.data.member) throw new ParleyError(ErrorCode.Conflict, 'You are already in the session.');
     // Credentials and current consent were re-checked for this request (AccessGate.authorise in dispatch).
