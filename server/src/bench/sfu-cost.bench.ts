@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MediasoupTypes } from '@parley/sfu';
 import type { LoadgenRequest, LoadgenSnapshot } from './sfu-cost/loadgen.ts';
-import { CORES, cpuMicros, pin, rssMb } from './sfu-cost/procs.ts';
+import { CORES, cpuMicros, pin, rssMb, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
 import { packetsPerSecondPerParticipant } from './sfu-cost/rtp.ts';
 import { bareSide, parleySide, type Side } from './sfu-cost/sides.ts';
 import { run, writeResult } from './results.ts';
@@ -67,6 +67,8 @@ interface RunResult {
   egress_pps: number;
   delivered_pps: number;
   loss_pct: number;
+  /** Datagrams the kernel dropped at a full receive buffer (sinks or the worker's ingress; machine-wide). */
+  udp_rcvbuf_drops: number;
   worker_cpu_cores: number;
   worker_us_per_packet: number;
   egress_pps_per_worker_core: number;
@@ -102,12 +104,14 @@ async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunRe
     const w0 = cpuMicros(side.workerPid);
     const g0 = cpuMicros(genPid);
     const m0 = process.cpuUsage();
+    const k0 = udpReceiveBufferDrops();
     const t0 = performance.now();
     await sleep(WINDOW_MS);
     const s1 = await gen.ask<LoadgenSnapshot>({ t: 'snap' });
     const w1 = cpuMicros(side.workerPid);
     const g1 = cpuMicros(genPid);
     const m1 = process.cpuUsage(m0);
+    const k1 = udpReceiveBufferDrops();
     const seconds = (performance.now() - t0) / 1000;
     const sent = s1.expected - s0.expected;
     const received = s1.received - s0.received;
@@ -123,6 +127,7 @@ async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunRe
       egress_pps: Math.round(sent / seconds),
       delivered_pps: Math.round(received / seconds),
       loss_pct: round3(sent > 0 ? (100 * (sent - received)) / sent : 100),
+      udp_rcvbuf_drops: k1 - k0,
       worker_cpu_cores: round3(workerCores),
       worker_us_per_packet: round3((w1 - w0) / Math.max(1, sent)),
       egress_pps_per_worker_core: Math.round(sent / seconds / Math.max(workerCores, 1e-6)),

@@ -44,3 +44,15 @@ export function pin(pid: number, core: number): boolean {
     return false;
   }
 }
+
+/**
+ * The kernel's UDP counters for this network namespace (/proc/net/snmp): datagrams dropped because
+ * a socket's receive buffer was full show where loss happened (a sink, or the worker's ingress), not
+ * in the SFU's forwarding. Machine-wide: other UDP traffic counts too.
+ */
+export function udpReceiveBufferDrops(): number {
+  const snmp = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = snmp[0]?.split(/\s+/) ?? [];
+  const values = snmp[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}
