@@ -10,7 +10,9 @@
  * sinks, this process's CPU and RSS, the worker's RSS. Viewers step up until both sides lose ≥ 0.5 %
  * or something saturates. Results: bench/results/sfu-cost.json.
  *
- * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4.
+ * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4. Also SFU_COST_REPEATS
+ * (A, B pairs per step), SFU_COST_PARTICIPANTS, SFU_COST_SRTP (the consumers' crypto suite),
+ * SFU_COST_SETTLE_MS, and SFU_COST_ORDER=BA (B first at every step, to check order effects).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -18,7 +20,7 @@ import path from 'node:path';
 import type { MediasoupTypes } from '@parley/sfu';
 import type { LoadgenRequest, LoadgenSnapshot } from './sfu-cost/loadgen.ts';
 import { CORES, cpuMicros, pin, rssMb, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
-import { packetsPerSecondPerParticipant } from './sfu-cost/rtp.ts';
+import { AUDIO, packetsPerSecondPerParticipant, VIDEO } from './sfu-cost/rtp.ts';
 import { bareSide, parleySide, type Side } from './sfu-cost/sides.ts';
 import { run, writeResult } from './results.ts';
 
@@ -160,7 +162,9 @@ function ratio(runs: RunResult[]): number | null {
 function bestEgress(runs: RunResult[], side: 'A' | 'B') {
   const ok = runs.filter((r) => r.side === side && r.loss_pct < LOSS_LIMIT * 100 && r.saturated !== 'load generator');
   const best = ok.sort((a, b) => b.egress_pps - a.egress_pps)[0];
-  return best ? { egress_pps: best.egress_pps, worker_cpu_cores: best.worker_cpu_cores, egress_pps_per_worker_core: best.egress_pps_per_worker_core, viewers: best.viewers } : null;
+  if (!best) return null;
+  const { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated } = best;
+  return { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated };
 }
 
 /** Which limit each side met first as the load rose: its worker, the load generator, or loss without either. */
@@ -206,12 +210,13 @@ async function main() {
     sfu_cpu_ratio_ours_vs_bare: ratio(runs),
     egress_pps_per_worker_core: b?.egress_pps_per_worker_core ?? null,
     egress_pps_per_worker_core_bare: a?.egress_pps_per_worker_core ?? null,
+    /** The run each egress figure comes from, with its CPU and memory. */
     best_egress: { A: a, B: b },
     worker_us_per_packet_unsaturated: { A: usPerPacket('A'), B: usPerPacket('B') },
     saturated_first: { A: firstLimit(runs, 'A'), B: firstLimit(runs, 'B') },
     load: {
       participants: PARTICIPANTS,
-      per_participant: `Opus 50 packets/s of ${92} bytes + VP8 30 fps (key frame every second: 15 packets, delta frames 3 packets, 1100 bytes each)`,
+      per_participant: `Opus ${AUDIO.fps} packets/s of ${AUDIO.packetBytes} bytes + VP8 ${VIDEO.fps} fps (a key frame every ${VIDEO.keyEveryFrames} frames: ${VIDEO.keyPackets} packets; delta frames ${VIDEO.deltaPackets} packets; ${VIDEO.packetBytes} bytes each)`,
       pps_per_participant_per_viewer: packetsPerSecondPerParticipant(),
       viewers_steps: VIEWER_STEPS,
       repeats_per_step: REPEATS,

@@ -10,7 +10,7 @@ const RTP_HEADER = 12;
 /** VP8 payload descriptor used here: X=1, then I=1 with a 15-bit picture id (RFC 7741 §4.2). */
 const VP8_DESCRIPTOR = 4;
 
-/** One frame: its packets (headers filled in at send time) and how far the RTP clock moves after it. */
+/** One frame: its packets, whose headers are filled in at send time. */
 interface Frame {
   packets: Buffer[];
 }
