@@ -7,8 +7,9 @@
  * packets and sequence gaps (sfu-cost/loadgen.ts, a child process). The worker is pinned to core 0,
  * the load generator and this process to core 1. Over each measuring window: worker CPU from
  * /proc/<pid>/stat (utime + stime) divided by the packets the consumers numbered (sent), loss at the
- * sinks, this process's CPU and RSS, the worker's RSS. Viewers step up until both sides lose ≥ 0.5 %
- * or something saturates. Results: bench/results/sfu-cost.json.
+ * sinks, this process's CPU and RSS, the worker's RSS. Viewers step up until a step where neither
+ * side's run is usable (≥ 0.5 % loss, or a saturated worker or load generator). Results:
+ * bench/results/sfu-cost.json.
  *
  * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4. Also SFU_COST_REPEATS
  * (A, B pairs per step), SFU_COST_PARTICIPANTS, SFU_COST_SRTP (the consumers' crypto suite),
@@ -227,6 +228,7 @@ async function main() {
     method: {
       A: 'mediasoup.createWorker with its defaults (same MEDIASOUP_WORKER_BIN); one router with MEDIA_CODECS from sfu/src/config.ts; plain transports (comedia) for the producers; per viewer one plain transport with SRTP to its sink, consumers created unpaused.',
       B: "Sfu.create (WorkerPool: worker with logLevel 'warn' and its WebRtcServer on a free port) → sfu.caseMedia() (router with MEDIA_CODECS, the 2 s stall timer) → addPeer in the joint room, CaseMedia.createPlainTransport, produce() (mic, camera), setReady() creating the consumers paused from room membership, each resumed by confirmConsumer as the client's ack does. Not in B: ICE, DTLS and transport-wide congestion control of WebRTC transports (the same is absent from A); the stall check skips plain transports (it samples only DTLS-connected ones).",
+      srtp: 'A browser session negotiates its SRTP suite over DTLS (the worker lists AEAD_AES_256_GCM first); SFU_COST_SRTP measures another suite than the default AES_CM_128_HMAC_SHA1_80, the per-packet cost depends on it.',
       counted: 'worker CPU = utime + stime of /proc/<worker pid>/stat over the window; packets = RTP packets the consumers numbered in the window (sequence numbers at the sinks, so dropped ones count); loss = numbered but not received.',
     },
     runs,
