@@ -13,7 +13,7 @@
  *
  * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4. Also SFU_COST_REPEATS
  * (A, B pairs per step), SFU_COST_PARTICIPANTS, SFU_COST_SRTP (the consumers' crypto suite),
- * SFU_COST_SETTLE_MS, and SFU_COST_ORDER=BA (B first at every step, to check order effects).
+ * SFU_COST_SETTLE_MS, SFU_COST_BUDGET_S (no new step after it), and SFU_COST_ORDER=BA (B first at every step, to check order effects).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -32,6 +32,8 @@ const SETTLE_MS = Number(env.SFU_COST_SETTLE_MS ?? 1000);
 const PARTICIPANTS = Number(env.SFU_COST_PARTICIPANTS ?? 10);
 const VIEWER_STEPS = (env.SFU_COST_VIEWERS ?? '4,8,16,24,32,40,48,56,64,80').split(',').map(Number);
 const SRTP_SUITE = (env.SFU_COST_SRTP ?? 'AES_CM_128_HMAC_SHA1_80') as MediasoupTypes.SrtpCryptoSuite;
+/** No new step starts after this long, so `npm run bench` stays within its few minutes. */
+const BUDGET_MS = Number(env.SFU_COST_BUDGET_S ?? 200) * 1000;
 /** A, B pairs per step (interleaved A, B, A, B). */
 const REPEATS = Number(env.SFU_COST_REPEATS ?? 1);
 const LOSS_LIMIT = 0.005;
@@ -200,8 +202,14 @@ async function main() {
   if (env.SFU_COST_ORDER === 'BA') sides.reverse();
   for (const s of sides) pin(s.workerPid, WORKER_CORE);
   const runs: RunResult[] = [];
+  const started = Date.now();
+  let stoppedBy = 'a step where neither side was usable';
   try {
     for (const viewers of VIEWER_STEPS) {
+      if (Date.now() - started > BUDGET_MS) {
+        stoppedBy = `the time budget (${BUDGET_MS / 1000} s) before ${viewers} viewers`;
+        break;
+      }
       // A then B at every step, so whatever else the machine does falls on both.
       const step: RunResult[] = [];
       for (let i = 0; i < REPEATS; i++) {
@@ -213,6 +221,7 @@ async function main() {
       }
       runs.push(...step);
       if (step.every((r) => !usable(r))) break;
+      if (viewers === VIEWER_STEPS.at(-1)) stoppedBy = 'the last step';
     }
   } finally {
     for (const s of sides) s.close();
@@ -233,6 +242,7 @@ async function main() {
     worker_us_per_packet_unsaturated: { A: usPerPacket('A'), B: usPerPacket('B') },
     worker_us_per_packet_marginal: { A: marginalUsPerPacket(runs, 'A'), B: marginalUsPerPacket(runs, 'B') },
     saturated_first: { A: firstLimit(runs, 'A'), B: firstLimit(runs, 'B') },
+    stepping_stopped_at: stoppedBy,
     load: {
       participants: PARTICIPANTS,
       per_participant: `Opus ${AUDIO.fps} packets/s of ${AUDIO.packetBytes} bytes + VP8 ${VIDEO.fps} fps (a key frame every ${VIDEO.keyEveryFrames} frames: ${VIDEO.keyPackets} packets; delta frames ${VIDEO.deltaPackets} packets; ${VIDEO.packetBytes} bytes each)`,
