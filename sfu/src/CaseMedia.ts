@@ -389,6 +389,45 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return peer ? [...peer.consumers.values()].map((c) => ({ consumerId: c.id, producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
   }
 
+  // --- Plain RTP transports: server-side load (server/src/bench/sfu-cost.bench.ts) --------------
+  /**
+   * A plain RTP transport on this case's router, kept with the peer's transports so that produce(),
+   * setReady() and the consumers room membership creates (paused, resumed by confirmConsumer) run
+   * exactly as for a browser; only ICE and DTLS are absent. A send transport learns its remote from
+   * the first packet (comedia); a receive transport sends to `remote`, SRTP-encrypted with
+   * `srtpCryptoSuite` when given. No socket request leads here: browsers get createWebRtcTransport.
+   */
+  async createPlainTransport(
+    peerId: string,
+    direction: 'send' | 'recv',
+    options: { listenIp: string; remote?: { ip: string; port: number }; srtpCryptoSuite?: types.SrtpCryptoSuite },
+  ): Promise<{ id: string; localPort: number }> {
+    const peer = this.#peer(peerId);
+    const transport = await this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: options.listenIp },
+      rtcpMux: true,
+      comedia: direction === 'send',
+      ...(options.srtpCryptoSuite ? { enableSrtp: true, srtpCryptoSuite: options.srtpCryptoSuite } : {}),
+      appData: { peerId, direction },
+    });
+    if (direction === 'recv' && options.remote) {
+      // The remote's own key only decrypts what it sends back (RTCP); the sinks send nothing.
+      const srtpParameters = transport.srtpParameters && { cryptoSuite: transport.srtpParameters.cryptoSuite, keyBase64: transport.srtpParameters.keyBase64 };
+      await transport.connect({ ...options.remote, ...(srtpParameters ? { srtpParameters } : {}) });
+    }
+    if (peer.closed) {
+      transport.close();
+      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
+    }
+    // Only the Transport methods both kinds share are called on it (produce, consume, close). The
+    // WebRTC-only ones (restartIce, DTLS connect) are reached by socket requests naming a transport
+    // the client was given, which a plain one never is; the stall check skips it (no DTLS state).
+    peer.transports.set(transport.id, { transport: transport as unknown as types.WebRtcTransport, direction });
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return { id: transport.id, localPort: transport.tuple.localPort };
+  }
+  // --- end of plain RTP transports -------------------------------------------------------------
+
   close(): void {
     this.#shutdown('closed');
   }

@@ -1,0 +1,266 @@
+/**
+ * Benchmark: what Parley's media layer costs the SFU, side by side with bare mediasoup in one run,
+ * on the same worker binary (issue 12, item 1). Each load step builds the same room twice, A (a
+ * minimal script on mediasoup) then B (Parley's Sfu / WorkerPool / CaseMedia), see sfu-cost/sides.ts:
+ * N participants send pre-built Opus + VP8 RTP (sfu-cost/rtp.ts, no encoding) into plain transports,
+ * M viewers each receive every producer over a plain transport with SRTP into a UDP sink that counts
+ * packets and sequence gaps (sfu-cost/loadgen.ts, a child process). The worker is pinned to core 0,
+ * the load generator and this process to core 1. Over each measuring window: worker CPU from
+ * /proc/<pid>/stat (utime + stime) divided by the packets the consumers numbered (sent), loss at the
+ * sinks, this process's CPU and RSS, the worker's RSS. Viewers step up until a step where neither
+ * side's run is usable (≥ 0.5 % loss, or a saturated worker or load generator). Results:
+ * bench/results/sfu-cost.json.
+ *
+ * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4. Also SFU_COST_REPEATS
+ * (A, B pairs per step), SFU_COST_PARTICIPANTS, SFU_COST_SRTP (the consumers' crypto suite),
+ * SFU_COST_SETTLE_MS, SFU_COST_BUDGET_S (no new step after it), and SFU_COST_ORDER=BA (B first at every step, to check order effects).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import type { MediasoupTypes } from '@parley/sfu';
+import type { LoadgenRequest, LoadgenSnapshot } from './sfu-cost/loadgen.ts';
+import { CORES, cpuMicros, pin, rssMb, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
+import { AUDIO, packetsPerSecondPerParticipant, VIDEO } from './sfu-cost/rtp.ts';
+import { bareSide, parleySide, type Side } from './sfu-cost/sides.ts';
+import { run, writeResult } from './results.ts';
+
+const env = process.env;
+const WINDOW_MS = Number(env.SFU_COST_WINDOW_MS ?? 5000);
+/** After every consumer's first packet: let start-up bursts (first key frames, RTCP) pass. */
+const SETTLE_MS = Number(env.SFU_COST_SETTLE_MS ?? 1000);
+const PARTICIPANTS = Number(env.SFU_COST_PARTICIPANTS ?? 10);
+const VIEWER_STEPS = (env.SFU_COST_VIEWERS ?? '4,8,16,24,32,40,48,56,64,80').split(',').map(Number);
+const SRTP_SUITE = (env.SFU_COST_SRTP ?? 'AES_CM_128_HMAC_SHA1_80') as MediasoupTypes.SrtpCryptoSuite;
+/** No new step starts after this long, so `npm run bench` stays within its few minutes. */
+const BUDGET_MS = Number(env.SFU_COST_BUDGET_S ?? 200) * 1000;
+/** A, B pairs per step (interleaved A, B, A, B). */
+const REPEATS = Number(env.SFU_COST_REPEATS ?? 1);
+const LOSS_LIMIT = 0.005;
+/** A process using this much of its core is the limit; so is a load generator off its schedule. */
+const SATURATED_CORE = 0.9;
+const WORKER_CORE = 0;
+const LOAD_CORE = 1;
+
+/** The load generator, one request at a time over the IPC channel. */
+class Loadgen {
+  readonly child: ChildProcess;
+  #pending: ((x: unknown) => void) | undefined;
+  constructor() {
+    this.child = fork(path.join(import.meta.dirname, 'sfu-cost', 'loadgen.ts'), [], { stdio: 'inherit' });
+    this.child.on('message', (m) => {
+      const resolve = this.#pending;
+      this.#pending = undefined;
+      resolve?.(m);
+    });
+  }
+  async ask<T>(req: LoadgenRequest): Promise<T> {
+    const answer = await new Promise<unknown>((resolve) => {
+      this.#pending = resolve;
+      this.child.send(req);
+    });
+    if (answer && typeof answer === 'object' && 'error' in answer) throw new Error(`load generator: ${String(answer.error)}`);
+    return answer as T;
+  }
+}
+
+interface RunResult {
+  side: 'A' | 'B';
+  viewers: number;
+  consumers: number;
+  target_egress_pps: number;
+  egress_pps: number;
+  delivered_pps: number;
+  loss_pct: number;
+  /** Datagrams the kernel dropped at a full receive buffer (sinks or the worker's ingress; machine-wide). */
+  udp_rcvbuf_drops: number;
+  worker_cpu_cores: number;
+  worker_us_per_packet: number;
+  egress_pps_per_worker_core: number;
+  worker_rss_mb: number;
+  node_main_cpu_cores: number;
+  node_main_rss_mb: number;
+  loadgen_cpu_cores: number;
+  loadgen_lag_ms: number;
+  saturated: 'worker' | 'load generator' | null;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let rounds = 0;
+
+async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunResult> {
+  const { ports } = await gen.ask<{ ports: number[] }>({ t: 'sinks', count: viewers });
+  const room = await side.build({ participants: PARTICIPANTS, sinkPorts: ports, srtpCryptoSuite: SRTP_SUITE, round: rounds++ });
+  try {
+    await gen.ask({ t: 'send', targets: room.targets });
+    // Every consumer must be flowing (video starts at its first key frame) before the window opens.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const seen = new Set((await gen.ask<LoadgenSnapshot>({ t: 'snap' })).ssrcs);
+      if (room.consumerSsrcs.every((s) => seen.has(s))) break;
+      if (Date.now() > deadline) throw new Error(`${side.name}: ${room.consumerSsrcs.filter((s) => !seen.has(s)).length} consumers sent nothing within 30 s`);
+      await sleep(100);
+    }
+    await sleep(SETTLE_MS);
+    const genPid = gen.child.pid!;
+    const s0 = await gen.ask<LoadgenSnapshot>({ t: 'snap' });
+    const w0 = cpuMicros(side.workerPid);
+    const g0 = cpuMicros(genPid);
+    const m0 = process.cpuUsage();
+    const k0 = udpReceiveBufferDrops();
+    const t0 = performance.now();
+    await sleep(WINDOW_MS);
+    const s1 = await gen.ask<LoadgenSnapshot>({ t: 'snap' });
+    const w1 = cpuMicros(side.workerPid);
+    const g1 = cpuMicros(genPid);
+    const m1 = process.cpuUsage(m0);
+    const k1 = udpReceiveBufferDrops();
+    const seconds = (performance.now() - t0) / 1000;
+    const sent = s1.expected - s0.expected;
+    const received = s1.received - s0.received;
+    const workerCores = (w1 - w0) / 1e6 / seconds;
+    const loadgenCores = (g1 - g0) / 1e6 / seconds;
+    const targetIngress = PARTICIPANTS * packetsPerSecondPerParticipant();
+    // Off its schedule by more than 5 % either way (behind, or catching up in bursts after a stall):
+    // the generator, not the worker, shaped this window.
+    const genBehind = Math.abs((s1.sent - s0.sent) / seconds / targetIngress - 1) > 0.05;
+    return {
+      side: side.name,
+      viewers,
+      consumers: room.consumerSsrcs.length,
+      target_egress_pps: targetIngress * viewers,
+      egress_pps: Math.round(sent / seconds),
+      delivered_pps: Math.round(received / seconds),
+      loss_pct: round3(sent > 0 ? (100 * (sent - received)) / sent : 100),
+      udp_rcvbuf_drops: k1 - k0,
+      worker_cpu_cores: round3(workerCores),
+      worker_us_per_packet: round3((w1 - w0) / Math.max(1, sent)),
+      egress_pps_per_worker_core: Math.round(sent / seconds / Math.max(workerCores, 1e-6)),
+      worker_rss_mb: rssMb(side.workerPid),
+      node_main_cpu_cores: round3((m1.user + m1.system) / 1e6 / seconds),
+      node_main_rss_mb: Math.round(process.memoryUsage().rss / 1e5) / 10,
+      loadgen_cpu_cores: round3(loadgenCores),
+      loadgen_lag_ms: Math.round(s1.maxLagMs),
+      saturated: workerCores >= SATURATED_CORE ? 'worker' : loadgenCores >= SATURATED_CORE || genBehind ? 'load generator' : null,
+    };
+  } finally {
+    room.close();
+    await gen.ask({ t: 'stop' });
+  }
+}
+
+const usable = (r: RunResult) => r.loss_pct < LOSS_LIMIT * 100 && r.saturated === null;
+
+/** µs per packet of B over A, over the steps where neither side lost packets nor saturated. */
+function ratio(runs: RunResult[]): number | null {
+  const per = (side: 'A' | 'B', steps: Set<number>) => {
+    const rs = runs.filter((r) => r.side === side && steps.has(r.viewers));
+    return rs.reduce((s, r) => s + r.worker_us_per_packet * r.egress_pps, 0) / rs.reduce((s, r) => s + r.egress_pps, 0);
+  };
+  const steps = new Set(VIEWER_STEPS.filter((v) => runs.some((r) => r.viewers === v) && runs.filter((r) => r.viewers === v).every(usable)));
+  return steps.size === 0 ? null : round3(per('B', steps) / per('A', steps));
+}
+
+/**
+ * The slope of worker CPU against egress over a side's usable runs (least squares), in µs per
+ * packet: the per-packet cost without the worker's fixed costs (timers, RTCP), which weigh on the
+ * plain µs per packet at light load. Null with fewer than two load levels.
+ */
+function marginalUsPerPacket(runs: RunResult[], side: 'A' | 'B'): number | null {
+  const pts = runs.filter((r) => r.side === side && usable(r)).map((r) => [r.egress_pps, r.worker_cpu_cores * 1e6] as const);
+  if (new Set(pts.map(([x]) => x)).size < 2) return null;
+  const mx = pts.reduce((s, [x]) => s + x, 0) / pts.length;
+  const my = pts.reduce((s, [, y]) => s + y, 0) / pts.length;
+  const sxy = pts.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = pts.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return round3(sxy / sxx);
+}
+
+/** The highest egress a side sustained with < 0.5 % loss, per core of worker CPU it took. */
+function bestEgress(runs: RunResult[], side: 'A' | 'B') {
+  const ok = runs.filter((r) => r.side === side && r.loss_pct < LOSS_LIMIT * 100 && r.saturated !== 'load generator');
+  const best = ok.sort((a, b) => b.egress_pps - a.egress_pps)[0];
+  if (!best) return null;
+  const { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated } = best;
+  return { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated };
+}
+
+/** Which limit each side met first as the load rose: its worker, the load generator, or loss without either. */
+function firstLimit(runs: RunResult[], side: 'A' | 'B'): string {
+  const hit = runs.find((r) => r.side === side && !usable(r));
+  if (!hit) return 'none within the steps run';
+  return `${hit.saturated ?? `loss ${hit.loss_pct} % without saturation`} at ${hit.viewers} viewers (${hit.target_egress_pps} pps offered)`;
+}
+
+async function main() {
+  const pinned = pin(process.pid, LOAD_CORE);
+  const gen = new Loadgen();
+  pin(gen.child.pid!, LOAD_CORE);
+  const sides = [await bareSide(), await parleySide()];
+  if (env.SFU_COST_ORDER === 'BA') sides.reverse();
+  for (const s of sides) pin(s.workerPid, WORKER_CORE);
+  const runs: RunResult[] = [];
+  const started = Date.now();
+  let stoppedBy = 'a step where neither side was usable';
+  try {
+    for (const viewers of VIEWER_STEPS) {
+      if (Date.now() - started > BUDGET_MS) {
+        stoppedBy = `the time budget (${BUDGET_MS / 1000} s) before ${viewers} viewers`;
+        break;
+      }
+      // A then B at every step, so whatever else the machine does falls on both.
+      const step: RunResult[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        for (const side of sides) {
+          const r = await measure(side, viewers, gen);
+          console.log(`${r.side} ${viewers} viewers: ${r.egress_pps} pps, loss ${r.loss_pct} %, worker ${r.worker_cpu_cores} core, ${r.worker_us_per_packet} µs/packet, load gen ${r.loadgen_cpu_cores} core${r.saturated ? `, saturated: ${r.saturated}` : ''}`);
+          step.push(r);
+        }
+      }
+      runs.push(...step);
+      if (step.every((r) => !usable(r))) break;
+      if (viewers === VIEWER_STEPS.at(-1)) stoppedBy = 'the last step';
+    }
+  } finally {
+    for (const s of sides) s.close();
+    gen.child.kill();
+  }
+
+  const a = bestEgress(runs, 'A');
+  const b = bestEgress(runs, 'B');
+  const usPerPacket = (side: 'A' | 'B') => runs.filter((r) => r.side === side && usable(r)).map((r) => r.worker_us_per_packet);
+  writeResult('sfu-cost', {
+    measured_at: new Date().toISOString(),
+    machine: { cores: CORES, cpu: os.cpus()[0]?.model ?? 'unknown', pinned: pinned ? `worker on core ${WORKER_CORE}; load generator and this process on core ${LOAD_CORE}` : 'not pinned (one core or no taskset)' },
+    sfu_cpu_ratio_ours_vs_bare: ratio(runs),
+    egress_pps_per_worker_core: b?.egress_pps_per_worker_core ?? null,
+    egress_pps_per_worker_core_bare: a?.egress_pps_per_worker_core ?? null,
+    /** The run each egress figure comes from, with its CPU and memory. */
+    best_egress: { A: a, B: b },
+    worker_us_per_packet_unsaturated: { A: usPerPacket('A'), B: usPerPacket('B') },
+    worker_us_per_packet_marginal: { A: marginalUsPerPacket(runs, 'A'), B: marginalUsPerPacket(runs, 'B') },
+    saturated_first: { A: firstLimit(runs, 'A'), B: firstLimit(runs, 'B') },
+    stepping_stopped_at: stoppedBy,
+    load: {
+      participants: PARTICIPANTS,
+      per_participant: `Opus ${AUDIO.fps} packets/s of ${AUDIO.packetBytes} bytes + VP8 ${VIDEO.fps} fps (a key frame every ${VIDEO.keyEveryFrames} frames: ${VIDEO.keyPackets} packets; delta frames ${VIDEO.deltaPackets} packets; ${VIDEO.packetBytes} bytes each)`,
+      pps_per_participant_per_viewer: packetsPerSecondPerParticipant(),
+      viewers_steps: VIEWER_STEPS,
+      repeats_per_step: REPEATS,
+      srtp_crypto_suite: SRTP_SUITE,
+      window_ms: WINDOW_MS,
+      loss_limit_pct: LOSS_LIMIT * 100,
+    },
+    method: {
+      A: 'mediasoup.createWorker with its defaults (same MEDIASOUP_WORKER_BIN); one router with MEDIA_CODECS from sfu/src/config.ts; plain transports (comedia) for the producers; per viewer one plain transport with SRTP to its sink, consumers created unpaused.',
+      B: "Sfu.create (WorkerPool: worker with logLevel 'warn' and its WebRtcServer on a free port) → sfu.caseMedia() (router with MEDIA_CODECS, the 2 s stall timer) → addPeer in the joint room, CaseMedia.createPlainTransport, produce() (mic, camera), setReady() creating the consumers paused from room membership, each resumed by confirmConsumer as the client's ack does. Not in B: ICE, DTLS and transport-wide congestion control of WebRTC transports (the same is absent from A); the stall check skips plain transports (it samples only DTLS-connected ones).",
+      srtp: 'A browser session negotiates its SRTP suite over DTLS (the worker lists AEAD_AES_256_GCM first); SFU_COST_SRTP measures another suite than the default AES_CM_128_HMAC_SHA1_80, the per-packet cost depends on it.',
+      counted: 'worker CPU = utime + stime of /proc/<worker pid>/stat over the window; packets = RTP packets the consumers numbered in the window (sequence numbers at the sinks, so dropped ones count); loss = numbered but not received.',
+    },
+    runs,
+  });
+}
+
+run(main);
