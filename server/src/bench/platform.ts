@@ -44,6 +44,8 @@ export async function startPlatform(name: string): Promise<Platform> {
       PARLEY_WORKERS: '1',
       PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'warn',
       PARLEY_METRICS_TOKEN: metricsToken,
+      // A key of its own, so the server does not write one beside the data (and warn about it).
+      PARLEY_MASTER_KEY: randomBytes(32).toString('base64url'),
       PARLEY_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'inherit', 'pipe'],

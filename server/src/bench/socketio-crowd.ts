@@ -29,7 +29,7 @@ interface Member {
 }
 
 const members: Member[] = [];
-const stats = { requests: 0, refused: {} as Record<string, number>, messagesReceived: 0, disconnects: 0 };
+const stats = { requests: 0, refused: {} as Record<string, number>, messagesReceived: 0, disconnects: {} as Record<string, number> };
 let background: { meanIntervalMs: number } | null = null;
 
 function ask(s: Socket, name: string, payload: unknown, timeoutMs = 30_000): Promise<Ack> {
@@ -78,7 +78,7 @@ async function connect(url: string, p: { token: string; from: string; participan
   });
   const { threads } = (await must(socket, 'thread:list', {})) as { threads: Array<{ id: string; kind: string }> };
   const m: Member = { socket, participantId: p.participantId, joint: threads.find((t) => t.kind === 'joint')!.id, threads: threads.map((t) => t.id) };
-  socket.on('disconnect', () => stats.disconnects++);
+  socket.on('disconnect', (reason) => (stats.disconnects[reason] = (stats.disconnects[reason] ?? 0) + 1));
   socket.on('message:posted' as never, (msg: { threadId: string; seq: number; author: { id: string } }) => {
     stats.messagesReceived++;
     if (!background || msg.author.id === m.participantId || Math.random() < 0.5) return;

@@ -39,10 +39,14 @@ function open(c: Credentials, doc: Y.Doc): WebsocketProvider {
   });
 }
 
-function synced(p: WebsocketProvider, timeoutMs = 30_000): Promise<void> {
+function synced(p: WebsocketProvider, timeoutMs = 60_000): Promise<void> {
   if (p.synced) return Promise.resolve();
+  // What happened meanwhile, for the error: a refusal (HTTP status before the upgrade) or a close code.
+  const seen: string[] = [];
+  p.on('connection-close', (e: { code?: number; reason?: string } | null) => seen.push(`closed ${e?.code ?? '?'} ${e?.reason ?? ''}`.trim()));
+  p.on('connection-error', () => seen.push('connection error'));
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('not synced in time')), timeoutMs);
+    const t = setTimeout(() => reject(new Error(`not synced in ${timeoutMs} ms (connected: ${p.wsconnected}; ${seen.slice(-5).join(', ') || 'no closes'})`)), timeoutMs);
     p.on('sync', (s: boolean) => {
       if (!s) return;
       clearTimeout(t);

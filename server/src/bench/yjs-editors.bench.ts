@@ -110,6 +110,7 @@ async function main() {
         serverLoopDelayMs: loop,
         serverLoopThread: loopThreadShare(sched0, sched1, seconds),
       });
+      console.error(`yjs-editors: ${JSON.stringify(steps.at(-1))}`);
     }
 
     const at25 = steps.find((s) => s.editors === 25);
