@@ -1,0 +1,129 @@
+/**
+ * Benchmark: socket.io acknowledgement round trip with 100, 500 and 1,000 connected, authenticated
+ * sockets. The platform runs in its own process (server/src/main.ts); 50 cases of 20 participants
+ * are created through the HTTP API and every participant consents from their own machine's
+ * address (127.0.0.x, 20 people per address, so the production per-address limits apply unchanged).
+ * One socket per person. The sockets live in four "crowd" processes (socketio-crowd.ts) that keep
+ * a background of what people do in threads going, and ten of them in a "prober" process that
+ * measures: each of the ten asks `thread:list` (a cheap read that needs an ack), waits for the ack,
+ * waits 100 ms, asks again.
+ *
+ * Per step: ack round trip p50/p95/p99 (CLOCK_MONOTONIC in the prober), the server's event-loop
+ * delay (prom-client's default metrics at /metrics, PARLEY_METRICS_TOKEN), its CPU share, and the
+ * background rate. BENCH_SECONDS shortens the sampling per step. Results: bench/results/socketio-ack.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loopDelayMs, promValue, series } from './measure.ts';
+import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, scrape, schedMs, startPlatform, type Child, type Person, type Platform } from './platform.ts';
+import { run, writeResult } from './results.ts';
+
+const STEPS = [100, 500, 1000];
+const PROBE_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
+const PROBERS = 10;
+const PROBE_GAP_MS = 100;
+const CROWDS = 4;
+const CASE_SIZE = 20;
+const ADDRESSES = 50;
+/** Each person does something in their threads every 30 s on average (and marks half of what they receive read). */
+const MEAN_INTERVAL_MS = 30_000;
+const crowdScript = path.join(import.meta.dirname, 'socketio-crowd.ts');
+
+/** CPU seconds (user + system) the process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+type CrowdStats = { sockets: number; connected: number; requests: number; refused: Record<string, number>; messagesReceived: number; disconnects: Record<string, number> };
+
+/** The figures are of n connected sockets: the server counts n, and no client lost its socket. */
+async function allConnected(p: Platform, crowds: Child[], n: number): Promise<void> {
+  const server = promValue(await scrape(p), 'parley_connections', '{kind="signalling"}') ?? 0;
+  const lost: Record<string, number> = {};
+  for (const s of await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })))) for (const [why, k] of Object.entries(s.disconnects)) lost[why] = (lost[why] ?? 0) + k;
+  if (server !== n || Object.keys(lost).length > 0) {
+    throw new Error(`${server} signalling connections, expected ${n}; sockets lost: ${JSON.stringify(lost)} ("ping timeout": a process, client or server, did not run for 5 s)`);
+  }
+}
+
+async function main() {
+  const platform = await startPlatform('socketio');
+  const children: Child[] = [];
+  try {
+    const total = Math.max(...STEPS);
+    const people: Array<Person & { from: string }> = [];
+    const cases = Math.ceil(total / CASE_SIZE);
+    for (let c = 0; c < cases; c += 5) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(5, cases - c) }, (_, k) => consentedCase(platform, `Bench case ${c + k + 1}`, CASE_SIZE, (i) => machineAddress(((c + k) * CASE_SIZE + i) % ADDRESSES))),
+      );
+      batch.forEach((b, k) => b.people.forEach((p, i) => people.push({ ...p, from: machineAddress(((c + k) * CASE_SIZE + i) % ADDRESSES) })));
+    }
+    // Probers: one person from each of ten cases; everyone else is the crowd.
+    const probers = people.filter((_, g) => g % CASE_SIZE === 0 && g / CASE_SIZE < PROBERS);
+    const crowd = people.filter((p) => !probers.includes(p));
+    const prober = forkChild(crowdScript);
+    const crowds = Array.from({ length: CROWDS }, () => forkChild(crowdScript));
+    children.push(prober, ...crowds);
+    await Promise.all(children.map((c) => c.request({ cmd: 'ping' })));
+    const asOpen = (ps: Array<Person & { from: string }>) => ps.map((p) => ({ token: p.token!, from: p.from, participantId: p.participantId }));
+    await prober.request({ cmd: 'open', url: platform.url, people: asOpen(probers) });
+    await Promise.all(crowds.map((c) => c.request({ cmd: 'background', meanIntervalMs: MEAN_INTERVAL_MS })));
+
+    const steps = [];
+    let opened = 0;
+    for (const n of STEPS) {
+      const more = crowd.slice(opened, n - PROBERS);
+      opened = n - PROBERS;
+      await Promise.all(crowds.map((c, k) => c.request({ cmd: 'open', url: platform.url, people: asOpen(more.filter((_, i) => i % CROWDS === k)) })));
+      await allConnected(platform, crowds, n);
+      // A second of probing first, unrecorded: the figures are of a running server.
+      await prober.request({ cmd: 'probe', durationMs: 1000, gapMs: PROBE_GAP_MS });
+      const before = await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })));
+      const cpu0 = cpuSeconds(platform.pid);
+      const sched0 = schedMs(platform.pid);
+      const t0 = performance.now();
+      await scrape(platform);
+      const samples = await prober.request<number[]>({ cmd: 'probe', durationMs: PROBE_MS, gapMs: PROBE_GAP_MS });
+      const text = await scrape(platform);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds(platform.pid) - cpu0;
+      const sched1 = schedMs(platform.pid);
+      const after = await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })));
+      await allConnected(platform, crowds, n);
+      const sum = (xs: CrowdStats[], f: (s: CrowdStats) => number) => xs.reduce((a, s) => a + f(s), 0);
+      steps.push({
+        sockets: n,
+        ackMs: series(samples),
+        serverLoopDelayMs: loopDelayMs(text),
+        serverCpuPercent: Math.round((cpu / seconds) * 1000) / 10,
+        serverLoopThread: loopThreadShare(sched0, sched1, seconds),
+        backgroundRequestsPerSecond: Math.round((sum(after, (s) => s.requests) - sum(before, (s) => s.requests)) / seconds),
+        messagesDeliveredPerSecond: Math.round((sum(after, (s) => s.messagesReceived) - sum(before, (s) => s.messagesReceived)) / seconds),
+      });
+      console.error(`socketio-ack: ${JSON.stringify(steps.at(-1))}`);
+    }
+    const final = await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })));
+    const refused: Record<string, number> = {};
+    for (const s of final) for (const [code, k] of Object.entries(s.refused)) refused[code] = (refused[code] ?? 0) + k;
+
+    const at1000 = steps.find((s) => s.sockets === 1000);
+    writeResult('socketio-ack', {
+      ...measuredOn(),
+      clock: 'CLOCK_MONOTONIC (process.hrtime.bigint()) in the prober process',
+      setup: { cases, participantsPerCase: CASE_SIZE, addresses: ADDRESSES, probers: PROBERS, probeGapMs: PROBE_GAP_MS, crowdProcesses: CROWDS, backgroundMeanIntervalMs: MEAN_INTERVAL_MS },
+      probeSecondsPerStep: PROBE_MS / 1000,
+      steps,
+      backgroundRefusals: refused,
+      socketio_ack_p99_ms_1000: at1000 ? at1000.ackMs.p99 : null,
+      note: 'ack = thread:list emitted → its ack received, sequential per prober socket. serverLoopDelayMs: nodejs_eventloop_lag_* from /metrics over the sampling window, less the 10 ms sampling interval.',
+    });
+  } finally {
+    await Promise.all(children.map((c) => c.request({ cmd: 'close' }).catch(() => undefined)));
+    await Promise.all(children.map((c) => c.close()));
+    await platform.stop();
+  }
+}
+
+run(main);
