@@ -143,4 +143,24 @@ describe('fuzzing the Yjs draft endpoint', { timeout: 180_000 }, () => {
     appendParagraph(med.doc, 'Still editing after the fuzzing.');
     await until(async () => (await server.drafts.snapshotText(detail.id)).text.includes('Still editing after the fuzzing.'), 10_000, 'an edit after the fuzzing');
   });
+
+  it('regression (found by this fuzzer): a garbage state vector closes the socket with 1007 and a warning, no uncaught exception', async () => {
+    const mark = logs.lines.length;
+    const c = rawClient(server, docName(), { token: tokens.editor });
+    await c.opened;
+    // Before the fix this threw out of the socket's message handler: an uncaught exception.
+    c.send(bytes(0, 0, new Uint8Array([125, 220, 116])));
+    expect((await c.closed).code).toBe(WsCode.InvalidPayload);
+    expect(logs.lines.slice(mark).some((l) => l.msg === 'malformed state vector refused' && l.level === 40)).toBe(true);
+    expect(watch.crashes).toEqual([]);
+  });
+
+  it('regression (found by this fuzzer): an oversized frame closes the socket with 1009 and leaves a warning', async () => {
+    const mark = logs.lines.length;
+    const c = rawClient(server, docName(), { token: tokens.editor });
+    await c.opened;
+    c.send(new Uint8Array(DRAFT_LIMITS.maxMessageBytes + 1));
+    expect((await c.closed).code).toBe(WsCode.MessageTooBig);
+    await until(() => logs.lines.slice(mark).some((l) => l.msg === 'draft frame refused by the WebSocket layer; connection closed' && l.level === 40), 10_000, 'the warning');
+  });
 });

@@ -193,6 +193,15 @@ describe('fuzzing every client → server request', { timeout: 180_000 }, () => 
     for (const who of FUZZERS) expect((await must(sockets[who]!, 'thread:list', {})).threads).toBeDefined();
   });
 
+  it('regression (found by this fuzzer): a request with no payload or extra arguments is answered, since its ack is the last argument', async () => {
+    await heal();
+    const raw = sockets.ana! as unknown as { timeout: (ms: number) => { emitWithAck: (...a: unknown[]) => Promise<unknown> } };
+    // Before the fix the ack was read from the second argument only: both went unanswered.
+    expect(await raw.timeout(10_000).emitWithAck('thread:list')).toMatchObject({ ok: false, error: { code: ErrorCode.BadRequest } });
+    expect(await raw.timeout(10_000).emitWithAck('thread:list', {}, 'extra')).toMatchObject({ ok: false, error: { code: ErrorCode.BadRequest } });
+    expect(await raw.timeout(10_000).emitWithAck('thread:list', {})).toMatchObject({ ok: true });
+  });
+
   it('got past validation: some requests were accepted, others refused for who sent them or what they named', () => {
     // Fuzzing that only ever meets bad_request tests the schema, not the rules behind it.
     for (const outcome of ['accepted', ErrorCode.BadRequest, ErrorCode.Forbidden, ErrorCode.NotInSession, ErrorCode.NotFound]) {
