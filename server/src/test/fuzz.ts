@@ -22,6 +22,7 @@ export class NoArbitrary extends Error {
 interface Js {
   type?: string;
   anyOf?: Js[];
+  oneOf?: Js[];
   const?: unknown;
   enum?: unknown[];
   properties?: Record<string, Js>;
@@ -53,16 +54,21 @@ const fromPool = (pool: IdPool, fallback: fc.Arbitrary<string>): fc.Arbitrary<st
   fc.nat().chain((i) => (pool.length ? fc.constant(pool[i % pool.length]!) : fallback));
 
 export function jsonSchemaOf(event: RequestName): Js {
+  return jsonSchemaOfSchema(event, requestSchemas[event] as z.ZodType);
+}
+
+/** Any schema the server validates client input with (a request payload, an ack it reads). */
+export function jsonSchemaOfSchema(label: string, schema: z.ZodType): Js {
   try {
-    return z.toJSONSchema(requestSchemas[event] as z.ZodType, { io: 'input', unrepresentable: 'throw' }) as Js;
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Js;
   } catch (cause) {
-    throw new NoArbitrary(event, 'its payload schema has no JSON Schema form', { cause });
+    throw new NoArbitrary(label, 'its schema has no JSON Schema form', { cause });
   }
 }
 
 /** Values of the right shape that aim at validity (real or well-formed ids, lengths and ranges within bounds). */
 export function shaped(js: Js, pool: IdPool, event: string): fc.Arbitrary<unknown> {
-  if (js.anyOf) return fc.oneof(...js.anyOf.map((s) => shaped(s, pool, event)));
+  if (js.anyOf ?? js.oneOf) return fc.oneof(...(js.anyOf ?? js.oneOf)!.map((s) => shaped(s, pool, event)));
   if ('const' in js) return fc.constant(js.const);
   if (js.enum) return fc.constantFrom(...js.enum);
   switch (js.type) {
