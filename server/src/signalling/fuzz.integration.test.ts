@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { ErrorCode, requestNames, type CaseDetail, type RequestName } from '@parley/shared';
-import { captureLogs, connect, consent, createCase, joinWithMedia, must, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { captureLogs, connect, consent, createCase, joinWithMedia, must, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 import { fuzzLimits, garbage, jsonSchemaOf, nearValid, requestArbitrary, watchCrashes, type Arity, type IdPool } from '../test/fuzz.ts';
 import { until } from '../test/yjs.ts';
 
@@ -38,7 +38,11 @@ const ids: Partial<Record<Who, string>> = {};
 let ssrc = 10_000;
 
 async function bringIn(who: Who): Promise<void> {
-  sockets[who]?.close();
+  const old = sockets[who];
+  // Leave first, on the old connection: a closed socket's disconnect reaches the server later and
+  // would start the grace period in the middle of the next run (a change no request made).
+  if (old?.connected) await request(old, 'session:leave', {});
+  old?.close();
   const { a, h } = auth[who]!;
   const s = await connect(server, a, h);
   sockets[who] = s;
