@@ -48,6 +48,8 @@ export interface RunningServer {
   masterKeySource: MasterKeySource;
   store: Store;
   sfu: Sfu;
+  /** The running live sessions (tests read a case's state through it). */
+  live: LiveSessions;
   /** Agreement draft and mediator notes (Yjs over /yjs/<docName>). */
   drafts: DraftHub;
   /** What the features tell each other (tests listen here). */
@@ -233,6 +235,7 @@ export async function startServer(
     masterKeySource,
     store,
     sfu,
+    live,
     drafts,
     bus,
     logger,

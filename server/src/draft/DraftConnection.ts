@@ -53,7 +53,14 @@ export class DraftConnection {
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.#onClose());
-    ws.on('error', (err) => this.#logger.debug({ err }, 'draft socket error'));
+    ws.on('error', (err) => {
+      // ws's own refusals of a client's frame (too big, bad opcode, invalid UTF-8) close the socket
+      // (1009, 1002, 1007): bad input, so a warning like every other refusal here (found by
+      // draft-fuzz.integration.test.ts: an oversized frame used to leave only a debug line).
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('WS_ERR_')) this.#logger.warn({ code, reason: err.message }, 'draft frame refused by the WebSocket layer; connection closed');
+      else this.#logger.debug({ err }, 'draft socket error');
+    });
   }
 
   /** Starts the y-websocket handshake: our state vector (editors only: we would drop a reader's answer) and everyone's presence. */
@@ -103,9 +110,21 @@ export class DraftConnection {
       return;
     }
     switch (msg.type) {
-      case 'sync-step1':
-        this.send(syncStep2Message(this.doc.ydoc, msg.stateVector));
+      case 'sync-step1': {
+        // A state vector is only decoded when the answer is built: a garbage one threw out of the
+        // socket's message handler, an uncaught exception that stopped the server (found by
+        // draft-fuzz.integration.test.ts).
+        let answer: Uint8Array;
+        try {
+          answer = syncStep2Message(this.doc.ydoc, msg.stateVector);
+        } catch (err) {
+          this.#logger.warn({ err: String(err) }, 'malformed state vector refused');
+          this.close(WsCode.InvalidPayload, 'malformed state vector');
+          return;
+        }
+        this.send(answer);
         return;
+      }
       case 'sync-update':
         return this.#onUpdate(msg.update, msg.step);
       case 'awareness':

@@ -42,12 +42,15 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
   };
 
   for (const name of names as Set<RequestName>) {
-    socket.on(name, (payload: unknown, ack?: unknown) => {
+    socket.on(name, (...args: unknown[]) => {
+      // socket.io puts the ack last, whatever came before it: a request sent with no payload or
+      // with extra arguments still has its ack, and is answered (found by fuzz.integration.test.ts).
+      const ack = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
       if (!connections.allow(conn)) {
         if (overBudget() && typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
         return;
       }
-      void dispatch(socket, name, payload, ack, deps, log);
+      void dispatch(socket, name, args, ack, deps, log);
     });
   }
 
@@ -62,7 +65,7 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
   });
 }
 
-async function dispatch(socket: ParleySocket, name: RequestName, payload: unknown, ack: unknown, deps: HandlerDeps, log: Logger): Promise<void> {
+async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[], ack: unknown, deps: HandlerDeps, log: Logger): Promise<void> {
   const started = performance.now();
   if (typeof ack !== 'function') {
     // Requests without an ack cannot be answered; refuse them without acting.
@@ -71,7 +74,9 @@ async function dispatch(socket: ParleySocket, name: RequestName, payload: unknow
   }
   let result: Ack<unknown>;
   try {
-    const parsed = requestSchemas[name].safeParse(payload);
+    // One payload per request; more arguments are a malformed request, not something to ignore.
+    if (args.length > 1) throw new ParleyError(ErrorCode.BadRequest, 'The request was not valid.', { details: [{ path: '', message: `expected one payload, got ${args.length} arguments` }] });
+    const parsed = requestSchemas[name].safeParse(args[0]);
     if (!parsed.success) {
       throw new ParleyError(ErrorCode.BadRequest, 'The request was not valid.', {
         details: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
