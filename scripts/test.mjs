@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { countVitest } from './lib/vitest-count.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, '.cache', 'test-results');
@@ -43,11 +44,10 @@ if (wants('unit')) {
   const file = path.join(out, 'vitest.json');
   fs.rmSync(file, { force: true });
   step('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
-  const r = readJson(file);
-  if (r) {
-    passed += r.numPassedTests;
-    failed += r.numFailedTests + (r.numTotalTests === 0 ? 1 : 0);
-  } else failed++;
+  const counted = countVitest(readJson(file));
+  passed += counted.passed;
+  failed += counted.failed;
+  for (const name of counted.brokenFiles) process.stdout.write(`test file did not run: ${path.relative(root, name)}\n`);
 }
 
 if (wants('e2e')) {

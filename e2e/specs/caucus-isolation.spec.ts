@@ -41,7 +41,9 @@ test('a caucus is private: the other party stops receiving both, and cannot get 
     expect(await rawRequest(raw, 'room:move', { participantIds: [(joined as never as { data: { self: { id: string } } }).data.self.id], roomId: 'caucus-zzzz' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // No request resumes a consumer: only the ack of an offer made to this connection does.
     expect(await rawRequest(raw, 'consumer:resume', { consumerId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'unknown_event' } });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Asking again is the proof: media:ready makes a consumer of everything this connection may
+    // receive and offers each before it answers, so an answer of none with no offer means none.
+    expect(await rawRequest(raw, 'media:ready', { rtpCapabilities: data.routerRtpCapabilities })).toMatchObject({ ok: true, data: { consumers: 0 } });
     expect(consumers).toHaveLength(0);
   } finally {
     raw.close();

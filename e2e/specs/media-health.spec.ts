@@ -1,34 +1,121 @@
-import { expect, test } from '@playwright/test';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { selfSignedCertificate } from '../../server/src/test/tls.ts';
+import { chromiumArgs } from '../playwright.config.ts';
 import {
-  createCaseInUi, createCaucusInUi, expectReceivingFrom, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, threeInSession,
+  createCaseInUi, createCaucusInUi, expectReceivingFrom, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, recordEntries, signInMediator,
+  threeInSession, type PlatformRef,
 } from '../support/flows.ts';
+import { counted, createPartyNetwork, removeLeftovers, type PartyNetwork } from '../support/netns.ts';
+import { startPlatform, stopPlatform } from '../support/server.ts';
+
+/** How `viewer` sees `name`'s connection (presence). */
+const connectionOf = (viewer: Page, name: string) =>
+  viewer.evaluate((n) => (window as any).__parleyDebug.state().others.find((p: { displayName: string }) => p.displayName === n)?.connection as string | undefined, name);
+
+/** The session record's media-lost entries, with whose they are and which detector saw it. */
+async function mediaLost(mediator: Page, caseUrl: string): Promise<Array<{ who: string; cause: unknown }>> {
+  return (await recordEntries(mediator, caseUrl))
+    .filter((e) => e.type === 'breakdown.media-lost')
+    .map((e) => ({ who: e.actor?.displayName ?? '', cause: (e.data as { cause?: unknown }).cause }));
+}
 
 /**
- * The server's "no packets" detector (sfu/src/StallDetector.ts) must not cry wolf: a healthy
- * connection that sends and receives no media at all (alone in a caucus, microphone muted, camera
- * off) still carries RTCP and ICE consent checks, so nobody is shown "audio and video not getting
- * through" and the session record stays free of false breakdowns [3.6.13].
+ * The server's "no packets" detector (sfu/src/StallDetector.ts) against a real path that goes
+ * silent: one party's browser runs in a network namespace of its own (e2e/support/netns.ts), and a
+ * firewall rule there drops everything it sends to the media port while the page, its tracks and
+ * its signalling (HTTPS on another port) stay up. ICE and DTLS see nothing wrong for a while
+ * (mediasoup's ICE consent timeout is 30 s; no DTLS alert is sent), so only the no-packets
+ * detector can say the media is gone, and the record names the detector that did.
  */
-test('a quiet but healthy connection raises no breakdown alarm', async ({ browser }) => {
-  const { mediator, a, caseUrl, close } = await threeInSession(browser, 'Quiet caucus', ['Quinn Quiet', 'Rhea Rest']);
-  await createCaucusInUi(mediator, 'Quiet room');
-  await moveSelectedInUi(mediator, ['Quinn Quiet'], 'Quiet room');
-  await a.getByRole('button', { name: 'Mute microphone' }).click();
-  await a.getByRole('button', { name: 'Turn camera off' }).click();
-  await expect(a.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
-  // Longer than the detector's 8 s of silence, twice over its 2 s sampling.
-  await a.waitForTimeout(12_000);
-  const caseId = new URL(caseUrl).pathname.split('/').at(-1)!;
-  const record = await mediator.evaluate(async (id) => (await fetch(`/api/cases/${id}/record`)).json(), caseId);
-  const types = (record.entries as Array<{ type: string }>).map((e) => e.type);
-  expect(types).not.toContain('breakdown.media-lost');
-  expect(types).not.toContain('breakdown.started');
-  const quinn = await mediator.evaluate(() => (window as any).__parleyDebug.state().others.find((p: { displayName: string }) => p.displayName === 'Quinn Quiet'));
-  expect(quinn.connection).toBe('connected');
-  await close();
+test.describe('no packets', () => {
+  // Addresses and port of their own: network-reality.spec.ts uses 10.77.111.0/30 and 46100.
+  const HOST_IP = '10.77.112.1';
+  const PARTY_IP = '10.77.112.2';
+  const MEDIA_PORT = 46110;
+  let net: PartyNetwork | undefined;
+  let platformChild: ChildProcess | undefined;
+  let platform: PlatformRef;
+  let host: Browser | undefined;
+  let inside: Browser | undefined;
+  let certDir: string | undefined;
+
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    removeLeftovers();
+    net = createPartyNetwork(HOST_IP, PARTY_IP);
+    certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-stall-tls-'));
+    const tls = selfSignedCertificate(certDir, 'stall', [HOST_IP]);
+    // Real HTTPS (a secure context for getUserMedia); the browsers trust this key and nothing else.
+    const spki = crypto.createHash('sha256').update(new crypto.X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+    const args = [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`];
+    const { info, child } = await startPlatform({
+      name: 'stall',
+      env: { PARLEY_HOST: HOST_IP, PARLEY_TLS_CERT: tls.certFile, PARLEY_TLS_KEY: tls.keyFile, PARLEY_RTC_LISTEN_IP: HOST_IP, PARLEY_MEDIA_PORT: String(MEDIA_PORT), PARLEY_WORKERS: '1' },
+    });
+    platformChild = child;
+    const executablePath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+    host = await chromium.launch({ executablePath, args });
+    inside = await chromium.launch({ executablePath: net.chromium, args });
+    const storageState = path.join(certDir, 'mediator-state.json');
+    await signInMediator(host, info.signinUrl, storageState);
+    platform = { url: info.url, storageState };
+  });
+
+  test.afterAll(async () => {
+    await inside?.close();
+    await host?.close();
+    if (platformChild?.pid) await stopPlatform(platformChild.pid);
+    net?.remove();
+    if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
+  });
+
+  test('a party whose packets stop while the page stays up is shown as not getting through, recorded as no packets, and a quiet but healthy party is not', async () => {
+    test.setTimeout(150_000);
+    const s = await threeInSession(host!, 'Media path lost', ['Uma Udp', 'Quinn Quiet'], { platform, firstPartyBrowser: inside });
+    try {
+      await expectReceivingFrom(s.mediator, ['Uma Udp', 'Quinn Quiet']);
+      // Quinn goes quiet first: alone in a caucus, microphone muted, camera off. Their connection
+      // still carries RTCP and ICE consent checks, so the detector must not call it lost.
+      await createCaucusInUi(s.mediator, 'Quiet room');
+      await moveSelectedInUi(s.mediator, ['Quinn Quiet'], 'Quiet room');
+      await s.b.getByRole('button', { name: 'Mute microphone' }).click();
+      await s.b.getByRole('button', { name: 'Turn camera off' }).click();
+      await expect(s.b.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
+
+      // Then nothing Uma sends reaches the media port (UDP or ICE-TCP); her page does not notice.
+      net!.firewall(
+        ['table inet parley_no_packets {', '  chain output {', '    type filter hook output priority 0; policy accept;', `    ip daddr ${HOST_IP} th dport ${MEDIA_PORT} counter drop comment "media dropped"`, '  }', '}'].join('\n'),
+      );
+      await expect.poll(() => connectionOf(s.mediator, 'Uma Udp'), { timeout: 25_000, intervals: [500] }).toBe('media-lost');
+      await expect(s.mediator.getByText(/not getting through/i).first()).toBeVisible();
+      expect(counted(net!.ruleset(), 'media dropped'), 'packets the firewall dropped').toBeGreaterThan(0);
+      // The detector that fired is the no-packets one (ICE would say 'ice', a DTLS alert 'dtls').
+      expect(await mediaLost(s.mediator, s.caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'no-packets' }]);
+      // Uma's silence began after Quinn's and was detected: the same sampling of every transport had
+      // as long to see Quinn's, and did not.
+      expect(await connectionOf(s.mediator, 'Quinn Quiet')).toBe('connected');
+
+      // The path comes back: so does Uma, and the record says so.
+      net!.firewall('');
+      await expect.poll(() => connectionOf(s.mediator, 'Uma Udp'), { timeout: 30_000, intervals: [500] }).toBe('connected');
+      await expect.poll(async () => (await recordEntries(s.mediator, s.caseUrl)).filter((e) => e.type === 'breakdown.media-restored').map((e) => e.actor?.displayName)).toEqual(['Uma Udp']);
+      expect(await mediaLost(s.mediator, s.caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'no-packets' }]);
+    } finally {
+      await s.close();
+    }
+  });
 });
 
-test('media that stops getting through while the signalling stays up is shown to the mediator and recorded', async ({ browser }) => {
+/**
+ * The other detectors: a page whose peer connections close sends a DTLS close alert, which the
+ * server takes as the media path gone at once (no need to wait for silence).
+ */
+test('media whose connection the page closes while the signalling stays up is shown to the mediator and recorded as DTLS', async ({ browser }) => {
   const mediatorCtx = await mediatorContext(browser);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseInUi(mediator, 'Media path lost', [
@@ -60,8 +147,6 @@ test('media that stops getting through while the signalling stays up is shown to
   await a.evaluate(() => (window as any).__peerConnections.forEach((pc: RTCPeerConnection) => pc.close()));
   const uma = () => mediator.evaluate(() => (window as any).__parleyDebug.state().others.find((p: { displayName: string }) => p.displayName === 'Uma Udp')?.connection);
   await expect.poll(uma, { timeout: 20_000 }).toBe('media-lost');
-  const caseId = new URL(caseUrl).pathname.split('/').at(-1)!;
-  const types = await mediator.evaluate(async (id) => ((await (await fetch(`/api/cases/${id}/record`)).json()).entries as Array<{ type: string }>).map((e) => e.type), caseId);
-  expect(types).toContain('breakdown.media-lost');
+  expect(await mediaLost(mediator, caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'dtls' }]);
   await Promise.all([mediatorCtx.close(), aCtx.close()]);
 });

@@ -6,6 +6,9 @@ import { StallDetector } from './StallDetector.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
 
+/** Which detector saw a transport's path break or come back (named in the session record). */
+export type TransportStateCause = 'no-packets' | 'ice' | 'dtls';
+
 type CaseMediaEvents = {
   /**
    * A consumer was created, paused, for this peer: its owner offers it to the client and calls
@@ -19,7 +22,8 @@ type CaseMediaEvents = {
    * A peer's WebRTC path broke ('lost': ICE disconnected or DTLS failed) or came back ('ok'). Lets
    * the live session tell others "their audio and video are not getting through" [3.6.13].
    */
-  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost'];
+  /** `cause` says which detector saw it: no bytes for a while (StallDetector), ICE consent, or DTLS. */
+  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost', cause: TransportStateCause];
   /** The router is gone (closed by its owner or because its worker died). */
   close: [reason: 'closed' | 'worker-died'];
 };
@@ -77,7 +81,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
         try {
           const [stats] = await transport.getStats();
           const change = stats ? this.#stalls.sample(transport.id, stats.bytesReceived, Date.now()) : null;
-          if (change && !peer.closed) this.emit('transport:state', peer.id, direction, change);
+          if (change && !peer.closed) this.emit('transport:state', peer.id, direction, change, 'no-packets');
         } catch {
           // Closed while we asked: nothing to report.
         }
@@ -151,12 +155,12 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     }
     peer.transports.set(transport.id, { transport, direction });
     transport.on('icestatechange', (state) => {
-      if (state === 'disconnected') this.emit('transport:state', peerId, direction, 'lost');
-      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peerId, direction, 'ok');
+      if (state === 'disconnected') this.emit('transport:state', peerId, direction, 'lost', 'ice');
+      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peerId, direction, 'ok', 'ice');
     });
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
-        if (!peer.closed) this.emit('transport:state', peerId, direction, 'lost');
+        if (!peer.closed) this.emit('transport:state', peerId, direction, 'lost', 'dtls');
         transport.close();
       }
     });

@@ -1,5 +1,5 @@
 export { Sfu } from './Sfu.ts';
-export { CaseMedia, type MediaCounts, type TransportOptions, type ProducerSummary } from './CaseMedia.ts';
+export { CaseMedia, type MediaCounts, type TransportOptions, type ProducerSummary, type TransportStateCause } from './CaseMedia.ts';
 export { WorkerPool, MediaPortError, mediasoupVersion, type MediaWorker, type MediaPortStatus } from './WorkerPool.ts';
 export { KeyedQueue } from './KeyedQueue.ts';
 export { MEDIA_CODECS, type SfuConfig } from './config.ts';

@@ -87,7 +87,9 @@ export const RECORD_DATA = {
   'breakdown.recovered': z.strictObject({ participant, seconds, step: z.enum(['rejoined']) }),
   'breakdown.grace-expired': z.strictObject({ participant, graceSeconds: seconds }),
   'breakdown.ice-restarted': z.strictObject({ participant }),
-  'breakdown.media-lost': z.strictObject({ participant }),
+  // Which detector saw it (StallDetector's no packets, ICE consent, DTLS) and on which transport;
+  // optional because records written before they were named lack them.
+  'breakdown.media-lost': z.strictObject({ participant, cause: z.enum(['no-packets', 'ice', 'dtls']).optional(), direction: z.enum(['send', 'recv']).optional() }),
   'breakdown.media-restored': z.strictObject({ participant, seconds }),
   // on false: video came back.
   'breakdown.audio-only': z.strictObject({ participant, on: z.boolean(), reason }),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, DRAFT_LIMITS, draftDocName, type CaseDetail } from '@parley/shared';
 import { api, consent, createCase, signIn, startTestServer, tokenOf } from '../test/harness.ts';
-import { appendParagraph, paragraphUpdate, provider, rawClient, synced, syncUpdateMessage, until } from '../test/yjs.ts';
+import { appendParagraph, docOfSyncStep2, emptySyncStep1Message, paragraphUpdate, provider, rawClient, synced, syncUpdateMessage, until } from '../test/yjs.ts';
 import type { WebsocketProvider } from 'y-websocket';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -73,7 +73,12 @@ describe('agreement draft over y-websocket', () => {
     await cleo.opened;
     await until(() => cleo.messages.length > 0, 3000, 'initial sync');
     cleo.send(syncUpdateMessage(paragraphUpdate('Assessor rewrites the agreement')));
-    await new Promise((r) => setTimeout(r, 300));
+    // Then she asks for the whole document: its answer comes after her update was handled.
+    const asked = cleo.messages.length;
+    cleo.send(emptySyncStep1Message());
+    await until(() => cleo.messages.slice(asked).some((m) => docOfSyncStep2(m) !== null), 5000, 'the document sent back to the assessor');
+    const sentBack = docOfSyncStep2(cleo.messages.slice(asked).find((m) => docOfSyncStep2(m) !== null)!)!;
+    expect(sentBack.getXmlFragment('default').toString()).not.toContain('Assessor rewrites');
     expect((await server.drafts.snapshotText(detail.id)).hash).toBe(before.hash);
     // …but still receives everyone else's changes.
     const seenBefore = cleo.messages.length;

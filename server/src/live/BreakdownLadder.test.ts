@@ -41,3 +41,20 @@ describe('BreakdownLadder', () => {
     expect(media.isHeld('b', 'mic')).toBe(true);
   });
 });
+
+describe('BreakdownLadder media rungs', () => {
+  it('a lost media path is recorded with the detector that saw it, and its return with how long it took', async () => {
+    const { join, media, records, socketOf } = liveCase();
+    await join(person('m', 'mediator'));
+    await join(person('a', 'party'));
+    media.fire('transport:state', 'a', 'send', 'lost', 'no-packets');
+    // The other direction breaking too is the same incident: one entry, the first detector's.
+    media.fire('transport:state', 'a', 'recv', 'lost', 'ice');
+    expect(records('breakdown.media-lost')).toEqual([expect.objectContaining({ data: { participant: 'Name of a', cause: 'no-packets', direction: 'send' } })]);
+    expect(socketOf('m').heard('participant:updated').at(-1)).toMatchObject({ id: 'a', connection: 'media-lost' });
+    media.fire('transport:state', 'a', 'send', 'ok', 'no-packets');
+    expect(records('breakdown.media-restored')).toEqual([]);
+    media.fire('transport:state', 'a', 'recv', 'ok', 'ice');
+    expect(records('breakdown.media-restored')).toEqual([expect.objectContaining({ data: expect.objectContaining({ participant: 'Name of a' }) })]);
+  });
+});

@@ -2,6 +2,7 @@ import { canModerate, JOINT_ROOM, type BreakdownSettings, type PersonRef, type R
 import type { Logger } from '../logger.ts';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
+import type { TransportStateCause } from './LiveMedia.ts';
 
 /** What the ladder needs from its live case. */
 export interface LadderHost {
@@ -103,14 +104,17 @@ export class BreakdownLadder {
   // --- media rungs ------------------------------------------------------------------------------
 
   /** ICE/DTLS of one of the person's transports broke or came back while signalling stayed up. */
-  transportState(m: Member, direction: 'send' | 'recv', state: 'ok' | 'lost'): boolean {
+  transportState(m: Member, direction: 'send' | 'recv', state: 'ok' | 'lost', cause: TransportStateCause): boolean {
     if (m.connection === 'reconnecting') return false;
     if (state === 'lost') m.lostTransports.add(direction);
     else m.lostTransports.delete(direction);
     if (m.lostTransports.size > 0 && m.connection === 'connected') {
       m.connection = 'media-lost';
       m.mediaLostAt = Date.now();
-      this.#host.record('breakdown.media-lost', m.ref, { participant: m.identity.displayName });
+      // The cause (which detector saw it: no packets, ICE consent, DTLS) tells an assessor or an
+      // operator reading the record why the platform decided the media was gone.
+      this.#host.record('breakdown.media-lost', m.ref, { participant: m.identity.displayName, cause, direction });
+      this.#host.log.warn({ participantId: m.id, direction, cause }, 'media path lost while signalling stays up');
       return true;
     }
     if (m.lostTransports.size === 0 && m.connection === 'media-lost') {

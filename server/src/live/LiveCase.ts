@@ -146,9 +146,9 @@ export class LiveCase {
       record: (type, by, data) => this.record(type, by, data),
       log: this.#logger,
     });
-    media.on('transport:state', (peerId, direction, state) => {
+    media.on('transport:state', (peerId, direction, state, cause) => {
       const m = this.#members.get(peerId);
-      if (m && this.ladder.transportState(m, direction, state)) this.presenceChanged(m);
+      if (m && this.ladder.transportState(m, direction, state, cause)) this.presenceChanged(m);
     });
     media.on('consumer:added', (peerId, offer) => void deliverConsumer(media, peerId, this.#members.get(peerId)?.socket, offer, this.#logger));
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));

@@ -1,5 +1,6 @@
 import type { ConsumerCloseReason, ConsumerOffer, MediaSource } from '@parley/shared';
-import type { MediasoupTypes, ProducerSummary, TransportOptions } from '@parley/sfu';
+import type { MediasoupTypes, ProducerSummary, TransportOptions, TransportStateCause } from '@parley/sfu';
+export type { TransportStateCause };
 import type { ConsumerMedia } from './ConsumerDelivery.ts';
 
 /** What the media of a case tells the live session (see CaseMedia in sfu/ for when each fires). */
@@ -9,8 +10,8 @@ export type LiveMediaEvents = {
   'consumer:closed': [peerId: string, consumerId: string, reason: ConsumerCloseReason];
   'consumer:paused': [peerId: string, consumerId: string];
   'consumer:resumed': [peerId: string, consumerId: string];
-  /** A person's WebRTC path broke ('lost') or came back ('ok') while their signalling stayed up. */
-  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost'];
+  /** A person's WebRTC path broke ('lost') or came back ('ok') while their signalling stayed up; `cause`: which detector saw it. */
+  'transport:state': [peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost', cause: TransportStateCause];
   /** The media is gone (closed by its owner or because its worker died). */
   close: [reason: 'closed' | 'worker-died'];
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { liveTestServer } from '../test/live-server.ts';
 import { PAUSE_HOLDER, type CaseDetail, type Presence, type RecordExport } from '@parley/shared';
-import { api, consent, createCase, must, nextEvent, opusParameters, recorder, request, tokenOf } from '../test/harness.ts';
+import { api, consent, createCase, must, nextEvent, opusParameters, recorder, request, tokenOf, vp8Parameters } from '../test/harness.ts';
 
 /**
  * The technology-breakdown ladder against the real server and worker [3.6.13, 3.7.17; threats #12]:
@@ -115,15 +115,43 @@ describe('breakdown ladder', () => {
     expect(await request(b, 'transport:restart-ice', { transportId: A.send.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
-  it('audio only: the server stops sending video to that person and others are told why their video is off', async () => {
-    const { detail, m, a, ids, media } = await threePeople();
+  it('audio only: the server stops sending video to that person, keeps it stopped whatever their client asks, and others are told why their video is off', async () => {
+    const { detail, m, a, b, ids, A, B, media } = await threePeople();
     const mLog = recorder(m);
+    const videoOf = (pid: string) => media.consumerStates(pid).filter((c) => c.kind === 'video');
+    // Ana receives both cameras and the server has resumed them (her acks were processed): an
+    // empty list or still-paused consumers would make the checks below true for nothing.
+    await expect.poll(() => videoOf(ids.a).filter((c) => !c.paused).length).toBe(2);
+
     expect(await must(a, 'media:audio-only', { on: true, reason: 'Your connection is weak (120 kbit/s available).' })).toEqual({ audioOnly: true });
-    expect(media.consumerStates(ids.a).filter((c) => c.kind === 'video').every((c) => c.paused)).toBe(true);
+    expect(videoOf(ids.a).map((c) => c.paused)).toEqual([true, true]);
     await expect.poll(() => lastPresence(mLog, ids.a)?.audioOnly).toBe(true);
-    // Asking to resume a video stream changes nothing while audio only.
+
+    // What a client does to get video: announce it is ready again, and take a new camera it is
+    // offered (Ben adds a second one; Ana's client acks the offer with ok, which would resume it).
+    const offered = new Promise<string>((resolve) => {
+      a.on('consumer:receive', (offer) => {
+        // Listeners run in order: the harness's acceptConsumers has already acked with ok.
+        if (offer.participantId === ids.b && offer.label === 'Side camera') resolve(offer.consumerId);
+      });
+    });
+    expect(await must(a, 'media:ready', { rtpCapabilities: A.joined.routerRtpCapabilities as never })).toEqual({ consumers: 0 });
+    await must(b, 'producer:create', { transportId: B.send.id, kind: 'video', rtpParameters: vp8Parameters(3002), source: 'camera', label: 'Side camera' });
+    const sideCamera = await offered;
+    // Positive signal that the ack was processed: a later request on Ana's socket that itself goes
+    // to the same worker. The server handles her packets in order, and the ack's handling reaches
+    // the worker (a resume) before this request does, so by its answer a resume would be done.
+    await must(a, 'transport:restart-ice', { transportId: A.recv.id, renewal: true });
+    const after = videoOf(ids.a);
+    expect(after.map((c) => c.consumerId)).toContain(sideCamera);
+    expect(after).toHaveLength(3);
+    expect(after.filter((c) => !c.paused)).toEqual([]);
+    // The mediator took the same new camera and does receive it: the offer path works, only Ana's
+    // video is held.
+    await expect.poll(() => videoOf(ids.m).filter((c) => !c.paused).length).toBe(3);
+
     expect(await must(a, 'media:audio-only', { on: false, reason: 'Your connection is good.' })).toEqual({ audioOnly: false });
-    expect(media.consumerStates(ids.a).filter((c) => c.kind === 'video').some((c) => c.paused)).toBe(false);
+    expect(videoOf(ids.a).filter((c) => c.paused)).toEqual([]);
     const types = await recordTypes(detail.id);
     expect(types.filter((t) => t === 'breakdown.audio-only')).toHaveLength(2);
   });

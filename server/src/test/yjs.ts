@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { draftDocName } from '@parley/shared';
 import type { RunningServer } from '../index.ts';
@@ -96,6 +97,27 @@ export function rawClient(server: RunningServer, docName: string, opts: { token?
     closed,
     send: (data) => ws.send(data),
   };
+}
+
+/**
+ * A sync step 1 from a client that has nothing: the server answers with a step 2 holding the whole
+ * document. Messages on one connection are handled in order, so that answer is also the proof that
+ * everything sent before it on the connection was handled.
+ */
+export function emptySyncStep1Message(): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  syncProtocol.writeSyncStep1(e, new Y.Doc());
+  return encoding.toUint8Array(e);
+}
+
+/** The document a sync step 2 message carries, or null for any other message. */
+export function docOfSyncStep2(message: Uint8Array): Y.Doc | null {
+  const d = decoding.createDecoder(message);
+  if (decoding.readVarUint(d) !== 0 || decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) return null;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+  return doc;
 }
 
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {

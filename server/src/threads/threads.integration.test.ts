@@ -69,7 +69,8 @@ describe('threads', () => {
     // B, even as a raw client, cannot read or write A's private thread, and was never sent it.
     expect(await request(b, 'thread:history', { threadId: privateA })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await request(b, 'message:send', { threadId: privateA, body: 'hi', clientId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    await new Promise((r) => setTimeout(r, 300));
+    // No wait needed: the server sends a message to its readers before it answers the sender, and
+    // B's answers above came on B's socket after anything sent to B then (one socket, in order).
     expect(JSON.stringify(bLog)).not.toContain(SECRET);
     expect(bLog.filter((e) => e.event === 'message:posted')).toHaveLength(1);
 

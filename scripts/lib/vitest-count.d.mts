@@ -1,0 +1,1 @@
+export function countVitest(report: unknown): { passed: number; failed: number; brokenFiles: string[] };
