@@ -76,3 +76,18 @@ export async function benchPlatform(options: PlatformOptions = {}): Promise<Benc
     },
   };
 }
+
+/**
+ * `createCase` configuration for benchmarks that drop a person's network: a 600 s grace period, so
+ * every drop is a reconnect, never the pause of the joint session.
+ */
+export function longGrace(platform: BenchPlatform): (detail: CaseDetail) => Promise<void> {
+  return async (d) => {
+    const r = await fetch(`${platform.url}/api/cases/${d.id}/breakdown`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: platform.cookie },
+      body: JSON.stringify({ ...d.breakdown, graceSeconds: 600 }),
+    });
+    if (!r.ok) throw new Error(`breakdown settings refused: ${r.status}`);
+  };
+}
