@@ -16,10 +16,10 @@
 import os from 'node:os';
 import type { BrowserContext, Page } from '@playwright/test';
 import { run, writeResult } from '../../server/src/bench/results.ts';
-import { frameStepTable, spreadOfPresent, stepsAfter, type FrameRound } from '../../server/src/bench/join-steps.ts';
+import { frameStepTable, markedStepsAfter, spreadOfPresent, type FrameRound } from '../../server/src/bench/join-steps.ts';
 import { startBare } from './bare/start.ts';
-import { addProbe, framesAfter, probedContext, readProbe, waitForFrames, type ProbeOptions } from './frame-probe.ts';
-import { benchPlatform, join, type BenchPlatform } from './support.ts';
+import { addProbe, framesAfter, probedContext, readProbe, settlePacketWatch, waitForFrames, type ProbeOptions } from './frame-probe.ts';
+import { benchPlatform, join, waitInPage, type BenchPlatform } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_TTFF_ROUNDS ?? 20);
 const PARLEY: ProbeOptions = { button: 'Join session', videoPrefix: 'Video of ' };
@@ -28,7 +28,7 @@ const BARE: ProbeOptions = { button: 'Join', videoPrefix: 'Video of ' };
 const PARLEY_STEPS = ['socket-connected', 'join-ack', 'device-loaded', 'recv-transport-created', 'media-ready-ack', 'consumer-built', 'recv-transport-connected', 'send-transport-connected', 'producer-created'];
 const BARE_STEPS = ['socket-connected', 'device-loaded', 'recv-transport-created', 'consumer-built', 'recv-transport-connected', 'resume-ack'];
 /** Not steps after the click: the moments we measure from. */
-const NOT_STEPS = new Set(['prejoin-ready', 'join-click']);
+const MOMENTS = ['prejoin-ready', 'join-click'];
 
 interface Round extends FrameRound {
   prejoinReady: number | null;
@@ -39,23 +39,22 @@ interface Round extends FrameRound {
 /** One measured join in `ctx`: navigate, wait for the button, click, wait for `remotes` remote frames. */
 async function measureJoin(ctx: BrowserContext, url: string, probe: ProbeOptions, markPrefix: string, remotes: number, knownSteps: string[]): Promise<{ page: Page; round: Round }> {
   const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`${markPrefix} page error: ${e.message}`));
   await page.goto(url);
   await page.waitForFunction(() => (window as any).__frameProbe?.buttonUsableAt != null, undefined, { polling: 50, timeout: 30_000 });
   await page.getByRole('button', { name: probe.button, exact: true }).click();
   const clickAt = (await readProbe(page, markPrefix)).clicks[0];
   if (clickAt === undefined) throw new Error(`the click on "${probe.button}" was not seen by the probe`);
   await waitForFrames(page, clickAt, remotes);
-  // The first packet came before the first frame; its 5 ms poll may still be finishing.
-  await page.waitForFunction((f) => (window as any).__frameProbe.packetWatches.some((w: { from: number; at: number | null }) => w.from === f && w.at !== null), clickAt, { polling: 20, timeout: 5_000 }).catch(() => undefined);
+  await settlePacketWatch(page, clickAt);
   const reading = await readProbe(page, markPrefix);
-  const steps = [...new Set([...knownSteps, ...Object.keys(reading.marks).filter((s) => !NOT_STEPS.has(s))])];
   return {
     page,
     round: {
       prejoinReady: reading.buttonUsableAt,
       prejoinMark: reading.marks['prejoin-ready']?.[0] ?? null,
       ...framesAfter(reading, clickAt, remotes),
-      steps: stepsAfter(reading.marks, clickAt, steps),
+      steps: markedStepsAfter(reading.marks, clickAt, knownSteps, MOMENTS),
     },
   };
 }
@@ -66,10 +65,12 @@ async function parleyRound(platform: BenchPlatform, link: string, mediator: Page
   await addProbe(ctx, PARLEY);
   try {
     const { page, round } = await measureJoin(ctx, link, PARLEY, 'parley:', 2, PARLEY_STEPS);
-    const left = await page.evaluate(() => (window as any).__parleyDebug.request('session:leave', {}));
-    if (!left.ok) throw new Error(`party A could not leave: ${JSON.stringify(left.error)}`);
-    // The next round must be a fresh join: wait until the mediator no longer receives anything of A.
-    await mediator.waitForFunction(async () => !(await (window as any).__parleyDebug.inboundStats()).some((s: { displayName: string }) => s.displayName === 'Party A'), undefined, { polling: 100, timeout: 30_000 });
+    // Leave as a person does (the client tells the server and closes for good), so the next round is a join, not a rejoin.
+    const leave = page.getByRole('button', { name: 'Leave session' });
+    await leave.click();
+    await leave.waitFor({ state: 'detached', timeout: 30_000 });
+    // And the server is done with A: the mediator no longer receives anything of A.
+    await waitInPage(mediator, async () => !(await (window as any).__parleyDebug.inboundStats()).some((s: { displayName: string }) => s.displayName === 'Party A'), undefined, 'the mediator no longer receives party A');
     return round;
   } finally {
     await ctx.close();
@@ -110,12 +111,22 @@ async function main() {
     const b = await (await platform.context()).newPage();
     await join(m, `${platform.url}/cases/${detail.id}/session`);
     await join(b, links['Party B']!);
-    for (const p of [m, b]) await p.waitForFunction(sendsVideo, undefined, { polling: 100, timeout: 30_000 });
+    for (const p of [m, b]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
     // Bare: one page sending the fake camera.
     const sender = await (await platform.browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
     await sender.goto(`${bare.url}/?send`);
-    await sender.getByRole('status').getByText('Sending').waitFor({ timeout: 30_000 });
-    await sender.waitForFunction(async () => (await (window as any).framesEncoded()) > 0, undefined, { polling: 100, timeout: 30_000 });
+    sender.on('console', (msg) => msg.type() === 'error' && console.error(`bare sender: ${msg.text()}`));
+    await waitInPage(
+      sender,
+      async () => {
+        const status = document.getElementById('status')?.textContent ?? '';
+        if (status.startsWith('Failed')) throw new Error(`the bare sender failed: ${status}`);
+        const frames = (window as any).framesEncoded as (() => Promise<number>) | undefined;
+        return !!frames && (await frames()) > 0;
+      },
+      undefined,
+      'the bare sender sends video',
+    );
 
     const runParley = () => parleyRound(platform, links['Party A']!, m);
     const runBare = () => bareRound(platform, bare.url);

@@ -187,6 +187,13 @@ export async function waitForFrames(page: Page, from: number, count: number, tim
   );
 }
 
+/** The first packet came before the first frame, but its 5 ms poll may still be finishing: give it a moment. */
+export async function settlePacketWatch(page: Page, from: number): Promise<void> {
+  await page
+    .waitForFunction((f) => (window as unknown as { __frameProbe: ProbeState }).__frameProbe.packetWatches.some((w) => w.from === f && w.at !== null), from, { polling: 20, timeout: 5_000 })
+    .catch(() => undefined);
+}
+
 /** From one reading, ms after `from`: the first new remote frame, the frame once all `count` labels had one, and the first new packet. */
 export function framesAfter(reading: ProbeReading, from: number, count: number): { firstFrame: number | null; allFrames: number | null; firstFrameReceived: number | null; firstPacket: number | null } {
   const frames = reading.frames.filter((f) => f.at >= from).sort((a, b) => a.at - b.at);

@@ -19,34 +19,32 @@
  */
 import os from 'node:os';
 import type { Page } from '@playwright/test';
-import { frameStepTable, spreadOfPresent, stepsAfter, type FrameRound } from '../../server/src/bench/join-steps.ts';
+import { frameStepTable, markedStepsAfter, spreadOfPresent, type FrameRound } from '../../server/src/bench/join-steps.ts';
 import { run, writeResult } from '../../server/src/bench/results.ts';
-import { addProbe, framesAfter, readProbe, waitForFrames, type ProbeOptions } from './frame-probe.ts';
-import { benchPlatform, join, longGrace } from './support.ts';
+import { addProbe, framesAfter, readProbe, settlePacketWatch, waitForFrames, type ProbeOptions } from './frame-probe.ts';
+import { benchPlatform, join, longGrace, waitInPage } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_RECONNECT_ROUNDS ?? 12);
 const PROBE: ProbeOptions = { button: 'Join session', videoPrefix: 'Video of ' };
 const KNOWN_STEPS = ['socket-connected', 'join-ack', 'device-loaded', 'recv-transport-created', 'media-ready-ack', 'consumer-built', 'recv-transport-connected', 'send-transport-connected', 'producer-created'];
 
-/** Waits until `expression` (evaluated in the page, may await) is true. */
-function until(page: Page, expression: string, timeoutMs = 45_000): Promise<unknown> {
-  return page.waitForFunction(
-    async (body) => (await (new Function(`return (async () => (${body}))()`) as () => Promise<boolean>)()),
-    expression,
-    { polling: 50, timeout: timeoutMs },
-  );
+/** Party `name`'s connection as `page`'s client sees it (from the server's presence updates). */
+function connectionOf(page: Page, name: string, is: 'reconnecting' | 'connected'): Promise<void> {
+  return waitInPage(page, ([n, c]) => (window as any).__parleyDebug.state().others.find((p: { displayName: string }) => p.displayName === n)?.connection === c, [name, is] as const, `${name} ${is}`, 45_000);
 }
 
-const connectionOf = (name: string) => `window.__parleyDebug.state().others.find((p) => p.displayName === ${JSON.stringify(name)})?.connection`;
+/** Whether `page`'s own client is joined (or, with false, has left the joined state). */
+function joined(page: Page, yes: boolean): Promise<void> {
+  return waitInPage(page, (y) => ((window as any).__parleyDebug.state().connection.status === 'joined') === y, yes, yes ? 'joined' : 'no longer joined', 45_000);
+}
 
 async function main() {
   const platform = await benchPlatform({ name: 'bench-reconnect' });
   try {
     const { detail, links } = await platform.createCase(longGrace(platform));
-    // bypassCSP: `until` compiles its expression in the page (new Function), which our CSP forbids.
-    const m = await (await platform.context({ mediator: true, bypassCSP: true })).newPage();
+    const m = await (await platform.context({ mediator: true })).newPage();
     const b = await (await platform.context()).newPage();
-    const aCtx = await platform.context({ bypassCSP: true });
+    const aCtx = await platform.context();
     await addProbe(aCtx, PROBE);
     const a = await aCtx.newPage();
     await join(m, `${platform.url}/cases/${detail.id}/session`);
@@ -58,21 +56,20 @@ async function main() {
     for (let i = 0; i < ROUNDS; i++) {
       await aCtx.setOffline(true);
       // Long enough for the drop to be real on both sides: A's client and the server have seen it.
-      await until(a, `window.__parleyDebug.state().connection.status !== 'joined'`);
-      await until(m, `${connectionOf('Party A')} === 'reconnecting'`);
+      await joined(a, false);
+      await connectionOf(m, 'Party A', 'reconnecting');
       const before = (await readProbe(a, 'parley:')).onlineAt.length;
       await aCtx.setOffline(false);
-      await until(a, `window.__frameProbe.onlineAt.length > ${before}`);
+      await waitInPage(a, (n) => (window as any).__frameProbe.onlineAt.length > n, before, 'the online event');
       const onlineAt = (await readProbe(a, 'parley:')).onlineAt[before]!;
       await waitForFrames(a, onlineAt, 2, 45_000);
-      await a.waitForFunction((f) => (window as any).__frameProbe.packetWatches.some((w: { from: number; at: number | null }) => w.from === f && w.at !== null), onlineAt, { polling: 20, timeout: 5_000 }).catch(() => undefined);
+      await settlePacketWatch(a, onlineAt);
       const reading = await readProbe(a, 'parley:');
-      const steps = [...new Set([...KNOWN_STEPS, ...Object.keys(reading.marks).filter((s) => s !== 'prejoin-ready' && s !== 'join-click')])];
-      rounds.push({ ...framesAfter(reading, onlineAt, 2), steps: stepsAfter(reading.marks, onlineAt, steps) });
+      rounds.push({ ...framesAfter(reading, onlineAt, 2), steps: markedStepsAfter(reading.marks, onlineAt, KNOWN_STEPS, ['prejoin-ready', 'join-click']) });
       console.error(`round ${i + 1}/${ROUNDS}: ${rounds.at(-1)!.firstFrame?.toFixed(0)} ms`);
       // Start the next drop from a settled session: A joined, and the others see A connected again.
-      await until(a, `window.__parleyDebug.state().connection.status === 'joined'`);
-      await until(m, `${connectionOf('Party A')} === 'connected'`);
+      await joined(a, true);
+      await connectionOf(m, 'Party A', 'connected');
     }
     const first = spreadOfPresent(rounds.map((r) => r.firstFrame));
     writeResult('reconnect', {

@@ -91,3 +91,15 @@ export function longGrace(platform: BenchPlatform): (detail: CaseDetail) => Prom
     if (!r.ok) throw new Error(`breakdown settings refused: ${r.status}`);
   };
 }
+
+/**
+ * Waits until `test` (run in the page, may be async) returns true, asking every `everyMs`.
+ * Playwright's waitForFunction takes a returned promise for a true answer, so async checks go here.
+ */
+export async function waitInPage<A>(page: Page, test: (arg: A) => boolean | Promise<boolean>, arg: A, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(test as (arg: unknown) => Promise<boolean>, arg as unknown))) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

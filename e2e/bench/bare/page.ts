@@ -40,7 +40,7 @@ async function transport(socket: Socket, device: Device, direction: 'send' | 're
   const options = await request<TransportOptions>(socket, 'transport', { direction });
   const t = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
   t.on('connect', ({ dtlsParameters }, done, fail) => {
-    request(socket, 'connect', { transportId: t.id, dtlsParameters }).then(() => done(), fail);
+    request(socket, 'connect-transport', { transportId: t.id, dtlsParameters }).then(() => done(), fail);
   });
   t.on('connectionstatechange', (s) => {
     if (s === 'connected') mark(`${direction}-transport-connected`);

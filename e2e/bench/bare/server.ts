@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       mine.add(t.id);
       return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
     });
-    handle('connect', ConnectAsk, async ({ transportId, dtlsParameters }) => {
+    handle('connect-transport', ConnectAsk, async ({ transportId, dtlsParameters }) => {
       await transportOf(transportId).connect({ dtlsParameters: dtlsParameters as unknown as mediasoup.types.DtlsParameters });
       return {};
     });

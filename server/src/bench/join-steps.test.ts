@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstAtOrAfter, frameStepTable, spreadOfPresent, stepTable, stepsAfter } from './join-steps.ts';
+import { firstAtOrAfter, frameStepTable, markedStepsAfter, spreadOfPresent, stepTable, stepsAfter } from './join-steps.ts';
 
 describe('join step table', () => {
   it('takes the first mark at or after the moment, ignoring earlier joins and the order marks were kept in', () => {
@@ -17,6 +17,11 @@ describe('join step table', () => {
       'device-loaded': null,
       'consumer-built': null,
     });
+  });
+
+  it('also reports steps it was not told about, but not the moments measured from', () => {
+    const marks = { 'join-click': [1000], 'prejoin-ready': [500], 'join-ack': [1080], 'new-step': [1010] };
+    expect(markedStepsAfter(marks, 1000, ['join-ack', 'device-loaded'], ['join-click', 'prejoin-ready'])).toEqual({ 'join-ack': 80, 'device-loaded': null, 'new-step': 10 });
   });
 
   it('orders rows by when the steps happened and counts only the rounds that had them', () => {

@@ -28,6 +28,15 @@ export function stepsAfter(marks: MarkTimes, from: number, steps: readonly strin
   return out;
 }
 
+/**
+ * One round's steps after `from`: the `known` ones (null when missing) and every other step the
+ * page marked, except the `moments` measured from (a click, a page being ready), which are not steps.
+ */
+export function markedStepsAfter(marks: MarkTimes, from: number, known: readonly string[], moments: readonly string[]): Record<string, number | null> {
+  const steps = new Set([...known, ...Object.keys(marks).filter((s) => !moments.includes(s))]);
+  return stepsAfter(marks, from, [...steps]);
+}
+
 export interface StepRow {
   step: string;
   /** Rounds in which the step happened. */
