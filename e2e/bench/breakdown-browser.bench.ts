@@ -10,7 +10,7 @@
  */
 import type { Page } from '@playwright/test';
 import { run, spread, writeResult } from '../../server/src/bench/results.ts';
-import { benchPlatform, join } from './support.ts';
+import { benchPlatform, join, longGrace } from './support.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 12);
 
@@ -35,15 +35,7 @@ const connectionOf = (name: string) => `window.__parleyDebug.state().others.find
 async function main() {
   const platform = await benchPlatform();
   try {
-    // A long grace period: every run must be a reconnect, never a pause.
-    const { detail, links } = await platform.createCase(async (d) => {
-      const r = await fetch(`${platform.url}/api/cases/${d.id}/breakdown`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', cookie: platform.cookie },
-        body: JSON.stringify({ ...d.breakdown, graceSeconds: 600 }),
-      });
-      if (!r.ok) throw new Error(`breakdown settings refused: ${r.status}`);
-    });
+    const { detail, links } = await platform.createCase(longGrace(platform));
     // bypassCSP: the probes below are compiled in the page (new Function), which our CSP forbids.
     const m = await (await platform.context({ mediator: true, bypassCSP: true })).newPage();
     const aCtx = await platform.context({ bypassCSP: true });

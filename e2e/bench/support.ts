@@ -76,3 +76,30 @@ export async function benchPlatform(options: PlatformOptions = {}): Promise<Benc
     },
   };
 }
+
+/**
+ * `createCase` configuration for benchmarks that drop a person's network: a 600 s grace period, so
+ * every drop is a reconnect, never the pause of the joint session.
+ */
+export function longGrace(platform: BenchPlatform): (detail: CaseDetail) => Promise<void> {
+  return async (d) => {
+    const r = await fetch(`${platform.url}/api/cases/${d.id}/breakdown`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: platform.cookie },
+      body: JSON.stringify({ ...d.breakdown, graceSeconds: 600 }),
+    });
+    if (!r.ok) throw new Error(`breakdown settings refused: ${r.status}`);
+  };
+}
+
+/**
+ * Waits until `test` (run in the page, may be async) returns true, asking every `everyMs`.
+ * Playwright's waitForFunction takes a returned promise for a true answer, so async checks go here.
+ */
+export async function waitInPage<A>(page: Page, test: (arg: A) => boolean | Promise<boolean>, arg: A, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(test as (arg: unknown) => Promise<boolean>, arg as unknown))) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
