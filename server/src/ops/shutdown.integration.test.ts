@@ -62,6 +62,17 @@ async function startProcess(port = 0): Promise<Child> {
   return child;
 }
 
+/** Ana types SENTENCE into the draft; a second client seeing it means the server applied it. */
+async function typeIntoDraft(server: RunningServer, name: string, ana: string) {
+  const typing = provider(server, name, { token: ana });
+  const watching = provider(server, name, { token: ana });
+  await synced(typing);
+  await synced(watching);
+  appendParagraph(typing.doc, SENTENCE);
+  await until(() => watching.doc.getXmlFragment('default').toString().includes(SENTENCE), 10_000, 'the edit to reach the server');
+  return { typing, watching };
+}
+
 describe('graceful shutdown', () => {
   it('on SIGTERM tells a connected client it is restarting (4503), keeps the draft, exits 0, and a second signal changes nothing', async () => {
     const first = await startProcess();
@@ -74,13 +85,8 @@ describe('graceful shutdown', () => {
     const disconnected = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
     await must(socket, 'session:join', {});
 
-    // …and typing into the agreement draft; a second client seeing it means the server applied it.
-    const typing = provider(first.server, name, { token: ana });
-    const watching = provider(first.server, name, { token: ana });
-    await synced(typing);
-    await synced(watching);
-    appendParagraph(typing.doc, SENTENCE);
-    await until(() => watching.doc.getXmlFragment('default').toString().includes(SENTENCE), 10_000, 'the edit to reach the server');
+    // …and typing into the agreement draft.
+    const { typing, watching } = await typeIntoDraft(first.server, name, ana);
 
     first.proc.kill('SIGTERM');
     first.proc.kill('SIGINT');
@@ -118,13 +124,7 @@ describe('graceful shutdown', () => {
     await must(mediator, 'session:join', {});
     const joint = (await must(socket, 'thread:list', {})).threads.find((t) => t.kind === 'joint')!;
 
-    // The draft: an edit a second client has seen, so the server applied it.
-    const typing = provider(first.server, name, { token: ana });
-    const watching = provider(first.server, name, { token: ana });
-    await synced(typing);
-    await synced(watching);
-    appendParagraph(typing.doc, SENTENCE);
-    await until(() => watching.doc.getXmlFragment('default').toString().includes(SENTENCE), 10_000, 'the edit to reach the server');
+    const { typing, watching } = await typeIntoDraft(first.server, name, ana);
     const recordBefore = (await api<RecordExport>(first.server, 'GET', `/api/cases/${detail.id}/record`, { cookie })).body.entries;
     expect(recordBefore.length).toBeGreaterThan(0);
 
