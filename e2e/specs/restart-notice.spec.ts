@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { agreementEditor, joinFromPrejoin, openThread, passConsentGate, partyContext, sendMessage } from '../support/flows.ts';
+import { agreementEditor, joinFromPrejoin, openThread, passConsentGate, partyContext, writeInSession } from '../support/flows.ts';
 import { PHONE, screenshot } from '../support/screens.ts';
 import { startPlatform } from '../support/server.ts';
 
@@ -35,13 +35,7 @@ test('a party is told the service is restarting when the platform stops, and is 
     await joinFromPrejoin(ana);
 
     // Before the stop: a message the server acknowledged, and a line in the draft the mediator sees.
-    await ana.getByRole('button', { name: 'Messages' }).click();
-    await openThread(ana, 'Joint thread');
-    await sendMessage(ana, 'Joint thread', MESSAGE);
-    await ana.getByRole('button', { name: 'Agreement draft' }).click();
-    await expect(ana.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
-    await agreementEditor(ana).click();
-    await ana.keyboard.type(DRAFT);
+    await writeInSession(ana, MESSAGE, DRAFT);
     const caseUrl = `${info.url}/cases/${detail.id}`;
     await desk.goto(caseUrl);
     await desk.getByRole('link', { name: 'Agreement draft' }).click();

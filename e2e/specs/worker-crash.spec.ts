@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
-  agreementEditor, createCaucusInUi, expectNothingFrom, expectReceivingFrom, inboundStats, moveSelectedInUi, openThread, sendMessage, signInMediator, threeInSession,
+  agreementEditor, createCaucusInUi, expectNothingFrom, expectReceivingFrom, inboundStats, moveSelectedInUi, openThread, signInMediator, threeInSession, writeInSession,
 } from '../support/flows.ts';
 import { repoRoot, startPlatform } from '../support/server.ts';
 
@@ -55,14 +55,8 @@ test('a media worker dies mid-session: everyone gets media back by themselves, i
     await expectReceivingFrom(a, ['Mediator', 'Ben Brown']);
     await expectReceivingFrom(mediator, ['Ana Alves', 'Ben Brown']);
 
-    // Before the crash: Ben writes in the joint thread, Ana writes in the draft and the mediator sees it.
-    await b.getByRole('button', { name: 'Messages' }).click();
-    await openThread(b, 'Joint thread');
-    await sendMessage(b, 'Joint thread', MESSAGE);
-    await a.getByRole('button', { name: 'Agreement draft' }).click();
-    await expect(a.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
-    await agreementEditor(a).click();
-    await a.keyboard.type(DRAFT);
+    // Before the crash: Ben writes in the joint thread and the draft, and the mediator sees the draft line.
+    await writeInSession(b, MESSAGE, DRAFT);
     await mediator.getByRole('button', { name: 'Agreement draft' }).click();
     await expect(agreementEditor(mediator)).toContainText(DRAFT);
 
@@ -93,7 +87,7 @@ test('a media worker dies mid-session: everyone gets media back by themselves, i
     // The thread and the draft are untouched.
     await openThread(b, 'Joint thread');
     await expect(b.getByRole('log', { name: 'Messages in Joint thread' }).getByText(MESSAGE, { exact: true })).toBeVisible();
-    await expect(agreementEditor(a)).toContainText(DRAFT);
+    await expect(agreementEditor(b)).toContainText(DRAFT);
     await expect(agreementEditor(mediator)).toContainText(DRAFT);
 
     // Back in the joint room, each of the three sees and hears both others.
