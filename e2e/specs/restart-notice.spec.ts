@@ -52,7 +52,7 @@ test('a party is told the service is restarting when the platform stops, and is 
     // Started again on the same data folder and port: Ana's page comes back by itself.
     ({ child: again } = await startPlatform({ name: 'restart-notice', dataDir: info.dataDir, env: { PARLEY_PORT: new URL(info.url).port } }));
     await expect(banner).toHaveCount(0, { timeout: 120_000 });
-    await expect(ana.getByText(/You are in the joint room/)).toBeVisible();
+    await expect(ana.locator('.room-line')).toContainText('You are in the joint room');
     await expect(ana.getByRole('button', { name: 'Leave session' })).toBeVisible();
     // What was acknowledged before the stop is still there, read afresh from the restarted platform.
     await desk.goto(caseUrl);
