@@ -211,6 +211,20 @@ export async function sendMessage(page: Page, threadTitle: string, text: string)
   await expect(log.getByText('Sending…')).toHaveCount(0);
 }
 
+/**
+ * In the live session: `page` writes `message` in the joint thread (waiting for the server's
+ * acknowledgement) and types `line` into the agreement draft (opening both beside the stage).
+ */
+export async function writeInSession(page: Page, message: string, line: string): Promise<void> {
+  await page.getByRole('button', { name: 'Messages' }).click();
+  await openThread(page, 'Joint thread');
+  await sendMessage(page, 'Joint thread', message);
+  await page.getByRole('button', { name: 'Agreement draft' }).click();
+  await expect(page.getByRole('region', { name: 'Agreement draft' }).getByText('Saved on the server')).toBeVisible();
+  await agreementEditor(page).click();
+  await page.keyboard.type(line);
+}
+
 /** The mediator, on the draft page, freezes the agreement for signature (accepting the confirm dialog). */
 export async function freezeAgreementInUi(mediator: Page): Promise<void> {
   const signoff = mediator.getByRole('region', { name: 'Sign-off' });

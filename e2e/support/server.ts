@@ -37,6 +37,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** Names the log file `.cache/e2e/<name>.log`; the shared platform's is `server`. */
   name?: string;
+  /** Starts again on this data folder (a restart) instead of a fresh one. */
+  dataDir?: string;
 }
 
 /**
@@ -45,10 +47,10 @@ export interface PlatformOptions {
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<{ info: Omit<ServerInfo, 'storageState'>; child: ChildProcess }> {
   ensureTestClientBuild();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const logFile = path.join(repoRoot, '.cache', 'e2e', `${options.name ?? 'server'}.log`);
-  const log = fs.openSync(logFile, 'w');
+  const log = fs.openSync(logFile, options.dataDir ? 'a' : 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     env: {

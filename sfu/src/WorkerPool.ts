@@ -45,6 +45,15 @@ export class MediaPortError extends Error {
   }
 }
 
+/** No worker is running (all died and none is back yet, or the pool closed). */
+export class NoWorkerError extends Error {
+  readonly code = 'media_worker_unavailable';
+  constructor(reason: string, cause?: unknown) {
+    super(reason, cause === undefined ? undefined : { cause });
+    this.name = 'NoWorkerError';
+  }
+}
+
 type PoolEvents = {
   /** A worker died; routers on it are gone. A replacement on the same port is already being started. */
   workerDied: [worker: MediaWorker, error: Error];
@@ -104,14 +113,39 @@ export class WorkerPool extends TypedEmitter<PoolEvents> {
     return this.#slots.map((s) => ({ worker: s.index, port: s.port, pid: s.current?.worker.pid ?? null, listening: s.current !== undefined }));
   }
 
+  /**
+   * Resolves at once when a worker is running, otherwise when the next replacement is; rejects
+   * (code 'media_worker_unavailable') after `timeoutMs`.
+   */
+  whenAvailable(timeoutMs: number): Promise<void> {
+    if (this.#live().length > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        this.off('workerReplaced', onReplaced);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onReplaced = () => done();
+      const timer = setTimeout(() => done(new NoWorkerError(`no mediasoup worker came back within ${timeoutMs} ms`)), timeoutMs);
+      // A shutdown does not wait for it.
+      timer.unref();
+      this.on('workerReplaced', onReplaced);
+    });
+  }
+
+  /** Workers running now (a dead one leaves its slot in the same tick as its routers learn of it). */
+  #live(): MediaWorker[] {
+    return this.#slots.flatMap((s) => (s.current ? [s.current] : []));
+  }
+
   /** The least-loaded worker; the caller must call `release()` when its router closes. */
   acquire(): MediaWorker {
     let best: MediaWorker | undefined;
-    for (const s of this.#slots) {
-      const w = s.current;
-      if (w && (!best || (this.#load.get(w) ?? 0) < (this.#load.get(best) ?? 0))) best = w;
+    for (const w of this.#live()) {
+      if (!best || (this.#load.get(w) ?? 0) < (this.#load.get(best) ?? 0)) best = w;
     }
-    if (!best) throw new Error('no mediasoup worker available');
+    if (!best) throw new NoWorkerError('no mediasoup worker available');
     this.#load.set(best, (this.#load.get(best) ?? 0) + 1);
     return best;
   }

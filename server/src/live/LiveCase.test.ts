@@ -78,4 +78,26 @@ describe('LiveCase membership', () => {
     expect(media.closed).toBe(true);
     expect(onEmpty).toHaveBeenCalledOnce();
   });
+
+  it('a dead media worker drops everyone into the grace period with 4503; the case, its caucus and the holds stay, and a rejoin lands where it was', async () => {
+    vi.useFakeTimers();
+    const { lc, join, media } = liveCase();
+    const m = await join(person('m', 'mediator'));
+    const a = await join(person('a', 'party'));
+    const caucus = lc.rooms.create('With A');
+    await lc.rooms.move(['a'], caucus.id, null);
+    await lc.moderation.mute(['a'], m.member.ref);
+    media.fire('worker-lost');
+    for (const s of [m.socket, a.socket]) expect(s.heard('session:closed')).toEqual([expect.objectContaining({ code: CloseCode.ServerRestart })]);
+    vi.advanceTimersByTime(50);
+    expect(a.socket.disconnected).toBe(true);
+    expect(lc.closed).toBe(false);
+    expect(lc.member('a')?.connection).toBe('reconnecting');
+    expect(media.peers.has('a')).toBe(false);
+    const back = await join(person('a', 'party'));
+    expect(back.member.roomId).toBe(caucus.id);
+    expect(media.peers.get('a')).toBe(caucus.id);
+    expect(media.isHeld('a', 'mic')).toBe(true);
+    expect(lc.member('a')?.connection).toBe('connected');
+  });
 });

@@ -154,13 +154,30 @@ export class LiveCase {
     media.on('consumer:closed', (peerId, consumerId, reason) => this.notify.to(this.#members.get(peerId), 'consumer:closed', { consumerId, reason }));
     media.on('consumer:paused', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:paused', { consumerId }));
     media.on('consumer:resumed', (peerId, consumerId) => this.notify.to(this.#members.get(peerId), 'consumer:resumed', { consumerId }));
+    media.on('worker-lost', () => this.#mediaLost());
     media.on('close', (reason) => {
       if (reason === 'worker-died') {
-        this.#logger.error('media worker died; ending the live session so clients rejoin');
+        this.#logger.error('media worker died and no other took the case over; ending the live session so clients rejoin');
         for (const m of [...this.#members.values()]) this.#disconnect(m, CloseCode.ServerRestart);
       }
       this.close();
     });
+  }
+
+  /**
+   * The worker carrying this case died and took every transport with it; the session itself (rooms,
+   * placements, holds, stage control) lives here and is intact. Each connected person is dropped as
+   * a lost connection is, so the others see them "reconnecting" in the room they were in while the
+   * grace period runs, and is told the service restarts (4503, not terminal): their client rejoins
+   * by itself, into the same room, with new transports on the media rebuilt on a live worker.
+   */
+  #mediaLost(): void {
+    this.#logger.error('media worker died; the case media moves to another worker and everyone reconnects their media');
+    for (const m of this.members()) {
+      if (m.connection === 'reconnecting') continue;
+      this.dropped(m, 'the media server restarted');
+      this.#disconnect(m, CloseCode.ServerRestart);
+    }
   }
 
   get closed(): boolean {

@@ -4,7 +4,7 @@ export type { TransportStateCause };
 import type { ConsumerMedia } from './ConsumerDelivery.ts';
 
 /** What the media of a case tells the live session (see CaseMedia in sfu/ for when each fires). */
-export type LiveMediaEvents = {
+export type RouterMediaEvents = {
   /** A consumer was created paused; it is offered to its viewer and resumed on their ack. */
   'consumer:added': [peerId: string, consumer: ConsumerOffer];
   'consumer:closed': [peerId: string, consumerId: string, reason: ConsumerCloseReason];
@@ -16,13 +16,35 @@ export type LiveMediaEvents = {
   close: [reason: 'closed' | 'worker-died'];
 };
 
+/** What the live session hears of its media: the router's events, and the worker being replaced under it. */
+export type LiveMediaEvents = RouterMediaEvents & {
+  /**
+   * The worker carrying the case died: every transport, producer and consumer is gone and the
+   * media is being rebuilt, empty, on a worker that is alive (ReplaceableMedia). Everyone must
+   * connect their media again; who is in the session, and where, is untouched.
+   */
+  'worker-lost': [];
+  /** The rebuilt media is ready: people connecting their media again get it. */
+  'worker-replaced': [];
+};
+
 /**
- * The media of one case as the live session uses it: exactly the part of the SFU's CaseMedia that
- * the live model and its handlers call. CaseMedia satisfies it as it is (LiveSessions hands one in,
- * so the compiler checks that); the unit tests hand in a fake without a mediasoup worker.
+ * The media of one case as the live session uses it: the operations of the SFU's CaseMedia that
+ * the live model and its handlers call, and the events of a ReplaceableMedia around it (which
+ * LiveSessions hands in; CaseMedia is a RouterMedia as it is, and the compiler checks that there).
+ * The unit tests hand in a fake without a mediasoup worker.
  */
-export interface LiveMedia extends ConsumerMedia {
+export interface LiveMedia extends MediaOperations {
   on<K extends keyof LiveMediaEvents & string>(event: K, listener: (...args: LiveMediaEvents[K]) => void): unknown;
+}
+
+/** One router's media, as CaseMedia is: what ReplaceableMedia keeps and replaces when its worker dies. */
+export interface RouterMedia extends MediaOperations {
+  on<K extends keyof RouterMediaEvents & string>(event: K, listener: (...args: RouterMediaEvents[K]) => void): unknown;
+}
+
+/** What the live model and its handlers call on a case's media. */
+export interface MediaOperations extends ConsumerMedia {
   close(): void;
 
   // --- who is connected to the media and where they are ---

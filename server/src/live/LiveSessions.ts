@@ -4,7 +4,11 @@ import { KeyedQueue, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { LiveCase } from './LiveCase.ts';
-import type { LiveMedia } from './LiveMedia.ts';
+import type { RouterMedia } from './LiveMedia.ts';
+import { ReplaceableMedia } from './ReplaceableMedia.ts';
+
+/** How long a case whose worker died waits for one to be running again (its replacement starts in well under a second). */
+const WORKER_WAIT_MS = 15_000;
 
 /** What a live case needs to know of its case when it starts. */
 export interface CaseFacts {
@@ -45,8 +49,10 @@ export class LiveSessions {
     return this.#queue.run(caseId, async () => {
       let live = this.get(caseId);
       if (!live) {
-        // The SFU's CaseMedia is a LiveMedia as it is: the compiler checks it here.
-        const media: LiveMedia = await this.#sfu.caseMedia(caseId);
+        // The SFU's CaseMedia is a RouterMedia as it is: the compiler checks it here.
+        const first: RouterMedia = await this.#sfu.caseMedia(caseId);
+        // Rebuilt in this case's queue: a person rejoining after the worker died waits for the new media.
+        const media = new ReplaceableMedia(first, () => this.#queue.run(caseId, () => this.#mediaOnLiveWorker(caseId)), this.#logger.child({ caseId }));
         live = new LiveCase(caseId, media, this.#logger, {
           mediatorId: this.#facts.mediatorOf(caseId),
           breakdown: this.#facts.breakdownOf(caseId),
@@ -62,6 +68,17 @@ export class LiveSessions {
       }
       return fn(live);
     });
+  }
+
+  /**
+   * A new CaseMedia for a case whose worker died. The dead worker is never picked (WorkerPool); when
+   * it was the only one, its replacement on the same port is awaited.
+   */
+  async #mediaOnLiveWorker(caseId: string): Promise<RouterMedia> {
+    await this.#sfu.pool.whenAvailable(WORKER_WAIT_MS);
+    const media = await this.#sfu.caseMedia(caseId);
+    this.#logger.info({ caseId, pid: media.worker.pid }, 'case media rebuilt on a live worker');
+    return media;
   }
 
   /**
