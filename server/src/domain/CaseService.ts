@@ -379,6 +379,11 @@ export class CaseService {
   }
 
   /** Everyone on a case with their (decrypted) names, for threads and presence. */
+  /** Who is in the case and in which role, without opening their sealed names (cheap: no decryption). */
+  roster(caseId: string): Array<{ id: string; role: Role }> {
+    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, role: p.role }));
+  }
+
   people(caseId: string): Array<{ id: string; displayName: string; role: Role; side: string | null }> {
     const c = this.#store.getCase(caseId);
     if (!c) return [];

@@ -25,6 +25,9 @@ export class ThreadService {
   /** Messages reach members on every connection they have, not only in the live session. */
   readonly #people: PeopleNotifier;
 
+  /** The roster each case's threads were last ensured for (ensureCaseThreads). */
+  readonly #ensured = new Map<string, string>();
+
   constructor(store: Store, cases: CaseService, people: PeopleNotifier) {
     this.#db = new ThreadStore(store.db);
     this.#cases = cases;
@@ -43,7 +46,16 @@ export class ThreadService {
 
   /** The joint thread and one private thread per participant; idempotent, also for later additions. */
   ensureCaseThreads(caseId: string): void {
-    const people = this.#cases.people(caseId);
+    const people = this.#cases.roster(caseId);
+    // Every thread:list used to redo this (a statement or two per person, each time). Threads and
+    // memberships are never deleted, so the same roster as last time needs nothing new.
+    const signature = people.map((p) => `${p.role}:${p.id}`).join(',');
+    if (this.#ensured.get(caseId) === signature) return;
+    this.#ensureThreads(caseId, people);
+    this.#ensured.set(caseId, signature);
+  }
+
+  #ensureThreads(caseId: string, people: Array<{ id: string; role: Role }>): void {
     const mediator = people.find((p) => p.role === 'mediator');
     const joint = this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'joint', key: 'joint', title_sealed: null, created_at: now() });
     this.#db.addMembers(joint.id, people.map((p) => p.id), now());

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail, ThreadSummary } from '@parley/shared';
-import { connect, consent, createCase, must, nextEvent, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, createCase, must, nextEvent, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 
 /** Threads against the real server: membership enforced server-side, sealed at rest, durable. */
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -102,6 +102,22 @@ describe('threads', () => {
     const mHist = await must(m, 'thread:history', { threadId: joint });
     expect(mHist.messages.find((x) => x.id === message.id)).toMatchObject({ body: null });
     expect(mHist.messages.find((x) => x.id === message.id)!.deletedAt).not.toBeNull();
+  });
+
+  it('give someone added to the case later their private thread and the joint one, after lists were made', async () => {
+    const m = await open({ caseId: detail.id }, { cookie });
+    const before = byKind((await must(m, 'thread:list', {})).threads, 'private').length;
+    const added = await api<CaseDetail>(server, 'POST', `/api/cases/${detail.id}/participants`, { cookie, body: { displayName: 'Cleo Counsel', role: 'advisor', side: 'A' } });
+    expect(added.status).toBe(201);
+    const after = added.body;
+    const cleo = after.participants.find((p) => p.displayName === 'Cleo Counsel')!;
+    const tC = tokenOf(cleo.invitation!.url);
+    await consent(server, tC, after);
+    const c = await open({ token: tC });
+    const list = (await must(c, 'thread:list', {})).threads;
+    expect(byKind(list, 'joint')).toHaveLength(1);
+    expect(byKind(list, 'private')).toHaveLength(1);
+    expect(byKind((await must(m, 'thread:list', {})).threads, 'private')).toHaveLength(before + 1);
   });
 
   it('give each caucus its own thread, joined by whoever is placed in it', async () => {
