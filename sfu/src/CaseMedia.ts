@@ -284,28 +284,20 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const peer = this.#peer(peerId);
     if (peer.roomId === roomId) return;
     peer.roomId = roomId;
-    // Close what may no longer flow, in both directions, before anything new is created: from
-    // here on the worker forwards none of it.
-    const closed: Array<[MediaPeer, types.Consumer]> = [];
+    // Close what may no longer flow, in both directions, before anything new is created.
     for (const c of [...peer.consumers.values()]) {
       const owner = this.#peers.get((c.appData as { ownerId: string }).ownerId);
-      if (!owner || !receivesMediaFrom(peer, owner)) closed.push([peer, c]);
+      if (!owner || !receivesMediaFrom(peer, owner)) this.#closeConsumer(peer, c);
     }
     for (const other of this.#peers.values()) {
       if (other === peer) continue;
       for (const c of [...other.consumers.values()]) {
-        if ((c.appData as { ownerId: string }).ownerId === peer.id && !receivesMediaFrom(other, peer)) closed.push([other, c]);
+        if ((c.appData as { ownerId: string }).ownerId === peer.id && !receivesMediaFrom(other, peer)) this.#closeConsumer(other, c);
       }
     }
-    for (const [viewer, c] of closed) this.#closeConsumer(viewer, c, 'room-changed', false);
-    try {
-      // The new room's consumers are offered before the clients hear of the closed ones: a client
-      // builds the new ones first (one renegotiation) and its ack resumes them sooner; tidying up
-      // the old ones (media that already stopped) comes after.
-      const viewers = [peer, ...[...this.#peers.values()].filter((o) => o !== peer && receivesMediaFrom(o, peer))];
-      await Promise.all(viewers.filter((v) => v.canConsume).map((v) => this.#reconcile(v)));
-    } finally {
-      for (const [viewer, c] of closed) if (!viewer.closed) this.emit('consumer:closed', viewer.id, c.id, 'room-changed');
+    if (peer.canConsume) await this.#reconcile(peer);
+    for (const other of this.#peers.values()) {
+      if (other !== peer && other.canConsume && receivesMediaFrom(other, peer)) await this.#reconcile(other);
     }
   }
 
@@ -436,17 +428,17 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#shutdown('closed');
   }
 
-  /** Creates every consumer `peer` should have and lacks, side by side, sound first (heard before seen). */
   async #reconcile(peer: MediaPeer): Promise<number> {
-    const wanted: Array<{ owner: MediaPeer; info: { producer: types.Producer; source: MediaSource; label: string | null } }> = [];
+    let created = 0;
     for (const other of this.#peers.values()) {
       if (!receivesMediaFrom(peer, other)) continue;
-      for (const info of other.producers.values()) if (!peer.consumerOf(info.producer.id)) wanted.push({ owner: other, info });
+      for (const info of other.producers.values()) {
+        if (!peer.consumerOf(info.producer.id)) {
+          if (await this.#consume(peer, other, info.producer, info.source, info.label)) created++;
+        }
+      }
     }
-    wanted.sort((x, y) => (x.info.producer.kind === y.info.producer.kind ? 0 : x.info.producer.kind === 'audio' ? -1 : 1));
-    // The worker handles its requests in order, so the offers still go out sound first.
-    const made = await Promise.all(wanted.map(({ owner, info }) => this.#consume(peer, owner, info.producer, info.source, info.label)));
-    return made.filter(Boolean).length;
+    return created;
   }
 
   async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource, label: string | null): Promise<boolean> {
@@ -462,9 +454,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       paused: true,
       appData: { peerId: viewer.id, ownerId: owner.id, source },
     });
-    // The room may have changed while the worker created it: never let media cross rooms. And two
-    // reconciliations running at once (a join's media:ready and a move) must not both deliver it.
-    if (viewer.closed || !receivesMediaFrom(viewer, owner) || !this.#peers.has(owner.id) || viewer.consumerOf(producer.id)) {
+    // The room may have changed while the worker created it: never let media cross rooms.
+    if (viewer.closed || !receivesMediaFrom(viewer, owner) || !this.#peers.has(owner.id)) {
       consumer.close();
       return false;
     }
@@ -492,12 +483,11 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return true;
   }
 
-  /** `tell: false`: the caller emits `consumer:closed` itself, later (movePeer). */
-  #closeConsumer(viewer: MediaPeer, consumer: types.Consumer, reason: 'room-changed' | 'not-received' = 'room-changed', tell = true): void {
+  #closeConsumer(viewer: MediaPeer, consumer: types.Consumer, reason: 'room-changed' | 'not-received' = 'room-changed'): void {
     viewer.unconfirmed.delete(consumer.id);
     if (!viewer.consumers.delete(consumer.id)) return;
     consumer.close();
-    if (tell) this.emit('consumer:closed', viewer.id, consumer.id, reason);
+    this.emit('consumer:closed', viewer.id, consumer.id, reason);
   }
 
   /** How much media this case carries now (metrics: counts only, nothing that names the case). */

@@ -18,11 +18,12 @@ export function spread(xs: number[], decimals = 0): { p50: number; p95: number; 
 
 const resultsDir = path.resolve(import.meta.dirname, '..', '..', '..', 'bench', 'results');
 
-/** The commit the numbers belong to (with "+dirty" when the work tree had changes). */
+/** The commit the numbers belong to (with "+dirty" when the work tree had changes outside bench/results). */
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    // Result files written by this very run (and earlier ones) are not changes to what is measured.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], { encoding: 'utf8' }).trim() !== '';
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';

@@ -50,21 +50,6 @@ describe('caucus rooms', () => {
     expect(receives(ids.a)).toEqual([M.mic, M.cam, B.mic, B.cam].sort());
   });
 
-  it('a moved person is offered the new room\'s media, sound first, before being told of what stopped', async () => {
-    const { m, a, M, ids } = await threePeople();
-    const { room } = await must(m, 'room:create', { name: 'Quick caucus' });
-    const aLog = recorder(a);
-    await must(m, 'room:move', { participantIds: [ids.m], roomId: room.id });
-    await expect.poll(() => aLog.filter((e) => e.event === 'consumer:closed').length).toBe(2);
-    const before = aLog.length;
-    // A leaves B behind (2 closed) and meets the mediator (2 offered).
-    await must(m, 'room:move', { participantIds: [ids.a], roomId: room.id });
-    await expect.poll(() => aLog.filter((e) => e.event === 'consumer:closed').length).toBe(4);
-    const order = aLog.slice(before).filter((e) => e.event === 'consumer:receive' || e.event === 'consumer:closed');
-    expect(order.filter((e) => e.event === 'consumer:receive').map((e) => (e.payload as { producerId: string }).producerId)).toEqual([M.mic, M.cam]);
-    expect(order.map((e) => e.event)).toEqual(['consumer:receive', 'consumer:receive', 'consumer:closed', 'consumer:closed']);
-  });
-
   it('closing a caucus returns its occupants to the joint room; the timer does the same, after a warning', async () => {
     const { m, a, b, ids, receives, B } = await threePeople();
     const { room } = await must(m, 'room:create', { name: 'Side A' });
