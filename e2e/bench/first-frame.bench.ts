@@ -9,6 +9,7 @@
  *   - ttff: the click on it → the first remote video frame presented (requestVideoFrameCallback);
  *   - all frames: the click → a frame from every remote camera (2 on Parley, 1 on the bare page);
  *   - first packet: the click → the first RTP packet of a remote video stream (getStats, 5 ms);
+ *   - busy: ms of the page's long tasks between the click and the first frame;
  *   - steps: the first User Timing mark of each step after the click ("parley:<step>",
  *     "bare:<step>"), whatever steps and order the page has; a step not marked is null.
  * Results: bench/results/first-frame.json. BENCH_TTFF_ROUNDS shortens the run (default 20).
@@ -34,6 +35,8 @@ interface Round extends FrameRound {
   prejoinReady: number | null;
   /** The page's own "ready" mark, when it has one (Parley's parley:prejoin-ready), from navigation start. */
   prejoinMark: number | null;
+  /** Long tasks between the click and the first frame: how long the page's main thread was blocked. */
+  busyBeforeFirstFrame: number | null;
 }
 
 /** One measured join in `ctx`: navigate, wait for the button, click, wait for `remotes` remote frames. */
@@ -96,6 +99,7 @@ function summary(rounds: Round[]) {
     allFramesMs: spreadOfPresent(rounds.map((r) => r.allFrames)),
     firstFrameReceivedMs: spreadOfPresent(rounds.map((r) => r.firstFrameReceived)),
     firstPacketMs: spreadOfPresent(rounds.map((r) => r.firstPacket)),
+    busyBeforeFirstFrameMs: spreadOfPresent(rounds.map((r) => r.busyBeforeFirstFrame)),
     steps: frameStepTable(rounds),
     perRound: rounds,
   };
@@ -143,7 +147,9 @@ async function main() {
         bareRounds.push(await runBare());
         parley.push(await runParley());
       }
-      console.error(`round ${i + 1}/${ROUNDS}: parley ${parley.at(-1)!.firstFrame?.toFixed(0)} ms, bare ${bareRounds.at(-1)!.firstFrame?.toFixed(0)} ms`);
+      const [pr, br] = [parley.at(-1)!, bareRounds.at(-1)!];
+      console.error(`round ${i + 1}/${ROUNDS}: parley ${pr.firstFrame?.toFixed(0)} ms (busy ${pr.busyBeforeFirstFrame}), bare ${br.firstFrame?.toFixed(0)} ms (busy ${br.busyBeforeFirstFrame})`);
+      if (process.env.BENCH_TTFF_VERBOSE) console.error(JSON.stringify(pr.steps));
     }
     const p = summary(parley);
     const q = summary(bareRounds);

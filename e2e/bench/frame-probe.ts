@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
  *   - frames: the first presented frame of each remote video track, from requestVideoFrameCallback
  *     on every <video> whose aria-label starts with `videoPrefix` (a MutationObserver arms it on
  *     each video element as it appears, and it keeps re-arming, so a new track is seen too);
+ *   - longTasks: the main thread's long tasks (PerformanceObserver 'longtask');
  *   - packetWatches: from each click and each online event, the first RTP packet of a video stream
  *     that had received none before that moment, from getStats() of every RTCPeerConnection the
  *     page created (the constructor is wrapped to know them), polled every 5 ms until found.
@@ -39,15 +40,24 @@ export interface ProbeState {
   offlineAt: number[];
   frames: ProbeFrame[];
   packetWatches: Array<{ from: number; at: number | null }>;
+  /** The page's long tasks (main thread busy ≥ 50 ms at a stretch): what delays every step after a click. */
+  longTasks: Array<{ start: number; duration: number }>;
 }
 
 /** Runs in the page (serialised by Playwright): no references to anything outside this function. */
 function installFrameProbe(opts: ProbeOptions): void {
   const w = window as unknown as { __frameProbe?: ProbeState };
   if (w.__frameProbe) return;
-  const state: ProbeState = { buttonUsableAt: null, clicks: [], onlineAt: [], offlineAt: [], frames: [], packetWatches: [] };
+  const state: ProbeState = { buttonUsableAt: null, clicks: [], onlineAt: [], offlineAt: [], frames: [], packetWatches: [], longTasks: [] };
   w.__frameProbe = state;
   const now = () => performance.now();
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) state.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No long-task timing in this browser: the figure is then 0.
+  }
 
   // Every peer connection the page makes, in creation order (an index names each in a stream key).
   const pcs: RTCPeerConnection[] = [];
@@ -195,7 +205,11 @@ export async function settlePacketWatch(page: Page, from: number): Promise<void>
 }
 
 /** From one reading, ms after `from`: the first new remote frame, the frame once all `count` labels had one, and the first new packet. */
-export function framesAfter(reading: ProbeReading, from: number, count: number): { firstFrame: number | null; allFrames: number | null; firstFrameReceived: number | null; firstPacket: number | null } {
+export function framesAfter(
+  reading: ProbeReading,
+  from: number,
+  count: number,
+): { firstFrame: number | null; allFrames: number | null; firstFrameReceived: number | null; firstPacket: number | null; busyBeforeFirstFrame: number | null } {
   const frames = reading.frames.filter((f) => f.at >= from).sort((a, b) => a.at - b.at);
   const labels = new Set<string>();
   let allAt: number | null = null;
@@ -213,5 +227,13 @@ export function framesAfter(reading: ProbeReading, from: number, count: number):
     allFrames: allAt === null ? null : allAt - from,
     firstFrameReceived: first?.receiveTime != null ? first.receiveTime - from : null,
     firstPacket: watch?.at != null ? watch.at - from : null,
+    busyBeforeFirstFrame: first ? busyBetween(reading.longTasks, from, first.at) : null,
   };
+}
+
+/** How many ms of long tasks fall between `from` and `to`: the main thread was blocked that long. */
+export function busyBetween(tasks: ReadonlyArray<{ start: number; duration: number }>, from: number, to: number): number {
+  let busy = 0;
+  for (const t of tasks) busy += Math.max(0, Math.min(to, t.start + t.duration) - Math.max(from, t.start));
+  return Math.round(busy);
 }
