@@ -72,7 +72,16 @@ export interface JoinResult {
    * MAX_ANNOUNCEMENTS): someone who reloads or joins late reads what was said before.
    */
   announcements: Announcement[];
+  /**
+   * Present when the join asked to `receive`: the receive transport the server opened, and how many
+   * consumers it created for this person (each offered in a `consumer:receive` request, which may
+   * arrive before this ack).
+   */
+  receive: { transport: TransportOptionsWire; offers: number } | null;
 }
+
+/** `session:join` may bring the client's receive capabilities: joining then also opens the receive side in the same round trip. */
+const JoinAsk = z.object({ receive: z.object({ rtpCapabilities: RtpCapabilities }).strict().optional() }).strict();
 
 export const requests = {
   // --- joining and the media plumbing of one person
@@ -81,8 +90,8 @@ export const requests = {
     doc: "Before joining (the pre-join screen): what the SFU's routers can send, so the client loads its device while the person checks their camera. Changes nothing on the server; the person is not in the session yet.",
   }),
   'session:join': request({
-    group: 'session', who: 'anyone consented', payload: Nothing, result: typed<JoinResult>('JoinResult'),
-    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement.',
+    group: 'session', who: 'anyone consented', payload: JoinAsk, result: typed<JoinResult>('JoinResult'),
+    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement. With `receive` (the device loaded on the pre-join screen), it is also `transport:create` (recv) and `media:ready` in one: `receive.transport` is the new receive transport, and the consumer offers follow as `consumer:receive` (possibly before this ack); a client must hold them until it has built that transport.',
   }),
   'session:leave': request({
     group: 'session', who: 'joined', payload: Nothing, result: z.object({ left: z.literal(true) }),

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Icon, useMicLevel, VideoView } from '../components/media.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
-import type { DeviceChoice } from '../session/SessionClient.ts';
+import { cameraConstraints, micConstraints, type DeviceChoice } from '../session/local-media.ts';
 import { markStep } from '../session/timeline.ts';
 import './prejoin.css';
 
@@ -77,6 +77,11 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
   const [askKey, setAskKey] = useState(0);
   const previewRef = useRef(preview);
   previewRef.current = preview;
+  /** Tracks given to the session on Join: not stopped when this screen goes away. */
+  const handedOver = useRef(new Set<MediaStreamTrack>());
+  const stopUnlessHanded = (t: MediaStreamTrack | null) => {
+    if (t && !handedOver.current.has(t)) t.stop();
+  };
 
   // 1. Permission, then the device lists (labels are only visible after permission).
   useEffect(() => {
@@ -136,8 +141,8 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
       setPreviewProblem(null);
       const open = async (kind: 'audio' | 'video', id: string): Promise<MediaStreamTrack | null> => {
         if (id === NONE) return null;
-        const constraints: MediaTrackConstraints = id ? { deviceId: { exact: id } } : {};
-        if (kind === 'video') Object.assign(constraints, { width: { ideal: 640 }, height: { ideal: 360 } });
+        // Opened exactly as the session sends them, so Join hands these very tracks over.
+        const constraints = kind === 'audio' ? micConstraints(id) : cameraConstraints(id);
         try {
           const s = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: constraints } : { video: constraints });
           const track = (kind === 'audio' ? s.getAudioTracks() : s.getVideoTracks())[0] ?? null;
@@ -163,16 +168,19 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
     })();
     return () => {
       live = false;
-      opened.forEach((t) => t.stop());
+      opened.forEach(stopUnlessHanded);
     };
+    // stopUnlessHanded reads a ref only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [permission, cameraId, micId]);
 
   // Stop the preview when leaving this screen; the session opens the devices itself.
   useEffect(
     () => () => {
-      previewRef.current.video?.stop();
-      previewRef.current.audio?.stop();
+      stopUnlessHanded(previewRef.current.video);
+      stopUnlessHanded(previewRef.current.audio);
     },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
 
@@ -196,7 +204,17 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
   function join() {
     markStep('join-click');
     savePreference(micId, cameraId);
-    onJoin({ micDeviceId: micId === NONE ? null : micId, cameraDeviceId: cameraId === NONE ? null : cameraId });
+    const { video, audio } = previewRef.current;
+    const give = (t: MediaStreamTrack | null, wanted: boolean) => {
+      if (!wanted || !t || t.readyState !== 'live') return null;
+      handedOver.current.add(t);
+      return t;
+    };
+    onJoin({
+      micDeviceId: micId === NONE ? null : micId,
+      cameraDeviceId: cameraId === NONE ? null : cameraId,
+      preview: { mic: give(audio, micId !== NONE), camera: give(video, cameraId !== NONE) },
+    });
   }
 
   const noCamera = !asking && cameras.length === 0;

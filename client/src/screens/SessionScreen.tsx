@@ -89,7 +89,9 @@ function LiveSession({
 }) {
   const s = useSessionState(client);
   // Threads keep their own connection, so they survive reconnects of the session [2.10].
-  const threads = useSessionThreads(credentials, s.self);
+  const joinedOnce = useRef(false);
+  if (s.connection.status === 'joined') joinedOnce.current = true;
+  const threads = useSessionThreads(credentials, s.self, joinedOnce.current);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [soundRetry, setSoundRetry] = useState(0);
   const [leaving, setLeaving] = useState(false);

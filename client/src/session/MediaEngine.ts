@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import type { ConsumerOffer, IceConfigWire, MediaSource, RequestName, RequestPayload, RequestResults } from '@parley/shared';
+import type { ConsumerOffer, IceConfigWire, MediaSource, RequestName, RequestPayload, RequestResults, TransportOptionsWire } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { markStep } from './timeline.ts';
@@ -80,6 +80,13 @@ export class MediaEngine {
   /** consumer:closed / paused / resumed that arrived while the consumer was still being built. */
   private readonly earlyClosed = new Set<string>();
   private readonly earlyPaused = new Map<string, boolean>();
+  /**
+   * Offers that came before the receive transport (a join with `receive` may deliver them ahead of
+   * its ack): each waits here for the transport, or for null once everything is closed.
+   */
+  private recvWaiters: Array<(transport: ms.Transport | null) => void> = [];
+  /** Waiting for the receive transport to connect (ICE and DTLS done), or for it to go. */
+  private recvConnectWaiters: Array<() => void> = [];
 
   constructor(private readonly hooks: MediaEngineHooks) {}
 
@@ -115,10 +122,17 @@ export class MediaEngine {
     return this.device.recvRtpCapabilities as unknown as RequestPayload<'media:ready'>['rtpCapabilities'];
   }
 
+  /** Ask the server for a transport and build our side of it. */
   async openTransport(direction: Direction, stale: Stale): Promise<void> {
+    if (!this.device) throw new Error('device not loaded');
+    const options = await this.hooks.request('transport:create', { direction });
+    this.useTransport(direction, options, stale);
+  }
+
+  /** Build our side of a transport the server opened (`transport:create`, or a join with `receive`). */
+  useTransport(direction: Direction, options: TransportOptionsWire, stale: Stale): void {
     const device = this.device;
     if (!device) throw new Error('device not loaded');
-    const options = await this.hooks.request('transport:create', { direction });
     const transportOptions: ms.TransportOptions = {
       id: options.id,
       iceParameters: options.iceParameters as ms.IceParameters,
@@ -177,13 +191,45 @@ export class MediaEngine {
     this.watches.add(watch);
     transport.on('connectionstatechange', (state) => {
       if (state === 'connected') markStep(direction === 'send' ? 'send-transport-connected' : 'recv-transport-connected');
+      if (direction === 'recv' && (state === 'connected' || state === 'failed' || state === 'closed')) this.flushRecvConnectWaiters();
       if (stale()) watch.stop();
       else watch.onState(state);
     });
 
     if (stale()) transport.close();
-    if (direction === 'send') this.sendTransport = transport;
-    else this.recvTransport = transport;
+    if (direction === 'send') {
+      this.sendTransport = transport;
+      return;
+    }
+    this.recvTransport = transport;
+    const waiters = this.recvWaiters;
+    this.recvWaiters = [];
+    for (const w of waiters) w(transport.closed ? null : transport);
+  }
+
+  /**
+   * Resolves once the receive transport is connected (media can flow), or failed, or is gone;
+   * at once when there is none. The join sends its own camera only after this (or a cap), so the
+   * first picture of the others does not compete with opening and encoding ours.
+   */
+  recvConnected(): Promise<void> {
+    const t = this.recvTransport;
+    if (!t || t.closed || t.connectionState === 'connected' || t.connectionState === 'failed') return Promise.resolve();
+    return new Promise((resolve) => this.recvConnectWaiters.push(resolve));
+  }
+
+  private flushRecvConnectWaiters(): void {
+    const waiters = this.recvConnectWaiters;
+    this.recvConnectWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** The receive transport, waiting for it while a join that asked to receive is building it. */
+  private receiveTransport(stale: Stale): Promise<ms.Transport | null> {
+    const t = this.recvTransport;
+    if (t) return Promise.resolve(t.closed ? null : t);
+    if (stale()) return Promise.resolve(null);
+    return new Promise((resolve) => this.recvWaiters.push(resolve));
   }
 
   /** Renew the transport's TURN credentials (an ICE restart with fresh ones) before they expire. */
@@ -301,9 +347,13 @@ export class MediaEngine {
    * dropped meanwhile, or the server already closed it.
    */
   async consume(offer: ConsumerOffer, stale: Stale): Promise<{ consumer: ms.Consumer<ConsumerAppData>; producerPaused: boolean } | null> {
-    const transport = this.recvTransport;
-    if (!transport || transport.closed) return null;
+    // Tracked from now: a close or pause may come while we wait for the transport or build.
     this.building.add(offer.consumerId);
+    const transport = await this.receiveTransport(stale);
+    if (!transport || transport.closed || stale()) {
+      this.forgetEarly(offer.consumerId);
+      return null;
+    }
     let consumer: ms.Consumer<ConsumerAppData>;
     try {
       consumer = await transport.consume<ConsumerAppData>({
@@ -384,6 +434,11 @@ export class MediaEngine {
     this.recvTransport?.close();
     this.sendTransport = null;
     this.recvTransport = null;
+    // Offers waiting for a receive transport of the old connection are declined.
+    const waiters = this.recvWaiters;
+    this.recvWaiters = [];
+    for (const w of waiters) w(null);
+    this.flushRecvConnectWaiters();
   }
 }
 

@@ -41,6 +41,10 @@ export type { DeviceChoice } from './local-media.ts';
 export { SessionRequestError, type RequestErrorCode, type SessionCredentials } from './Signalling.ts';
 
 const LEAVE_TIMEOUT_MS = 2_000;
+/** The longest our own camera and microphone wait for the others' media to start flowing at join. */
+const RECEIVE_FIRST_MAX_MS = 1_500;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One live session of one person: runs the join flow over `Signalling`, drives the `MediaEngine`,
@@ -255,13 +259,18 @@ export class SessionClient {
   }
 
   /**
-   * Join, then receive and send side by side: the receive transport and `media:ready` (which
-   * makes the server offer the others' media at once) do not wait for this person's own camera
-   * and microphone to open and be sent. Who sees and hears what is the server's decision either way.
+   * Join and receive in one request when the device is loaded (it is, after the pre-join screen):
+   * the server opens the receive transport and offers the others' media at once. Our own camera and
+   * microphone open meanwhile, but are sent only once the others' media can flow (or after
+   * RECEIVE_FIRST_MAX_MS): on a busy phone, encoding our camera would otherwise delay the first
+   * picture of the others. Who sees and hears what is the server's decision either way.
    */
   private async joinFlow(stale: Stale): Promise<void> {
     const devices = this.devices!;
-    const joined = await this.request('session:join', {});
+    await this.preparing;
+    if (stale()) return;
+    const askedWith = this.media.loaded ? this.media.recvRtpCapabilities() : null;
+    const joined = await this.request('session:join', askedWith ? { receive: { rtpCapabilities: askedWith } } : {});
     markStep('join-ack');
     if (stale()) return;
     const before = this.store.getSnapshot().self;
@@ -269,9 +278,9 @@ export class SessionClient {
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
 
-    await this.preparing;
-    if (stale()) return;
-    if (!this.media.loadedFor(joined.routerRtpCapabilities)) {
+    // Loaded on the pre-join screen for the SFU's capabilities; loaded again only if they changed.
+    const reloaded = !this.media.loadedFor(joined.routerRtpCapabilities);
+    if (reloaded) {
       await this.media.load(joined.routerRtpCapabilities);
       markStep('device-loaded');
       if (stale()) return;
@@ -279,23 +288,36 @@ export class SessionClient {
 
     const role = joined.self.role;
     const publishes = canPublish(role, 'mic') || canPublish(role, 'camera');
-    const receiving = async () => {
-      await this.media.openTransport('recv', stale);
-      markStep('recv-transport-created');
-      if (stale()) return;
-      await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
+    /** How many consumers the server offered us. */
+    const receiving = async (): Promise<number> => {
+      if (joined.receive) {
+        this.media.useTransport('recv', joined.receive.transport, stale);
+        markStep('recv-transport-created');
+        // A device loaded afresh declares its new capabilities (offers made for the old ones that
+        // cannot be built are declined, and offered again by media:ready).
+        if (!reloaded) return joined.receive.offers;
+      } else {
+        await this.media.openTransport('recv', stale);
+        markStep('recv-transport-created');
+      }
+      if (stale()) return 0;
+      const { consumers } = await this.request('media:ready', { rtpCapabilities: this.media.recvRtpCapabilities() });
       markStep('media-ready-ack');
+      return consumers;
     };
-    const sending = async () => {
-      // The camera and microphone open while the send transport is being created.
+    const sending = async (received: Promise<number>) => {
+      // The camera and microphone open (and the send transport is created) while we receive.
       await Promise.all([this.media.openTransport('send', stale), this.sources.open(devices)]);
+      if (stale()) return;
+      if ((await received) > 0) await Promise.race([this.media.recvConnected(), delay(RECEIVE_FIRST_MAX_MS)]);
       if (stale()) return;
       const failures = await this.media.produce([...this.sources.plan(role), ...this.screen.plan()], stale);
       if (stale()) return;
       this.sources.afterProduce(failures);
       this.screen.afterProduce(failures);
     };
-    await Promise.all([receiving(), publishes ? sending() : undefined]);
+    const received = receiving();
+    await Promise.all([received, publishes ? sending(received) : undefined]);
     if (stale()) return;
 
     const wasJoined = this.hasJoined;

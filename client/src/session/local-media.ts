@@ -5,6 +5,21 @@ import type { LocalMedia } from './store.ts';
 export interface DeviceChoice {
   micDeviceId: string | null;
   cameraDeviceId: string | null;
+  /**
+   * The pre-join preview's tracks of these devices, handed over so the session need not open them
+   * again (no second wait for the camera). Used while live; the session stops them when it ends.
+   */
+  preview?: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
+}
+
+/** The microphone as the session sends it; `exact` pins the device (else it is only preferred). */
+export function micConstraints(id: string, exact = true): MediaTrackConstraints {
+  return { ...(id && exact ? { deviceId: { exact: id } } : {}), echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+}
+
+/** The camera as the session sends it (the pre-join preview opens it the same way, to hand it over). */
+export function cameraConstraints(id: string, exact = true): MediaTrackConstraints {
+  return { ...(id && exact ? { deviceId: { exact: id } } : {}), width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
 }
 
 export function isLive(track: MediaStreamTrack | null): track is MediaStreamTrack {
@@ -20,7 +35,12 @@ export async function openLocalMedia(
 ): Promise<Pick<LocalMedia, 'mic' | 'camera' | 'micTrack' | 'cameraTrack' | 'warning'>> {
   const wantMic = devices.micDeviceId !== null;
   const wantCamera = devices.cameraDeviceId !== null;
-  const { mic, camera } = await acquireTracks(devices.micDeviceId, devices.cameraDeviceId);
+  const handed = (t: MediaStreamTrack | null | undefined, wanted: boolean) => (wanted && t && isLive(t) ? t : null);
+  const previewMic = handed(devices.preview?.mic, wantMic);
+  const previewCamera = handed(devices.preview?.camera, wantCamera);
+  const opened = await acquireTracks(previewMic ? null : devices.micDeviceId, previewCamera ? null : devices.cameraDeviceId);
+  const mic = previewMic ?? opened.mic;
+  const camera = previewCamera ?? opened.camera;
   let warning: string | null = null;
   if (wantMic && !mic && wantCamera && !camera) warning = MESSAGES.noMedia;
   else if (wantMic && !mic) warning = MESSAGES.noMic;
@@ -40,19 +60,8 @@ export async function acquireTracks(
   if (!navigator.mediaDevices?.getUserMedia || (micDeviceId === null && cameraDeviceId === null)) {
     return { mic: null, camera: null };
   }
-  const audio = (id: string | null, exact: boolean): MediaTrackConstraints | false =>
-    id === null
-      ? false
-      : { ...(id && exact ? { deviceId: { exact: id } } : {}), echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-  const video = (id: string | null, exact: boolean): MediaTrackConstraints | false =>
-    id === null
-      ? false
-      : {
-          ...(id && exact ? { deviceId: { exact: id } } : {}),
-          width: { ideal: 640 },
-          height: { ideal: 360 },
-          frameRate: { ideal: 24, max: 30 },
-        };
+  const audio = (id: string | null, exact: boolean): MediaTrackConstraints | false => (id === null ? false : micConstraints(id, exact));
+  const video = (id: string | null, exact: boolean): MediaTrackConstraints | false => (id === null ? false : cameraConstraints(id, exact));
 
   const get = async (constraints: MediaStreamConstraints): Promise<MediaStream | null> => {
     try {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Presence } from '@parley/shared';
 import type { SessionCredentials } from '../session/Signalling.ts';
 import { useThreadsClient, useThreadsState } from './hooks.ts';
@@ -15,9 +15,21 @@ export interface SessionThreads {
   toggleRef: { current: HTMLButtonElement | null };
 }
 
-/** The threads during a live session: their own connection (see ThreadsClient), open or folded away. */
-export function useSessionThreads(credentials: SessionCredentials, self: Presence | null): SessionThreads {
-  const client = useThreadsClient(credentials, self ? { id: self.id, role: self.role } : null);
+/** The longest the threads wait for the join before connecting anyway (they are the fallback when media fails). */
+const THREADS_START_MAX_MS = 3_000;
+
+/**
+ * The threads during a live session: their own connection (see ThreadsClient), open or folded away.
+ * The connection starts once the person has joined (`joined`), or after THREADS_START_MAX_MS: while
+ * they join, the browser and the server are busy getting the others' sound and picture to them.
+ */
+export function useSessionThreads(credentials: SessionCredentials, self: Presence | null, joined: boolean): SessionThreads {
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setWaited(true), THREADS_START_MAX_MS);
+    return () => clearTimeout(t);
+  }, []);
+  const client = useThreadsClient(credentials, self ? { id: self.id, role: self.role } : null, joined || waited);
   const [open, setOpen] = useState(false);
   const toggleRef = useRef<HTMLButtonElement | null>(null);
   return { client, open, setOpen, toggleRef };

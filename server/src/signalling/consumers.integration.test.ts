@@ -117,6 +117,39 @@ describe('consumer delivery', () => {
     await expect.poll(() => stateOf(offer.consumerId)?.paused).toBe(false);
   });
 
+  it('a join that asks to receive opens the receive transport and offers what is there in the same round trip', async () => {
+    const { detail, tA, tB } = await consentedCase(server, cookie);
+    const b = await micSender(tB, 5000 + Math.floor(Math.random() * 1000) * 10);
+    const { producerId } = await b.produce();
+    const s = await connect(server, { token: tA });
+    sockets.push(s);
+    s.off('consumer:receive', acceptConsumers);
+    const offers: Offered[] = [];
+    s.on('consumer:receive', (offer, ack) => offers.push({ offer, ack: ack as (answer: unknown) => void }));
+    const { routerRtpCapabilities } = await must(s, 'session:prepare', {});
+
+    const joined = await must(s, 'session:join', { receive: { rtpCapabilities: routerRtpCapabilities as never } });
+    expect(joined.receive).toMatchObject({ offers: 1, transport: { id: expect.any(String), iceCandidates: expect.any(Array) } });
+    await expect.poll(() => offers.length).toBe(1);
+    const [{ offer, ack }] = offers as [Offered];
+    expect(offer.producerId).toBe(producerId);
+    const media = server.sfu.getCase(detail.id)!;
+    const stateOf = () => media.consumerStates(joined.self.id).find((c) => c.consumerId === offer.consumerId);
+    expect(stateOf()?.paused).toBe(true);
+    ack({ ok: true } satisfies ConsumerOfferAck);
+    await expect.poll(() => stateOf()?.paused).toBe(false);
+    // That was the receive transport: a second one is refused.
+    expect((await request(s, 'transport:create', { direction: 'recv' })).ok).toBe(false);
+  });
+
+  it('a join that does not ask to receive opens nothing: the client creates its receive transport itself', async () => {
+    const { tA } = await consentedCase(server, cookie);
+    const s = await connect(server, { token: tA });
+    sockets.push(s);
+    expect((await must(s, 'session:join', {})).receive).toBeNull();
+    expect((await request(s, 'transport:create', { direction: 'recv' })).ok).toBe(true);
+  });
+
   it('closes a consumer whose offer is never answered, says so, and offers it again at the next media:ready', async () => {
     const { a, media, stateOf, closed, producerId, offer: first } = await oneOffer();
     expect(stateOf(first.consumerId)?.paused).toBe(true);
