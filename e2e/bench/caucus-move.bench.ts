@@ -4,11 +4,15 @@
  * For each move, from the moment the mediator's page sends `room:move`:
  *   - stopMs: the old room's audio stops reaching A (its consumer is gone from A's getStats),
  *   - flowMs: audio from the new room reaches A (packetsReceived > 0 on the new consumer).
+ * And where A's time goes, from A's User Timing marks (client/src/session/timeline.ts): the offer
+ * of the new consumer arrives (server and signalling), the consumer is built (SDP on A's receive
+ * transport), the ack is sent (the server resumes on it), the first packet.
  * All clocks are the same machine's wall clock (performance.timeOrigin + now()).
  * Results: bench/results/caucus-move.json.
  */
 import type { Page } from '@playwright/test';
 import { run, spread, writeResult } from '../../server/src/bench/results.ts';
+import { stepTable } from '../../server/src/bench/join-steps.ts';
 import { benchPlatform, join } from './support.ts';
 
 const MOVES = Number(process.env.BENCH_MOVES ?? 24);
@@ -34,6 +38,26 @@ function probe(page: Page, gone: string, arriving: string) {
   );
 }
 
+const STEPS = ['offer-received', 'consumer-built', 'offer-acked'] as const;
+
+/** In A's page: the first mark of each step at or after `from` (epoch ms), as ms after `from`. */
+function stepsAfter(page: Page, from: number): Promise<Record<string, number | null>> {
+  return page.evaluate(
+    ([f, steps]) => {
+      const out: Record<string, number | null> = {};
+      for (const step of steps) {
+        const at = performance
+          .getEntriesByName(`parley:${step}`, 'mark')
+          .map((m) => performance.timeOrigin + m.startTime)
+          .find((t) => t >= f);
+        out[step] = at === undefined ? null : at - f;
+      }
+      return out;
+    },
+    [from, STEPS] as const,
+  );
+}
+
 async function main() {
   const platform = await benchPlatform();
   try {
@@ -54,6 +78,7 @@ async function main() {
 
     const stop: number[] = [];
     const flow: number[] = [];
+    const steps: Array<Record<string, number | null>> = [];
     for (let i = 0; i < MOVES; i++) {
       const toCaucus = i % 2 === 0;
       const watching = probe(a, toCaucus ? 'Party B' : 'Mediator', toCaucus ? 'Mediator' : 'Party B');
@@ -69,14 +94,17 @@ async function main() {
       if (!r.stopAt || !r.flowAt) throw new Error(`move ${i} did not complete: ${JSON.stringify(r)}`);
       stop.push(r.stopAt - sentAt);
       flow.push(r.flowAt - sentAt);
+      steps.push({ ...(await stepsAfter(a, sentAt)), 'old-audio-gone': r.stopAt - sentAt, 'new-audio-flows': r.flowAt - sentAt });
       await a.waitForTimeout(300);
     }
     const result = {
       at: new Date().toISOString(),
       what: 'caucus move as experienced by the moved party, real Chromium + real SFU on loopback',
       moves: MOVES,
+      caucus_move_p50_ms: spread(flow).p50,
       oldAudioStopsMs: spread(stop),
       newAudioFlowsMs: spread(flow),
+      steps: stepTable(steps, [...STEPS, 'old-audio-gone', 'new-audio-flows']),
       note: 'stop is observed by polling getStats every ~5 ms; flow needs the first RTP packet of the new consumer after its resume round trip',
     };
     writeResult('caucus-move', result);

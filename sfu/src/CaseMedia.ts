@@ -329,8 +329,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
 
   /**
-   * The client built its side of a consumer this peer was offered: resume it now (audio-only
-   * video stays paused). False when it is gone meanwhile (producer closed, room changed, peer
+   * The client built its side of a consumer this peer was offered: resume it now (sound already
+   * flows; audio-only video stays paused). False when it is gone meanwhile (producer closed, room changed, peer
    * left) or was already confirmed: a late ack changes nothing.
    */
   async confirmConsumer(peerId: string, consumerId: string): Promise<boolean> {
@@ -338,7 +338,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const consumer = peer?.consumers.get(consumerId);
     if (!peer || !consumer || !peer.unconfirmed.delete(consumerId)) return false;
     if (peer.audioOnly && consumer.kind === 'video') return true;
-    await consumer.resume();
+    if (consumer.paused) await consumer.resume();
     return true;
   }
 
@@ -446,12 +446,14 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
     if (viewer.consumerOf(producer.id)) return false;
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
-    // Created paused and resumed only on the client's ack (confirmConsumer), so no early packets are
-    // lost and a keyframe is requested exactly when the decoder is ready.
+    // Video is created paused and resumed only on the client's ack (confirmConsumer), so the key
+    // frame it asks for comes exactly when the decoder is ready. Sound needs no key frame: it flows
+    // at once, so the person hears the room as soon as their side is built (packets that come
+    // before are dropped by the browser); an ack that never comes closes it all the same.
     const consumer = await transport.consume({
       producerId: producer.id,
       rtpCapabilities: viewer.rtpCapabilities,
-      paused: true,
+      paused: producer.kind === 'video',
       appData: { peerId: viewer.id, ownerId: owner.id, source },
     });
     // The room may have changed while the worker created it: never let media cross rooms.

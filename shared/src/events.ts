@@ -111,7 +111,7 @@ export const requests = {
   }),
   'media:ready': request({
     group: 'session', who: 'joined', payload: z.object({ rtpCapabilities: RtpCapabilities }).strict(), result: z.object({ consumers: z.number() }),
-    doc: "The client's device is loaded: the server creates a paused consumer for every producer of the others in the same room and offers each in a `consumer:receive` request (before this ack); the client's ack resumes it.",
+    doc: "The client's device is loaded: the server creates a consumer for every producer of the others in the same room (video paused, sound flowing) and offers each in a `consumer:receive` request (before this ack); the client's ack resumes the video.",
   }),
   'media:audio-only': request({
     group: 'session', who: 'joined', payload: z.object({ on: z.boolean(), reason: z.string().trim().min(1).max(200) }).strict(), result: z.object({ audioOnly: z.boolean() }),
@@ -336,9 +336,10 @@ export type Notifications = { [K in NotificationName]: z.output<(typeof notifica
 // validates it with the schema below before acting on it.
 
 /**
- * `consumer:receive`: the server created a consumer for this person, paused. The client builds its
- * local consumer, then acks; only a `{ ok: true }` ack makes the server resume it, so no early
- * packets are lost and the first keyframe is asked for exactly when the decoder is ready. Without
+ * `consumer:receive`: the server created a consumer for this person (video paused, sound flowing).
+ * The client builds its local consumer, then acks; only a `{ ok: true }` ack makes the server
+ * resume video, so the first keyframe is asked for exactly when the decoder is ready (sound needs
+ * none: packets before the client's side exists are dropped, and the ack confirms it). Without
  * a valid ack in time (CONSUMER_ACK_TIMEOUT_MS by default) the server closes it (`consumer:closed`,
  * reason 'not-received'); the next `media:ready` or rejoin offers it again.
  */

@@ -10,6 +10,9 @@ export type ConsumerAppData = { participantId: string; source: MediaSource; labe
 export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
 export type Direction = 'send' | 'recv';
 
+/** How long the side of a consumer the server closed stays before it is closed here (see consumerClosed). */
+const RETIRE_AFTER_MS = 500;
+
 /**
  * True once the connection the work was started for has dropped: every await below may resume
  * after a reconnect, and objects made for an old connection must be closed, not kept.
@@ -85,6 +88,9 @@ export class MediaEngine {
    * its ack): each waits here for the transport, or for null once everything is closed.
    */
   private recvWaiters: Array<(transport: ms.Transport | null) => void> = [];
+  /** Consumers the server closed, whose side here closes a moment later (consumerClosed). */
+  private readonly retiring = new Set<ms.Consumer<ConsumerAppData>>();
+  private retireTimer: ReturnType<typeof setTimeout> | null = null;
   /** Waiting for the receive transport to connect (ICE and DTLS done), or for it to go. */
   private recvConnectWaiters: Array<() => void> = [];
 
@@ -398,8 +404,25 @@ export class MediaEngine {
       if (this.building.has(consumerId)) this.earlyClosed.add(consumerId);
       return false;
     }
-    this.closeConsumer(consumerId);
+    // The server has stopped sending on it already. Closing our side renegotiates the receive
+    // transport; it waits a moment so that what the server offers next (a caucus move closes the
+    // old room's consumers and offers the new room's right after) is built first.
+    const consumer = this.consumerMap.get(consumerId)!;
+    this.consumerMap.delete(consumerId);
+    this.retire(consumer);
     return true;
+  }
+
+  private retire(consumer: ms.Consumer<ConsumerAppData>): void {
+    this.retiring.add(consumer);
+    this.retireTimer ??= setTimeout(() => this.closeRetired(), RETIRE_AFTER_MS);
+  }
+
+  private closeRetired(): void {
+    if (this.retireTimer) clearTimeout(this.retireTimer);
+    this.retireTimer = null;
+    for (const c of this.retiring) if (!c.closed) c.close();
+    this.retiring.clear();
   }
 
   /** The sender paused or resumed. False when the consumer is still being built: consume() applies it. */
@@ -423,6 +446,7 @@ export class MediaEngine {
     this.producerMap.clear();
     for (const c of this.consumerMap.values()) c.close();
     this.consumerMap.clear();
+    this.closeRetired();
     this.building.clear();
     this.earlyClosed.clear();
     this.earlyPaused.clear();

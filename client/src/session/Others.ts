@@ -2,6 +2,7 @@ import type { ConsumerOffer, ConsumerOfferAck, Notifications, Presence } from '@
 import { connectionAnnouncement, withAwaySeen, withoutAwaySeen } from './breakdown-transitions.ts';
 import type { MediaEngine, Stale } from './MediaEngine.ts';
 import type { TypedSocket } from './Signalling.ts';
+import { markStep } from './timeline.ts';
 import type { RemoteMedia, SessionState } from './store.ts';
 import { leftAnnouncement, withPerson, withRemote, withRemotePaused, withoutPerson, withoutRemote } from './transitions.ts';
 
@@ -43,15 +44,17 @@ export class Others {
   }
 
   /**
-   * The server offers a consumer it created paused: build ours, then ack. The ack is what makes the
-   * server resume it, so it goes out the moment the consumer exists (no other wait in between).
+   * The server offers a consumer (video paused until this ack, sound already flowing): build ours,
+   * then ack. It goes out the moment the consumer exists (no other wait in between).
    */
   private async onConsumerOffered(offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): Promise<void> {
+    markStep('offer-received');
     if (this.deps.finished()) return ack({ ok: false, reason: 'session ended' });
     const built = await this.deps.media.consume(offer, this.deps.stale());
     if (!built) return ack({ ok: false, reason: 'could not build the consumer' });
     const { consumer, producerPaused } = built;
     ack({ ok: true });
+    markStep('offer-acked');
     const media: RemoteMedia = {
       consumerId: consumer.id,
       producerId: offer.producerId,

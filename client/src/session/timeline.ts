@@ -1,5 +1,5 @@
 /**
- * Named moments of joining, as User Timing marks ("parley:<step>"), so the first-frame benchmark
+ * Named moments of joining (and of receiving someone's media, e.g. after a caucus move), as User Timing marks ("parley:<step>"), so the first-frame benchmark
  * and a person's browser profiler see where the time of a join goes. A mark costs a few
  * microseconds and carries no content, so production builds keep them. Steps that happen more
  * than once (a consumer built, a producer created, every rejoin) are marked each time; readers
@@ -13,7 +13,9 @@ export type JoinStep =
   | 'device-loaded'
   | 'recv-transport-created'
   | 'media-ready-ack'
+  | 'offer-received'
   | 'consumer-built'
+  | 'offer-acked'
   | 'recv-transport-connected'
   | 'send-transport-connected'
   | 'producer-created';

@@ -5,7 +5,7 @@ const machine = { cores: 2, cpu: 'Test CPU' };
 
 describe('bench summary', () => {
   it('takes each key from its file, null where a file or key is missing, with the commit of each source', () => {
-    const s = summarise({ 'sfu-cost': { commit: 'abc', sfu_cpu_ratio_ours_vs_bare: 0.98, egress_pps_per_worker_core: 80_000 }, 'caucus-move': { commit: 'def', newAudioFlowsMs: { p50: 90 } } }, machine, 'head', '2026-12-06T00:00:00Z');
+    const s = summarise({ 'sfu-cost': { commit: 'abc', sfu_cpu_ratio_ours_vs_bare: 0.98, egress_pps_per_worker_core: 80_000 }, 'caucus-move': { commit: 'def', caucus_move_p50_ms: 90 } }, machine, 'head', '2026-12-06T00:00:00Z');
     expect(s.sfu_cpu_ratio_ours_vs_bare).toBe(0.98);
     expect(s.caucus_move_p50_ms).toBe(90);
     expect(s.yjs_p99_ms_25_editors).toBeNull();

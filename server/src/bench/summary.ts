@@ -35,16 +35,10 @@ export const TARGETS: Target[] = [
 
 type Json = Record<string, unknown>;
 
-/** Where a figure is in its file: the summary key itself, or (caucus-move) the older shape. */
+/** A figure is in its file under the summary key itself. */
 function figure(file: Json | undefined, key: string): number | null {
-  if (!file) return null;
-  const v = file[key];
-  if (typeof v === 'number') return v;
-  if (key === 'caucus_move_p50_ms') {
-    const flow = file.newAudioFlowsMs as { p50?: unknown } | undefined;
-    if (typeof flow?.p50 === 'number') return flow.p50;
-  }
-  return null;
+  const v = file?.[key];
+  return typeof v === 'number' ? v : null;
 }
 
 export type Verdict = 'met' | 'missed' | 'not measured' | 'no target';

@@ -5,7 +5,7 @@ import type { ConsumerMedia } from './ConsumerDelivery.ts';
 
 /** What the media of a case tells the live session (see CaseMedia in sfu/ for when each fires). */
 export type RouterMediaEvents = {
-  /** A consumer was created paused; it is offered to its viewer and resumed on their ack. */
+  /** A consumer was created (video paused); it is offered to its viewer, and resumed on their ack. */
   'consumer:added': [peerId: string, consumer: ConsumerOffer];
   'consumer:closed': [peerId: string, consumerId: string, reason: ConsumerCloseReason];
   'consumer:paused': [peerId: string, consumerId: string];

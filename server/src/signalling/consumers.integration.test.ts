@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConsumerOffer, type ConsumerOfferAck } from '@parley/shared';
 import {
-  acceptConsumers, captureLogs, connect, consentedCase, fakeDtls, must, opusParameters, request, signIn, startTestServer,
+  acceptConsumers, captureLogs, connect, consentedCase, fakeDtls, must, opusParameters, request, signIn, startTestServer, vp8Parameters,
   type ClientSocket,
 } from '../test/harness.ts';
 
@@ -49,20 +49,27 @@ async function viewer(token: string) {
   return { s, offers, order, id: joined.self.id, caps: joined.routerRtpCapabilities };
 }
 
-/** A party who joins and sends only a microphone (the harness's client: it takes its offers). */
-async function micSender(token: string, ssrc: number) {
+/**
+ * A party who joins and sends one camera (or microphone) (the harness's client: it takes its
+ * offers). A camera by default: video is what waits for the ack; sound flows at once.
+ */
+async function sender(token: string, ssrc: number, source: 'camera' | 'mic' = 'camera') {
   const s = await connect(server, { token });
   sockets.push(s);
   await must(s, 'session:join', {});
   const send = await must(s, 'transport:create', { direction: 'send' });
   await must(s, 'transport:connect', { transportId: send.id, dtlsParameters: fakeDtls });
-  return { s, produce: () => must(s, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusParameters(ssrc), source: 'mic' }) };
+  const what =
+    source === 'camera'
+      ? ({ kind: 'video', rtpParameters: vp8Parameters(ssrc), source: 'camera' } as const)
+      : ({ kind: 'audio', rtpParameters: opusParameters(ssrc), source: 'mic' } as const);
+  return { s, produce: () => must(s, 'producer:create', { transportId: send.id, ...what }) };
 }
 
 async function setup() {
   const { detail, tA, tB } = await consentedCase(server, cookie);
   const a = await viewer(tA);
-  const b = await micSender(tB, 5000 + Math.floor(Math.random() * 1000) * 10);
+  const b = await sender(tB, 5000 + Math.floor(Math.random() * 1000) * 10);
   const media = server.sfu.getCase(detail.id)!;
   const stateOf = (consumerId: string) => media.consumerStates(a.id).find((c) => c.consumerId === consumerId);
   const closedAt = (s: ClientSocket) => {
@@ -73,7 +80,7 @@ async function setup() {
   return { a, b, media, stateOf, closed: closedAt(a.s) };
 }
 
-/** A is ready, then B starts sending: A holds B's microphone offer, unanswered. */
+/** A is ready, then B starts sending: A holds B's camera offer, unanswered. */
 async function oneOffer() {
   const it = await setup();
   await must(it.a.s, 'media:ready', { rtpCapabilities: it.a.caps as never });
@@ -91,7 +98,7 @@ describe('consumer delivery', () => {
     await expect.poll(() => a.offers.length).toBe(1);
     const [{ offer, ack }] = a.offers as [Offered];
     // What the server sends is what the shared schema says it sends.
-    expect(ConsumerOffer.parse(offer)).toMatchObject({ producerId, kind: 'audio', source: 'mic', label: null });
+    expect(ConsumerOffer.parse(offer)).toMatchObject({ producerId, kind: 'video', source: 'camera', label: 'Camera' });
     expect(stateOf(offer.consumerId)).toMatchObject({ producerId, paused: true });
 
     ack({ ok: true } satisfies ConsumerOfferAck);
@@ -99,6 +106,23 @@ describe('consumer delivery', () => {
     // Still one offer for one producer, and one consumer of it on the server.
     expect(a.offers).toHaveLength(1);
     expect(media.consumedProducerIds(a.id)).toEqual([producerId]);
+  });
+
+  it('sound is offered already flowing: no key frame to wait for; the ack only confirms it, and none still closes it', async () => {
+    const { detail, tA, tB } = await consentedCase(server, cookie);
+    const a = await viewer(tA);
+    const b = await sender(tB, 5000 + Math.floor(Math.random() * 1000) * 10, 'mic');
+    await must(a.s, 'media:ready', { rtpCapabilities: a.caps as never });
+    const { producerId } = await b.produce();
+    await expect.poll(() => a.offers.length).toBe(1);
+    const [{ offer }] = a.offers as [Offered];
+    expect(offer).toMatchObject({ producerId, kind: 'audio' });
+    const media = server.sfu.getCase(detail.id)!;
+    expect(media.consumerStates(a.id).find((c) => c.consumerId === offer.consumerId)?.paused).toBe(false);
+    // Never answered: closed all the same.
+    const closed: Array<{ consumerId: string }> = [];
+    a.s.on('consumer:closed', (c) => closed.push(c));
+    await expect.poll(() => closed.map((c) => c.consumerId), { timeout: ACK_TIMEOUT_MS + 10_000 }).toEqual([offer.consumerId]);
   });
 
   it('offers what is already there at media:ready the same way, before media:ready is answered', async () => {
@@ -119,7 +143,7 @@ describe('consumer delivery', () => {
 
   it('a join that asks to receive opens the receive transport and offers what is there in the same round trip', async () => {
     const { detail, tA, tB } = await consentedCase(server, cookie);
-    const b = await micSender(tB, 5000 + Math.floor(Math.random() * 1000) * 10);
+    const b = await sender(tB, 5000 + Math.floor(Math.random() * 1000) * 10);
     const { producerId } = await b.produce();
     const s = await connect(server, { token: tA });
     sockets.push(s);

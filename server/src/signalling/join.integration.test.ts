@@ -66,7 +66,7 @@ describe('joining a live session', () => {
     a.close();
   });
 
-  it('gives everyone consumers of everyone else in the joint room, created paused, and cleans up on leave', async () => {
+  it('gives everyone consumers of everyone else in the joint room (video paused until acked), and cleans up on leave', async () => {
     await consent(server, tokenB, detail);
     const mediator = await open({ caseId: detail.id }, { cookie });
     const a = await open({ token: tokenA });
