@@ -12,7 +12,12 @@ case "$cmd" in
       libflatbuffers-dev flatbuffers-compiler libabsl-dev
     ensure_deps; ensure_worker
     (cd "$ROOT" && npm run --silent build -w client >&2)
-    cd "$ROOT" && exec node --import tsx server/src/main.ts "$@" ;;
+    # --max-semi-space-size=4 (MiB; V8's default is 16): the young generation is collected in
+    # stop-the-world scavenges whose pause grows with what survives. With a thousand sockets the
+    # default 48 MiB young generation paused the event loop 30-75 ms a few times a minute (every
+    # socket's acknowledgements wait on it); 12 MiB pauses 1-5 ms, more often, for about 1 % more
+    # CPU. Measured with the socket.io ack benchmark (bench/README.md).
+    cd "$ROOT" && exec node --max-semi-space-size=4 --import tsx server/src/main.ts "$@" ;;
   test|bench)
     ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
       libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core openssl \

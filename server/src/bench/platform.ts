@@ -15,7 +15,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CaseDetail } from '@parley/shared';
 
-const serverMain = path.resolve(import.meta.dirname, '..', 'main.ts');
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+/**
+ * The Node options `npm start` runs the server with (scripts/run.sh; the Docker image's CMD is
+ * the same, docker/compose.test.ts checks it), so the benchmarks measure the server as it runs.
+ */
+export function serverNodeArgs(runSh = fs.readFileSync(path.join(root, 'scripts', 'run.sh'), 'utf8')): string[] {
+  const start = /^\s*start\)\n((?:.*\n)*?.*;;)/m.exec(runSh)?.[1] ?? '';
+  const args = /exec node ([^"]*?) ?server\/src\/main\.ts "\$@"/.exec(start)?.[1];
+  if (args === undefined) throw new Error('scripts/run.sh: no `exec node … server/src/main.ts "$@"` in its start command');
+  return args.split(' ').filter(Boolean);
+}
 
 /** The loopback address of simulated machine `i` (127.0.0.10 upwards; 127.0.0.1 stays the bench's own). */
 export const machineAddress = (i: number): string => `127.0.${Math.floor(i / 240)}.${10 + (i % 240)}`;
@@ -36,7 +47,10 @@ export interface Platform {
 export async function startPlatform(name: string): Promise<Platform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `parley-bench-${name}-`));
   const metricsToken = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, ['--import', 'tsx', serverMain], {
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the server process alone, to profile it under the
+  // benchmark's load (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); the client processes are left as they are.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, ...serverNodeArgs(), path.join(root, 'server', 'src', 'main.ts')], {
     env: {
       ...process.env,
       PARLEY_PORT: '0',

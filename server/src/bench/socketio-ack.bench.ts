@@ -17,6 +17,7 @@ import path from 'node:path';
 import { loopDelayMs, promValue, series } from './measure.ts';
 import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, scrape, schedMs, startPlatform, type Child, type Person, type Platform } from './platform.ts';
 import { run, writeResult } from './results.ts';
+import { CORES, pin } from './sfu-cost/procs.ts';
 
 const STEPS = [100, 500, 1000];
 const PROBE_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
@@ -28,6 +29,13 @@ const ADDRESSES = 50;
 /** Each person does something in their threads every 30 s on average (and marks half of what they receive read). */
 const MEAN_INTERVAL_MS = 30_000;
 const crowdScript = path.join(import.meta.dirname, 'socketio-crowd.ts');
+/**
+ * BENCH_SOCKETIO_PIN=1: the server's event-loop process on core 0, the client processes (crowds,
+ * prober) and this one on core 1, so the clients' own work does not take the server's core from it
+ * (and the prober's scheduling does not add to its ack times). Unpinned by default: every process
+ * shares every core, as a server that also hosts its clients would not, but as the earlier figures were taken.
+ */
+const PIN = process.env.BENCH_SOCKETIO_PIN === '1' && CORES >= 2;
 
 /** CPU seconds (user + system) the process has used, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
@@ -66,6 +74,7 @@ async function main() {
     const prober = forkChild(crowdScript);
     const crowds = Array.from({ length: CROWDS }, () => forkChild(crowdScript));
     children.push(prober, ...crowds);
+    const pinned = PIN && pin(platform.pid, 0) && pin(process.pid, 1) && children.every((c) => pin(c.process.pid!, 1));
     await Promise.all(children.map((c) => c.request({ cmd: 'ping' })));
     const asOpen = (ps: Array<Person & { from: string }>) => ps.map((p) => ({ token: p.token!, from: p.from, participantId: p.participantId }));
     await prober.request({ cmd: 'open', url: platform.url, people: asOpen(probers) });
@@ -80,25 +89,33 @@ async function main() {
       await allConnected(platform, crowds, n);
       // A second of probing first, unrecorded: the figures are of a running server.
       await prober.request({ cmd: 'probe', durationMs: 1000, gapMs: PROBE_GAP_MS });
+      const clientCpu0 = children.reduce((a, c) => a + cpuSeconds(c.process.pid!), 0);
+      const proberSched0 = schedMs(prober.process.pid!);
       const before = await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })));
       const cpu0 = cpuSeconds(platform.pid);
       const sched0 = schedMs(platform.pid);
       const t0 = performance.now();
       await scrape(platform);
-      const samples = await prober.request<number[]>({ cmd: 'probe', durationMs: PROBE_MS, gapMs: PROBE_GAP_MS });
+      const probe = await prober.request<{ samples: number[]; loopDelayMs: { p99: number; max: number } }>({ cmd: 'probe', durationMs: PROBE_MS, gapMs: PROBE_GAP_MS });
       const text = await scrape(platform);
       const seconds = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(platform.pid) - cpu0;
       const sched1 = schedMs(platform.pid);
+      const clientCpu = children.reduce((a, c) => a + cpuSeconds(c.process.pid!), 0) - clientCpu0;
+      const proberSched1 = schedMs(prober.process.pid!);
       const after = await Promise.all(crowds.map((c) => c.request<CrowdStats>({ cmd: 'stats' })));
       await allConnected(platform, crowds, n);
       const sum = (xs: CrowdStats[], f: (s: CrowdStats) => number) => xs.reduce((a, s) => a + f(s), 0);
       steps.push({
         sockets: n,
-        ackMs: series(samples),
+        ackMs: series(probe.samples),
         serverLoopDelayMs: loopDelayMs(text),
         serverCpuPercent: Math.round((cpu / seconds) * 1000) / 10,
         serverLoopThread: loopThreadShare(sched0, sched1, seconds),
+        // The measuring side: a prober that runs late, or clients that take the server's core, lengthen the round trips too.
+        proberLoopDelayMs: probe.loopDelayMs,
+        proberLoopThread: loopThreadShare(proberSched0, proberSched1, seconds),
+        clientProcessesCpuPercent: Math.round((clientCpu / seconds) * 1000) / 10,
         backgroundRequestsPerSecond: Math.round((sum(after, (s) => s.requests) - sum(before, (s) => s.requests)) / seconds),
         messagesDeliveredPerSecond: Math.round((sum(after, (s) => s.messagesReceived) - sum(before, (s) => s.messagesReceived)) / seconds),
       });
@@ -112,6 +129,7 @@ async function main() {
     writeResult('socketio-ack', {
       ...measuredOn(),
       clock: 'CLOCK_MONOTONIC (process.hrtime.bigint()) in the prober process',
+      pinned: pinned ? 'server on core 0; crowds, prober and the bench process on core 1' : 'not pinned: all processes share all cores',
       setup: { cases, participantsPerCase: CASE_SIZE, addresses: ADDRESSES, probers: PROBERS, probeGapMs: PROBE_GAP_MS, crowdProcesses: CROWDS, backgroundMeanIntervalMs: MEAN_INTERVAL_MS },
       probeSecondsPerStep: PROBE_MS / 1000,
       steps,

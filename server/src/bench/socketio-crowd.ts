@@ -10,11 +10,14 @@
  *                                its joint thread, lists its threads or reads a page of history;
  *                                and marks a thread read a moment after half the messages it receives
  *   probe {durationMs, gapMs}    every socket asks `thread:list`, waits for the ack, waits `gapMs`,
- *                                again, until the time is up: the ack round trips (monotonic clock)
+ *                                again, until the time is up: the ack round trips (monotonic clock),
+ *                                and this process's own event-loop delay meanwhile (a late prober
+ *                                lengthens the round trips it measures)
  *   stats                        what the background did, and refusals
  *   close
  */
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@parley/shared';
 import { monotonicMs, serveParent, type ChildRequest } from './platform.ts';
@@ -111,6 +114,9 @@ async function handle(req: ChildRequest): Promise<unknown> {
       const until = monotonicMs() + Number(req.durationMs);
       const gap = Number(req.gapMs);
       const samples: number[] = [];
+      const RESOLUTION_MS = 5;
+      const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+      loop.enable();
       await Promise.all(
         members.map(async (m, i) => {
           // Spread the first asks over one gap so the probes do not march in step.
@@ -125,7 +131,10 @@ async function handle(req: ChildRequest): Promise<unknown> {
           }
         }),
       );
-      return samples;
+      loop.disable();
+      // Node's samples include the sampling interval itself.
+      const late = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
+      return { samples, loopDelayMs: { p99: late(loop.percentile(99)), max: late(loop.max) } };
     }
     case 'stats':
       return { sockets: members.length, connected: members.filter((m) => m.socket.connected).length, ...stats };

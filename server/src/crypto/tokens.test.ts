@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { ErrorCode, ParleyError } from '@parley/shared';
 import { getSodium } from './sodium.ts';
 import { Keyring } from './Keyring.ts';
-import { signInvite, verifyInvite, type InvitePayload } from './tokens.ts';
+import { InviteVerifier, signInvite, verifyInvite, type InvitePayload } from './tokens.ts';
 
 let keys: Keyring;
 let other: Keyring;
@@ -75,3 +75,25 @@ describe('invitation tokens', () => {
     expect(codeOf(() => verifyInvite(keys, `${body}.${sig}`))).toBe(ErrorCode.LinkInvalid);
   });
 });
+
+describe('InviteVerifier (each token verified once per process)', () => {
+  it('answers as verifyInvite does, and a remembered token is still refused once it has expired', () => {
+    const v = new InviteVerifier(keys);
+    const now = Date.now();
+    const t = signInvite(keys, payload({ exp: Math.floor(now / 1000) + 60 }));
+    expect(v.verify(t, now)).toEqual(verifyInvite(keys, t, now));
+    // Remembered now: the second answer comes from memory, and expiry is still checked against the clock.
+    expect(v.verify(t, now + 30_000)).toEqual(payload({ exp: Math.floor(now / 1000) + 60 }));
+    expect(codeOf(() => v.verify(t, now + 61_000))).toBe(ErrorCode.LinkExpired);
+  });
+
+  it('remembers exact tokens only: the same payload under another signature is refused; the oldest are forgotten past its size', () => {
+    const v = new InviteVerifier(keys, 2);
+    expect(v.verify(signInvite(keys, payload())).jti).toBe(payload().jti);
+    const forged = signInvite(other, payload());
+    for (let i = 0; i < 2; i++) expect(codeOf(() => v.verify(forged))).toBe(ErrorCode.LinkInvalid);
+    const tokens = ['jti_aaaaaaaaa', 'jti_bbbbbbbbb', 'jti_ccccccccc'].map((jti) => signInvite(keys, payload({ jti })));
+    for (const t of [...tokens, ...tokens]) expect(v.verify(t).jti).toBe(verifyInvite(keys, t).jti);
+  });
+});
+

@@ -52,8 +52,40 @@ export function verifyInvite(keyring: Keyring, token: unknown, now = Date.now())
   } catch (cause) {
     throw invalid(cause);
   }
+  return notExpired(payload, now);
+}
+
+function notExpired(payload: InvitePayload, now: number): InvitePayload {
   if (payload.exp * 1000 <= now) {
     throw new ParleyError(ErrorCode.LinkExpired, 'This link has expired. Ask the mediator for a new link.');
   }
   return payload;
+}
+
+/**
+ * verifyInvite, remembering the tokens whose signature and shape already checked out. Every socket
+ * request and every message delivered re-authenticates its connection's token; the Ed25519
+ * verification was the largest single cost of that (socket.io ack benchmark). A token's signature
+ * cannot stop being valid (the signing key is fixed for the process), so only expiry is checked
+ * again here; revocation and the participant's standing are the caller's store checks, made every
+ * time as before. The oldest tokens are forgotten past `max`, costing one verification more.
+ */
+export class InviteVerifier {
+  readonly #keyring: Keyring;
+  readonly #max: number;
+  readonly #verified = new Map<string, InvitePayload>();
+
+  constructor(keyring: Keyring, max = 20_000) {
+    this.#keyring = keyring;
+    this.#max = max;
+  }
+
+  verify(token: unknown, now = Date.now()): InvitePayload {
+    const known = typeof token === 'string' ? this.#verified.get(token) : undefined;
+    if (known) return notExpired(known, now);
+    const payload = Object.freeze(verifyInvite(this.#keyring, token, now));
+    if (this.#verified.size >= this.#max) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(token as string, payload);
+    return payload;
+  }
 }

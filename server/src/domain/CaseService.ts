@@ -23,9 +23,10 @@ import {
   type Role,
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
-import { signInvite, verifyInvite, type InvitePayload } from '../crypto/tokens.ts';
+import { InviteVerifier, signInvite, type InvitePayload } from '../crypto/tokens.ts';
 import type { Identity } from './identity.ts';
-import { now, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
+import { now, type CaseHead, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
+import { OpenedNames } from './OpenedNames.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
 
@@ -52,6 +53,8 @@ export class CaseService {
   readonly #inviteTtlMs: number;
   readonly #baseUrl: () => string;
   readonly #caseKeys = new Map<string, Uint8Array>();
+  readonly #invites: InviteVerifier;
+  readonly #names = new OpenedNames();
   /** Where consents, breakdown changes, rewritten agreements and withdrawn links are announced. */
   readonly #bus: EventBus;
   readonly #isOnline: NonNullable<CaseLookups['isOnline']>;
@@ -60,6 +63,7 @@ export class CaseService {
   constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string; bus: EventBus; lookups?: CaseLookups }) {
     this.#store = store;
     this.#keys = keys;
+    this.#invites = new InviteVerifier(keys);
     this.#inviteTtlMs = opts.inviteTtlMs;
     this.#baseUrl = opts.baseUrl;
     this.#bus = opts.bus;
@@ -206,18 +210,18 @@ export class CaseService {
    * Used on every HTTP call and every socket handshake, so a revoked link dies everywhere at once.
    */
   authenticateInvite(token: unknown): Identity {
-    const payload: InvitePayload = verifyInvite(this.#keys, token);
+    const payload: InvitePayload = this.#invites.verify(token);
     const inv = this.#store.getInvitation(payload.jti);
     if (!inv || inv.participant_id !== payload.pid || inv.case_id !== payload.cid) {
       throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid. Ask the mediator for a new one.');
     }
     if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
     const p = this.#store.getParticipant(payload.pid);
-    const c = this.#store.getCase(payload.cid);
+    const c = this.#store.getCaseHead(payload.cid);
     if (!p || !c || p.case_id !== c.id || p.removed_at || p.role !== payload.role) {
       throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
     }
-    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#open(c, p.display_name_sealed), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
+    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#nameOf(c, p), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
   }
 
   /** The mediator's own participant identity in one of their cases. */
@@ -225,7 +229,7 @@ export class CaseService {
     const c = this.#ownedCase(mediatorId, caseId);
     const p = this.#store.participantsOf(c.id).find((x) => x.role === 'mediator');
     if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
-    return { caseId: c.id, participantId: p.id, role: 'mediator', displayName: this.#open(c, p.display_name_sealed), side: null };
+    return { caseId: c.id, participantId: p.id, role: 'mediator', displayName: this.#nameOf(c, p), side: null };
   }
 
   mediatorParticipantId(caseId: string): string {
@@ -252,7 +256,7 @@ export class CaseService {
       others: this.#store
         .participantsOf(c.id)
         .filter((p) => p.id !== identity.participantId)
-        .map((p) => ({ displayName: this.#open(c, p.display_name_sealed), role: p.role, side: p.side as never })),
+        .map((p) => ({ displayName: this.#nameOf(c, p), role: p.role, side: p.side as never })),
     };
   }
 
@@ -294,7 +298,7 @@ export class CaseService {
   }
 
   hasCurrentConsent(identity: Identity): boolean {
-    const c = this.#store.getCase(identity.caseId);
+    const c = this.#store.getCaseHead(identity.caseId);
     return !!c && this.#consentCurrent(identity.participantId, c.clause_set_hash);
   }
 
@@ -378,16 +382,16 @@ export class CaseService {
     return this.#keys.openText(this.caseKey(caseId), sealed);
   }
 
-  /** Everyone on a case with their (decrypted) names, for threads and presence. */
   /** Who is in the case and in which role, without opening their sealed names (cheap: no decryption). */
   roster(caseId: string): Array<{ id: string; role: Role }> {
     return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, role: p.role }));
   }
 
+  /** Everyone on a case with their (decrypted) names, for threads and presence. */
   people(caseId: string): Array<{ id: string; displayName: string; role: Role; side: string | null }> {
-    const c = this.#store.getCase(caseId);
+    const c = this.#store.getCaseHead(caseId);
     if (!c) return [];
-    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, displayName: this.#open(c, p.display_name_sealed), role: p.role, side: p.side }));
+    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
   }
 
   #issueInvitation(p: ParticipantRow): string {
@@ -426,7 +430,7 @@ export class CaseService {
     const consent = this.#store.latestConsent(p.id);
     return {
       id: p.id,
-      displayName: this.#open(c, p.display_name_sealed),
+      displayName: this.#nameOf(c, p),
       role: p.role,
       side: p.side as never,
       invitation: inv
@@ -445,7 +449,7 @@ export class CaseService {
   /** The agreement as people read it: assessor tokens filled with their (sealed) names. */
   #agreementShown(c: CaseRow): ProtocolAgreement {
     const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor').map((p) => [p.id, this.#open(c, p.display_name_sealed)]));
+    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor').map((p) => [p.id, this.#nameOf(c, p)]));
     return renderAssessorNames(agreement, (id) => names.get(id));
   }
 
@@ -470,12 +474,16 @@ export class CaseService {
 
   /** The case's data key (unwrapped once, then cached), for modules that seal their own records. */
   caseKey(caseId: string): Uint8Array {
-    const c = this.#store.getCase(caseId);
+    // Cases are never deleted: a key once unwrapped belongs to a case that exists. Thread bodies
+    // are sealed and opened one by one, and each used to read the case row again first.
+    const known = this.#caseKeys.get(caseId);
+    if (known) return known;
+    const c = this.#store.getCaseHead(caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
     return this.#keyOf(c);
   }
 
-  #keyOf(c: CaseRow): Uint8Array {
+  #keyOf(c: CaseHead): Uint8Array {
     let key = this.#caseKeys.get(c.id);
     if (!key) {
       key = this.#keys.unwrapCaseKey(c.wrapped_key);
@@ -484,7 +492,12 @@ export class CaseService {
     return key;
   }
 
-  #open(c: CaseRow, sealed: string): string {
+  #open(c: CaseHead, sealed: string): string {
     return this.#keys.openText(this.#keyOf(c), sealed);
+  }
+
+  /** A participant's display name as stored now (opened once per stored value, see OpenedNames). */
+  #nameOf(c: CaseHead, p: ParticipantRow): string {
+    return this.#names.of(c.id, p.id, p.display_name_sealed, (sealed) => this.#open(c, sealed));
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
+import { statement } from './statements.ts';
 
 export interface CaseRow {
   id: string;
@@ -14,6 +15,7 @@ export interface CaseRow {
   /** BreakdownSettings as JSON; null = the defaults. */
   breakdown_json?: string | null;
 }
+export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash'>;
 export interface ParticipantRow {
   id: string;
   case_id: string;
@@ -62,7 +64,7 @@ export class Store {
   }
 
   #migrate(): void {
-    const row = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
+    const row = statement(this.db, 'PRAGMA user_version').get() as { user_version: number };
     for (let v = row.user_version; v < MIGRATIONS.length; v++) {
       this.tx(() => {
         this.db.exec(MIGRATIONS[v]!);
@@ -72,7 +74,7 @@ export class Store {
   }
 
   get schemaVersion(): number {
-    return (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    return (statement(this.db, 'PRAGMA user_version').get() as { user_version: number }).user_version;
   }
 
   tx<T>(fn: () => T): T {
@@ -89,24 +91,24 @@ export class Store {
 
   // --- server keys
   getServerKey(id: string): { publicKey: string; sealedSecretKey: string } | undefined {
-    const r = this.db.prepare('SELECT public_key, sealed_secret_key FROM server_keys WHERE id = ?').get(id) as
+    const r = statement(this.db, 'SELECT public_key, sealed_secret_key FROM server_keys WHERE id = ?').get(id) as
       | { public_key: string; sealed_secret_key: string }
       | undefined;
     return r && { publicKey: r.public_key, sealedSecretKey: r.sealed_secret_key };
   }
   putServerKey(id: string, k: { publicKey: string; sealedSecretKey: string }): void {
-    this.db.prepare('INSERT INTO server_keys (id, public_key, sealed_secret_key, created_at) VALUES (?, ?, ?, ?)').run(id, k.publicKey, k.sealedSecretKey, now());
+    statement(this.db, 'INSERT INTO server_keys (id, public_key, sealed_secret_key, created_at) VALUES (?, ?, ?, ?)').run(id, k.publicKey, k.sealedSecretKey, now());
   }
 
   // --- mediators and their sign-in
   firstMediator(): MediatorRow | undefined {
-    return this.db.prepare('SELECT * FROM mediators ORDER BY created_at LIMIT 1').get() as MediatorRow | undefined;
+    return statement(this.db, 'SELECT * FROM mediators ORDER BY created_at LIMIT 1').get() as MediatorRow | undefined;
   }
   getMediator(id: string): MediatorRow | undefined {
-    return this.db.prepare('SELECT * FROM mediators WHERE id = ?').get(id) as MediatorRow | undefined;
+    return statement(this.db, 'SELECT * FROM mediators WHERE id = ?').get(id) as MediatorRow | undefined;
   }
   insertMediator(m: MediatorRow): void {
-    this.db.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run(m.id, m.display_name, m.created_at);
+    statement(this.db, 'INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run(m.id, m.display_name, m.created_at);
   }
   /**
    * Renames the mediator account and, in the same transaction, replaces the sealed name of their
@@ -115,8 +117,9 @@ export class Store {
    */
   renameMediator(mediatorId: string, displayName: string, participants: Array<{ id: string; display_name_sealed: string }>): void {
     this.tx(() => {
-      this.db.prepare('UPDATE mediators SET display_name = ? WHERE id = ?').run(displayName, mediatorId);
-      const seal = this.db.prepare(
+      statement(this.db, 'UPDATE mediators SET display_name = ? WHERE id = ?').run(displayName, mediatorId);
+      const seal = statement(
+        this.db,
         "UPDATE participants SET display_name_sealed = ? WHERE id = ? AND role = 'mediator' AND case_id IN (SELECT id FROM cases WHERE mediator_id = ?)",
       );
       for (const p of participants) seal.run(p.display_name_sealed, p.id, mediatorId);
@@ -125,111 +128,110 @@ export class Store {
   /** Unused sign-in links of this mediator stop working when a new one is printed. */
   replaceSigninToken(mediatorId: string, tokenHash: string, expiresAt: string): void {
     this.tx(() => {
-      this.db.prepare('DELETE FROM signin_tokens WHERE mediator_id = ? AND used_at IS NULL').run(mediatorId);
-      this.db.prepare('INSERT INTO signin_tokens (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
+      statement(this.db, 'DELETE FROM signin_tokens WHERE mediator_id = ? AND used_at IS NULL').run(mediatorId);
+      statement(this.db, 'INSERT INTO signin_tokens (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
     });
   }
   /** Marks the token used and returns its mediator, or undefined if unknown, used or expired. */
   consumeSigninToken(tokenHash: string): string | undefined {
     return this.tx(() => {
-      const r = this.db.prepare('SELECT mediator_id, expires_at, used_at FROM signin_tokens WHERE token_hash = ?').get(tokenHash) as
+      const r = statement(this.db, 'SELECT mediator_id, expires_at, used_at FROM signin_tokens WHERE token_hash = ?').get(tokenHash) as
         | { mediator_id: string; expires_at: string; used_at: string | null }
         | undefined;
       if (!r || r.used_at || r.expires_at <= now()) return undefined;
-      this.db.prepare('UPDATE signin_tokens SET used_at = ? WHERE token_hash = ?').run(now(), tokenHash);
+      statement(this.db, 'UPDATE signin_tokens SET used_at = ? WHERE token_hash = ?').run(now(), tokenHash);
       return r.mediator_id;
     });
   }
   insertMediatorSession(tokenHash: string, mediatorId: string, expiresAt: string): void {
-    this.db.prepare('INSERT INTO mediator_sessions (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
+    statement(this.db, 'INSERT INTO mediator_sessions (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
   }
   mediatorForSession(tokenHash: string): string | undefined {
     return this.mediatorSession(tokenHash)?.mediatorId;
   }
   /** A live (unexpired) mediator session: whose it is and when it ends. */
   mediatorSession(tokenHash: string): { mediatorId: string; expiresAt: string } | undefined {
-    const r = this.db.prepare('SELECT mediator_id, expires_at FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
+    const r = statement(this.db, 'SELECT mediator_id, expires_at FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
       | { mediator_id: string; expires_at: string }
       | undefined;
     return r && { mediatorId: r.mediator_id, expiresAt: r.expires_at };
   }
   deleteMediatorSession(tokenHash: string): void {
-    this.db.prepare('DELETE FROM mediator_sessions WHERE token_hash = ?').run(tokenHash);
+    statement(this.db, 'DELETE FROM mediator_sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   // --- cases and participants
   insertCase(c: CaseRow, participants: ParticipantRow[]): void {
     this.tx(() => {
-      this.db
-        .prepare('INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at);
-      const ins = this.db.prepare('INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+      const ins = statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
     });
   }
   /** Replaces the case's protocol agreement; earlier consents stop being current (other hash). */
   setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): void {
-    this.db.prepare('UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
+    statement(this.db, 'UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
   }
   setCaseBreakdown(caseId: string, breakdownJson: string): void {
-    this.db.prepare('UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
+    statement(this.db, 'UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
   }
   /** One more person on an existing case (e.g. an assessor invited later). */
   insertParticipant(p: ParticipantRow): void {
-    this.db
-      .prepare('INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
   }
   getCase(id: string): CaseRow | undefined {
-    return this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+    return statement(this.db, 'SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+  }
+  /** The columns every request's credential and consent check needs, without the agreement text and title. */
+  getCaseHead(id: string): CaseHead | undefined {
+    return statement(this.db, 'SELECT id, mediator_id, wrapped_key, clause_set_hash FROM cases WHERE id = ?').get(id) as CaseHead | undefined;
   }
   casesOf(mediatorId: string): CaseRow[] {
-    return this.db.prepare('SELECT * FROM cases WHERE mediator_id = ? ORDER BY created_at DESC').all(mediatorId) as unknown as CaseRow[];
+    return statement(this.db, 'SELECT * FROM cases WHERE mediator_id = ? ORDER BY created_at DESC').all(mediatorId) as unknown as CaseRow[];
   }
   participantsOf(caseId: string): ParticipantRow[] {
-    return this.db.prepare('SELECT * FROM participants WHERE case_id = ? AND removed_at IS NULL ORDER BY created_at, rowid').all(caseId) as unknown as ParticipantRow[];
+    return statement(this.db, 'SELECT * FROM participants WHERE case_id = ? AND removed_at IS NULL ORDER BY created_at, rowid').all(caseId) as unknown as ParticipantRow[];
   }
   getParticipant(id: string): ParticipantRow | undefined {
-    return this.db.prepare('SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+    return statement(this.db, 'SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
   }
 
   // --- invitations
   insertInvitation(i: InvitationRow): void {
-    this.db
-      .prepare('INSERT INTO invitations (jti, participant_id, case_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO invitations (jti, participant_id, case_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(i.jti, i.participant_id, i.case_id, i.issued_at, i.expires_at);
   }
   getInvitation(jti: string): InvitationRow | undefined {
-    return this.db.prepare('SELECT * FROM invitations WHERE jti = ?').get(jti) as InvitationRow | undefined;
+    return statement(this.db, 'SELECT * FROM invitations WHERE jti = ?').get(jti) as InvitationRow | undefined;
   }
   /** The newest invitation of a participant (the one the mediator sees). */
   latestInvitation(participantId: string): InvitationRow | undefined {
-    return this.db.prepare('SELECT * FROM invitations WHERE participant_id = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1').get(participantId) as
+    return statement(this.db, 'SELECT * FROM invitations WHERE participant_id = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1').get(participantId) as
       | InvitationRow
       | undefined;
   }
   revokeInvitations(participantId: string): void {
-    this.db.prepare('UPDATE invitations SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL').run(now(), participantId);
+    statement(this.db, 'UPDATE invitations SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL').run(now(), participantId);
   }
   markInvitationOpened(jti: string): void {
-    this.db.prepare('UPDATE invitations SET opened_at = ? WHERE jti = ? AND opened_at IS NULL').run(now(), jti);
+    statement(this.db, 'UPDATE invitations SET opened_at = ? WHERE jti = ? AND opened_at IS NULL').run(now(), jti);
   }
 
   // --- consent
   insertConsent(c: ConsentRow & { case_id: string }): void {
-    this.db
-      .prepare('INSERT INTO consents (participant_id, case_id, clause_set_hash, accepted_clause_ids, at) VALUES (?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO consents (participant_id, case_id, clause_set_hash, accepted_clause_ids, at) VALUES (?, ?, ?, ?, ?)')
       .run(c.participant_id, c.case_id, c.clause_set_hash, c.accepted_clause_ids, c.at);
   }
   latestConsent(participantId: string): ConsentRow | undefined {
-    return this.db
-      .prepare('SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? ORDER BY id DESC LIMIT 1')
+    return statement(this.db, 'SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? ORDER BY id DESC LIMIT 1')
       .get(participantId) as ConsentRow | undefined;
   }
 
   /** Readiness: the database answers a query (throws when it is closed or unreadable). */
   ping(): boolean {
-    this.db.prepare('SELECT 1').get();
+    statement(this.db, 'SELECT 1').get();
     return true;
   }
 
