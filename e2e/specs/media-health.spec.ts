@@ -1,17 +1,10 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { selfSignedCertificate } from '../../server/src/test/tls.ts';
-import { chromiumArgs } from '../playwright.config.ts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
-  createCaseInUi, createCaucusInUi, expectReceivingFrom, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, recordEntries, signInMediator,
-  threeInSession, type PlatformRef,
+  createCaseInUi, createCaucusInUi, expectReceivingFrom, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, recordEntries,
+  threeInSession,
 } from '../support/flows.ts';
-import { counted, createPartyNetwork, removeLeftovers, type PartyNetwork } from '../support/netns.ts';
-import { startPlatform, stopPlatform } from '../support/server.ts';
+import { counted } from '../support/netns.ts';
+import { startNetnsPlatform, type NetnsPlatform } from '../support/netns-platform.ts';
 
 /** How `viewer` sees `name`'s connection (presence). */
 const connectionOf = (viewer: Page, name: string) =>
@@ -37,46 +30,23 @@ test.describe('no packets', () => {
   const HOST_IP = '10.77.112.1';
   const PARTY_IP = '10.77.112.2';
   const MEDIA_PORT = 46110;
-  let net: PartyNetwork | undefined;
-  let platformChild: ChildProcess | undefined;
-  let platform: PlatformRef;
-  let host: Browser | undefined;
+  let env: NetnsPlatform | undefined;
   let inside: Browser | undefined;
-  let certDir: string | undefined;
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    removeLeftovers();
-    net = createPartyNetwork(HOST_IP, PARTY_IP);
-    certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-stall-tls-'));
-    const tls = selfSignedCertificate(certDir, 'stall', [HOST_IP]);
-    // Real HTTPS (a secure context for getUserMedia); the browsers trust this key and nothing else.
-    const spki = crypto.createHash('sha256').update(new crypto.X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-    const args = [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`];
-    const { info, child } = await startPlatform({
-      name: 'stall',
-      env: { PARLEY_HOST: HOST_IP, PARLEY_TLS_CERT: tls.certFile, PARLEY_TLS_KEY: tls.keyFile, PARLEY_RTC_LISTEN_IP: HOST_IP, PARLEY_MEDIA_PORT: String(MEDIA_PORT), PARLEY_WORKERS: '1' },
-    });
-    platformChild = child;
-    const executablePath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-    host = await chromium.launch({ executablePath, args });
-    inside = await chromium.launch({ executablePath: net.chromium, args });
-    const storageState = path.join(certDir, 'mediator-state.json');
-    await signInMediator(host, info.signinUrl, storageState);
-    platform = { url: info.url, storageState };
+    env = await startNetnsPlatform({ name: 'stall', hostIp: HOST_IP, partyIp: PARTY_IP, mediaPort: MEDIA_PORT });
+    inside = await env.launchInside();
   });
 
   test.afterAll(async () => {
     await inside?.close();
-    await host?.close();
-    if (platformChild?.pid) await stopPlatform(platformChild.pid);
-    net?.remove();
-    if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
+    await env?.close();
   });
 
   test('a party whose packets stop while the page stays up is shown as not getting through, recorded as no packets, and a quiet but healthy party is not', async () => {
     test.setTimeout(150_000);
-    const s = await threeInSession(host!, 'Media path lost', ['Uma Udp', 'Quinn Quiet'], { platform, firstPartyBrowser: inside });
+    const s = await threeInSession(env!.host, 'Media path lost', ['Uma Udp', 'Quinn Quiet'], { platform: env!.platform, firstPartyBrowser: inside });
     try {
       await expectReceivingFrom(s.mediator, ['Uma Udp', 'Quinn Quiet']);
       // Quinn goes quiet first: alone in a caucus, microphone muted, camera off. Their connection
@@ -88,12 +58,12 @@ test.describe('no packets', () => {
       await expect(s.b.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
 
       // Then nothing Uma sends reaches the media port (UDP or ICE-TCP); her page does not notice.
-      net!.firewall(
+      env!.net.firewall(
         ['table inet parley_no_packets {', '  chain output {', '    type filter hook output priority 0; policy accept;', `    ip daddr ${HOST_IP} th dport ${MEDIA_PORT} counter drop comment "media dropped"`, '  }', '}'].join('\n'),
       );
       await expect.poll(() => connectionOf(s.mediator, 'Uma Udp'), { timeout: 25_000, intervals: [500] }).toBe('media-lost');
       await expect(s.mediator.getByText(/not getting through/i).first()).toBeVisible();
-      expect(counted(net!.ruleset(), 'media dropped'), 'packets the firewall dropped').toBeGreaterThan(0);
+      expect(counted(env!.net.ruleset(), 'media dropped'), 'packets the firewall dropped').toBeGreaterThan(0);
       // The detector that fired is the no-packets one (ICE would say 'ice', a DTLS alert 'dtls').
       expect(await mediaLost(s.mediator, s.caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'no-packets' }]);
       // Uma's silence began after Quinn's and was detected: the same sampling of every transport had
@@ -101,7 +71,7 @@ test.describe('no packets', () => {
       expect(await connectionOf(s.mediator, 'Quinn Quiet')).toBe('connected');
 
       // The path comes back: so does Uma, and the record says so.
-      net!.firewall('');
+      env!.net.firewall('');
       await expect.poll(() => connectionOf(s.mediator, 'Uma Udp'), { timeout: 30_000, intervals: [500] }).toBe('connected');
       await expect.poll(async () => (await recordEntries(s.mediator, s.caseUrl)).filter((e) => e.type === 'breakdown.media-restored').map((e) => e.actor?.displayName)).toEqual(['Uma Udp']);
       expect(await mediaLost(s.mediator, s.caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'no-packets' }]);

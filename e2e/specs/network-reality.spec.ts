@@ -1,15 +1,8 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { TransportPath } from '../../client/src/session/debug-hook.ts';
-import { selfSignedCertificate } from '../../server/src/test/tls.ts';
-import { chromiumArgs } from '../playwright.config.ts';
-import { audioPacketsFrom, expectReceivingFrom, inboundStats, recordEntries, signInMediator, threeInSession, type PlatformRef } from '../support/flows.ts';
-import { counted, createPartyNetwork, removeLeftovers, type PartyNetwork } from '../support/netns.ts';
-import { startPlatform, stopPlatform } from '../support/server.ts';
+import { audioPacketsFrom, expectReceivingFrom, inboundStats, recordEntries, threeInSession } from '../support/flows.ts';
+import { counted } from '../support/netns.ts';
+import { startNetnsPlatform, type NetnsPlatform } from '../support/netns-platform.ts';
 import { startWeakLink, type WeakLink } from '../support/weak-link.ts';
 
 /**
@@ -41,51 +34,21 @@ async function networkState(page: Page): Promise<unknown> {
   return page.evaluate(() => (window as unknown as { __parleyDebug: { state(): { network: unknown } } }).__parleyDebug.state().network);
 }
 
-let net: PartyNetwork | undefined;
-let platformChild: ChildProcess | undefined;
-let platform: PlatformRef;
-let host: Browser | undefined;
-let browserArgs: string[];
-let certDir: string | undefined;
+let env: NetnsPlatform | undefined;
 
 test.describe.configure({ mode: 'serial', timeout: 150_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  removeLeftovers();
-  net = createPartyNetwork(HOST_IP, PARTY_IP);
-  certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-netns-tls-'));
-  const tls = selfSignedCertificate(certDir, 'netns', [HOST_IP]);
-  // The browsers trust this certificate's key and nothing else (real HTTPS: a secure context for getUserMedia).
-  const spki = crypto.createHash('sha256').update(new crypto.X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-  browserArgs = [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`];
-  const { info, child } = await startPlatform({
-    name: 'netns',
-    env: {
-      PARLEY_HOST: HOST_IP,
-      PARLEY_TLS_CERT: tls.certFile,
-      PARLEY_TLS_KEY: tls.keyFile,
-      PARLEY_RTC_LISTEN_IP: HOST_IP,
-      PARLEY_MEDIA_PORT: String(MEDIA_PORT),
-      PARLEY_WORKERS: '1',
-    },
-  });
-  platformChild = child;
-  host = await chromium.launch({ executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium', args: browserArgs });
-  const storageState = path.join(certDir, 'mediator-state.json');
-  await signInMediator(host, info.signinUrl, storageState);
-  platform = { url: info.url, storageState };
+  env = await startNetnsPlatform({ name: 'netns', hostIp: HOST_IP, partyIp: PARTY_IP, mediaPort: MEDIA_PORT });
 });
 
 test.afterAll(async () => {
-  await host?.close();
-  if (platformChild?.pid) await stopPlatform(platformChild.pid);
-  net?.remove();
-  if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 /** Chromium inside the party's namespace. */
-const launchInside = () => chromium.launch({ executablePath: net!.chromium, args: browserArgs });
+const launchInside = () => env!.launchInside();
 
 /**
  * What a user would notice if the ladder misread a working connection: on the mediator's screen
@@ -104,12 +67,12 @@ async function expectNoBreakdownAlarm(s: { mediator: Page; a: Page; caseUrl: str
 }
 
 test('a party whose network drops every UDP packet gets media over TCP, both ways, without an alarm', async () => {
-  net!.firewall(
+  env!.net.firewall(
     ['table inet parley_tcp_only {', '  chain output {', '    type filter hook output priority 0; policy accept;', '    meta l4proto udp counter drop comment "udp dropped"', '  }', '}'].join('\n'),
   );
   const inside = await launchInside();
   try {
-    const s = await threeInSession(host!, 'Over TCP only', ['Tess', 'Uma'], { platform, firstPartyBrowser: inside, checkMedia: false });
+    const s = await threeInSession(env!.host, 'Over TCP only', ['Tess', 'Uma'], { platform: env!.platform, firstPartyBrowser: inside, checkMedia: false });
     try {
       // This test is about the path (ICE-TCP) and the outage rungs. The quality rung reads bandwidth,
       // loss and delay, which a loaded 2-core CI machine can make poor for anyone (once it switched
@@ -123,7 +86,7 @@ test('a party whose network drops every UDP packet gets media over TCP, both way
       await expect
         .poll(async () => (await transportPaths(s.a)).map((p) => `${p.direction}:${p.localProtocol}/${p.remoteProtocol}`).sort(), { timeout: 30_000, intervals: [500] })
         .toEqual(['recv:tcp/tcp', 'send:tcp/tcp']);
-      expect(counted(net!.ruleset(), 'udp dropped'), 'UDP packets the firewall dropped').toBeGreaterThan(0);
+      expect(counted(env!.net.ruleset(), 'udp dropped'), 'UDP packets the firewall dropped').toBeGreaterThan(0);
       // Media flows both ways: Tess decodes the others, and the others decode Tess.
       await expectReceivingFrom(s.a, ['Mediator', 'Uma']);
       await expectReceivingFrom(s.mediator, ['Tess', 'Uma']);
@@ -166,10 +129,10 @@ async function weakSession(title: string, body: (s: Awaited<ReturnType<typeof th
   let inside: Browser | undefined;
   try {
     link = await startWeakLink({ host: HOST_IP, ports, ...WEAK });
-    net!.firewall(link.natRules());
+    env!.net.firewall(link.natRules());
     inside = await launchInside();
     // The media check is the test's own: the weak link may switch Wes to audio only at any time.
-    const s = await threeInSession(host!, title, ['Wes', 'Uma'], { platform, firstPartyBrowser: inside, checkMedia: false });
+    const s = await threeInSession(env!.host, title, ['Wes', 'Uma'], { platform: env!.platform, firstPartyBrowser: inside, checkMedia: false });
     try {
       // Wes's media crosses the relay: it forwards and drops datagrams both ways, both of his
       // transports run over UDP (the relayed, lossy path), he loses packets, and the mean round
