@@ -10,7 +10,7 @@
 import type { Page } from '@playwright/test';
 import { run, spread, writeResult } from '../../server/src/bench/results.ts';
 import { startCoturn } from '../../server/src/test/coturn.ts';
-import { benchPlatform, join, type BenchPlatform } from './support.ts';
+import { benchPlatform, join, waitInPage, type BenchPlatform } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_TURN_JOINS ?? 8);
 
@@ -38,7 +38,8 @@ async function oneJoin(platform: BenchPlatform): Promise<{ ms: number; localType
     const m = await mCtx.newPage();
     await join(m, `${platform.url}/cases/${detail.id}/session`);
     // The mediator's camera is being sent before A joins: only A's path is measured.
-    await m.waitForFunction(async () => ((await (window as any).__parleyDebug.outboundStats()) as Array<{ kind: string; framesEncoded: number }>).some((s) => s.kind === 'video' && s.framesEncoded > 0), undefined, { timeout: 30_000 });
+    // waitInPage, not waitForFunction: Playwright takes a returned promise for a true answer.
+    await waitInPage(m, async () => ((await (window as any).__parleyDebug.outboundStats()) as Array<{ kind: string; framesEncoded: number }>).some((s) => s.kind === 'video' && s.framesEncoded > 0), undefined, 'the mediator sends video');
     const a = await aCtx.newPage();
     await a.goto(links['Party A']!);
     const button = a.getByRole('button', { name: 'Join session' });
