@@ -24,7 +24,9 @@ export interface WriteQueueOptions {
 export const DEFAULT_WRITE_QUEUE: WriteQueueOptions = {
   maxBatchUpdates: 256,
   maxBatchBytes: 1024 * 1024,
-  minIntervalMs: 25,
+  // Typing is a few keystrokes a second per person: one commit per keystroke was most of the
+  // server's own work per keystroke after the relay. At most ten commits a second now.
+  minIntervalMs: 100,
   retryBaseMs: 100,
   retryMaxMs: 5_000,
   closeAttempts: 4,
