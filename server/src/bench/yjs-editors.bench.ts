@@ -31,7 +31,7 @@ import { draftDocName } from '@parley/shared';
 import { bucketQuantiles, loopDelayMs, promBuckets, promValue, propagation, series, type EditorReceipts, type SentEdit } from './measure.ts';
 import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, scrape, schedMs, startPlatform, type Child, type Platform } from './platform.ts';
 import { run, writeResult } from './results.ts';
-import { pin } from './sfu-cost/procs.ts';
+import { cpuMicros, pin } from './sfu-cost/procs.ts';
 
 const STEPS = (process.env.BENCH_STEPS ?? '2,10,25').split(',').map(Number);
 const TYPE_MS = Number(process.env.BENCH_SECONDS ?? 25) * 1000;
@@ -42,6 +42,9 @@ const PIN = process.env.BENCH_PIN !== '0' && os.availableParallelism() >= 2;
 const SERVER_CORE = 0;
 const EDITOR_CORE = 1;
 const DRAFT_CHARS = 100_000;
+/** Idle time before each step's typing, to measure the CPU the processes use with nobody typing. */
+const IDLE_MS = 2000;
+const perKey = (ms: number, keys: number) => Math.round((Math.max(0, ms) / keys) * 1000) / 1000;
 const editorScript = path.join(import.meta.dirname, 'yjs-editor.ts');
 
 type Creds = { url: string; doc: string; from: string; token?: string; cookie?: string };
@@ -124,13 +127,21 @@ async function main() {
       await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: 2000, seed: 1000 + i })));
       await converged(present);
       await Promise.all(present.map((e) => e.request({ cmd: 'reset' })));
+      // What the processes use with nobody typing (timers, pings, metrics), taken off below.
+      const editorCpu = () => procs.reduce((us, c) => us + cpuMicros(c.process.pid!) / 1000, 0);
+      const [idleServer0, idleEditors0, idleT0] = [schedMs(platform.pid).cpu, editorCpu(), performance.now()];
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+      const idleSeconds = (performance.now() - idleT0) / 1000;
+      const idle = { server: (schedMs(platform.pid).cpu - idleServer0) / idleSeconds, editors: (editorCpu() - idleEditors0) / idleSeconds };
       const metrics0 = await scrape(platform);
       const sched0 = schedMs(platform.pid);
+      const editorCpu0 = editorCpu();
       const t0 = performance.now();
       await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: TYPE_MS, seed: n * 100 + i })));
       const metrics1 = await scrape(platform);
       const loop = loopDelayMs(metrics1);
       const sched1 = schedMs(platform.pid);
+      const editorCpu1 = editorCpu();
       const seconds = (performance.now() - t0) / 1000;
       await converged(present);
       const collected = (await Promise.all(present.map((e) => e.request<Array<EditorReceipts & { sent: SentEdit[]; digest: string }>>({ cmd: 'collect' })))).flat();
@@ -150,6 +161,11 @@ async function main() {
         serverHopMs: { update: serverHop(metrics0, metrics1, 'update'), presence: serverHop(metrics0, metrics1, 'presence') },
         serverLoopDelayMs: loop,
         serverLoopThread: loopThreadShare(sched0, sched1, seconds),
+        // CPU time per keystroke, which the machine's load does not inflate the way it does latency.
+        cpuMsPerKeystroke: {
+          serverLoopThread: perKey(sched1.cpu - sched0.cpu - idle.server * seconds, sent.length),
+          editorProcesses: perKey(editorCpu1 - editorCpu0 - idle.editors * seconds, sent.length),
+        },
       });
       console.error(`yjs-editors: ${JSON.stringify(steps.at(-1))}`);
     }
