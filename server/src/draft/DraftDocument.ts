@@ -17,6 +17,9 @@ export interface DraftDocumentEvents {
 /** Told how long one relay took: the message's arrival to the last write to the other editors, in seconds. */
 export type RelayObserver = (kind: 'update' | 'presence', seconds: number) => void;
 
+/** How often at most the carets of one document are relayed (20 a second). */
+export const PRESENCE_BATCH_MS = 50;
+
 export interface CompactionPolicy {
   /** Compact this long after the last change… */
   debounceMs: number;
@@ -61,6 +64,8 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   #arrivedAt: number | undefined;
   readonly #observe: RelayObserver | undefined;
   #changePending = false;
+  /** Presence changes waiting for their relay (see #onAwareness). */
+  #presence: { ids: Set<number>; arrivedAt: number | undefined; timer: ReturnType<typeof setTimeout> } | null = null;
   #closed = false;
 
   private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; bytes: number }, observe?: RelayObserver) {
@@ -180,6 +185,9 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     } finally {
       this.#closed = true;
       this.#clearTimers();
+      // Nobody is left to tell about carets.
+      if (this.#presence) clearTimeout(this.#presence.timer);
+      this.#presence = null;
       // An edit of this very turn is still announced (its listener must see it before they go).
       if (this.#changePending) this.#emitChanged();
       this.awareness.destroy();
@@ -192,7 +200,7 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     this.#changedInApply = true;
     // Everyone else hears of it at once (one encoding, the same bytes to each); the sealed write
     // follows later (write-behind).
-    this.#relay(updateMessage(update), origin, 'update');
+    this.#relay(updateMessage(update), (c) => c === origin, 'update', this.#arrivedAt);
     this.#persist(update);
     // Listeners (sign-off voiding a frozen version: a database query) run once the relay is
     // written, still before the server reads anything else, so no request sees the old state.
@@ -209,13 +217,12 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   }
 
   /**
-   * Sends `msg` to every connection but `origin`. The connections write at the end of this turn
-   * of the event loop (DraftConnection.send); the relay of a message from a connection is timed
-   * to then, after those writes (nextTick callbacks run in the order they were queued).
+   * Sends `msg` to every connection but those `skip` names. The connections write at the end of
+   * this turn of the event loop (DraftConnection.send); a relay of what a connection sent is timed
+   * from `arrivedAt` to then, after those writes (nextTick callbacks run in the order queued).
    */
-  #relay(msg: Uint8Array, origin: unknown, kind: 'update' | 'presence'): void {
-    for (const c of this.#conns) if (c !== origin) c.send(msg);
-    const arrivedAt = this.#arrivedAt;
+  #relay(msg: Uint8Array, skip: (c: DraftConnection) => boolean, kind: 'update' | 'presence', arrivedAt: number | undefined): void {
+    for (const c of this.#conns) if (!skip(c)) c.send(msg);
     const observe = this.#observe;
     if (arrivedAt !== undefined && observe) process.nextTick(() => observe(kind, (performance.now() - arrivedAt) / 1000));
   }
@@ -226,12 +233,32 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     this.#schedule();
   }
 
+  /**
+   * Presence from the editors (a caret move with every keystroke) is relayed at most every
+   * PRESENCE_BATCH_MS per document, the carets of that interval in one message: relayed one by
+   * one it doubled the server's writes per keystroke and woke every editor a second time. Not
+   * back to a connection whose own carets are all the batch holds: its editor has them already.
+   * Removals by the awareness itself (a state not renewed in 30 s) go out at once.
+   */
   #onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    // Not back to the connection it came from: its editor already has that state at that clock
-    // and would drop it (y-protocols ignores a clock it has seen).
-    this.#relay(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)), origin, 'presence');
+    if (origin === 'timeout' || origin === 'local') {
+      this.#relay(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)), () => false, 'presence', undefined);
+      return;
+    }
+    if (!this.#presence) {
+      this.#presence = { ids: new Set(), arrivedAt: this.#arrivedAt, timer: setTimeout(() => this.#flushPresence(), PRESENCE_BATCH_MS) };
+    }
+    for (const id of changed) this.#presence.ids.add(id);
+  }
+
+  #flushPresence(): void {
+    const batch = this.#presence;
+    this.#presence = null;
+    if (!batch || this.#closed) return;
+    const ids = [...batch.ids];
+    this.#relay(awarenessMessage(encodeAwarenessUpdate(this.awareness, ids)), (c) => ids.every((id) => c.awarenessIds.has(id)), 'presence', batch.arrivedAt);
   }
 
   #schedule(): void {
