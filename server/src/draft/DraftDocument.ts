@@ -36,7 +36,7 @@ export interface CompactionPolicy {
  *
  * Write-behind, not write-ahead: storing each update before relaying it (one seal + INSERT + WAL
  * commit each) let one person's flooding sockets freeze the whole server. Now the hub's queue
- * writes the updates of all documents in one transaction per batch, milliseconds later (see
+ * writes the updates of all documents in one transaction per batch, at most 100 ms later (see
  * DraftWriteQueue). The cost, stated plainly: in that window an update exists only in server
  * memory and in the browsers that made or received it. A crash then loses it from the server;
  * y-websocket clients send what the server lacks on their next sync, so it comes back if a browser

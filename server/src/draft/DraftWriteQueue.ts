@@ -69,7 +69,7 @@ export class DraftWriteError extends Error {
  * written (its case key unavailable, say) does not hold back the others. Errors never escape to
  * the caller or the event loop.
  *
- * Durability: between `push` and the write (normally milliseconds; while failing, until a retry
+ * Durability: between `push` and the write (at most `minIntervalMs` when healthy; while failing, until a retry
  * succeeds) an update exists only in this memory and in the browsers that made or received it. A
  * crash in that window loses it from the server. y-websocket clients send what the server lacks
  * on their next sync, so it comes back if a browser that holds it reconnects; if none does, it is
