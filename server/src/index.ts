@@ -30,7 +30,7 @@ import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
 import { readinessProbe, type ReadinessCheck } from './ops/readiness.ts';
-import { createMetrics } from './ops/metrics.ts';
+import { createMetrics, draftRelayTimer } from './ops/metrics.ts';
 import { mountOpsRoutes } from './ops/routes.ts';
 
 export { loadConfig, type Config } from './config.ts';
@@ -153,7 +153,7 @@ export async function startServer(
         media: () => sfu.mediaCounts(),
         workers: () => sfu.pool.resourceUsage(),
         connections: () => connections.countsByKind(),
-        draftDocuments: () => drafts.stats.documents,
+        draftDocuments: (): number => drafts.stats.documents,
       })
     : undefined;
 
@@ -184,7 +184,7 @@ export async function startServer(
     },
   });
   const { server, reloadTls } = createMainServer(config, app);
-  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus });
+  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus, observeRelay: metrics && draftRelayTimer(metrics) });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
   const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId), ice });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loopDelayMs, promValue, propagation } from './measure.ts';
+import { bucketQuantiles, loopDelayMs, promBuckets, promValue, propagation } from './measure.ts';
 
 describe('propagation', () => {
   it('times each edit to each other editor, and to the last of them', () => {
@@ -26,6 +26,7 @@ describe('propagation', () => {
     // Edit 1@1: 12 (editor 2), 3 (editor 3); 1@2: 2, 1; 2@1: 1 (editor 1), 5 (editor 3).
     expect(r.perReceiver).toEqual([12, 3, 2, 1, 1, 5]);
     expect(r.allReceived).toEqual([12, 2, 5]);
+    expect(r.firstReceived).toEqual([3, 1, 1]);
   });
 
   it('counts an edit an editor never saw, and leaves it out of the all-received figure', () => {
@@ -65,5 +66,44 @@ describe('promValue and loopDelayMs', () => {
   it('turns the event-loop delay into milliseconds, without the 10 ms sampling interval', () => {
     expect(loopDelayMs(text)).toEqual({ p50: 0.1, p90: 1, p99: 2.34, max: 40, mean: 0.2 });
     expect(loopDelayMs(text.replace('lag_p50_seconds 0.0101', 'lag_p50_seconds 0.0093')).p50).toBe(0);
+  });
+});
+
+describe('histogram between two scrapes', () => {
+  const scrape = (counts: number[], other = 7) =>
+    [
+      '# TYPE parley_draft_relay_seconds histogram',
+      ...[0.001, 0.002, 0.004].map((le, i) => `parley_draft_relay_seconds_bucket{le="${le}",message="update"} ${counts[i]}`),
+      `parley_draft_relay_seconds_bucket{le="+Inf",message="update"} ${counts[3]}`,
+      `parley_draft_relay_seconds_bucket{le="0.001",message="presence"} ${other}`,
+      `parley_draft_relay_seconds_count{message="update"} ${counts[3]}`,
+    ].join('\n');
+
+  it('reads one series of buckets, ascending, +Inf last', () => {
+    expect(promBuckets(scrape([1, 2, 3, 4]), 'parley_draft_relay_seconds', 'message="update"')).toEqual([
+      [0.001, 1],
+      [0.002, 2],
+      [0.004, 3],
+      [Infinity, 4],
+    ]);
+    expect(promBuckets(scrape([1, 2, 3, 4]), 'parley_draft_relay_seconds', 'message="presence"')).toEqual([[0.001, 7]]);
+  });
+
+  it('counts only what arrived in between, and interpolates inside the bucket holding each quantile', () => {
+    const name = 'parley_draft_relay_seconds';
+    const before = promBuckets(scrape([10, 10, 10, 10]), name, 'message="update"');
+    // 100 new: 50 ≤ 1 ms, 40 in (1, 2], 10 in (2, 4].
+    const after = promBuckets(scrape([60, 100, 110, 110]), name, 'message="update"');
+    const { n, quantiles } = bucketQuantiles(before, after, [0.5, 0.7, 0.95]);
+    expect(n).toBe(100);
+    expect(quantiles[0]).toBeCloseTo(0.001, 9); // rank 50: the top of the first bucket
+    expect(quantiles[1]).toBeCloseTo(0.0015, 9); // rank 70: halfway through (1, 2]
+    expect(quantiles[2]).toBeCloseTo(0.003, 9); // rank 95: halfway through (2, 4]
+  });
+
+  it('reads a quantile beyond the last finite bound as that bound, and none without samples', () => {
+    const b = (c: number) => [[0.001, 0], [Infinity, c]] as Array<[number, number]>;
+    expect(bucketQuantiles(b(0), b(5), [0.99]).quantiles[0]).toBe(0.001);
+    expect(bucketQuantiles(b(5), b(5), [0.5]).quantiles[0]).toBeNaN();
   });
 });

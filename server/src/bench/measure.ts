@@ -27,6 +27,8 @@ export interface EditorReceipts {
 export interface Propagation {
   /** Edit made → seen by one other editor, for every (edit, other editor) pair. */
   perReceiver: number[];
+  /** Edit made → seen by the first other editor (the path without the fan-out). */
+  firstReceived: number[];
   /** Edit made → seen by every other editor (the last of them). */
   allReceived: number[];
   /** (edit, editor) pairs never seen: non-zero means the documents diverged or the run was cut short. */
@@ -52,9 +54,11 @@ export function propagation(sent: SentEdit[], editors: EditorReceipts[]): Propag
   });
   const perReceiver: number[] = [];
   const allReceived: number[] = [];
+  const firstReceived: number[] = [];
   let missing = 0;
   for (const edit of sent) {
     let last = -Infinity;
+    let first = Infinity;
     let complete = true;
     for (const editor of byEditor) {
       if (editor.self === edit.client) continue;
@@ -75,10 +79,14 @@ export function propagation(sent: SentEdit[], editors: EditorReceipts[]): Propag
       const ms = seen.at - edit.at;
       perReceiver.push(ms);
       last = Math.max(last, ms);
+      first = Math.min(first, ms);
     }
-    if (complete && last > -Infinity) allReceived.push(last);
+    if (complete && last > -Infinity) {
+      allReceived.push(last);
+      firstReceived.push(first);
+    }
   }
-  return { perReceiver, allReceived, missing };
+  return { perReceiver, firstReceived, allReceived, missing };
 }
 
 /**
@@ -112,4 +120,54 @@ export function loopDelayMs(text: string): { p50: number; p90: number; p99: numb
     return Math.max(0, Math.round(v * 1e5 - LOOP_SAMPLE_MS * 100) / 100);
   };
   return { p50: get('p50'), p90: get('p90'), p99: get('p99'), max: get('max'), mean: get('mean') };
+}
+
+/** Cumulative bucket counts of one Prometheus histogram series: [upper bound, count ≤ it], ascending, +Inf last. */
+export type Buckets = Array<[number, number]>;
+
+/**
+ * The buckets of histogram `name` with the extra `labels` (e.g. `message="update"`, without
+ * braces) in exposition text. Empty when the server exposes none.
+ */
+export function promBuckets(text: string, name: string, labels = ''): Buckets {
+  const out: Buckets = [];
+  const re = new RegExp(`^${name}_bucket\\{(.*)\\} (\\S+)`);
+  for (const line of text.split('\n')) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const parts = m[1]!.split(',');
+    const le = parts.find((p) => p.startsWith('le='));
+    const rest = parts.filter((p) => !p.startsWith('le=')).join(',');
+    if (!le || rest !== labels) continue;
+    const bound = le.slice(4, -1);
+    out.push([bound === '+Inf' ? Infinity : Number(bound), Number(m[2])]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * What a histogram counted between two scrapes: its quantiles, in the unit of its bounds, by
+ * linear interpolation inside the bucket that holds each (as Prometheus' histogram_quantile
+ * does), so they are only as fine as the buckets. A quantile in the +Inf bucket reads as the
+ * highest finite bound ("at least").
+ */
+export function bucketQuantiles(before: Buckets, after: Buckets, qs: number[]): { n: number; quantiles: number[] } {
+  const prior = new Map(before);
+  const delta = after.map(([le, c]) => [le, c - (prior.get(le) ?? 0)] as [number, number]);
+  const n = delta.at(-1)?.[1] ?? 0;
+  const quantiles = qs.map((q) => {
+    if (n === 0) return NaN;
+    const rank = q * n;
+    let lower = 0;
+    let below = 0;
+    for (const [le, c] of delta) {
+      if (c >= rank) {
+        if (le === Infinity) return lower;
+        return lower + ((le - lower) * (rank - below)) / Math.max(1, c - below);
+      }
+      [lower, below] = [le, c];
+    }
+    return lower;
+  });
+  return { n, quantiles };
 }

@@ -1,15 +1,18 @@
 /**
- * One agreement-draft editor in its own process, driven by yjs-editors.bench.ts over IPC: the same
- * client the browser runs (y-websocket's provider, presence with a caret), from its own loopback
- * address. Times are read on the machine's monotonic clock (`monotonicMs`), the one clock every
- * process of the benchmark shares.
+ * Agreement-draft editors in one process, driven by yjs-editors.bench.ts over IPC. Each editor is
+ * the client the browser runs (y-websocket's provider, presence with a caret) with its own Y.Doc,
+ * its own WebSocket and its own loopback address; a process holds one or several of them (the
+ * benchmark's layout). Times are read on the machine's monotonic clock (`monotonicMs`), the one
+ * clock every process of the benchmark shares.
  *
- * Requests: connect · seed · join · type · reset · state · collect · disconnect (see `handle`).
+ * Requests: connect · seed · join · type · reset · state · collect · disconnect (see `handle`);
+ * `editor` names one editor of this process by its index in the benchmark.
  */
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { buildDraft, paragraphText, rng, textChars, WORDS } from './draft-builder.ts';
 import { monotonicMs, serveParent, type ChildRequest } from './platform.ts';
 
 interface Credentials {
@@ -55,86 +58,23 @@ function synced(p: WebsocketProvider, timeoutMs = 60_000): Promise<void> {
   });
 }
 
-const paragraphText = (doc: Y.Doc, i: number) => (doc.getXmlFragment('default').get(i) as Y.XmlElement).get(0) as Y.XmlText;
+type Stamp = { client: number; clock: number; at: number };
 
-/** Characters of text in the draft (paragraphs of the editor's shape: one XmlText each). */
-function textChars(doc: Y.Doc): number {
-  let n = 0;
-  for (const p of doc.getXmlFragment('default').toArray()) n += ((p as Y.XmlElement).get(0) as Y.XmlText).length;
-  return n;
+interface Editor {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Every update from the server, as the clocks it brought each author to. */
+  receipts: Stamp[];
+  /** Every keystroke made here: the clock after it and when it was made. */
+  sent: Stamp[];
 }
 
-/** A small deterministic generator, so every run builds the same draft. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+const editors = new Map<number, Editor>();
 
-const WORDS = 'the parties agree that payment of fees shall be made within thirty days of signature and any dispute about the boundary fence will be referred to a surveyor chosen jointly'.split(' ');
-
-/**
- * A long draft built the way a session builds one: several authors, each edit a short run of
- * typing at some place in some paragraph (Yjs stores a run typed in one go the same way whether it
- * arrived key by key or at once), new paragraphs now and then, and deletions; every author sees
- * every edit before making the next. Returns each small update in order.
- */
-function buildDraft(targetChars: number, authors: number, seed: number): { updates: Uint8Array[]; edits: number } {
-  const r = rng(seed);
-  const docs = Array.from({ length: authors }, () => new Y.Doc());
-  const updates: Uint8Array[] = [];
-  docs.forEach((d, i) =>
-    d.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin === 'peer') return;
-      updates.push(u);
-      docs.forEach((o, j) => j !== i && Y.applyUpdate(o, u, 'peer'));
-    }),
-  );
-  let edits = 0;
-  let chars = 0;
-  const targetParagraphs = Math.max(1, Math.round(targetChars / 500));
-  while (chars < targetChars) {
-    const d = docs[Math.floor(r() * authors)]!;
-    const f = d.getXmlFragment('default');
-    const roll = r();
-    if (f.length === 0 || (f.length < targetParagraphs && roll < 0.1)) {
-      const p = new Y.XmlElement('paragraph');
-      p.insert(0, [new Y.XmlText('')]);
-      f.insert(Math.floor(r() * (f.length + 1)), [p]);
-    } else if (roll < 0.18 && chars > 2000) {
-      const t = paragraphText(d, Math.floor(r() * f.length));
-      if (t.length < 2) continue;
-      const at = Math.floor(r() * (t.length - 1));
-      const n = Math.min(t.length - at, 1 + Math.floor(r() * 20));
-      t.delete(at, n);
-      chars -= n;
-    } else {
-      const t = paragraphText(d, Math.floor(r() * f.length));
-      let run = '';
-      const words = 1 + Math.floor(r() * 10);
-      for (let w = 0; w < words; w++) run += WORDS[Math.floor(r() * WORDS.length)] + ' ';
-      t.insert(Math.floor(r() * (t.length + 1)), run);
-      chars += run.length;
-    }
-    edits++;
-  }
-  for (const d of docs) d.destroy();
-  return { updates, edits };
-}
-
-let creds: Credentials | undefined;
-let doc: Y.Doc | undefined;
-let provider: WebsocketProvider | undefined;
-let receipts: Array<{ client: number; clock: number; at: number }> = [];
-let sent: Array<{ client: number; clock: number; at: number }> = [];
-
-function connected(): { doc: Y.Doc; provider: WebsocketProvider } {
-  if (!doc || !provider) throw new Error('not connected');
-  return { doc, provider };
+function editorOf(req: ChildRequest): Editor {
+  const e = editors.get(Number(req.editor));
+  if (!e) throw new Error(`editor ${String(req.editor)} is not connected in this process`);
+  return e;
 }
 
 async function handle(req: ChildRequest): Promise<unknown> {
@@ -142,21 +82,21 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case 'ping':
       return 'pong';
     case 'connect': {
-      creds = req.creds as Credentials;
-      const d = (doc = new Y.Doc());
-      const p = (provider = open(creds, d));
-      p.awareness.setLocalStateField('user', { name: `Editor ${String(req.index)}` });
-      // Every update from the server (origin: the provider), as the clocks it brought each author to.
+      const d = new Y.Doc();
+      const p = open(req.creds as Credentials, d);
+      const e: Editor = { doc: d, provider: p, receipts: [], sent: [] };
+      editors.set(Number(req.editor), e);
+      p.awareness.setLocalStateField('user', { name: `Editor ${String(req.editor)}` });
       d.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== p) return;
         const at = monotonicMs();
-        for (const [client, clock] of Y.parseUpdateMeta(update).to) receipts.push({ client, clock, at });
+        for (const [client, clock] of Y.parseUpdateMeta(update).to) e.receipts.push({ client, clock, at });
       });
       await synced(p);
       return { clientId: d.clientID };
     }
     case 'seed': {
-      const { doc: d } = connected();
+      const { doc: d } = editorOf(req);
       const built = buildDraft(Number(req.chars), Number(req.authors), Number(req.seed));
       // Sent as the provider sends any local change, in batches of small updates.
       const batch = Number(req.batch);
@@ -183,7 +123,8 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case 'type': {
       // A person typing at their caret: ~5 keys a second with a pause to think now and then; each
       // key moves the caret, which the presence (awareness) tells everyone, as the editor's caret does.
-      const { doc: d, provider: p } = connected();
+      const e = editorOf(req);
+      const { doc: d, provider: p } = e;
       const text = paragraphText(d, Number(req.paragraph));
       const r = rng(Number(req.seed));
       let caret = Math.floor(text.length / 2);
@@ -195,7 +136,7 @@ async function handle(req: ChildRequest): Promise<unknown> {
         await new Promise((res) => setTimeout(res, pause));
         const at = monotonicMs();
         text.insert(caret++, WORDS[keys % WORDS.length]![0]!);
-        sent.push({ client: d.clientID, clock: Y.getState(d.store, d.clientID), at });
+        e.sent.push({ client: d.clientID, clock: Y.getState(d.store, d.clientID), at });
         const pos = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, caret));
         p.awareness.setLocalStateField('cursor', { anchor: pos, head: pos });
         keys++;
@@ -203,23 +144,26 @@ async function handle(req: ChildRequest): Promise<unknown> {
       return { keys };
     }
     case 'reset':
-      receipts = [];
-      sent = [];
+      for (const e of editors.values()) [e.receipts, e.sent] = [[], []];
       return null;
-    case 'state': {
-      const { doc: d } = connected();
-      return Buffer.from(Y.encodeStateVector(d)).toString('base64');
-    }
-    case 'collect': {
-      const { doc: d } = connected();
-      const digest = createHash('sha256').update(d.getXmlFragment('default').toString()).digest('hex');
-      return { self: d.clientID, receipts, sent, digest, chars: textChars(d) };
-    }
-    case 'disconnect':
-      provider?.destroy();
-      doc?.destroy();
-      provider = doc = undefined;
+    case 'state':
+      // The state vector of each editor here: equal everywhere once every edit arrived.
+      return [...editors.values()].map((e) => Buffer.from(Y.encodeStateVector(e.doc)).toString('base64'));
+    case 'collect':
+      return [...editors.values()].map(({ doc: d, receipts, sent }) => ({
+        self: d.clientID,
+        receipts,
+        sent,
+        digest: createHash('sha256').update(d.getXmlFragment('default').toString()).digest('hex'),
+        chars: textChars(d),
+      }));
+    case 'disconnect': {
+      const e = editorOf(req);
+      e.provider.destroy();
+      e.doc.destroy();
+      editors.delete(Number(req.editor));
       return null;
+    }
     default:
       throw new Error(`unknown request ${req.cmd}`);
   }

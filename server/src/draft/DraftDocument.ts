@@ -14,6 +14,12 @@ export interface DraftDocumentEvents {
   idle: [];
 }
 
+/** Told how long one relay took: the message's arrival to the last write to the other editors, in seconds. */
+export type RelayObserver = (kind: 'update' | 'presence', seconds: number) => void;
+
+/** How often at most the carets of one document are relayed (20 a second). */
+export const PRESENCE_BATCH_MS = 50;
+
 export interface CompactionPolicy {
   /** Compact this long after the last change… */
   debounceMs: number;
@@ -30,7 +36,7 @@ export interface CompactionPolicy {
  *
  * Write-behind, not write-ahead: storing each update before relaying it (one seal + INSERT + WAL
  * commit each) let one person's flooding sockets freeze the whole server. Now the hub's queue
- * writes the updates of all documents in one transaction per batch, milliseconds later (see
+ * writes the updates of all documents in one transaction per batch, at most 100 ms later (see
  * DraftWriteQueue). The cost, stated plainly: in that window an update exists only in server
  * memory and in the browsers that made or received it. A crash then loses it from the server;
  * y-websocket clients send what the server lacks on their next sync, so it comes back if a browser
@@ -54,11 +60,18 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   #debounce: ReturnType<typeof setTimeout> | null = null;
   #deadline: ReturnType<typeof setTimeout> | null = null;
   #changedInApply = false;
+  /** When the message being applied arrived (set for the length of applyFrom / applyAwarenessFrom). */
+  #arrivedAt: number | undefined;
+  readonly #observe: RelayObserver | undefined;
+  #changePending = false;
+  /** Presence changes waiting for their relay (see #onAwareness). */
+  #presence: { ids: Set<number>; arrivedAt: number | undefined; timer: ReturnType<typeof setTimeout> } | null = null;
   #closed = false;
 
-  private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; bytes: number }) {
+  private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; bytes: number }, observe?: RelayObserver) {
     super();
     this.ref = ref;
+    this.#observe = observe;
     this.#store = store;
     this.#logger = logger.child({ doc: ref.name, caseId: ref.caseId });
     this.#policy = policy;
@@ -69,12 +82,12 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     this.awareness.setLocalState(null);
     // Only after loading: from here on every change is broadcast and queued for storage.
     this.ydoc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
-    this.awareness.on('update', (ch: { added: number[]; updated: number[]; removed: number[] }) => this.#onAwareness(ch));
+    this.awareness.on('update', (ch: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.#onAwareness(ch, origin));
   }
 
   /** Reads and opens every sealed record; throws if one was altered (the caller refuses the connection). */
-  static load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy): DraftDocument {
-    const doc = new DraftDocument(ref, store, logger, policy, store.load(ref));
+  static load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, observe?: RelayObserver): DraftDocument {
+    const doc = new DraftDocument(ref, store, logger, policy, store.load(ref), observe);
     // Many small records from a previous run: merge them now, not on the first edit. A store that
     // cannot write right now does not make a readable document unavailable.
     if (doc.#store.recordCount(ref.name) > 1) doc.#compactSafely();
@@ -101,7 +114,7 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   }
 
   /** Applies an update from an editor, unless it would make the document larger than allowed. */
-  applyFrom(conn: DraftConnection, update: Uint8Array): ApplyResult {
+  applyFrom(conn: DraftConnection, update: Uint8Array, arrivedAt?: number): ApplyResult {
     if (this.#storedBytes + update.length > DRAFT_LIMITS.maxDocumentBytes) {
       // The bound is loose (records overlap); measure the merged size before refusing.
       let merged: number;
@@ -113,11 +126,14 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
       if (merged > DRAFT_LIMITS.maxDocumentBytes) return 'too-large';
     }
     this.#changedInApply = false;
+    this.#arrivedAt = arrivedAt;
     try {
       Y.applyUpdate(this.ydoc, update, conn);
     } catch (err) {
       this.#logger.warn({ err, participantId: conn.identity.participantId }, 'malformed draft update refused');
       return 'malformed';
+    } finally {
+      this.#arrivedAt = undefined;
     }
     if (this.#changedInApply) return 'applied';
     // Held back until the updates it depends on arrive: keep it so it survives a restart too.
@@ -129,8 +145,13 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   }
 
   /** Presence from one connection, already validated and rewritten by it. */
-  applyAwarenessFrom(conn: DraftConnection, update: Uint8Array): void {
-    applyAwarenessUpdate(this.awareness, update, conn);
+  applyAwarenessFrom(conn: DraftConnection, update: Uint8Array, arrivedAt?: number): void {
+    this.#arrivedAt = arrivedAt;
+    try {
+      applyAwarenessUpdate(this.awareness, update, conn);
+    } finally {
+      this.#arrivedAt = undefined;
+    }
   }
 
   /** Presence of everyone, for a new connection or a query. */
@@ -164,6 +185,11 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     } finally {
       this.#closed = true;
       this.#clearTimers();
+      // Nobody is left to tell about carets.
+      if (this.#presence) clearTimeout(this.#presence.timer);
+      this.#presence = null;
+      // An edit of this very turn is still announced (its listener must see it before they go).
+      if (this.#changePending) this.#emitChanged();
       this.awareness.destroy();
       this.ydoc.destroy();
       this.removeAllListeners();
@@ -172,11 +198,33 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
 
   #onUpdate(update: Uint8Array, origin: unknown): void {
     this.#changedInApply = true;
-    // Everyone else hears of it at once; the sealed write follows within milliseconds (write-behind).
-    const msg = updateMessage(update);
-    for (const c of this.#conns) if (c !== origin) c.send(msg);
+    // Everyone else hears of it at once (one encoding, the same bytes to each); the sealed write
+    // follows later (write-behind).
+    this.#relay(updateMessage(update), (c) => c === origin, 'update', this.#arrivedAt);
     this.#persist(update);
+    // Listeners (sign-off voiding a frozen version: a database query) run once the relay is
+    // written, still before the server reads anything else, so no request sees the old state.
+    if (!this.#changePending) {
+      this.#changePending = true;
+      process.nextTick(() => this.#emitChanged());
+    }
+  }
+
+  #emitChanged(): void {
+    if (!this.#changePending) return;
+    this.#changePending = false;
     this.emit('changed');
+  }
+
+  /**
+   * Sends `msg` to every connection but those `skip` names. The connections write at the end of
+   * this turn of the event loop (DraftConnection.send); a relay of what a connection sent is timed
+   * from `arrivedAt` to then, after those writes (nextTick callbacks run in the order queued).
+   */
+  #relay(msg: Uint8Array, skip: (c: DraftConnection) => boolean, kind: 'update' | 'presence', arrivedAt: number | undefined): void {
+    for (const c of this.#conns) if (!skip(c)) c.send(msg);
+    const observe = this.#observe;
+    if (arrivedAt !== undefined && observe) process.nextTick(() => observe(kind, (performance.now() - arrivedAt) / 1000));
   }
 
   #persist(update: Uint8Array): void {
@@ -185,11 +233,32 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     this.#schedule();
   }
 
-  #onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void {
+  /**
+   * Presence from the editors (a caret move with every keystroke) is relayed at most every
+   * PRESENCE_BATCH_MS per document, the carets of that interval in one message: relayed one by
+   * one it doubled the server's writes per keystroke and woke every editor a second time. Not
+   * back to a connection whose own carets are all the batch holds: its editor has them already.
+   * Removals by the awareness itself (a state not renewed in 30 s) go out at once.
+   */
+  #onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    const msg = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));
-    for (const c of this.#conns) c.send(msg);
+    if (origin === 'timeout' || origin === 'local') {
+      this.#relay(awarenessMessage(encodeAwarenessUpdate(this.awareness, changed)), () => false, 'presence', undefined);
+      return;
+    }
+    if (!this.#presence) {
+      this.#presence = { ids: new Set(), arrivedAt: this.#arrivedAt, timer: setTimeout(() => this.#flushPresence(), PRESENCE_BATCH_MS) };
+    }
+    for (const id of changed) this.#presence.ids.add(id);
+  }
+
+  #flushPresence(): void {
+    const batch = this.#presence;
+    this.#presence = null;
+    if (!batch || this.#closed) return;
+    const ids = [...batch.ids];
+    this.#relay(awarenessMessage(encodeAwarenessUpdate(this.awareness, ids)), (c) => ids.every((id) => c.awarenessIds.has(id)), 'presence', batch.arrivedAt);
   }
 
   #schedule(): void {

@@ -13,7 +13,7 @@ import type { Store } from '../store/Store.ts';
 import { agreementHash, agreementPlainText } from './agreementText.ts';
 import { authenticateDraft, DraftRefusal, type DraftGrant } from './authenticate.ts';
 import { DraftConnection, WsCode } from './DraftConnection.ts';
-import { DraftDocument, type CompactionPolicy } from './DraftDocument.ts';
+import { DraftDocument, type CompactionPolicy, type RelayObserver } from './DraftDocument.ts';
 import { DraftStore } from './DraftStore.ts';
 
 export interface DraftHubDeps {
@@ -35,6 +35,8 @@ export interface DraftHubDeps {
   compaction?: CompactionPolicy;
   /** Dead-socket detection (ws ping/pong). */
   pingIntervalMs?: number;
+  /** Told how long each relay took on the server (/metrics, when it is on). */
+  observeRelay?: RelayObserver;
 }
 
 export interface AgreementSnapshot {
@@ -67,7 +69,10 @@ export class DraftHub {
     // One store, hence one write-behind queue, for every document of the hub: a batch of updates
     // from many documents is one transaction.
     this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId), { logger: this.#logger });
-    this.#policy = deps.compaction ?? { debounceMs: 2_000, maxDelayMs: 10_000 };
+    // Compaction encodes the whole document in one go (about 20 ms for a 100 KB draft on a small
+    // machine), a pause for every case this server carries. While people keep typing it now comes
+    // every 2 minutes, not every 10 s; the records written meanwhile are as durable as a snapshot.
+    this.#policy = deps.compaction ?? { debounceMs: 2_000, maxDelayMs: 120_000 };
     // maxPayload: ws stops reading a bigger frame and closes with 1009 before buffering it (docs/threats.md #7).
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: DRAFT_LIMITS.maxMessageBytes, perMessageDeflate: false });
     this.#ping = setInterval(() => this.#pingAll(), deps.pingIntervalMs ?? 30_000);
@@ -105,11 +110,11 @@ export class DraftHub {
       refuseUpgrade(socket, refusal);
       return true;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, grant, address));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, socket, grant, address));
     return true;
   }
 
-  #onConnection(ws: WebSocket, grant: DraftGrant, address: string): void {
+  #onConnection(ws: WebSocket, socket: Duplex, grant: DraftGrant, address: string): void {
     if (this.#closing) {
       ws.close(CloseCode.ServerRestart, 'restarting');
       return;
@@ -131,7 +136,7 @@ export class DraftHub {
       close: (code) => conn?.close(code, closeReason(code)),
     };
     const unregister = connections.add(handle);
-    conn = new DraftConnection(ws, grant.identity, grant.access, doc, this.#logger, () => connections.allow(handle, 'draft message'));
+    conn = new DraftConnection(ws, socket, grant.identity, grant.access, doc, this.#logger, () => connections.allow(handle, 'draft message'));
     ws.once('close', unregister);
     doc.add(conn);
     conn.start();
@@ -141,7 +146,7 @@ export class DraftHub {
   #open(ref: DraftDocRef): DraftDocument {
     let doc = this.#docs.get(ref.name);
     if (doc) return doc;
-    doc = DraftDocument.load(ref, this.#persist, this.#logger, this.#policy);
+    doc = DraftDocument.load(ref, this.#persist, this.#logger, this.#policy, this.#deps.observeRelay);
     const loaded = doc;
     this.#docs.set(ref.name, loaded);
     if (ref.kind === 'agreement') loaded.on('changed', () => this.#deps.bus.emit('draft.edited', { caseId: ref.caseId }));

@@ -20,7 +20,7 @@ export interface DraftStoreOptions {
  * memory only and seals each one as its row is written.
  *
  * Write-behind: `enqueue` does not write. The hub's one DraftWriteQueue gathers the updates of all
- * its documents and writes them, sealed row by row, in one transaction per batch, milliseconds
+ * its documents and writes them, sealed row by row, in one transaction per batch, at most 100 ms
  * later (see DraftWriteQueue for when, and what a crash in between costs). Reads (`load`) see
  * queued updates too, so a document reopened before its updates were written is whole.
  *

@@ -24,7 +24,9 @@ export interface WriteQueueOptions {
 export const DEFAULT_WRITE_QUEUE: WriteQueueOptions = {
   maxBatchUpdates: 256,
   maxBatchBytes: 1024 * 1024,
-  minIntervalMs: 25,
+  // Typing is a few keystrokes a second per person: one commit per keystroke was most of the
+  // server's own work per keystroke after the relay. At most ten commits a second now.
+  minIntervalMs: 100,
   retryBaseMs: 100,
   retryMaxMs: 5_000,
   closeAttempts: 4,
@@ -67,7 +69,7 @@ export class DraftWriteError extends Error {
  * written (its case key unavailable, say) does not hold back the others. Errors never escape to
  * the caller or the event loop.
  *
- * Durability: between `push` and the write (normally milliseconds; while failing, until a retry
+ * Durability: between `push` and the write (at most `minIntervalMs` when healthy; while failing, until a retry
  * succeeds) an update exists only in this memory and in the browsers that made or received it. A
  * crash in that window loses it from the server. y-websocket clients send what the server lacks
  * on their next sync, so it comes back if a browser that holds it reconnects; if none does, it is
