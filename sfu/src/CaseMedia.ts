@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerCloseReason, type ConsumerOffer, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
-import { MediaPeer } from './MediaPeer.ts';
+import { MediaPeer, type MediaTransport } from './MediaPeer.ts';
 import { StallDetector } from './StallDetector.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
@@ -76,7 +76,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const seen = new Set<string>();
     for (const peer of [...this.#peers.values()]) {
       for (const { transport, direction } of [...peer.transports.values()]) {
-        if (transport.closed || transport.dtlsState !== 'connected') continue;
+        // Only browsers' (WebRTC) transports are watched: a plain one has no client to warn.
+        if (transport.closed || transport.type !== 'webrtc' || transport.dtlsState !== 'connected') continue;
         seen.add(transport.id);
         try {
           const [stats] = await transport.getStats();
@@ -177,13 +178,11 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
 
   /** New ICE credentials: the client restarts ICE on the same transport (first rung of the ladder). */
   async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
-    const t = this.#transport(peerId, transportId);
-    return t.transport.restartIce();
+    return this.#webRtcTransport(peerId, transportId).restartIce();
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    const t = this.#transport(peerId, transportId);
-    await t.transport.connect({ dtlsParameters });
+    await this.#webRtcTransport(peerId, transportId).connect({ dtlsParameters });
   }
 
   /** The peer's device is loaded: from now on it receives everything it may receive. */
@@ -385,44 +384,26 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return peer ? [...peer.consumers.values()].map((c) => ({ consumerId: c.id, producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
   }
 
-  // --- Plain RTP transports: server-side load (server/src/bench/sfu-cost.bench.ts) --------------
   /**
-   * A plain RTP transport on this case's router, kept with the peer's transports so that produce(),
-   * setReady() and the consumers room membership creates (paused, resumed by confirmConsumer) run
-   * exactly as for a browser; only ICE and DTLS are absent. A send transport learns its remote from
-   * the first packet (comedia); a receive transport sends to `remote`, SRTP-encrypted with
-   * `srtpCryptoSuite` when given. No socket request leads here: browsers get createWebRtcTransport.
+   * Keeps a transport made outside this class on the case's router (a plain RTP one, see
+   * PlainTransports.ts) with the peer's transports, so produce(), setReady() and the consumers
+   * room membership creates treat it as they treat a browser's. Closes it if the peer is gone or
+   * already has a transport of that direction.
    */
-  async createPlainTransport(
-    peerId: string,
-    direction: 'send' | 'recv',
-    options: { listenIp: string; remote?: { ip: string; port: number }; srtpCryptoSuite?: types.SrtpCryptoSuite },
-  ): Promise<{ id: string; localPort: number }> {
-    const peer = this.#peer(peerId);
-    const transport = await this.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: options.listenIp },
-      rtcpMux: true,
-      comedia: direction === 'send',
-      ...(options.srtpCryptoSuite ? { enableSrtp: true, srtpCryptoSuite: options.srtpCryptoSuite } : {}),
-      appData: { peerId, direction },
-    });
-    if (direction === 'recv' && options.remote) {
-      // The remote's own key only decrypts what it sends back (RTCP); the sinks send nothing.
-      const srtpParameters = transport.srtpParameters && { cryptoSuite: transport.srtpParameters.cryptoSuite, keyBase64: transport.srtpParameters.keyBase64 };
-      await transport.connect({ ...options.remote, ...(srtpParameters ? { srtpParameters } : {}) });
-    }
-    if (peer.closed) {
+  attachTransport(peerId: string, direction: 'send' | 'recv', transport: MediaTransport): void {
+    let peer: MediaPeer;
+    try {
+      peer = this.#peer(peerId);
+      if ([...peer.transports.values()].some((t) => t.direction === direction)) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
+    } catch (err) {
       transport.close();
-      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
+      throw err;
     }
-    // Only the Transport methods both kinds share are called on it (produce, consume, close). The
-    // WebRTC-only ones (restartIce, DTLS connect) are reached by socket requests naming a transport
-    // the client was given, which a plain one never is; the stall check skips it (no DTLS state).
-    peer.transports.set(transport.id, { transport: transport as unknown as types.WebRtcTransport, direction });
-    transport.observer.on('close', () => peer.transports.delete(transport.id));
-    return { id: transport.id, localPort: transport.tuple.localPort };
+    peer.transports.set(transport.id, { transport, direction });
+    // Either kind's observer is a transport observer ('close' is common to both).
+    const observer: types.TransportObserver = transport.observer;
+    observer.on('close', () => peer.transports.delete(transport.id));
   }
-  // --- end of plain RTP transports -------------------------------------------------------------
 
   close(): void {
     this.#shutdown('closed');
@@ -529,6 +510,13 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     // Someone else's transport id is treated as unknown: no hint that it exists.
     if (!t) throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
     return t;
+  }
+
+  /** ICE restart and DTLS connect exist only on WebRTC transports: any other is unknown to them. */
+  #webRtcTransport(peerId: string, transportId: string): types.WebRtcTransport {
+    const { transport } = this.#transport(peerId, transportId);
+    if (transport.type !== 'webrtc') throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
+    return transport;
   }
 
   #producer(peerId: string, producerId: string) {

@@ -9,6 +9,12 @@ export interface ProducerInfo {
 }
 
 /**
+ * A peer's transport: WebRTC for browsers; plain RTP for server-side senders and receivers
+ * (PlainTransports.ts, driven by the SFU cost benchmark). Both produce and consume alike.
+ */
+export type MediaTransport = types.WebRtcTransport | types.PlainTransport;
+
+/**
  * The media side of one participant inside a case router: their transports, producers and
  * consumers, and the room they are in. Owned by CaseMedia; holds no policy of its own.
  */
@@ -16,7 +22,7 @@ export class MediaPeer {
   readonly id: string;
   roomId: string;
   rtpCapabilities: types.RtpCapabilities | undefined;
-  readonly transports = new Map<string, { transport: types.WebRtcTransport; direction: 'send' | 'recv' }>();
+  readonly transports = new Map<string, { transport: MediaTransport; direction: 'send' | 'recv' }>();
   readonly producers = new Map<string, ProducerInfo>();
   /** consumerId → consumer; appData.producerId tells which producer it mirrors. */
   readonly consumers = new Map<string, types.Consumer>();
@@ -33,7 +39,7 @@ export class MediaPeer {
     this.roomId = roomId;
   }
 
-  get recvTransport(): types.WebRtcTransport | undefined {
+  get recvTransport(): MediaTransport | undefined {
     for (const t of this.transports.values()) if (t.direction === 'recv') return t.transport;
     return undefined;
   }

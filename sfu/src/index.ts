@@ -1,6 +1,7 @@
 export { Sfu } from './Sfu.ts';
 export { CaseMedia, type MediaCounts, type TransportOptions, type ProducerSummary, type TransportStateCause } from './CaseMedia.ts';
 export { WorkerPool, MediaPortError, NoWorkerError, mediasoupVersion, type MediaWorker, type MediaPortStatus } from './WorkerPool.ts';
+export { createPlainTransport, type PlainTransportHost, type PlainTransportOptions } from './PlainTransports.ts';
 export { KeyedQueue } from './KeyedQueue.ts';
 export { MEDIA_CODECS, type SfuConfig } from './config.ts';
 export type { types as MediasoupTypes } from 'mediasoup';

@@ -9,7 +9,7 @@
  *    each resumed by confirmConsumer as the client's ack does, and the 2 s stall timer).
  */
 import { JOINT_ROOM } from '@parley/shared';
-import { MEDIA_CODECS, Sfu, type MediasoupTypes as types } from '@parley/sfu';
+import { createPlainTransport, MEDIA_CODECS, Sfu, type MediasoupTypes as types } from '@parley/sfu';
 import * as mediasoup from 'mediasoup';
 import { OPUS_PT, VP8_PT } from './rtp.ts';
 
@@ -120,7 +120,7 @@ export async function parleySide(): Promise<Side> {
       for (let p = 0; p < participants; p++) {
         const peerId = `participant-${p}`;
         media.addPeer(peerId, JOINT_ROOM);
-        const t = await media.createPlainTransport(peerId, 'send', { listenIp: LISTEN_IP });
+        const t = await createPlainTransport(media, peerId, 'send', { listenIp: LISTEN_IP });
         const params = producerParameters(p);
         await media.produce(peerId, { transportId: t.id, kind: 'audio', rtpParameters: params.audio, source: 'mic' });
         await media.produce(peerId, { transportId: t.id, kind: 'video', rtpParameters: params.video, source: 'camera', label: 'Face' });
@@ -130,7 +130,7 @@ export async function parleySide(): Promise<Side> {
       for (const [v, port] of sinkPorts.entries()) {
         const peerId = `viewer-${v}`;
         media.addPeer(peerId, JOINT_ROOM);
-        await media.createPlainTransport(peerId, 'recv', { listenIp: LISTEN_IP, remote: { ip: LISTEN_IP, port }, srtpCryptoSuite });
+        await createPlainTransport(media, peerId, 'recv', { listenIp: LISTEN_IP, remote: { ip: LISTEN_IP, port }, srtpCryptoSuite });
         await media.setReady(peerId, caps);
       }
       const confirmed = await Promise.all(confirmations);

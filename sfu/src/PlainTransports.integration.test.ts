@@ -1,10 +1,12 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
+import { ErrorCode } from '@parley/shared';
 import { Sfu } from './Sfu.ts';
+import { createPlainTransport } from './PlainTransports.ts';
 
 /**
- * CaseMedia.createPlainTransport, the path the SFU cost benchmark drives (server/src/bench/
+ * createPlainTransport on a CaseMedia, the path the SFU cost benchmark drives (server/src/bench/
  * sfu-cost.bench.ts), with a real worker on loopback: a plain send transport feeds produce(), the
  * consumer that room membership creates for a ready viewer is resumed by confirmConsumer, and its
  * packets reach the viewer's UDP sink SRTP-protected.
@@ -47,7 +49,7 @@ describe('CaseMedia plain RTP transports', () => {
     });
 
     media.addPeer('ana', 'joint');
-    const send = await media.createPlainTransport('ana', 'send', { listenIp: IP });
+    const send = await createPlainTransport(media, 'ana', 'send', { listenIp: IP });
     const rtpParameters: types.RtpParameters = {
       codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
       encodings: [{ ssrc: SSRC }],
@@ -58,7 +60,7 @@ describe('CaseMedia plain RTP transports', () => {
     const received: Buffer[] = [];
     sink.on('message', (m) => received.push(m));
     media.addPeer('ben', 'joint');
-    await media.createPlainTransport('ben', 'recv', { listenIp: IP, remote: { ip: IP, port: sink.address().port }, srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80' });
+    const recv = await createPlainTransport(media, 'ben', 'recv', { listenIp: IP, remote: { ip: IP, port: sink.address().port }, srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80' });
     expect(media.counts()).toEqual({ transports: 2, producers: 1, consumers: 0 });
     expect(await media.setReady('ben', media.rtpCapabilities)).toBe(1);
     expect(offers).toHaveLength(1);
@@ -78,6 +80,13 @@ describe('CaseMedia plain RTP transports', () => {
     // SRTP: the payload is encrypted and followed by the 80-bit authentication tag.
     expect(packet.length).toBe(start + PAYLOAD + 10);
     expect(packet.subarray(start, start + PAYLOAD).equals(Buffer.alloc(PAYLOAD, 0x33))).toBe(false);
+
+    // The WebRTC-only requests (ICE restart, DTLS connect) treat a plain transport as unknown.
+    await expect(media.restartIce('ana', send.id)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(media.connectTransport('ben', recv.id, { role: 'client', fingerprints: [] })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    // One transport per direction, as for a browser: a second one is refused and closed.
+    await expect(createPlainTransport(media, 'ben', 'recv', { listenIp: IP, remote: { ip: IP, port: sink.address().port } })).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    expect(media.counts()).toEqual({ transports: 2, producers: 1, consumers: 1 });
 
     // Bookkeeping as for a browser's transports: leaving closes them and forgets them.
     media.removePeer('ben');
