@@ -59,6 +59,8 @@ export interface TransportPath {
   /** recv: RTP packets lost and received over all inbound streams; send: what the server reports losing of ours, and what we sent. */
   packetsLost: number;
   packets: number;
+  /** The SRTP protection profile DTLS negotiated ('SRTP_AEAD_AES_256_GCM'…); null before DTLS is up. */
+  srtpCipher: string | null;
 }
 
 export interface ParleyDebug {
@@ -194,6 +196,7 @@ function transportPath(direction: 'send' | 'recv', report: RTCStatsReport): Tran
   }
   const rtt = typeof pair?.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null;
   const answered = num(pair?.responsesReceived);
+  const transport = all.find((e) => e.type === 'transport');
   return {
     direction,
     localProtocol: typeof local?.protocol === 'string' ? local.protocol : null,
@@ -204,6 +207,7 @@ function transportPath(direction: 'send' | 'recv', report: RTCStatsReport): Tran
     meanRttMs: answered > 0 ? (num(pair?.totalRoundTripTime) / answered) * 1000 : null,
     packetsLost,
     packets,
+    srtpCipher: typeof transport?.srtpCipher === 'string' ? transport.srtpCipher : null,
   };
 }
 

@@ -31,7 +31,11 @@ const WINDOW_MS = Number(env.SFU_COST_WINDOW_MS ?? 5000);
 const SETTLE_MS = Number(env.SFU_COST_SETTLE_MS ?? 1000);
 const PARTICIPANTS = Number(env.SFU_COST_PARTICIPANTS ?? 10);
 const VIEWER_STEPS = (env.SFU_COST_VIEWERS ?? '4,8,16,24,32,40,48,56,64,80').split(',').map(Number);
-const SRTP_SUITE = (env.SFU_COST_SRTP ?? 'AES_CM_128_HMAC_SHA1_80') as MediasoupTypes.SrtpCryptoSuite;
+/**
+ * What browsers get on Parley's WebRTC transports: the worker offers AEAD_AES_256_GCM first in
+ * DTLS-SRTP and Chromium accepts it (e2e/bench/srtp-suite.ts reads it from Chromium's stats).
+ */
+const SRTP_SUITE = (env.SFU_COST_SRTP ?? 'AEAD_AES_256_GCM') as MediasoupTypes.SrtpCryptoSuite;
 /** No new step starts after this long, so `npm run bench` stays within its few minutes. */
 const BUDGET_MS = Number(env.SFU_COST_BUDGET_S ?? 200) * 1000;
 /** A, B pairs per step (interleaved A, B, A, B). */
@@ -256,7 +260,7 @@ async function main() {
     method: {
       A: 'mediasoup.createWorker with its defaults (same MEDIASOUP_WORKER_BIN); one router with MEDIA_CODECS from sfu/src/config.ts; plain transports (comedia) for the producers; per viewer one plain transport with SRTP to its sink, consumers created unpaused.',
       B: "Sfu.create (WorkerPool: worker with logLevel 'warn' and its WebRtcServer on a free port) → sfu.caseMedia() (router with MEDIA_CODECS, the 2 s stall timer) → addPeer in the joint room, createPlainTransport (sfu/src/PlainTransports.ts), produce() (mic, camera), setReady() creating the consumers paused from room membership, each resumed by confirmConsumer as the client's ack does. Not in B: ICE, DTLS and transport-wide congestion control of WebRTC transports (the same is absent from A); the stall check skips plain transports (it samples only DTLS-connected ones).",
-      srtp: 'A browser session negotiates its SRTP suite over DTLS (the worker lists AEAD_AES_256_GCM first); SFU_COST_SRTP measures another suite than the default AES_CM_128_HMAC_SHA1_80, the per-packet cost depends on it.',
+      srtp: 'The consumers encrypt with the suite browsers get from Parley: mediasoup offers AEAD_AES_256_GCM first in DTLS-SRTP and Chromium takes it (e2e/bench/srtp-suite.ts reads srtpCipher from its RTCTransportStats). SFU_COST_SRTP measures another suite (e.g. AES_CM_128_HMAC_SHA1_80, several µs more per packet with an NSS-backed libsrtp).',
       counted: 'worker CPU = utime + stime of /proc/<worker pid>/stat over the window; packets = RTP packets the consumers numbered in the window (sequence numbers at the sinks, so dropped ones count); loss = numbered but not received.',
     },
     runs,
