@@ -273,13 +273,20 @@ export class SessionClient {
     const joined = await this.request('session:join', askedWith ? { receive: { rtpCapabilities: askedWith } } : {});
     markStep('join-ack');
     if (stale()) return;
+    // Loaded on the pre-join screen for the SFU's capabilities; loaded again only if they changed.
+    const reloaded = !this.media.loadedFor(joined.routerRtpCapabilities);
+    // Our side of the receive transport before anything else: the offers waiting for it start
+    // building (the browser negotiates them off this thread) while the screen renders the join.
+    const receiveOpened = !!joined.receive && !reloaded;
+    if (receiveOpened) {
+      this.media.useTransport('recv', joined.receive!.transport, stale);
+      markStep('recv-transport-created');
+    }
     const before = this.store.getSnapshot().self;
     const rejoined = this.hasJoined;
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
 
-    // Loaded on the pre-join screen for the SFU's capabilities; loaded again only if they changed.
-    const reloaded = !this.media.loadedFor(joined.routerRtpCapabilities);
     if (reloaded) {
       await this.media.load(joined.routerRtpCapabilities);
       markStep('device-loaded');
@@ -290,12 +297,12 @@ export class SessionClient {
     const publishes = canPublish(role, 'mic') || canPublish(role, 'camera');
     /** How many consumers the server offered us. */
     const receiving = async (): Promise<number> => {
+      if (receiveOpened) return joined.receive!.offers;
       if (joined.receive) {
+        // A device loaded afresh declares its new capabilities below (offers made for the old
+        // ones that cannot be built are declined, and offered again by media:ready).
         this.media.useTransport('recv', joined.receive.transport, stale);
         markStep('recv-transport-created');
-        // A device loaded afresh declares its new capabilities (offers made for the old ones that
-        // cannot be built are declined, and offered again by media:ready).
-        if (!reloaded) return joined.receive.offers;
       } else {
         await this.media.openTransport('recv', stale);
         markStep('recv-transport-created');
