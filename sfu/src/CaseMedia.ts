@@ -294,10 +294,9 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
         if ((c.appData as { ownerId: string }).ownerId === peer.id && !receivesMediaFrom(other, peer)) this.#closeConsumer(other, c);
       }
     }
-    if (peer.canConsume) await this.#reconcile(peer);
-    for (const other of this.#peers.values()) {
-      if (other !== peer && other.canConsume && receivesMediaFrom(other, peer)) await this.#reconcile(other);
-    }
+    // Everyone's new consumers side by side: the worker takes the requests in one go.
+    const viewers = [...this.#peers.values()].filter((v) => v.canConsume && (v === peer || receivesMediaFrom(v, peer)));
+    await settleAll(viewers.map((v) => this.#reconcile(v)));
   }
 
   /** Everything a peer publishes, for presence. */
@@ -409,34 +408,43 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#shutdown('closed');
   }
 
+  /**
+   * Creates the consumers the peer may have and lacks. They are asked of the worker all at once
+   * rather than one after another: on a join with two others sending, or a caucus move, the last
+   * offer then goes out about one worker round trip after the first instead of four.
+   */
   async #reconcile(peer: MediaPeer): Promise<number> {
-    let created = 0;
+    const creating: Array<Promise<boolean>> = [];
     for (const other of this.#peers.values()) {
       if (!receivesMediaFrom(peer, other)) continue;
       for (const info of other.producers.values()) {
-        if (!peer.consumerOf(info.producer.id)) {
-          if (await this.#consume(peer, other, info.producer, info.source, info.label)) created++;
-        }
+        if (!peer.receives(info.producer.id)) creating.push(this.#consume(peer, other, info.producer, info.source, info.label));
       }
     }
-    return created;
+    return (await settleAll(creating)).filter(Boolean).length;
   }
 
   async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource, label: string | null): Promise<boolean> {
     const transport = viewer.recvTransport;
     if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
-    if (viewer.consumerOf(producer.id)) return false;
+    if (viewer.receives(producer.id)) return false;
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
     // Video is created paused and resumed only on the client's ack (confirmConsumer), so the key
     // frame it asks for comes exactly when the decoder is ready. Sound needs no key frame: it flows
     // at once, so the person hears the room as soon as their side is built (packets that come
     // before are dropped by the browser); an ack that never comes closes it all the same.
-    const consumer = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: viewer.rtpCapabilities,
-      paused: producer.kind === 'video',
-      appData: { peerId: viewer.id, ownerId: owner.id, source },
-    });
+    viewer.consuming.add(producer.id);
+    let consumer: types.Consumer;
+    try {
+      consumer = await transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: viewer.rtpCapabilities,
+        paused: producer.kind === 'video',
+        appData: { peerId: viewer.id, ownerId: owner.id, source },
+      });
+    } finally {
+      viewer.consuming.delete(producer.id);
+    }
     // The room may have changed while the worker created it: never let media cross rooms.
     if (viewer.closed || !receivesMediaFrom(viewer, owner) || !this.#peers.has(owner.id)) {
       consumer.close();
@@ -531,4 +539,12 @@ export interface MediaCounts {
   transports: number;
   producers: number;
   consumers: number;
+}
+
+/** Waits for all; the first failure (if any) is thrown once every one has settled. */
+async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

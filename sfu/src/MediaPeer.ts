@@ -26,6 +26,11 @@ export class MediaPeer {
   readonly producers = new Map<string, ProducerInfo>();
   /** consumerId → consumer; appData.producerId tells which producer it mirrors. */
   readonly consumers = new Map<string, types.Consumer>();
+  /**
+   * Producers whose consumer for this peer the worker is creating right now: consumers are created
+   * side by side (CaseMedia.#reconcile), and a second reconcile meanwhile must not make another.
+   */
+  readonly consuming = new Set<string>();
   /** Consumers offered to the client and not yet confirmed by its ack: they stay paused. */
   readonly unconfirmed = new Set<string>();
   /** Sources the mediator holds paused; the person cannot resume them (server-side mute). */
@@ -54,6 +59,11 @@ export class MediaPeer {
     return undefined;
   }
 
+  /** Whether this peer has, or is getting, a consumer of the producer. */
+  receives(producerId: string): boolean {
+    return this.consuming.has(producerId) || this.consumerOf(producerId) !== undefined;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -62,6 +72,7 @@ export class MediaPeer {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.consuming.clear();
     this.unconfirmed.clear();
   }
 }

@@ -116,6 +116,24 @@ function LiveSession({
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
 
+  if (s.arriving && s.connection.status !== 'closed') {
+    // The first join is under way: a light view (what is happening, and a way out) rather than the
+    // whole session, whose drawing would hold up negotiating the first pictures (SessionClient).
+    return (
+      <div className="session session-arriving">
+        <header className="session-top">
+          <PageHeading className="session-title">{title}</PageHeading>
+        </header>
+        <StatusBanner state={s} soundBlocked={false} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
+        <div className="status-area arriving-actions">
+          <button type="button" className="button button-secondary" disabled={leaving} onClick={() => void leave()}>
+            Leave session
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   function turnOnSound() {
     setSoundBlocked(false);
     setSoundRetry((k) => k + 1);

@@ -93,6 +93,8 @@ export class MediaEngine {
   private retireTimer: ReturnType<typeof setTimeout> | null = null;
   /** Waiting for the receive transport to connect (ICE and DTLS done), or for it to go. */
   private recvConnectWaiters: Array<() => void> = [];
+  /** Waiting until no offered consumer is being built. */
+  private builtWaiters: Array<() => void> = [];
 
   constructor(private readonly hooks: MediaEngineHooks) {}
 
@@ -152,6 +154,8 @@ export class MediaEngine {
       direction === 'send' ? device.createSendTransport(transportOptions) : device.createRecvTransport(transportOptions);
 
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      // Our answer is made: from here on the transport's own ICE and DTLS set-up is what remains.
+      if (direction === 'recv') markStep('recv-transport-connecting');
       this.hooks.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
 
@@ -391,8 +395,19 @@ export class MediaEngine {
     return { consumer, producerPaused };
   }
 
+  /** Resolves once no offered consumer is being built (at once when none is, or everything closed). */
+  consumersBuilt(): Promise<void> {
+    if (this.building.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.builtWaiters.push(resolve));
+  }
+
   private forgetEarly(consumerId: string): void {
     this.building.delete(consumerId);
+    if (this.building.size === 0 && this.builtWaiters.length) {
+      const waiters = this.builtWaiters;
+      this.builtWaiters = [];
+      for (const w of waiters) w();
+    }
     this.earlyClosed.delete(consumerId);
     this.earlyPaused.delete(consumerId);
   }
@@ -448,6 +463,9 @@ export class MediaEngine {
     this.consumerMap.clear();
     this.closeRetired();
     this.building.clear();
+    const built = this.builtWaiters;
+    this.builtWaiters = [];
+    for (const w of built) w();
     this.earlyClosed.clear();
     this.earlyPaused.clear();
     for (const w of this.watches) w.stop();

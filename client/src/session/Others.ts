@@ -15,6 +15,8 @@ export interface OthersDeps {
   /** The current connection's staleness check. */
   stale(): Stale;
   finished(): boolean;
+  /** Hold the screen's redrawing while an offered consumer is built (Store.hold); returns the release. */
+  holdScreen(): () => void;
   /** What follows from the server's word on this person (hold, move) or someone else. */
   selfChanged(before: Presence, now: Presence): void;
   otherChanged(p: Presence): void;
@@ -50,6 +52,16 @@ export class Others {
   private async onConsumerOffered(offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): Promise<void> {
     markStep('offer-received');
     if (this.deps.finished()) return ack({ ok: false, reason: 'session ended' });
+    // What came with the offer (a caucus move's room change) is drawn once this is built.
+    const release = this.deps.holdScreen();
+    try {
+      await this.received(offer, ack);
+    } finally {
+      release();
+    }
+  }
+
+  private async received(offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): Promise<void> {
     const built = await this.deps.media.consume(offer, this.deps.stale());
     if (!built) return ack({ ok: false, reason: 'could not build the consumer' });
     const { consumer, producerPaused } = built;

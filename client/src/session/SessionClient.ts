@@ -43,6 +43,10 @@ export { SessionRequestError, type RequestErrorCode, type SessionCredentials } f
 const LEAVE_TIMEOUT_MS = 2_000;
 /** The longest our own camera and microphone wait for the others' media to start flowing at join. */
 const RECEIVE_FIRST_MAX_MS = 1_500;
+/** The longest an offered consumer being built holds back redrawing the screen (Store.hold). */
+const SCREEN_HOLD_MAX_MS = 250;
+/** The longest the first join keeps the light "joining" view while the offered media is built. */
+const RECEIVE_BEFORE_RENDER_MAX_MS = 400;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -108,6 +112,7 @@ export class SessionClient {
     finished: () => this.finished,
     selfChanged: (before, now) => this.room.afterSelfChanged(before, now),
     otherChanged: (p) => this.room.afterOtherChanged(p),
+    holdScreen: () => this.store.hold(SCREEN_HOLD_MAX_MS),
   });
   /** Rooms, moderation, requests and the stage, as this person lives them. */
   readonly room = new LiveRoom({
@@ -270,6 +275,7 @@ export class SessionClient {
     await this.preparing;
     if (stale()) return;
     const askedWith = this.media.loaded ? this.media.recvRtpCapabilities() : null;
+    markStep('join-sent');
     const joined = await this.request('session:join', askedWith ? { receive: { rtpCapabilities: askedWith } } : {});
     markStep('join-ack');
     if (stale()) return;
@@ -286,6 +292,7 @@ export class SessionClient {
     const rejoined = this.hasJoined;
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
+    if (this.store.getSnapshot().arriving) void this.showSessionAfterOffers(receiveOpened && joined.receive!.offers > 0, stale);
 
     if (reloaded) {
       await this.media.load(joined.routerRtpCapabilities);
@@ -338,6 +345,24 @@ export class SessionClient {
     this.network.restart();
     this.network.start();
     this.breakdown.afterJoin(joined);
+  }
+
+  /**
+   * The first join: the whole session screen is drawn once the media offered with the join is
+   * built (or after RECEIVE_BEFORE_RENDER_MAX_MS). Drawing it takes the page's main thread for
+   * tens of milliseconds (more on a busy phone), and the browser needs that thread between the
+   * steps of negotiating the receive transport; drawn afterwards, it overlaps with ICE and DTLS,
+   * which run elsewhere, and the first pictures come sooner. The store is up to date meanwhile.
+   */
+  private async showSessionAfterOffers(offered: boolean, stale: Stale): Promise<void> {
+    if (offered) {
+      await Promise.race([this.media.consumersBuilt(), delay(RECEIVE_BEFORE_RENDER_MAX_MS)]);
+      // A task later: the acks of the consumers just built go out before the drawing starts.
+      await delay(0);
+    }
+    if (stale() || this.finished) return;
+    this.store.update((s) => (s.arriving ? { ...s, arriving: false } : s));
+    markStep('session-shown');
   }
 
   private onJoinFailed(error: unknown): void {

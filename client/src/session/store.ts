@@ -73,6 +73,10 @@ import type { SourceKey } from './sources.ts';
  *   resumed      { at, by, pausedSeconds } | null  the last pause ended (shown briefly)
  *   awaySeen     Record<participantId, number>  when this device first saw someone reconnecting or
  *                                              with media lost (counters use the viewer's clock)
+ *   arriving     boolean                        true until this client's first join has built the media it
+ *                                              was offered (or RECEIVE_BEFORE_RENDER_MAX_MS passed): the
+ *                                              screen shows a light "joining" view meanwhile, so that
+ *                                              drawing the whole session does not hold up the first pictures
  *   network      NetworkState                   the audio-only rung: { sample, verdict, history
  *                                              (last qualities), audioOnly: { by: 'auto' | 'person',
  *                                              reason } | null, suggestion: string | null }
@@ -210,6 +214,7 @@ export interface SessionState {
   pause: SessionPause | null;
   resumed: { at: number; by: PersonRef | null; pausedSeconds: number } | null;
   awaySeen: Record<string, number>;
+  arriving: boolean;
   network: NetworkState;
 }
 
@@ -239,6 +244,7 @@ export const initialSessionState: SessionState = {
   pause: null,
   resumed: null,
   awaySeen: {},
+  arriving: true,
   network: { sample: null, verdict: null, history: [], audioOnly: null, suggestion: null },
 };
 
@@ -246,6 +252,9 @@ export const initialSessionState: SessionState = {
 export class Store<T> {
   private state: T;
   private readonly listeners = new Set<() => void>();
+  /** Holds in force (see hold), and whether an update came while one was. */
+  private holds = 0;
+  private changedWhileHeld = false;
 
   constructor(initial: T) {
     this.state = initial;
@@ -264,6 +273,34 @@ export class Store<T> {
     const next = change(this.state);
     if (next === this.state) return;
     this.state = next;
+    if (this.holds > 0) this.changedWhileHeld = true;
+    else this.notify();
+  }
+
+  /**
+   * Until the returned function is called (or `maxMs` has passed), updates still change the state
+   * but listeners (the screen) hear of them only at the end, once. For the moments when the
+   * browser needs the page's main thread to build received media: drawing the screen for the
+   * room change that came with it would make the person wait longer for the sound.
+   */
+  hold(maxMs: number): () => void {
+    this.holds++;
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.holds--;
+      if (this.holds === 0 && this.changedWhileHeld) {
+        this.changedWhileHeld = false;
+        this.notify();
+      }
+    };
+    const timer = setTimeout(release, maxMs);
+    return release;
+  }
+
+  private notify(): void {
     for (const l of [...this.listeners]) l();
   }
 }

@@ -9,6 +9,7 @@ export type JoinStep =
   | 'prejoin-ready'
   | 'join-click'
   | 'socket-connected'
+  | 'join-sent'
   | 'join-ack'
   | 'device-loaded'
   | 'recv-transport-created'
@@ -16,6 +17,8 @@ export type JoinStep =
   | 'offer-received'
   | 'consumer-built'
   | 'offer-acked'
+  | 'session-shown'
+  | 'recv-transport-connecting'
   | 'recv-transport-connected'
   | 'send-transport-connected'
   | 'producer-created';
