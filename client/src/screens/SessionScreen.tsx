@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { canModerate, draftAccess } from '@parley/shared';
 import { Icon, RemoteAudio } from '../components/media.tsx';
 import { PageHeading, useDocumentTitle } from '../components/Page.tsx';
@@ -115,6 +115,12 @@ function LiveSession({
 
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
+  // The side panels are drawn just after the stage, as an interruptible update: the first
+  // pictures of the others need the stage's video elements, not the panels.
+  const [panelsShown, setPanelsShown] = useState(false);
+  useEffect(() => {
+    if (!s.arriving && !panelsShown) startTransition(() => setPanelsShown(true));
+  }, [s.arriving, panelsShown]);
 
   if (s.arriving && s.connection.status !== 'closed') {
     // The first join is under way: a light view (what is happening, and a way out) rather than the
@@ -230,17 +236,21 @@ function LiveSession({
           </div>
         ) : null}
         <div className="side-panel">
-          {assessing && credentials.kind === 'invitee' ? (
-            <div id="session-scorecard" tabIndex={-1}>
-              <ScorecardPanel token={credentials.token} variant="session" />
-            </div>
+          {panelsShown ? (
+            <>
+              {assessing && credentials.kind === 'invitee' ? (
+                <div id="session-scorecard" tabIndex={-1}>
+                  <ScorecardPanel token={credentials.token} variant="session" />
+                </div>
+              ) : null}
+              <SessionMessagesPanel threads={threads} />
+              {mediator ? <RoomsPanel client={client} s={s} /> : null}
+              {mediator ? <BreakdownPanel client={client} s={s} /> : null}
+              <ParticipantsPanel client={client} s={s} />
+              {mediator ? <AnnouncementForm client={client} /> : null}
+              <AnnouncementLog announcements={s.announcements} />
+            </>
           ) : null}
-          <SessionMessagesPanel threads={threads} />
-          {mediator ? <RoomsPanel client={client} s={s} /> : null}
-          {mediator ? <BreakdownPanel client={client} s={s} /> : null}
-          <ParticipantsPanel client={client} s={s} />
-          {mediator ? <AnnouncementForm client={client} /> : null}
-          <AnnouncementLog announcements={s.announcements} />
         </div>
       </div>
 

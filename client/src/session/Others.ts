@@ -81,7 +81,12 @@ export class Others {
   }
 
   private onConsumerClosed(consumerId: string): void {
-    if (this.deps.media.consumerClosed(consumerId)) this.deps.update((s) => withoutRemote(s, consumerId));
+    if (!this.deps.media.consumerClosed(consumerId)) return;
+    // A caucus move closes the old room's consumers and offers the new room's right after: the
+    // offers already on their way are taken (and hold the screen while built) before this is drawn.
+    const release = this.deps.holdScreen();
+    this.deps.update((s) => withoutRemote(s, consumerId));
+    setTimeout(release, 0);
   }
 
   private onConsumerPaused(consumerId: string, paused: boolean): void {

@@ -149,6 +149,8 @@ export class SessionClient {
   private devices: DeviceChoice | null = null;
   /** Loading the device on the pre-join screen; a join that starts meanwhile waits for it. */
   private preparing: Promise<void> | null = null;
+  /** Whether `preparing` has settled: the join then goes out within the click itself (no await first). */
+  private prepared = false;
   private pendingServerMessage: string | null = null;
   private announcementId = 0;
   private noticeId = 0;
@@ -234,7 +236,12 @@ export class SessionClient {
     this.media.closeAll();
     this.mediaTroubled.clear();
     if (this.devices) await this.runJoin(generation);
-    else this.preparing = this.prepare(this.staleAfter(generation));
+    else {
+      this.prepared = false;
+      this.preparing = this.prepare(this.staleAfter(generation)).finally(() => {
+        this.prepared = true;
+      });
+    }
   }
 
   /**
@@ -272,7 +279,7 @@ export class SessionClient {
    */
   private async joinFlow(stale: Stale): Promise<void> {
     const devices = this.devices!;
-    await this.preparing;
+    if (!this.prepared) await this.preparing;
     if (stale()) return;
     const askedWith = this.media.loaded ? this.media.recvRtpCapabilities() : null;
     markStep('join-sent');
