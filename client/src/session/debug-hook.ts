@@ -18,6 +18,8 @@ export interface InboundStat {
   framesDecoded: number;
   packetsReceived: number;
   bytesReceived: number;
+  /** When the last packet came (ms since the epoch, the stats' clock); null before any. */
+  lastPacketReceivedAt: number | null;
 }
 
 export interface OutboundStat {
@@ -120,6 +122,7 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
           framesDecoded: num(entry?.framesDecoded),
           packetsReceived: num(entry?.packetsReceived),
           bytesReceived: num(entry?.bytesReceived),
+          lastPacketReceivedAt: typeof entry?.lastPacketReceivedTimestamp === 'number' ? entry.lastPacketReceivedTimestamp : null,
         });
       }
       return out;
