@@ -5,8 +5,8 @@
  * people's included: each caret batch the server relays to N editors came back N times, and the
  * server dropped every copy (an id belongs to the connection that announced it, see
  * server/src/draft/DraftConnection.ts). On a phone that is an upload per batch for nothing; with
- * 25 editors the copies were a third of each editor's work per keystroke (CPU profile of the
- * yjs-editors benchmark). The browser (client/src/draft/DraftSession.ts) and the benchmark's
+ * 25 editors, sending the copies was about a fifth of the editor processes' CPU time while people
+ * typed (CPU profile of the yjs-editors benchmark). The browser (client/src/draft/DraftSession.ts) and the benchmark's
  * editors (server/src/bench/yjs-editor.ts) both call this, so the benchmark measures what the
  * browser does.
  *
