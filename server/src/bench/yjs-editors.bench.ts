@@ -19,11 +19,15 @@
  *     its editor → applied on each other editor (per receiver), on the first and on the last of
  *     them (all received). The server's own hop from its /metrics (parley_draft_relay_seconds:
  *     arrival of the message → last write of its relay), its event-loop delay, and its event-loop
- *     thread's CPU share and time spent waiting for a core.
+ *     thread's CPU share and time spent waiting for a core; the fan-out (first → last receiver)
+ *     and the editor processes' GC pauses beside the slowest keystrokes.
+ *  3. Baseline, same run: the same editors and typing at the largest step through yjs-relay.ts, a
+ *     minimal y-websocket relay pinned where the server was: what the editors and the layout
+ *     leave for any server.
  *
  * Clock: CLOCK_MONOTONIC via process.hrtime.bigint() in every process (one machine, one clock).
  * BENCH_SECONDS (typing per step), BENCH_JOINS, BENCH_TYPISTS, BENCH_STEPS (e.g. 25),
- * BENCH_EDITOR_PROCESSES, BENCH_PIN=0 shorten or change a run. Results: bench/results/yjs-editors.json.
+ * BENCH_EDITOR_PROCESSES, BENCH_PIN=0 shorten or change a run; BENCH_EDITOR_NODE_ARGS profiles the editors. Results: bench/results/yjs-editors.json.
  */
 import os from 'node:os';
 import path from 'node:path';
