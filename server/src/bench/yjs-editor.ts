@@ -43,8 +43,9 @@ function open(c: Credentials, doc: Y.Doc): WebsocketProvider {
     disableBc: true,
     maxBackoffTime: 500,
   });
-  // As the browser's DraftSession does.
-  sendOwnPresenceOnly(p, encodeAwarenessUpdate);
+  // As the browser's DraftSession does. BENCH_PRESENCE_ECHO=1: y-websocket's default (every
+  // presence applied is sent back), as the browser did before, to compare.
+  if (process.env.BENCH_PRESENCE_ECHO !== '1') sendOwnPresenceOnly(p, encodeAwarenessUpdate);
   return p;
 }
 
