@@ -30,6 +30,7 @@
  * BENCH_EDITOR_PROCESSES, BENCH_PIN=0 shorten or change a run; BENCH_EDITOR_NODE_ARGS profiles the editors. Results: bench/results/yjs-editors.json.
  */
 import os from 'node:os';
+import { constants as perfConstants } from 'node:perf_hooks';
 import path from 'node:path';
 import { draftDocName } from '@parley/shared';
 import { bucketQuantiles, loopDelayMs, promBuckets, promValue, propagation, series, type EditorReceipts, type SentEdit } from './measure.ts';
@@ -202,7 +203,8 @@ async function typingStep(o: { n: number; present: Child[]; all: Child[]; typist
   const typingFrom = monotonicMs();
   await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: TYPE_MS, seed: n * 100 + i })));
   // On the clock of a V8 CPU profile (µs), to cut the typing out of the editors' --cpu-prof.
-  console.error(`yjs-editors: ${n} editors typed from ${Math.round(typingFrom * 1000)} to ${Math.round(monotonicMs() * 1000)} µs (CLOCK_MONOTONIC)`);
+  const typingTo = monotonicMs();
+  console.error(`yjs-editors: ${n} editors typed from ${Math.round(typingFrom * 1000)} to ${Math.round(typingTo * 1000)} µs (CLOCK_MONOTONIC)`);
   const metrics1 = await o.scrape?.();
   const sched1 = schedMs(o.serverPid);
   const editorCpu1 = editorCpu();
@@ -214,7 +216,10 @@ async function typingStep(o: { n: number; present: Child[]; all: Child[]; typist
   const sent = collected.flatMap((c) => c.sent);
   const p = propagation(sent, collected);
   if (p.missing > 0) throw new Error(`${p.missing} (edit, editor) pairs never arrived`);
-  const gc = gcBesideTail(sent, p.allReceived, await Promise.all(present.map((e) => e.request<GcPause[]>({ cmd: 'gc' }))), seconds);
+  // Pauses while keystrokes were on their way (not those of converging and collecting, after).
+  const lastArrival = typingTo + Math.max(...p.allReceived);
+  const pauses = (await Promise.all(present.map((e) => e.request<GcPause[]>({ cmd: 'gc' })))).map((list) => list.filter((g) => g.at >= typingFrom && g.at <= lastArrival));
+  const gc = gcBesideTail(sent, p.allReceived, pauses, seconds);
   return {
     editors: n,
     typing: typists.length,
@@ -257,6 +262,7 @@ function gcBesideTail(sent: SentEdit[], allReceived: number[], perProcess: GcPau
   return {
     pausesPerSecondPerProcess: round(all.length / perProcess.length / seconds),
     pauseMs: all.length ? series(all.map((g) => g.ms)) : null,
+    majorPauses: all.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length,
     slowestKeystrokes: slow.length,
     slowestWithAPause: withGc,
   };
