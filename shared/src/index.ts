@@ -16,6 +16,7 @@ export * from './protocol-agreement.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';
 export * from './draft.ts';
+export * from './draft-presence.ts';
 export * from './breakdown.ts';
 export * from './assessment.ts';
 export * from './html.ts';

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, httpRoutes, pathOf, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role } from '@parley/shared';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, httpRoutes, pathOf, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role, sendOwnPresenceOnly } from '@parley/shared';
 
 /**
  * One open draft document: the Y.Doc, y-websocket's provider and a small store of what the screen
@@ -62,6 +63,8 @@ export class DraftSession {
       maxBackoffTime: 5_000,
       shouldReconnect: (e) => !isTerminalClose(e.code) && !FINAL_WS_CODES.has(e.code),
     });
+    // Not everyone's carets back to the server each time they arrive: only this person's.
+    sendOwnPresenceOnly(this.provider, encodeAwarenessUpdate);
     this.provider.awareness.setLocalStateField('user', this.user);
     this.provider.on('sync', (synced: boolean) => {
       if (synced) this.#everSynced = true;

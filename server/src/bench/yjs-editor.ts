@@ -5,13 +5,16 @@
  * benchmark's layout). Times are read on the machine's monotonic clock (`monotonicMs`), the one
  * clock every process of the benchmark shares.
  *
- * Requests: connect · seed · join · type · reset · state · collect · disconnect (see `handle`);
+ * Requests: connect · seed · join · type · reset · state · collect · gc · disconnect (see `handle`);
  * `editor` names one editor of this process by its index in the benchmark.
  */
 import { createHash } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { sendOwnPresenceOnly } from '@parley/shared';
 import { buildDraft, paragraphText, rng, textChars, WORDS } from './draft-builder.ts';
 import { monotonicMs, serveParent, type ChildRequest } from './platform.ts';
 
@@ -34,12 +37,16 @@ function socketClass(c: Credentials): typeof WebSocket {
 }
 
 function open(c: Credentials, doc: Y.Doc): WebsocketProvider {
-  return new WebsocketProvider(`${c.url.replace(/^http/, 'ws')}/yjs`, c.doc, doc, {
+  const p = new WebsocketProvider(`${c.url.replace(/^http/, 'ws')}/yjs`, c.doc, doc, {
     params: c.token ? { token: c.token } : {},
     WebSocketPolyfill: socketClass(c) as never,
     disableBc: true,
     maxBackoffTime: 500,
   });
+  // As the browser's DraftSession does. BENCH_PRESENCE_ECHO=1: y-websocket's default (every
+  // presence applied is sent back), as the browser did before, to compare.
+  if (process.env.BENCH_PRESENCE_ECHO !== '1') sendOwnPresenceOnly(p, encodeAwarenessUpdate);
+  return p;
 }
 
 function synced(p: WebsocketProvider, timeoutMs = 60_000): Promise<void> {
@@ -63,13 +70,33 @@ type Stamp = { client: number; clock: number; at: number };
 interface Editor {
   doc: Y.Doc;
   provider: WebsocketProvider;
-  /** Every update from the server, as the clocks it brought each author to. */
-  receipts: Stamp[];
+  /**
+   * Every update from the server and when it was applied. Decoded into the clocks it brought each
+   * author to only when collected: while people type, the editors' core also does every other
+   * editor's receiving, and the measuring should not add to it.
+   */
+  received: Array<{ update: Uint8Array; at: number }>;
   /** Every keystroke made here: the clock after it and when it was made. */
   sent: Stamp[];
 }
 
 const editors = new Map<number, Editor>();
+
+/**
+ * This process's garbage-collection pauses, on the shared monotonic clock: a pause holds up every
+ * editor of the process, so the benchmark lines them up with the slowest keystrokes.
+ */
+let gcPauses: Array<{ at: number; ms: number; kind: number }> = [];
+const perfToMonotonic = monotonicMs() - performance.now();
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ at: e.startTime + perfToMonotonic, ms: e.duration, kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0 });
+}).observe({ entryTypes: ['gc'] });
+
+function receipts(e: Editor): Stamp[] {
+  const out: Stamp[] = [];
+  for (const { update, at } of e.received) for (const [client, clock] of Y.parseUpdateMeta(update).to) out.push({ client, clock, at });
+  return out;
+}
 
 function editorOf(req: ChildRequest): Editor {
   const e = editors.get(Number(req.editor));
@@ -84,13 +111,12 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case 'connect': {
       const d = new Y.Doc();
       const p = open(req.creds as Credentials, d);
-      const e: Editor = { doc: d, provider: p, receipts: [], sent: [] };
+      const e: Editor = { doc: d, provider: p, received: [], sent: [] };
       editors.set(Number(req.editor), e);
       p.awareness.setLocalStateField('user', { name: `Editor ${String(req.editor)}` });
       d.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== p) return;
-        const at = monotonicMs();
-        for (const [client, clock] of Y.parseUpdateMeta(update).to) e.receipts.push({ client, clock, at });
+        e.received.push({ update, at: monotonicMs() });
       });
       await synced(p);
       return { clientId: d.clientID };
@@ -144,18 +170,21 @@ async function handle(req: ChildRequest): Promise<unknown> {
       return { keys };
     }
     case 'reset':
-      for (const e of editors.values()) [e.receipts, e.sent] = [[], []];
+      for (const e of editors.values()) [e.received, e.sent] = [[], []];
+      gcPauses = [];
       return null;
+    case 'gc':
+      return gcPauses;
     case 'state':
       // The state vector of each editor here: equal everywhere once every edit arrived.
       return [...editors.values()].map((e) => Buffer.from(Y.encodeStateVector(e.doc)).toString('base64'));
     case 'collect':
-      return [...editors.values()].map(({ doc: d, receipts, sent }) => ({
-        self: d.clientID,
-        receipts,
-        sent,
-        digest: createHash('sha256').update(d.getXmlFragment('default').toString()).digest('hex'),
-        chars: textChars(d),
+      return [...editors.values()].map((e) => ({
+        self: e.doc.clientID,
+        receipts: receipts(e),
+        sent: e.sent,
+        digest: createHash('sha256').update(e.doc.getXmlFragment('default').toString()).digest('hex'),
+        chars: textChars(e.doc),
       }));
     case 'disconnect': {
       const e = editorOf(req);

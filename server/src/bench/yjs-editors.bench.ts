@@ -19,17 +19,22 @@
  *     its editor → applied on each other editor (per receiver), on the first and on the last of
  *     them (all received). The server's own hop from its /metrics (parley_draft_relay_seconds:
  *     arrival of the message → last write of its relay), its event-loop delay, and its event-loop
- *     thread's CPU share and time spent waiting for a core.
+ *     thread's CPU share and time spent waiting for a core; the fan-out (first → last receiver)
+ *     and the editor processes' GC pauses beside the slowest keystrokes.
+ *  3. Baseline, same run: the same editors and typing at the largest step through yjs-relay.ts, a
+ *     minimal y-websocket relay pinned where the server was: what the editors and the layout
+ *     leave for any server.
  *
  * Clock: CLOCK_MONOTONIC via process.hrtime.bigint() in every process (one machine, one clock).
  * BENCH_SECONDS (typing per step), BENCH_JOINS, BENCH_TYPISTS, BENCH_STEPS (e.g. 25),
- * BENCH_EDITOR_PROCESSES, BENCH_PIN=0 shorten or change a run. Results: bench/results/yjs-editors.json.
+ * BENCH_EDITOR_PROCESSES, BENCH_PIN=0 shorten or change a run; BENCH_EDITOR_NODE_ARGS profiles the editors. Results: bench/results/yjs-editors.json.
  */
 import os from 'node:os';
+import { constants as perfConstants } from 'node:perf_hooks';
 import path from 'node:path';
 import { draftDocName } from '@parley/shared';
 import { bucketQuantiles, loopDelayMs, promBuckets, promValue, propagation, series, type EditorReceipts, type SentEdit } from './measure.ts';
-import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, scrape, schedMs, startPlatform, type Child, type Platform } from './platform.ts';
+import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, monotonicMs, scrape, schedMs, startPlatform, type Child, type Platform } from './platform.ts';
 import { run, writeResult } from './results.ts';
 import { cpuMicros, pin } from './sfu-cost/procs.ts';
 
@@ -44,8 +49,11 @@ const EDITOR_CORE = 1;
 const DRAFT_CHARS = 100_000;
 /** Idle time before each step's typing, to measure the CPU the processes use with nobody typing. */
 const IDLE_MS = 2000;
+/** Options for the editor processes' Node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const EDITOR_NODE_ARGS = (process.env.BENCH_EDITOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const perKey = (ms: number, keys: number) => Math.round((Math.max(0, ms) / keys) * 1000) / 1000;
 const editorScript = path.join(import.meta.dirname, 'yjs-editor.ts');
+const relayScript = path.join(import.meta.dirname, 'yjs-relay.ts');
 
 type Creds = { url: string; doc: string; from: string; token?: string; cookie?: string };
 
@@ -81,7 +89,7 @@ async function main() {
       return k === people.length ? { ...base, cookie: platform.cookie } : { ...base, token: people[k]!.token! };
     };
     const total = Math.max(...STEPS);
-    for (let i = 0; i < Math.min(PROCESSES, total); i++) procs.push(forkChild(editorScript));
+    for (let i = 0; i < Math.min(PROCESSES, total); i++) procs.push(forkChild(editorScript, [], EDITOR_NODE_ARGS));
     await Promise.all(procs.map((e) => e.request({ cmd: 'ping' })));
     const layout = {
       editorProcesses: procs.length,
@@ -122,52 +130,28 @@ async function main() {
       const present = procs.slice(0, Math.min(n, procs.length));
       // Editors 0…TYPISTS-1 type: one per process while there are enough processes.
       const typists = Array.from({ length: Math.min(n, TYPISTS) }, (_, i) => editor(i));
-      const paragraphOf = (i: number) => (i * 7 + 3) % draft.paragraphs;
-      // A short unrecorded warm-up, so the figures are of a running session rather than a first keystroke.
-      await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: 2000, seed: 1000 + i })));
-      await converged(present);
-      await Promise.all(present.map((e) => e.request({ cmd: 'reset' })));
-      // What the processes use with nobody typing (timers, pings, metrics), taken off below.
-      const editorCpu = () => procs.reduce((us, c) => us + cpuMicros(c.process.pid!) / 1000, 0);
-      const [idleServer0, idleEditors0, idleT0] = [schedMs(platform.pid).cpu, editorCpu(), performance.now()];
-      await new Promise((r) => setTimeout(r, IDLE_MS));
-      const idleSeconds = (performance.now() - idleT0) / 1000;
-      const idle = { server: (schedMs(platform.pid).cpu - idleServer0) / idleSeconds, editors: (editorCpu() - idleEditors0) / idleSeconds };
-      const metrics0 = await scrape(platform);
-      const sched0 = schedMs(platform.pid);
-      const editorCpu0 = editorCpu();
-      const t0 = performance.now();
-      await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: TYPE_MS, seed: n * 100 + i })));
-      const metrics1 = await scrape(platform);
-      const loop = loopDelayMs(metrics1);
-      const sched1 = schedMs(platform.pid);
-      const editorCpu1 = editorCpu();
-      const seconds = (performance.now() - t0) / 1000;
-      await converged(present);
-      const collected = (await Promise.all(present.map((e) => e.request<Array<EditorReceipts & { sent: SentEdit[]; digest: string }>>({ cmd: 'collect' })))).flat();
-      if (collected.length !== n) throw new Error(`${collected.length} editors answered, ${n} expected`);
-      if (new Set(collected.map((c) => c.digest)).size !== 1) throw new Error(`the ${n} editors' drafts differ`);
-      const sent = collected.flatMap((c) => c.sent);
-      const p = propagation(sent, collected);
-      if (p.missing > 0) throw new Error(`${p.missing} (edit, editor) pairs never arrived`);
-      steps.push({
-        editors: n,
-        typing: typists.length,
-        keystrokes: sent.length,
-        keystrokesPerSecond: Math.round((sent.length / (TYPE_MS / 1000)) * 10) / 10,
-        perReceiverMs: series(p.perReceiver),
-        firstReceivedMs: series(p.firstReceived),
-        allReceivedMs: series(p.allReceived),
-        serverHopMs: { update: serverHop(metrics0, metrics1, 'update'), presence: serverHop(metrics0, metrics1, 'presence') },
-        serverLoopDelayMs: loop,
-        serverLoopThread: loopThreadShare(sched0, sched1, seconds),
-        // CPU time per keystroke, which the machine's load does not inflate the way it does latency.
-        cpuMsPerKeystroke: {
-          serverLoopThread: perKey(sched1.cpu - sched0.cpu - idle.server * seconds, sent.length),
-          editorProcesses: perKey(editorCpu1 - editorCpu0 - idle.editors * seconds, sent.length),
-        },
-      });
+      steps.push(await typingStep({ n, present, all: procs, typists, paragraphs: draft.paragraphs, serverPid: platform.pid, scrape: () => scrape(platform) }));
       console.error(`yjs-editors: ${JSON.stringify(steps.at(-1))}`);
+    }
+
+    // 3. The baseline: the same editors and typing at the most editors, through a minimal
+    // y-websocket relay (yjs-relay.ts) in a process of its own where Parley's server was.
+    await Promise.all(Array.from({ length: connected }, (_, i) => editor(i).request({ cmd: 'disconnect' })));
+    const relayProc = forkChild(relayScript);
+    let baseline;
+    try {
+      const relayPinned = layout.pinned && pin(relayProc.process.pid!, SERVER_CORE);
+      const { url } = await relayProc.request<{ url: string }>({ cmd: 'listen' });
+      const relayCreds = (i: number): Creds => ({ url, doc, from: machineAddress(i) });
+      await editor(0).request({ cmd: 'connect', creds: relayCreds(0) });
+      await editor(0).request({ cmd: 'seed', chars: DRAFT_CHARS, authors: 4, seed: 12, batch: 100 });
+      await Promise.all(Array.from({ length: total - 1 }, (_, j) => editor(j + 1).request({ cmd: 'connect', creds: relayCreds(j + 1) })));
+      const typists = Array.from({ length: Math.min(total, TYPISTS) }, (_, i) => editor(i));
+      baseline = { relay: 'yjs-relay.ts', relayPinned, ...(await typingStep({ n: total, present: procs, all: procs, typists, paragraphs: draft.paragraphs, serverPid: relayProc.process.pid! })) };
+      console.error(`yjs-editors: baseline ${JSON.stringify(baseline)}`);
+    } finally {
+      await Promise.all(Array.from({ length: total }, (_, i) => editor(i).request({ cmd: 'disconnect' }).catch(() => undefined)));
+      await relayProc.close();
     }
 
     const at25 = steps.find((s) => s.editors === 25);
@@ -183,12 +167,105 @@ async function main() {
       typingSecondsPerStep: TYPE_MS / 1000,
       steps,
       yjs_p99_ms_25_editors: at25 ? at25.allReceivedMs.p99 : null,
+      baseline,
       note: 'warm: someone has the draft open; cold: nobody does, it is read from the store. totalMs = connect → synced (TCP, upgrade, credentials, sync); afterOpen = socket open → synced. yjs_p99_ms_25_editors is the all-received p99. firstReceived = to the first other editor. serverHopMs = the server alone (parley_draft_relay_seconds: message arrival → last write of its relay; update = the change, presence = the caret), quantiles interpolated inside its buckets.',
     });
   } finally {
     await Promise.all(procs.map((e) => e.close()));
     await platform.stop();
   }
+}
+
+type Requester = { request<T>(req: { cmd: string; [k: string]: unknown }): Promise<T> };
+
+/**
+ * One step: the typists type at a person's pace while `n` editors (in the processes `present`) are
+ * connected; every keystroke is timed to each other editor. `serverPid` is the process relaying
+ * (Parley's server or the baseline relay); `scrape` reads Parley's /metrics (the baseline has none).
+ */
+async function typingStep(o: { n: number; present: Child[]; all: Child[]; typists: Requester[]; paragraphs: number; serverPid: number; scrape?: () => Promise<string> }) {
+  const { n, present, typists } = o;
+  const paragraphOf = (i: number) => (i * 7 + 3) % o.paragraphs;
+  // A short unrecorded warm-up, so the figures are of a running session rather than a first keystroke.
+  await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: 2000, seed: 1000 + i })));
+  await converged(present);
+  await Promise.all(present.map((e) => e.request({ cmd: 'reset' })));
+  // What the processes use with nobody typing (timers, pings, metrics), taken off below.
+  const editorCpu = () => o.all.reduce((us, c) => us + cpuMicros(c.process.pid!) / 1000, 0);
+  const [idleServer0, idleEditors0, idleT0] = [schedMs(o.serverPid).cpu, editorCpu(), performance.now()];
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleSeconds = (performance.now() - idleT0) / 1000;
+  const idle = { server: (schedMs(o.serverPid).cpu - idleServer0) / idleSeconds, editors: (editorCpu() - idleEditors0) / idleSeconds };
+  const metrics0 = await o.scrape?.();
+  const sched0 = schedMs(o.serverPid);
+  const editorCpu0 = editorCpu();
+  const t0 = performance.now();
+  const typingFrom = monotonicMs();
+  await Promise.all(typists.map((e, i) => e.request({ cmd: 'type', paragraph: paragraphOf(i), durationMs: TYPE_MS, seed: n * 100 + i })));
+  // On the clock of a V8 CPU profile (µs), to cut the typing out of the editors' --cpu-prof.
+  const typingTo = monotonicMs();
+  console.error(`yjs-editors: ${n} editors typed from ${Math.round(typingFrom * 1000)} to ${Math.round(typingTo * 1000)} µs (CLOCK_MONOTONIC)`);
+  const metrics1 = await o.scrape?.();
+  const sched1 = schedMs(o.serverPid);
+  const editorCpu1 = editorCpu();
+  const seconds = (performance.now() - t0) / 1000;
+  await converged(present);
+  const collected = (await Promise.all(present.map((e) => e.request<Array<EditorReceipts & { sent: SentEdit[]; digest: string }>>({ cmd: 'collect' })))).flat();
+  if (collected.length !== n) throw new Error(`${collected.length} editors answered, ${n} expected`);
+  if (new Set(collected.map((c) => c.digest)).size !== 1) throw new Error(`the ${n} editors' drafts differ`);
+  const sent = collected.flatMap((c) => c.sent);
+  const p = propagation(sent, collected);
+  if (p.missing > 0) throw new Error(`${p.missing} (edit, editor) pairs never arrived`);
+  // Pauses while keystrokes were on their way (not those of converging and collecting, after).
+  const lastArrival = typingTo + Math.max(...p.allReceived);
+  const pauses = (await Promise.all(present.map((e) => e.request<GcPause[]>({ cmd: 'gc' })))).map((list) => list.filter((g) => g.at >= typingFrom && g.at <= lastArrival));
+  const gc = gcBesideTail(sent, p.allReceived, pauses, seconds);
+  return {
+    editors: n,
+    typing: typists.length,
+    keystrokes: sent.length,
+    keystrokesPerSecond: Math.round((sent.length / (TYPE_MS / 1000)) * 10) / 10,
+    perReceiverMs: series(p.perReceiver),
+    firstReceivedMs: series(p.firstReceived),
+    allReceivedMs: series(p.allReceived),
+    // first → last receiver: the fan-out, done on the editors' core one receiver after another.
+    fanOutMs: series(p.allReceived.map((all, k) => all - p.firstReceived[k]!)),
+    editorGc: gc,
+    ...(metrics0 && metrics1
+      ? {
+          serverHopMs: { update: serverHop(metrics0, metrics1, 'update'), presence: serverHop(metrics0, metrics1, 'presence') },
+          serverLoopDelayMs: loopDelayMs(metrics1),
+        }
+      : {}),
+    serverLoopThread: loopThreadShare(sched0, sched1, seconds),
+    // CPU time per keystroke, which the machine's load does not inflate the way it does latency.
+    cpuMsPerKeystroke: {
+      serverLoopThread: perKey(sched1.cpu - sched0.cpu - idle.server * seconds, sent.length),
+      editorProcesses: perKey(editorCpu1 - editorCpu0 - idle.editors * seconds, sent.length),
+    },
+  };
+}
+
+type GcPause = { at: number; ms: number; kind: number };
+
+/**
+ * The editor processes' garbage-collection pauses, and how many of the slowest 5 % of keystrokes
+ * (all received) had a pause of some editor process inside their window (made → last applied).
+ * `allReceived[k]` belongs to `sent[k]` (propagation() keeps the order when nothing is missing).
+ */
+function gcBesideTail(sent: SentEdit[], allReceived: number[], perProcess: GcPause[][], seconds: number) {
+  const cut = [...allReceived].sort((a, b) => a - b)[Math.floor(allReceived.length * 0.95)] ?? Infinity;
+  const all = perProcess.flat();
+  const slow = sent.flatMap((s, k) => (allReceived[k]! >= cut ? [{ from: s.at, to: s.at + allReceived[k]! }] : []));
+  const withGc = slow.filter((w) => all.some((g) => g.at < w.to && g.at + g.ms > w.from)).length;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    pausesPerSecondPerProcess: round(all.length / perProcess.length / seconds),
+    pauseMs: all.length ? series(all.map((g) => g.ms)) : null,
+    majorPauses: all.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length,
+    slowestKeystrokes: slow.length,
+    slowestWithAPause: withGc,
+  };
 }
 
 /** Waits until every editor has every edit (same state vector everywhere). */

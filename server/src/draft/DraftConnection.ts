@@ -205,8 +205,9 @@ export class DraftConnection {
       const mine = this.awarenessIds.has(e.clientID);
       if (!mine) {
         if (e.state === null) continue; // nobody else's presence may be removed
-        // y-websocket clients relay every presence they hear of, so others' ids arrive here all the
-        // time: dropped quietly. An id once used by any connection is never taken over by another
+        // y-websocket's provider relays every presence it hears of (Parley's client and the
+        // benchmark's editors send their own only, see shared/src/draft-presence.ts; other
+        // clients may not), so others' ids can arrive here all the time: dropped quietly. An id once used by any connection is never taken over by another
         // (no ghost caret under someone else's name after they leave).
         if (this.doc.claimedAwarenessIds.has(e.clientID)) continue;
         if (this.awarenessIds.size >= DRAFT_LIMITS.maxAwarenessClientsPerConnection) {

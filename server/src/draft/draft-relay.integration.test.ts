@@ -3,6 +3,8 @@ import { startTestServer } from '../test/harness.ts';
 import { appendParagraph, consentedAgreement, provider, rawClient, synced, until, type RawClient } from '../test/yjs.ts';
 import { awarenessMessage, decodeAwarenessUpdate, encodeAwarenessEntries, readMessage } from './protocol.ts';
 import type { WebsocketProvider } from 'y-websocket';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { sendOwnPresenceOnly } from '@parley/shared';
 
 /** How the server relays: timed in /metrics, and presence not sent back to where it came from. */
 const TOKEN = 'metrics-token-for-the-relay-test-0123456789';
@@ -58,6 +60,33 @@ describe('draft relay', () => {
     await until(async () => relayCount((after = await scrape(server.url)), 'presence') > relayCount(before, 'presence'), 10_000, 'the caret relay timed');
     expect(relayCount(after, 'update')).toBeGreaterThan(relayCount(before, 'update'));
     expect(after).toMatch(/^parley_draft_relay_seconds_bucket\{le="0\.001",message="update"\} \d+/m);
+  });
+
+  it('an editor that sends its own presence only (as the browser does) sends its caret and none of the carets it hears', async () => {
+    const server = await start();
+    const { cookie, ana, name } = await consentedAgreement(server);
+    const typist = provider(server, name, { token: ana });
+    const reader = provider(server, name, { cookie });
+    providers.push(typist, reader);
+    sendOwnPresenceOnly(reader, encodeAwarenessUpdate);
+    await Promise.all([synced(typist), synced(reader)]);
+    // Every presence entry the reader sends from here on, by client id.
+    const sentIds: number[] = [];
+    const ws = reader.ws!;
+    const send = ws.send.bind(ws);
+    ws.send = (data: Uint8Array) => {
+      const msg = readMessage(data);
+      if (msg.type === 'awareness') for (const e of decodeAwarenessUpdate(msg.update)) sentIds.push(e.clientID);
+      send(data);
+    };
+
+    typist.awareness.setLocalStateField('cursor', { at: 1 });
+    await until(() => reader.awareness.getStates().get(typist.doc.clientID)?.cursor !== undefined, 10_000, 'the typist’s caret at the reader');
+    // Applying it is when y-websocket's own sender would have sent it back (synchronously).
+    reader.awareness.setLocalStateField('cursor', { at: 2 });
+    await until(() => typist.awareness.getStates().get(reader.doc.clientID)?.cursor !== undefined, 10_000, 'the reader’s caret at the typist');
+    expect(sentIds.length).toBeGreaterThan(0);
+    expect(new Set(sentIds)).toEqual(new Set([reader.doc.clientID]));
   });
 
   it('relays presence to the other editors and not back to its sender', async () => {

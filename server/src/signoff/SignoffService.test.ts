@@ -44,6 +44,21 @@ describe('SignoffService on the event bus', () => {
     expect(changes).toEqual([{ caseId: detail.id, current: expect.objectContaining({ id: v.id, status: 'voided' }) }]);
   });
 
+  it('an edit voids a version frozen after edits that found nothing to void (their answer is not kept past a freeze)', async () => {
+    const { bus, signoff, mediator, detail } = await setup();
+    bus.emit('draft.edited', { caseId: detail.id });
+    bus.emit('draft.edited', { caseId: detail.id });
+    const v1 = await signoff.freeze(mediator);
+    bus.emit('draft.edited', { caseId: detail.id });
+    expect(signoff.view(detail.id)).toMatchObject({ id: v1.id, status: 'voided' });
+    // Voided: later edits find nothing to void, and the next frozen version is voided by an edit again.
+    bus.emit('draft.edited', { caseId: detail.id });
+    const v2 = await signoff.freeze(mediator);
+    expect(signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'awaiting-signatures' });
+    bus.emit('draft.edited', { caseId: detail.id });
+    expect(signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'voided' });
+  });
+
   it('an edit after everyone signed leaves the signed version alone', async () => {
     const { bus, signoff, changes, mediator, detail, who } = await setup();
     const v = await signoff.freeze(mediator);

@@ -59,6 +59,14 @@ export class SignoffService {
    */
   readonly #bus: EventBus;
   readonly #logger: Logger;
+  /**
+   * Cases whose newest version is voided or that have none: an edit of their draft has nothing to
+   * void until the next freeze. The check runs after every keystroke's relay (the draft hub's
+   * 'changed'), where a query per keystroke cost the server's event loop as much as applying the
+   * keystroke. Only those two states are kept: they change only through freeze(). A version
+   * signed by everyone is not kept, since adding a party makes it incomplete again.
+   */
+  readonly #nothingToVoid = new Set<string>();
 
   constructor(store: Store, cases: CaseService, keys: Keyring, deps: { source: AgreementSource; bus: EventBus; logger: Logger; record?: RecordSink }) {
     this.#store = store;
@@ -91,6 +99,8 @@ export class SignoffService {
         .prepare('INSERT INTO agreement_versions (id, case_id, version, text_sealed, text_hash, frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, mediator.caseId, next, this.#cases.sealForCase(mediator.caseId, snap.text), snap.hash, at, mediator.participantId);
     });
+    // From now on an edit voids this version.
+    this.#nothingToVoid.delete(mediator.caseId);
     const view = this.view(mediator.caseId)!;
     this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
     this.#changed(mediator.caseId);
@@ -147,8 +157,13 @@ export class SignoffService {
 
   /** Any edit of the draft before every party signed voids the frozen version and its signatures. */
   draftChanged(caseId: string): boolean {
+    if (this.#nothingToVoid.has(caseId)) return false;
     const v = this.#current(caseId);
-    if (!v || v.voided_at || this.#complete(v)) return false;
+    if (!v || v.voided_at) {
+      this.#nothingToVoid.add(caseId);
+      return false;
+    }
+    if (this.#complete(v)) return false;
     this.#void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString());
     this.#record?.append(caseId, 'agreement.voided', null, { version: v.version, reason: 'edited after freeze' });
     this.#changed(caseId);
