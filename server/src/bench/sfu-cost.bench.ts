@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MediasoupTypes } from '@parley/sfu';
 import type { LoadgenRequest, LoadgenSnapshot } from './sfu-cost/loadgen.ts';
-import { CORES, cpuMicros, pin, rssMb, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
+import { CORES, cpuMicros, pin, rssMb, sysctlNumber, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
 import { AUDIO, packetsPerSecondPerParticipant, VIDEO } from './sfu-cost/rtp.ts';
 import { bestEgress, firstLimit, LOSS_LIMIT, marginalUsPerPacket, ratio, round3, usable, type RunResult, type Unmeasured } from './sfu-cost/analysis.ts';
 import { bareSide, parleySide, type Room, type Side } from './sfu-cost/sides.ts';
@@ -72,6 +72,8 @@ class Loadgen {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let rounds = 0;
+/** What the kernel gave each sink of the last step (the 8 MiB asked for, capped at net.core.rmem_max). */
+let sinkRecvBufferBytes = 0;
 
 /** A run that could not be measured: why, kept in the result file; the step counts as not measured. */
 class Unmeasurable extends Error {
@@ -122,7 +124,8 @@ async function waitForFlow(side: Side, room: Room, gen: Loadgen): Promise<void> 
 }
 
 async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunResult> {
-  const { ports } = await gen.ask<{ ports: number[] }>({ t: 'sinks', count: viewers });
+  const { ports, recvBufferBytes } = await gen.ask<{ ports: number[]; recvBufferBytes: number }>({ t: 'sinks', count: viewers });
+  sinkRecvBufferBytes = recvBufferBytes;
   const room = await side.build({ participants: PARTICIPANTS, sinkPorts: ports, srtpCryptoSuite: SRTP_SUITE, round: rounds++ });
   try {
     await gen.ask({ t: 'send', targets: room.targets });
@@ -251,6 +254,9 @@ async function main() {
       srtp_crypto_suite: SRTP_SUITE,
       window_ms: WINDOW_MS,
       loss_limit_pct: LOSS_LIMIT * 100,
+      /** Receive buffers: each sink's as the kernel gave it; the workers' ingress sockets get the system default. */
+      sink_recv_buffer_bytes: sinkRecvBufferBytes,
+      worker_ingress_recv_buffer_bytes: sysctlNumber('net/core/rmem_default'),
     },
     method: {
       A: 'mediasoup.createWorker with its defaults (same MEDIASOUP_WORKER_BIN); one router with MEDIA_CODECS from sfu/src/config.ts; plain transports (comedia) for the producers; per viewer one plain transport with SRTP to its sink, consumers created unpaused.',
