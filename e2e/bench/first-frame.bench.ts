@@ -20,7 +20,7 @@ import { run, writeResult } from '../../server/src/bench/results.ts';
 import { frameStepTable, markedStepsAfter, spreadOfPresent, type FrameRound } from '../../server/src/bench/join-steps.ts';
 import { startBare } from './bare/start.ts';
 import { addProbe, framesAfter, probedContext, readProbe, settlePacketWatch, waitForFrames, type ProbeOptions } from './frame-probe.ts';
-import { benchPlatform, join, waitInPage, type BenchPlatform } from './support.ts';
+import { benchPlatform, mediatorAndPartyB, waitInPage, type BenchPlatform } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_TTFF_ROUNDS ?? 20);
 const PARLEY: ProbeOptions = { button: 'Join session', videoPrefix: 'Video of ' };
@@ -89,8 +89,6 @@ async function bareRound(platform: BenchPlatform, url: string): Promise<Round> {
   }
 }
 
-const sendsVideo = async () => ((await (window as any).__parleyDebug.outboundStats()) as Array<{ kind: string; framesEncoded: number }>).some((s) => s.kind === 'video' && s.framesEncoded > 0);
-
 function summary(rounds: Round[]) {
   return {
     prejoinReadyMs: spreadOfPresent(rounds.map((r) => r.prejoinReady)),
@@ -110,12 +108,7 @@ async function main() {
   const bare = await startBare();
   try {
     // Parley: mediator and party B in the session, both sending camera and microphone.
-    const { detail, links } = await platform.createCase();
-    const m = await (await platform.context({ mediator: true })).newPage();
-    const b = await (await platform.context()).newPage();
-    await join(m, `${platform.url}/cases/${detail.id}/session`);
-    await join(b, links['Party B']!);
-    for (const p of [m, b]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
+    const { links, mediator: m } = await mediatorAndPartyB(platform);
     // Bare: one page sending the fake camera.
     const sender = await (await platform.browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
     await sender.goto(`${bare.url}/?send`);

@@ -22,7 +22,7 @@ import type { Page } from '@playwright/test';
 import { frameStepTable, markedStepsAfter, spreadOfPresent, type FrameRound } from '../../server/src/bench/join-steps.ts';
 import { run, writeResult } from '../../server/src/bench/results.ts';
 import { addProbe, framesAfter, readProbe, settlePacketWatch, waitForFrames, type ProbeOptions } from './frame-probe.ts';
-import { benchPlatform, join, longGrace, waitInPage } from './support.ts';
+import { benchPlatform, join, longGrace, mediatorAndPartyB, waitInPage } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_RECONNECT_ROUNDS ?? 12);
 const PROBE: ProbeOptions = { button: 'Join session', videoPrefix: 'Video of ' };
@@ -41,14 +41,10 @@ function joined(page: Page, yes: boolean): Promise<void> {
 async function main() {
   const platform = await benchPlatform({ name: 'bench-reconnect' });
   try {
-    const { detail, links } = await platform.createCase(longGrace(platform));
-    const m = await (await platform.context({ mediator: true })).newPage();
-    const b = await (await platform.context()).newPage();
+    const { links, mediator: m } = await mediatorAndPartyB(platform, longGrace(platform));
     const aCtx = await platform.context();
     await addProbe(aCtx, PROBE);
     const a = await aCtx.newPage();
-    await join(m, `${platform.url}/cases/${detail.id}/session`);
-    await join(b, links['Party B']!);
     await join(a, links['Party A']!);
     await waitForFrames(a, 0, 2);
 

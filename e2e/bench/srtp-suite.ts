@@ -12,7 +12,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { TransportPath } from '../../client/src/session/debug-hook.ts';
-import { benchPlatform, join, waitInPage } from './support.ts';
+import { benchPlatform, mediatorAndPartyB, waitInPage } from './support.ts';
 
 const paths = (page: Page): Promise<TransportPath[]> =>
   page.evaluate(() => (window as unknown as { __parleyDebug: { transportPaths(): Promise<never> } }).__parleyDebug.transportPaths());
@@ -20,11 +20,7 @@ const paths = (page: Page): Promise<TransportPath[]> =>
 async function main() {
   const platform = await benchPlatform({ name: 'bench-srtp-suite' });
   try {
-    const { detail, links } = await platform.createCase();
-    const mediator = await (await platform.context({ mediator: true })).newPage();
-    const partyB = await (await platform.context()).newPage();
-    await join(mediator, `${platform.url}/cases/${detail.id}/session`);
-    await join(partyB, links['Party B']!);
+    const { mediator } = await mediatorAndPartyB(platform);
     await waitInPage(
       mediator,
       async () => {

@@ -77,6 +77,24 @@ export async function benchPlatform(options: PlatformOptions = {}): Promise<Benc
   };
 }
 
+/** In a page of the test client: true once the page sends video frames it encoded. */
+export const sendsVideo = async () => ((await (window as any).__parleyDebug.outboundStats()) as Array<{ kind: string; framesEncoded: number }>).some((s) => s.kind === 'video' && s.framesEncoded > 0);
+
+/**
+ * The room most browser benchmarks measure in: a new case, the mediator and party B joined and both
+ * sending video (and audio; Chromium's fake devices), each in its own browser profile. Party A's
+ * link is left for the benchmark to join with whatever probe it measures with.
+ */
+export async function mediatorAndPartyB(platform: BenchPlatform, configure?: (detail: CaseDetail) => Promise<void>): Promise<{ detail: CaseDetail; links: Record<string, string>; mediator: Page; partyB: Page }> {
+  const { detail, links } = await platform.createCase(configure);
+  const mediator = await (await platform.context({ mediator: true })).newPage();
+  const partyB = await (await platform.context()).newPage();
+  await join(mediator, `${platform.url}/cases/${detail.id}/session`);
+  await join(partyB, links['Party B']!);
+  for (const p of [mediator, partyB]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
+  return { detail, links, mediator, partyB };
+}
+
 /**
  * `createCase` configuration for benchmarks that drop a person's network: a 600 s grace period, so
  * every drop is a reconnect, never the pause of the joint session.

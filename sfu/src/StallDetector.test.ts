@@ -1,16 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import { StallDetector } from './StallDetector.ts';
 
+/** Feeds one transport's readings [at ms, bytes] and returns what each one reported. */
+function feed(d: StallDetector, readings: Array<[number, number]>): Array<'lost' | 'ok' | null> {
+  return readings.map(([at, bytes]) => d.sample('t', bytes, at));
+}
+
 describe('StallDetector', () => {
-  it('reports a transport lost after silentMs without a byte, once, and ok when bytes flow again', () => {
-    const d = new StallDetector(8_000);
-    expect(d.sample('t', 100, 0)).toBeNull();
-    expect(d.sample('t', 200, 2_000)).toBeNull();
-    expect(d.sample('t', 200, 9_000)).toBeNull(); // 7 s quiet: still fine
-    expect(d.sample('t', 200, 10_000)).toBe('lost');
-    expect(d.sample('t', 200, 12_000)).toBeNull(); // told once
-    expect(d.sample('t', 260, 14_000)).toBe('ok');
-    expect(d.sample('t', 300, 16_000)).toBeNull();
+  it('on schedule, reports a transport lost at the first reading silentMs after its last byte, once, and ok when bytes flow again', () => {
+    const d = new StallDetector(8_000, 2_000);
+    expect(
+      feed(d, [
+        [0, 100],
+        [2_000, 200], // the last byte came by here
+        [4_000, 200],
+        [6_000, 200],
+        [8_000, 200], // 6 s quiet: still fine
+        [10_000, 200], // 8 s quiet
+        [12_000, 200], // told once
+        [14_000, 260],
+        [16_000, 300],
+      ]),
+    ).toEqual([null, null, null, null, null, 'lost', null, 'ok', null]);
+  });
+
+  it('does not take one late reading (a starved server) as evidence for the whole gap, and still finds a real stall once readings come on time', () => {
+    const d = new StallDetector(8_000, 2_000);
+    expect(
+      feed(d, [
+        [0, 100],
+        [2_000, 200],
+        // The event loop was starved for 9 s: the counter was read, or its reply handled, late.
+        [11_000, 200],
+        // Back on schedule, the bytes that were waiting show up: the path was fine all along.
+        [13_000, 900],
+      ]),
+    ).toEqual([null, null, null, null]);
+    // A path that really went silent through a starved stretch: counted from the readings on time.
+    expect(
+      feed(d, [
+        [24_000, 900], // late again: counts 3 s
+        [26_000, 900],
+        [28_000, 900],
+        [30_000, 900],
+      ]),
+    ).toEqual([null, null, null, 'lost']);
+  });
+
+  it('counts a clock stepped back as no time', () => {
+    const d = new StallDetector(8_000, 2_000);
+    expect(feed(d, [[10_000, 1], [2_000, 1], [4_000, 1], [6_000, 1], [8_000, 1], [10_000, 1]])).toEqual([null, null, null, null, null, 'lost']);
   });
 
   it('keeps transports apart and forgets closed ones', () => {

@@ -8,8 +8,9 @@
  * the load generator and this process to core 1. Over each measuring window: worker CPU from
  * /proc/<pid>/stat (utime + stime) divided by the packets the consumers numbered (sent), loss at the
  * sinks, this process's CPU and RSS, the worker's RSS. Viewers step up until a step where neither
- * side's run is usable (≥ 0.5 % loss, or a saturated worker or load generator). Results:
- * bench/results/sfu-cost.json.
+ * side's run is usable (≥ 0.5 % loss, or a saturated worker or load generator). A run that cannot
+ * be measured (consumers that never start) is listed under `unmeasured` with why, and its step is
+ * left out of the ratio. Results: bench/results/sfu-cost.json.
  *
  * Shorter runs while developing: SFU_COST_WINDOW_MS=1500 SFU_COST_VIEWERS=2,4. Also SFU_COST_REPEATS
  * (A, B pairs per step), SFU_COST_PARTICIPANTS, SFU_COST_SRTP (the consumers' crypto suite),
@@ -20,9 +21,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MediasoupTypes } from '@parley/sfu';
 import type { LoadgenRequest, LoadgenSnapshot } from './sfu-cost/loadgen.ts';
-import { CORES, cpuMicros, pin, rssMb, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
+import { CORES, cpuMicros, pin, rssMb, sysctlNumber, udpReceiveBufferDrops } from './sfu-cost/procs.ts';
 import { AUDIO, packetsPerSecondPerParticipant, VIDEO } from './sfu-cost/rtp.ts';
-import { bareSide, parleySide, type Side } from './sfu-cost/sides.ts';
+import { bestEgress, firstLimit, LOSS_LIMIT, marginalUsPerPacket, ratio, round3, usable, type RunResult, type Unmeasured } from './sfu-cost/analysis.ts';
+import { bareSide, parleySide, type Room, type Side } from './sfu-cost/sides.ts';
 import { run, writeResult } from './results.ts';
 
 const env = process.env;
@@ -40,7 +42,6 @@ const SRTP_SUITE = (env.SFU_COST_SRTP ?? 'AEAD_AES_256_GCM') as MediasoupTypes.S
 const BUDGET_MS = Number(env.SFU_COST_BUDGET_S ?? 200) * 1000;
 /** A, B pairs per step (interleaved A, B, A, B). */
 const REPEATS = Number(env.SFU_COST_REPEATS ?? 1);
-const LOSS_LIMIT = 0.005;
 /** A process using this much of its core is the limit; so is a load generator off its schedule. */
 const SATURATED_CORE = 0.9;
 const WORKER_CORE = 0;
@@ -68,45 +69,67 @@ class Loadgen {
   }
 }
 
-interface RunResult {
-  side: 'A' | 'B';
-  viewers: number;
-  consumers: number;
-  target_egress_pps: number;
-  egress_pps: number;
-  delivered_pps: number;
-  loss_pct: number;
-  /** Datagrams the kernel dropped at a full receive buffer (sinks or the worker's ingress; machine-wide). */
-  udp_rcvbuf_drops: number;
-  worker_cpu_cores: number;
-  worker_us_per_packet: number;
-  egress_pps_per_worker_core: number;
-  worker_rss_mb: number;
-  node_main_cpu_cores: number;
-  node_main_rss_mb: number;
-  loadgen_cpu_cores: number;
-  loadgen_lag_ms: number;
-  saturated: 'worker' | 'load generator' | null;
-}
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let rounds = 0;
+/** What the kernel gave each sink of the last step (the 8 MiB asked for, capped at net.core.rmem_max). */
+let sinkRecvBufferBytes = 0;
+
+/** A run that could not be measured: why, kept in the result file; the step counts as not measured. */
+class Unmeasurable extends Error {
+  readonly code = 'SFU_COST_UNMEASURABLE';
+}
+
+/** How long every consumer has to send its first packet (video starts at a key frame, one a second). */
+const FLOW_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until the sinks have seen every consumer (the window must not open on a room still starting).
+ * When some never send, the run cannot be measured; the reason says which streams they carry and
+ * what the machine did meanwhile (worker and generator CPU, how far the generator fell behind,
+ * datagrams the kernel dropped at full receive buffers). The known way to get there is a step at
+ * the edge of what the two cores carry: the generator falls behind and sends its backlog in bursts,
+ * the worker's ingress sockets overflow, and a video consumer, which starts only at a key frame,
+ * waits for ever when the first packet of each of its producer's key frames is the one dropped.
+ */
+async function waitForFlow(side: Side, room: Room, gen: Loadgen): Promise<void> {
+  const deadline = Date.now() + FLOW_TIMEOUT_MS;
+  const w0 = cpuMicros(side.workerPid);
+  const g0 = cpuMicros(gen.child.pid!);
+  const k0 = udpReceiveBufferDrops();
+  const t0 = performance.now();
+  let lagMs = 0;
+  for (;;) {
+    const snap = await gen.ask<LoadgenSnapshot>({ t: 'snap' });
+    lagMs = Math.max(lagMs, snap.maxLagMs);
+    const seen = new Set(snap.ssrcs);
+    const missing = room.consumers.filter((c) => !seen.has(c.ssrc));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) {
+      const seconds = (performance.now() - t0) / 1000;
+      const byStream = new Map<string, number>();
+      for (const c of missing) byStream.set(c.of, (byStream.get(c.of) ?? 0) + 1);
+      const streams = [...byStream].map(([of, n]) => `${of} ×${n}`).join(', ');
+      const onlyVideo = missing.every((c) => c.of.endsWith(' video'));
+      throw new Unmeasurable(
+        `${missing.length} of ${room.consumers.length} consumers sent nothing within ${FLOW_TIMEOUT_MS / 1000} s (${streams}); ` +
+          `meanwhile the worker used ${round3((cpuMicros(side.workerPid) - w0) / 1e6 / seconds)} core, the load generator ` +
+          `${round3((cpuMicros(gen.child.pid!) - g0) / 1e6 / seconds)} core (up to ${Math.round(lagMs)} ms behind its schedule; ${snap.sent} RTP packets sent), ` +
+          `and the kernel dropped ${udpReceiveBufferDrops() - k0} datagrams at full receive buffers` +
+          (onlyVideo ? '; a video consumer starts only at a key frame whose first packet reached the worker (one a second; the generator does not answer key-frame requests)' : ''),
+      );
+    }
+    await sleep(100);
+  }
+}
 
 async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunResult> {
-  const { ports } = await gen.ask<{ ports: number[] }>({ t: 'sinks', count: viewers });
+  const { ports, recvBufferBytes } = await gen.ask<{ ports: number[]; recvBufferBytes: number }>({ t: 'sinks', count: viewers });
+  sinkRecvBufferBytes = recvBufferBytes;
   const room = await side.build({ participants: PARTICIPANTS, sinkPorts: ports, srtpCryptoSuite: SRTP_SUITE, round: rounds++ });
   try {
     await gen.ask({ t: 'send', targets: room.targets });
-    // Every consumer must be flowing (video starts at its first key frame) before the window opens.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const seen = new Set((await gen.ask<LoadgenSnapshot>({ t: 'snap' })).ssrcs);
-      if (room.consumerSsrcs.every((s) => seen.has(s))) break;
-      if (Date.now() > deadline) throw new Error(`${side.name}: ${room.consumerSsrcs.filter((s) => !seen.has(s)).length} consumers sent nothing within 30 s`);
-      await sleep(100);
-    }
+    await waitForFlow(side, room, gen);
     await sleep(SETTLE_MS);
     const genPid = gen.child.pid!;
     const s0 = await gen.ask<LoadgenSnapshot>({ t: 'snap' });
@@ -133,7 +156,7 @@ async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunRe
     return {
       side: side.name,
       viewers,
-      consumers: room.consumerSsrcs.length,
+      consumers: room.consumers.length,
       target_egress_pps: targetIngress * viewers,
       egress_pps: Math.round(sent / seconds),
       delivered_pps: Math.round(received / seconds),
@@ -155,48 +178,6 @@ async function measure(side: Side, viewers: number, gen: Loadgen): Promise<RunRe
   }
 }
 
-const usable = (r: RunResult) => r.loss_pct < LOSS_LIMIT * 100 && r.saturated === null;
-
-/** µs per packet of B over A, over the steps where neither side lost packets nor saturated. */
-function ratio(runs: RunResult[]): number | null {
-  const per = (side: 'A' | 'B', steps: Set<number>) => {
-    const rs = runs.filter((r) => r.side === side && steps.has(r.viewers));
-    return rs.reduce((s, r) => s + r.worker_us_per_packet * r.egress_pps, 0) / rs.reduce((s, r) => s + r.egress_pps, 0);
-  };
-  const steps = new Set(VIEWER_STEPS.filter((v) => runs.some((r) => r.viewers === v) && runs.filter((r) => r.viewers === v).every(usable)));
-  return steps.size === 0 ? null : round3(per('B', steps) / per('A', steps));
-}
-
-/**
- * The slope of worker CPU against egress over a side's usable runs (least squares), in µs per
- * packet: the per-packet cost without the worker's fixed costs (timers, RTCP), which weigh on the
- * plain µs per packet at light load. Null with fewer than two load levels.
- */
-function marginalUsPerPacket(runs: RunResult[], side: 'A' | 'B'): number | null {
-  const pts = runs.filter((r) => r.side === side && usable(r)).map((r) => [r.egress_pps, r.worker_cpu_cores * 1e6] as const);
-  if (new Set(pts.map(([x]) => x)).size < 2) return null;
-  const mx = pts.reduce((s, [x]) => s + x, 0) / pts.length;
-  const my = pts.reduce((s, [, y]) => s + y, 0) / pts.length;
-  const sxy = pts.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-  const sxx = pts.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-  return round3(sxy / sxx);
-}
-
-/** The highest egress a side sustained with < 0.5 % loss, per core of worker CPU it took. */
-function bestEgress(runs: RunResult[], side: 'A' | 'B') {
-  const ok = runs.filter((r) => r.side === side && r.loss_pct < LOSS_LIMIT * 100 && r.saturated !== 'load generator');
-  const best = ok.sort((a, b) => b.egress_pps - a.egress_pps)[0];
-  if (!best) return null;
-  const { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated } = best;
-  return { viewers, egress_pps, loss_pct, worker_cpu_cores, worker_us_per_packet, egress_pps_per_worker_core, worker_rss_mb, node_main_cpu_cores, node_main_rss_mb, loadgen_cpu_cores, saturated };
-}
-
-/** Which limit each side met first as the load rose: its worker, the load generator, or loss without either. */
-function firstLimit(runs: RunResult[], side: 'A' | 'B'): string {
-  const hit = runs.find((r) => r.side === side && !usable(r));
-  if (!hit) return 'none within the steps run';
-  return `${hit.saturated ?? `loss ${hit.loss_pct} % without saturation`} at ${hit.viewers} viewers (${hit.target_egress_pps} pps offered)`;
-}
 
 async function main() {
   const pinned = pin(process.pid, LOAD_CORE);
@@ -206,6 +187,7 @@ async function main() {
   if (env.SFU_COST_ORDER === 'BA') sides.reverse();
   for (const s of sides) pin(s.workerPid, WORKER_CORE);
   const runs: RunResult[] = [];
+  const unmeasured: Unmeasured[] = [];
   const started = Date.now();
   let stoppedBy = 'a step where neither side was usable';
   try {
@@ -216,15 +198,29 @@ async function main() {
       }
       // A then B at every step, so whatever else the machine does falls on both.
       const step: RunResult[] = [];
+      let stepUnmeasured = 0;
       for (let i = 0; i < REPEATS; i++) {
         for (const side of sides) {
-          const r = await measure(side, viewers, gen);
+          let r: RunResult;
+          try {
+            r = await measure(side, viewers, gen);
+          } catch (e) {
+            // Only a run the machine could not carry is reported and passed over; anything else is a failure.
+            if (!(e instanceof Unmeasurable)) throw e;
+            console.log(`${side.name} ${viewers} viewers: not measured: ${e.message}`);
+            unmeasured.push({ side: side.name, viewers, reason: e.message });
+            stepUnmeasured++;
+            continue;
+          }
           console.log(`${r.side} ${viewers} viewers: ${r.egress_pps} pps, loss ${r.loss_pct} %, worker ${r.worker_cpu_cores} core, ${r.worker_us_per_packet} µs/packet, load gen ${r.loadgen_cpu_cores} core${r.saturated ? `, saturated: ${r.saturated}` : ''}`);
           step.push(r);
         }
       }
       runs.push(...step);
-      if (step.every((r) => !usable(r))) break;
+      if (step.every((r) => !usable(r))) {
+        if (stepUnmeasured > 0) stoppedBy = `${viewers} viewers, where no run was usable and ${stepUnmeasured} could not be measured`;
+        break;
+      }
       if (viewers === VIEWER_STEPS.at(-1)) stoppedBy = 'the last step';
     }
   } finally {
@@ -238,15 +234,17 @@ async function main() {
   writeResult('sfu-cost', {
     measured_at: new Date().toISOString(),
     machine: { cores: CORES, cpu: os.cpus()[0]?.model ?? 'unknown', pinned: pinned ? `worker on core ${WORKER_CORE}; load generator and this process on core ${LOAD_CORE}` : 'not pinned (one core or no taskset)' },
-    sfu_cpu_ratio_ours_vs_bare: ratio(runs),
+    sfu_cpu_ratio_ours_vs_bare: ratio(runs, unmeasured),
     egress_pps_per_worker_core: b?.egress_pps_per_worker_core ?? null,
     egress_pps_per_worker_core_bare: a?.egress_pps_per_worker_core ?? null,
     /** The run each egress figure comes from, with its CPU and memory. */
     best_egress: { A: a, B: b },
     worker_us_per_packet_unsaturated: { A: usPerPacket('A'), B: usPerPacket('B') },
     worker_us_per_packet_marginal: { A: marginalUsPerPacket(runs, 'A'), B: marginalUsPerPacket(runs, 'B') },
-    saturated_first: { A: firstLimit(runs, 'A'), B: firstLimit(runs, 'B') },
+    saturated_first: { A: firstLimit(runs, unmeasured, 'A'), B: firstLimit(runs, unmeasured, 'B') },
     stepping_stopped_at: stoppedBy,
+    /** Runs that could not be measured (e.g. consumers that never sent: the worker could not read its ingress), with why; their steps are not in the ratio. */
+    unmeasured,
     load: {
       participants: PARTICIPANTS,
       per_participant: `Opus ${AUDIO.fps} packets/s of ${AUDIO.packetBytes} bytes + VP8 ${VIDEO.fps} fps (a key frame every ${VIDEO.keyEveryFrames} frames: ${VIDEO.keyPackets} packets; delta frames ${VIDEO.deltaPackets} packets; ${VIDEO.packetBytes} bytes each)`,
@@ -256,6 +254,9 @@ async function main() {
       srtp_crypto_suite: SRTP_SUITE,
       window_ms: WINDOW_MS,
       loss_limit_pct: LOSS_LIMIT * 100,
+      /** Receive buffers: each sink's as the kernel gave it; the workers' ingress sockets get the system default. */
+      sink_recv_buffer_bytes: sinkRecvBufferBytes,
+      worker_ingress_recv_buffer_bytes: sysctlNumber('net/core/rmem_default'),
     },
     method: {
       A: 'mediasoup.createWorker with its defaults (same MEDIASOUP_WORKER_BIN); one router with MEDIA_CODECS from sfu/src/config.ts; plain transports (comedia) for the producers; per viewer one plain transport with SRTP to its sink, consumers created unpaused.',

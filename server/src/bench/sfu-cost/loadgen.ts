@@ -27,7 +27,10 @@ export interface LoadgenSnapshot {
 }
 
 const HOST = '127.0.0.1';
-/** Large receive buffers: the sinks must not be where packets are dropped. */
+/**
+ * Large receive buffers: the sinks must not be where packets are dropped. The kernel caps the
+ * request at net.core.rmem_max without a word, so what each sink got is read back and reported.
+ */
 const RECV_BUFFER = 8 * 1024 * 1024;
 
 let sinks: dgram.Socket[] = [];
@@ -38,8 +41,9 @@ let sent = 0;
 let maxLagMs = 0;
 let pacing: ReturnType<typeof setTimeout> | undefined;
 
-async function openSinks(count: number): Promise<number[]> {
+async function openSinks(count: number): Promise<{ ports: number[]; recvBufferBytes: number }> {
   const ports: number[] = [];
+  let recvBufferBytes = Infinity;
   for (let i = 0; i < count; i++) {
     const s = dgram.createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER });
     s.on('message', (msg) => {
@@ -54,9 +58,10 @@ async function openSinks(count: number): Promise<number[]> {
     });
     await new Promise<void>((resolve) => s.bind(0, HOST, resolve));
     ports.push(s.address().port);
+    recvBufferBytes = Math.min(recvBufferBytes, s.getRecvBufferSize());
     sinks.push(s);
   }
-  return ports;
+  return { ports, recvBufferBytes: count > 0 ? recvBufferBytes : 0 };
 }
 
 interface Paced {
@@ -126,7 +131,7 @@ process.on('message', (req: LoadgenRequest) => {
   const fail = (e: unknown) => reply({ error: e instanceof Error ? e.message : String(e) });
   switch (req.t) {
     case 'sinks':
-      openSinks(req.count).then((ports) => reply({ ports }), fail);
+      openSinks(req.count).then(reply, fail);
       break;
     case 'send':
       // The lag counted from here on is the generator's own.

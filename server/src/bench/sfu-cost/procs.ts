@@ -56,3 +56,12 @@ export function udpReceiveBufferDrops(): number {
   const values = snmp[1]?.split(/\s+/) ?? [];
   return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
 }
+
+/** A numeric kernel setting from /proc/sys (e.g. 'net/core/rmem_default'); null where it cannot be read. */
+export function sysctlNumber(name: string): number | null {
+  try {
+    return Number(fs.readFileSync(`/proc/sys/${name}`, 'utf8').trim());
+  } catch {
+    return null;
+  }
+}

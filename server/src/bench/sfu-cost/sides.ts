@@ -19,8 +19,8 @@ export const LISTEN_IP = '127.0.0.1';
 export interface Room {
   /** One per participant: the producers' transport port, and the SSRCs to send. */
   targets: Array<{ port: number; audioSsrc: number; videoSsrc: number }>;
-  /** Every consumer's SSRC: the sinks must see all of them before measuring. */
-  consumerSsrcs: number[];
+  /** Every consumer's SSRC and what it carries ("participant-3 video"): the sinks must see all of them before measuring. */
+  consumers: Array<{ ssrc: number; of: string }>;
   close(): void;
 }
 
@@ -83,16 +83,16 @@ export async function bareSide(): Promise<Side> {
         producers.push(await t.produce({ kind: 'audio', rtpParameters: params.audio }), await t.produce({ kind: 'video', rtpParameters: params.video }));
         targets.push({ port: t.tuple.localPort, audioSsrc: audioSsrc(p), videoSsrc: videoSsrc(p) });
       }
-      const consumerSsrcs: number[] = [];
+      const consumers: Room['consumers'] = [];
       for (const port of sinkPorts) {
         const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: LISTEN_IP }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite });
         await t.connect({ ip: LISTEN_IP, port, srtpParameters: { cryptoSuite: srtpCryptoSuite, keyBase64: t.srtpParameters!.keyBase64 } });
-        for (const producer of producers) {
+        for (const [i, producer] of producers.entries()) {
           const c = await t.consume({ producerId: producer.id, rtpCapabilities: caps });
-          consumerSsrcs.push(c.rtpParameters.encodings![0]!.ssrc!);
+          consumers.push({ ssrc: c.rtpParameters.encodings![0]!.ssrc!, of: `participant-${Math.floor(i / 2)} ${producer.kind}` });
         }
       }
-      return { targets, consumerSsrcs, close: () => router.close() };
+      return { targets, consumers, close: () => router.close() };
     },
     close: () => worker.close(),
   };
@@ -109,11 +109,11 @@ export async function parleySide(): Promise<Side> {
     async build({ participants, sinkPorts, srtpCryptoSuite, round }) {
       const media = await sfu.caseMedia(`sfu-cost-${round}`);
       const confirmations: Promise<boolean>[] = [];
-      const consumerSsrcs: number[] = [];
+      const consumers: Room['consumers'] = [];
       // What the server's ConsumerDelivery does once the client acks an offered consumer.
       media.on('consumer:added', (peerId, offer) => {
         // The offer carries the consumer's RTP parameters as mediasoup made them (unknown to shared/).
-        consumerSsrcs.push((offer.rtpParameters as types.RtpParameters).encodings![0]!.ssrc!);
+        consumers.push({ ssrc: (offer.rtpParameters as types.RtpParameters).encodings![0]!.ssrc!, of: `${offer.participantId} ${offer.kind}` });
         confirmations.push(media.confirmConsumer(peerId, offer.consumerId));
       });
       const targets: Room['targets'] = [];
@@ -135,7 +135,7 @@ export async function parleySide(): Promise<Side> {
       }
       const confirmed = await Promise.all(confirmations);
       if (confirmed.some((ok) => !ok)) throw new Error('a consumer could not be resumed');
-      return { targets, consumerSsrcs, close: () => media.close() };
+      return { targets, consumers, close: () => media.close() };
     },
     close: () => sfu.close(),
   };
