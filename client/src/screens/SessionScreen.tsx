@@ -25,6 +25,9 @@ import './session/session.css';
 import './session/rooms.css';
 import './session/stage.css';
 
+/** The longest the side panels wait, after the stage is drawn, for the others' media to connect. */
+const PANELS_WAIT_MAX_MS = 1_000;
+
 /**
  * Owns one SessionClient for as long as it is mounted (a new `key` means a new client, e.g. for
  * "Rejoin"): the one the pre-join screen `prepared` (connected, device loaded), or a new one.
@@ -115,12 +118,20 @@ function LiveSession({
 
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
-  // The side panels are drawn just after the stage, as an interruptible update: the first
-  // pictures of the others need the stage's video elements, not the panels.
+  // The side panels are drawn after the stage, once the others' media can flow (at most a second
+  // later), as an interruptible update: the first pictures need the stage's video elements and
+  // the device's time for connecting, not the panels.
   const [panelsShown, setPanelsShown] = useState(false);
   useEffect(() => {
-    if (!s.arriving && !panelsShown) startTransition(() => setPanelsShown(true));
-  }, [s.arriving, panelsShown]);
+    if (s.arriving || panelsShown) return;
+    let live = true;
+    void client.receiving(PANELS_WAIT_MAX_MS).then(() => {
+      if (live) startTransition(() => setPanelsShown(true));
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, s.arriving, panelsShown]);
 
   if (s.arriving && s.connection.status !== 'closed') {
     // The first join is under way: a light view (what is happening, and a way out) rather than the

@@ -189,6 +189,15 @@ export class SessionClient {
     signalling.connect();
   }
 
+  /**
+   * Resolves once the others' media can flow to this page (the receive transport connected, or
+   * failed, or none), at most `maxMs` from now: what the screen draws after the stage waits for
+   * it, so that drawing does not compete with connecting.
+   */
+  receiving(maxMs: number): Promise<void> {
+    return Promise.race([this.media.recvConnected(), delay(maxMs)]);
+  }
+
   /** Join the session with these devices (the pre-join screen's choice); once per client. */
   join(devices: DeviceChoice): void {
     if (this.finished || this.devices) return;
@@ -327,10 +336,18 @@ export class SessionClient {
       return consumers;
     };
     const sending = async (received: Promise<number>) => {
-      // The camera and microphone open (and the send transport is created) while we receive.
-      await Promise.all([this.media.openTransport('send', stale), this.sources.open(devices)]);
+      // The camera and microphone open while we receive. The send transport (a second peer
+      // connection, costly to set up on a phone) once what was offered is built, so that it does
+      // not compete with negotiating the receive side.
+      const opened = this.sources.open(devices);
+      // Awaited below; this only keeps a return in between from leaving a failure unhandled.
+      opened.catch(() => undefined);
+      const offered = await received;
+      if (offered > 0) await Promise.race([this.media.consumersBuilt(), delay(RECEIVE_BEFORE_RENDER_MAX_MS)]);
       if (stale()) return;
-      if ((await received) > 0) await Promise.race([this.media.recvConnected(), delay(RECEIVE_FIRST_MAX_MS)]);
+      await Promise.all([this.media.openTransport('send', stale), opened]);
+      if (stale()) return;
+      if (offered > 0) await Promise.race([this.media.recvConnected(), delay(RECEIVE_FIRST_MAX_MS)]);
       if (stale()) return;
       const failures = await this.media.produce([...this.sources.plan(role), ...this.screen.plan()], stale);
       if (stale()) return;
