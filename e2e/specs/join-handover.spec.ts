@@ -1,20 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { createCaseInUi, expectVideoFrom, joinFromPrejoin, mediatorContext, outboundStats, partyContext, passConsentGate } from '../support/flows.ts';
+import { expectVideoFrom, joinFromPrejoin, mediatorInSession, outboundStats, partyContext, passConsentGate } from '../support/flows.ts';
 
 /**
  * The camera and microphone a party checks on the pre-join screen are the ones the session sends:
  * pressing Join opens no device a second time (no second wait for the camera, no light flicker).
  */
 test('joining sends the camera and microphone opened on the pre-join screen, without opening them again', async ({ browser }) => {
-  const mediatorCtx = await mediatorContext(browser);
-  const mediator = await mediatorCtx.newPage();
-  const { caseUrl, links } = await createCaseInUi(mediator, 'Neighbour dispute', [
-    { name: 'Ines Ito', side: 'A' },
-    { name: 'Omar Ortiz', side: 'B' },
-  ]);
-  await mediator.goto(caseUrl);
-  await mediator.getByRole('link', { name: 'Open session' }).click();
-  await joinFromPrejoin(mediator);
+  const { mediatorCtx, mediator, links } = await mediatorInSession(browser, 'Neighbour dispute', ['Ines Ito', 'Omar Ortiz']);
 
   const partyCtx = await partyContext(browser);
   // Every getUserMedia call of the page, counted before the page's own code runs.

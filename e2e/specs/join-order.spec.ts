@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../support/axe.ts';
-import { createCaseInUi, expectVideoFrom, joinFromPrejoin, mediatorContext, partyContext, passConsentGate } from '../support/flows.ts';
+import { createCaseInUi, expectVideoFrom, joinFromPrejoin, mediatorContext, mediatorInSession, partyContext, passConsentGate } from '../support/flows.ts';
 import { DESKTOP, PHONE, fitsTheScreen, screenshot } from '../support/screens.ts';
 
 /** The first "parley:<step>" mark of the page (client/src/session/timeline.ts), or null. */
@@ -15,15 +15,7 @@ function markAt(page: import('@playwright/test').Page, step: string): Promise<nu
  * what is happening.
  */
 test('a party joining sees the whole session once the media offered with the join is built', async ({ browser }) => {
-  const mediatorCtx = await mediatorContext(browser);
-  const mediator = await mediatorCtx.newPage();
-  const { caseUrl, links } = await createCaseInUi(mediator, 'Tenancy deposit', [
-    { name: 'Ada Achebe', side: 'A' },
-    { name: 'Bo Berg', side: 'B' },
-  ]);
-  await mediator.goto(caseUrl);
-  await mediator.getByRole('link', { name: 'Open session' }).click();
-  await joinFromPrejoin(mediator);
+  const { mediatorCtx, links } = await mediatorInSession(browser, 'Tenancy deposit', ['Ada Achebe', 'Bo Berg']);
 
   const party = await (await partyContext(browser)).newPage();
   await passConsentGate(party, links['Ada Achebe']!);
@@ -36,6 +28,35 @@ test('a party joining sees the whole session once the media offered with the joi
   expect(shown).not.toBeNull();
   expect(shown!).toBeGreaterThanOrEqual(built!);
   expect(shown!).toBeGreaterThanOrEqual(acked!);
+
+  await Promise.all([mediatorCtx.close(), party.context().close()]);
+});
+
+/** Every "parley:<step>" mark of the page, in order. */
+function marksOf(page: import('@playwright/test').Page, step: string): Promise<number[]> {
+  return page.evaluate((s) => performance.getEntriesByName(`parley:${s}`, 'mark').map((m) => m.startTime), step);
+}
+
+/**
+ * The receive side connects while the party is still on the pre-join screen (a transport the
+ * server prepared, connected through a data channel), and the join receives the others' media on
+ * it: after the click there is no ICE or DTLS to wait for before the first picture.
+ */
+test('the receive side is connected on the pre-join screen, and the join receives on it', async ({ browser }) => {
+  const { mediatorCtx, links } = await mediatorInSession(browser, 'Boundary hedge', ['Eli Eze', 'Fay Fox']);
+
+  const party = await (await partyContext(browser)).newPage();
+  await passConsentGate(party, links['Eli Eze']!);
+  await expect(party.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  // Connected before Join is pressed.
+  await expect.poll(() => marksOf(party, 'recv-transport-connected'), { timeout: 30_000 }).toHaveLength(1);
+  await joinFromPrejoin(party);
+  await expectVideoFrom(party, 'Mediator');
+  // The picture came over that same transport: no second receive transport was connected after the click.
+  const [click] = await marksOf(party, 'join-click');
+  const connected = await marksOf(party, 'recv-transport-connected');
+  expect(connected).toHaveLength(1);
+  expect(connected[0]!).toBeLessThan(click!);
 
   await Promise.all([mediatorCtx.close(), party.context().close()]);
 });

@@ -106,6 +106,20 @@ export async function joinFromPrejoin(page: Page): Promise<void> {
   await expect(page.getByText(/You are in the joint room/)).toBeVisible();
 }
 
+/** The mediator creates a case with these two parties, opens its session and joins it. */
+export async function mediatorInSession(browser: Browser, title: string, parties: [string, string]) {
+  const mediatorCtx = await mediatorContext(browser);
+  const mediator = await mediatorCtx.newPage();
+  const { caseUrl, links } = await createCaseInUi(mediator, title, [
+    { name: parties[0], side: 'A' },
+    { name: parties[1], side: 'B' },
+  ]);
+  await mediator.goto(caseUrl);
+  await mediator.getByRole('link', { name: 'Open session' }).click();
+  await joinFromPrejoin(mediator);
+  return { mediatorCtx, mediator, caseUrl, links };
+}
+
 export async function inboundStats(page: Page): Promise<InboundStat[]> {
   return page.evaluate(async () => {
     const dbg = (window as unknown as { __parleyDebug?: { inboundStats(): Promise<unknown[]> } }).__parleyDebug;

@@ -3,6 +3,7 @@ import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesM
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer, type MediaTransport } from './MediaPeer.ts';
 import { StallDetector } from './StallDetector.ts';
+import { PreparedReceive } from './PreparedReceive.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
 
@@ -43,6 +44,14 @@ export interface TransportOptions {
   iceParameters: types.IceParameters;
   iceCandidates: types.IceCandidate[];
   dtlsParameters: types.DtlsParameters;
+  /** Prepared receive transports only: they carry the probe's data channel. */
+  sctpParameters?: types.SctpParameters;
+}
+
+/** A receive transport for the pre-join screen, and the data channel the browser consumes to connect it. */
+export interface PreparedReceiveOptions {
+  transport: TransportOptions;
+  probe: { id: string; dataProducerId: string; sctpStreamParameters: types.SctpStreamParameters; label: string; protocol: string };
 }
 
 /**
@@ -57,6 +66,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly #config: SfuConfig;
   readonly #peers = new Map<string, MediaPeer>();
   readonly #stalls = new StallDetector();
+  /** Receive transports of people on the pre-join screen, adopted when they join. */
+  readonly #prepared: PreparedReceive;
   #stallTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -66,6 +77,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#media = media;
     this.router = router;
     this.#config = config;
+    this.#prepared = new PreparedReceive(router, () => this.#newWebRtcTransport({ prepared: true }, true));
     router.on('workerclose', () => this.#shutdown('worker-died'));
     this.#stallTimer = setInterval(() => void this.#checkStalls(), 2_000);
     this.#stallTimer.unref();
@@ -137,43 +149,97 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
 
   async createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const peer = this.#peer(peerId);
+    this.#assertNoTransport(peer, direction);
+    const transport = await this.#newWebRtcTransport({ peerId, direction }, false);
+    if (peer.closed) {
+      transport.close();
+      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
+    }
+    this.#attach(peer, transport, direction);
+    return optionsOf(transport);
+  }
+
+  /**
+   * A receive transport for someone on the pre-join screen (`holderId`: their connection), with the
+   * data channel that makes their browser connect it now; see PreparedReceive. Not a peer: nothing
+   * is consumed on it until `adoptPrepared`.
+   */
+  async prepareReceive(holderId: string): Promise<PreparedReceiveOptions> {
+    this.#assertOpen();
+    const { transport, probe } = await this.#prepared.prepare(holderId);
+    return {
+      transport: optionsOf(transport),
+      probe: { id: probe.id, dataProducerId: probe.dataProducerId, sctpStreamParameters: probe.sctpStreamParameters!, label: probe.label, protocol: probe.protocol },
+    };
+  }
+
+  /** The DTLS handshake of a prepared transport (the browser's `connect`), before its holder joined. */
+  async connectPrepared(holderId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    this.#assertOpen();
+    await this.#prepared.get(holderId, transportId).connect({ dtlsParameters });
+  }
+
+  dropPrepared(holderId: string): void {
+    this.#prepared.drop(holderId);
+  }
+
+  /**
+   * The peer who just joined takes the receive transport they prepared as `holderId`: it becomes
+   * their receive transport, already connected. False when it is gone (the case's media was
+   * closed or rebuilt meanwhile, or it was never theirs): the peer then gets a new one.
+   */
+  adoptPrepared(peerId: string, holderId: string, transportId: string): boolean {
+    const peer = this.#peer(peerId);
+    this.#assertNoTransport(peer, 'recv');
+    const transport = this.#prepared.take(holderId, transportId);
+    if (!transport) return false;
+    transport.appData = { peerId, direction: 'recv' };
+    this.#attach(peer, transport, 'recv');
+    return true;
+  }
+
+  /** No one is in the case's media and no one is preparing to join: the router may go. */
+  get idle(): boolean {
+    return this.#peers.size === 0 && this.#prepared.size === 0;
+  }
+
+  #assertNoTransport(peer: MediaPeer, direction: 'send' | 'recv'): void {
     for (const t of peer.transports.values()) {
       if (t.direction === direction) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
     }
+  }
+
+  #newWebRtcTransport(appData: Record<string, unknown>, sctp: boolean): Promise<types.WebRtcTransport> {
+    this.#assertOpen();
     // Every transport of this worker shares its one media port, UDP and TCP (the worker pool's
     // WebRtcServer), so a firewall needs one rule per protocol and per worker, not a port range.
-    const transport = await this.router.createWebRtcTransport({
+    return this.router.createWebRtcTransport({
       webRtcServer: this.#media.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: 800_000,
-      appData: { peerId, direction },
+      ...(sctp ? { enableSctp: true } : {}),
+      appData,
     });
-    if (peer.closed) {
-      transport.close();
-      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
-    }
+  }
+
+  /** The transport is the peer's from now on: its path's breaks are theirs, and it goes with them. */
+  #attach(peer: MediaPeer, transport: types.WebRtcTransport, direction: 'send' | 'recv'): void {
     peer.transports.set(transport.id, { transport, direction });
     transport.on('icestatechange', (state) => {
-      if (state === 'disconnected') this.emit('transport:state', peerId, direction, 'lost', 'ice');
-      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peerId, direction, 'ok', 'ice');
+      if (state === 'disconnected') this.emit('transport:state', peer.id, direction, 'lost', 'ice');
+      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peer.id, direction, 'ok', 'ice');
     });
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
-        if (!peer.closed) this.emit('transport:state', peerId, direction, 'lost', 'dtls');
+        if (!peer.closed) this.emit('transport:state', peer.id, direction, 'lost', 'dtls');
         transport.close();
       }
     });
     transport.observer.on('close', () => {
       peer.transports.delete(transport.id);
     });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
-    };
   }
 
   /** New ICE credentials: the client restarts ICE on the same transport (first rung of the ladder). */
@@ -463,6 +529,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     consumer.on('producerresume', () => this.emit('consumer:resumed', viewer.id, consumer.id));
     this.emit('consumer:added', viewer.id, {
       consumerId: consumer.id,
+      transportId: transport.id,
       producerId: producer.id,
       participantId: owner.id,
       kind: consumer.kind,
@@ -498,6 +565,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    this.#prepared.close();
     if (!this.router.closed) this.router.close();
     this.emit('close', reason);
   }
@@ -547,4 +615,14 @@ async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function optionsOf(transport: types.WebRtcTransport): TransportOptions {
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+    ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
+  };
 }

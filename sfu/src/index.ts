@@ -1,5 +1,5 @@
 export { Sfu } from './Sfu.ts';
-export { CaseMedia, type MediaCounts, type TransportOptions, type ProducerSummary, type TransportStateCause } from './CaseMedia.ts';
+export { CaseMedia, type MediaCounts, type TransportOptions, type PreparedReceiveOptions, type ProducerSummary, type TransportStateCause } from './CaseMedia.ts';
 export { WorkerPool, MediaPortError, NoWorkerError, mediasoupVersion, type MediaWorker, type MediaPortStatus } from './WorkerPool.ts';
 export { createPlainTransport, type PlainTransportHost, type PlainTransportOptions } from './PlainTransports.ts';
 export { KeyedQueue } from './KeyedQueue.ts';

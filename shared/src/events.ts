@@ -77,21 +77,41 @@ export interface JoinResult {
    * consumers it created for this person (each offered in a `consumer:receive` request, which may
    * arrive before this ack).
    */
-  receive: { transport: TransportOptionsWire; offers: number } | null;
+  receive: {
+    /** The new receive transport; null when the one prepared on the pre-join screen (`transportId`) became it. */
+    transport: TransportOptionsWire | null;
+    offers: number;
+  } | null;
 }
 
-/** `session:join` may bring the client's receive capabilities: joining then also opens the receive side in the same round trip. */
-const JoinAsk = z.object({ receive: z.object({ rtpCapabilities: RtpCapabilities }).strict().optional() }).strict();
+/**
+ * What `session:prepare` answers. `receive`, when asked for: a receive transport opened before the
+ * join, with a data channel (`probe`, never used for data) whose only purpose is that the browser
+ * connects the transport (ICE, DTLS) while the person is still on the pre-join screen.
+ */
+export interface PrepareResult {
+  routerRtpCapabilities: unknown;
+  receive: {
+    transport: TransportOptionsWire;
+    probe: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
+  } | null;
+}
+
+/**
+ * `session:join` may bring the client's receive capabilities: joining then also opens the receive
+ * side in the same round trip, on the transport prepared before (`transportId`) when it is still there.
+ */
+const JoinAsk = z.object({ receive: z.object({ rtpCapabilities: RtpCapabilities, transportId: MsId.optional() }).strict().optional() }).strict();
 
 export const requests = {
   // --- joining and the media plumbing of one person
   'session:prepare': request({
-    group: 'session', who: 'anyone consented', payload: Nothing, result: z.object({ routerRtpCapabilities: z.unknown() }),
-    doc: "Before joining (the pre-join screen): what the SFU's routers can send, so the client loads its device while the person checks their camera. Changes nothing on the server; the person is not in the session yet.",
+    group: 'session', who: 'anyone consented', payload: z.object({ receive: z.literal(true).optional() }).strict(), result: typed<PrepareResult>('PrepareResult'),
+    doc: "Before joining (the pre-join screen): what the SFU's routers can send, so the client loads its device while the person checks their camera. With `receive`, also a receive transport for this connection and a data channel to connect it with (one per connection; asking again replaces it; closed when the connection goes); `session:join` adopts it. The person is not in the session yet: nobody learns of them, and nothing is received on it before the join.",
   }),
   'session:join': request({
     group: 'session', who: 'anyone consented', payload: JoinAsk, result: typed<JoinResult>('JoinResult'),
-    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement. With `receive` (the device loaded on the pre-join screen), it is also `transport:create` (recv) and `media:ready` in one: `receive.transport` is the new receive transport, and the consumer offers follow as `consumer:receive` (possibly before this ack); a client must hold them until it has built that transport.',
+    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement. With `receive` (the device loaded on the pre-join screen), it is also `transport:create` (recv) and `media:ready` in one: `receive.transport` is the new receive transport (null when the prepared `receive.transportId` was adopted instead), and the consumer offers follow as `consumer:receive` (possibly before this ack); a client must hold them until it has built that transport.',
   }),
   'session:leave': request({
     group: 'session', who: 'joined', payload: Nothing, result: z.object({ left: z.literal(true) }),
@@ -102,8 +122,8 @@ export const requests = {
     doc: 'Open a send or receive WebRTC transport; with TURN configured, fresh TURN credentials (`iceServers`) and the ICE transport policy come with it.',
   }),
   'transport:connect': request({
-    group: 'session', who: 'joined', payload: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }).strict(), result: z.object({ connected: z.literal(true) }),
-    doc: "Finish a transport's DTLS handshake (from mediasoup-client's `connect` event).",
+    group: 'session', who: 'joined; or consented, for the transport it prepared', payload: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }).strict(), result: z.object({ connected: z.literal(true) }),
+    doc: "Finish a transport's DTLS handshake (from mediasoup-client's `connect` event); before the join, only that of the receive transport this connection prepared.",
   }),
   'transport:restart-ice': request({
     group: 'session', who: 'joined', payload: z.object({ transportId: MsId, renewal: z.literal(true).optional() }).strict(), result: typed<{ iceParameters: unknown } & IceConfigWire>('IceRestart'),
@@ -345,6 +365,8 @@ export type Notifications = { [K in NotificationName]: z.output<(typeof notifica
  */
 export const ConsumerOffer = z.object({
   consumerId: MsId,
+  /** The receive transport it was made on: the client builds it there, or declines it if that transport is not (or no longer) its own. */
+  transportId: MsId,
   producerId: MsId,
   /** Who sends it. */
   participantId: z.string(),

@@ -110,4 +110,6 @@ export interface TransportOptionsWire extends IceConfigWire {
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
+  /** A prepared receive transport's SCTP parameters (for its data channel); absent otherwise. */
+  sctpParameters?: unknown;
 }

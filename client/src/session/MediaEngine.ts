@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import type { ConsumerOffer, IceConfigWire, MediaSource, RequestName, RequestPayload, RequestResults, TransportOptionsWire } from '@parley/shared';
+import type { ConsumerOffer, IceConfigWire, MediaSource, PrepareResult, RequestName, RequestPayload, RequestResults, TransportOptionsWire } from '@parley/shared';
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { markStep } from './timeline.ts';
@@ -73,7 +73,13 @@ export class MediaEngine {
   private loadedWith: string | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
-  private readonly watches = new Set<TransportWatch>();
+  private readonly watches = new Map<ms.Transport, TransportWatch>();
+  /**
+   * The receive transport opened on the pre-join screen (see prepareReceive) until the join adopts
+   * it: not yet watched (there is nothing to repair before the join), and replaced if the join
+   * opens another.
+   */
+  private preparedRecv: { options: TransportOptionsWire; stale: Stale } | null = null;
   /** The pending TURN credential renewal of each open transport. */
   private readonly renewals = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly producerMap = new Map<SourceKey, ms.Producer<ProducerAppData>>();
@@ -139,6 +145,74 @@ export class MediaEngine {
 
   /** Build our side of a transport the server opened (`transport:create`, or a join with `receive`). */
   useTransport(direction: Direction, options: TransportOptionsWire, stale: Stale): void {
+    // A join that did not adopt the prepared receive transport brings its own: the prepared one goes.
+    if (direction === 'recv' && this.recvTransport) this.dropRecvTransport();
+    const transport = this.buildTransport(direction, options, stale);
+    if (stale()) transport.close();
+    if (direction === 'send') this.sendTransport = transport;
+    else this.recvTransport = transport;
+    this.supervise(transport, direction, options, stale);
+    if (direction === 'recv') this.recvArrived(transport);
+  }
+
+  /**
+   * On the pre-join screen: build our side of the receive transport the server prepared, and take
+   * its data channel, which is what makes the browser run ICE and DTLS now rather than once media
+   * is offered. Joining then adopts it (adoptPrepared) and the others' media flows as soon as it
+   * is built. A failure here is not shown: the join opens a new transport instead.
+   */
+  async prepareReceive(prepared: NonNullable<PrepareResult['receive']>, stale: Stale): Promise<void> {
+    if (this.recvTransport || stale()) return;
+    const transport = this.buildTransport('recv', prepared.transport, stale);
+    this.recvTransport = transport;
+    this.preparedRecv = { options: prepared.transport, stale };
+    try {
+      const { probe } = prepared;
+      await transport.consumeData({ id: probe.id, dataProducerId: probe.dataProducerId, sctpStreamParameters: probe.sctpStreamParameters as ms.SctpStreamParameters, label: probe.label, protocol: probe.protocol });
+    } catch (error) {
+      console.info('[parley] could not connect the receive side before joining', error);
+      if (this.recvTransport === transport) this.dropRecvTransport();
+    }
+  }
+
+  /** The prepared receive transport's id while it is worth adopting (not failed or closed); null otherwise. */
+  preparedRecvId(): string | null {
+    const t = this.recvTransport;
+    if (!this.preparedRecv || !t || t.closed || t.connectionState === 'failed' || t.connectionState === 'closed') return null;
+    return t.id;
+  }
+
+  /** The join adopted the prepared receive transport: from now on it is watched and renewed like any other. */
+  adoptPrepared(): void {
+    const prepared = this.preparedRecv;
+    const transport = this.recvTransport;
+    if (!prepared || !transport) return;
+    this.preparedRecv = null;
+    this.supervise(transport, 'recv', prepared.options, prepared.stale);
+    this.watches.get(transport)?.onState(transport.connectionState);
+    this.recvArrived(transport);
+  }
+
+  private dropRecvTransport(): void {
+    const t = this.recvTransport;
+    if (!t) return;
+    this.watches.get(t)?.stop();
+    this.watches.delete(t);
+    clearTimeout(this.renewals.get(t.id));
+    this.renewals.delete(t.id);
+    t.close();
+    this.recvTransport = null;
+    this.preparedRecv = null;
+  }
+
+  private recvArrived(transport: ms.Transport): void {
+    const waiters = this.recvWaiters;
+    this.recvWaiters = [];
+    for (const w of waiters) w(transport.closed ? null : transport);
+  }
+
+  /** Our side of a server transport: signalling for DTLS (and producing), and the steps it marks. */
+  private buildTransport(direction: Direction, options: TransportOptionsWire, stale: Stale): ms.Transport {
     const device = this.device;
     if (!device) throw new Error('device not loaded');
     const transportOptions: ms.TransportOptions = {
@@ -146,6 +220,7 @@ export class MediaEngine {
       iceParameters: options.iceParameters as ms.IceParameters,
       iceCandidates: options.iceCandidates as ms.IceCandidate[],
       dtlsParameters: options.dtlsParameters as ms.DtlsParameters,
+      ...(options.sctpParameters ? { sctpParameters: options.sctpParameters as ms.SctpParameters } : {}),
       // TURN servers with their short-lived credentials, and `relay` when the operator allows nothing else.
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy,
@@ -174,6 +249,19 @@ export class MediaEngine {
       });
     }
 
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') markStep(direction === 'send' ? 'send-transport-connected' : 'recv-transport-connected');
+      if (direction === 'recv' && (state === 'connected' || state === 'failed' || state === 'closed')) this.flushRecvConnectWaiters();
+      const watch = this.watches.get(transport);
+      if (!watch) return;
+      if (stale()) watch.stop();
+      else watch.onState(state);
+    });
+    return transport;
+  }
+
+  /** The ladder's first rung on this transport (ICE restart before starting over), and its TURN renewals. */
+  private supervise(transport: ms.Transport, direction: Direction, options: TransportOptionsWire, stale: Stale): void {
     // An ICE restart always gathers with fresh TURN credentials: the old ones may have expired.
     const restart = async (renewal: boolean) => {
       const fresh = await this.hooks.request('transport:restart-ice', { transportId: transport.id, ...(renewal ? { renewal: true as const } : {}) });
@@ -183,8 +271,6 @@ export class MediaEngine {
       this.scheduleRenewal(transport, fresh, restart);
     };
     this.scheduleRenewal(transport, options, restart);
-
-    // The ladder's first rung: repair the path with an ICE restart before starting over.
     const watch = new TransportWatch({
       restartIce: () => restart(false),
       trouble: () => {
@@ -198,23 +284,7 @@ export class MediaEngine {
       },
       currentState: () => transport.connectionState,
     });
-    this.watches.add(watch);
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'connected') markStep(direction === 'send' ? 'send-transport-connected' : 'recv-transport-connected');
-      if (direction === 'recv' && (state === 'connected' || state === 'failed' || state === 'closed')) this.flushRecvConnectWaiters();
-      if (stale()) watch.stop();
-      else watch.onState(state);
-    });
-
-    if (stale()) transport.close();
-    if (direction === 'send') {
-      this.sendTransport = transport;
-      return;
-    }
-    this.recvTransport = transport;
-    const waiters = this.recvWaiters;
-    this.recvWaiters = [];
-    for (const w of waiters) w(transport.closed ? null : transport);
+    this.watches.set(transport, watch);
   }
 
   /**
@@ -234,12 +304,19 @@ export class MediaEngine {
     for (const w of waiters) w();
   }
 
-  /** The receive transport, waiting for it while a join that asked to receive is building it. */
-  private receiveTransport(stale: Stale): Promise<ms.Transport | null> {
-    const t = this.recvTransport;
-    if (t) return Promise.resolve(t.closed ? null : t);
-    if (stale()) return Promise.resolve(null);
-    return new Promise((resolve) => this.recvWaiters.push(resolve));
+  /**
+   * The receive transport an offer was made on. A join may deliver offers ahead of its ack: they
+   * wait for the transport the ack brings (the prepared one, adopted, or a new one). Null when the
+   * offer's transport is not ours: one we no longer have, or not the one the join settled on.
+   */
+  private async receiveTransport(transportId: string, stale: Stale): Promise<ms.Transport | null> {
+    let t = this.recvTransport;
+    // No transport yet, or only the prepared one, which the join may or may not adopt: wait for its ack.
+    if (!t || (this.preparedRecv && t.id !== transportId)) {
+      if (stale()) return null;
+      t = await new Promise<ms.Transport | null>((resolve) => this.recvWaiters.push(resolve));
+    }
+    return t && !t.closed && t.id === transportId ? t : null;
   }
 
   /** Renew the transport's TURN credentials (an ICE restart with fresh ones) before they expire. */
@@ -256,7 +333,7 @@ export class MediaEngine {
 
   /** Run the ICE-restart rung on every open transport now (window.__parleyDebug.restartIce). */
   restartIceNow(): void {
-    for (const w of this.watches) w.restartNow();
+    for (const w of this.watches.values()) w.restartNow();
   }
 
   /** The send and receive connections' statistics, for the network monitor (null where there is none). */
@@ -359,7 +436,7 @@ export class MediaEngine {
   async consume(offer: ConsumerOffer, stale: Stale): Promise<{ consumer: ms.Consumer<ConsumerAppData>; producerPaused: boolean } | null> {
     // Tracked from now: a close or pause may come while we wait for the transport or build.
     this.building.add(offer.consumerId);
-    const transport = await this.receiveTransport(stale);
+    const transport = await this.receiveTransport(offer.transportId, stale);
     if (!transport || transport.closed || stale()) {
       this.forgetEarly(offer.consumerId);
       return null;
@@ -468,8 +545,9 @@ export class MediaEngine {
     for (const w of built) w();
     this.earlyClosed.clear();
     this.earlyPaused.clear();
-    for (const w of this.watches) w.stop();
+    for (const w of this.watches.values()) w.stop();
     this.watches.clear();
+    this.preparedRecv = null;
     for (const t of this.renewals.values()) clearTimeout(t);
     this.renewals.clear();
     this.sendTransport?.close();

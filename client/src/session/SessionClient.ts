@@ -259,12 +259,16 @@ export class SessionClient {
    * reports what goes wrong then.
    */
   private async prepare(stale: Stale): Promise<void> {
-    if (this.media.loaded) return;
     try {
-      const { routerRtpCapabilities } = await this.request('session:prepare', {});
-      if (stale() || this.media.loaded) return;
-      await this.media.load(routerRtpCapabilities);
-      markStep('device-loaded');
+      const { routerRtpCapabilities, receive } = await this.request('session:prepare', { receive: true });
+      if (stale()) return;
+      if (!this.media.loadedFor(routerRtpCapabilities)) {
+        await this.media.load(routerRtpCapabilities);
+        markStep('device-loaded');
+        if (stale()) return;
+      }
+      // Not awaited: the receive side connects while the person checks their camera; Join need not wait for it.
+      if (receive) void this.media.prepareReceive(receive, stale);
     } catch (error) {
       console.info('[parley] could not prepare the media device before joining', error);
     }
@@ -291,8 +295,10 @@ export class SessionClient {
     if (!this.prepared) await this.preparing;
     if (stale()) return;
     const askedWith = this.media.loaded ? this.media.recvRtpCapabilities() : null;
+    // The receive transport connected on the pre-join screen, for the server to adopt.
+    const preparedId = askedWith ? this.media.preparedRecvId() : null;
     markStep('join-sent');
-    const joined = await this.request('session:join', askedWith ? { receive: { rtpCapabilities: askedWith } } : {});
+    const joined = await this.request('session:join', askedWith ? { receive: { rtpCapabilities: askedWith, ...(preparedId ? { transportId: preparedId } : {}) } } : {});
     markStep('join-ack');
     if (stale()) return;
     // Loaded on the pre-join screen for the SFU's capabilities; loaded again only if they changed.
@@ -300,10 +306,13 @@ export class SessionClient {
     // Our side of the receive transport before anything else: the offers waiting for it start
     // building (the browser negotiates them off this thread) while the screen renders the join.
     const receiveOpened = !!joined.receive && !reloaded;
-    if (receiveOpened) {
-      this.media.useTransport('recv', joined.receive!.transport, stale);
+    /** Our side of the join's receive transport: the prepared one if the server adopted it, else the new one. */
+    const takeReceive = (receive: NonNullable<typeof joined.receive>) => {
+      if (receive.transport) this.media.useTransport('recv', receive.transport, stale);
+      else this.media.adoptPrepared();
       markStep('recv-transport-created');
-    }
+    };
+    if (receiveOpened) takeReceive(joined.receive!);
     const before = this.store.getSnapshot().self;
     const rejoined = this.hasJoined;
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
@@ -324,8 +333,7 @@ export class SessionClient {
       if (joined.receive) {
         // A device loaded afresh declares its new capabilities below (offers made for the old
         // ones that cannot be built are declined, and offered again by media:ready).
-        this.media.useTransport('recv', joined.receive.transport, stale);
-        markStep('recv-transport-created');
+        takeReceive(joined.receive);
       } else {
         await this.media.openTransport('recv', stale);
         markStep('recv-transport-created');

@@ -5,6 +5,7 @@ import { deliverConsumer, type ConsumerMedia, type OfferChannel } from './Consum
 
 const offer: ConsumerOffer = {
   consumerId: crypto.randomUUID(),
+  transportId: crypto.randomUUID(),
   producerId: crypto.randomUUID(),
   participantId: 'participant-b',
   kind: 'video',

@@ -69,6 +69,8 @@ export interface MediaOperations extends ConsumerMedia {
   readonly rtpCapabilities: MediasoupTypes.RtpCapabilities;
   createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions>;
   connectTransport(peerId: string, transportId: string, dtlsParameters: MediasoupTypes.DtlsParameters): Promise<void>;
+  /** The receive transport this person prepared on the pre-join screen (as `holderId`) becomes theirs; false when it is gone. */
+  adoptPrepared(peerId: string, holderId: string, transportId: string): boolean;
   restartIce(peerId: string, transportId: string): Promise<MediasoupTypes.IceParameters>;
   setReady(peerId: string, rtpCapabilities: MediasoupTypes.RtpCapabilities): Promise<number>;
   produce(

@@ -1,6 +1,6 @@
 import { randomId } from '../crypto/randomId.ts';
-import { Role, type BreakdownSettings, type CloseCode } from '@parley/shared';
-import { KeyedQueue, type Sfu } from '@parley/sfu';
+import { ErrorCode, ParleyError, Role, type BreakdownSettings, type CloseCode } from '@parley/shared';
+import { KeyedQueue, type MediasoupTypes, type PreparedReceiveOptions, type Sfu } from '@parley/sfu';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { LiveCase } from './LiveCase.ts';
@@ -37,6 +37,35 @@ export class LiveSessions {
   /** What every case's router can send (the same for all cases): for `session:prepare`. */
   get rtpCapabilities(): unknown {
     return this.#sfu.rtpCapabilities;
+  }
+
+  /**
+   * A receive transport for someone on the pre-join screen (`holderId`: their connection) on the
+   * case's router, which is made now if nobody is live yet (the join takes it over): see
+   * PreparedReceive in sfu/. Serialised with joins, so the router is the one the case will use.
+   */
+  prepareReceive(caseId: string, holderId: string): Promise<PreparedReceiveOptions> {
+    return this.#queue.run(caseId, async () => (await this.#sfu.caseMedia(caseId)).prepareReceive(holderId));
+  }
+
+  /** The DTLS handshake of a transport `holderId` prepared and has not joined with yet. */
+  async connectPrepared(caseId: string, holderId: string, transportId: string, dtlsParameters: MediasoupTypes.DtlsParameters): Promise<void> {
+    const media = this.#sfu.getCase(caseId);
+    if (!media || media.closed) throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
+    await media.connectPrepared(holderId, transportId, dtlsParameters);
+  }
+
+  /**
+   * `holderId` no longer needs its prepared transport (it disconnected, or joined with another):
+   * closed, and a router made only for people preparing goes with the last of them.
+   */
+  releasePrepared(caseId: string, holderId: string): Promise<void> {
+    return this.#queue.run(caseId, async () => {
+      const media = this.#sfu.getCase(caseId);
+      if (!media || media.closed) return;
+      media.dropPrepared(holderId);
+      if (!this.get(caseId) && media.idle) media.close();
+    });
   }
 
   get(caseId: string): LiveCase | undefined {

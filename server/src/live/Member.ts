@@ -15,6 +15,8 @@ export interface SocketData {
   connection?: Connection;
   /** The browser's own random id from the handshake (see DeviceId), if it sent one. */
   device?: string;
+  /** The case whose router holds a receive transport this socket prepared before joining (`session:prepare`). */
+  preparedIn?: string;
   /** Set once `session:join` succeeded on this socket. */
   member?: Member;
 }

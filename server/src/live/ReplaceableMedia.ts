@@ -139,6 +139,9 @@ export class ReplaceableMedia implements LiveMedia {
   connectTransport(peerId: string, transportId: string, dtlsParameters: MediasoupTypes.DtlsParameters): Promise<void> {
     return this.#inner.connectTransport(peerId, transportId, dtlsParameters);
   }
+  adoptPrepared(peerId: string, holderId: string, transportId: string): boolean {
+    return this.#inner.adoptPrepared(peerId, holderId, transportId);
+  }
   restartIce(peerId: string, transportId: string): Promise<MediasoupTypes.IceParameters> {
     return this.#inner.restartIce(peerId, transportId);
   }

@@ -91,6 +91,9 @@ export class FakeMedia implements LiveMedia {
     throw new Error('FakeMedia has no transports');
   }
   async connectTransport(): Promise<void> {}
+  adoptPrepared(): boolean {
+    return false;
+  }
   async restartIce(): Promise<MediasoupTypes.IceParameters> {
     throw new Error('FakeMedia has no transports');
   }

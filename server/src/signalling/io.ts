@@ -90,6 +90,8 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
       const member = socket.data.member;
       // Without a goodbye the person may be back in a moment: the breakdown ladder takes over.
       if (member && member.socket === socket) live.get(member.identity.caseId)?.dropped(member, dropCause(reason));
+      // A receive transport prepared on the pre-join screen goes with the connection that asked for it.
+      if (socket.data.preparedIn) void live.releasePrepared(socket.data.preparedIn, socket.id);
       logger.debug({ socketId: socket.id, reason }, 'socket disconnected');
     });
   });

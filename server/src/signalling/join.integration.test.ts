@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail } from '@parley/shared';
 import {
-  connect, consent, createCase, joinWithMedia, must, nextEvent, opusParameters, request, signIn, startTestServer, tokenOf,
-  type ClientSocket,
+  consent, createCase, joinWithMedia, must, nextEvent, openedSockets, opusParameters, request, signIn, startTestServer, tokenOf,
 } from '../test/harness.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -10,7 +9,7 @@ let cookie: string;
 let detail: CaseDetail;
 let tokenA: string;
 let tokenB: string;
-const sockets: ClientSocket[] = [];
+const { open, closeAll } = openedSockets(() => server);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -20,15 +19,9 @@ beforeAll(async () => {
   tokenB = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
 });
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  closeAll();
   await server?.close();
 });
-
-async function open(auth: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const s = await connect(server, auth, headers);
-  sockets.push(s);
-  return s;
-}
 
 describe('joining a live session', () => {
   it('refuses a party who has not consented, with a typed error, and lets them in after consent', async () => {

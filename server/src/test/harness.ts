@@ -148,6 +148,21 @@ export function connect(server: RunningServer, auth: Record<string, unknown>, he
   });
 }
 
+/** The sockets a test file opens, closed together at its end (`closeAll` in afterAll). */
+export function openedSockets(server: () => RunningServer) {
+  const sockets: ClientSocket[] = [];
+  return {
+    async open(auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ClientSocket> {
+      const s = await connect(server(), auth, headers);
+      sockets.push(s);
+      return s;
+    },
+    closeAll(): void {
+      for (const s of sockets) s.close();
+    },
+  };
+}
+
 export function acceptConsumers(_offer: ConsumerOffer, ack: (answer: ConsumerOfferAck) => void): void {
   ack({ ok: true });
 }

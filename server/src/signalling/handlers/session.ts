@@ -6,9 +6,17 @@ type Names = import('@parley/shared').RequestsOf<'session'>;
 
 /** Joining, leaving and the media plumbing of one person. */
 export const sessionHandlers: HandlerGroup<Names> = {
-  async 'session:prepare'(_socket, _payload, { live }) {
-    // The same for every case (docs/protocol.md): no live case is created before someone joins.
-    return { routerRtpCapabilities: live.rtpCapabilities };
+  async 'session:prepare'(socket, p, { live, ice }) {
+    // The same for every case (docs/protocol.md). No live case is created before someone joins;
+    // a receive transport, if asked for, is made on the router the case will have.
+    const routerRtpCapabilities = live.rtpCapabilities;
+    if (!p.receive || socket.data.member) return { routerRtpCapabilities, receive: null };
+    // Consent was checked for this request (AccessGate.authorise): TURN credentials may go with it.
+    const caseId = socket.data.identity.caseId;
+    // Set first: a disconnect from now on releases it (after this prepare, in the case's queue).
+    socket.data.preparedIn = caseId;
+    const prepared = await live.prepareReceive(caseId, socket.id);
+    return { routerRtpCapabilities, receive: { transport: { ...prepared.transport, ...ice.issue(socket.data.identity.participantId) }, probe: prepared.probe } };
   },
 
   async 'session:join'(socket, p, { cases, live, agreementOf, ice }) {
@@ -30,9 +38,15 @@ export const sessionHandlers: HandlerGroup<Names> = {
         },
       };
     });
+    // A transport prepared on the pre-join screen and not adopted below is closed (the join opens another).
+    const adopted = !!p.receive?.transportId && lc.media.adoptPrepared(member.id, socket.id, p.receive.transportId);
+    if (socket.data.preparedIn) {
+      if (!adopted) void live.releasePrepared(socket.data.preparedIn, socket.id);
+      delete socket.data.preparedIn;
+    }
     if (!p.receive) return { ...view, receive: null };
     // One round trip instead of three (transport:create, media:ready): the person sees the others sooner.
-    const transport = { ...(await lc.media.createWebRtcTransport(member.id, 'recv')), ...ice.issue(member.id) };
+    const transport = adopted ? null : { ...(await lc.media.createWebRtcTransport(member.id, 'recv')), ...ice.issue(member.id) };
     const offers = await lc.media.setReady(member.id, p.receive.rtpCapabilities as MediasoupTypes.RtpCapabilities);
     return { ...view, receive: { transport, offers } };
   },
@@ -50,7 +64,13 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { ...(await lc.media.createWebRtcTransport(member.id, p.direction)), ...ice.issue(member.id) };
   },
 
-  async 'transport:connect'(socket, p, { live }) {
+  async 'transport:connect'(socket, p, { live, gate }) {
+    if (!socket.data.member && socket.data.preparedIn) {
+      // Before the join: only the receive transport this connection prepared, and only with current consent.
+      gate.requireConsent(socket.data.identity, 'join');
+      await live.connectPrepared(socket.data.preparedIn, socket.id, p.transportId, p.dtlsParameters as MediasoupTypes.DtlsParameters);
+      return { connected: true };
+    }
     const { member, lc } = joined(socket, live);
     await lc.media.connectTransport(member.id, p.transportId, p.dtlsParameters as MediasoupTypes.DtlsParameters);
     return { connected: true };
