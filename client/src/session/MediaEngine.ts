@@ -10,6 +10,11 @@ export type ConsumerAppData = { participantId: string; source: MediaSource; labe
 export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
 export type Direction = 'send' | 'recv';
 
+/** `wait`, or nothing more once `maxMs` passed: the join's waits for media are for speed, never conditions. */
+function atMost(wait: Promise<void>, maxMs: number): Promise<void> {
+  return Promise.race([wait, new Promise<void>((resolve) => setTimeout(resolve, maxMs))]);
+}
+
 /** How long the side of a consumer the server closed stays before it is closed here (see consumerClosed). */
 const RETIRE_AFTER_MS = 500;
 
@@ -289,13 +294,13 @@ export class MediaEngine {
 
   /**
    * Resolves once the receive transport is connected (media can flow), or failed, or is gone;
-   * at once when there is none. The join sends its own camera only after this (or a cap), so the
-   * first picture of the others does not compete with opening and encoding ours.
+   * at once when there is none; at the latest after `maxMs`. The join sends its own camera only
+   * after this, so the first picture of the others does not compete with opening and encoding ours.
    */
-  recvConnected(): Promise<void> {
+  recvConnected(maxMs: number): Promise<void> {
     const t = this.recvTransport;
     if (!t || t.closed || t.connectionState === 'connected' || t.connectionState === 'failed') return Promise.resolve();
-    return new Promise((resolve) => this.recvConnectWaiters.push(resolve));
+    return atMost(new Promise((resolve) => this.recvConnectWaiters.push(resolve)), maxMs);
   }
 
   private flushRecvConnectWaiters(): void {
@@ -472,10 +477,10 @@ export class MediaEngine {
     return { consumer, producerPaused };
   }
 
-  /** Resolves once no offered consumer is being built (at once when none is, or everything closed). */
-  consumersBuilt(): Promise<void> {
+  /** Resolves once no offered consumer is being built (at once when none is, or everything closed); at the latest after `maxMs`. */
+  consumersBuilt(maxMs: number): Promise<void> {
     if (this.building.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.builtWaiters.push(resolve));
+    return atMost(new Promise((resolve) => this.builtWaiters.push(resolve)), maxMs);
   }
 
   private forgetEarly(consumerId: string): void {

@@ -45,8 +45,11 @@ const LEAVE_TIMEOUT_MS = 2_000;
 const RECEIVE_FIRST_MAX_MS = 1_500;
 /** The longest an offered consumer being built holds back redrawing the screen (Store.hold). */
 const SCREEN_HOLD_MAX_MS = 250;
-/** The longest the first join keeps the light "joining" view while the offered media is built. */
-const RECEIVE_BEFORE_RENDER_MAX_MS = 400;
+/**
+ * The longest a join waits for the consumers offered with it to be built: the whole session
+ * screen (after a first join) and our own send transport wait for them (see joinFlow).
+ */
+const OFFERS_BUILT_MAX_MS = 400;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -195,7 +198,7 @@ export class SessionClient {
    * it, so that drawing does not compete with connecting.
    */
   receiving(maxMs: number): Promise<void> {
-    return Promise.race([this.media.recvConnected(), delay(maxMs)]);
+    return this.media.recvConnected(maxMs);
   }
 
   /** Join the session with these devices (the pre-join screen's choice); once per client. */
@@ -260,7 +263,8 @@ export class SessionClient {
    */
   private async prepare(stale: Stale): Promise<void> {
     try {
-      const { routerRtpCapabilities, receive } = await this.request('session:prepare', { receive: true });
+      const withReceive = !(testHooks && window.__parleyNoPrepareReceive);
+      const { routerRtpCapabilities, receive } = await this.request('session:prepare', withReceive ? { receive: true } : {});
       if (stale()) return;
       if (!this.media.loadedFor(routerRtpCapabilities)) {
         await this.media.load(routerRtpCapabilities);
@@ -317,7 +321,9 @@ export class SessionClient {
     const rejoined = this.hasJoined;
     this.store.update((s) => withSnapshotBroadcasts(afterJoinBreakdown(afterJoin(s, joined), joined, Date.now()), joined.announcements, rejoined, Date.now()));
     this.room.afterSelfChanged(before, joined.self);
-    if (this.store.getSnapshot().arriving) void this.showSessionAfterOffers(receiveOpened && joined.receive!.offers > 0, stale);
+    /** Everything offered with the join is built (or OFFERS_BUILT_MAX_MS passed). */
+    const offersBuilt = receiveOpened && joined.receive!.offers > 0 ? this.media.consumersBuilt(OFFERS_BUILT_MAX_MS) : Promise.resolve();
+    if (this.store.getSnapshot().arriving) void this.showSessionAfterOffers(offersBuilt, stale);
 
     if (reloaded) {
       await this.media.load(joined.routerRtpCapabilities);
@@ -351,11 +357,12 @@ export class SessionClient {
       // Awaited below; this only keeps a return in between from leaving a failure unhandled.
       opened.catch(() => undefined);
       const offered = await received;
-      if (offered > 0) await Promise.race([this.media.consumersBuilt(), delay(RECEIVE_BEFORE_RENDER_MAX_MS)]);
+      // Offers that came with media:ready (no receive in the join) are being built by now too.
+      if (offered > 0) await (receiveOpened ? offersBuilt : this.media.consumersBuilt(OFFERS_BUILT_MAX_MS));
       if (stale()) return;
       await Promise.all([this.media.openTransport('send', stale), opened]);
       if (stale()) return;
-      if (offered > 0) await Promise.race([this.media.recvConnected(), delay(RECEIVE_FIRST_MAX_MS)]);
+      if (offered > 0) await this.media.recvConnected(RECEIVE_FIRST_MAX_MS);
       if (stale()) return;
       const failures = await this.media.produce([...this.sources.plan(role), ...this.screen.plan()], stale);
       if (stale()) return;
@@ -381,17 +388,15 @@ export class SessionClient {
 
   /**
    * The first join: the whole session screen is drawn once the media offered with the join is
-   * built (or after RECEIVE_BEFORE_RENDER_MAX_MS). Drawing it takes the page's main thread for
+   * built (`offersBuilt`, at most OFFERS_BUILT_MAX_MS). Drawing it takes the page's main thread for
    * tens of milliseconds (more on a busy phone), and the browser needs that thread between the
    * steps of negotiating the receive transport; drawn afterwards, it overlaps with ICE and DTLS,
    * which run elsewhere, and the first pictures come sooner. The store is up to date meanwhile.
    */
-  private async showSessionAfterOffers(offered: boolean, stale: Stale): Promise<void> {
-    if (offered) {
-      await Promise.race([this.media.consumersBuilt(), delay(RECEIVE_BEFORE_RENDER_MAX_MS)]);
-      // A task later: the acks of the consumers just built go out before the drawing starts.
-      await delay(0);
-    }
+  private async showSessionAfterOffers(offersBuilt: Promise<void>, stale: Stale): Promise<void> {
+    await offersBuilt;
+    // A task later: the acks of the consumers just built go out before the drawing starts.
+    await delay(0);
     if (stale() || this.finished) return;
     this.store.update((s) => (s.arriving ? { ...s, arriving: false } : s));
     markStep('session-shown');

@@ -99,6 +99,11 @@ declare global {
   interface Window {
     /** Test hook, set by the most recently started SessionClient. */
     __parleyDebug?: ParleyDebug;
+    /**
+     * Test builds only, set by a benchmark before the page runs: the pre-join screen does not
+     * prepare a receive transport, so the join opens and connects one (e2e/bench/slow-link-join).
+     */
+    __parleyNoPrepareReceive?: boolean;
   }
 }
 

@@ -74,9 +74,10 @@ import type { SourceKey } from './sources.ts';
  *   awaySeen     Record<participantId, number>  when this device first saw someone reconnecting or
  *                                              with media lost (counters use the viewer's clock)
  *   arriving     boolean                        true until this client's first join has built the media it
- *                                              was offered (or RECEIVE_BEFORE_RENDER_MAX_MS passed): the
+ *                                              was offered (or OFFERS_BUILT_MAX_MS passed): the
  *                                              screen shows a light "joining" view meanwhile, so that
  *                                              drawing the whole session does not hold up the first pictures
+ *                                              (for later arrivals of media, e.g. a caucus move, see Store.hold)
  *   network      NetworkState                   the audio-only rung: { sample, verdict, history
  *                                              (last qualities), audioOnly: { by: 'auto' | 'person',
  *                                              reason } | null, suggestion: string | null }
@@ -281,7 +282,8 @@ export class Store<T> {
    * Until the returned function is called (or `maxMs` has passed), updates still change the state
    * but listeners (the screen) hear of them only at the end, once. For the moments when the
    * browser needs the page's main thread to build received media: drawing the screen for the
-   * room change that came with it would make the person wait longer for the sound.
+   * room change that came with it would make the person wait longer for the sound. (A first
+   * join does the same with a lighter screen instead: SessionState.arriving.)
    */
   hold(maxMs: number): () => void {
     this.holds++;
