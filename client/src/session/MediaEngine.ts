@@ -515,9 +515,22 @@ export class MediaEngine {
     this.retireTimer ??= setTimeout(() => this.closeRetired(), RETIRE_AFTER_MS);
   }
 
-  private closeRetired(): void {
+  /**
+   * Closes our side of the retired consumers, unless offered media is being built right now (the
+   * next move came within RETIRE_AFTER_MS): closing renegotiates the same receive transport, and
+   * the new room's media goes first. Then it waits for that, at most RETIRE_AFTER_MS more.
+   */
+  private closeRetired(force = false): void {
     if (this.retireTimer) clearTimeout(this.retireTimer);
     this.retireTimer = null;
+    if (this.retiring.size === 0) return;
+    if (!force && this.building.size > 0) {
+      this.retireTimer = setTimeout(() => this.closeRetired(true), RETIRE_AFTER_MS);
+      void this.consumersBuilt(RETIRE_AFTER_MS).then(() => {
+        if (this.retireTimer) this.closeRetired(true);
+      });
+      return;
+    }
     for (const c of this.retiring) if (!c.closed) c.close();
     this.retiring.clear();
   }
@@ -543,7 +556,7 @@ export class MediaEngine {
     this.producerMap.clear();
     for (const c of this.consumerMap.values()) c.close();
     this.consumerMap.clear();
-    this.closeRetired();
+    this.closeRetired(true);
     this.building.clear();
     const built = this.builtWaiters;
     this.builtWaiters = [];

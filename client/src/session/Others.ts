@@ -6,6 +6,9 @@ import { markStep } from './timeline.ts';
 import type { RemoteMedia, SessionState } from './store.ts';
 import { leftAnnouncement, withPerson, withRemote, withRemotePaused, withoutPerson, withoutRemote } from './transitions.ts';
 
+/** The longest a closed consumer's tile stays drawn while the offers that usually follow it come. */
+const CLOSE_HOLD_MS = 100;
+
 export interface OthersDeps {
   media: MediaEngine;
   /** SessionClient's store: read it, and apply a transition to it. */
@@ -27,6 +30,9 @@ export interface OthersDeps {
  * consumers (offered by the server, built through MediaEngine; our ack makes the server resume them). Writes only through `deps.update`.
  */
 export class Others {
+  /** Ends the hold of the latest consumer:closed (onConsumerClosed), if it still holds the screen. */
+  private afterClose: (() => void) | null = null;
+
   constructor(private readonly deps: OthersDeps) {}
 
   listen(socket: TypedSocket): void {
@@ -54,6 +60,8 @@ export class Others {
     if (this.deps.finished()) return ack({ ok: false, reason: 'session ended' });
     // What came with the offer (a caucus move's room change) is drawn once this is built.
     const release = this.deps.holdScreen();
+    // This hold covers what a close just before it was holding for (see onConsumerClosed).
+    this.afterClose?.();
     try {
       await this.received(offer, ack);
     } finally {
@@ -82,11 +90,22 @@ export class Others {
 
   private onConsumerClosed(consumerId: string): void {
     if (!this.deps.media.consumerClosed(consumerId)) return;
-    // A caucus move closes the old room's consumers and offers the new room's right after: the
-    // offers already on their way are taken (and hold the screen while built) before this is drawn.
+    // A caucus move closes the old room's consumers and offers the new room's a worker round trip
+    // later: drawing the closed ones' tiles in between would take the page's thread just as those
+    // offers arrive. So the screen waits for the next offer (whose own hold then takes over), at
+    // most CLOSE_HOLD_MS: a camera that simply stopped loses its tile that much later.
     const release = this.deps.holdScreen();
+    // A close just before (the same move's other consumers) is covered by this hold from now on.
+    const previous = this.afterClose;
+    const done = () => {
+      clearTimeout(timer);
+      if (this.afterClose === done) this.afterClose = null;
+      release();
+    };
+    const timer = setTimeout(done, CLOSE_HOLD_MS);
+    this.afterClose = done;
+    previous?.();
     this.deps.update((s) => withoutRemote(s, consumerId));
-    setTimeout(release, 0);
   }
 
   private onConsumerPaused(consumerId: string, paused: boolean): void {
