@@ -3,7 +3,10 @@
  * real SFU. The mediator waits in a caucus; party A is moved joint → caucus → joint, ≥ 20 times.
  * For each move, from the moment the mediator's page sends `room:move`:
  *   - stopMs: the old room's audio stops reaching A (its consumer is gone from A's getStats),
- *   - flowMs: audio from the new room reaches A (packetsReceived > 0 on the new consumer).
+ *   - deliveredMs (the key): the first sound of the new room is handed to A's playing track
+ *     (RTCRtpReceiver.getSynchronizationSources(), live, polled about every millisecond),
+ *   - flowMs: audio from the new room shows in A's getStats (packetsReceived > 0; the report may
+ *     be up to 50 ms old).
  * And where A's time goes, from A's User Timing marks (client/src/session/timeline.ts): the offer
  * of the new consumer arrives (server and signalling), the consumer is built (SDP on A's receive
  * transport), the ack is sent (the server resumes on it), the first packet.
@@ -26,7 +29,17 @@ function probe(page: Page, gone: string, arriving: string) {
       let stopAt = 0;
       let flowAt = 0;
       let firstPacketAt = 0;
+      let deliveredAt = 0;
       const deadline = now() + 15_000;
+      // Its own loop, about every millisecond and without getStats: the first sound of the new room
+      // handed to the playing track (the receiver's live sources, not a cached report).
+      const delivered = (async () => {
+        while (!deliveredAt && now() < deadline) {
+          const d = (dbg.audioDelivered() as Array<{ displayName: string; deliveredAt: number | null }>).find((x) => x.displayName === n && x.deliveredAt !== null);
+          if (d) deliveredAt = d.deliveredAt!;
+          else await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
       while ((!stopAt || !flowAt) && now() < deadline) {
         const stats: Array<{ displayName: string; kind: string; packetsReceived: number; lastPacketReceivedAt: number | null }> = await dbg.inboundStats();
         if (!stopAt && !stats.some((s) => s.displayName === g && s.kind === 'audio')) stopAt = now();
@@ -39,7 +52,8 @@ function probe(page: Page, gone: string, arriving: string) {
         }
         await new Promise((r) => setTimeout(r, 5));
       }
-      return { stopAt, flowAt, firstPacketAt };
+      await delivered;
+      return { stopAt, flowAt, firstPacketAt, deliveredAt };
     },
     [gone, arriving] as const,
   );
@@ -85,6 +99,7 @@ async function main() {
 
     const stop: number[] = [];
     const flow: number[] = [];
+    const delivered: number[] = [];
     const firstPacket: number[] = [];
     const steps: Array<Record<string, number | null>> = [];
     for (let i = 0; i < MOVES; i++) {
@@ -99,14 +114,16 @@ async function main() {
         [ids.a, toCaucus ? caucus : 'joint'] as const,
       );
       const r = await watching;
-      if (!r.stopAt || !r.flowAt) throw new Error(`move ${i} did not complete: ${JSON.stringify(r)}`);
+      if (!r.stopAt || !r.flowAt || !r.deliveredAt) throw new Error(`move ${i} did not complete: ${JSON.stringify(r)}`);
       stop.push(r.stopAt - sentAt);
       flow.push(r.flowAt - sentAt);
+      delivered.push(r.deliveredAt - sentAt);
       if (r.firstPacketAt) firstPacket.push(r.firstPacketAt - sentAt);
       steps.push({
         ...(await stepsAfter(a, sentAt)),
         'old-audio-gone': r.stopAt - sentAt,
         'first-audio-packet': r.firstPacketAt ? r.firstPacketAt - sentAt : null,
+        'new-audio-delivered': r.deliveredAt - sentAt,
         'new-audio-flows': r.flowAt - sentAt,
       });
       await a.waitForTimeout(300);
@@ -115,12 +132,13 @@ async function main() {
       at: new Date().toISOString(),
       what: 'caucus move as experienced by the moved party, real Chromium + real SFU on loopback',
       moves: MOVES,
-      caucus_move_p50_ms: spread(flow).p50,
+      caucus_move_p50_ms: spread(delivered).p50,
+      newAudioDeliveredMs: spread(delivered),
       oldAudioStopsMs: spread(stop),
       newAudioFlowsMs: spread(flow),
       firstAudioPacketMs: spread(firstPacket),
-      steps: stepTable(steps, [...STEPS, 'old-audio-gone', 'first-audio-packet', 'new-audio-flows']),
-      note: 'stop and flow are observed by polling getStats every ~5 ms; Chrome answers from a report up to 50 ms old, so both may be seen up to 50 ms late. first-audio-packet estimates when the first packet of the new consumer arrived: the first report that shows packets, its last packet time less 20 ms per further packet. The key (caucus_move_p50_ms) stays the moment the stats show it.',
+      steps: stepTable(steps, [...STEPS, 'old-audio-gone', 'first-audio-packet', 'new-audio-delivered', 'new-audio-flows']),
+      note: 'stop and flow are observed by polling getStats every ~5 ms; Chrome answers from a report up to 50 ms old, so both may be seen up to 50 ms late. first-audio-packet estimates when the first packet of the new consumer arrived: the first report that shows packets, its last packet time less 20 ms per further packet. Since session 10 the key (caucus_move_p50_ms) is new-audio-delivered: the first sound of the new room handed to the playing track, from the receiver\'s getSynchronizationSources() polled about every millisecond (live, not a cached report); new-audio-flows is the getStats poll as before.',
     };
     writeResult('caucus-move', result);
   } finally {

@@ -12,7 +12,13 @@
  *   - busy: ms of the page's long tasks between the click and the first frame;
  *   - steps: the first User Timing mark of each step after the click ("parley:<step>",
  *     "bare:<step>"), whatever steps and order the page has; a step not marked is null.
- * Results: bench/results/first-frame.json. BENCH_TTFF_ROUNDS shortens the run (default 20).
+ * Two series, rounds of each interleaved the same way. The key figures: the person spends
+ * PAUSE_MS on the pre-join screen after the button became usable (a glance at their own picture;
+ * the same pause on both pages), which is what the pre-join preparation (device, a receive
+ * transport already connected) is for. Beside them, the click the moment the button is usable,
+ * while the page may still be settling (`immediate`).
+ * Results: bench/results/first-frame.json. BENCH_TTFF_ROUNDS (default 20), BENCH_TTFF_IMMEDIATE_ROUNDS
+ * (default 10), BENCH_TTFF_PAUSE_MS (default 1000).
  */
 import os from 'node:os';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -23,6 +29,9 @@ import { addProbe, framesAfter, probedContext, readProbe, settlePacketWatch, wai
 import { benchPlatform, mediatorAndPartyB, waitInPage, type BenchPlatform } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_TTFF_ROUNDS ?? 20);
+const IMMEDIATE_ROUNDS = Number(process.env.BENCH_TTFF_IMMEDIATE_ROUNDS ?? 10);
+/** How long the person looks at the pre-join screen before clicking, in the key series. */
+const PAUSE_MS = Number(process.env.BENCH_TTFF_PAUSE_MS ?? 1000);
 const PARLEY: ProbeOptions = { button: 'Join session', videoPrefix: 'Video of ' };
 const BARE: ProbeOptions = { button: 'Join', videoPrefix: 'Video of ' };
 /** Steps known today; steps the page marks that are not listed here are reported too. */
@@ -40,11 +49,12 @@ interface Round extends FrameRound {
 }
 
 /** One measured join in `ctx`: navigate, wait for the button, click, wait for `remotes` remote frames. */
-async function measureJoin(ctx: BrowserContext, url: string, probe: ProbeOptions, markPrefix: string, remotes: number, knownSteps: string[]): Promise<{ page: Page; round: Round }> {
+async function measureJoin(ctx: BrowserContext, url: string, probe: ProbeOptions, markPrefix: string, remotes: number, knownSteps: string[], pauseMs: number): Promise<{ page: Page; round: Round }> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error(`${markPrefix} page error: ${e.message}`));
   await page.goto(url);
   await page.waitForFunction(() => (window as any).__frameProbe?.buttonUsableAt != null, undefined, { polling: 50, timeout: 30_000 });
+  if (pauseMs > 0) await page.waitForTimeout(pauseMs);
   await page.getByRole('button', { name: probe.button, exact: true }).click();
   const clickAt = (await readProbe(page, markPrefix)).clicks[0];
   if (clickAt === undefined) throw new Error(`the click on "${probe.button}" was not seen by the probe`);
@@ -63,11 +73,11 @@ async function measureJoin(ctx: BrowserContext, url: string, probe: ProbeOptions
 }
 
 /** Parley: party A joins the running session, is measured, then leaves for good before the next round. */
-async function parleyRound(platform: BenchPlatform, link: string, mediator: Page): Promise<Round> {
+async function parleyRound(platform: BenchPlatform, link: string, mediator: Page, pauseMs: number): Promise<Round> {
   const ctx = await platform.context();
   await addProbe(ctx, PARLEY);
   try {
-    const { page, round } = await measureJoin(ctx, link, PARLEY, 'parley:', 2, PARLEY_STEPS);
+    const { page, round } = await measureJoin(ctx, link, PARLEY, 'parley:', 2, PARLEY_STEPS, pauseMs);
     // Leave as a person does (the client tells the server and closes for good), so the next round is a join, not a rejoin.
     const leave = page.getByRole('button', { name: 'Leave session' });
     await leave.click();
@@ -80,10 +90,10 @@ async function parleyRound(platform: BenchPlatform, link: string, mediator: Page
   }
 }
 
-async function bareRound(platform: BenchPlatform, url: string): Promise<Round> {
+async function bareRound(platform: BenchPlatform, url: string, pauseMs: number): Promise<Round> {
   const ctx = await probedContext(platform.browser, BARE);
   try {
-    return (await measureJoin(ctx, url, BARE, 'bare:', 1, BARE_STEPS)).round;
+    return (await measureJoin(ctx, url, BARE, 'bare:', 1, BARE_STEPS, pauseMs)).round;
   } finally {
     await ctx.close();
   }
@@ -125,32 +135,32 @@ async function main() {
       'the bare sender sends video',
     );
 
-    const runParley = () => parleyRound(platform, links['Party A']!, m);
-    const runBare = () => bareRound(platform, bare.url);
     // One unmeasured join each: the first load compiles and caches each page's code.
-    await runParley();
-    await runBare();
-    const parley: Round[] = [];
-    const bareRounds: Round[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      if (i % 2 === 0) {
-        parley.push(await runParley());
-        bareRounds.push(await runBare());
-      } else {
-        bareRounds.push(await runBare());
-        parley.push(await runParley());
+    await parleyRound(platform, links['Party A']!, m, 0);
+    await bareRound(platform, bare.url, 0);
+    /** `rounds` of each page, interleaved (and which goes first alternates), clicking `pauseMs` after the button is usable. */
+    const series = async (rounds: number, pauseMs: number, name: string) => {
+      const parley: Round[] = [];
+      const bareRounds: Round[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const runParley = async () => parley.push(await parleyRound(platform, links['Party A']!, m, pauseMs));
+        const runBare = async () => bareRounds.push(await bareRound(platform, bare.url, pauseMs));
+        if (i % 2 === 0) await runParley().then(runBare);
+        else await runBare().then(runParley);
+        const [pr, br] = [parley.at(-1)!, bareRounds.at(-1)!];
+        console.error(`${name} round ${i + 1}/${rounds}: parley ${pr.firstFrame?.toFixed(0)} ms (busy ${pr.busyBeforeFirstFrame}), bare ${br.firstFrame?.toFixed(0)} ms (busy ${br.busyBeforeFirstFrame})`);
+        if (process.env.BENCH_TTFF_VERBOSE) console.error(JSON.stringify(pr.steps));
       }
-      const [pr, br] = [parley.at(-1)!, bareRounds.at(-1)!];
-      console.error(`round ${i + 1}/${ROUNDS}: parley ${pr.firstFrame?.toFixed(0)} ms (busy ${pr.busyBeforeFirstFrame}), bare ${br.firstFrame?.toFixed(0)} ms (busy ${br.busyBeforeFirstFrame})`);
-      if (process.env.BENCH_TTFF_VERBOSE) console.error(JSON.stringify(pr.steps));
-    }
-    const p = summary(parley);
-    const q = summary(bareRounds);
+      return { p: summary(parley), q: summary(bareRounds) };
+    };
+    const { p, q } = await series(ROUNDS, PAUSE_MS, 'paused');
+    const immediate = await series(IMMEDIATE_ROUNDS, 0, 'immediate');
     writeResult('first-frame', {
       at: new Date().toISOString(),
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', loadavg1: os.loadavg()[0] },
-      what: 'party joins with two people already in the session: navigation → join button usable, click → first decoded remote frame; the same for a minimal mediasoup page, rounds interleaved; real Chromium, real SFU, loopback',
+      what: `party joins with two people already in the session: navigation → join button usable, then after ${PAUSE_MS} ms on the pre-join screen, click → first presented remote frame; the same for a minimal mediasoup page with the same pause, rounds interleaved; real Chromium, real SFU, loopback. "immediate": the same, clicking the moment the button is usable`,
       rounds: ROUNDS,
+      pause_ms: PAUSE_MS,
       ttff_click_p50_ms: p.firstFrameMs.p50,
       ttff_click_p95_ms: p.firstFrameMs.p95,
       ttff_bare_page_p50_ms: q.firstFrameMs.p50,
@@ -161,6 +171,15 @@ async function main() {
       bare_prejoin_ready_p95_ms: q.prejoinReadyMs.p95,
       parley: p,
       bare: q,
+      immediate: {
+        rounds: IMMEDIATE_ROUNDS,
+        ttff_click_p50_ms: immediate.p.firstFrameMs.p50,
+        ttff_click_p95_ms: immediate.p.firstFrameMs.p95,
+        ttff_bare_page_p50_ms: immediate.q.firstFrameMs.p50,
+        ttff_bare_page_p95_ms: immediate.q.firstFrameMs.p95,
+        parley: immediate.p,
+        bare: immediate.q,
+      },
       note: 'times are the page\'s performance.now(); frames from requestVideoFrameCallback (presentationTime), first packet from getStats polled every 5 ms after the click; steps are the first "parley:<step>" / "bare:<step>" mark after the click, ordered by p50, null where not marked. Parley\'s party also opens and sends its camera and microphone; the bare page only receives.',
     });
   } finally {

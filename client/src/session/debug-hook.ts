@@ -67,6 +67,12 @@ export interface TransportPath {
 
 export interface ParleyDebug {
   inboundStats(): Promise<InboundStat[]>;
+  /**
+   * For each audio consumer, when its receiver last delivered sound to the track (epoch ms, from
+   * RTCRtpReceiver.getSynchronizationSources(), which is live: getStats() may answer from a report
+   * up to 50 ms old), or null before the first. Read synchronously: the caucus-move benchmark polls it.
+   */
+  audioDelivered(): Array<{ consumerId: string; displayName: string; deliveredAt: number | null }>;
   /** The selected candidate pair of the send and receive transports (null before one is chosen). */
   selectedPairs(): Promise<{ send: SelectedPair | null; recv: SelectedPair | null }>;
   /** The selected path and its losses, per transport (network tests read the protocol and round trip). */
@@ -131,6 +137,19 @@ export function debugApi(media: MediaEngine, store: SessionStore, request: Reque
         });
       }
       return out;
+    },
+    audioDelivered: () => {
+      const others = store.getSnapshot().others;
+      return [...media.consumers.values()]
+        .filter((c) => c.kind === 'audio' && !c.closed)
+        .map((c) => {
+          const sources = c.rtpReceiver?.getSynchronizationSources() ?? [];
+          return {
+            consumerId: c.id,
+            displayName: others.find((o) => o.id === c.appData.participantId)?.displayName ?? '',
+            deliveredAt: sources.length ? Math.max(...sources.map((s) => s.timestamp)) : null,
+          };
+        });
     },
     selectedPairs: async () => {
       const { send, recv } = await media.transportStats();
