@@ -9,27 +9,81 @@ function markAt(page: import('@playwright/test').Page, step: string): Promise<nu
 }
 
 /**
- * Joining a session where someone is already sending: the whole session screen is drawn only once
- * the media offered with the join is built and acknowledged (SessionClient.showSessionAfterOffers),
- * so drawing it does not hold up the first pictures; until then the party sees a light view saying
- * what is happening.
+ * Watches a page from before its code runs: when each remote video element ("Video of …") and
+ * each h1 is inserted or removed, and how many times the page's peer connections had a remote
+ * description set when each consumer was built (client/src/session/timeline.ts marks).
  */
-test('a party joining sees the whole session once the media offered with the join is built', async ({ browser }) => {
+function watchElements(): void {
+  type Watch = { added: Array<{ what: string; at: number }>; removed: string[]; negotiations: number; builtAfter: number[] };
+  const watch: Watch = { added: [], removed: [], negotiations: 0, builtAfter: [] };
+  (window as unknown as { __watch: Watch }).__watch = watch;
+  const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
+  RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, ...args: Parameters<typeof setRemote>) {
+    watch.negotiations++;
+    return setRemote.apply(this, args);
+  } as typeof setRemote;
+  const mark = performance.mark.bind(performance);
+  performance.mark = ((name: string, options?: PerformanceMarkOptions) => {
+    if (name === 'parley:consumer-built') watch.builtAfter.push(watch.negotiations);
+    return mark(name, options);
+  }) as typeof performance.mark;
+  const describe = (n: Node): string | null => {
+    if (!(n instanceof Element)) return null;
+    if (n.tagName === 'H1') return 'h1';
+    const label = n.getAttribute('aria-label') ?? '';
+    return n.tagName === 'VIDEO' && label.startsWith('Video of ') ? label : null;
+  };
+  const each = (n: Node, f: (what: string) => void) => {
+    const d = describe(n);
+    if (d) f(d);
+    if (n instanceof Element) for (const c of n.querySelectorAll('h1, video')) { const e = describe(c); if (e) f(e); }
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) each(n, (what) => watch.added.push({ what, at: performance.now() }));
+      for (const n of r.removedNodes) each(n, (what) => watch.removed.push(what));
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * Joining a session where someone is already sending: the media offered with the join is built in
+ * one negotiation, its pictures appear in the light joining view as they arrive, and the whole
+ * session screen is drawn only after that (SessionClient.showSessionAfterPictures), around the
+ * same video element and heading: nothing restarts, focus does not jump.
+ */
+test('a party joining sees the others’ pictures in the joining view, and the whole screen keeps them', async ({ browser }) => {
   const { mediatorCtx, links } = await mediatorInSession(browser, 'Tenancy deposit', ['Ada Achebe', 'Bo Berg']);
 
-  const party = await (await partyContext(browser)).newPage();
+  const partyCtx = await partyContext(browser);
+  await partyCtx.addInitScript(watchElements);
+  const party = await partyCtx.newPage();
   await passConsentGate(party, links['Ada Achebe']!);
   await joinFromPrejoin(party);
   // The positive signal first: the party sees the mediator in the whole session screen.
   await expectVideoFrom(party, 'Mediator');
+  await expect(party.getByRole('button', { name: /microphone/i }).first()).toBeVisible();
   const [built, acked, shown] = await Promise.all(['consumer-built', 'offer-acked', 'session-shown'].map((s) => markAt(party, s)));
   expect(built).not.toBeNull();
   expect(acked).not.toBeNull();
   expect(shown).not.toBeNull();
-  expect(shown!).toBeGreaterThanOrEqual(built!);
   expect(shown!).toBeGreaterThanOrEqual(acked!);
 
-  await Promise.all([mediatorCtx.close(), party.context().close()]);
+  const watched = await party.evaluate(() => (window as unknown as { __watch: { added: Array<{ what: string; at: number }>; removed: string[]; builtAfter: number[] } }).__watch);
+  // The mediator's sound and picture were built by one and the same negotiation.
+  expect(watched.builtAfter).toHaveLength(2);
+  expect(new Set(watched.builtAfter).size).toBe(1);
+  // Their picture was put on the screen before the whole session was drawn, once, and stayed.
+  const mediatorVideos = watched.added.filter((a) => a.what === 'Video of Mediator');
+  expect(mediatorVideos).toHaveLength(1);
+  expect(mediatorVideos[0]!.at).toBeLessThan(shown!);
+  expect(watched.removed).not.toContain('Video of Mediator');
+  // The session's heading was put up once at the click (replacing the pre-join screen's) and kept.
+  const click = (await markAt(party, 'join-click'))!;
+  const headingsAfterClick = watched.added.filter((a) => a.what === 'h1' && a.at > click);
+  expect(headingsAfterClick).toHaveLength(1);
+
+  await Promise.all([mediatorCtx.close(), partyCtx.close()]);
 });
 
 /** Every "parley:<step>" mark of the page, in order. */

@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 /** Plays one video track. Muted: sound always goes through RemoteAudio elements. */
 export function VideoView({ track, label, mirrored, hidden }: { track: MediaStreamTrack; label: string; mirrored?: boolean; hidden?: boolean }) {
   const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
+  // Attached as the element is inserted, not after the page is painted: the browser's player
+  // then starts while the first frame is still on its way.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.srcObject = new MediaStream([track]);

@@ -116,6 +116,13 @@ function LiveSession({
   // Once in, until the session ends for me or I press Leave (which needs no second question).
   const leaveDialog = useLeaveGuard(!!s.self && s.connection.status !== 'closed' && !leaving);
 
+  // The first join is under way: a light view (what is happening, the pictures as they come, and
+  // a way out) rather than the whole session, whose drawing would hold up the first pictures
+  // (SessionClient.showSessionAfterPictures). The stage, the heading and the sound are the same
+  // elements in both views (same places in the tree), so the switch neither restarts a video nor
+  // moves the focus.
+  const full = !(s.arriving && s.connection.status !== 'closed');
+
   const audio = s.remote.filter((m) => m.kind === 'audio');
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
   // The side panels are drawn after the stage, once the others' media can flow (at most a second
@@ -123,7 +130,7 @@ function LiveSession({
   // the device's time for connecting, not the panels.
   const [panelsShown, setPanelsShown] = useState(false);
   useEffect(() => {
-    if (s.arriving || panelsShown) return;
+    if (!full || panelsShown) return;
     let live = true;
     void client.receiving(PANELS_WAIT_MAX_MS).then(() => {
       if (live) startTransition(() => setPanelsShown(true));
@@ -131,25 +138,7 @@ function LiveSession({
     return () => {
       live = false;
     };
-  }, [client, s.arriving, panelsShown]);
-
-  if (s.arriving && s.connection.status !== 'closed') {
-    // The first join is under way: a light view (what is happening, and a way out) rather than the
-    // whole session, whose drawing would hold up negotiating the first pictures (SessionClient).
-    return (
-      <div className="session session-arriving">
-        <header className="session-top">
-          <PageHeading className="session-title">{title}</PageHeading>
-        </header>
-        <StatusBanner state={s} soundBlocked={false} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
-        <div className="status-area arriving-actions">
-          <button type="button" className="button button-secondary" disabled={leaving} onClick={() => void leave()}>
-            Leave session
-          </button>
-        </div>
-      </div>
-    );
-  }
+  }, [client, full, panelsShown]);
 
   function turnOnSound() {
     setSoundBlocked(false);
@@ -175,9 +164,9 @@ function LiveSession({
   const openMessages = threads.client ? () => threads.setOpen(true) : null;
 
   return (
-    <div className={mediator ? 'session session-mediator' : assessing ? 'session session-assessor' : 'session'}>
+    <div className={!full ? 'session session-arriving' : mediator ? 'session session-mediator' : assessing ? 'session session-assessor' : 'session'}>
       {/* An assessor has no microphone or camera; what they reach for is their scorecard. */}
-      {assessing ? (
+      {!full ? null : assessing ? (
         <a className="skip-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
           Skip to your scorecard
         </a>
@@ -188,44 +177,55 @@ function LiveSession({
       )}
       <header className="session-top">
         <PageHeading className="session-title">{title}</PageHeading>
-        <RoomLine s={s} />
-        <RoomStatus client={client} s={s} />
-        <MessagesToggle threads={threads} />
-        {/* On a phone the scorecard is below the videos: one tap away instead of a long scroll. */}
-        {assessing ? (
-          <a className="button button-secondary button-small session-scorecard-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
-            Your scorecard
-          </a>
-        ) : null}
-        {draftAllowed !== 'none' ? (
-          <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft"
-            onClick={() => {
-              setShowDraft((v) => !v);
-              setReviewing(false);
-            }}
-          >
-            Agreement draft
-          </button>
+        {full ? (
+          <>
+            <RoomLine s={s} />
+            <RoomStatus client={client} s={s} />
+            <MessagesToggle threads={threads} />
+            {/* On a phone the scorecard is below the videos: one tap away instead of a long scroll. */}
+            {assessing ? (
+              <a className="button button-secondary button-small session-scorecard-link" href="#session-scorecard" onClick={(e) => jumpTo(e, 'session-scorecard')}>
+                Your scorecard
+              </a>
+            ) : null}
+            {draftAllowed !== 'none' ? (
+              <button type="button" className="button button-secondary button-small" aria-expanded={showDraft} aria-controls="session-draft"
+                onClick={() => {
+                  setShowDraft((v) => !v);
+                  setReviewing(false);
+                }}
+              >
+                Agreement draft
+              </button>
+            ) : null}
+          </>
         ) : null}
       </header>
 
-      <div className="status-area">
-        <OwnConnectionBanner s={s} onOpenMessages={openMessages} />
-        <PauseBanner client={client} s={s} onOpenMessages={openMessages} />
-        <NetworkBanner client={client} s={s} />
-      </div>
-      {me && !showDraft ? <SessionAgreementBanner status={s.agreement} self={me} onOpen={openReview} compact /> : null}
-      <StatusBanner state={s} soundBlocked={soundBlocked} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
-      {/* In the flow of the page, never over it: nothing may hide the line saying who can hear me. */}
-      <AnnouncementToasts announcements={s.announcements} />
-      {mediator ? <MediatorRequests client={client} s={s} /> : null}
-      <p className="sr-only" aria-live="polite">
-        {s.announcement.text}
-      </p>
+      {full ? (
+        <div className="status-area">
+          <OwnConnectionBanner s={s} onOpenMessages={openMessages} />
+          <PauseBanner client={client} s={s} onOpenMessages={openMessages} />
+          <NetworkBanner client={client} s={s} />
+        </div>
+      ) : null}
+      {full && me && !showDraft ? <SessionAgreementBanner status={s.agreement} self={me} onOpen={openReview} compact /> : null}
+      <StatusBanner state={s} soundBlocked={full && soundBlocked} onTurnOnSound={turnOnSound} onDismissNotice={() => client.room.dismissNotice()} />
+      {full ? (
+        <>
+          {/* In the flow of the page, never over it: nothing may hide the line saying who can hear me. */}
+          <AnnouncementToasts announcements={s.announcements} />
+          {mediator ? <MediatorRequests client={client} s={s} /> : null}
+          <p className="sr-only" aria-live="polite">
+            {s.announcement.text}
+          </p>
+        </>
+      ) : null}
 
       <div className="session-body">
-        <Stage client={client} s={s} />
-        {showDraft && s.self && s.caseId && draftAllowed !== 'none' ? (
+        {/* While joining, once the server has said who is in the room (before that, the banner says what is happening). */}
+        {full || s.self ? <Stage client={client} s={s} selfShown={full || !!s.local.cameraTrack || !!s.local.micTrack} /> : null}
+        {full && showDraft && s.self && s.caseId && draftAllowed !== 'none' ? (
           <div id="session-draft" className="session-draft">
             {reviewing && credentials.kind === 'invitee' ? (
               <div className="session-review">
@@ -246,27 +246,39 @@ function LiveSession({
             )}
           </div>
         ) : null}
-        <div className="side-panel">
-          {panelsShown ? (
-            <>
-              {assessing && credentials.kind === 'invitee' ? (
-                <div id="session-scorecard" tabIndex={-1}>
-                  <ScorecardPanel token={credentials.token} variant="session" />
-                </div>
-              ) : null}
-              <SessionMessagesPanel threads={threads} />
-              {mediator ? <RoomsPanel client={client} s={s} /> : null}
-              {mediator ? <BreakdownPanel client={client} s={s} /> : null}
-              <ParticipantsPanel client={client} s={s} />
-              {mediator ? <AnnouncementForm client={client} /> : null}
-              <AnnouncementLog announcements={s.announcements} />
-            </>
-          ) : null}
-        </div>
+        {full ? (
+          <div className="side-panel">
+            {panelsShown ? (
+              <>
+                {assessing && credentials.kind === 'invitee' ? (
+                  <div id="session-scorecard" tabIndex={-1}>
+                    <ScorecardPanel token={credentials.token} variant="session" />
+                  </div>
+                ) : null}
+                <SessionMessagesPanel threads={threads} />
+                {mediator ? <RoomsPanel client={client} s={s} /> : null}
+                {mediator ? <BreakdownPanel client={client} s={s} /> : null}
+                <ParticipantsPanel client={client} s={s} />
+                {mediator ? <AnnouncementForm client={client} /> : null}
+                <AnnouncementLog announcements={s.announcements} />
+              </>
+            ) : null}
+          </div>
+        ) : null}
       </div>
 
-      <UnmutePrompt client={client} s={s} />
-      <ControlBar client={client} s={s} leaving={leaving} onLeave={() => void leave()} />
+      {full ? (
+        <>
+          <UnmutePrompt client={client} s={s} />
+          <ControlBar client={client} s={s} leaving={leaving} onLeave={() => void leave()} />
+        </>
+      ) : (
+        <div className="status-area arriving-actions">
+          <button type="button" className="button button-secondary" disabled={leaving} onClick={() => void leave()}>
+            Leave session
+          </button>
+        </div>
+      )}
       {leaveDialog}
 
       <div className="audio-sinks" aria-hidden="true">

@@ -4,16 +4,14 @@ import type { ConsumerOffer, IceConfigWire, MediaSource, PrepareResult, RequestN
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { markStep } from './timeline.ts';
+// The join's waits for media are for speed, never conditions: each is bounded.
+import { atMost } from './waits.ts';
 import { TransportWatch } from './TransportWatch.ts';
 
 export type ConsumerAppData = { participantId: string; source: MediaSource; label: string | null };
 export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
 export type Direction = 'send' | 'recv';
 
-/** `wait`, or nothing more once `maxMs` passed: the join's waits for media are for speed, never conditions. */
-function atMost(wait: Promise<void>, maxMs: number): Promise<void> {
-  return Promise.race([wait, new Promise<void>((resolve) => setTimeout(resolve, maxMs))]);
-}
 
 /** How long the side of a consumer the server closed stays before it is closed here (see consumerClosed). */
 const RETIRE_AFTER_MS = 500;
@@ -316,8 +314,11 @@ export class MediaEngine {
    */
   private async receiveTransport(transportId: string, stale: Stale): Promise<ms.Transport | null> {
     let t = this.recvTransport;
-    // No transport yet, or only the prepared one, which the join may or may not adopt: wait for its ack.
-    if (!t || (this.preparedRecv && t.id !== transportId)) {
+    // No transport yet, or only the prepared one, which the join may or may not adopt: wait for
+    // its ack. Even an offer for the prepared one waits: the offers that come with a join all
+    // arrive just before its ack, and built together they take one negotiation instead of two
+    // (the first one built alone held up the others by a whole round).
+    if (!t || this.preparedRecv) {
       if (stale()) return null;
       t = await new Promise<ms.Transport | null>((resolve) => this.recvWaiters.push(resolve));
     }

@@ -36,6 +36,7 @@ import {
 import { Store, initialSessionState, type ClosedReason, type OutageStep, type SessionState } from './store.ts';
 import { afterJoin, closedState } from './transitions.ts';
 import { markStep } from './timeline.ts';
+import { atMost, delay, drawnFrames, flowing } from './waits.ts';
 
 export type { DeviceChoice } from './local-media.ts';
 export { SessionRequestError, type RequestErrorCode, type SessionCredentials } from './Signalling.ts';
@@ -50,8 +51,13 @@ const SCREEN_HOLD_MAX_MS = 250;
  * screen (after a first join) and our own send transport wait for them (see joinFlow).
  */
 const OFFERS_BUILT_MAX_MS = 400;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * After a first join, the longest the light joining view waits (once the offered media is built)
+ * for the others' pictures to arrive before the whole session screen is drawn.
+ */
+const FIRST_PICTURES_MAX_MS = 600;
+/** …and, once they arrive, for the page to show them (two drawn frames; never more than this). */
+const FIRST_FRAMES_DRAWN_MAX_MS = 100;
 
 /**
  * One live session of one person: runs the join flow over `Signalling`, drives the `MediaEngine`,
@@ -323,7 +329,8 @@ export class SessionClient {
     this.room.afterSelfChanged(before, joined.self);
     /** Everything offered with the join is built (or OFFERS_BUILT_MAX_MS passed). */
     const offersBuilt = receiveOpened && joined.receive!.offers > 0 ? this.media.consumersBuilt(OFFERS_BUILT_MAX_MS) : Promise.resolve();
-    if (this.store.getSnapshot().arriving) void this.showSessionAfterOffers(offersBuilt, stale);
+    /** A first join's whole screen is drawn (showSessionAfterPictures); at once on a rejoin. */
+    const shown = this.store.getSnapshot().arriving ? this.showSessionAfterPictures(offersBuilt, stale) : Promise.resolve();
 
     if (reloaded) {
       await this.media.load(joined.routerRtpCapabilities);
@@ -350,15 +357,20 @@ export class SessionClient {
       return consumers;
     };
     const sending = async (received: Promise<number>) => {
-      // The camera and microphone open while we receive. The send transport (a second peer
-      // connection, costly to set up on a phone) once what was offered is built, so that it does
-      // not compete with negotiating the receive side.
-      const opened = this.sources.open(devices);
+      // The camera and microphone open while we receive (getUserMedia may wait for the person to
+      // allow it); those the pre-join screen hands over are taken once the others' pictures are
+      // shown, as their own picture would take the page's thread meanwhile. The send transport (a
+      // second peer connection, costly to set up on a phone) once what was offered is built and
+      // shown, so that it does not compete with receiving.
+      const opened = devices.preview ? shown.then(() => (stale() ? undefined : this.sources.open(devices))) : this.sources.open(devices);
       // Awaited below; this only keeps a return in between from leaving a failure unhandled.
       opened.catch(() => undefined);
       const offered = await received;
       // Offers that came with media:ready (no receive in the join) are being built by now too.
       if (offered > 0) await (receiveOpened ? offersBuilt : this.media.consumersBuilt(OFFERS_BUILT_MAX_MS));
+      // On a first join, not before the others' pictures are shown either (at most about a second):
+      // building the send side takes the page's thread just when the browser starts showing them.
+      await shown;
       if (stale()) return;
       await Promise.all([this.media.openTransport('send', stale), opened]);
       if (stale()) return;
@@ -387,16 +399,25 @@ export class SessionClient {
   }
 
   /**
-   * The first join: the whole session screen is drawn once the media offered with the join is
-   * built (`offersBuilt`, at most OFFERS_BUILT_MAX_MS). Drawing it takes the page's main thread for
-   * tens of milliseconds (more on a busy phone), and the browser needs that thread between the
-   * steps of negotiating the receive transport; drawn afterwards, it overlaps with ICE and DTLS,
-   * which run elsewhere, and the first pictures come sooner. The store is up to date meanwhile.
+   * The first join: the light joining view (the stage and a way out, SessionScreen) shows the
+   * others' pictures as they come; the whole session screen is drawn once they are shown. Drawing
+   * it takes the page's main thread for tens of milliseconds (more on a busy phone), which the
+   * browser needs first to build the offered media, then to start showing each new picture. So it
+   * waits for everything offered with the join to be built (`offersBuilt`, at most
+   * OFFERS_BUILT_MAX_MS), then for the pictures of the others' cameras to arrive (at most
+   * FIRST_PICTURES_MAX_MS: a camera may be off, or send nothing) and be drawn. The store is up to
+   * date meanwhile.
    */
-  private async showSessionAfterOffers(offersBuilt: Promise<void>, stale: Stale): Promise<void> {
+  private async showSessionAfterPictures(offersBuilt: Promise<void>, stale: Stale): Promise<void> {
     await offersBuilt;
-    // A task later: the acks of the consumers just built go out before the drawing starts.
+    // A task later: the acks of the consumers just built go out first.
     await delay(0);
+    if (stale() || this.finished) return;
+    const pictures = this.store.getSnapshot().remote.filter((m) => m.kind === 'video' && !m.producerPaused);
+    if (pictures.length > 0) {
+      await atMost(Promise.all(pictures.map((m) => flowing(m.track))).then(() => undefined), FIRST_PICTURES_MAX_MS);
+      await atMost(drawnFrames(2), FIRST_FRAMES_DRAWN_MAX_MS);
+    }
     if (stale() || this.finished) return;
     this.store.update((s) => (s.arriving ? { ...s, arriving: false } : s));
     markStep('session-shown');

@@ -12,7 +12,7 @@ const POINTER_INTERVAL_MS = 66; // about 15 updates a second
  * it is the main stage, shown large to everyone in the room, with the others in a strip [2.11-iv].
  * Only the controller sees the buttons that change it, and their pointer is shown to the others.
  */
-export function Stage({ client, s }: { client: SessionClient; s: SessionState }) {
+export function Stage({ client, s, selfShown = true }: { client: SessionClient; s: SessionState; selfShown?: boolean }) {
   const self = s.self;
   const room = myRoom(s);
   const tiles = roomTiles(s);
@@ -26,8 +26,9 @@ export function Stage({ client, s }: { client: SessionClient; s: SessionState })
 
   const rest = tiles.filter((t) => t !== main);
   const empty = emptyStageText(s);
-  // An observer publishes nothing: a "You" tile would suggest they are seen.
-  const selfView = self && !canPublish(self.role, 'camera') ? null : (
+  // An observer publishes nothing: a "You" tile would suggest they are seen. While joining, the
+  // camera and microphone are not handed over yet: no tile, rather than one saying "No camera".
+  const selfView = !selfShown || (self && !canPublish(self.role, 'camera')) ? null : (
     <SelfView name={self?.displayName ?? 'You'} track={s.local.cameraTrack} camera={s.local.camera} mic={s.local.mic} />
   );
   return (
