@@ -111,7 +111,7 @@ export const requests = {
   }),
   'session:join': request({
     group: 'session', who: 'anyone consented', payload: JoinAsk, result: typed<JoinResult>('JoinResult'),
-    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement. With `receive` (the device loaded on the pre-join screen), it is also `transport:create` (recv) and `media:ready` in one: `receive.transport` is the new receive transport (null when the prepared `receive.transportId` was adopted instead), and the consumer offers follow as `consumer:receive` (possibly before this ack); a client must hold them until it has built that transport.',
+    doc: 'Enter the live session of the case the credentials belong to: everything needed to show it (`announcements`: newest first, at most 50). Refused with `consent_required` until the person agreed to the current protocol agreement. With `receive` (the device loaded on the pre-join screen), it is also `transport:create` (recv) and `media:ready` in one: `receive.transport` is the new receive transport (null when the prepared `receive.transportId` was adopted instead), and the consumer offers follow as `consumer:receive` (possibly before this ack); a client must hold them until it knows which transport the join settled on.',
   }),
   'session:leave': request({
     group: 'session', who: 'joined', payload: Nothing, result: z.object({ left: z.literal(true) }),
