@@ -74,6 +74,14 @@ const socketConsent: Partial<Record<RequestName, ConsentPurpose>> = {
 };
 
 /**
+ * Requests a connection may make before it has joined, on what it prepared on the pre-join screen,
+ * and the consent each needs then (the same as for joining: it is media of the session).
+ */
+const socketConsentBeforeJoin: Partial<Record<RequestName, ConsentPurpose>> = {
+  'transport:connect': 'join',
+};
+
+/**
  * The one place that decides who a request or connection is and what they may do: HTTP routes
  * (by their audience), socket.io handshakes and every socket request, draft WebSocket upgrades and
  * the draft access check, and every later delivery. So a withdrawn link, an expired link, a
@@ -154,12 +162,13 @@ export class AccessGate {
 
   /**
    * A request on an open socket: the credentials are re-checked (a withdrawn or expired link, a
-   * signed-out or expired mediator session), then current consent where the request needs it.
+   * signed-out or expired mediator session), then current consent where the request needs it
+   * (some only before the connection has joined: socketConsentBeforeJoin).
    * Returns the identity as it stands now; throws the typed refusal the request is answered with.
    */
-  authorise(p: Principal, request: RequestName): Identity {
+  authorise(p: Principal, request: RequestName, joined: boolean): Identity {
     const identity = this.recheck(p);
-    const purpose = socketConsent[request];
+    const purpose = socketConsent[request] ?? (joined ? undefined : socketConsentBeforeJoin[request]);
     if (purpose) this.requireConsent(identity, purpose);
     return identity;
   }

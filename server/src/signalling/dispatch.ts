@@ -84,7 +84,7 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
     }
     // Who is asking, re-checked on every request (withdrawn or expired link, signed-out or expired
     // session, consent where the request needs it): handlers read socket.data.identity as it stands now.
-    socket.data.identity = deps.gate.authorise(socket.data.principal!, name);
+    socket.data.identity = deps.gate.authorise(socket.data.principal!, name, !!socket.data.member);
     const handler = handlers[name] as (s: ParleySocket, p: unknown, d: HandlerDeps) => Promise<unknown>;
     result = { ok: true, data: await handler(socket, parsed.data, deps) };
     log.debug({ event: name, ms: Math.round(performance.now() - started) }, 'request handled');

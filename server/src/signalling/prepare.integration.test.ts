@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsumerOffer, ConsumerOfferAck } from '@parley/shared';
-import { consentedCase, createCase, fakeDtls, joinWithMedia, must, openedSockets, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import type { CaseDetail, ConsumerOffer, ConsumerOfferAck } from '@parley/shared';
+import { api, consentedCase, createCase, fakeDtls, joinWithMedia, must, openedSockets, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 import { until } from '../test/yjs.ts';
 
 /**
@@ -70,6 +70,15 @@ describe('a receive transport prepared before the join', () => {
     const a = await open({ token: tokenOf(detail.participants.find((p) => p.displayName === 'Ana Party')!.invitation!.url) });
     expect(await request(a, 'session:prepare', { receive: true })).toMatchObject({ ok: false, error: { code: 'consent_required' } });
     expect(server.sfu.getCase(detail.id)).toBeUndefined();
+  });
+
+  it('cannot be connected once the agreement changed after it was prepared (consent is stale)', async () => {
+    const { detail, tA } = await consentedCase(server, cookie);
+    const a = await open({ token: tA });
+    const prepared = await must(a, 'session:prepare', { receive: true });
+    const r = await api<CaseDetail>(server, 'PUT', `/api/cases/${detail.id}/breakdown`, { cookie, body: { ...detail.breakdown, graceSeconds: detail.breakdown.graceSeconds + 30 } });
+    expect(r.status).toBe(200);
+    expect(await request(a, 'transport:connect', { transportId: prepared.receive!.transport.id, dtlsParameters: fakeDtls })).toMatchObject({ ok: false, error: { code: 'consent_required' } });
   });
 
   it("is its holder's alone: nobody else connects or adopts it", async () => {

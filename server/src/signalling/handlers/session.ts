@@ -64,10 +64,10 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { ...(await lc.media.createWebRtcTransport(member.id, p.direction)), ...ice.issue(member.id) };
   },
 
-  async 'transport:connect'(socket, p, { live, gate }) {
+  async 'transport:connect'(socket, p, { live }) {
     if (!socket.data.member && socket.data.preparedIn) {
-      // Before the join: only the receive transport this connection prepared, and only with current consent.
-      gate.requireConsent(socket.data.identity, 'join');
+      // Before the join: only the receive transport this connection prepared (and, AccessGate
+      // checked, only with current consent).
       await live.connectPrepared(socket.data.preparedIn, socket.id, p.transportId, p.dtlsParameters as MediasoupTypes.DtlsParameters);
       return { connected: true };
     }
