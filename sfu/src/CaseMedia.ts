@@ -2,13 +2,11 @@ import type { types } from 'mediasoup';
 import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerCloseReason, type ConsumerOffer, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
 import { MediaPeer, type MediaTransport } from './MediaPeer.ts';
-import { StallDetector } from './StallDetector.ts';
-import { PreparedReceive } from './PreparedReceive.ts';
+import { CaseTransports, type PreparedReceiveOptions, type TransportOptions, type TransportStateCause } from './CaseTransports.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
 
-/** Which detector saw a transport's path break or come back (named in the session record). */
-export type TransportStateCause = 'no-packets' | 'ice' | 'dtls';
+export type { PreparedReceiveOptions, TransportOptions, TransportStateCause };
 
 type CaseMediaEvents = {
   /**
@@ -39,21 +37,6 @@ export interface ProducerSummary {
 
 const KIND_OF: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video', 'screen-audio': 'audio' };
 
-export interface TransportOptions {
-  id: string;
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
-  /** Prepared receive transports only: they carry the probe's data channel. */
-  sctpParameters?: types.SctpParameters;
-}
-
-/** A receive transport for the pre-join screen, and the data channel the browser consumes to connect it. */
-export interface PreparedReceiveOptions {
-  transport: TransportOptions;
-  probe: { id: string; dataProducerId: string; sctpStreamParameters: types.SctpStreamParameters; label: string; protocol: string };
-}
-
 /**
  * The media of one mediation case: one mediasoup router and the peers in it. It alone decides which
  * consumers exist, from room membership (`receivesMediaFrom` in shared/): clients can ask to be
@@ -65,10 +48,8 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly #media: MediaWorker;
   readonly #config: SfuConfig;
   readonly #peers = new Map<string, MediaPeer>();
-  readonly #stalls = new StallDetector();
-  /** Receive transports of people on the pre-join screen, adopted when they join. */
-  readonly #prepared: PreparedReceive;
-  #stallTimer: ReturnType<typeof setInterval> | undefined;
+  /** The peers' transports, and the receive transports prepared on the pre-join screen. */
+  readonly #transports: CaseTransports;
   #closed = false;
 
   private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig) {
@@ -77,30 +58,13 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     this.#media = media;
     this.router = router;
     this.#config = config;
-    this.#prepared = new PreparedReceive(router, () => this.#newWebRtcTransport({ prepared: true }, true));
+    this.#transports = new CaseTransports(router, media, {
+      peers: this.#peers,
+      peer: (peerId) => this.#peer(peerId),
+      assertOpen: () => this.#assertOpen(),
+      onState: (peerId, direction, state, cause) => this.emit('transport:state', peerId, direction, state, cause),
+    });
     router.on('workerclose', () => this.#shutdown('worker-died'));
-    this.#stallTimer = setInterval(() => void this.#checkStalls(), 2_000);
-    this.#stallTimer.unref();
-  }
-
-  /** Every connected transport is read every 2 s: silence means its path is gone (StallDetector). */
-  async #checkStalls(): Promise<void> {
-    const seen = new Set<string>();
-    for (const peer of [...this.#peers.values()]) {
-      for (const { transport, direction } of [...peer.transports.values()]) {
-        // Only browsers' (WebRTC) transports are watched: a plain one has no client to warn.
-        if (transport.closed || transport.type !== 'webrtc' || transport.dtlsState !== 'connected') continue;
-        seen.add(transport.id);
-        try {
-          const [stats] = await transport.getStats();
-          const change = stats ? this.#stalls.sample(transport.id, stats.bytesReceived, Date.now()) : null;
-          if (change && !peer.closed) this.emit('transport:state', peer.id, direction, change, 'no-packets');
-        } catch {
-          // Closed while we asked: nothing to report.
-        }
-      }
-    }
-    this.#stalls.retain(seen);
   }
 
   static async create(caseId: string, media: MediaWorker, config: SfuConfig): Promise<CaseMedia> {
@@ -147,108 +111,36 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     peer.close();
   }
 
-  async createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
-    const peer = this.#peer(peerId);
-    this.#assertNoTransport(peer, direction);
-    const transport = await this.#newWebRtcTransport({ peerId, direction }, false);
-    if (peer.closed) {
-      transport.close();
-      throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
-    }
-    this.#attach(peer, transport, direction);
-    return optionsOf(transport);
+  // Transports (see CaseTransports): creating and connecting them, ICE restarts, the pre-join screen's.
+  createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
+    return this.#transports.createWebRtcTransport(peerId, direction);
   }
-
-  /**
-   * A receive transport for someone on the pre-join screen (`holderId`: their connection), with the
-   * data channel that makes their browser connect it now; see PreparedReceive. Not a peer: nothing
-   * is consumed on it until `adoptPrepared`.
-   */
-  async prepareReceive(holderId: string): Promise<PreparedReceiveOptions> {
-    this.#assertOpen();
-    const { transport, probe } = await this.#prepared.prepare(holderId);
-    return {
-      transport: optionsOf(transport),
-      probe: { id: probe.id, dataProducerId: probe.dataProducerId, sctpStreamParameters: probe.sctpStreamParameters!, label: probe.label, protocol: probe.protocol },
-    };
+  prepareReceive(holderId: string): Promise<PreparedReceiveOptions> {
+    return this.#transports.prepareReceive(holderId);
   }
-
-  /** The DTLS handshake of a prepared transport (the browser's `connect`), before its holder joined. */
-  async connectPrepared(holderId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    this.#assertOpen();
-    await this.#prepared.get(holderId, transportId).connect({ dtlsParameters });
+  connectPrepared(holderId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    return this.#transports.connectPrepared(holderId, transportId, dtlsParameters);
   }
-
   dropPrepared(holderId: string): void {
-    this.#prepared.drop(holderId);
+    this.#transports.dropPrepared(holderId);
   }
-
-  /**
-   * The peer who just joined takes the receive transport they prepared as `holderId`: it becomes
-   * their receive transport, already connected. False when it is gone (the case's media was
-   * closed or rebuilt meanwhile, or it was never theirs): the peer then gets a new one.
-   */
   adoptPrepared(peerId: string, holderId: string, transportId: string): boolean {
-    const peer = this.#peer(peerId);
-    this.#assertNoTransport(peer, 'recv');
-    const transport = this.#prepared.take(holderId, transportId);
-    if (!transport) return false;
-    transport.appData = { peerId, direction: 'recv' };
-    this.#attach(peer, transport, 'recv');
-    return true;
+    return this.#transports.adoptPrepared(peerId, holderId, transportId);
+  }
+  restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+    return this.#transports.restartIce(peerId, transportId);
+  }
+  connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    return this.#transports.connectTransport(peerId, transportId, dtlsParameters);
+  }
+  /** A transport made outside (a plain RTP one, PlainTransports.ts) joins the peer's. */
+  attachTransport(peerId: string, direction: 'send' | 'recv', transport: MediaTransport): void {
+    this.#transports.attachTransport(peerId, direction, transport);
   }
 
   /** No one is in the case's media and no one is preparing to join: the router may go. */
   get idle(): boolean {
-    return this.#peers.size === 0 && this.#prepared.size === 0;
-  }
-
-  #assertNoTransport(peer: MediaPeer, direction: 'send' | 'recv'): void {
-    for (const t of peer.transports.values()) {
-      if (t.direction === direction) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
-    }
-  }
-
-  #newWebRtcTransport(appData: Record<string, unknown>, sctp: boolean): Promise<types.WebRtcTransport> {
-    this.#assertOpen();
-    // Every transport of this worker shares its one media port, UDP and TCP (the worker pool's
-    // WebRtcServer), so a firewall needs one rule per protocol and per worker, not a port range.
-    return this.router.createWebRtcTransport({
-      webRtcServer: this.#media.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 800_000,
-      ...(sctp ? { enableSctp: true } : {}),
-      appData,
-    });
-  }
-
-  /** The transport is the peer's from now on: its path's breaks are theirs, and it goes with them. */
-  #attach(peer: MediaPeer, transport: types.WebRtcTransport, direction: 'send' | 'recv'): void {
-    peer.transports.set(transport.id, { transport, direction });
-    transport.on('icestatechange', (state) => {
-      if (state === 'disconnected') this.emit('transport:state', peer.id, direction, 'lost', 'ice');
-      else if (state === 'connected' || state === 'completed') this.emit('transport:state', peer.id, direction, 'ok', 'ice');
-    });
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') {
-        if (!peer.closed) this.emit('transport:state', peer.id, direction, 'lost', 'dtls');
-        transport.close();
-      }
-    });
-    transport.observer.on('close', () => {
-      peer.transports.delete(transport.id);
-    });
-  }
-
-  /** New ICE credentials: the client restarts ICE on the same transport (first rung of the ladder). */
-  async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
-    return this.#webRtcTransport(peerId, transportId).restartIce();
-  }
-
-  async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    await this.#webRtcTransport(peerId, transportId).connect({ dtlsParameters });
+    return this.#peers.size === 0 && this.#transports.preparedCount === 0;
   }
 
   /** The peer's device is loaded: from now on it receives everything it may receive. */
@@ -264,7 +156,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     args: { transportId: string; kind: 'audio' | 'video'; rtpParameters: types.RtpParameters; source: MediaSource; label?: string | undefined },
   ): Promise<string> {
     const peer = this.#peer(peerId);
-    const t = this.#transport(peerId, args.transportId);
+    const t = this.#transports.get(peerId, args.transportId);
     if (t.direction !== 'send') throw new ParleyError(ErrorCode.BadRequest, 'Media can only be sent on a send transport.');
     if (args.kind !== KIND_OF[args.source]) throw new ParleyError(ErrorCode.BadRequest, `A ${args.source} must be ${KIND_OF[args.source]}.`);
     const same = [...peer.producers.values()].filter((p) => p.source === args.source);
@@ -449,27 +341,6 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return peer ? [...peer.consumers.values()].map((c) => ({ consumerId: c.id, producerId: c.producerId, kind: c.kind, paused: c.paused })) : [];
   }
 
-  /**
-   * Keeps a transport made outside this class on the case's router (a plain RTP one, see
-   * PlainTransports.ts) with the peer's transports, so produce(), setReady() and the consumers
-   * room membership creates treat it as they treat a browser's. Closes it if the peer is gone or
-   * already has a transport of that direction.
-   */
-  attachTransport(peerId: string, direction: 'send' | 'recv', transport: MediaTransport): void {
-    let peer: MediaPeer;
-    try {
-      peer = this.#peer(peerId);
-      if ([...peer.transports.values()].some((t) => t.direction === direction)) throw new ParleyError(ErrorCode.Conflict, `A ${direction} transport already exists.`);
-    } catch (err) {
-      transport.close();
-      throw err;
-    }
-    peer.transports.set(transport.id, { transport, direction });
-    // Either kind's observer is a transport observer ('close' is common to both).
-    const observer: types.TransportObserver = transport.observer;
-    observer.on('close', () => peer.transports.delete(transport.id));
-  }
-
   close(): void {
     this.#shutdown('closed');
   }
@@ -560,12 +431,11 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
 
   #shutdown(reason: 'closed' | 'worker-died'): void {
-    clearInterval(this.#stallTimer);
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
-    this.#prepared.close();
+    this.#transports.close();
     if (!this.router.closed) this.router.close();
     this.emit('close', reason);
   }
@@ -579,20 +449,6 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     const peer = this.#peers.get(peerId);
     if (!peer) throw new ParleyError(ErrorCode.NotInSession, 'Join the session first.');
     return peer;
-  }
-
-  #transport(peerId: string, transportId: string) {
-    const t = this.#peer(peerId).transports.get(transportId);
-    // Someone else's transport id is treated as unknown: no hint that it exists.
-    if (!t) throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
-    return t;
-  }
-
-  /** ICE restart and DTLS connect exist only on WebRTC transports: any other is unknown to them. */
-  #webRtcTransport(peerId: string, transportId: string): types.WebRtcTransport {
-    const { transport } = this.#transport(peerId, transportId);
-    if (transport.type !== 'webrtc') throw new ParleyError(ErrorCode.NotFound, 'No such transport.');
-    return transport;
   }
 
   #producer(peerId: string, producerId: string) {
@@ -615,14 +471,4 @@ async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
-function optionsOf(transport: types.WebRtcTransport): TransportOptions {
-  return {
-    id: transport.id,
-    iceParameters: transport.iceParameters,
-    iceCandidates: transport.iceCandidates,
-    dtlsParameters: transport.dtlsParameters,
-    ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
-  };
 }
