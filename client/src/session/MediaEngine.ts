@@ -4,14 +4,13 @@ import type { ConsumerOffer, IceConfigWire, MediaSource, PrepareResult, RequestN
 import { isLive } from './local-media.ts';
 import { isPrimaryCamera, type SourceKey } from './sources.ts';
 import { markStep } from './timeline.ts';
+import { TransportWatch } from './TransportWatch.ts';
 // The join's waits for media are for speed, never conditions: each is bounded.
 import { atMost } from './waits.ts';
-import { TransportWatch } from './TransportWatch.ts';
 
 export type ConsumerAppData = { participantId: string; source: MediaSource; label: string | null };
 export type ProducerAppData = { key: SourceKey; source: MediaSource; label: string | null };
 export type Direction = 'send' | 'recv';
-
 
 /** How long the side of a consumer the server closed stays before it is closed here (see consumerClosed). */
 const RETIRE_AFTER_MS = 500;
