@@ -1,10 +1,14 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
   createCaseInUi, createCaucusInUi, expectReceivingFrom, joinFromPrejoin, mediatorContext, moveSelectedInUi, partyContext, passConsentGate, recordEntries,
-  threeInSession,
+  signInMediator, threeInSession,
 } from '../support/flows.ts';
+import path from 'node:path';
 import { counted } from '../support/netns.ts';
 import { startNetnsPlatform, type NetnsPlatform } from '../support/netns-platform.ts';
+import { repoRoot, startPlatform } from '../support/server.ts';
+
+const IDLE_METRICS_TOKEN = 'idle-path-spec-metrics-token-0123456789';
 
 /** How `viewer` sees `name`'s connection (presence). */
 const connectionOf = (viewer: Page, name: string) =>
@@ -129,4 +133,38 @@ test('media whose connection the page closes while the signalling stays up is sh
   await expect.poll(uma, { timeout: 20_000 }).toBe('media-lost');
   expect(await mediaLost(mediator, caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'dtls' }]);
   await Promise.all([mediatorCtx.close(), aCtx.close()]);
+});
+
+/**
+ * The other side of the no-packets detector: a path with nothing to carry is quiet, and quiet is
+ * not lost. A mediator alone in the session receives nothing, so their receive transport (connected
+ * on the pre-join screen) carries no byte the server counts. Taking that for a break once put a
+ * false "media lost" incident in the record of every session where the mediator waited 8 s alone.
+ * A platform of its own, so the server's path readings (/metrics) are this session's only.
+ */
+test('a mediator waiting alone in the session, with nothing to receive, is not recorded as having lost media', async ({ browser }) => {
+  const { info, child } = await startPlatform({ name: 'idle-path', env: { PARLEY_METRICS_TOKEN: IDLE_METRICS_TOKEN } });
+  try {
+    const platform = await signInMediator(browser, info.signinUrl, path.join(repoRoot, '.cache', 'e2e', 'idle-path-mediator.json'));
+    const mediatorCtx = await mediatorContext(browser, undefined, platform);
+    const mediator = await mediatorCtx.newPage();
+    const { caseUrl } = await createCaseInUi(mediator, 'Waiting alone', [{ name: 'Ada Later', side: 'A' }, { name: 'Bo Later', side: 'B' }], { platform });
+    await mediator.goto(caseUrl);
+    await mediator.getByRole('link', { name: 'Open session' }).click();
+    await joinFromPrejoin(mediator);
+    // The positive signal: the server has read a path of this session without a byte six times
+    // since the join (every 2 s: over 10 s, past its 8 s limit). The mediator's send path carries
+    // their camera and microphone; the quiet one is their receive path.
+    const quietReadings = async () => {
+      const text = await (await fetch(`${info.url}/metrics`, { headers: { authorization: `Bearer ${IDLE_METRICS_TOKEN}` } })).text();
+      return ['idle', 'silent'].reduce((n, r) => n + Number(new RegExp(`^parley_media_path_readings_total\\{reading="${r}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0), 0);
+    };
+    const atJoin = await quietReadings();
+    await expect.poll(async () => (await quietReadings()) - atJoin, { timeout: 60_000, intervals: [1_000], message: 'six quiet readings of a path' }).toBeGreaterThanOrEqual(6);
+    expect((await recordEntries(mediator, caseUrl)).filter((e) => e.type.startsWith('breakdown.')).map((e) => `${e.type} ${JSON.stringify(e.data)}`)).toEqual([]);
+    await expect(mediator.getByRole('region', { name: 'Your connection' })).toHaveCount(0);
+    await mediatorCtx.close();
+  } finally {
+    child.kill('SIGTERM');
+  }
 });

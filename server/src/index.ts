@@ -151,6 +151,7 @@ export async function startServer(
     ? createMetrics({
         live: () => live.stats(),
         media: () => sfu.mediaCounts(),
+        pathReadings: () => sfu.pathReadings,
         workers: () => sfu.pool.resourceUsage(),
         connections: () => connections.countsByKind(),
         draftDocuments: (): number => drafts.stats.documents,

@@ -5,6 +5,7 @@ import { MediaPeer, type MediaTransport } from './MediaPeer.ts';
 import { CaseTransports, type PreparedReceiveOptions, type TransportOptions, type TransportStateCause } from './CaseTransports.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
+import type { PathReadingCounts } from './StallDetector.ts';
 
 export type { PreparedReceiveOptions, TransportOptions, TransportStateCause };
 
@@ -52,7 +53,7 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly #transports: CaseTransports;
   #closed = false;
 
-  private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig) {
+  private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig, readings?: PathReadingCounts) {
     super();
     this.caseId = caseId;
     this.#media = media;
@@ -63,16 +64,17 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
       peer: (peerId) => this.#peer(peerId),
       assertOpen: () => this.#assertOpen(),
       onState: (peerId, direction, state, cause) => this.emit('transport:state', peerId, direction, state, cause),
-    });
+    }, readings);
     router.on('workerclose', () => this.#shutdown('worker-died'));
   }
 
-  static async create(caseId: string, media: MediaWorker, config: SfuConfig): Promise<CaseMedia> {
+  /** `readings`: where its paths' readings are tallied (the Sfu's, for metrics); its own if absent. */
+  static async create(caseId: string, media: MediaWorker, config: SfuConfig, readings?: PathReadingCounts): Promise<CaseMedia> {
     const router = await media.worker.createRouter({
       mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[],
       appData: { caseId },
     });
-    return new CaseMedia(caseId, media, router, config);
+    return new CaseMedia(caseId, media, router, config, readings);
   }
 
   get worker(): types.Worker {

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { ErrorCode, ParleyError } from '@parley/shared';
 import type { MediaPeer, MediaTransport } from './MediaPeer.ts';
-import { StallDetector } from './StallDetector.ts';
+import { StallDetector, type PathReadingCounts } from './StallDetector.ts';
 import { PreparedReceive } from './PreparedReceive.ts';
 import type { MediaWorker } from './WorkerPool.ts';
 
@@ -44,12 +44,14 @@ export class CaseTransports {
   readonly #router: types.Router;
   readonly #media: MediaWorker;
   readonly #host: TransportHost;
-  readonly #stalls = new StallDetector();
+  readonly #stalls: StallDetector;
   /** Receive transports of people on the pre-join screen, adopted when they join. */
   readonly #prepared: PreparedReceive;
   readonly #stallTimer: ReturnType<typeof setInterval>;
 
-  constructor(router: types.Router, media: MediaWorker, host: TransportHost) {
+  /** `readings`: the server-wide tally of path readings (metrics), added to every 2 s. */
+  constructor(router: types.Router, media: MediaWorker, host: TransportHost, readings?: PathReadingCounts) {
+    this.#stalls = new StallDetector(undefined, undefined, readings);
     this.#router = router;
     this.#media = media;
     this.#host = host;
@@ -68,7 +70,7 @@ export class CaseTransports {
         seen.add(transport.id);
         try {
           const [stats] = await transport.getStats();
-          const change = stats ? this.#stalls.sample(transport.id, stats.bytesReceived, Date.now()) : null;
+          const change = stats ? this.#stalls.sample(transport.id, stats.bytesReceived, Date.now(), expectsTraffic(peer, direction)) : null;
           if (change && !peer.closed) this.#host.onState(peer.id, direction, change, 'no-packets');
         } catch {
           // Closed while we asked: nothing to report.
@@ -233,4 +235,14 @@ function optionsOf(transport: types.WebRtcTransport): TransportOptions {
     dtlsParameters: transport.dtlsParameters,
     ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
   };
+}
+
+/**
+ * Whether the browser has something to send on this peer's transport now: RTP of a producer that
+ * is not paused, or RTCP feedback about a consumer whose media flows to it. Without either an idle
+ * path is quiet for long stretches, which is not a break (StallDetector).
+ */
+function expectsTraffic(peer: MediaPeer, direction: 'send' | 'recv'): boolean {
+  if (direction === 'send') return [...peer.producers.values()].some(({ producer }) => !producer.closed && !producer.paused);
+  return [...peer.consumers.values()].some((c) => !c.closed && !c.paused && !c.producerPaused);
 }

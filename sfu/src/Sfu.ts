@@ -2,6 +2,7 @@ import { WorkerPool } from './WorkerPool.ts';
 import { CaseMedia, type MediaCounts } from './CaseMedia.ts';
 import { MEDIA_CODECS, type SfuConfig } from './config.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
+import { newPathReadingCounts, type PathReadingCounts } from './StallDetector.ts';
 import type { types } from 'mediasoup';
 
 /**
@@ -17,6 +18,8 @@ export class Sfu {
    */
   readonly rtpCapabilities: types.RtpCapabilities;
   readonly #config: SfuConfig;
+  /** Every case's path readings since the server started (metrics: parley_media_path_readings_total). */
+  readonly pathReadings: PathReadingCounts = newPathReadingCounts();
   readonly #cases = new Map<string, CaseMedia>();
   readonly #queue = new KeyedQueue();
 
@@ -57,7 +60,7 @@ export class Sfu {
       let media: CaseMedia;
       try {
         // Its transports use the worker's one media port (its WebRtcServer).
-        media = await CaseMedia.create(caseId, worker, this.#config);
+        media = await CaseMedia.create(caseId, worker, this.#config, this.pathReadings);
       } catch (e) {
         this.pool.release(worker);
         throw e;

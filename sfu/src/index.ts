@@ -3,5 +3,6 @@ export { CaseMedia, type MediaCounts, type TransportOptions, type PreparedReceiv
 export { WorkerPool, MediaPortError, NoWorkerError, mediasoupVersion, type MediaWorker, type MediaPortStatus } from './WorkerPool.ts';
 export { createPlainTransport, type PlainTransportHost, type PlainTransportOptions } from './PlainTransports.ts';
 export { KeyedQueue } from './KeyedQueue.ts';
+export type { PathReading, PathReadingCounts } from './StallDetector.ts';
 export { MEDIA_CODECS, type SfuConfig } from './config.ts';
 export type { types as MediasoupTypes } from 'mediasoup';

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Role } from '@parley/shared';
-import type { MediaCounts, MediasoupTypes } from '@parley/sfu';
+import type { MediaCounts, MediasoupTypes, PathReading, PathReadingCounts } from '@parley/sfu';
 import type { ConnectionKind } from '../auth/Connections.ts';
 
 /**
@@ -10,6 +10,8 @@ import type { ConnectionKind } from '../auth/Connections.ts';
 export interface MetricSources {
   live: () => { cases: number; participants: Record<Role, number> };
   media: () => MediaCounts;
+  /** Readings of connected WebRTC paths since the start, by what they saw (Sfu.pathReadings). */
+  pathReadings: () => PathReadingCounts;
   workers: () => Promise<Array<{ pid: number; routers: number; usage: MediasoupTypes.WorkerResourceUsage }>>;
   connections: () => Record<ConnectionKind, number>;
   draftDocuments: () => number;
@@ -54,6 +56,17 @@ export function createMetrics(src: MetricSources): Registry {
   media('transports', 'WebRTC transports open on the media server.');
   media('producers', 'Streams sent to the media server (microphones, cameras, screens).');
   media('consumers', 'Streams the media server forwards to receivers.');
+  new Counter({
+    name: 'parley_media_path_readings_total',
+    help: 'Readings of connected WebRTC paths (each about every 2 s) by what they saw: carrying = bytes since the last reading; idle = none, and no media flows on it; silent = none though media flows (8 s of that reports the path lost).',
+    labelNames: ['reading'],
+    registers: [register],
+    collect() {
+      // The SFU keeps the running totals; each scrape copies them.
+      this.reset();
+      for (const [reading, n] of Object.entries(src.pathReadings()) as Array<[PathReading, number]>) this.inc({ reading }, n);
+    },
+  });
   new Gauge({
     name: 'parley_connections',
     help: 'Open authenticated connections: socket.io signalling and agreement-draft websockets.',

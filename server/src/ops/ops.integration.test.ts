@@ -107,6 +107,8 @@ describe('/metrics', () => {
     expect(before).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(before).toMatch(/^parley_mediasoup_worker_cpu_seconds_total\{pid="\d+"\} \d/m);
     expect(before).toMatch(/^parley_mediasoup_worker_max_rss_bytes\{pid="\d+"\} [1-9]/m);
+    // Path readings, by what they saw: none yet, but every series is there from the start.
+    for (const reading of ['carrying', 'idle', 'silent']) expect(sample(before, `parley_media_path_readings_total{reading="${reading}"}`)).toBe(0);
 
     const { detail, tA } = await consentedCase(server);
     const ana = await connect(server, { token: tA });

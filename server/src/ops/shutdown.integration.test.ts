@@ -35,7 +35,9 @@ afterAll(() => {
 async function startProcess(port = 0): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PARLEY_PORT: String(port), PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'info' },
+    // Media on a port the system picks: the default (40000) lies in Linux's ephemeral range, where
+    // another test's socket can hold it, and the process then refuses to start (seen in CI).
+    env: { ...process.env, ...env, PARLEY_PORT: String(port), PARLEY_MEDIA_PORT: '0', PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
