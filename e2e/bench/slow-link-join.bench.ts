@@ -20,7 +20,7 @@ import { frameStepTable, markedStepsAfter, spreadOfPresent, type FrameRound } fr
 import { startNetnsPlatform } from '../support/netns-platform.ts';
 import { startWeakLink } from '../support/weak-link.ts';
 import { addProbe, framesAfter, readProbe, settlePacketWatch, waitForFrames, type ProbeOptions } from './frame-probe.ts';
-import { join, sendsVideo, waitInPage } from './support.ts';
+import { createConsentedCase, joinMediatorAndPartyB, waitInPage, type ApiCall } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_SLOW_ROUNDS ?? 12);
 const DELAY_MS = Number(process.env.BENCH_SLOW_DELAY_MS ?? 40);
@@ -33,39 +33,29 @@ const STEPS = ['join-ack', 'recv-transport-created', 'recv-transport-connecting'
 
 type Variant = 'prepared' | 'unprepared';
 
-/** An HTTP call to the platform from a page on its origin (the host browser trusts its certificate). */
-function call(page: Page, method: string, path: string, body?: unknown, bearer?: string): Promise<any> {
-  return page.evaluate(
-    async ({ method, path, body, bearer }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
-      return res.json();
-    },
-    { method, path, body, bearer },
-  );
-}
-
-/** A case with parties A and B who both consented; the mediator and B in its session, sending. */
+/**
+ * A case with parties A and B who both consented; the mediator and B in its session, sending. The
+ * platform's certificate is one the host browser trusts, so the calls go through the mediator's page.
+ */
 async function sessionWithTwo(host: Browser, url: string, storageState: string): Promise<{ linkA: string; mediator: Page }> {
   const mediatorCtx = await host.newContext({ storageState, permissions: ['camera', 'microphone'] });
   await mediatorCtx.addInitScript('window.__name = (f) => f;');
-  const mediator = await mediatorCtx.newPage();
-  await mediator.goto(url);
-  const created = await call(mediator, 'POST', '/api/cases', { title: 'Slow link', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] });
-  const detail = await call(mediator, 'GET', `/api/cases/${created.id}`);
-  const links: Record<string, string> = {};
-  for (const p of detail.participants) {
-    if (!p.invitation) continue;
-    links[p.displayName] = p.invitation.url;
-    const bearer = new URL(p.invitation.url).hash.replace('#t=', '');
-    await call(mediator, 'POST', '/api/invitation/consent', { acceptedClauseIds: detail.agreement.clauses.map((c: { id: string }) => c.id), clauseSetHash: detail.clauseSetHash }, bearer);
-  }
-  await join(mediator, `${url}/cases/${detail.id}/session`);
+  const caller = await mediatorCtx.newPage();
+  await caller.goto(url);
+  const call: ApiCall = (method, path, body, bearer) =>
+    caller.evaluate(
+      async ({ method, path, body, bearer }) => {
+        const res = await fetch(path, { method, headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+        return res.json();
+      },
+      { method, path, body, bearer },
+    );
+  const { detail, links } = await createConsentedCase(call);
+  await caller.close();
   const bCtx = await host.newContext({ permissions: ['camera', 'microphone'] });
   await bCtx.addInitScript('window.__name = (f) => f;');
-  const b = await bCtx.newPage();
-  await join(b, links['Party B']!);
-  for (const p of [mediator, b]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
+  const { mediator } = await joinMediatorAndPartyB(mediatorCtx, bCtx, `${url}/cases/${detail.id}/session`, links['Party B']!);
   return { linkA: links['Party A']!, mediator };
 }
 

@@ -51,30 +51,40 @@ export async function benchPlatform(options: PlatformOptions = {}): Promise<Benc
       }
       return ctx;
     },
-    async createCase(configure) {
-      const created = await api(info.url, 'POST', '/api/cases', {
-        cookie,
-        body: { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] },
-      });
-      await configure?.(created.body);
-      // Read again: configuring (e.g. the breakdown procedure) may have changed the agreement.
-      const detail: CaseDetail = (await api(info.url, 'GET', `/api/cases/${created.body.id}`, { cookie })).body;
-      const links: Record<string, string> = {};
-      for (const p of detail.participants) {
-        if (!p.invitation) continue;
-        links[p.displayName] = p.invitation.url;
-        await api(info.url, 'POST', '/api/invitation/consent', {
-          bearer: new URL(p.invitation.url).hash.replace('#t=', ''),
-          body: { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash },
-        });
-      }
-      return { detail, links };
+    createCase(configure) {
+      return createConsentedCase(async (method, path, body, bearer) => {
+        const r = await api(info.url, method, path, { ...(bearer ? { bearer } : { cookie }), ...(body ? { body } : {}) });
+        if (!r.res.ok) throw new Error(`${method} ${path}: ${r.res.status}`);
+        return r.body;
+      }, configure);
     },
     async close() {
       await browser.close();
       child.kill('SIGTERM');
     },
   };
+}
+
+/**
+ * One HTTP call to the platform, as the mediator (or, with `bearer`, as the invitee whose link
+ * token it is); resolves to the JSON body and throws on a refusal.
+ */
+export type ApiCall = (method: string, path: string, body?: unknown, bearer?: string) => Promise<any>;
+
+/** A case with parties A and B, both of whom consented; returns the case and each link. */
+export async function createConsentedCase(call: ApiCall, configure?: (detail: CaseDetail) => Promise<void>): Promise<{ detail: CaseDetail; links: Record<string, string> }> {
+  const created = await call('POST', '/api/cases', { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] });
+  await configure?.(created);
+  // Read again: configuring (e.g. the breakdown procedure) may have changed the agreement.
+  const detail: CaseDetail = await call('GET', `/api/cases/${created.id}`);
+  const links: Record<string, string> = {};
+  for (const p of detail.participants) {
+    if (!p.invitation) continue;
+    links[p.displayName] = p.invitation.url;
+    const body = { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash };
+    await call('POST', '/api/invitation/consent', body, new URL(p.invitation.url).hash.replace('#t=', ''));
+  }
+  return { detail, links };
 }
 
 /** In a page of the test client: true once the page sends video frames it encoded. */
@@ -87,12 +97,18 @@ export const sendsVideo = async () => ((await (window as any).__parleyDebug.outb
  */
 export async function mediatorAndPartyB(platform: BenchPlatform, configure?: (detail: CaseDetail) => Promise<void>): Promise<{ detail: CaseDetail; links: Record<string, string>; mediator: Page; partyB: Page }> {
   const { detail, links } = await platform.createCase(configure);
-  const mediator = await (await platform.context({ mediator: true })).newPage();
-  const partyB = await (await platform.context()).newPage();
-  await join(mediator, `${platform.url}/cases/${detail.id}/session`);
-  await join(partyB, links['Party B']!);
-  for (const p of [mediator, partyB]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
+  const { mediator, partyB } = await joinMediatorAndPartyB(await platform.context({ mediator: true }), await platform.context(), `${platform.url}/cases/${detail.id}/session`, links['Party B']!);
   return { detail, links, mediator, partyB };
+}
+
+/** The mediator (signed in in `mediatorCtx`) and party B join, and both send video. */
+export async function joinMediatorAndPartyB(mediatorCtx: BrowserContext, partyCtx: BrowserContext, sessionUrl: string, linkB: string): Promise<{ mediator: Page; partyB: Page }> {
+  const mediator = await mediatorCtx.newPage();
+  const partyB = await partyCtx.newPage();
+  await join(mediator, sessionUrl);
+  await join(partyB, linkB);
+  for (const p of [mediator, partyB]) await waitInPage(p, sendsVideo, undefined, 'mediator and party B send video');
+  return { mediator, partyB };
 }
 
 /**

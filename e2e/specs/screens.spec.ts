@@ -69,13 +69,17 @@ test('every screen, mediator and party, desktop and phone', async ({ browser }) 
   await noHorizontalScroll(p);
   await shot(p, 'party-gate-phone');
   await passConsentGate(p, links['Grace Green']!);
-  await expect(p.getByRole('button', { name: 'Join session' })).toBeVisible();
+  // Settled: the browser answered, the devices are listed and the preview runs.
+  await expect(p.getByRole('button', { name: 'Join session' })).toBeEnabled();
+  await expectPreviewPicture(p);
   await noHorizontalScroll(p);
   await shot(p, 'party-prejoin-phone');
 
   await m.goto(caseUrl);
   await m.getByRole('link', { name: 'Open session' }).click();
   await expect(m.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await expect(m.getByRole('button', { name: 'Join session' })).toBeEnabled();
+  await expectPreviewPicture(m);
   await shot(m, 'mediator-prejoin-desktop');
   await joinFromPrejoin(m);
   await joinFromPrejoin(p);
@@ -184,3 +188,10 @@ test('the case page and the party pages load without console errors, warnings or
   expect(problems, problems.join('\n')).toEqual([]);
   await Promise.all([mCtx.close(), pCtx.close()]);
 });
+
+/** The pre-join preview shows a picture (a frame was decoded), not an empty box. */
+async function expectPreviewPicture(page: Page): Promise<void> {
+  const video = page.getByLabel('Preview of your camera');
+  await expect(video).toBeVisible();
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+}

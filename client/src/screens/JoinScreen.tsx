@@ -83,10 +83,12 @@ export function JoinScreen() {
 
   const reload = useCallback(() => setLoadKey((k) => k + 1), []);
 
-  // Fetch the session code while the person reads the agreement.
+  // Fetch the session code at once, beside the invitation: most people with a link have agreed
+  // already and go straight to the camera check, which is in that code; the others read the
+  // agreement meanwhile. One round trip less before the Join button on a slow phone network.
   useEffect(() => {
-    if (state.kind === 'ready') preloadSession();
-  }, [state.kind]);
+    if (token) preloadSession();
+  }, [token]);
 
   const onSessionRefused = useCallback(
     (reason: ClosedReason): boolean => {

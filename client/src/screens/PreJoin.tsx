@@ -3,17 +3,13 @@ import { Icon, useMicLevel, VideoView } from '../components/media.tsx';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { cameraConstraints, micConstraints, type DeviceChoice } from '../session/local-media.ts';
 import { markStep } from '../session/timeline.ts';
+import { findDevices, type DeviceOption, type FoundDevices } from './devices.ts';
 import './prejoin.css';
 
 const NONE = 'none';
 const PREF_KEY = 'parley.devices';
 
-type Permission = 'asking' | 'granted' | 'partial' | 'denied' | 'unavailable' | 'unsupported';
-
-interface DeviceOption {
-  id: string;
-  label: string;
-}
+type Permission = 'asking' | FoundDevices['permission'];
 
 function readPreference(): { mic?: string; camera?: string } {
   try {
@@ -30,26 +26,6 @@ function savePreference(mic: string, camera: string): void {
   } catch {
     // Storage may be off; the choice simply is not remembered.
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof DOMException || error instanceof Error ? error.name : '';
-}
-
-/** Ask once for both, then for each alone, so one missing device does not hide the other. */
-async function askPermission(): Promise<{ stream: MediaStream | null; denied: boolean }> {
-  const md = navigator.mediaDevices;
-  let denied = false;
-  for (const constraints of [{ audio: true, video: true }, { audio: true }, { video: true }] as MediaStreamConstraints[]) {
-    try {
-      return { stream: await md.getUserMedia(constraints), denied: false };
-    } catch (error) {
-      const name = errorName(error);
-      if (name === 'NotAllowedError' || name === 'SecurityError') denied = true;
-      if (denied) break; // asking again would only repeat the refusal
-    }
-  }
-  return { stream: null, denied };
 }
 
 function pick(options: DeviceOption[], preferred: string | undefined, fromStream: string | undefined): string {
@@ -88,44 +64,14 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
     let live = true;
     (async () => {
       setPermission('asking');
-      if (!navigator.mediaDevices?.getUserMedia) {
-        setPermission('unsupported');
-        return;
-      }
-      const { stream, denied } = await askPermission();
-      const settingsOf = (kind: 'audio' | 'video') =>
-        (kind === 'audio' ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0])?.getSettings().deviceId;
-      const streamMic = settingsOf('audio');
-      const streamCam = settingsOf('video');
-      stream?.getTracks().forEach((t) => t.stop());
-      let devices: MediaDeviceInfo[] = [];
-      try {
-        devices = await navigator.mediaDevices.enumerateDevices();
-      } catch {
-        devices = [];
-      }
+      const found = await findDevices(navigator);
       if (!live) return;
-      const toOptions = (kind: MediaDeviceKind, word: string) =>
-        devices
-          .filter((d) => d.kind === kind && d.deviceId !== '')
-          .filter((d, i, all) => all.findIndex((x) => x.deviceId === d.deviceId) === i)
-          .map((d, i) => ({ id: d.deviceId, label: d.label || `${word} ${i + 1}` }));
-      const camOptions = toOptions('videoinput', 'Camera');
-      const micOptions = toOptions('audioinput', 'Microphone');
-      // Without permission some browsers list devices with empty ids; offer "the default one".
-      const hasCam = stream ? stream.getVideoTracks().length > 0 : false;
-      const hasMic = stream ? stream.getAudioTracks().length > 0 : false;
-      if (camOptions.length === 0 && hasCam) camOptions.push({ id: '', label: 'Default camera' });
-      if (micOptions.length === 0 && hasMic) micOptions.push({ id: '', label: 'Default microphone' });
-      setCameras(camOptions);
-      setMics(micOptions);
+      setCameras(found.cameras);
+      setMics(found.mics);
       const pref = readPreference();
-      setCameraId(pick(camOptions, pref.camera, streamCam));
-      setMicId(pick(micOptions, pref.mic, streamMic));
-      if (denied) setPermission('denied');
-      else if (!stream) setPermission('unavailable');
-      else if (!hasCam || !hasMic) setPermission('partial');
-      else setPermission('granted');
+      setCameraId(pick(found.cameras, pref.camera, found.defaultCamera));
+      setMicId(pick(found.mics, pref.mic, found.defaultMic));
+      setPermission(found.permission);
     })();
     return () => {
       live = false;
@@ -288,7 +234,7 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
                   {d.label}
                 </option>
               ))}
-              <option value={NONE}>{cameras.length ? 'Don’t use my camera' : 'No camera found'}</option>
+              <option value={NONE}>{asking ? 'Looking for cameras…' : cameras.length ? 'Don’t use my camera' : 'No camera found'}</option>
             </select>
           </div>
           <div className="field">
@@ -299,14 +245,14 @@ export function PreJoin({ intro, onJoin }: { intro?: ReactNode; onJoin: (choice:
                   {d.label}
                 </option>
               ))}
-              <option value={NONE}>{mics.length ? 'Don’t use my microphone' : 'No microphone found'}</option>
+              <option value={NONE}>{asking ? 'Looking for microphones…' : mics.length ? 'Don’t use my microphone' : 'No microphone found'}</option>
             </select>
           </div>
           <div className="field">
             <label htmlFor={`${uid}-level`}>Microphone level</label>
             <meter id={`${uid}-level`} className="level" min={0} max={1} low={0.15} optimum={0.5} value={level} />
             <p className="hint">
-              {micId === NONE ? 'Microphone not used: the others will not hear you.' : 'Say something: the bar should move.'}
+              {asking ? 'The level shows here once your microphone is on.' : micId === NONE ? 'Microphone not used: the others will not hear you.' : 'Say something: the bar should move.'}
             </p>
           </div>
           {previewProblem ? (
