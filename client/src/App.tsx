@@ -4,16 +4,19 @@ import { api } from './api.ts';
 import { PageHeading, Shell, useDocumentTitle } from './components/Page.tsx';
 import { LoadStatus, useLoad } from './components/useLoad.tsx';
 import { Link, route, useLocation } from './router.tsx';
-import { CaseScreen } from './screens/CaseScreen.tsx';
-import { DraftScreen } from './screens/DraftScreen.tsx';
+import { lazyScreen } from './components/lazyScreen.tsx';
 import { JoinScreen } from './screens/JoinScreen.tsx';
-import { MediatorHome } from './screens/MediatorHome.tsx';
 import { SessionFlow } from './screens/LazySessionFlow.tsx';
-import { SignInScreen } from './screens/SignInScreen.tsx';
-import { RecordScreen } from './record/RecordScreen.tsx';
-import { VerifyScreen } from './signoff/VerifyScreen.tsx';
-import { AssessScreen } from './assessment/AssessScreen.tsx';
 import { MediatorMessagesScreen } from './threads/lazy.tsx';
+
+// The invitee's page is in the main bundle; every other page loads its code when first opened.
+const { Screen: MediatorHome } = lazyScreen(async () => (await import('./screens/MediatorHome.tsx')).MediatorHome);
+const { Screen: SignInScreen } = lazyScreen(async () => (await import('./screens/SignInScreen.tsx')).SignInScreen, { narrow: true });
+const { Screen: CaseScreen } = lazyScreen(async () => (await import('./screens/CaseScreen.tsx')).CaseScreen);
+const { Screen: DraftScreen } = lazyScreen(async () => (await import('./screens/DraftScreen.tsx')).DraftScreen);
+const { Screen: RecordScreen } = lazyScreen(async () => (await import('./record/RecordScreen.tsx')).RecordScreen);
+const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff/VerifyScreen.tsx')).VerifyScreen);
+const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {
   home: route('/'),
