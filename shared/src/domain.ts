@@ -22,7 +22,8 @@ export const DisplayName = z
 
 export const CaseTitle = z.string().trim().min(1, 'a title is required').max(140, 'titles are at most 140 characters');
 
-export const RoomId = z.string().regex(/^(joint|caucus-[A-Za-z0-9_-]{4,40})$/);
+/** The joint room, a caucus, or one person's place in the waiting room (rooms.ts `waitingRoomOf`). */
+export const RoomId = z.string().regex(/^(joint|caucus-[A-Za-z0-9_-]{4,40}|waiting-[A-Za-z0-9_-]{8,64})$/);
 export type RoomId = z.infer<typeof RoomId>;
 export const JOINT_ROOM: RoomId = 'joint';
 

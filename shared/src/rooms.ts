@@ -22,6 +22,26 @@ export const MAX_CAUCUSES = 10;
  */
 export const OBSERVER_WAITING_ROOM = 'caucus-observers-waiting';
 
+/**
+ * Before the mediator admits them, a party or advisor waits where nobody else is: a place of their
+ * own, so two people waiting never see or hear each other (the media rule is "same room"), and
+ * nobody outside learns more than that they are present (presenceFor). Not a Room: no caucus
+ * actions there. IMI Annex 2 2.11-iii and 3.7.2: the mediator runs the process, so nobody meets
+ * the other side before the mediator lets them in.
+ */
+export function waitingRoomOf(participantId: string): string {
+  return `waiting-${participantId}`;
+}
+
+export function isWaitingRoom(roomId: string | null | undefined): boolean {
+  return typeof roomId === 'string' && roomId.startsWith('waiting-');
+}
+
+/** Who waits to be admitted when the case has a waiting room: parties and their advisors. */
+export function waitsToBeAdmitted(role: Role): boolean {
+  return role === 'party' || role === 'advisor';
+}
+
 /** The assessor goes where the mediator is: the joint room always, a caucus only with everyone's consent. */
 export function observerRoomFor(mediatorRoomId: string | null, caucusConsented: boolean): string {
   if (mediatorRoomId === null || mediatorRoomId === JOINT_ROOM) return JOINT_ROOM;

@@ -60,6 +60,8 @@ export class LiveCase {
       breakdown: BreakdownSettings;
       /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
       mayObserveCaucus?: (occupantIds: string[]) => boolean;
+      /** Parties and advisors wait until the mediator lets them in (Rooms.placementOf). Off unless set. */
+      waitingRoom?: boolean;
     },
   ) {
     this.caseId = caseId;
@@ -131,6 +133,7 @@ export class LiveCase {
       record: (type, by, data) => this.record(type, by, data),
       created: (roomId, name) => this.#bus.emit('room.created', { caseId: this.caseId, roomId, name }),
       placed: (roomId, participantIds) => this.#bus.emit('room.placed', { caseId: this.caseId, roomId, participantIds }),
+      waitingRoom: opts.waitingRoom ?? false,
     });
     this.moderation = new Moderation({
       present: (id) => this.present(id),
@@ -234,7 +237,7 @@ export class LiveCase {
     const existing = this.#members.get(identity.participantId);
     if (existing?.connection === 'reconnecting') return this.#rejoin(existing, socket, 'recovered');
     if (existing) return this.#replace(existing, socket);
-    const roomId = identity.role === 'assessor' ? this.#observers.target() : this.rooms.placementOf(identity.participantId);
+    const roomId = identity.role === 'assessor' ? this.#observers.target() : this.rooms.placementOf(identity.participantId, identity.role);
     const member = new Member(identity, socket, roomId);
     this.media.addPeer(member.id, roomId);
     this.#members.set(member.id, member);

@@ -1,4 +1,4 @@
-import { canModerate, ErrorCode, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, ParleyError, type PersonRef, type RecordData, type RecordEventType } from '@parley/shared';
+import { canModerate, ErrorCode, isWaitingRoom, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, ParleyError, waitingRoomOf, waitsToBeAdmitted, type PersonRef, type RecordData, type RecordEventType, type Role } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { Assistance } from './Assistance.ts';
 import type { LiveMedia } from './LiveMedia.ts';
@@ -31,6 +31,8 @@ export interface RoomsHost {
   created(roomId: string, name: string): void;
   /** People were placed in a room. */
   placed(roomId: string, participantIds: string[]): void;
+  /** Whether parties and advisors wait to be admitted (the case's waiting room is on). */
+  waitingRoom: boolean;
 }
 
 /**
@@ -43,6 +45,8 @@ export class Rooms {
   readonly #rooms = new Map<string, Room>();
   /** Where each person was placed; survives leaving and rejoining while the live case lasts. */
   readonly #placements = new Map<string, string>();
+  /** The mediator opened the joint room: from now on nobody waits. */
+  #open = false;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(host: RoomsHost) {
@@ -69,18 +73,54 @@ export class Rooms {
    */
   current(member: Member): Room {
     const room = this.#rooms.get(member.roomId);
+    if (!room && isWaitingRoom(member.roomId)) throw new ParleyError(ErrorCode.Forbidden, 'You are in the waiting room until the mediator lets you in.');
     if (!room) throw new ParleyError(ErrorCode.Forbidden, 'You are waiting outside a private meeting: there is no room to act on.');
     return room;
   }
 
   name(roomId: string): string {
+    if (isWaitingRoom(roomId)) return 'the waiting room';
     return this.#rooms.get(roomId)?.name ?? (roomId === OBSERVER_WAITING_ROOM ? 'outside the caucus (not observing)' : roomId);
   }
 
-  /** Where a person (re)joining goes: the room they were last placed in, if it is still open. */
-  placementOf(participantId: string): string {
+  /**
+   * Where a person (re)joining goes: the room they were last placed in, if it is still open. A
+   * party or advisor never placed anywhere waits, alone, while the case has a waiting room and the
+   * mediator has not opened the joint room; once admitted they come back where they were.
+   */
+  placementOf(participantId: string, role: Role): string {
     const placed = this.#placements.get(participantId);
-    return placed && this.#rooms.has(placed) ? placed : JOINT_ROOM;
+    if (placed && this.#rooms.has(placed)) return placed;
+    if (!placed && this.waiting(role)) return waitingRoomOf(participantId);
+    return JOINT_ROOM;
+  }
+
+  /** Whether someone of this role, not yet placed, would wait now. */
+  waiting(role: Role): boolean {
+    return this.#h.waitingRoom && !this.#open && waitsToBeAdmitted(role);
+  }
+
+  /** The people waiting to be let in now. */
+  waitingMembers(): Member[] {
+    return this.#h.members().filter((m) => isWaitingRoom(m.roomId));
+  }
+
+  /** Lets these waiting people into the joint room (a move: media, notices and the record follow). */
+  admit(participantIds: string[], by: PersonRef | null): Promise<number> {
+    return this.#serial(async () => {
+      for (const id of participantIds) {
+        const m = this.#h.member(id);
+        if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
+        if (!isWaitingRoom(m.roomId)) throw new ParleyError(ErrorCode.Conflict, `${m.identity.displayName} is not waiting.`);
+      }
+      return this.#move(participantIds, JOINT_ROOM, by);
+    });
+  }
+
+  /** Opens the joint room: everyone waiting comes in, and whoever joins later goes straight in. */
+  openJoint(by: PersonRef | null): Promise<number> {
+    this.#open = true;
+    return this.#serial(() => this.#move(this.waitingMembers().map((m) => m.id), JOINT_ROOM, by));
   }
 
   create(name: string, by: PersonRef | null = null): Room {

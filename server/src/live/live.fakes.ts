@@ -150,7 +150,7 @@ export function person(participantId: string, role: Role, opts: { invited?: bool
 export const BREAKDOWN: BreakdownSettings = { graceSeconds: 30, pauseJointSession: true, audioOnlyFallback: true, textFallback: true, reschedulingContact: '' };
 
 /** A live case on fake media, with the bus events it emitted. */
-export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean } = {}) {
+export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean; waitingRoom?: boolean } = {}) {
   const media = new FakeMedia();
   const bus = new EventBus(createLogger('silent'));
   const events: { [K in keyof ServerEvents]?: ServerEvents[K][] } = {};
@@ -164,6 +164,7 @@ export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus
     breakdown: opts.breakdown ?? BREAKDOWN,
     bus,
     ...(opts.mayObserveCaucus ? { mayObserveCaucus: opts.mayObserveCaucus } : {}),
+    ...(opts.waitingRoom ? { waitingRoom: true } : {}),
   });
   const sockets = new Map<string, FakeSocket>();
   /** Joins a person on a new fake socket. */
