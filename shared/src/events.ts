@@ -184,6 +184,14 @@ export const requests = {
     group: 'rooms', who: 'mediator', payload: z.object({ participantIds: z.array(Id).min(1).max(20), roomId: RoomId }).strict(), result: z.object({ moved: z.number() }),
     doc: 'Move one or several people (the mediator included): consumers closed/created on the same transports (old media stops first), screen shares of movers end → `consumer:closed`/`consumer:receive`, `participant:updated` (redacted per viewer), `room:updated` to the movers.',
   }),
+  'room:admit': request({
+    group: 'rooms', who: 'mediator', payload: z.object({ participantIds: z.array(Id).min(1).max(20) }).strict(), result: z.object({ admitted: z.number() }),
+    doc: 'Let people waiting in the waiting room into the joint room (a `room:move` from their waiting place). Refused with `conflict` for someone not waiting.',
+  }),
+  'room:open-joint': request({
+    group: 'rooms', who: 'mediator', payload: z.object({}).strict(), result: z.object({ admitted: z.number() }),
+    doc: 'Everyone waiting comes into the joint room, and whoever joins later in this live session goes straight in.',
+  }),
   'room:set-timer': request({
     group: 'rooms', who: 'mediator',
     payload: z.object({ roomId: RoomId, minutes: z.number().min(0.05).max(180).nullable(), warnSeconds: z.number().int().min(5).max(600).default(60) }).strict(),

@@ -20,6 +20,16 @@ export const roomHandlers: HandlerGroup<Names> = {
     return { moved: await lc.rooms.move(p.participantIds, p.roomId, member.ref) };
   },
 
+  async 'room:admit'(socket, p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { admitted: await lc.rooms.admit(p.participantIds, member.ref) };
+  },
+
+  async 'room:open-joint'(socket, _p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { admitted: await lc.rooms.openJoint(member.ref) };
+  },
+
   async 'room:set-timer'(socket, p, { live }) {
     const { member, lc } = moderator(socket, live);
     return { room: lc.rooms.setTimer(p.roomId, p.minutes, p.warnSeconds, member.ref).info() };
