@@ -79,6 +79,8 @@ export const CaseDetail = z.object({
   clauseSetHash: z.string(),
   participants: z.array(ParticipantSummary),
   breakdown: BreakdownSettings,
+  /** Parties and advisors wait until the mediator lets them in (the waiting room). */
+  waitingRoom: z.boolean(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

@@ -98,6 +98,10 @@ export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 /** PUT /api/cases/:caseId/breakdown: the case's breakdown procedure; rewrites the agreement clause. */
 export const BreakdownSettingsBody = BreakdownSettings;
 
+/** PUT /api/cases/:caseId/waiting-room: parties and advisors wait until the mediator lets them in. */
+export const WaitingRoomBody = z.object({ on: z.boolean() }).strict();
+export type WaitingRoomBody = z.infer<typeof WaitingRoomBody>;
+
 // --- Uploads to the public verify endpoints -------------------------------------------------------
 
 /**

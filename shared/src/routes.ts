@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, type Health, type InvitationView, type Readiness, type Me } from './http.ts';
+import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, WaitingRoomBody, type Health, type InvitationView, type Readiness, type Me } from './http.ts';
 import type { CaseDetail, CaseSummary } from './domain.ts';
 import { SignBody, type AgreementVersionView, type VerifyReport } from './signoff.ts';
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
@@ -93,6 +93,7 @@ export const httpRoutes = {
   createCase: route('POST', '/api/cases', 'mediator', CreateCaseBody, json<CaseDetail>(201)),
   getCase: route('GET', '/api/cases/:caseId', 'mediator', null, json<CaseDetail>()),
   setBreakdown: route('PUT', '/api/cases/:caseId/breakdown', 'mediator', BreakdownSettingsBody, json<CaseDetail>()),
+  setWaitingRoom: route('PUT', '/api/cases/:caseId/waiting-room', 'mediator', WaitingRoomBody, json<CaseDetail>()),
   addParticipant: route('POST', '/api/cases/:caseId/participants', 'mediator', AddParticipantBody, json<CaseDetail>(201)),
   revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
   reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),

@@ -44,6 +44,12 @@ export interface CaseLookups {
 }
 
 /**
+ * Off until the waiting and admitting screens exist (issue 13); then on, as the issue asks. A case
+ * whose mediator chose keeps its choice either way.
+ */
+const DEFAULT_WAITING_ROOM = false;
+
+/**
  * Cases, participants, invitations and consent: the rules around them, on top of the store.
  * Decrypts sealed fields only here; nothing above this layer sees a sealed value.
  */
@@ -151,7 +157,24 @@ export class CaseService {
       clauseSetHash: c.clause_set_hash,
       participants: this.#store.participantsOf(c.id).map((p) => this.#summary(c, p)),
       breakdown: this.breakdownSettings(c.id),
+      waitingRoom: this.waitingRoomOn(c.id),
     };
+  }
+
+  // --- the waiting room [issue 13; 2.11-iii, 3.7.2] ---------------------------------------------
+
+  /** Whether the case's parties and advisors wait to be let in; off where the mediator never chose. */
+  waitingRoomOn(caseId: string): boolean {
+    const v = this.#store.getCase(caseId)?.waiting_room;
+    return v === null || v === undefined ? DEFAULT_WAITING_ROOM : v === 1;
+  }
+
+  /** Turns the waiting room on or off; a live session follows at once (LiveSessions). */
+  setWaitingRoom(mediatorId: string, caseId: string, on: boolean): CaseDetail {
+    this.#ownedCase(mediatorId, caseId);
+    this.#store.setCaseWaitingRoom(caseId, on);
+    this.#bus.emit('waiting-room.changed', { caseId, on, by: this.mediatorIdentity(mediatorId, caseId) });
+    return this.caseDetail(mediatorId, caseId);
   }
 
   // --- technology-breakdown procedure [3.6.6, 3.6.13, 3.7.17] ----------------------------------

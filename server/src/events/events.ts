@@ -11,6 +11,7 @@ export interface ServerEvents {
   'consent.recorded': { identity: Identity; clauseSetHash: string; optionalAccepted: string[]; optionalDeclined: string[] };
   /** The mediator changed a case's technology-breakdown procedure. */
   'breakdown.changed': { caseId: string; settings: BreakdownSettings; by: Identity };
+  'waiting-room.changed': { caseId: string; on: boolean; by: Identity };
   /** A case's protocol agreement was rewritten: consents given to the old text are stale. */
   'protocol.changed': { caseId: string };
   /** A person's invitation link was withdrawn (also when it is replaced by a new one). */

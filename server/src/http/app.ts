@@ -138,6 +138,11 @@ export function createApp(deps: AppDeps): express.Express {
     logger.info({ caseId: detail.id }, 'breakdown procedure changed');
     reply(detail);
   });
+  mount(r.setWaitingRoom, (_req, _res, { caller, body, param, reply }) => {
+    const detail = cases.setWaitingRoom(caller.mediatorId, param('caseId'), body().on);
+    logger.info({ caseId: detail.id, on: detail.waitingRoom }, 'waiting room changed');
+    reply(detail);
+  });
   // One more person on an existing case, e.g. an assessor invited after the parties [3.6.10].
   mount(r.addParticipant, (_req, _res, { caller, body, param, reply }) => {
     const person = body();

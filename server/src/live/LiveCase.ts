@@ -324,6 +324,12 @@ export class LiveCase {
     this.ladder.settings = settings;
   }
 
+  /** The mediator turned the waiting room on or off during the live session; off lets everyone waiting in. */
+  async setWaitingRoom(on: boolean, by: Identity): Promise<void> {
+    this.rooms.setWaitingRoom(on);
+    if (!on) await this.rooms.openJoint({ id: by.participantId, displayName: by.displayName });
+  }
+
   async setAudioOnly(member: Member, on: boolean, reason: string): Promise<boolean> {
     if (this.media.isAudioOnly(member.id) === on) return on;
     await this.media.setAudioOnly(member.id, on);

@@ -14,6 +14,8 @@ const WORKER_WAIT_MS = 15_000;
 export interface CaseFacts {
   mediatorOf: (caseId: string) => string;
   breakdownOf: (caseId: string) => BreakdownSettings;
+  /** Whether the case's parties and advisors wait to be let in (absent: never). */
+  waitingRoomOf?: (caseId: string) => boolean;
   /** Whether every one of these people agreed to the assessor following into their caucus. */
   mayObserveCaucus?: (caseId: string, occupantIds: string[]) => boolean;
 }
@@ -85,6 +87,7 @@ export class LiveSessions {
         live = new LiveCase(caseId, media, this.#logger, {
           mediatorId: this.#facts.mediatorOf(caseId),
           breakdown: this.#facts.breakdownOf(caseId),
+          waitingRoom: this.#facts.waitingRoomOf?.(caseId) ?? false,
           mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
           newId: () => randomId(9),
           bus: this.#bus,
@@ -118,6 +121,7 @@ export class LiveSessions {
   subscribe(bus: EventBus): () => void {
     return bus.onEach({
       'breakdown.changed': ({ caseId, settings }) => this.get(caseId)?.setBreakdown(settings),
+      'waiting-room.changed': ({ caseId, on, by }) => void this.get(caseId)?.setWaitingRoom(on, by),
       'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
     });
   }

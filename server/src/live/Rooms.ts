@@ -31,7 +31,7 @@ export interface RoomsHost {
   created(roomId: string, name: string): void;
   /** People were placed in a room. */
   placed(roomId: string, participantIds: string[]): void;
-  /** Whether parties and advisors wait to be admitted (the case's waiting room is on). */
+  /** Whether parties and advisors wait to be admitted (the case's waiting room is on) when the case goes live. */
   waitingRoom: boolean;
 }
 
@@ -47,10 +47,13 @@ export class Rooms {
   readonly #placements = new Map<string, string>();
   /** The mediator opened the joint room: from now on nobody waits. */
   #open = false;
+  /** The case's waiting room is on (changes with the case's setting during the live session). */
+  #waitingRoom: boolean;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(host: RoomsHost) {
     this.#h = host;
+    this.#waitingRoom = host.waitingRoom;
     this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', host.mediatorId));
   }
 
@@ -97,7 +100,13 @@ export class Rooms {
 
   /** Whether someone of this role, not yet placed, would wait now. */
   waiting(role: Role): boolean {
-    return this.#h.waitingRoom && !this.#open && waitsToBeAdmitted(role);
+    return this.#waitingRoom && !this.#open && waitsToBeAdmitted(role);
+  }
+
+  /** Turned on again, it applies to whoever joins from now on; nobody already in is sent out. */
+  setWaitingRoom(on: boolean): void {
+    this.#waitingRoom = on;
+    if (on) this.#open = false;
   }
 
   /** The people waiting to be let in now. */

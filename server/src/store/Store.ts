@@ -14,6 +14,8 @@ export interface CaseRow {
   created_at: string;
   /** BreakdownSettings as JSON; null = the defaults. */
   breakdown_json?: string | null;
+  /** 1 on, 0 off; null = the platform's default. */
+  waiting_room?: number | null;
 }
 export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash'>;
 export interface ParticipantRow {
@@ -173,6 +175,10 @@ export class Store {
   setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): void {
     statement(this.db, 'UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
   }
+  setCaseWaitingRoom(caseId: string, on: boolean): void {
+    statement(this.db, 'UPDATE cases SET waiting_room = ? WHERE id = ?').run(on ? 1 : 0, caseId);
+  }
+
   setCaseBreakdown(caseId: string, breakdownJson: string): void {
     statement(this.db, 'UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
   }

@@ -175,4 +175,9 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX assessment_notes_assessor ON assessment_notes(case_id, assessor_id, created_at);
   `,
+  // 7: whether parties and advisors wait until the mediator lets them in [issue 13]; null = the
+  // platform's default (CaseService.waitingRoomOn), so changing the default needs no migration.
+  `
+  ALTER TABLE cases ADD COLUMN waiting_room INTEGER;
+  `,
 ];
