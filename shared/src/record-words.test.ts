@@ -26,6 +26,7 @@ const EXAMPLES: Record<RecordEventType, Example> = {
     text: 'Mediator moved Ana Arden to “Caucus with Ana”',
   },
   'room.timer-set': { e: entry('room.timer-set', mediator, { room: 'Caucus with Ana', minutes: 15 }), text: 'Mediator set a 15-minute timer in “Caucus with Ana”' },
+  'room.waiting-changed': { e: entry('room.waiting-changed', mediator, { on: true }), text: 'Mediator turned the waiting room on: parties wait until the mediator lets them in' },
   'moderation.muted': { e: entry('moderation.muted', mediator, { participant: 'Ben Brook' }), text: 'Mediator muted Ben Brook' },
   'moderation.unmute-asked': { e: entry('moderation.unmute-asked', mediator, { participant: 'Ben Brook' }), text: 'Mediator asked Ben Brook to unmute' },
   'share.started': { e: entry('share.started', ana, { room: 'Joint room' }), text: 'Ana Arden started sharing their screen in “Joint room”' },

@@ -62,6 +62,7 @@ const GENERIC: Record<RecordEventType, string> = {
   'room.closed': 'closed a room',
   'participant.moved': 'moved people to another room',
   'room.timer-set': 'set or cleared a room timer',
+  'room.waiting-changed': 'turned the waiting room on or off',
   'moderation.muted': 'muted a participant',
   'moderation.unmute-asked': 'asked a participant to unmute',
   'share.started': 'started sharing a screen',
@@ -112,6 +113,8 @@ const SENTENCES: Sentences = {
   'room.created': (d, who) => `${who} opened the room ${quoted(d.room)}`,
   'room.closed': (d, who) => `${who} closed the room ${quoted(d.room)}`,
   'participant.moved': (d, who) => `${who} moved ${joinNames(d.participants) || 'nobody'} to ${quoted(d.room)}${paren(d.reason)}`,
+  'room.waiting-changed': (d, who) =>
+    d.on ? `${who} turned the waiting room on: parties wait until the mediator lets them in` : `${who} turned the waiting room off: everyone waiting was let in`,
   'room.timer-set': (d, who) =>
     d.minutes === null ? `${who} cleared the timer in ${quoted(d.room)}` : `${who} set a ${minutesText(d.minutes)} timer in ${quoted(d.room)}`,
   'moderation.muted': (d, who) => `${who} muted ${d.participant}`,
@@ -171,6 +174,7 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'room.closed': ['room'],
   'participant.moved': ['room', 'participants', 'reason'],
   'room.timer-set': ['room', 'minutes'],
+  'room.waiting-changed': ['on'],
   'moderation.muted': ['participant'],
   'moderation.unmute-asked': ['participant'],
   'share.started': ['room'],

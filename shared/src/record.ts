@@ -16,6 +16,7 @@ export const RECORD_EVENT_TYPES = [
   'room.closed',
   'participant.moved',
   'room.timer-set',
+  'room.waiting-changed',
   'moderation.muted',
   'moderation.unmute-asked',
   'share.started',
@@ -69,6 +70,7 @@ export const RECORD_DATA = {
   'participant.moved': z.strictObject({ room, participants: names, reason: reason.optional() }),
   // null minutes: the timer was cleared.
   'room.timer-set': z.strictObject({ room, minutes: z.number().positive().nullable() }),
+  'room.waiting-changed': z.strictObject({ on: z.boolean() }),
   'moderation.muted': z.strictObject({ participant }),
   'moderation.unmute-asked': z.strictObject({ participant }),
   // The actor is the person sharing.

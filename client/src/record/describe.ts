@@ -25,6 +25,7 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'room.closed': 'rooms',
   'participant.moved': 'rooms',
   'room.timer-set': 'rooms',
+  'room.waiting-changed': 'rooms',
   'moderation.muted': 'control',
   'moderation.unmute-asked': 'control',
   'share.started': 'control',

@@ -122,14 +122,14 @@ export class Rooms {
         if (!m) throw new ParleyError(ErrorCode.NotFound, 'That person is not in the session right now.');
         if (!isWaitingRoom(m.roomId)) throw new ParleyError(ErrorCode.Conflict, `${m.identity.displayName} is not waiting.`);
       }
-      return this.#move(participantIds, JOINT_ROOM, by);
+      return this.#move(participantIds, JOINT_ROOM, by, 'let in from the waiting room');
     });
   }
 
   /** Opens the joint room: everyone waiting comes in, and whoever joins later goes straight in. */
   openJoint(by: PersonRef | null): Promise<number> {
     this.#open = true;
-    return this.#serial(() => this.#move(this.waitingMembers().map((m) => m.id), JOINT_ROOM, by));
+    return this.#serial(() => this.#move(this.waitingMembers().map((m) => m.id), JOINT_ROOM, by, 'the joint room was opened'));
   }
 
   create(name: string, by: PersonRef | null = null): Room {
@@ -212,7 +212,7 @@ export class Rooms {
    * what they may know: the movers get their new room, others see them arrive or leave (redacted
    * for parties outside the room).
    */
-  async #move(participantIds: string[], roomId: string, by: PersonRef | null): Promise<number> {
+  async #move(participantIds: string[], roomId: string, by: PersonRef | null, reason?: string): Promise<number> {
     const h = this.#h;
     const target = this.require(roomId);
     const movers = participantIds.map((id) => {
@@ -242,7 +242,7 @@ export class Rooms {
     }
     if (moved) {
       h.placed(roomId, movers.map((m) => m.id));
-      h.record('participant.moved', by, { room: target.name, participants: movers.map((m) => m.identity.displayName), ...(by ? {} : { reason: 'the caucus timer ended' }) });
+      h.record('participant.moved', by, { room: target.name, participants: movers.map((m) => m.identity.displayName), ...(reason ? { reason } : by ? {} : { reason: 'the caucus timer ended' }) });
     }
     for (const m of movers) {
       h.presenceChanged(m);

@@ -36,7 +36,7 @@ describe('waiting room', () => {
     expect(a.member.roomId).toBe(JOINT_ROOM);
     expect(media.peers.get('a')).toBe(JOINT_ROOM);
     expect(b.member.roomId).toBe(waitingRoomOf('b'));
-    expect(records('participant.moved').map((e) => (e as { data: unknown }).data)).toEqual([{ room: 'Joint room', participants: ['Name of a'] }]);
+    expect(records('participant.moved').map((e) => (e as { data: unknown }).data)).toEqual([{ room: 'Joint room', participants: ['Name of a'], reason: 'let in from the waiting room' }]);
   });
 
   it('someone who is not waiting cannot be admitted, and nothing changes', async () => {

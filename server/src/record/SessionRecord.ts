@@ -49,6 +49,7 @@ export class SessionRecord implements RecordSink {
           audioOnlyFallback: settings.audioOnlyFallback,
           textFallback: settings.textFallback,
         }),
+      'waiting-room.changed': ({ caseId, on, by }) => this.append(caseId, 'room.waiting-changed', { id: by.participantId, displayName: by.displayName, role: by.role }, { on }),
       // The union keeps each type with its own data; the append re-checks nothing it could get wrong.
       'record.entry': (e) => this.append<RecordEventType>(e.caseId, e.type, e.actor, e.data),
     });

@@ -16,6 +16,11 @@ const withWaitingRoom = async (detail: CaseDetail): Promise<CaseDetail> => {
   return r.body;
 };
 
+/** The case's session record, as the mediator reads it. */
+async function recordOf(cookie: string, caseId: string): Promise<Array<{ type: string; data: unknown }>> {
+  return (await api<{ entries: Array<{ type: string; data: unknown }> }>(live.server, 'GET', `/api/cases/${caseId}/record`, { cookie })).body.entries;
+}
+
 describe('waiting room', () => {
   it('parties who join wait apart: no media either way, no joint room, the others only as present', async () => {
     const { a, b, A, B, ids, receives } = await live.threeInSession(withWaitingRoom);
@@ -36,12 +41,16 @@ describe('waiting room', () => {
   });
 
   it('the mediator lets one party in: only they get media, and the other still waits with nothing', async () => {
-    const { m, b, M, A, ids, receives } = await live.threeInSession(withWaitingRoom);
+    const { m, b, M, A, ids, receives, detail } = await live.threeInSession(withWaitingRoom);
     const bLog = recorder(b);
     expect(await must(m, 'room:admit', { participantIds: [ids.a] })).toEqual({ admitted: 1 });
     await expect.poll(() => receives(ids.a)).toEqual([M.mic, M.cam].sort());
     expect(receives(ids.m)).toEqual([A.mic, A.cam].sort());
     expect(receives(ids.b)).toEqual([]);
+    // The record says who was let in, and from where.
+    await expect.poll(async () => (await recordOf(live.cookie, detail.id)).filter((e) => e.type === 'participant.moved').map((e) => e.data)).toEqual([
+      { room: 'Joint room', participants: ['Ana Party'], reason: 'let in from the waiting room' },
+    ]);
     // Admitting someone who is not waiting changes nothing.
     expect(await request(m, 'room:admit', { participantIds: [ids.a] })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     // Ben heard that Ana moved, without where to.
@@ -58,5 +67,7 @@ describe('waiting room', () => {
     const second = await live.threeInSession(withWaitingRoom);
     await api(live.server, 'PUT', `/api/cases/${second.detail.id}/waiting-room`, { cookie: live.cookie, body: { on: false } });
     await expect.poll(() => second.receives(second.ids.a)).toEqual([second.M.mic, second.M.cam, second.B.mic, second.B.cam].sort());
+    // Both changes of the setting are in the record, with who made them.
+    await expect.poll(async () => (await recordOf(live.cookie, second.detail.id)).filter((e) => e.type === 'room.waiting-changed').map((e) => e.data)).toEqual([{ on: true }, { on: false }]);
   });
 });
