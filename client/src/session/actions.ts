@@ -16,6 +16,10 @@ export function liveActions(request: Requester) {
       create: (name: string) => request('room:create', { name }),
       close: (roomId: string) => request('room:close', { roomId }),
       move: (participantIds: string[], roomId: string) => request('room:move', { participantIds, roomId }),
+      /** Lets people waiting in the waiting room into the joint room. */
+      admit: (participantIds: string[]) => request('room:admit', { participantIds }),
+      /** Lets everyone waiting in; whoever comes later goes straight in. */
+      openJoint: () => request('room:open-joint', {}),
       /** `minutes: null` clears the countdown. */
       setTimer: (roomId: string, minutes: number | null, warnSeconds: number) => request('room:set-timer', { roomId, minutes, warnSeconds }),
     },

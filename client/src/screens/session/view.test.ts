@@ -67,6 +67,16 @@ describe('what the session says about my room', () => {
     local: { ...initialSessionState.local, mic: 'on', camera: 'on', ...local },
   });
 
+  it('in the waiting room, says that nobody sees or hears me and who will let me in', () => {
+    const waiting = { self: person('Ana', { roomId: 'waiting-Ana0000000' }), rooms: [] };
+    expect(roomLineText(state({ ...waiting, others: [person('Maria', { role: 'mediator', roomId: null }), person('Ben', { roomId: null })] }))).toBe(
+      'You are in the waiting room · Nobody can see or hear you. Maria will let you in.',
+    );
+    expect(roomLineText(state({ ...waiting, others: [person('Ben', { roomId: null })] }))).toBe(
+      'You are in the waiting room · Nobody can see or hear you. The mediator has not arrived yet; they will let you in.',
+    );
+  });
+
   it('says who can see and hear me, and what they cannot because my microphone or camera is off', () => {
     expect(roomLineText(state())).toBe('You are in the joint room · Everyone in this room can see and hear you: Maria, Ben');
     expect(roomLineText(state({}, { mic: 'off' }))).toBe('You are in the joint room · Everyone in this room can see you (your microphone is off): Maria, Ben');

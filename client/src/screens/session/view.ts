@@ -1,4 +1,4 @@
-import { JOINT_ROOM, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, canModerate, canPublish, isJoint, roleLabel, type PersonRef, type Presence, type RoomInfo } from '@parley/shared';
+import { JOINT_ROOM, OBSERVER_WAITING_ROOM, PAUSE_HOLDER, canModerate, canPublish, isJoint, isWaitingRoom, roleLabel, type PersonRef, type Presence, type RoomInfo } from '@parley/shared';
 import { capitalise, listNames } from '../../format.ts';
 import { isPrimaryCamera } from '../../session/sources.ts';
 import type { RemoteMedia, SessionState } from '../../session/store.ts';
@@ -13,6 +13,7 @@ export function roomTitle(room: Pick<RoomInfo, 'kind' | 'name'>): string {
 /** "the joint room" / "the caucus “Side A”", for sentences. */
 export function roomPhrase(roomId: string | null | undefined, rooms: RoomInfo[]): string {
   if (roomId === OBSERVER_WAITING_ROOM) return 'no room (waiting outside a caucus)';
+  if (isWaitingRoom(roomId)) return 'the waiting room';
   if (!roomId || isJoint(roomId)) return 'the joint room';
   const room = rooms.find((r) => r.id === roomId);
   return room ? `the caucus “${room.name}”` : 'a caucus';
@@ -21,6 +22,7 @@ export function roomPhrase(roomId: string | null | undefined, rooms: RoomInfo[])
 export function roomNameOf(roomId: string | null | undefined, rooms: RoomInfo[]): string {
   if (!roomId) return 'another room';
   if (roomId === OBSERVER_WAITING_ROOM) return 'Waiting outside a caucus (not observing)';
+  if (isWaitingRoom(roomId)) return 'Waiting room';
   const room = rooms.find((r) => r.id === roomId);
   return room ? roomTitle(room) : isJoint(roomId) ? 'Joint room' : 'a caucus';
 }
@@ -97,6 +99,10 @@ export function roomLineText(s: SessionState): string {
   if (s.connection.status === 'connecting') return `Joining ${where}…`;
   // Honest while the connection is down: nobody receives this person's camera or microphone.
   if (s.connection.status !== 'joined' || s.outage) return `You are in ${where} · Reconnecting: nobody can see or hear you right now`;
+  if (isWaitingRoom(self.roomId)) {
+    const mediator = s.others.find((o) => o.role === 'mediator');
+    return `You are in the waiting room · Nobody can see or hear you. ${mediator ? `${mediator.displayName} will let you in` : 'The mediator has not arrived yet; they will let you in'}.`;
+  }
   if (self.roomId === OBSERVER_WAITING_ROOM)
     return 'Not observing: the mediator is in a private meeting where not everyone agreed to be observed. You see and hear nothing until the mediator leaves it.';
   // Said with their role so nobody mistakes the assessor for someone who just cannot be seen.
