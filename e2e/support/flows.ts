@@ -106,6 +106,14 @@ export async function joinFromPrejoin(page: Page): Promise<void> {
   await expect(page.getByText(/You are in the joint room/)).toBeVisible();
 }
 
+/** Pre-join screen → Join session, for someone the waiting room holds: the session screen is up, in the waiting room. */
+export async function joinFromPrejoinToWaiting(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Check your camera and microphone' })).toBeVisible();
+  await page.getByRole('button', { name: 'Join session' }).click();
+  await expect(page.getByRole('button', { name: 'Leave session' })).toBeVisible();
+  await expect(page.locator('.room-line')).toContainText('You are in the waiting room');
+}
+
 /** The mediator creates a case with these two parties, opens its session and joins it. */
 export async function mediatorInSession(browser: Browser, title: string, parties: [string, string]) {
   const mediatorCtx = await mediatorContext(browser);

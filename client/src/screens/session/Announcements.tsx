@@ -3,6 +3,7 @@ import type { SessionClient } from '../../session/SessionClient.ts';
 import type { Broadcast } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
 import { Section } from '../../components/Section.tsx';
+import { ActionError } from './ActionError.tsx';
 
 /** How long an announcement stays on screen as a toast; it stays in the log after that. */
 export const TOAST_MS = 20_000;
@@ -76,11 +77,7 @@ export function AnnouncementForm({ client }: { client: SessionClient }) {
           </button>
           <span className="hint">Everyone sees it, in every room.</span>
         </div>
-        {act.error ? (
-          <p className="action-error" role="alert">
-            {act.error}
-          </p>
-        ) : null}
+        <ActionError act={act} />
       </form>
     </Section>
   );

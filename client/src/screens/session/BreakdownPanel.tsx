@@ -6,6 +6,7 @@ import { confirmResume } from './BreakdownBanners.tsx';
 import { useAction, useNow } from './hooks.ts';
 import { Section } from '../../components/Section.tsx';
 import { formatElapsed, personTrouble, roomNameOf, troubleText } from './view.ts';
+import { ActionError } from './ActionError.tsx';
 
 /** "1 minute", "90 seconds": the grace period as the agreement says it. */
 function graceWords(seconds: number): string {
@@ -76,11 +77,7 @@ export function BreakdownPanel({ client, s }: { client: SessionClient; s: Sessio
           </button>
         )}
       </div>
-      {act.error ? (
-        <p className="action-error" role="alert">
-          {act.error}
-        </p>
-      ) : null}
+      <ActionError act={act} />
       <details className="breakdown-summary">
         <summary>The procedure everyone agreed to</summary>
         <ul>

@@ -3,6 +3,7 @@ import { canReceiveControl, type Presence, type RoomInfo } from '@parley/shared'
 import type { SessionClient } from '../../session/SessionClient.ts';
 import { useAction, type Action } from './hooks.ts';
 import { orderedRooms, roomTitle } from './view.ts';
+import { ActionError } from './ActionError.tsx';
 
 /**
  * The mediator's tools for one person [2.11-iii, iv, v]. Buttons carry the person's name in their
@@ -71,11 +72,7 @@ export function PersonTools({
       {giveControl && myRoom ? (
         <ToolButton act={act} label={`Give control to ${name}`} text="Give control" work={() => client.control.give(myRoom.id, person.id)} />
       ) : null}
-      {act.error ? (
-        <p className="action-error" role="alert">
-          {act.error}
-        </p>
-      ) : null}
+      <ActionError act={act} />
     </div>
   );
 }
@@ -132,11 +129,7 @@ export function BulkTools({ client, rooms, selected, onMoved }: { client: Sessio
       >
         Mute everyone
       </button>
-      {act.error ? (
-        <p className="action-error" role="alert">
-          {act.error}
-        </p>
-      ) : null}
+      <ActionError act={act} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { isWaitingRoom, type Presence } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import { useAction } from './hooks.ts';
+import { ActionError } from './ActionError.tsx';
 
 /**
  * The mediator's view of the waiting room: who waits to be let in, one by one or all at once.
@@ -29,11 +30,7 @@ export function WaitingList({ client, people }: { client: SessionClient; people:
           Let everyone in, and whoever comes later
         </button>
       ) : null}
-      {act.error ? (
-        <p className="action-error" role="alert">
-          {act.error}
-        </p>
-      ) : null}
+      <ActionError act={act} />
     </div>
   );
 }

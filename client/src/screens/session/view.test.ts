@@ -75,6 +75,8 @@ describe('what the session says about my room', () => {
     expect(roomLineText(state({ ...waiting, others: [person('Ben', { roomId: null })] }))).toBe(
       'You are in the waiting room · Nobody can see or hear you. The mediator has not arrived yet; they will let you in.',
     );
+    expect(emptyStageText(state(waiting)).text).toBe('You are in the waiting room. The mediator will let you in.');
+    expect(emptyStageText(state({ ...waiting, others: [] })).text).toBe('You are in the waiting room. The mediator has not arrived yet.');
   });
 
   it('says who can see and hear me, and what they cannot because my microphone or camera is off', () => {

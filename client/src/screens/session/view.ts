@@ -150,6 +150,13 @@ export function emptyStageText(s: SessionState): { text: string; hint: string | 
   if (s.connection.status !== 'joined' || !self) return { text: 'Connecting…', hint: null };
   if (self.roomId === OBSERVER_WAITING_ROOM)
     return { text: 'Not observing: the mediator is in a private meeting.', hint: 'You see and hear the room again as soon as the mediator leaves it. Your notes still work meanwhile.' };
+  if (isWaitingRoom(self.roomId)) {
+    const mediatorHere = s.others.some((o) => o.role === 'mediator');
+    return {
+      text: mediatorHere ? 'You are in the waiting room. The mediator will let you in.' : 'You are in the waiting room. The mediator has not arrived yet.',
+      hint: 'Nobody can see or hear you here, and you see and hear nobody. Meanwhile you can check your camera and microphone, and write to the mediator in Messages.',
+    };
+  }
   if (self.roomId && !isJoint(self.roomId)) return { text: 'Nobody else is in this caucus yet.', hint: null };
   const away = s.others.filter((o) => o.roomId !== self.roomId);
   const mediator = away.find((o) => o.role === 'mediator');
