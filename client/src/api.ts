@@ -13,6 +13,7 @@ import {
   type RouteResult,
   type SignBody,
   type UpdateMeBody,
+  type WaitingRoomBody,
   type WireError,
 } from '@parley/shared';
 
@@ -124,6 +125,8 @@ export const api = {
   reissueLink: (caseId: string, participantId: string) => send(r.reissueLink, { params: { caseId, pid: participantId } }),
   /** The case's breakdown procedure; rewrites the agreement clause. */
   setBreakdown: (caseId: string, body: BreakdownSettings) => send(r.setBreakdown, { params: { caseId }, body }),
+  /** Whether parties and advisors wait to be let in; applies at once to a live session. */
+  setWaitingRoom: (caseId: string, body: WaitingRoomBody) => send(r.setWaitingRoom, { params: { caseId }, body }),
   invitation: (token: string, signal?: AbortSignal) => send(r.invitation, { token, signal }),
   consent: (token: string, body: ConsentBody) => send(r.consent, { token, body }),
   // Sign-off of the agreement [3.8.1, 3.8.2]: the mediator freezes, the parties sign.

@@ -73,7 +73,7 @@ export type ApiCall = (method: string, path: string, body?: unknown, bearer?: st
 
 /** A case with parties A and B, both of whom consented; returns the case and each link. */
 export async function createConsentedCase(call: ApiCall, configure?: (detail: CaseDetail) => Promise<void>): Promise<{ detail: CaseDetail; links: Record<string, string> }> {
-  const created = await call('POST', '/api/cases', { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }] });
+  const created = await call('POST', '/api/cases', { title: 'Bench', participants: [{ displayName: 'Party A', role: 'party', side: 'A' }, { displayName: 'Party B', role: 'party', side: 'B' }], waitingRoom: false }); // joins measured straight into the joint room
   await configure?.(created);
   // Read again: configuring (e.g. the breakdown procedure) may have changed the agreement.
   const detail: CaseDetail = await call('GET', `/api/cases/${created.id}`);

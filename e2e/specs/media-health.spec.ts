@@ -87,7 +87,12 @@ test.describe('no packets', () => {
       // The path comes back: so does Uma, and the record says so.
       env!.net.firewall('');
       await expect.poll(() => connectionOf(s.mediator, 'Uma Udp'), { timeout: 30_000, intervals: [500] }).toBe('connected');
-      await expect.poll(async () => (await recordEntries(s.mediator, s.caseUrl)).filter((e) => e.type === 'breakdown.media-restored').map((e) => e.actor?.displayName)).toEqual(['Uma Udp']);
+      // Either way back is recorded: the server sees her packets again on the same transports
+      // (media-restored), or her page, whose own media had failed for a while, rejoined first
+      // (a reconnect within the grace period: recovered). Which comes first depends on timing.
+      await expect
+        .poll(async () => (await recordEntries(s.mediator, s.caseUrl)).filter((e) => (e.type === 'breakdown.media-restored' || e.type === 'breakdown.recovered') && e.actor?.displayName === 'Uma Udp').length)
+        .toBeGreaterThan(0);
       expect(await mediaLost(s.mediator, s.caseUrl)).toEqual([{ who: 'Uma Udp', cause: 'no-packets' }]);
     } finally {
       await s.close();

@@ -52,7 +52,7 @@ export async function createCaseInUi(
   page: Page,
   title: string,
   parties: Array<{ name: string; side: string }>,
-  opts: { assessor?: string; platform?: PlatformRef } = {},
+  opts: { assessor?: string; platform?: PlatformRef; waitingRoom?: boolean } = {},
 ): Promise<{ caseUrl: string; links: Record<string, string> }> {
   await page.goto((opts.platform ?? shared()).url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
@@ -70,6 +70,11 @@ export async function createCaseInUi(
     await expect(page.getByLabel('Role', { exact: true }).nth(parties.length)).toHaveValue('assessor');
     await names.nth(parties.length).fill(opts.assessor);
   }
+  // Specs about other things start with everyone going straight into the joint room, as a
+  // mediator who turned the waiting room off; the waiting room's own specs keep it on (the default).
+  const waiting = page.getByRole('checkbox', { name: /^Waiting room:/ });
+  await expect(waiting).toBeChecked();
+  if (!(opts.waitingRoom ?? false)) await waiting.uncheck();
   await page.getByRole('button', { name: 'Create case' }).click();
   await expect(page).toHaveURL(/\/cases\/[A-Za-z0-9_-]+$/);
   const links: Record<string, string> = {};

@@ -25,6 +25,8 @@ export const CloseCode = {
   Removed: 4404,
   /** A message or document passed its size limit (Hocuspocus' 1009 "message too big", made terminal: resending it would fail again). */
   TooLarge: 4413,
+  /** The mediator ended the session for everyone; the message carries their reason. Joining again later is allowed. */
+  SessionEnded: 4420,
   /** Server is shutting down; clients may reconnect (not terminal). */
   ServerRestart: 4503,
 } as const;
@@ -47,6 +49,7 @@ export const closeMessages: Record<CloseCode, string> = {
   4408: 'Your link was opened in another browser or device, so this window was disconnected. If that was not you, tell your mediator.',
   4404: 'The mediator removed you from this case.',
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
+  4420: 'The mediator ended the session.',
   4503: 'The service is restarting. You will be reconnected.',
 };
 

@@ -94,6 +94,8 @@ export const MAX_CAMERAS = 4;
 
 export const CameraLabel = z.string().trim().min(1, 'a camera needs a label').max(40, 'labels are at most 40 characters');
 
+/** Why the mediator ends the session for everyone: told to each person and kept in the record. */
+export const SessionEndReason = z.string().trim().min(1, 'say why the session ends').max(300, 'at most 300 characters');
 export const RoomName = z.string().trim().min(1, 'a room needs a name').max(60, 'room names are at most 60 characters');
 
 /** A live room of a case: the joint room or a caucus. */

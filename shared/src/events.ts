@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Role, Side } from './domain.ts';
-import { CameraLabel, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName } from './domain.ts';
+import { CameraLabel, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName, SessionEndReason } from './domain.ts';
 import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type IceConfigWire, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
@@ -23,6 +23,7 @@ const MsId = named(z.uuid(), 'MsId');
 named(Id, 'Id');
 named(RoomId, 'RoomId');
 named(RoomName, 'RoomName');
+named(SessionEndReason, 'SessionEndReason');
 named(CameraLabel, 'CameraLabel');
 named(MessageBody, 'MessageBody');
 named(DtlsParameters, 'DtlsParameters');
@@ -192,6 +193,12 @@ export const requests = {
     group: 'rooms', who: 'mediator', payload: z.object({}).strict(), result: z.object({ admitted: z.number() }),
     doc: 'Everyone waiting comes into the joint room, and whoever joins later in this live session goes straight in.',
   }),
+  'session:end': request({
+    group: 'session', who: 'mediator',
+    payload: z.object({ to: z.enum(['waiting-room', 'out']), reason: SessionEndReason }).strict(),
+    result: z.object({ affected: z.number() }),
+    doc: 'End the session for everyone, with a reason they are told. `waiting-room`: every party and advisor goes back to a waiting place of their own (as `room:move`) and whoever joins later waits until let in → `session:ended`. `out`: every connection, the caller\'s included, is closed with `session:closed` code 4420 and the reason.',
+  }),
   'room:set-timer': request({
     group: 'rooms', who: 'mediator',
     payload: z.object({ roomId: RoomId, minutes: z.number().min(0.05).max(180).nullable(), warnSeconds: z.number().int().min(5).max(600).default(60) }).strict(),
@@ -349,6 +356,10 @@ export const notifications = {
   'agreement:updated': notification({
     doc: 'To everyone in the live session of the case: a version of the agreement was frozen, signed by someone, or withdrawn (an edit of the draft). `current` is the newest version, without its text.',
     payload: z.object({ current: typed<AgreementStatus>('AgreementStatus').nullable() }),
+  }),
+  'session:ended': notification({
+    doc: 'To everyone in the live session: the mediator ended the joint session and parties and advisors are back in the waiting room, with the reason.',
+    payload: z.object({ to: z.literal('waiting-room'), reason: z.string(), by: Person }),
   }),
   'session:closed': notification({
     doc: 'Sent just before the server ends the connection; 44xx codes are terminal (do not reconnect).',

@@ -30,6 +30,8 @@ export const CreateCaseBody = z
   .object({
     title: CaseTitle,
     participants: z.array(NewParticipant).min(1, 'add at least one party').max(20, 'at most 20 participants'),
+    /** Whether parties and advisors wait to be let in (issue 13); absent: the platform's default, on. */
+    waitingRoom: z.boolean().optional(),
   })
   .refine((b) => b.participants.some((p) => p.role === 'party'), {
     message: 'a case needs at least one party',

@@ -71,6 +71,10 @@ const EXAMPLES: Record<RecordEventType, Example> = {
     e: entry('session.resumed', mediator, { pausedSeconds: 130, missing: ['Ben Brook'] }),
     text: 'Mediator resumed the joint session after a pause of 2 minutes 10 seconds, without Ben Brook',
   },
+  'session.ended': {
+    e: entry('session.ended', mediator, { outcome: 'back-to-waiting-room', participants: ['Ana Arden', 'Ben Brook'], reason: 'we continue one by one' }),
+    text: 'Mediator ended the joint session: Ana Arden and Ben Brook went back to the waiting room (we continue one by one)',
+  },
   'assessor.present': {
     e: entry('assessor.present', olga, { participant: 'Olga Observer', action: 'followed', room: 'Caucus with Ana' }),
     text: 'Olga Observer followed the mediator into “Caucus with Ana”',
@@ -153,6 +157,11 @@ describe('describeEntry', () => {
     expect(describeEntry(entry('session.resumed', null, { pausedSeconds: 42, missing: [] }))).toBe('Parley resumed the joint session after a pause of 42 seconds');
     expect(describeEntry(entry('breakdown.audio-only', ana, { participant: 'Ana Arden', on: false, reason: 'good again' }))).toBe('Ana Arden turned video back on');
     expect(describeEntry(entry('breakdown.recovered', ana, { participant: 'Ana Arden', seconds: 12.4, step: 'rejoined' }))).toBe('Ana Arden was back after 12 seconds, by reconnecting');
+  });
+
+  it('says when the mediator ended the session for everyone, and who was disconnected', () => {
+    expect(describeEntry(entry('session.ended', mediator, { outcome: 'disconnected', participants: ['Ana Arden'], reason: 'time is up' }))).toBe('Mediator ended the session for everyone: Ana Arden was disconnected (time is up)');
+    expect(describeEntry(entry('session.ended', mediator, { outcome: 'disconnected', participants: [], reason: 'time is up' }))).toBe('Mediator ended the session for everyone (time is up)');
   });
 
   it('tells what an assessor did', () => {

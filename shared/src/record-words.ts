@@ -82,6 +82,7 @@ const GENERIC: Record<RecordEventType, string> = {
   'breakdown.media-restored': 'recorded audio and video getting through again',
   'breakdown.audio-only': 'recorded a switch between audio only and video',
   'session.paused': 'paused the joint session',
+  'session.ended': 'ended the session for everyone',
   'session.resumed': 'resumed the joint session',
   'assessor.present': 'was present as assessor',
 };
@@ -151,6 +152,10 @@ const SENTENCES: Sentences = {
     const base = `${who} resumed the joint session after a pause of ${durationWords(d.pausedSeconds)}`;
     return d.missing.length ? `${base}, without ${joinNames(d.missing)}` : base;
   },
+  'session.ended': (d, who) =>
+    d.outcome === 'back-to-waiting-room'
+      ? `${who} ended the joint session: ${joinNames(d.participants) || 'nobody'} went back to the waiting room${paren(d.reason)}`
+      : `${who} ended the session for everyone${d.participants.length ? `: ${joinNames(d.participants)} ${d.participants.length === 1 ? 'was' : 'were'} disconnected` : ''}${paren(d.reason)}`,
   'assessor.present': (d) => {
     switch (d.action) {
       case 'joined':
@@ -195,6 +200,7 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'breakdown.audio-only': ['participant', 'on', 'reason'],
   'session.paused': ['missing', 'reason'],
   'session.resumed': ['pausedSeconds', 'missing'],
+  'session.ended': ['outcome', 'participants', 'reason'],
   'assessor.present': ['participant', 'action', 'room'],
 };
 

@@ -38,6 +38,8 @@ export const RECORD_EVENT_TYPES = [
   'breakdown.audio-only',
   'session.paused',
   'session.resumed',
+  // the mediator ended the session for everyone: back to the waiting room, or out
+  'session.ended',
   // assessor observation (ODR-QAP)
   'assessor.present',
 ] as const;
@@ -97,6 +99,8 @@ export const RECORD_DATA = {
   'breakdown.audio-only': z.strictObject({ participant, on: z.boolean(), reason }),
   'session.paused': z.strictObject({ missing: names, reason }),
   'session.resumed': z.strictObject({ pausedSeconds: seconds, missing: names }),
+  // `outcome`: everyone went back to the waiting room, or every connection was closed; `participants` are those it ended for.
+  'session.ended': z.strictObject({ outcome: z.enum(['back-to-waiting-room', 'disconnected']), participants: names, reason }),
   // The actor is the assessor; `room` is where they are now (or the waiting place outside).
   'assessor.present': z.strictObject({ participant, action: z.enum(['joined', 'followed', 'held-back']), room }),
 } as const satisfies Record<RecordEventType, z.ZodType<Record<string, string | number | boolean | null | string[] | undefined>>>;

@@ -46,6 +46,7 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'breakdown.audio-only': 'breakdown',
   'session.paused': 'breakdown',
   'session.resumed': 'breakdown',
+  'session.ended': 'rooms',
   // Who was watching is part of who was present.
   'assessor.present': 'rooms',
 };

@@ -6,6 +6,7 @@ import { LoadStatus, useLoad } from '../components/useLoad.tsx';
 import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { BreakdownSection } from './BreakdownSection.tsx';
+import { WaitingRoomSection } from './WaitingRoomSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddAssessorForm } from '../assessment/AddAssessorForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
@@ -100,6 +101,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         }}
       />
       {c.participants.some((p) => p.role === 'assessor') ? <ReleasedAssessment caseId={c.id} /> : null}
+
+      <WaitingRoomSection
+        c={c}
+        onSaved={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
 
       <BreakdownSection
         c={c}

@@ -39,6 +39,8 @@ export function NewCaseForm() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // On by default: nobody meets the other side before the mediator is there [2.11, 3.7.1].
+  const [waitingRoom, setWaitingRoom] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
 
   const id = (suffix: string) => `${formId}-${suffix}`;
@@ -95,7 +97,7 @@ export function NewCaseForm() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(null);
-    const body = { title, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })) };
+    const body = { title, waitingRoom, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })) };
     const parsed = CreateCaseBody.safeParse(body);
     if (!parsed.success) {
       const next: FieldErrors = {};
@@ -248,6 +250,14 @@ export function NewCaseForm() {
             );
           })}
         </div>
+
+        <label className="waiting-room-check">
+          <input type="checkbox" checked={waitingRoom} onChange={(e) => setWaitingRoom(e.target.checked)} />
+          <span>
+            Waiting room: parties and advisors wait until I let them in
+            <small>Nobody sees or hears the other side before you are there. You can change this on the case page.</small>
+          </span>
+        </label>
 
         {formError ? (
           <div role="alert">

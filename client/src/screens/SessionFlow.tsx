@@ -127,7 +127,9 @@ function ClosedScreen({
         ? 'This session is open in another window'
         : reason.code === CloseCode.ReplacedElsewhere
           ? 'Your link was opened somewhere else'
-          : reason.why === 'terminal'
+          : reason.code === CloseCode.SessionEnded
+            ? 'The session has ended'
+            : reason.why === 'terminal'
             ? 'The session ended for you'
             : reason.why === 'refused'
               ? 'You could not join the session'
@@ -140,7 +142,7 @@ function ClosedScreen({
       {reason.why === 'left' ? (
         <p className="lead">Your camera and microphone are off. You can come back while the session is still going.</p>
       ) : (
-        <Notice tone={reason.why === 'terminal' && reason.code === CloseCode.Replaced ? 'info' : 'warning'}>
+        <Notice tone={reason.why === 'terminal' && (reason.code === CloseCode.Replaced || reason.code === CloseCode.SessionEnded) ? 'info' : 'warning'}>
           <p>{reason.message}</p>
         </Notice>
       )}
@@ -150,7 +152,7 @@ function ClosedScreen({
       <div className="button-row">
         {reason.canRejoin ? (
           <button type="button" className="button button-primary button-large" onClick={onRejoin}>
-            {reason.why === 'left' ? 'Rejoin' : 'Join here instead'}
+            {reason.why === 'left' ? 'Rejoin' : reason.code === CloseCode.SessionEnded ? 'Join again' : 'Join here instead'}
           </button>
         ) : null}
         {reason.why === 'left' ? (

@@ -13,6 +13,7 @@ import { ParticipantsPanel } from './session/ParticipantsPanel.tsx';
 import { MediatorRequests, UnmutePrompt } from './session/Requests.tsx';
 import { RoomLine, RoomStatus } from './session/RoomHeader.tsx';
 import { RoomsPanel } from './session/RoomsPanel.tsx';
+import { WaitingList } from './session/WaitingList.tsx';
 import { Stage } from './session/Stage.tsx';
 import { useLeaveGuard } from './session/LeaveGuard.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
@@ -216,6 +217,7 @@ function LiveSession({
           {/* In the flow of the page, never over it: nothing may hide the line saying who can hear me. */}
           <AnnouncementToasts announcements={s.announcements} />
           {mediator ? <MediatorRequests client={client} s={s} /> : null}
+          {mediator ? <WaitingList client={client} people={s.others} /> : null}
           <p className="sr-only" aria-live="polite">
             {s.announcement.text}
           </p>

@@ -70,6 +70,17 @@ export class LiveRoom {
     });
     // A version frozen, signed or withdrawn: the in-session draft says so at once.
     socket.on('agreement:updated', ({ current }) => update((s) => ({ ...s, agreement: current })));
+    // The mediator ended the joint session: the moves arrive as presence updates; this says why.
+    socket.on('session:ended', ({ reason, by }) => {
+      const self = this.deps.read().self;
+      this.deps.notice(
+        self && by.id === self.id
+          ? `You ended the joint session: everyone is back in the waiting room (“${reason}”).`
+          : self && (self.role === 'party' || self.role === 'advisor')
+            ? `${by.displayName} ended the joint session: “${reason}”. You are back in the waiting room.`
+            : `${by.displayName} ended the joint session: everyone is back in the waiting room (“${reason}”).`,
+      );
+    });
     socket.on('moderation:share-stopped', ({ by }) => {
       void this.deps.stopSharing();
       this.deps.notice(`${by.displayName} stopped your screen share.`);

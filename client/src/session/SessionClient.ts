@@ -3,7 +3,7 @@ import {
   closeMessages,
   isReplacedClose,
   isTerminalClose,
-  type CloseCode,
+  CloseCode,
   type Notifications,
   type RequestName,
   type RequestPayload,
@@ -90,6 +90,7 @@ export class SessionClient {
   readonly control = this.actions.control;
   readonly stage = this.actions.stage;
   readonly announcements = this.actions.announcements;
+  readonly session = this.actions.session;
   private readonly media = new MediaEngine({
     request: this.core.request,
     transportFailed: (direction) => this.onTransportFailed(direction),
@@ -520,7 +521,8 @@ export class SessionClient {
     const text = message || closeMessages[code as CloseCode] || 'The session ended.';
     if (isTerminalClose(code)) {
       // 44xx: final. Show why and never reconnect (a revoked link retried forever is a retry storm).
-      this.finish({ why: 'terminal', message: text, code, canRejoin: isReplacedClose(code) });
+      // Ended by the mediator: the link still holds, so joining again (later) is allowed.
+      this.finish({ why: 'terminal', message: text, code, canRejoin: isReplacedClose(code) || code === CloseCode.SessionEnded });
     } else {
       // e.g. 4503 server restart: the disconnect follows; we reconnect from onDisconnected.
       this.pendingServerMessage = text;

@@ -38,6 +38,11 @@ export function liveActions(request: Requester) {
     stage: {
       set: (producerId: string | null) => request('stage:set', { producerId }),
     },
+    /** The whole session (mediator). */
+    session: {
+      /** Ends it for everyone with a reason they are told: back to the waiting room, or out (every connection closed, this one too). */
+      end: (to: 'waiting-room' | 'out', reason: string) => request('session:end', { to, reason }),
+    },
     /** A message to everyone in every room (mediator). */
     announcements: {
       send: (text: string) => request('announcement:send', { text }),

@@ -31,7 +31,7 @@ async function main() {
   const server = await startTestServer();
   const cookie = await signIn(server);
   const participants = Array.from({ length: PRESENT + 1 }, (_, i) => ({ displayName: `Person ${i}`, role: 'party', side: i % 2 ? 'B' : 'A' }));
-  const created = await api<CaseDetail>(server, 'POST', '/api/cases', { cookie, body: { title: 'Bench', participants } });
+  const created = await api<CaseDetail>(server, 'POST', '/api/cases', { cookie, body: { title: 'Bench', participants, waitingRoom: false } }); // joins measured straight into the joint room
   const detail = created.body;
   const tokens = detail.participants.filter((p) => p.role === 'party').map((p) => tokenOf(p.invitation!.url));
   for (const t of tokens) await consent(server, t, detail);

@@ -148,7 +148,7 @@ export interface Person {
  */
 export async function consentedCase(p: Platform, title: string, size: number, addressOf: (i: number) => string): Promise<{ detail: CaseDetail; people: Person[] }> {
   const participants = Array.from({ length: size }, (_, i) => ({ displayName: `Person ${i + 1}`, role: i < 2 ? 'party' : 'advisor', side: i % 2 ? 'B' : 'A' }));
-  const created = await call<CaseDetail>(p.url, 'POST', '/api/cases', { cookie: p.cookie, body: { title, participants } });
+  const created = await call<CaseDetail>(p.url, 'POST', '/api/cases', { cookie: p.cookie, body: { title, participants, waitingRoom: false } }); // joins measured straight into the joint room
   if (created.status !== 201) throw new Error(`creating a case failed: ${created.status} ${JSON.stringify(created.body)}`);
   const detail = created.body;
   const people: Person[] = [];

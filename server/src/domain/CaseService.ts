@@ -44,10 +44,10 @@ export interface CaseLookups {
 }
 
 /**
- * Off until the waiting and admitting screens exist (issue 13); then on, as the issue asks. A case
- * whose mediator chose keeps its choice either way.
+ * On: nobody meets the other side unsupervised unless the mediator chose otherwise [2.11, 3.7.1].
+ * A new case stores its choice; only cases older than the setting follow this default.
  */
-const DEFAULT_WAITING_ROOM = false;
+export const DEFAULT_WAITING_ROOM = true;
 
 /**
  * Cases, participants, invitations and consent: the rules around them, on top of the store.
@@ -109,6 +109,7 @@ export class CaseService {
       agreement_json: JSON.stringify(agreement),
       clause_set_hash: this.clauseSetHash(agreement),
       created_at: createdAt,
+      waiting_room: (body.waitingRoom ?? DEFAULT_WAITING_ROOM) ? 1 : 0,
     };
     this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);

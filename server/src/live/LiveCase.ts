@@ -330,6 +330,28 @@ export class LiveCase {
     if (!on) await this.rooms.openJoint({ id: by.participantId, displayName: by.displayName });
   }
 
+  /**
+   * The mediator ends the session for everyone, with a reason everyone is told [3.7.1]: either
+   * the joint session ends and every party and advisor goes back to the waiting room (the live
+   * case goes on: the mediator may talk to people one by one, or let them in again), or the whole
+   * live session ends and every connection, the mediator's own included, is closed with the reason.
+   */
+  async end(by: Member, to: 'waiting-room' | 'out', reason: string): Promise<number> {
+    if (to === 'waiting-room') {
+      const sent = await this.rooms.sendAllToWaiting(by.ref);
+      this.record('session.ended', by.ref, { outcome: 'back-to-waiting-room', participants: sent.map((m) => m.identity.displayName), reason });
+      this.notify.toAll('session:ended', { to, reason, by: by.ref });
+      return sent.length;
+    }
+    const others = this.members().filter((m) => m !== by);
+    this.record('session.ended', by.ref, { outcome: 'disconnected', participants: others.map((m) => m.identity.displayName), reason });
+    this.#logger.info({ by: by.id, disconnected: others.length }, 'session ended for everyone');
+    for (const m of others) this.#disconnect(m, CloseCode.SessionEnded, `${by.identity.displayName} ended the session: “${reason}”`);
+    this.#disconnect(by, CloseCode.SessionEnded, `You ended the session for everyone: “${reason}”`);
+    this.close();
+    return others.length;
+  }
+
   async setAudioOnly(member: Member, on: boolean, reason: string): Promise<boolean> {
     if (this.media.isAudioOnly(member.id) === on) return on;
     await this.media.setAudioOnly(member.id, on);

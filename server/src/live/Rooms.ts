@@ -47,6 +47,11 @@ export class Rooms {
   readonly #placements = new Map<string, string>();
   /** The mediator opened the joint room: from now on nobody waits. */
   #open = false;
+  /**
+   * The mediator sent everyone back to the waiting room: until they let people in again, parties
+   * and advisors who come (back) wait, even on a case whose waiting room is off.
+   */
+  #sentBack = false;
   /** The case's waiting room is on (changes with the case's setting during the live session). */
   #waitingRoom: boolean;
   #chain: Promise<unknown> = Promise.resolve();
@@ -93,14 +98,14 @@ export class Rooms {
    */
   placementOf(participantId: string, role: Role): string {
     const placed = this.#placements.get(participantId);
-    if (placed && this.#rooms.has(placed)) return placed;
+    if (placed && (this.#rooms.has(placed) || (isWaitingRoom(placed) && this.waiting(role)))) return placed;
     if (!placed && this.waiting(role)) return waitingRoomOf(participantId);
     return JOINT_ROOM;
   }
 
   /** Whether someone of this role, not yet placed, would wait now. */
   waiting(role: Role): boolean {
-    return this.#waitingRoom && !this.#open && waitsToBeAdmitted(role);
+    return (this.#waitingRoom || this.#sentBack) && !this.#open && waitsToBeAdmitted(role);
   }
 
   /** Turned on again, it applies to whoever joins from now on; nobody already in is sent out. */
@@ -129,7 +134,35 @@ export class Rooms {
   /** Opens the joint room: everyone waiting comes in, and whoever joins later goes straight in. */
   openJoint(by: PersonRef | null): Promise<number> {
     this.#open = true;
+    this.#sentBack = false;
     return this.#serial(() => this.#move(this.waitingMembers().map((m) => m.id), JOINT_ROOM, by, 'the joint room was opened'));
+  }
+
+  /**
+   * Ends the joint session without ending the live case: every party and advisor goes back to a
+   * waiting place of their own (their screen shares end, nobody sees or hears them), and whoever
+   * comes later waits too, until the mediator lets people in again. The mediator and an assessor
+   * stay where they are. Returns who was sent back.
+   */
+  sendAllToWaiting(by: PersonRef | null): Promise<Member[]> {
+    this.#open = false;
+    this.#sentBack = true;
+    return this.#serial(async () => {
+      const h = this.#h;
+      const movers = h.members().filter((m) => waitsToBeAdmitted(m.role) && !isWaitingRoom(m.roomId));
+      const observersBefore = await h.observers.beforeMove(movers, JOINT_ROOM);
+      const touched = new Set<string>();
+      for (const m of movers) {
+        touched.add(m.roomId);
+        await this.#place(m, waitingRoomOf(m.id), 'sent back to the waiting room');
+      }
+      // Placed earlier but not connected now: they too come back to the waiting room.
+      for (const [pid, rid] of this.#placements) if (!isWaitingRoom(rid) && !h.member(pid) && pid !== h.mediatorId) this.#placements.delete(pid);
+      for (const m of movers) h.presenceChanged(m);
+      await this.#afterMoves(movers, touched, observersBefore);
+      h.log.info({ sentBack: movers.length, by: by?.id }, 'everyone sent back to the waiting room');
+      return movers;
+    });
   }
 
   create(name: string, by: PersonRef | null = null): Room {
@@ -226,18 +259,8 @@ export class Rooms {
     const touched = new Set<string>([roomId]);
     for (const m of movers) {
       if (m.roomId === roomId) continue;
-      const from = this.#rooms.get(m.roomId);
       touched.add(m.roomId);
-      // A screen shown in one room is not carried into another: the share ends on a move.
-      const closed = h.shares.ending(m, 'moved to another room', () => h.media.closeSources(m.id, ['screen', 'screen-audio']));
-      if (from) h.shares.release(from, m.id, closed);
-      m.roomId = roomId;
-      this.#placements.set(m.id, roomId);
-      // Someone reconnecting has no media now: they arrive in the new room when they are back.
-      if (h.media.hasPeer(m.id)) {
-        await h.media.movePeer(m.id, roomId);
-        await h.applyHold(m);
-      }
+      await this.#place(m, roomId, 'moved to another room');
       moved++;
     }
     if (moved) {
@@ -249,14 +272,38 @@ export class Rooms {
       h.notify.to(m, 'room:updated', target.info());
     }
     for (const m of movers) h.showRoomTo(m);
+    await this.#afterMoves(movers, touched, observersBefore);
+    if (moved) h.log.info({ roomId, moved, by: by?.id }, 'participants moved');
+    return moved;
+  }
+
+  /**
+   * One person into a room or a waiting place: a screen shown in one room is not carried into
+   * another (the share ends), and their media is re-wired. Someone reconnecting has no media now:
+   * they arrive in the new place when they are back.
+   */
+  async #place(m: Member, roomId: string, why: string): Promise<void> {
+    const h = this.#h;
+    const from = this.#rooms.get(m.roomId);
+    const closed = h.shares.ending(m, why, () => h.media.closeSources(m.id, ['screen', 'screen-audio']));
+    if (from) h.shares.release(from, m.id, closed);
+    m.roomId = roomId;
+    this.#placements.set(m.id, roomId);
+    if (h.media.hasPeer(m.id)) {
+      await h.media.movePeer(m.id, roomId);
+      await h.applyHold(m);
+    }
+  }
+
+  /** After moves: the rooms people left or entered are shown anew, assessors follow, requests are re-checked. */
+  async #afterMoves(movers: Member[], touched: Set<string>, observersBefore: Map<string, string>): Promise<void> {
+    const h = this.#h;
     for (const rid of touched) {
       const r = this.#rooms.get(rid);
       if (r) h.notify.room(r.info());
     }
     await h.observers.after(observersBefore);
     h.assistance.afterMove(movers);
-    if (moved) h.log.info({ roomId, moved, by: by?.id }, 'participants moved');
-    return moved;
   }
 
   async #timerExpired(roomId: string): Promise<void> {

@@ -165,8 +165,8 @@ export class Store {
   // --- cases and participants
   insertCase(c: CaseRow, participants: ParticipantRow[]): void {
     this.tx(() => {
-      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at);
+      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at, waiting_room) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at, c.waiting_room ?? null);
       const ins = statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
     });

@@ -91,10 +91,13 @@ export async function createCase(
     { displayName: 'Ben Party', role: 'party', side: 'B' },
   ],
   title = 'Boundary dispute between neighbours',
+  opts: { waitingRoom?: boolean } = {},
 ): Promise<CaseDetail> {
+  // Tests of other behaviours start with everyone going straight into the joint room; the
+  // waiting room's own tests ask for it (the platform's default is on).
   const r = await api<CaseDetail>(server, 'POST', '/api/cases', {
     cookie,
-    body: { title, participants },
+    body: { title, participants, waitingRoom: opts.waitingRoom ?? false },
   });
   if (r.status !== 201) throw new Error(`create case failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;

@@ -3,7 +3,6 @@ import { canModerate, OBSERVER_WAITING_ROOM, type Presence } from '@parley/share
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { DeviceState, SessionState } from '../../session/store.ts';
 import { BulkTools, PersonTools } from './ModerationControls.tsx';
-import { WaitingList } from './WaitingList.tsx';
 import { useNow } from './hooks.ts';
 import { Section } from '../../components/Section.tsx';
 import { describeRole, hasControl, heldWords, myRoom, personTrouble, roomNameOf, troubleText } from './view.ts';
@@ -88,7 +87,6 @@ export function ParticipantsPanel({ client, s }: { client: SessionClient; s: Ses
 
   return (
     <Section title="Participants">
-      {mediator ? <WaitingList client={client} people={s.others} /> : null}
       {mediator ? <BulkTools client={client} rooms={s.rooms} selected={selected} onMoved={() => setPicked([])} /> : null}
       <ul className="panel-list">
         {self ? row(self, true) : null}

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { AssistanceRequest, ControlRequest, LinkReuse, SessionState } from '../../session/store.ts';
-import { playChime, useAction } from './hooks.ts';
+import { useAction, useChimeOnIncrease } from './hooks.ts';
 import { roomTitle } from './view.ts';
 
 /**
@@ -11,11 +11,7 @@ import { roomTitle } from './view.ts';
  */
 export function MediatorRequests({ client, s }: { client: SessionClient; s: SessionState }) {
   const count = s.assistance.length + s.controlRequests.length + s.linkReuses.length;
-  const previous = useRef(count);
-  useEffect(() => {
-    if (count > previous.current) playChime();
-    previous.current = count;
-  }, [count]);
+  useChimeOnIncrease(count);
   if (count === 0) return null;
   return (
     <div className="requests">

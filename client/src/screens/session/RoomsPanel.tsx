@@ -5,6 +5,7 @@ import type { SessionClient } from '../../session/SessionClient.ts';
 import type { SessionState } from '../../session/store.ts';
 import { useAction, useNow } from './hooks.ts';
 import { Section } from '../../components/Section.tsx';
+import { EndSessionButton } from './EndSession.tsx';
 import { formatClock, msLeft, nextCaucusName, orderedRooms, peopleIn, personName, roomTitle, warnSecondsFor } from './view.ts';
 
 /** Mediator: every room at a glance, with its people and timer; create and close caucuses [2.10]. */
@@ -21,6 +22,7 @@ export function RoomsPanel({ client, s }: { client: SessionClient; s: SessionSta
         ))}
       </ul>
       <NewCaucus client={client} rooms={s.rooms} />
+      <EndSessionButton client={client} />
     </Section>
   );
 }

@@ -68,6 +68,15 @@ function messageOf(e: unknown): string {
   return 'That did not work. Please try again.';
 }
 
+/** Chimes when `count` grows (a new request, someone new waiting); not when it shrinks or on first draw. */
+export function useChimeOnIncrease(count: number): void {
+  const previous = useRef(count);
+  useEffect(() => {
+    if (count > previous.current) playChime();
+    previous.current = count;
+  }, [count]);
+}
+
 /** A short two-note chime (no sound file), for requests the mediator should not miss. */
 export function playChime(): void {
   const Ctx = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;

@@ -90,6 +90,11 @@ export const sessionHandlers: HandlerGroup<Names> = {
     return { audioOnly: await lc.setAudioOnly(member, p.on, p.reason) };
   },
 
+  async 'session:end'(socket, p, { live }) {
+    const { member, lc } = moderator(socket, live);
+    return { affected: await lc.end(member, p.to, p.reason) };
+  },
+
   async 'session:pause'(socket, _p, { live }) {
     const { member, lc } = moderator(socket, live);
     return { pause: await lc.ladder.pause(member.ref) };
