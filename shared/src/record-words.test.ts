@@ -26,6 +26,8 @@ const EXAMPLES: Record<RecordEventType, Example> = {
     text: 'Mediator moved Ana Arden to “Caucus with Ana”',
   },
   'room.timer-set': { e: entry('room.timer-set', mediator, { room: 'Caucus with Ana', minutes: 15 }), text: 'Mediator set a 15-minute timer in “Caucus with Ana”' },
+  'participant.added': { e: entry('participant.added', mediator, { participant: 'Carla Counsel', role: 'advisor' }), text: 'Mediator added Carla Counsel to the case as an advisor' },
+  'participant.removed': { e: entry('participant.removed', mediator, { participant: 'Carla Counsel', role: 'advisor' }), text: 'Mediator took Carla Counsel, an advisor, off the case' },
   'room.waiting-changed': { e: entry('room.waiting-changed', mediator, { on: true }), text: 'Mediator turned the waiting room on: parties wait until the mediator lets them in' },
   'moderation.muted': { e: entry('moderation.muted', mediator, { participant: 'Ben Brook' }), text: 'Mediator muted Ben Brook' },
   'moderation.unmute-asked': { e: entry('moderation.unmute-asked', mediator, { participant: 'Ben Brook' }), text: 'Mediator asked Ben Brook to unmute' },

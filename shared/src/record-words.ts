@@ -58,6 +58,8 @@ const GENERIC: Record<RecordEventType, string> = {
   'participant.joined': 'joined the session',
   'participant.left': 'left the session',
   'participant.link-reused': 'recorded that an invitation link was opened in another browser or device',
+  'participant.added': 'added someone to the case',
+  'participant.removed': 'took someone off the case',
   'room.created': 'opened a room',
   'room.closed': 'closed a room',
   'participant.moved': 'moved people to another room',
@@ -104,6 +106,8 @@ const LEFT: Record<RecordData<'participant.left'>['reason'], string> = {
   replaced: 'left the session',
 };
 
+const ROLE_WORDS: Record<RecordData<'participant.added'>['role'], string> = { party: 'a party', advisor: 'an advisor', assessor: 'an assessor' };
+
 type Sentences = { [T in RecordEventType]: (d: RecordData<T>, who: string, entry: DescribableEntry, o: DescribeOptions) => string };
 
 const SENTENCES: Sentences = {
@@ -111,6 +115,8 @@ const SENTENCES: Sentences = {
   'participant.joined': (d, who) => `${who} joined ${quoted(d.room)}`,
   'participant.left': (d, who) => `${who} ${LEFT[d.reason]}`,
   'participant.link-reused': (d) => `${d.participant} was disconnected because their invitation link was opened in another browser or device`,
+  'participant.added': (d, who) => `${who} added ${d.participant} to the case as ${ROLE_WORDS[d.role]}`,
+  'participant.removed': (d, who) => `${who} took ${d.participant}, ${ROLE_WORDS[d.role]}, off the case`,
   'room.created': (d, who) => `${who} opened the room ${quoted(d.room)}`,
   'room.closed': (d, who) => `${who} closed the room ${quoted(d.room)}`,
   'participant.moved': (d, who) => `${who} moved ${joinNames(d.participants) || 'nobody'} to ${quoted(d.room)}${paren(d.reason)}`,
@@ -175,6 +181,8 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'participant.joined': ['room'],
   'participant.left': ['reason'],
   'participant.link-reused': ['participant', 'room'],
+  'participant.added': ['participant', 'role'],
+  'participant.removed': ['participant', 'role'],
   'room.created': ['room'],
   'room.closed': ['room'],
   'participant.moved': ['room', 'participants', 'reason'],

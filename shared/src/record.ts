@@ -12,6 +12,9 @@ export const RECORD_EVENT_TYPES = [
   'participant.left',
   // someone's invitation link opened in another browser or device took over their connection
   'participant.link-reused',
+  // the mediator put someone on the case, or took them off it
+  'participant.added',
+  'participant.removed',
   'room.created',
   'room.closed',
   'participant.moved',
@@ -66,6 +69,8 @@ export const RECORD_DATA = {
   // Same words as the `participant:left` notification.
   'participant.left': z.strictObject({ reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),
   'participant.link-reused': z.strictObject({ participant, room }),
+  'participant.added': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor']) }),
+  'participant.removed': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor']) }),
   'room.created': z.strictObject({ room }),
   'room.closed': z.strictObject({ room }),
   // `room` is where they were moved to; without an actor, `reason` says why the platform moved them.

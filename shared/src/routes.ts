@@ -95,6 +95,7 @@ export const httpRoutes = {
   setBreakdown: route('PUT', '/api/cases/:caseId/breakdown', 'mediator', BreakdownSettingsBody, json<CaseDetail>()),
   setWaitingRoom: route('PUT', '/api/cases/:caseId/waiting-room', 'mediator', WaitingRoomBody, json<CaseDetail>()),
   addParticipant: route('POST', '/api/cases/:caseId/participants', 'mediator', AddParticipantBody, json<CaseDetail>(201)),
+  removeParticipant: route('DELETE', '/api/cases/:caseId/participants/:pid', 'mediator', null, json<CaseDetail>()),
   revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
   reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),
 

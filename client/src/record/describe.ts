@@ -21,6 +21,8 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'participant.joined': 'rooms',
   'participant.left': 'rooms',
   'participant.link-reused': 'rooms',
+  'participant.added': 'rooms',
+  'participant.removed': 'rooms',
   'room.created': 'rooms',
   'room.closed': 'rooms',
   'participant.moved': 'rooms',

@@ -82,6 +82,7 @@ export class Connections {
   subscribe(bus: EventBus): () => void {
     return bus.onEach({
       'invitation.revoked': ({ participantId }) => void this.closePerson(participantId, CloseCode.Revoked),
+      'participant.removed': ({ participantId }) => void this.closePerson(participantId, CloseCode.Removed),
       'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
       'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
     });

@@ -358,7 +358,48 @@ export class CaseService {
     });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
     this.#issueInvitation(p);
+    this.#recordPeople(mediatorId, c.id, 'participant.added', { participant: body.displayName, role: body.role });
     return this.caseDetail(mediatorId, caseId);
+  }
+
+  /**
+   * Takes a person off the case: their link stops working and every connection of theirs ends at
+   * once (also in a live session). Their row stays, so their messages and the session record
+   * still name them. An assessor's removal rewrites the assessor clauses, so everyone consents
+   * again. A case keeps at least one party.
+   */
+  removeParticipant(mediatorId: string, caseId: string, participantId: string): CaseDetail {
+    const c = this.#ownedCase(mediatorId, caseId);
+    const present = this.#store.participantsOf(c.id);
+    const p = present.find((x) => x.id === participantId);
+    if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
+    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'The mediator cannot be taken off their own case.');
+    if (p.role === 'party' && present.filter((x) => x.role === 'party').length <= 1) {
+      throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
+    }
+    const name = this.#nameOf(c, p);
+    let rewritten = false;
+    this.#store.tx(() => {
+      this.#store.markParticipantRemoved(p.id);
+      this.#store.revokeInvitations(p.id);
+      if (p.role === 'assessor') {
+        const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+        const next = withAssessorClauses(agreement, present.filter((x) => x.role === 'assessor' && x.id !== p.id).map((x) => x.id));
+        const versioned = { ...next, version: agreement.version + 1 };
+        this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
+        rewritten = true;
+      }
+    });
+    this.#bus.emit('participant.removed', { caseId: c.id, participantId: p.id });
+    if (rewritten) this.#bus.emit('protocol.changed', { caseId: c.id });
+    this.#recordPeople(mediatorId, c.id, 'participant.removed', { participant: name, role: p.role as 'party' | 'advisor' | 'assessor' });
+    return this.caseDetail(mediatorId, caseId);
+  }
+
+  /** Who was added to or taken off the case, by the mediator, in the session record [3.6.10]. */
+  #recordPeople(mediatorId: string, caseId: string, type: 'participant.added' | 'participant.removed', data: { participant: string; role: 'party' | 'advisor' | 'assessor' }): void {
+    const by = this.mediatorIdentity(mediatorId, caseId);
+    this.#bus.emit('record.entry', { caseId, type, actor: { id: by.participantId, displayName: by.displayName, role: 'mediator' }, data });
   }
 
   hasAssessor(caseId: string): boolean {

@@ -16,6 +16,8 @@ export interface ServerEvents {
   'protocol.changed': { caseId: string };
   /** A person's invitation link was withdrawn (also when it is replaced by a new one). */
   'invitation.revoked': { caseId: string; participantId: string };
+  /** A person was taken off a case: every connection of theirs ends. */
+  'participant.removed': { caseId: string; participantId: string };
   /** A mediator signed out (an expired session is ended by each connection's own expiry timer). */
   'mediator.signed-out': { sessionHash: string };
   /** A caucus room was opened in a live session. */

@@ -218,6 +218,10 @@ export class Store {
       | InvitationRow
       | undefined;
   }
+  /** The person is no longer on the case (the row stays: their messages and the record name them). */
+  markParticipantRemoved(participantId: string): void {
+    statement(this.db, 'UPDATE participants SET removed_at = ? WHERE id = ? AND removed_at IS NULL').run(now(), participantId);
+  }
   revokeInvitations(participantId: string): void {
     statement(this.db, 'UPDATE invitations SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL').run(now(), participantId);
   }
