@@ -120,6 +120,8 @@ export const api = {
   createCase: (body: CreateCaseBody) => send(r.createCase, { body }),
   getCase: (caseId: string, signal?: AbortSignal) => send(r.getCase, { params: { caseId }, signal }),
   revokeLink: (caseId: string, participantId: string) => send(r.revokeLink, { params: { caseId, pid: participantId } }),
+  /** Takes the person off the case: link dead, connections closed, recorded. */
+  removeParticipant: (caseId: string, participantId: string) => send(r.removeParticipant, { params: { caseId, pid: participantId } }),
   /** One more person on an existing case, e.g. an assessor [3.6.10]. */
   addParticipant: (caseId: string, body: AddParticipantBody) => send(r.addParticipant, { params: { caseId }, body }),
   reissueLink: (caseId: string, participantId: string) => send(r.reissueLink, { params: { caseId, pid: participantId } }),

@@ -370,7 +370,7 @@ test('screens of the assessor journey, desktop and phone', async ({ browser }) =
   await shoot(gia, 'review');
 
   await mediator.goto(caseUrl);
-  await expect(mediator.getByRole('heading', { name: 'Add an assessor' })).toBeVisible();
+  await expect(mediator.getByRole('heading', { name: 'Add someone to the case' })).toBeVisible();
   await expect(mediator.getByText(/Gia Greco shared their assessment/)).toBeVisible();
   await shoot(mediator, 'mediator-case');
   const [report] = await Promise.all([mediator.waitForEvent('popup'), mediator.getByRole('link', { name: 'Open the assessment report' }).click()]);

@@ -52,15 +52,8 @@ test.describe('no packets', () => {
     test.setTimeout(150_000);
     const s = await threeInSession(env!.host, 'Media path lost', ['Uma Udp', 'Quinn Quiet'], { platform: env!.platform, firstPartyBrowser: inside, checkMedia: false });
     try {
-      // This test is about the server's no-packets detector. The client's quality rung reads
-      // bandwidth, loss and delay, which a loaded 2-core CI machine can make poor for anyone (it
-      // once put all three on audio only here, and the video checks below then wait in vain). So
-      // the readings are pinned to a good network on every page before the rung could judge (6 s
-      // warm-up plus three readings), as network-reality.spec.ts does; the server's detector reads
-      // the transports' bytes, which this does not touch.
-      for (const page of [s.mediator, s.a, s.b]) {
-        await page.evaluate(() => (window as unknown as { __parleyDebug: { simulateNetwork(x: unknown): void } }).__parleyDebug.simulateNetwork({ rttMs: 30, loss: 0, availableKbps: 2500 }));
-      }
+      // threeInSession pinned the client's quality readings to a good network on every page: this
+      // test is about the server's detector, which reads the transports' bytes.
       await expectReceivingFrom(s.b, ['Mediator', 'Uma Udp']);
       await expectReceivingFrom(s.mediator, ['Uma Udp', 'Quinn Quiet']);
       // Quinn goes quiet first: alone in a caucus, microphone muted, camera off. Their connection

@@ -74,14 +74,8 @@ test('a party whose network drops every UDP packet gets media over TCP, both way
   try {
     const s = await threeInSession(env!.host, 'Over TCP only', ['Tess', 'Uma'], { platform: env!.platform, firstPartyBrowser: inside, checkMedia: false });
     try {
-      // This test is about the path (ICE-TCP) and the outage rungs. The quality rung reads bandwidth,
-      // loss and delay, which a loaded 2-core CI machine can make poor for anyone (once it switched
-      // someone here to audio only); its reaction to a weak link is the next test's subject. So the
-      // readings are pinned to a good network on every page before the rung could judge (6 s warm-up
-      // plus three readings), and the media checks below then say what TCP carries.
-      for (const page of [s.mediator, s.a, s.b]) {
-        await page.evaluate(() => (window as unknown as { __parleyDebug: { simulateNetwork(x: unknown): void } }).__parleyDebug.simulateNetwork({ rttMs: 30, loss: 0, availableKbps: 2500 }));
-      }
+      // threeInSession pinned the quality rung's readings to a good network on every page (its
+      // reaction to a weak link is the next test's subject), so the media checks say what TCP carries.
       // Both of Tess's transports run over ICE-TCP: UDP never left her namespace.
       await expect
         .poll(async () => (await transportPaths(s.a)).map((p) => `${p.direction}:${p.localProtocol}/${p.remoteProtocol}`).sort(), { timeout: 30_000, intervals: [500] })

@@ -8,7 +8,7 @@ import { Link } from '../router.tsx';
 import { BreakdownSection } from './BreakdownSection.tsx';
 import { WaitingRoomSection } from './WaitingRoomSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
-import { AddAssessorForm } from '../assessment/AddAssessorForm.tsx';
+import { AddPersonForm } from './AddPersonForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 import './cases.css';
 
@@ -92,8 +92,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           </li>
         ))}
       </ul>
-      <AddAssessorForm
-        caseId={c.id}
+      <AddPersonForm
         detail={c}
         onAdded={(next, message) => {
           set(next);
@@ -197,10 +196,27 @@ function ParticipantCard({
     if (ok) void run('revoke');
   }
 
-  async function run(action: 'revoke' | 'reissue') {
+  function takeOff() {
+    const agreement =
+      p.role === 'assessor'
+        ? ' The protocol agreement will no longer disclose them, so everyone who agreed to it is asked to agree again before their next session.'
+        : '';
+    const ok = window.confirm(
+      `Take ${p.displayName} off this case?\n\nTheir link stops working at once and, if they are in the session, they are taken out of it. Their earlier messages stay in the threads, and the session record notes that you removed them.${agreement} To bring them back, add them again: they get a new link and agree to the protocol agreement again.`,
+    );
+    if (ok) void run('remove');
+  }
+
+  async function run(action: 'revoke' | 'reissue' | 'remove') {
     setBusy(true);
     setError(null);
     try {
+      if (action === 'remove') {
+        const next = await api.removeParticipant(caseId, p.id);
+        // This card goes away: the announcement says what happened.
+        onChanged(next, `${p.displayName} was taken off the case.`);
+        return;
+      }
       const next =
         action === 'revoke' ? await api.revokeLink(caseId, p.id) : await api.reissueLink(caseId, p.id);
       // The button that was pressed may be gone now; keep keyboard focus in this card.
@@ -286,6 +302,9 @@ function ParticipantCard({
             ) : null}
             <button type="button" className="button button-quiet" onClick={() => void run('reissue')} disabled={busy}>
               New link
+            </button>
+            <button type="button" className="button button-quiet" onClick={takeOff} disabled={busy}>
+              Take off the case
             </button>
           </div>
           <p className="copy-status" role="status" aria-live="polite">
