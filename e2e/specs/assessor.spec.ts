@@ -237,20 +237,26 @@ const inside = (a: Box, outer: Box) => a.x >= outer.x - 0.5 && a.y >= outer.y - 
 
 /**
  * The observer's tile on `page`: "Observing: no camera or microphone" is drawn inside the tile and
- * clear of the name and role under it, however small the tile is.
+ * clear of the name and role under it, however small the tile is. Measured until the layout has
+ * settled after a change of width (a loaded machine may still be laying it out).
  */
 async function expectObserverTileLegible(page: Page, label: string): Promise<void> {
   const tile = page.getByRole('figure').filter({ hasText: 'Observing: no camera or microphone' });
   await expect(tile).toBeVisible();
-  const tileBox = (await tile.boundingBox())!;
-  const text = (await tile.getByText('Observing: no camera or microphone').boundingBox())!;
-  expect(inside(text, tileBox), `${label}: the observing text lies inside its tile`).toBe(true);
-  for (const cls of ['tile-name', 'tile-role']) {
-    const part = tile.locator(`.${cls}`);
-    if (!(await part.isVisible())) continue;
-    const box = (await part.boundingBox())!;
-    expect(overlaps(text, box), `${label}: "Observing…" (${JSON.stringify(text)}) is clear of .${cls} (${JSON.stringify(box)})`).toBe(false);
-  }
+  const problems = async (): Promise<string[]> => {
+    const found: string[] = [];
+    const tileBox = (await tile.boundingBox())!;
+    const text = (await tile.getByText('Observing: no camera or microphone').boundingBox())!;
+    if (!inside(text, tileBox)) found.push(`${label}: the observing text lies outside its tile`);
+    for (const cls of ['tile-name', 'tile-role']) {
+      const part = tile.locator(`.${cls}`);
+      if (!(await part.isVisible())) continue;
+      const box = (await part.boundingBox())!;
+      if (overlaps(text, box)) found.push(`${label}: "Observing…" (${JSON.stringify(text)}) overlaps .${cls} (${JSON.stringify(box)})`);
+    }
+    return found;
+  };
+  await expect.poll(problems).toEqual([]);
 }
 
 /**

@@ -23,7 +23,8 @@ test('a party is told the service is restarting when the platform stops, and is 
     await desk.goto(info.signinUrl);
     await expect(desk.getByRole('heading', { name: 'Your cases' })).toBeVisible();
     const created = await desk.request.post(`${info.url}/api/cases`, {
-      data: { title: 'Garden wall', participants: [{ displayName: 'Ana Alves', role: 'party', side: 'A' }, { displayName: 'Ben Brown', role: 'party', side: 'B' }] },
+      // No waiting room: Ana joins before anyone could let her in.
+      data: { title: 'Garden wall', participants: [{ displayName: 'Ana Alves', role: 'party', side: 'A' }, { displayName: 'Ben Brown', role: 'party', side: 'B' }], waitingRoom: false },
     });
     expect(created.status()).toBe(201);
     const detail = (await created.json()) as { id: string; participants: Array<{ displayName: string; invitation?: { url: string } }> };
