@@ -26,7 +26,7 @@ export function WaitingRoomSection({ c, onSaved }: { c: CaseDetail; onSaved: (ne
   }
 
   return (
-    <section className="case-waiting-room" aria-labelledby={`${uid}-h`}>
+    <section className="card case-waiting-room" aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>Waiting room</h2>
       <label className="waiting-room-check">
         <input type="checkbox" checked={c.waitingRoom} disabled={busy} onChange={(e) => void change(e.target.checked)} aria-describedby={`${uid}-d`} />

@@ -239,10 +239,12 @@ export class CaseService {
     if (!inv || inv.participant_id !== payload.pid || inv.case_id !== payload.cid) {
       throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid. Ask the mediator for a new one.');
     }
-    if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
     const p = this.#store.getParticipant(payload.pid);
     const c = this.#store.getCaseHead(payload.cid);
-    if (!p || !c || p.case_id !== c.id || p.removed_at || p.role !== payload.role) {
+    // Taken off the case says more than "withdrawn" (their link was withdrawn with it).
+    if (p?.removed_at) throw new ParleyError(ErrorCode.LinkRevoked, 'The mediator took you off this case, so this link no longer works. If you think this is a mistake, contact the mediator.');
+    if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
+    if (!p || !c || p.case_id !== c.id || p.role !== payload.role) {
       throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
     }
     return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#nameOf(c, p), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };

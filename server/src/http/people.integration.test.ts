@@ -26,7 +26,9 @@ describe('people on a case', () => {
     expect(r.status).toBe(200);
     expect(r.body.participants.map((p) => p.displayName)).not.toContain('Ana Party');
     expect(await closed).toEqual({ code: CloseCode.Removed, message: expect.stringContaining('removed you') });
-    expect((await api(live.server, 'GET', '/api/invitation', { bearer: tA })).status).toBeGreaterThanOrEqual(400);
+    const link = await api<{ error: { code: string; message: string } }>(live.server, 'GET', '/api/invitation', { bearer: tA });
+    expect(link.status).toBe(401);
+    expect(link.body.error.message).toContain('took you off this case');
     expect(await peopleEntries(detail.id)).toEqual([{ type: 'participant.removed', data: { participant: 'Ana Party', role: 'party' } }]);
   });
 
