@@ -1,4 +1,5 @@
 import { parseRecordData, RECORD_DATA, type RecordBody, type RecordData, type RecordEventType } from './record.ts';
+import { lengthWords, whenInZone, type SessionPurpose } from './schedule.ts';
 
 /**
  * The session record in plain words: one sentence per entry, the one translator used by the
@@ -84,6 +85,9 @@ const GENERIC: Record<RecordEventType, string> = {
   'session.paused': 'paused the joint session',
   'session.resumed': 'resumed the joint session',
   'assessor.present': 'was present as assessor',
+  'session.scheduled': 'scheduled a session or a deadline',
+  'session.rescheduled': 'moved a scheduled session or deadline',
+  'session.cancelled': 'cancelled a scheduled session or deadline',
 };
 
 const isKnownType = (type: string): type is RecordEventType => Object.hasOwn(RECORD_DATA, type);
@@ -95,6 +99,15 @@ export function genericSentence(entry: Pick<DescribableEntry, 'type' | 'actor'>)
   // A type this version does not know yet (a newer server): say what we can.
   return isKnownType(type) ? `${who} ${GENERIC[type]}` : `${who}: ${type.replace(/[.-]/g, ' ')}`;
 }
+
+/** "a joint session", "a caucus with side A", "a deadline for side B". */
+function itemWords(d: { purpose: SessionPurpose; side: string | null }): string {
+  if (d.purpose === 'joint') return 'a joint session';
+  if (d.purpose === 'caucus') return `a caucus with side ${d.side ?? '?'}`;
+  return d.side ? `a deadline for side ${d.side}` : 'a deadline for everyone';
+}
+const lasting = (d: { purpose: SessionPurpose; durationMinutes: number }) => (d.purpose === 'deadline' ? '' : ` (${lengthWords(d.durationMinutes)})`);
+const the = (d: { purpose: SessionPurpose; side: string | null }) => itemWords(d).replace(/^a /, 'the ');
 
 const LEFT: Record<RecordData<'participant.left'>['reason'], string> = {
   left: 'left the session',
@@ -151,6 +164,10 @@ const SENTENCES: Sentences = {
     const base = `${who} resumed the joint session after a pause of ${durationWords(d.pausedSeconds)}`;
     return d.missing.length ? `${base}, without ${joinNames(d.missing)}` : base;
   },
+  'session.scheduled': (d, who) => `${who} scheduled ${itemWords(d)} for ${whenInZone(d.startsAt, d.timeZone)}${lasting(d)}`,
+  'session.rescheduled': (d, who) =>
+    `${who} moved ${the(d)} of ${whenInZone(d.previousStartsAt, d.timeZone)} to ${whenInZone(d.startsAt, d.timeZone)}${lasting(d)}`,
+  'session.cancelled': (d, who) => `${who} cancelled ${the(d)} of ${whenInZone(d.startsAt, d.timeZone)}`,
   'assessor.present': (d) => {
     switch (d.action) {
       case 'joined':
@@ -196,6 +213,9 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'session.paused': ['missing', 'reason'],
   'session.resumed': ['pausedSeconds', 'missing'],
   'assessor.present': ['participant', 'action', 'room'],
+  'session.scheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone'],
+  'session.rescheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone', 'previousStartsAt'],
+  'session.cancelled': ['purpose', 'side', 'startsAt', 'timeZone'],
 };
 
 /** An entry with its data read by its type's schema, or null when it does not fit (or the type is unknown). */
