@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { SCHEDULE_LIMITS, type ScheduleBody, type ScheduledSession, type SessionPurpose } from '@parley/shared';
 import { messageOf } from '../api.ts';
-import { fieldsInZone, knownZones, zoneOption } from './when.tsx';
+import { FieldError } from '../components/FieldError.tsx';
+import { fieldsInZone, ZoneOptions } from './when.tsx';
 
 type Body = Pick<ScheduleBody, 'date' | 'time' | 'timeZone' | 'purpose' | 'side' | 'durationMinutes' | 'note'>;
 
@@ -110,12 +111,7 @@ export function ScheduleForm({
       <div className="field">
         <label htmlFor={id('zone')}>Time zone of this date and time</label>
         <select id={id('zone')} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} aria-describedby={id('zone-hint')}>
-          {knownZones(defaultZone, timeZone).map((z) => (
-            <option key={z} value={z}>
-              {zoneOption(z)}
-              {z === defaultZone ? ' (yours)' : ''}
-            </option>
-          ))}
+          <ZoneOptions include={[defaultZone, timeZone]} yours={defaultZone} />
         </select>
         <small id={id('zone-hint')} className="muted">
           Everyone sees the session in their own time zone, with the zone named.
@@ -138,11 +134,7 @@ export function ScheduleForm({
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError message={error} />
     </form>
   );
 }

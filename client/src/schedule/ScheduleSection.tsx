@@ -13,6 +13,7 @@ import {
   type ScheduledSession,
 } from '@parley/shared';
 import { messageOf } from '../api.ts';
+import { FieldError } from '../components/FieldError.tsx';
 import { useLoad } from '../components/useLoad.tsx';
 import { listNames } from '../format.ts';
 import { browserTimeZone, scheduleApi } from './scheduleApi.ts';
@@ -89,11 +90,7 @@ export function ScheduleSection({ caseId, sides }: { caseId: string; sides: stri
       <p className="sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError message={error} />
 
       {upcoming.length === 0 ? <p>Nothing is scheduled yet.</p> : null}
       <ul className="session-cards">

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { zoneLabel, type PersonTimeZone } from '@parley/shared';
 import { messageOf } from '../api.ts';
-import { knownZones, zoneOption } from './when.tsx';
+import { FieldError } from '../components/FieldError.tsx';
+import { ZoneOptions } from './when.tsx';
 
 const BROWSER = '';
 
@@ -70,21 +71,13 @@ export function TimeZonesForm({ people, onSave }: { people: PersonTimeZone[]; on
           <label htmlFor={id('zone')}>Their time zone</label>
           <select id={id('zone')} value={chosen} onChange={(e) => setZone(e.target.value)}>
             <option value={BROWSER}>As their browser says</option>
-            {knownZones(person?.timeZone).map((z) => (
-              <option key={z} value={z}>
-                {zoneOption(z)}
-              </option>
-            ))}
+            <ZoneOptions include={[person?.timeZone]} />
           </select>
         </div>
         <button type="submit" className="button button-secondary" disabled={busy || !person}>
           Save time zone
         </button>
-        {error ? (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FieldError message={error} />
       </form>
     </div>
   );

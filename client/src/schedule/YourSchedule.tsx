@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { endsAt, lengthWords, nextSession, purposeLabel, zoneLabel, type InviteeSchedule, type ScheduledSession } from '@parley/shared';
 import { isAbort, messageOf } from '../api.ts';
+import { FieldError } from '../components/FieldError.tsx';
 import { usePolling } from '../components/useLoad.tsx';
 import { browserTimeZone, scheduleApi } from './scheduleApi.ts';
 import { When } from './when.tsx';
@@ -121,11 +122,7 @@ export function YourSchedule({ token }: { token: string }) {
       <p className="copy-status" role="status" aria-live="polite">
         {status}
       </p>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError message={error} />
     </section>
   );
 }

@@ -19,6 +19,20 @@ export function knownZones(...mustHave: Array<string | null | undefined>): strin
 /** "Europe/Paris" → "Europe / Paris" for a picker, so the list reads like places. */
 export const zoneOption = (zone: string): string => zone.replace(/_/g, ' ').replace(/\//g, ' / ');
 
+/** The options of a zone picker: every zone the browser knows, `yours` marked. */
+export function ZoneOptions({ include, yours }: { include: Array<string | null | undefined>; yours?: string }) {
+  return (
+    <>
+      {knownZones(...include).map((z) => (
+        <option key={z} value={z}>
+          {zoneOption(z)}
+          {z === yours ? ' (yours)' : ''}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** The start (and end, for a session) in a zone: "Thursday 16 January 2031, 08:00–09:30". */
 export function whenText(s: Pick<ScheduledSession, 'startsAt' | 'durationMinutes' | 'purpose'>, zone: string): string {
   const start = `${dayInZone(s.startsAt, zone)}, ${clockInZone(s.startsAt, zone)}`;
