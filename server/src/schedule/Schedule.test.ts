@@ -45,6 +45,10 @@ describe('wallTimeToUtc', () => {
     });
   });
 
+  it('a time that happens twice when clocks go back (02:30 in Paris on 26 October 2031) is the second, in winter time', () => {
+    expect(wallTimeToUtc('2031-10-26', '02:30', 'Europe/Paris').toISOString()).toBe('2031-10-26T01:30:00.000Z');
+  });
+
   it('refuses a date that is not in the calendar', () => {
     expect(refusal(() => wallTimeToUtc('2031-02-30', '09:00', 'Europe/Paris')).code).toBe('bad_request');
   });

@@ -31,7 +31,8 @@ export type ConsentCheck = (identity: Identity) => boolean;
  * The wall-clock time `date` `time` in `zone` as a UTC instant. Refuses a date that does not exist
  * (31 February) and a local time that does not exist in that zone on that day: when clocks go
  * forward, 02:30 in Paris is skipped, and luxon would silently move it to 03:30. A time that happens
- * twice when clocks go back is taken as the first of the two (luxon's choice, the summer-time one).
+ * twice when clocks go back is taken as the second of the two (luxon's choice: winter time); every
+ * page shows the resulting instant, so nobody is left guessing which.
  */
 export function wallTimeToUtc(date: string, time: string, zone: string): Date {
   const dt = DateTime.fromISO(`${date}T${time}`, { zone });
