@@ -28,4 +28,5 @@ import './threads/threads.css';
 import './draft/draft.css';
 import './signoff/signoff.css';
 import './record/record.css';
+import './schedule/schedule.css';
 import './screens/session/leave-guard.css';

@@ -25,6 +25,8 @@ import { SessionRecord } from './record/SessionRecord.ts';
 import { mountRecordRoutes } from './record/routes.ts';
 import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
+import { Schedule } from './schedule/Schedule.ts';
+import { mountScheduleRoutes } from './schedule/routes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
@@ -114,6 +116,8 @@ export async function startServer(
   // One gate authenticates and re-checks every connection; one registry holds them all.
   const gate = new AccessGate(cases, auth, { metricsToken: config.metricsToken });
   const connections = new Connections(gate, limits, logger);
+  // Sessions set across time zones [issue 13]; the note reaches invitees only with a current consent.
+  const schedule = new Schedule(store, cases, bus, { consentCurrent: (who) => gate.consentCurrent(who) });
   connections.subscribe(bus);
   // Thread messages reach a person on every connection they have, each re-checked before sending.
   const people: PeopleNotifier = { toPeople: (ids, event, payload) => connections.deliver(ids, event, payload) };
@@ -181,6 +185,7 @@ export async function startServer(
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate });
+      mountScheduleRoutes(mount, { schedule, logger });
       mountOpsRoutes(mount, { ready, metrics });
     },
   });

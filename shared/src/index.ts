@@ -18,6 +18,7 @@ export * from './imi-criteria.ts';
 export * from './draft.ts';
 export * from './draft-presence.ts';
 export * from './breakdown.ts';
+export * from './schedule.ts';
 export * from './assessment.ts';
 export * from './html.ts';
 export * from './routes.ts';

@@ -81,6 +81,18 @@ const EXAMPLES: Record<RecordEventType, Example> = {
     e: entry('assessor.present', olga, { participant: 'Olga Observer', action: 'followed', room: 'Caucus with Ana' }),
     text: 'Olga Observer followed the mediator into “Caucus with Ana”',
   },
+  'session.scheduled': {
+    e: entry('session.scheduled', mediator, { purpose: 'joint', side: null, startsAt: '2031-01-16T08:00:00.000Z', durationMinutes: 90, timeZone: 'Europe/Paris' }),
+    text: 'Mediator scheduled a joint session for Thursday, 16 January 2031, 09:00 Paris time (CET) (1 hour 30 minutes)',
+  },
+  'session.rescheduled': {
+    e: entry('session.rescheduled', mediator, { purpose: 'caucus', side: 'A', startsAt: '2031-01-17T09:00:00.000Z', durationMinutes: 60, timeZone: 'Europe/Paris', previousStartsAt: '2031-01-16T08:00:00.000Z' }),
+    text: 'Mediator moved the caucus with side A of Thursday, 16 January 2031, 09:00 Paris time (CET) to Friday, 17 January 2031, 10:00 Paris time (CET) (1 hour)',
+  },
+  'session.cancelled': {
+    e: entry('session.cancelled', mediator, { purpose: 'deadline', side: 'B', startsAt: '2031-01-20T16:00:00.000Z', timeZone: 'Asia/Tokyo' }),
+    text: 'Mediator cancelled the deadline for side B of Tuesday, 21 January 2031, 01:00 Tokyo time (GMT+9)',
+  },
 };
 
 describe('the schema of each entry type', () => {

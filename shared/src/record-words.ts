@@ -1,4 +1,5 @@
 import { parseRecordData, RECORD_DATA, type RecordBody, type RecordData, type RecordEventType } from './record.ts';
+import { lengthWords, whenInZone, type SessionPurpose } from './schedule.ts';
 
 /**
  * The session record in plain words: one sentence per entry, the one translator used by the
@@ -87,6 +88,9 @@ const GENERIC: Record<RecordEventType, string> = {
   'session.ended': 'ended the session for everyone',
   'session.resumed': 'resumed the joint session',
   'assessor.present': 'was present as assessor',
+  'session.scheduled': 'scheduled a session or a deadline',
+  'session.rescheduled': 'moved a scheduled session or deadline',
+  'session.cancelled': 'cancelled a scheduled session or deadline',
 };
 
 const isKnownType = (type: string): type is RecordEventType => Object.hasOwn(RECORD_DATA, type);
@@ -98,6 +102,15 @@ export function genericSentence(entry: Pick<DescribableEntry, 'type' | 'actor'>)
   // A type this version does not know yet (a newer server): say what we can.
   return isKnownType(type) ? `${who} ${GENERIC[type]}` : `${who}: ${type.replace(/[.-]/g, ' ')}`;
 }
+
+/** "a joint session", "a caucus with side A", "a deadline for side B". */
+function itemWords(d: { purpose: SessionPurpose; side: string | null }): string {
+  if (d.purpose === 'joint') return 'a joint session';
+  if (d.purpose === 'caucus') return `a caucus with side ${d.side ?? '?'}`;
+  return d.side ? `a deadline for side ${d.side}` : 'a deadline for everyone';
+}
+const lasting = (d: { purpose: SessionPurpose; durationMinutes: number }) => (d.purpose === 'deadline' ? '' : ` (${lengthWords(d.durationMinutes)})`);
+const the = (d: { purpose: SessionPurpose; side: string | null }) => itemWords(d).replace(/^a /, 'the ');
 
 const LEFT: Record<RecordData<'participant.left'>['reason'], string> = {
   left: 'left the session',
@@ -162,6 +175,10 @@ const SENTENCES: Sentences = {
     d.outcome === 'back-to-waiting-room'
       ? `${who} ended the joint session: ${joinNames(d.participants) || 'nobody'} went back to the waiting room${paren(d.reason)}`
       : `${who} ended the session for everyone${d.participants.length ? `: ${joinNames(d.participants)} ${d.participants.length === 1 ? 'was' : 'were'} disconnected` : ''}${paren(d.reason)}`,
+  'session.scheduled': (d, who) => `${who} scheduled ${itemWords(d)} for ${whenInZone(d.startsAt, d.timeZone)}${lasting(d)}`,
+  'session.rescheduled': (d, who) =>
+    `${who} moved ${the(d)} of ${whenInZone(d.previousStartsAt, d.timeZone)} to ${whenInZone(d.startsAt, d.timeZone)}${lasting(d)}`,
+  'session.cancelled': (d, who) => `${who} cancelled ${the(d)} of ${whenInZone(d.startsAt, d.timeZone)}`,
   'assessor.present': (d) => {
     switch (d.action) {
       case 'joined':
@@ -210,6 +227,9 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'session.resumed': ['pausedSeconds', 'missing'],
   'session.ended': ['outcome', 'participants', 'reason'],
   'assessor.present': ['participant', 'action', 'room'],
+  'session.scheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone'],
+  'session.rescheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone', 'previousStartsAt'],
+  'session.cancelled': ['purpose', 'side', 'startsAt', 'timeZone'],
 };
 
 /** An entry with its data read by its type's schema, or null when it does not fit (or the type is unknown). */

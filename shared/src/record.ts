@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from './domain.ts';
+import { SessionPurpose } from './schedule.ts';
 
 /**
  * The tamper-evident session record [3.6.13, 3.7.17, ODR-QAP]: an append-only log per case where
@@ -45,6 +46,10 @@ export const RECORD_EVENT_TYPES = [
   'session.ended',
   // assessor observation (ODR-QAP)
   'assessor.present',
+  // scheduling across time zones [issue 13; 2.8]: what was set for when, and each change
+  'session.scheduled',
+  'session.rescheduled',
+  'session.cancelled',
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 
@@ -108,6 +113,18 @@ export const RECORD_DATA = {
   'session.ended': z.strictObject({ outcome: z.enum(['back-to-waiting-room', 'disconnected']), participants: names, reason }),
   // The actor is the assessor; `room` is where they are now (or the waiting place outside).
   'assessor.present': z.strictObject({ participant, action: z.enum(['joined', 'followed', 'held-back']), room }),
+  // A scheduled item: `startsAt` is the UTC instant, `timeZone` the zone the mediator set it in
+  // (the sentence reads the time back in that zone); `side` is the caucus's or the deadline's.
+  'session.scheduled': z.strictObject({ purpose: SessionPurpose, side: z.string().nullable(), startsAt: z.string(), durationMinutes: z.number().int().nonnegative(), timeZone: z.string() }),
+  'session.rescheduled': z.strictObject({
+    purpose: SessionPurpose,
+    side: z.string().nullable(),
+    startsAt: z.string(),
+    durationMinutes: z.number().int().nonnegative(),
+    timeZone: z.string(),
+    previousStartsAt: z.string(),
+  }),
+  'session.cancelled': z.strictObject({ purpose: SessionPurpose, side: z.string().nullable(), startsAt: z.string(), timeZone: z.string() }),
 } as const satisfies Record<RecordEventType, z.ZodType<Record<string, string | number | boolean | null | string[] | undefined>>>;
 
 /** The data an entry of type T carries. */

@@ -5,6 +5,7 @@ import { SignBody, type AgreementVersionView, type VerifyReport } from './signof
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
 import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
 import type { DraftAccessAnswer } from './draft.ts';
+import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
 
 /**
  * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
@@ -128,6 +129,22 @@ export const httpRoutes = {
   assessmentExport: route('GET', '/api/invitation/assessment/export', 'invitee', null, file),
   releasedAssessments: route('GET', '/api/cases/:caseId/assessment', 'mediator', null, json<ReleasedAssessments>()),
   releasedAssessmentReport: route('GET', '/api/cases/:caseId/assessment/report', 'mediator', null, file),
+
+  // Scheduling across time zones [issue 13; 2.8]. The time of the next session is needed before
+  // consent (to plan the day), so the invitee's schedule needs only a valid link; the mediator's
+  // note is case content and reaches an invitee only with a current consent. The calendar files
+  // are downloads (a Bearer token never goes into a URL).
+  caseSchedule: route('GET', '/api/cases/:caseId/schedule', 'mediator', null, json<CaseSchedule>()),
+  scheduleSession: route('POST', '/api/cases/:caseId/schedule', 'mediator', ScheduleBody, json<CaseSchedule>(201)),
+  rescheduleSession: route('PUT', '/api/cases/:caseId/schedule/:sessionId', 'mediator', ScheduleBody, json<CaseSchedule>()),
+  cancelSession: route('POST', '/api/cases/:caseId/schedule/:sessionId/cancel', 'mediator', null, json<CaseSchedule>()),
+  caseCalendar: route('GET', '/api/cases/:caseId/schedule/calendar', 'mediator', null, file),
+  sessionCalendar: route('GET', '/api/cases/:caseId/schedule/:sessionId/calendar', 'mediator', null, file),
+  setParticipantTimeZone: route('PUT', '/api/cases/:caseId/participants/:pid/time-zone', 'mediator', ParticipantTimeZoneBody, json<CaseSchedule>()),
+  invitationSchedule: route('GET', '/api/invitation/schedule', 'invitee', null, json<InviteeSchedule>()),
+  setMyTimeZone: route('PUT', '/api/invitation/time-zone', 'invitee', MyTimeZoneBody, json<InviteeSchedule>()),
+  invitationCalendar: route('GET', '/api/invitation/schedule/calendar', 'invitee', null, file),
+  invitationSessionCalendar: route('GET', '/api/invitation/schedule/:sessionId/calendar', 'invitee', null, file),
 
   draftAccess: route('GET', '/api/drafts/:docName/access', 'draft-holder', null, json<DraftAccessAnswer>()),
 } as const;

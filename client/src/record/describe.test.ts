@@ -21,6 +21,11 @@ describe('the record screen’s filters', () => {
     for (const t of ['breakdown.started', 'breakdown.audio-only', 'session.paused', 'session.resumed'] as const) expect(matchesFilter(t, 'breakdown')).toBe(true);
     expect(matchesFilter('assessor.present', 'rooms')).toBe(true);
   });
+
+  it('groups scheduled, moved and cancelled sessions under their own filter', () => {
+    for (const t of ['session.scheduled', 'session.rescheduled', 'session.cancelled'] as const) expect(matchesFilter(t, 'schedule')).toBe(true);
+    expect(matchesFilter('session.paused', 'schedule')).toBe(false);
+  });
 });
 
 describe('statusSentence', () => {

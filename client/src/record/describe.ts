@@ -13,6 +13,7 @@ export const RECORD_FILTERS = [
   { id: 'control', label: 'Muting and control' },
   { id: 'agreement', label: 'Consent and agreement' },
   { id: 'breakdown', label: 'Breakdowns and pauses' },
+  { id: 'schedule', label: 'Scheduling' },
 ] as const;
 export type RecordFilter = (typeof RECORD_FILTERS)[number]['id'];
 
@@ -51,6 +52,9 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'session.ended': 'rooms',
   // Who was watching is part of who was present.
   'assessor.present': 'rooms',
+  'session.scheduled': 'schedule',
+  'session.rescheduled': 'schedule',
+  'session.cancelled': 'schedule',
 };
 
 export function matchesFilter(type: string, filter: RecordFilter): boolean {

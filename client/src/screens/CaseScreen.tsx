@@ -10,6 +10,7 @@ import { WaitingRoomSection } from './WaitingRoomSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddPersonForm } from './AddPersonForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
+import { ScheduleSection } from '../schedule/ScheduleSection.tsx';
 import './cases.css';
 
 const POLL_MS = 3_000;
@@ -61,6 +62,8 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <p className="sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
+
+      <ScheduleSection caseId={c.id} sides={[...new Set(c.participants.filter((p) => p.role === 'party' && p.side).map((p) => p.side!))].sort()} />
 
       <section className="case-messages" aria-labelledby="case-messages-heading">
         <h2 id="case-messages-heading">Messages</h2>

@@ -12,6 +12,7 @@ import { StandaloneThreads } from '../threads/lazy.tsx';
 import { readInvitationToken as readStoredToken, storeInvitationToken as storeToken } from '../invitationToken.ts';
 import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
+import { YourSchedule } from '../schedule/YourSchedule.tsx';
 
 type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
 
@@ -203,6 +204,7 @@ export function JoinScreen() {
                 <span className="muted">Review, finish, share or export your assessment, also after the session.</span>
               </p>
             ) : null}
+            <YourSchedule token={token} />
             <p className="muted">
               {invitation.caseTitle} · You are joining as {invitation.participant.displayName}: {roleLabel[invitation.participant.role]}
               {invitation.participant.side ? `, side ${invitation.participant.side}` : ''}
@@ -263,6 +265,7 @@ export function JoinScreen() {
           <dd>{formatDateTime(invitation.expiresAt)}</dd>
         </div>
       </dl>
+      {token ? <YourSchedule token={token} /> : null}
       {invitation.others.length > 0 ? (
         <>
           <h2 className="h3">Also on this case</h2>

@@ -180,4 +180,31 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE cases ADD COLUMN waiting_room INTEGER;
   `,
+  // 8: scheduled sessions and deadlines, and each person's time zone [issue 13; IMI 2.8]. The instant,
+  // length, purpose and side are in the clear (the calendar needs them and they say nothing of the
+  // dispute); the zone a session was set in and the mediator's note are sealed together, and a
+  // person's zone is sealed on its own: where someone is in the world is theirs.
+  `
+  CREATE TABLE scheduled_sessions (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    starts_at TEXT NOT NULL,
+    duration_minutes INTEGER NOT NULL,
+    purpose TEXT NOT NULL CHECK (purpose IN ('joint','caucus','deadline')),
+    side TEXT,
+    details_sealed TEXT NOT NULL,
+    sequence INTEGER NOT NULL DEFAULT 0,
+    cancelled_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX scheduled_sessions_case ON scheduled_sessions(case_id, starts_at);
+  CREATE TABLE participant_time_zones (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id),
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    zone_sealed TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('browser','mediator')),
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,252 @@
+import { DateTime } from 'luxon';
+import {
+  ErrorCode,
+  ParleyError,
+  SCHEDULE_LIMITS,
+  sessionConcerns,
+  type CaseSchedule,
+  type InviteeSchedule,
+  type PersonTimeZone,
+  type RecordActor,
+  type RecordData,
+  type ScheduleBody,
+  type ScheduledSession,
+  type TimeZoneSource,
+} from '@parley/shared';
+import type { CaseService, Identity } from '../domain/CaseService.ts';
+import type { EventBus } from '../events/EventBus.ts';
+import type { RecordEntryEvent } from '../events/events.ts';
+import { randomId } from '../crypto/randomId.ts';
+import type { Store } from '../store/Store.ts';
+import { ScheduleStore, type ScheduledRow, type SealedDetails } from './ScheduleStore.ts';
+
+/** The session-record entries the schedule writes, each type with its own data. */
+type ScheduleEntryType = 'session.scheduled' | 'session.rescheduled' | 'session.cancelled';
+type ScheduleEntry = { [T in ScheduleEntryType]: { type: T; data: RecordData<T> } }[ScheduleEntryType];
+
+/** Where the schedule asks whether an invitee may read case content (the mediator's note): AccessGate.consentCurrent. */
+export type ConsentCheck = (identity: Identity) => boolean;
+
+/**
+ * The wall-clock time `date` `time` in `zone` as a UTC instant. Refuses a date that does not exist
+ * (31 February) and a local time that does not exist in that zone on that day: when clocks go
+ * forward, 02:30 in Paris is skipped, and luxon would silently move it to 03:30. A time that happens
+ * twice when clocks go back is taken as the second of the two (luxon's choice: winter time); every
+ * page shows the resulting instant, so nobody is left guessing which.
+ */
+export function wallTimeToUtc(date: string, time: string, zone: string): Date {
+  const dt = DateTime.fromISO(`${date}T${time}`, { zone });
+  if (!dt.isValid) throw new ParleyError(ErrorCode.BadRequest, `${date} is not a date in the calendar.`, { details: [{ path: 'date', message: 'no such date' }] });
+  if (dt.toFormat('yyyy-MM-dd') !== date || dt.toFormat('HH:mm') !== time) {
+    throw new ParleyError(ErrorCode.BadRequest, `${time} does not exist in ${zone} on ${date}: the clocks go forward then. Choose another time.`, {
+      details: [{ path: 'time', message: 'skipped when the clocks go forward' }],
+    });
+  }
+  return dt.toJSDate();
+}
+
+/**
+ * Sessions and deadlines of a case, set by the mediator at a wall-clock time in a named zone and
+ * kept as one UTC instant [issue 13; IMI Annex 2 item 2.8]; and each person's time zone, from their
+ * browser or set by the mediator. A reschedule keeps the session's id (the calendar UID) and raises
+ * its sequence, so calendar programs replace the old time instead of adding a second event; a
+ * cancellation is kept, marked, for the same reason. Each change goes on the session record.
+ * The zone a session was set in, the note and everyone's zone are sealed with the case key.
+ */
+export class Schedule {
+  readonly #db: ScheduleStore;
+  readonly #cases: CaseService;
+  readonly #bus: EventBus;
+  readonly #consentCurrent: ConsentCheck;
+  readonly #now: () => number;
+
+  constructor(store: Store, cases: CaseService, bus: EventBus, opts: { consentCurrent: ConsentCheck; now?: () => number }) {
+    this.#db = new ScheduleStore(store.db);
+    this.#cases = cases;
+    this.#bus = bus;
+    this.#consentCurrent = opts.consentCurrent;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  // --- the mediator ------------------------------------------------------------------------------
+
+  /** Every session of the mediator's case, and everyone's zone. Another mediator's case is "not found". */
+  forMediator(mediatorId: string, caseId: string): CaseSchedule {
+    this.#cases.mediatorIdentity(mediatorId, caseId);
+    return this.#caseSchedule(caseId);
+  }
+
+  add(mediatorId: string, caseId: string, body: ScheduleBody): { schedule: CaseSchedule; session: ScheduledSession } {
+    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    if (this.#db.count(caseId) >= SCHEDULE_LIMITS.perCase) {
+      throw new ParleyError(ErrorCode.Conflict, `A case holds at most ${SCHEDULE_LIMITS.perCase} scheduled sessions and deadlines.`);
+    }
+    this.#checkSide(caseId, body);
+    const startsAt = this.#futureInstant(body);
+    const at = this.#iso();
+    const row: ScheduledRow = {
+      id: randomId(),
+      case_id: caseId,
+      starts_at: startsAt,
+      duration_minutes: body.durationMinutes,
+      purpose: body.purpose,
+      side: body.side,
+      details_sealed: this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
+      sequence: 0,
+      cancelled_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+    this.#db.insert(row);
+    this.#record(by, { type: 'session.scheduled', data: { purpose: row.purpose, side: row.side, startsAt, durationMinutes: row.duration_minutes, timeZone: body.timeZone } });
+    return { schedule: this.#caseSchedule(caseId), session: this.#view(row, true) };
+  }
+
+  /** A new time (and possibly length, purpose or note) for the same session: same id, sequence + 1. */
+  reschedule(mediatorId: string, caseId: string, sessionId: string, body: ScheduleBody): CaseSchedule {
+    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const row = this.#live(caseId, sessionId);
+    this.#checkSide(caseId, body);
+    const startsAt = this.#futureInstant(body);
+    const next: ScheduledRow = {
+      ...row,
+      starts_at: startsAt,
+      duration_minutes: body.durationMinutes,
+      purpose: body.purpose,
+      side: body.side,
+      details_sealed: this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
+      sequence: row.sequence + 1,
+      updated_at: this.#iso(),
+    };
+    this.#db.update(next);
+    this.#record(by, {
+      type: 'session.rescheduled',
+      data: { purpose: next.purpose, side: next.side, startsAt, durationMinutes: next.duration_minutes, timeZone: body.timeZone, previousStartsAt: row.starts_at },
+    });
+    return this.#caseSchedule(caseId);
+  }
+
+  /** Marked cancelled, not deleted: a calendar that has it learns of the cancellation (STATUS:CANCELLED). */
+  cancel(mediatorId: string, caseId: string, sessionId: string): CaseSchedule {
+    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const row = this.#live(caseId, sessionId);
+    const at = this.#iso();
+    this.#db.update({ ...row, cancelled_at: at, sequence: row.sequence + 1, updated_at: at });
+    const { timeZone } = this.#open(row);
+    this.#record(by, { type: 'session.cancelled', data: { purpose: row.purpose, side: row.side, startsAt: row.starts_at, timeZone } });
+    return this.#caseSchedule(caseId);
+  }
+
+  /** The mediator sets or corrects a person's zone (null: unknown again, so their browser may tell it). */
+  setParticipantZone(mediatorId: string, caseId: string, participantId: string, zone: string | null): CaseSchedule {
+    this.#cases.mediatorIdentity(mediatorId, caseId);
+    const person = this.#cases.roster(caseId).find((p) => p.id === participantId);
+    if (!person || person.role === 'mediator') throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
+    if (zone === null) this.#db.clearZone(participantId);
+    else this.#putZone(caseId, participantId, zone, 'mediator');
+    return this.#caseSchedule(caseId);
+  }
+
+  // --- the invitee -------------------------------------------------------------------------------
+
+  /**
+   * What concerns this person (sessionConcerns): the times before consent, since people plan their
+   * day around them; the mediator's note only with a current consent, as it is case content.
+   */
+  forInvitee(who: Identity): InviteeSchedule {
+    const withNote = this.#consentCurrent(who);
+    const sessions = this.#db
+      .sessionsOf(who.caseId)
+      .filter((r) => sessionConcerns(who, r))
+      .map((r) => this.#view(r, withNote));
+    const z = this.#db.zoneOf(who.participantId);
+    return { sessions, timeZone: z ? { zone: this.#cases.openForCase(who.caseId, z.zone_sealed), source: z.source } : null };
+  }
+
+  /** The zone the person's browser is in; a zone the mediator set is kept (they know better, e.g. someone travelling). */
+  reportZone(who: Identity, zone: string): InviteeSchedule {
+    if (this.#db.zoneOf(who.participantId)?.source !== 'mediator') this.#putZone(who.caseId, who.participantId, zone, 'browser');
+    return this.forInvitee(who);
+  }
+
+  // --- inside ------------------------------------------------------------------------------------
+
+  #caseSchedule(caseId: string): CaseSchedule {
+    const zones = new Map(this.#db.zonesOf(caseId).map((z) => [z.participant_id, z]));
+    const people: PersonTimeZone[] = this.#cases
+      .people(caseId)
+      .filter((p) => p.role !== 'mediator')
+      .map((p) => {
+        const z = zones.get(p.id);
+        return {
+          participantId: p.id,
+          displayName: p.displayName,
+          role: p.role,
+          side: p.side,
+          timeZone: z ? this.#cases.openForCase(caseId, z.zone_sealed) : null,
+          source: z?.source ?? null,
+        };
+      });
+    return { sessions: this.#db.sessionsOf(caseId).map((r) => this.#view(r, true)), people };
+  }
+
+  #view(r: ScheduledRow, withNote: boolean): ScheduledSession {
+    const d = this.#open(r);
+    return {
+      id: r.id,
+      startsAt: r.starts_at,
+      durationMinutes: r.duration_minutes,
+      purpose: r.purpose,
+      side: r.side,
+      setInTimeZone: d.timeZone,
+      sequence: r.sequence,
+      cancelledAt: r.cancelled_at,
+      note: withNote && d.note ? d.note : null,
+    };
+  }
+
+  /** A session that can still be changed: it exists in this case and is not cancelled. */
+  #live(caseId: string, sessionId: string): ScheduledRow {
+    const row = this.#db.get(caseId, sessionId);
+    if (!row) throw new ParleyError(ErrorCode.NotFound, 'No such session.');
+    if (row.cancelled_at) throw new ParleyError(ErrorCode.Conflict, 'This session was cancelled. Schedule a new one instead.');
+    return row;
+  }
+
+  /** A caucus or a deadline for a side that nobody on the case belongs to is a mistake. */
+  #checkSide(caseId: string, body: ScheduleBody): void {
+    if (body.side === null) return;
+    if (!this.#cases.people(caseId).some((p) => p.role === 'party' && p.side === body.side)) {
+      throw new ParleyError(ErrorCode.BadRequest, `No party of this case is on side ${body.side}.`, { details: [{ path: 'side', message: 'no party on this side' }] });
+    }
+  }
+
+  #futureInstant(body: ScheduleBody): string {
+    const at = wallTimeToUtc(body.date, body.time, body.timeZone);
+    if (at.getTime() <= this.#now()) {
+      throw new ParleyError(ErrorCode.BadRequest, 'That time has already passed. Choose a time in the future.', { details: [{ path: 'date', message: 'in the past' }] });
+    }
+    return at.toISOString();
+  }
+
+  #putZone(caseId: string, participantId: string, zone: string, source: TimeZoneSource): void {
+    this.#db.putZone({ participant_id: participantId, case_id: caseId, zone_sealed: this.#cases.sealForCase(caseId, zone), source, updated_at: this.#iso() });
+  }
+
+  #seal(caseId: string, d: SealedDetails): string {
+    return this.#cases.sealForCase(caseId, JSON.stringify(d));
+  }
+
+  #open(r: ScheduledRow): SealedDetails {
+    return JSON.parse(this.#cases.openForCase(r.case_id, r.details_sealed)) as SealedDetails;
+  }
+
+  #record(by: Identity, e: ScheduleEntry): void {
+    const actor: RecordActor = { id: by.participantId, displayName: by.displayName, role: by.role };
+    this.#bus.emit('record.entry', { caseId: by.caseId, actor, ...e } as RecordEntryEvent); // each member of ScheduleEntry keeps its type with its data
+  }
+
+  #iso(): string {
+    return new Date(this.#now()).toISOString();
+  }
+}
