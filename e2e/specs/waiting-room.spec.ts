@@ -35,7 +35,12 @@ test('a party who joins waits alone, receives nothing, and is in the session onc
   await expectAccessible(ana, 'party in the waiting room');
   await expectAccessible(mediator, 'mediator with someone waiting');
 
-  await waiting.getByRole('button', { name: 'Let Ana Alves in' }).click();
+  // Asking for the mediator from the waiting room: the mediator's answer is to let her in.
+  await ana.getByRole('button', { name: 'Ask for the mediator' }).click();
+  await expect(ana.getByText('The mediator has been told you are asking for them.')).toBeVisible();
+  const asks = mediator.getByRole('alert').filter({ hasText: 'Ana Alves asks for the mediator in the waiting room' });
+  await asks.getByRole('button', { name: 'Let Ana Alves in' }).click();
+  await expect(asks).toHaveCount(0);
   await expectReceivingFrom(ana, ['Mediator']);
   await expectReceivingFrom(mediator, ['Ana Alves']);
   await expect(ana.locator('.room-line')).toContainText('You are in the joint room');

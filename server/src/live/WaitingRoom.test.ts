@@ -75,6 +75,17 @@ describe('waiting room', () => {
     expect(a.member.roomId).toBe(caucus.id);
   });
 
+  it('a person waiting may ask for the mediator; letting them in answers it', async () => {
+    const { lc, join } = liveCase({ waitingRoom: true });
+    const m = await join(person('m', 'mediator'));
+    const a = await join(person('a', 'party'));
+    const req = lc.assistance.request(a.member);
+    expect(m.socket.heard('assistance:requested')).toEqual([expect.objectContaining({ requestId: req.id, roomId: waitingRoomOf('a'), roomName: 'the waiting room' })]);
+    await lc.rooms.admit(['a'], m.member.ref);
+    expect(m.socket.heard('assistance:resolved')).toEqual([{ requestId: req.id }]);
+    expect(a.socket.heard('assistance:resolved')).toEqual([{ requestId: req.id }]);
+  });
+
   it('room actions from the waiting room are refused with a typed error', async () => {
     const { lc, join } = liveCase({ waitingRoom: true });
     await join(person('m', 'mediator'));

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { isWaitingRoom } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import type { AssistanceRequest, ControlRequest, LinkReuse, SessionState } from '../../session/store.ts';
 import { useAction, useChimeOnIncrease } from './hooks.ts';
@@ -36,15 +37,24 @@ function roomTitleOr(s: SessionState, r: AssistanceRequest): string {
 function AssistanceAlert({ client, request, roomName }: { client: SessionClient; request: AssistanceRequest; roomName: string }) {
   const act = useAction();
   const name = roomName;
+  const who = request.from.displayName;
+  // From the waiting room the answer is to let them in (letting them in answers the request).
+  const waiting = isWaitingRoom(request.roomId);
   return (
     <div role="alert" className="banner banner-request">
       <p className="notice-title">
-        {request.from.displayName} asks for the mediator in {name}
+        {who} asks for the mediator in {name}
       </p>
       <div className="row-actions">
-        <button type="button" className="button button-small button-primary" disabled={act.busy} onClick={() => void act.run(() => client.room.goToRoom(request.roomId, request.requestId))}>
-          Go to {name}
-        </button>
+        {waiting ? (
+          <button type="button" className="button button-small button-primary" disabled={act.busy} onClick={() => void act.run(() => client.rooms.admit([request.from.id]))}>
+            Let {who} in
+          </button>
+        ) : (
+          <button type="button" className="button button-small button-primary" disabled={act.busy} onClick={() => void act.run(() => client.room.goToRoom(request.roomId, request.requestId))}>
+            Go to {name}
+          </button>
+        )}
         <button type="button" className="button button-small button-secondary" disabled={act.busy} onClick={() => void act.run(() => client.room.resolveAssistance(request.requestId))}>
           Dismiss
         </button>
