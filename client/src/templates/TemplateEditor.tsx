@@ -29,7 +29,7 @@ export function TemplateEditor({ templateId }: { templateId: string }) {
   const { state, reload, set } = useLoad<TemplateDetail>((signal) => api.getTemplate(templateId, signal), { key: templateId });
   useDocumentTitle(state.kind === 'ready' ? state.data.name : 'Agreement template');
   if (state.kind !== 'ready') return <LoadStatus state={state} what="this template" onRetry={() => void reload()} />;
-  return <Editor key={state.data.latest.id} t={state.data} onSaved={set} />;
+  return <Editor key={state.data.id} t={state.data} onSaved={set} />;
 }
 
 function Editor({ t, onSaved }: { t: TemplateDetail; onSaved: (next: TemplateDetail) => void }) {
@@ -206,10 +206,10 @@ function Editor({ t, onSaved }: { t: TemplateDetail; onSaved: (next: TemplateDet
                     ) : null}
                   </div>
                   <div className="button-row">
-                    <button type="button" className="button button-quiet button-small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move “${label}” up`}>
+                    <button type="button" className="button button-quiet button-small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move up “${label}”`}>
                       Move up
                     </button>
-                    <button type="button" className="button button-quiet button-small" disabled={i === rows.length - 1} onClick={() => move(i, 1)} aria-label={`Move “${label}” down`}>
+                    <button type="button" className="button button-quiet button-small" disabled={i === rows.length - 1} onClick={() => move(i, 1)} aria-label={`Move down “${label}”`}>
                       Move down
                     </button>
                     <button type="button" className="button button-quiet button-small" onClick={() => remove(r.key)} aria-label={`Remove “${label}”`}>
