@@ -16,8 +16,8 @@ const { Screen: CaseScreen } = lazyScreen(async () => (await import('./screens/C
 const { Screen: DraftScreen } = lazyScreen(async () => (await import('./screens/DraftScreen.tsx')).DraftScreen);
 const { Screen: RecordScreen } = lazyScreen(async () => (await import('./record/RecordScreen.tsx')).RecordScreen);
 const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff/VerifyScreen.tsx')).VerifyScreen);
-const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./templates/TemplatesScreen.tsx')).TemplatesScreen);
-const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./templates/TemplateEditor.tsx')).TemplateEditor);
+const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./screens/templates/TemplatesScreen.tsx')).TemplatesScreen);
+const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./screens/templates/TemplateEditor.tsx')).TemplateEditor);
 const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {

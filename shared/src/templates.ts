@@ -217,6 +217,16 @@ export const DEFAULT_TEMPLATE_CLAUSES: TemplateClause[] = [
 /** The name of the built-in template every mediator has, which a case uses unless another is chosen. */
 export const BUILT_IN_TEMPLATE_NAME = 'Parley default';
 
+/** A template version as a case is written from it: null id and version for the built-in template. */
+export interface ResolvedTemplate {
+  versionId: string | null;
+  name: string;
+  version: number | null;
+  clauses: TemplateClause[];
+}
+
+export const BUILT_IN_TEMPLATE: ResolvedTemplate = { versionId: null, name: BUILT_IN_TEMPLATE_NAME, version: null, clauses: DEFAULT_TEMPLATE_CLAUSES };
+
 /**
  * A case's protocol agreement: the template version's clauses as the mediator wrote them, then the
  * platform's clauses written from the case's settings (with the assessor clauses after "Who may be

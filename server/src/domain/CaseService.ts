@@ -1,5 +1,6 @@
 import {
   ASSESSOR_CAUCUS_CLAUSE_ID,
+  BUILT_IN_TEMPLATE,
   composeAgreement,
   MAX_ASSESSORS,
   renderAssessorNames,
@@ -23,6 +24,7 @@ import {
   type CreateCaseBody,
   type InvitationView,
   type ParticipantSummary,
+  type ResolvedTemplate,
   type Role,
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
@@ -32,7 +34,6 @@ import { now, type CaseHead, type CaseRow, type ParticipantRow, type Store } fro
 import { OpenedNames } from './OpenedNames.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
-import { BUILT_IN_TEMPLATE, type ResolvedTemplate } from './Templates.ts';
 
 export type { Identity } from './identity.ts';
 

@@ -1,14 +1,14 @@
 import {
-  BUILT_IN_TEMPLATE_NAME,
+  BUILT_IN_TEMPLATE,
   canonicalJson,
   composeAgreement,
-  DEFAULT_TEMPLATE_CLAUSES,
   ErrorCode,
   ParleyError,
   ProtocolAgreement,
   TemplateClause,
   type CaseDetail,
   type CaseTemplateRef,
+  type ResolvedTemplate,
   type TemplateBody,
   type TemplateDetail,
   type TemplateList,
@@ -20,16 +20,6 @@ import type { EventBus } from '../events/EventBus.ts';
 import { now, type Store } from '../store/Store.ts';
 import { randomId } from '../crypto/randomId.ts';
 import { AgreementStore, type OwnedVersionRow } from './AgreementStore.ts';
-
-/** A template version as a case is written from it: null id and version for the built-in template. */
-export interface ResolvedTemplate {
-  versionId: string | null;
-  name: string;
-  version: number | null;
-  clauses: TemplateClause[];
-}
-
-export const BUILT_IN_TEMPLATE: ResolvedTemplate = { versionId: null, name: BUILT_IN_TEMPLATE_NAME, version: null, clauses: DEFAULT_TEMPLATE_CLAUSES };
 
 const StoredClauses = z.array(TemplateClause);
 

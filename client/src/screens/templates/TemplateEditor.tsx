@@ -1,12 +1,12 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ClauseText, ClauseTitle, DEFAULT_TEMPLATE_CLAUSES, TEMPLATE_LIMITS, TemplateBody, TemplateName, type TemplateClause, type TemplateDetail } from '@parley/shared';
-import { ApiError, api, messageOf } from '../api.ts';
-import { CharCount, limitOf } from '../components/CharCount.tsx';
-import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
-import { LoadStatus, useLoad } from '../components/useLoad.tsx';
-import { capitalise, formatDateTime } from '../format.ts';
-import { Link } from '../router.tsx';
-import { MediatorAccount } from '../screens/SignOutButton.tsx';
+import { ApiError, api, messageOf } from '../../api.ts';
+import { CharCount, limitOf } from '../../components/CharCount.tsx';
+import { Notice, PageHeading, Shell, useDocumentTitle } from '../../components/Page.tsx';
+import { LoadStatus, useLoad } from '../../components/useLoad.tsx';
+import { capitalise, formatDateTime } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import { MediatorAccount } from '../SignOutButton.tsx';
 import { PlatformClauses } from './PlatformClauses.tsx';
 import './templates.css';
 

@@ -1,12 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import { TemplateName, type TemplateList } from '@parley/shared';
-import { api, messageOf } from '../api.ts';
-import { CharCount, limitOf } from '../components/CharCount.tsx';
-import { PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
-import { LoadStatus, useLoad } from '../components/useLoad.tsx';
-import { formatDateTime } from '../format.ts';
-import { Link, navigate } from '../router.tsx';
-import { MediatorAccount } from '../screens/SignOutButton.tsx';
+import { api, messageOf } from '../../api.ts';
+import { CharCount, limitOf } from '../../components/CharCount.tsx';
+import { PageHeading, Shell, useDocumentTitle } from '../../components/Page.tsx';
+import { LoadStatus, useLoad } from '../../components/useLoad.tsx';
+import { formatDateTime } from '../../format.ts';
+import { Link, navigate } from '../../router.tsx';
+import { MediatorAccount } from '../SignOutButton.tsx';
 import { PlatformClauses } from './PlatformClauses.tsx';
 import './templates.css';
 
