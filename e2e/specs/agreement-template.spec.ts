@@ -58,7 +58,7 @@ test('a template’s clause reaches the parties; a question, a decline and a wit
   await ana.goto(links['Ana Alves']!);
   await expect(ana.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
   await expect(ana.getByText(FEES)).toBeVisible();
-  await expect(ana.getByText('Written by Parley from this case’s settings').first()).toBeVisible();
+  await expect(ana.getByText('Written by Parley, the platform (not by your mediator)').first()).toBeVisible();
   await ana.getByRole('button', { name: 'Ask the mediator a question' }).click();
   await ana.getByLabel('Your question to the mediator').fill('Can my daughter sit with me during the sessions?');
   await ana.getByRole('button', { name: 'Send question' }).click();
@@ -107,9 +107,13 @@ test('a template’s clause reaches the parties; a question, a decline and a wit
   await ana.getByRole('button', { name: 'Your consent' }).click();
   await ana.getByRole('button', { name: 'Withdraw my consent…' }).click();
   await ana.getByLabel(/Why you withdraw/).fill('I need to talk to my family first.');
+  await screenshot(ana, 'session-withdraw-consent-phone');
+  await expectAccessible(ana, 'session with the withdrawal form');
   await ana.getByRole('button', { name: 'Withdraw consent and leave' }).click();
   await expect(ana.getByText(/You withdrew your consent, so you are not in the session/)).toBeVisible();
   await expect(ana.getByRole('heading', { name: 'Protocol agreement' })).toBeVisible();
+  await expect(ana.getByRole('region', { name: 'What you told the mediator' }).getByText(/You withdrew your consent on/)).toBeVisible();
+  await screenshot(ana, 'consent-after-withdrawal-phone');
   await expect(ana.getByRole('button', { name: 'Leave session' })).toHaveCount(0);
 
   // The mediator's session no longer has her, and the record says why.

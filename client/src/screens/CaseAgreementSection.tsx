@@ -114,7 +114,7 @@ export function CaseAgreementSection({ c, onSaved }: { c: CaseDetail; onSaved: (
           {c.agreement.clauses.map((cl) => (
             <li key={cl.id}>
               <h3 className="h3">{cl.title}</h3>
-              {isPlatformClause(cl.id) ? <p className="clause-source">Written by Parley from this case’s settings</p> : null}
+              {isPlatformClause(cl.id) ? <p className="clause-source">Written by Parley from the case’s settings (not from your template)</p> : null}
               <p>{cl.body}</p>
             </li>
           ))}

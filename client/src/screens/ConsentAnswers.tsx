@@ -181,7 +181,8 @@ export function WithdrawConsent({ token, onWithdrawn }: { token: string; onWithd
 
   return (
     <div className="withdraw-consent">
-      <p className="muted">
+      {/* Not "muted": it is read in the dark live session too, where grey on dark is too faint. */}
+      <p>
         You agreed to the protocol agreement. You can withdraw your consent at any time: you leave the session at once and
         cannot come back unless you agree again. The mediator is told, and it is written in the session record.
       </p>

@@ -96,7 +96,7 @@ export function ConsentGate({
             return (
               <li key={clause.id} className={ticked.has(clause.id) ? 'clause-card clause-agreed' : 'clause-card'}>
                 <h3 id={`${boxId}-title`}>{clause.title}</h3>
-                {isPlatformClause(clause.id) ? <p className="clause-source">Written by Parley from this case’s settings</p> : null}
+                {isPlatformClause(clause.id) ? <p className="clause-source">Written by Parley, the platform (not by your mediator)</p> : null}
                 <p id={`${boxId}-body`}>{clause.body}</p>
                 <div className="check">
                   <input
