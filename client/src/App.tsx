@@ -16,6 +16,8 @@ const { Screen: CaseScreen } = lazyScreen(async () => (await import('./screens/C
 const { Screen: DraftScreen } = lazyScreen(async () => (await import('./screens/DraftScreen.tsx')).DraftScreen);
 const { Screen: RecordScreen } = lazyScreen(async () => (await import('./record/RecordScreen.tsx')).RecordScreen);
 const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff/VerifyScreen.tsx')).VerifyScreen);
+const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./screens/templates/TemplatesScreen.tsx')).TemplatesScreen);
+const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./screens/templates/TemplateEditor.tsx')).TemplateEditor);
 const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {
@@ -30,6 +32,9 @@ const routes = {
   draft: route('/cases/:caseId/draft'),
   messages: route('/cases/:caseId/messages'),
   record: route('/cases/:caseId/record'),
+  /** The mediator's protocol agreement templates. */
+  templates: route('/templates'),
+  template: route('/templates/:templateId'),
 };
 
 export function App() {
@@ -40,6 +45,9 @@ export function App() {
   if (routes.join.match(path)) return <JoinScreen />;
   if (routes.assess.match(path)) return <AssessScreen />;
   if (routes.verify.match(path)) return <VerifyScreen />;
+  if (routes.templates.match(path)) return <TemplatesScreen />;
+  const template = routes.template.match(path);
+  if (template?.templateId) return <TemplateEditor key={template.templateId} templateId={template.templateId} />;
   const session = routes.session.match(path);
   if (session?.caseId) return <MediatorSession key={session.caseId} caseId={session.caseId} />;
   const messages = routes.messages.match(path);

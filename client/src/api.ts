@@ -3,6 +3,7 @@ import {
   pathOf,
   type AddParticipantBody,
   type BreakdownSettings,
+  type CaseTemplateBody,
   type ConsentBody,
   type CreateCaseBody,
   type ErrorCode,
@@ -12,6 +13,7 @@ import {
   type RouteBody,
   type RouteResult,
   type SignBody,
+  type TemplateBody,
   type UpdateMeBody,
   type WaitingRoomBody,
   type WireError,
@@ -131,6 +133,17 @@ export const api = {
   setWaitingRoom: (caseId: string, body: WaitingRoomBody) => send(r.setWaitingRoom, { params: { caseId }, body }),
   invitation: (token: string, signal?: AbortSignal) => send(r.invitation, { token, signal }),
   consent: (token: string, body: ConsentBody) => send(r.consent, { token, body }),
+  // Instead of agreeing, or after [3.6.8]: the mediator sees each answer on the case page.
+  declineConsent: (token: string, reason: string) => send(r.declineConsent, { token, body: reason ? { reason } : {} }),
+  askQuestion: (token: string, question: string) => send(r.askQuestion, { token, body: { question } }),
+  withdrawConsent: (token: string, reason: string) => send(r.withdrawConsent, { token, body: reason ? { reason } : {} }),
+  markAnswered: (caseId: string, answerId: string) => send(r.markAnswered, { params: { caseId, answerId } }),
+  // Protocol agreement templates [3.5, 3.6.8, 3.6.12, 3.6.14]: each save is a new version.
+  listTemplates: (signal?: AbortSignal) => send(r.listTemplates, { signal }),
+  createTemplate: (body: TemplateBody) => send(r.createTemplate, { body }),
+  getTemplate: (templateId: string, signal?: AbortSignal) => send(r.getTemplate, { params: { templateId }, signal }),
+  saveTemplate: (templateId: string, body: TemplateBody) => send(r.saveTemplate, { params: { templateId }, body }),
+  setCaseTemplate: (caseId: string, body: CaseTemplateBody) => send(r.setCaseTemplate, { params: { caseId }, body }),
   // Sign-off of the agreement [3.8.1, 3.8.2]: the mediator freezes, the parties sign.
   caseAgreement: (caseId: string, signal?: AbortSignal) => send(r.caseAgreement, { params: { caseId }, signal }),
   freezeAgreement: (caseId: string) => send(r.freezeAgreement, { params: { caseId } }),

@@ -19,6 +19,7 @@ import './components/CharCount.css';
 import './screens/MediatorHome.css';
 import './screens/NewCaseForm.css';
 import './screens/cases.css';
+import './screens/templates/templates.css';
 import './screens/consent.css';
 import './screens/prejoin.css';
 import './screens/session/session.css';

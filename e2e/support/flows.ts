@@ -52,11 +52,12 @@ export async function createCaseInUi(
   page: Page,
   title: string,
   parties: Array<{ name: string; side: string }>,
-  opts: { assessor?: string; platform?: PlatformRef; waitingRoom?: boolean } = {},
+  opts: { assessor?: string; platform?: PlatformRef; waitingRoom?: boolean; /** The protocol agreement template's option, e.g. "Family, version 2". */ template?: string } = {},
 ): Promise<{ caseUrl: string; links: Record<string, string> }> {
   await page.goto((opts.platform ?? shared()).url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
   await page.getByLabel('Case title').fill(title);
+  if (opts.template) await page.getByLabel('Protocol agreement', { exact: true }).selectOption({ label: opts.template });
   // The form starts with two party rows; add more when needed.
   for (let i = 2; i < parties.length; i++) await page.getByRole('button', { name: 'Add participant' }).click();
   const names = page.getByLabel('Name', { exact: true });

@@ -9,6 +9,9 @@ import { getSodium } from './crypto/sodium.ts';
 import { Keyring, masterKeyWarning, type MasterKeySource } from './crypto/Keyring.ts';
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
+import { Templates } from './domain/Templates.ts';
+import { ConsentAnswers } from './domain/ConsentAnswers.ts';
+import { mountAgreementRoutes } from './domain/agreementRoutes.ts';
 import { createApp } from './http/app.ts';
 import { clientAddress } from './http/clientAddress.ts';
 import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
@@ -89,8 +92,18 @@ export async function startServer(
     inviteTtlMs: config.inviteTtlMs,
     baseUrl: () => baseUrl,
     bus,
-    lookups: { isOnline: (caseId, pid) => live.isOnline(caseId, pid), agreementOf: (caseId) => signoff.summary(caseId) },
+    lookups: {
+      isOnline: (caseId, pid) => live.isOnline(caseId, pid),
+      agreementOf: (caseId) => signoff.summary(caseId),
+      templateFor: (mediatorId, versionId) => templates.resolve(mediatorId, versionId),
+      templateOf: (caseId) => templates.refOf(caseId),
+      answersOf: (caseId, hash) => answers.ofCase(caseId, hash),
+      ownAnswersOf: (caseId, pid, hash) => answers.ofPerson(caseId, pid, hash),
+    },
   });
+  // Protocol agreement templates and what people answer instead of agreeing [3.5, 3.6.8, 3.6.12, 3.6.14].
+  const templates = new Templates(store, cases, bus);
+  const answers = new ConsentAnswers(store, cases, bus);
   const auth = new MediatorAuth(store, keys, bus);
 
   let sfu: Sfu;
@@ -182,6 +195,7 @@ export async function startServer(
     gate,
     mountApi: (mount) => {
       mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
+      mountAgreementRoutes(mount, { templates, answers, logger });
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate });

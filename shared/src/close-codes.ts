@@ -17,6 +17,8 @@ export const CloseCode = {
   SignedOut: 4419,
   /** The protocol agreement changed after this person consented: they must read and agree again. */
   ConsentChanged: 4412,
+  /** The person withdrew their consent to the protocol agreement: they are out until they agree again. */
+  ConsentWithdrawn: 4414,
   /** The same person connected again from this browser (another tab, a reload); this connection was replaced. */
   Replaced: 4409,
   /** The person's link was opened in another browser or on another device; this connection was replaced. */
@@ -45,6 +47,7 @@ export const closeMessages: Record<CloseCode, string> = {
   4411: 'This invitation link has expired. Ask the mediator for a new link.',
   4419: 'You were signed out. Sign in again to continue.',
   4412: 'The protocol agreement changed. Open your invitation link again to read it and agree before you continue.',
+  4414: 'You withdrew your consent to the protocol agreement, so you were taken out of the session. To come back, read it again and agree.',
   4409: 'You opened this session in another tab or window, so this one was disconnected.',
   4408: 'Your link was opened in another browser or device, so this window was disconnected. If that was not you, tell your mediator.',
   4404: 'The mediator removed you from this case.',
@@ -112,6 +115,7 @@ export function errorCodeForClose(code: number): ErrorCode | null {
     case CloseCode.Expired:
       return ErrorCode.LinkExpired;
     case CloseCode.ConsentChanged:
+    case CloseCode.ConsentWithdrawn:
       return ErrorCode.ConsentRequired;
     case TRY_AGAIN_LATER:
       return ErrorCode.RateLimited;

@@ -71,6 +71,43 @@ export const CaseSummary = z.object({
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 
+/** One saved version of a protocol agreement template (templates.ts). */
+export const TemplateVersionInfo = z.object({ id: z.string(), version: z.number().int(), createdAt: z.string() });
+export type TemplateVersionInfo = z.infer<typeof TemplateVersionInfo>;
+
+/** Which of the mediator's template versions a case uses (null on the case: the built-in template). */
+export const CaseTemplateRef = z.object({
+  templateId: z.string(),
+  name: z.string(),
+  versionId: z.string(),
+  version: z.number().int(),
+  /** The template's newest version: the case can be moved to it (everyone then consents again). */
+  latest: TemplateVersionInfo,
+});
+export type CaseTemplateRef = z.infer<typeof CaseTemplateRef>;
+
+/**
+ * What a party or advisor answered instead of agreeing [3.6.8]: they declined (with an optional
+ * reason), asked the mediator a question, or withdrew a consent given earlier (optional reason).
+ * The text is theirs, sealed with the case key at rest.
+ */
+export const ConsentAnswerKind = z.enum(['declined', 'question', 'withdrawn']);
+export type ConsentAnswerKind = z.infer<typeof ConsentAnswerKind>;
+export const ConsentAnswer = z.object({
+  id: Id,
+  kind: ConsentAnswerKind,
+  text: z.string().nullable(),
+  at: z.string(),
+  /** A question the mediator marked as answered (they answer outside the platform). */
+  answeredAt: z.string().nullable(),
+  /** Given about the agreement as it is now (false: it changed since). */
+  current: z.boolean(),
+});
+export type ConsentAnswer = z.infer<typeof ConsentAnswer>;
+/** The same on the mediator's case page, with who answered. */
+export const CaseConsentAnswer = ConsentAnswer.extend({ participantId: Id, displayName: z.string(), role: Role });
+export type CaseConsentAnswer = z.infer<typeof CaseConsentAnswer>;
+
 export const CaseDetail = z.object({
   id: Id,
   title: z.string(),
@@ -81,6 +118,10 @@ export const CaseDetail = z.object({
   breakdown: BreakdownSettings,
   /** Parties and advisors wait until the mediator lets them in (the waiting room). */
   waitingRoom: z.boolean(),
+  /** The template version the agreement was written from; null: the built-in template. */
+  template: CaseTemplateRef.nullable(),
+  /** Declines, questions and withdrawals of consent, newest first. */
+  consentAnswers: z.array(CaseConsentAnswer),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_ASSESSORS } from './assessment.ts';
 import { BreakdownSettings } from './breakdown.ts';
 import { DRAFT_LIMITS } from './draft.ts';
-import { CaseTitle, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
+import { CaseTitle, ConsentAnswer, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
 
 /** Bodies and answers of the HTTP API. Every handler parses its body with one of these. */
 
@@ -32,6 +32,8 @@ export const CreateCaseBody = z
     participants: z.array(NewParticipant).min(1, 'add at least one party').max(20, 'at most 20 participants'),
     /** Whether parties and advisors wait to be let in (issue 13); absent: the platform's default, on. */
     waitingRoom: z.boolean().optional(),
+    /** One of the mediator's template versions; left out or null: the built-in template. */
+    templateVersionId: Id.nullable().optional(),
   })
   .refine((b) => b.participants.some((p) => p.role === 'party'), {
     message: 'a case needs at least one party',
@@ -51,6 +53,24 @@ export const ConsentBody = z.object({
 });
 export type ConsentBody = z.infer<typeof ConsentBody>;
 
+/** Free text a person writes to the mediator instead of agreeing: sealed with the case key at rest. */
+export const CONSENT_TEXT_MAX = 2000;
+const ConsentText = z
+  .string()
+  .trim()
+  .max(CONSENT_TEXT_MAX, `at most ${CONSENT_TEXT_MAX} characters`)
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'the text contains control characters');
+
+/** POST /api/invitation/consent/decline: not agreeing, optionally saying why. */
+export const DeclineBody = z.strictObject({ reason: ConsentText.optional() });
+export type DeclineBody = z.infer<typeof DeclineBody>;
+/** POST /api/invitation/consent/question: a question to the mediator before agreeing. */
+export const QuestionBody = z.strictObject({ question: ConsentText.pipe(z.string().min(1, 'write your question')) });
+export type QuestionBody = z.infer<typeof QuestionBody>;
+/** POST /api/invitation/consent/withdraw: taking back a consent given earlier, optionally saying why. */
+export const WithdrawConsentBody = z.strictObject({ reason: ConsentText.optional() });
+export type WithdrawConsentBody = z.infer<typeof WithdrawConsentBody>;
+
 export const SigninBody = z.object({ token: z.string().min(10).max(200) });
 
 /** What a person holding an invitation link sees before joining. */
@@ -63,6 +83,8 @@ export const InvitationView = z.object({
   agreement: ProtocolAgreement,
   clauseSetHash: z.string(),
   consent: z.object({ at: z.string(), current: z.boolean() }).nullable(),
+  /** This person's own declines, questions and withdrawals, newest first. */
+  answers: z.array(ConsentAnswer),
   others: z.array(z.object({ displayName: z.string(), role: Role, side: Side.nullable() })),
 });
 export type InvitationView = z.infer<typeof InvitationView>;

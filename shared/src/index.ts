@@ -13,6 +13,7 @@ export * from './signoff.ts';
 export * from './record.ts';
 export * from './record-words.ts';
 export * from './protocol-agreement.ts';
+export * from './templates.ts';
 export * from './canonical.ts';
 export * from './imi-criteria.ts';
 export * from './draft.ts';

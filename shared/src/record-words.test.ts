@@ -13,6 +13,15 @@ type Example = { e: ReturnType<typeof entry>; text: string };
 /** One example per entry type, with the data the server writes, and the sentence we expect. */
 const EXAMPLES: Record<RecordEventType, Example> = {
   'consent.recorded': { e: entry('consent.recorded', ana, { clauseSetHash: 'ab'.repeat(32), optionalAccepted: ['assessor-caucus'] }), text: 'Ana Arden agreed to the protocol agreement' },
+  'consent.declined': { e: entry('consent.declined', ana, { clauseSetHash: 'ab'.repeat(32) }), text: 'Ana Arden declined the protocol agreement' },
+  'consent.withdrawn': {
+    e: entry('consent.withdrawn', ana, { clauseSetHash: 'ab'.repeat(32) }),
+    text: 'Ana Arden withdrew their consent to the protocol agreement and was taken out of the session',
+  },
+  'protocol.template-changed': {
+    e: entry('protocol.template-changed', mediator, { template: 'Family disputes', version: 3 }),
+    text: 'Mediator moved the case to the protocol agreement template “Family disputes”, version 3 (everyone is asked to consent again)',
+  },
   'participant.joined': { e: entry('participant.joined', ana, { room: 'Joint room' }), text: 'Ana Arden joined “Joint room”' },
   'participant.left': { e: entry('participant.left', ana, { reason: 'left' }), text: 'Ana Arden left the session' },
   'participant.link-reused': {

@@ -56,6 +56,9 @@ const paren = (s: string | undefined) => (s ? ` (${s})` : '');
 /** What a type means when its data cannot be read: said of the actor, true whoever that is. */
 const GENERIC: Record<RecordEventType, string> = {
   'consent.recorded': 'agreed to the protocol agreement',
+  'consent.declined': 'declined the protocol agreement',
+  'consent.withdrawn': 'withdrew their consent to the protocol agreement',
+  'protocol.template-changed': 'changed the protocol agreement template',
   'participant.joined': 'joined the session',
   'participant.left': 'left the session',
   'participant.link-reused': 'recorded that an invitation link was opened in another browser or device',
@@ -125,6 +128,10 @@ type Sentences = { [T in RecordEventType]: (d: RecordData<T>, who: string, entry
 
 const SENTENCES: Sentences = {
   'consent.recorded': (_d, who) => `${who} agreed to the protocol agreement`,
+  'consent.declined': (_d, who) => `${who} declined the protocol agreement`,
+  'consent.withdrawn': (_d, who) => `${who} withdrew their consent to the protocol agreement and was taken out of the session`,
+  'protocol.template-changed': (d, who) =>
+    `${who} moved the case to the protocol agreement template ${quoted(d.template)}${d.version === null ? '' : `, version ${d.version}`} (everyone is asked to consent again)`,
   'participant.joined': (d, who) => `${who} joined ${quoted(d.room)}`,
   'participant.left': (d, who) => `${who} ${LEFT[d.reason]}`,
   'participant.link-reused': (d) => `${d.participant} was disconnected because their invitation link was opened in another browser or device`,
@@ -195,6 +202,9 @@ const SENTENCES: Sentences = {
 /** The keys each sentence says; the others are shown as details next to it (extraDetails). */
 const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'consent.recorded': [],
+  'consent.declined': [],
+  'consent.withdrawn': [],
+  'protocol.template-changed': ['template', 'version'],
   'participant.joined': ['room'],
   'participant.left': ['reason'],
   'participant.link-reused': ['participant', 'room'],

@@ -9,6 +9,11 @@ import { SessionPurpose } from './schedule.ts';
  */
 export const RECORD_EVENT_TYPES = [
   'consent.recorded',
+  // instead of agreeing, or taking an agreement back [3.6.8]; the person's words stay on the case page
+  'consent.declined',
+  'consent.withdrawn',
+  // the mediator moved the case to another protocol agreement template version: everyone consents again
+  'protocol.template-changed',
   'participant.joined',
   'participant.left',
   // someone's invitation link opened in another browser or device took over their connection
@@ -70,6 +75,11 @@ const textHash = z.string();
 
 export const RECORD_DATA = {
   'consent.recorded': z.strictObject({ clauseSetHash: z.string(), optionalAccepted: names.optional(), optionalDeclined: names.optional() }),
+  // `clauseSetHash`: the agreement declined, or the one whose consent was withdrawn.
+  'consent.declined': z.strictObject({ clauseSetHash: z.string() }),
+  'consent.withdrawn': z.strictObject({ clauseSetHash: z.string() }),
+  // `template`: the template's name (the built-in one's too); `version` null for the built-in one.
+  'protocol.template-changed': z.strictObject({ template: z.string(), version: z.number().int().positive().nullable() }),
   'participant.joined': z.strictObject({ room }),
   // Same words as the `participant:left` notification.
   'participant.left': z.strictObject({ reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, SigninBody, UpdateMeBody, WaitingRoomBody, type Health, type InvitationView, type Readiness, type Me } from './http.ts';
+import { AddParticipantBody, BreakdownSettingsBody, ConsentBody, CreateCaseBody, DeclineBody, QuestionBody, SigninBody, UpdateMeBody, WaitingRoomBody, WithdrawConsentBody, type Health, type InvitationView, type Readiness, type Me } from './http.ts';
 import type { CaseDetail, CaseSummary } from './domain.ts';
 import { SignBody, type AgreementVersionView, type VerifyReport } from './signoff.ts';
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
 import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
 import type { DraftAccessAnswer } from './draft.ts';
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
+import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
 
 /**
  * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
@@ -97,11 +98,23 @@ export const httpRoutes = {
   setWaitingRoom: route('PUT', '/api/cases/:caseId/waiting-room', 'mediator', WaitingRoomBody, json<CaseDetail>()),
   addParticipant: route('POST', '/api/cases/:caseId/participants', 'mediator', AddParticipantBody, json<CaseDetail>(201)),
   removeParticipant: route('DELETE', '/api/cases/:caseId/participants/:pid', 'mediator', null, json<CaseDetail>()),
+  setCaseTemplate: route('PUT', '/api/cases/:caseId/template', 'mediator', CaseTemplateBody, json<CaseDetail>()),
+  markAnswered: route('POST', '/api/cases/:caseId/consent-answers/:answerId/answered', 'mediator', null, json<CaseDetail>()),
   revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
   reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),
 
+  // The mediator's protocol agreement templates: each save is a new version [3.5, 3.6.8, 3.6.12, 3.6.14].
+  listTemplates: route('GET', '/api/templates', 'mediator', null, json<TemplateList>()),
+  createTemplate: route('POST', '/api/templates', 'mediator', TemplateBody, json<TemplateDetail>(201)),
+  getTemplate: route('GET', '/api/templates/:templateId', 'mediator', null, json<TemplateDetail>()),
+  saveTemplate: route('PUT', '/api/templates/:templateId', 'mediator', TemplateBody, json<TemplateDetail>()),
+
   invitation: route('GET', '/api/invitation', 'invitee', null, json<InvitationView>()),
   consent: route('POST', '/api/invitation/consent', 'invitee', ConsentBody, json<InvitationView>()),
+  // Instead of agreeing, or after: the mediator sees each answer on the case page.
+  declineConsent: route('POST', '/api/invitation/consent/decline', 'invitee', DeclineBody, json<InvitationView>()),
+  askQuestion: route('POST', '/api/invitation/consent/question', 'invitee', QuestionBody, json<InvitationView>()),
+  withdrawConsent: route('POST', '/api/invitation/consent/withdraw', 'invitee', WithdrawConsentBody, json<InvitationView>()),
 
   caseAgreement: route('GET', '/api/cases/:caseId/agreement', 'mediator', null, json<Current>()),
   freezeAgreement: route('POST', '/api/cases/:caseId/agreement/freeze', 'mediator', null, json<{ current: AgreementVersionView }>()),

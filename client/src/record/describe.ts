@@ -19,6 +19,9 @@ export type RecordFilter = (typeof RECORD_FILTERS)[number]['id'];
 
 const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'consent.recorded': 'agreement',
+  'consent.declined': 'agreement',
+  'consent.withdrawn': 'agreement',
+  'protocol.template-changed': 'agreement',
   'participant.joined': 'rooms',
   'participant.left': 'rooms',
   'participant.link-reused': 'rooms',

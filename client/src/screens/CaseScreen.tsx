@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { requiresConsent, roleLabel, type CaseDetail, type ParticipantSummary } from '@parley/shared';
+import { requiresConsent, roleLabel, type CaseConsentAnswer, type CaseDetail, type ParticipantSummary } from '@parley/shared';
 import { api, messageOf } from '../api.ts';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { LoadStatus, useLoad } from '../components/useLoad.tsx';
@@ -7,6 +7,7 @@ import { absoluteUrl, formatDate, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { BreakdownSection } from './BreakdownSection.tsx';
 import { WaitingRoomSection } from './WaitingRoomSection.tsx';
+import { CaseAgreementSection, ConsentAnswersSection } from './CaseAgreementSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddPersonForm } from './AddPersonForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
@@ -76,6 +77,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         </Link>
       </section>
 
+      <ConsentAnswersSection
+        c={c}
+        onChanged={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
+
       <h2>Participants</h2>
       <p className="muted">
         Send each person their own link (by e-mail, text message or chat). Nobody can join the session before they have
@@ -87,6 +96,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
             <ParticipantCard
               caseId={c.id}
               participant={p}
+              lastAnswer={c.consentAnswers.find((a) => a.participantId === p.id && a.kind !== 'question')}
               onChanged={(next, message) => {
                 set(next);
                 setAnnouncement(message);
@@ -103,6 +113,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         }}
       />
       {c.participants.some((p) => p.role === 'assessor') ? <ReleasedAssessment caseId={c.id} /> : null}
+
+      <CaseAgreementSection
+        c={c}
+        onSaved={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
 
       <WaitingRoomSection
         c={c}
@@ -132,8 +150,12 @@ function invitationText(p: ParticipantSummary): string {
   return `Link active, ${opened} · valid until ${formatDateTime(inv.expiresAt)}`;
 }
 
-function ConsentStatus({ p }: { p: ParticipantSummary }) {
+function ConsentStatus({ p, lastAnswer }: { p: ParticipantSummary; lastAnswer: CaseConsentAnswer | undefined }) {
   if (!requiresConsent(p.role)) return <span>Not needed</span>;
+  // Newer than any consent in force (a consent after it would be the current state instead).
+  const answerAfterConsent = lastAnswer && (!p.consent || lastAnswer.at > p.consent.at) ? lastAnswer : undefined;
+  if (!p.consent && answerAfterConsent?.kind === 'withdrawn') return <span className="status status-pending">Withdrew consent {formatDateTime(answerAfterConsent.at)}</span>;
+  if (!p.consent?.current && answerAfterConsent?.kind === 'declined') return <span className="status status-pending">Declined {formatDateTime(answerAfterConsent.at)}</span>;
   if (!p.consent) return <span className="status status-pending">Not yet consented</span>;
   if (!p.consent.current) return <span className="status status-pending">Consented to an earlier version; needs to consent again</span>;
   return (
@@ -146,10 +168,12 @@ function ConsentStatus({ p }: { p: ParticipantSummary }) {
 function ParticipantCard({
   caseId,
   participant: p,
+  lastAnswer,
   onChanged,
 }: {
   caseId: string;
   participant: ParticipantSummary;
+  lastAnswer: CaseConsentAnswer | undefined;
   onChanged: (detail: CaseDetail, announcement: string) => void;
 }) {
   const uid = useId();
@@ -264,7 +288,7 @@ function ParticipantCard({
         <div>
           <dt>Consent</dt>
           <dd>
-            <ConsentStatus p={p} />
+            <ConsentStatus p={p} lastAnswer={lastAnswer} />
           </dd>
         </div>
       </dl>

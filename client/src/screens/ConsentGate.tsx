@@ -1,7 +1,8 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { ASSESSOR_CAUCUS_CLAUSE_ID, type InvitationView, type ProtocolClause } from '@parley/shared';
+import { ASSESSOR_CAUCUS_CLAUSE_ID, isPlatformClause, type InvitationView, type ProtocolClause } from '@parley/shared';
 import { ApiError, api, messageOf } from '../api.ts';
 import { Notice } from '../components/Page.tsx';
+import { NotReadyToAgree, OwnAnswers } from './ConsentAnswers.tsx';
 import './consent.css';
 
 /**
@@ -10,19 +11,25 @@ import './consent.css';
  * the mediator in the meantime is refused by the server instead of silently accepted.
  * Optional clauses (the assessor following into caucuses [3.6.10]) are a separate yes/no choice,
  * unticked by default: declining them never blocks joining. Only parties and advisors choose; the
- * mediator and assessors read them as information.
+ * mediator and assessors read them as information. Instead of agreeing, the person may ask the
+ * mediator a question or decline (ConsentAnswers.tsx); what they sent is listed above the clauses.
+ * Clauses the platform writes from the case's settings are marked as such.
  */
 export function ConsentGate({
   token,
   invitation,
   onConsented,
   onAgreementChanged,
+  onAnswered,
 }: {
   token: string;
   invitation: InvitationView;
   onConsented: (next: InvitationView) => void;
   onAgreementChanged: () => void;
+  /** A question or a decline was sent: the invitation as it stands now. */
+  onAnswered: (next: InvitationView) => void;
 }) {
+  const [said, setSaid] = useState('');
   const uid = useId();
   const clauses = invitation.agreement.clauses;
   const [ticked, setTicked] = useState<Set<string>>(() => new Set());
@@ -73,8 +80,12 @@ export function ConsentGate({
       <h2 id={`${uid}-h`}>Protocol agreement</h2>
       <p>
         These are the rules everyone in this mediation agrees to before meeting. Please read each part and tick the box
-        under it. If something is unclear, you can ask the mediator before agreeing.
+        under it. If something is unclear, you can ask the mediator before agreeing (below the agreement).
       </p>
+      <p className="sr-only" role="status" aria-live="polite">
+        {said}
+      </p>
+      <OwnAnswers answers={invitation.answers} />
       <form onSubmit={submit}>
         <ol className="clause-list">
           {clauses.map((clause) => {
@@ -85,6 +96,7 @@ export function ConsentGate({
             return (
               <li key={clause.id} className={ticked.has(clause.id) ? 'clause-card clause-agreed' : 'clause-card'}>
                 <h3 id={`${boxId}-title`}>{clause.title}</h3>
+                {isPlatformClause(clause.id) ? <p className="clause-source">Written by Parley, the platform (not by your mediator)</p> : null}
                 <p id={`${boxId}-body`}>{clause.body}</p>
                 <div className="check">
                   <input
@@ -124,6 +136,13 @@ export function ConsentGate({
           </button>
         </div>
       </form>
+      <NotReadyToAgree
+        token={token}
+        onAnswered={(next, text) => {
+          setSaid(text);
+          onAnswered(next);
+        }}
+      />
     </section>
   );
 }

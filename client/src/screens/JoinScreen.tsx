@@ -6,6 +6,7 @@ import { formatDateTime } from '../format.ts';
 import { hashParam, Link, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
 import { ConsentGate } from './ConsentGate.tsx';
+import { WithdrawConsent } from './ConsentAnswers.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
 import { StandaloneThreads } from '../threads/lazy.tsx';
@@ -15,6 +16,8 @@ import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { YourSchedule } from '../schedule/YourSchedule.tsx';
 
 type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
+
+const WITHDRAWN_NOTICE = 'You withdrew your consent, so you are not in the session. The mediator has been told. To take part again, read the agreement and agree.';
 
 type State =
   | { kind: 'loading' }
@@ -96,6 +99,12 @@ export function JoinScreen() {
       const problem = linkProblemOf(reason.code);
       if (problem) {
         setState({ kind: 'link-problem', problem });
+        return true;
+      }
+      // They withdrew their consent (here, in another tab or on another device): back to the agreement.
+      if (reason.code === CloseCode.ConsentWithdrawn) {
+        setState((prev) => (prev.kind === 'ready' ? { ...prev, stage: 'gate', notice: WITHDRAWN_NOTICE } : prev));
+        reload();
         return true;
       }
       if (reason.code === 'consent_required') {
@@ -234,6 +243,10 @@ export function JoinScreen() {
               self={{ id: invitation.participant.id, role: invitation.participant.role }}
               onOpen={() => setShowSignoff(true)}
             />
+            <details className="consent-entry">
+              <summary>Your consent to the protocol agreement</summary>
+              <WithdrawConsent token={token} onWithdrawn={(next) => setState({ kind: 'ready', invitation: next, stage: 'gate', notice: WITHDRAWN_NOTICE })} />
+            </details>
           </>
         }
         onRefused={onSessionRefused}
@@ -294,6 +307,7 @@ export function JoinScreen() {
         invitation={invitation}
         onConsented={(next) => setState({ kind: 'ready', invitation: next, stage: 'session', notice: null })}
         onAgreementChanged={reload}
+        onAnswered={(next) => setState((prev) => (prev.kind === 'ready' ? { ...prev, invitation: next, notice: null } : prev))}
       />
     </Shell>
   );

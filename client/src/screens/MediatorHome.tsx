@@ -90,6 +90,16 @@ export function MediatorHome() {
         </ul>
       )}
       <NewCaseForm />
+      <section className="card templates-entry" aria-labelledby="templates-entry-heading">
+        <h2 id="templates-entry-heading">Protocol agreement templates</h2>
+        <p className="muted">
+          Your own wording of fees, conflicts of interest, disclosure, recording, governing law and language, for the agreement
+          every participant accepts before joining.
+        </p>
+        <Link to="/templates" className="button button-secondary">
+          Agreement templates
+        </Link>
+      </section>
       <YourName me={me} onSaved={(next) => setState({ kind: 'ready', me: next, cases })} />
     </Shell>
   );

@@ -1,6 +1,6 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
-import { CaseTitle, CreateCaseBody, DisplayName, MAX_ASSESSORS, roleLabel } from '@parley/shared';
-import { ApiError, api, messageOf } from '../api.ts';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { BUILT_IN_TEMPLATE_NAME, CaseTitle, CreateCaseBody, DisplayName, MAX_ASSESSORS, roleLabel, type TemplateSummary } from '@parley/shared';
+import { ApiError, api, isAbort, messageOf } from '../api.ts';
 import { CharCount, limitOf } from '../components/CharCount.tsx';
 import { Notice } from '../components/Page.tsx';
 import { capitalise } from '../format.ts';
@@ -42,6 +42,20 @@ export function NewCaseForm() {
   // On by default: nobody meets the other side before the mediator is there [2.11, 3.7.1].
   const [waitingRoom, setWaitingRoom] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
+  // The protocol agreement template: '' is the built-in one; otherwise the newest version of one of theirs.
+  const [templates, setTemplates] = useState<TemplateSummary[]>([]);
+  const [templateVersionId, setTemplateVersionId] = useState('');
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.listTemplates(ctrl.signal).then(
+      (list) => setTemplates(list.templates),
+      (err) => {
+        // Without the list the built-in template is still there; creating a case must not depend on it.
+        if (!isAbort(err)) setTemplates([]);
+      },
+    );
+    return () => ctrl.abort();
+  }, []);
 
   const id = (suffix: string) => `${formId}-${suffix}`;
   const errorFor = (key: string) => errors[key];
@@ -97,7 +111,12 @@ export function NewCaseForm() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(null);
-    const body = { title, waitingRoom, participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })) };
+    const body = {
+      title,
+      waitingRoom,
+      participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })),
+      templateVersionId: templateVersionId || null,
+    };
     const parsed = CreateCaseBody.safeParse(body);
     if (!parsed.success) {
       const next: FieldErrors = {};
@@ -158,6 +177,21 @@ export function NewCaseForm() {
               {titleError}
             </p>
           ) : null}
+        </div>
+
+        <div className="field">
+          <label htmlFor={id('template')}>Protocol agreement</label>
+          <select id={id('template')} value={templateVersionId} onChange={(e) => setTemplateVersionId(e.target.value)} aria-describedby={id('template-hint')}>
+            <option value="">{BUILT_IN_TEMPLATE_NAME}</option>
+            {templates.map((t) => (
+              <option key={t.id} value={t.latest.id}>
+                {t.name}, version {t.latest.version}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={id('template-hint')}>
+            The template the agreement’s own wording comes from; Parley adds the clauses about the platform from the case’s settings.
+          </p>
         </div>
 
         <div className="participant-rows">

@@ -1,5 +1,5 @@
 import { startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { canModerate, draftAccess } from '@parley/shared';
+import { canModerate, draftAccess, requiresConsent } from '@parley/shared';
 import { Icon, RemoteAudio } from '../components/media.tsx';
 import { PageHeading, useDocumentTitle } from '../components/Page.tsx';
 import { useSessionState } from '../session/hooks.ts';
@@ -22,6 +22,9 @@ import { SessionAgreementBanner } from '../signoff/SessionAgreementBanner.tsx';
 import { ScorecardPanel } from '../assessment/ScorecardPanel.tsx';
 import { jumpTo } from '../assessment/jump.ts';
 import { MessagesToggle, SessionMessagesPanel, useSessionThreads } from '../threads/SessionThreads.tsx';
+import { Section } from '../components/Section.tsx';
+import { WithdrawConsent } from './ConsentAnswers.tsx';
+import './consent.css';
 import './session/session.css';
 import './session/rooms.css';
 import './session/stage.css';
@@ -261,6 +264,12 @@ function LiveSession({
                 {mediator ? <RoomsPanel client={client} s={s} /> : null}
                 {mediator ? <BreakdownPanel client={client} s={s} /> : null}
                 <ParticipantsPanel client={client} s={s} />
+                {/* Withdrawing takes the person out at once: the server closes the session with its own reason (4414). */}
+                {credentials.kind === 'invitee' && s.self && requiresConsent(s.self.role) ? (
+                  <Section title="Your consent" defaultOpen={false}>
+                    <WithdrawConsent token={credentials.token} />
+                  </Section>
+                ) : null}
                 {mediator ? <AnnouncementForm client={client} /> : null}
                 <AnnouncementLog announcements={s.announcements} />
               </>

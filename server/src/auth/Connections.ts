@@ -76,13 +76,15 @@ export class Connections {
   }
 
   /**
-   * A withdrawn link or a sign-out ends every connection opened with it, live or not, socket or
-   * draft; a rewritten protocol agreement re-checks the case's connections (see `recheckCase`).
+   * A withdrawn link, a withdrawn consent or a sign-out ends every connection opened with it, live
+   * or not, socket or draft; a rewritten protocol agreement re-checks the case's connections (see `recheckCase`).
    */
   subscribe(bus: EventBus): () => void {
     return bus.onEach({
       'invitation.revoked': ({ participantId }) => void this.closePerson(participantId, CloseCode.Revoked),
       'participant.removed': ({ participantId }) => void this.closePerson(participantId, CloseCode.Removed),
+      // Out of every live room and off the threads and the draft until they agree again.
+      'consent.withdrawn': ({ identity }) => void this.closePerson(identity.participantId, CloseCode.ConsentWithdrawn),
       'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
       'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
     });

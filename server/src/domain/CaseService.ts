@@ -1,5 +1,7 @@
 import {
   ASSESSOR_CAUCUS_CLAUSE_ID,
+  BUILT_IN_TEMPLATE,
+  composeAgreement,
   MAX_ASSESSORS,
   renderAssessorNames,
   withAssessorClauses,
@@ -9,17 +11,20 @@ import {
   BreakdownSettings,
   canonicalJson,
   DEFAULT_BREAKDOWN,
-  DEFAULT_PROTOCOL_AGREEMENT,
   ErrorCode,
   ParleyError,
   ProtocolAgreement,
   requiresConsent,
+  type CaseConsentAnswer,
   type CaseDetail,
   type CaseSummary,
+  type CaseTemplateRef,
+  type ConsentAnswer,
   type ConsentBody,
   type CreateCaseBody,
   type InvitationView,
   type ParticipantSummary,
+  type ResolvedTemplate,
   type Role,
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
@@ -41,6 +46,13 @@ export interface CaseLookups {
   isOnline?: (caseId: string, participantId: string) => boolean;
   /** Where the newest frozen agreement stands (null: none frozen). */
   agreementOf?: (caseId: string) => CaseSummary['agreement'];
+  /** The mediator's template version a new case is written from (Templates.resolve); absent: only the built-in one. */
+  templateFor?: (mediatorId: string, versionId: string | null | undefined) => ResolvedTemplate;
+  /** Which template version a case uses (Templates.refOf). */
+  templateOf?: (caseId: string) => CaseTemplateRef | null;
+  /** Declines, questions and withdrawals on a case, and one person's own (ConsentAnswers). */
+  answersOf?: (caseId: string, clauseSetHash: string) => CaseConsentAnswer[];
+  ownAnswersOf?: (caseId: string, participantId: string, clauseSetHash: string) => ConsentAnswer[];
 }
 
 /**
@@ -65,6 +77,7 @@ export class CaseService {
   readonly #bus: EventBus;
   readonly #isOnline: NonNullable<CaseLookups['isOnline']>;
   readonly #agreementOf: NonNullable<CaseLookups['agreementOf']>;
+  readonly #lookups: CaseLookups;
 
   constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string; bus: EventBus; lookups?: CaseLookups }) {
     this.#store = store;
@@ -75,6 +88,7 @@ export class CaseService {
     this.#bus = opts.bus;
     this.#isOnline = opts.lookups?.isOnline ?? (() => false);
     this.#agreementOf = opts.lookups?.agreementOf ?? (() => null);
+    this.#lookups = opts.lookups ?? {};
   }
 
   clauseSetHash(agreement: ProtocolAgreement): string {
@@ -84,6 +98,8 @@ export class CaseService {
   createCase(mediatorId: string, body: CreateCaseBody): CaseDetail {
     const mediator = this.#store.getMediator(mediatorId);
     if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
+    // Resolved first: a template version that is not theirs refuses the case before anything is stored.
+    const template = this.#templateFor(mediatorId, body.templateVersionId);
     const { key, wrapped } = this.#keys.newCaseKey();
     const caseId = randomId();
     const createdAt = now();
@@ -99,8 +115,9 @@ export class CaseService {
         removed_at: null,
       })),
     ];
-    // Assessors on the case from the start are disclosed in the agreement from the start [3.6.10, 3.6.14].
-    const agreement = withAssessorClauses(DEFAULT_PROTOCOL_AGREEMENT, people.filter((p) => p.role === 'assessor').map((p) => p.id));
+    // The template's clauses, then the platform's from the settings; assessors on the case from the
+    // start are disclosed in the agreement from the start [3.6.10, 3.6.14].
+    const agreement = composeAgreement(template, { breakdown: DEFAULT_BREAKDOWN, assessorIds: people.filter((p) => p.role === 'assessor').map((p) => p.id) });
     const row: CaseRow = {
       id: caseId,
       mediator_id: mediatorId,
@@ -110,6 +127,7 @@ export class CaseService {
       clause_set_hash: this.clauseSetHash(agreement),
       created_at: createdAt,
       waiting_room: (body.waitingRoom ?? DEFAULT_WAITING_ROOM) ? 1 : 0,
+      template_version_id: template.versionId,
     };
     this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);
@@ -159,7 +177,15 @@ export class CaseService {
       participants: this.#store.participantsOf(c.id).map((p) => this.#summary(c, p)),
       breakdown: this.breakdownSettings(c.id),
       waitingRoom: this.waitingRoomOn(c.id),
+      template: this.#lookups.templateOf?.(c.id) ?? null,
+      consentAnswers: this.#lookups.answersOf?.(c.id, c.clause_set_hash) ?? [],
     };
+  }
+
+  #templateFor(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
+    if (this.#lookups.templateFor) return this.#lookups.templateFor(mediatorId, versionId);
+    if (versionId) throw new ParleyError(ErrorCode.NotFound, 'No such template version.');
+    return BUILT_IN_TEMPLATE;
   }
 
   // --- the waiting room [issue 13; 2.11-iii, 3.7.2] ---------------------------------------------
@@ -279,6 +305,7 @@ export class CaseService {
       agreement: this.#agreementShown(c),
       clauseSetHash: c.clause_set_hash,
       consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
+      answers: this.#lookups.ownAnswersOf?.(c.id, identity.participantId, c.clause_set_hash) ?? [],
       others: this.#store
         .participantsOf(c.id)
         .filter((p) => p.id !== identity.participantId)

@@ -9,6 +9,8 @@ import type { Identity } from '../domain/identity.ts';
 export interface ServerEvents {
   /** A person agreed to the protocol agreement (optional clauses accepted or declined by id). */
   'consent.recorded': { identity: Identity; clauseSetHash: string; optionalAccepted: string[]; optionalDeclined: string[] };
+  /** A person withdrew their consent to the protocol agreement: everything of theirs that is open ends. */
+  'consent.withdrawn': { identity: Identity };
   /** The mediator changed a case's technology-breakdown procedure. */
   'breakdown.changed': { caseId: string; settings: BreakdownSettings; by: Identity };
   'waiting-room.changed': { caseId: string; on: boolean; by: Identity };

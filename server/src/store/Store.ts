@@ -16,6 +16,8 @@ export interface CaseRow {
   breakdown_json?: string | null;
   /** 1 on, 0 off; null = the platform's default. */
   waiting_room?: number | null;
+  /** The template version the agreement was written from; null = the built-in template. */
+  template_version_id?: string | null;
 }
 export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash'>;
 export interface ParticipantRow {
@@ -165,8 +167,8 @@ export class Store {
   // --- cases and participants
   insertCase(c: CaseRow, participants: ParticipantRow[]): void {
     this.tx(() => {
-      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at, waiting_room) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at, c.waiting_room ?? null);
+      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at, waiting_room, template_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at, c.waiting_room ?? null, c.template_version_id ?? null);
       const ins = statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
     });
@@ -174,6 +176,10 @@ export class Store {
   /** Replaces the case's protocol agreement; earlier consents stop being current (other hash). */
   setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): void {
     statement(this.db, 'UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
+  }
+  /** The template version the case's agreement is now written from (null: the built-in template). */
+  setCaseTemplate(caseId: string, versionId: string | null): void {
+    statement(this.db, 'UPDATE cases SET template_version_id = ? WHERE id = ?').run(versionId, caseId);
   }
   setCaseWaitingRoom(caseId: string, on: boolean): void {
     statement(this.db, 'UPDATE cases SET waiting_room = ? WHERE id = ?').run(on ? 1 : 0, caseId);
@@ -234,9 +240,14 @@ export class Store {
     statement(this.db, 'INSERT INTO consents (participant_id, case_id, clause_set_hash, accepted_clause_ids, at) VALUES (?, ?, ?, ?, ?)')
       .run(c.participant_id, c.case_id, c.clause_set_hash, c.accepted_clause_ids, c.at);
   }
+  /** The newest consent in force: a withdrawn one counts as none (the person may consent again). */
   latestConsent(participantId: string): ConsentRow | undefined {
-    return statement(this.db, 'SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? ORDER BY id DESC LIMIT 1')
+    return statement(this.db, 'SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1')
       .get(participantId) as ConsentRow | undefined;
+  }
+  /** Withdraws every consent of the person still in force; returns how many there were. */
+  withdrawConsents(participantId: string, at: string): number {
+    return Number(statement(this.db, 'UPDATE consents SET withdrawn_at = ? WHERE participant_id = ? AND withdrawn_at IS NULL').run(at, participantId).changes);
   }
 
   /** Readiness: the database answers a query (throws when it is closed or unreadable). */

@@ -207,4 +207,40 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 9: protocol agreement templates and consent answers [issue 13; 3.5, 3.6.8, 3.6.12, 3.6.14]. A template
+  // version is the mediator's general wording, never case content (a case's agreement_json is in the
+  // clear too), and is never changed once saved. What a party writes when declining, asking or
+  // withdrawing is mediation content: sealed with the case key. A withdrawn consent keeps its row
+  // (when it was given) and says when it was withdrawn.
+  `
+  CREATE TABLE agreement_templates (
+    id TEXT PRIMARY KEY,
+    mediator_id TEXT NOT NULL REFERENCES mediators(id),
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX agreement_templates_mediator ON agreement_templates(mediator_id);
+  CREATE TABLE agreement_template_versions (
+    id TEXT PRIMARY KEY,
+    template_id TEXT NOT NULL REFERENCES agreement_templates(id),
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    clauses_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (template_id, version)
+  );
+  ALTER TABLE cases ADD COLUMN template_version_id TEXT REFERENCES agreement_template_versions(id);
+  CREATE TABLE consent_answers (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    kind TEXT NOT NULL CHECK (kind IN ('declined','question','withdrawn')),
+    text_sealed TEXT,
+    clause_set_hash TEXT NOT NULL,
+    at TEXT NOT NULL,
+    answered_at TEXT
+  );
+  CREATE INDEX consent_answers_case ON consent_answers(case_id, at);
+  CREATE INDEX consent_answers_participant ON consent_answers(participant_id, at);
+  ALTER TABLE consents ADD COLUMN withdrawn_at TEXT;
+  `,
 ];

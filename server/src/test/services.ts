@@ -3,6 +3,8 @@ import { getSodium } from '../crypto/sodium.ts';
 import { Keyring } from '../crypto/Keyring.ts';
 import { CaseService, type Identity } from '../domain/CaseService.ts';
 import { MediatorAuth } from '../domain/MediatorAuth.ts';
+import { ConsentAnswers } from '../domain/ConsentAnswers.ts';
+import { Templates } from '../domain/Templates.ts';
 import { EventBus } from '../events/EventBus.ts';
 import { createLogger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
@@ -10,7 +12,8 @@ import { Store } from '../store/Store.ts';
 /**
  * The domain services without a server, for unit tests: a real store (a file or memory), a fresh
  * master key, a mediator "Maria Mediator", one case with `participants`, and the event bus the
- * services announce on (subscribe a feature to it to test its reaction).
+ * services announce on (subscribe a feature to it to test its reaction). Templates and consent
+ * answers are wired into the cases as the server wires them.
  */
 export async function caseFixture(participants: Array<Omit<NewParticipant, 'side'> & { side: string | null }>, file = ':memory:') {
   const sodium = await getSodium();
@@ -19,12 +22,24 @@ export async function caseFixture(participants: Array<Omit<NewParticipant, 'side
   const bus = new EventBus(createLogger('silent'));
   const auth = new MediatorAuth(store, keys, bus);
   const { mediatorId } = auth.bootstrap('Maria Mediator');
-  const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x', bus });
+  const cases: CaseService = new CaseService(store, keys, {
+    inviteTtlMs: 3600_000,
+    baseUrl: () => 'http://x',
+    bus,
+    lookups: {
+      templateFor: (m, v) => templates.resolve(m, v),
+      templateOf: (c) => templates.refOf(c),
+      answersOf: (c, h) => answers.ofCase(c, h),
+      ownAnswersOf: (c, p, h) => answers.ofPerson(c, p, h),
+    },
+  });
+  const templates = new Templates(store, cases, bus);
+  const answers = new ConsentAnswers(store, cases, bus);
   const detail = cases.createCase(mediatorId, { title: 'Fence dispute', participants });
   /** The identity a person's link would give them. */
   const who = (name: string, d: CaseDetail = detail): Identity => {
     const p = d.participants.find((x) => x.displayName === name)!;
     return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
   };
-  return { store, keys, bus, auth, cases, mediatorId, detail, who };
+  return { store, keys, bus, auth, cases, templates, answers, mediatorId, detail, who };
 }

@@ -1,0 +1,125 @@
+import { ErrorCode, ParleyError, type CaseConsentAnswer, type CaseDetail, type ConsentAnswer, type ConsentAnswerKind, type InvitationView } from '@parley/shared';
+import type { CaseService, Identity } from './CaseService.ts';
+import type { EventBus } from '../events/EventBus.ts';
+import { now, type Store } from '../store/Store.ts';
+import { randomId } from '../crypto/randomId.ts';
+import { AgreementStore, type ConsentAnswerRow } from './AgreementStore.ts';
+
+/** Answers one person may leave on a case in all: enough for any real exchange, not a flood of the mediator's page. */
+export const MAX_ANSWERS_PER_PERSON = 50;
+/** How many the case page and the person's own page show (newest first). */
+const SHOWN_ON_CASE = 200;
+const SHOWN_TO_PERSON = 20;
+
+/**
+ * What a person says about the protocol agreement other than "I agree" [3.6.8]: they decline it
+ * (optionally saying why), ask the mediator a question, or withdraw a consent they gave. The
+ * mediator sees every answer on the case page, with who and when. Their words are mediation
+ * content, sealed with the case key. The mediator answers questions outside the platform (before
+ * consent the person can read no case message), then marks them answered.
+ *
+ * A withdrawal takes effect at once: the person counts as not consented (the store's latest consent
+ * ignores withdrawn ones), the session record says so, and every connection of theirs ends
+ * (Connections listens for `consent.withdrawn`). They may read the agreement and consent again.
+ */
+export class ConsentAnswers {
+  readonly #store: Store;
+  readonly #sql: AgreementStore;
+  readonly #cases: CaseService;
+  readonly #bus: EventBus;
+
+  constructor(store: Store, cases: CaseService, bus: EventBus) {
+    this.#store = store;
+    this.#sql = new AgreementStore(store.db);
+    this.#cases = cases;
+    this.#bus = bus;
+  }
+
+  /** Not agreeing. Someone whose consent to this very agreement is in force withdraws it instead. */
+  decline(who: Identity, reason: string | undefined): InvitationView {
+    if (this.#cases.hasCurrentConsent(who)) {
+      throw new ParleyError(ErrorCode.Conflict, 'You have agreed to this protocol agreement. To take that back, withdraw your consent.');
+    }
+    const hash = this.#add(who, 'declined', reason);
+    this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: hash } });
+    return this.#cases.invitationView(who);
+  }
+
+  ask(who: Identity, question: string): InvitationView {
+    this.#add(who, 'question', question);
+    return this.#cases.invitationView(who);
+  }
+
+  /** Takes back the person's consent: refused when none is in force (there is nothing to withdraw). */
+  withdraw(who: Identity, reason: string | undefined): InvitationView {
+    const consent = this.#store.latestConsent(who.participantId);
+    if (!consent) throw new ParleyError(ErrorCode.Conflict, 'You have not agreed to the protocol agreement, so there is no consent to withdraw.');
+    this.#store.tx(() => {
+      this.#add(who, 'withdrawn', reason);
+      this.#store.withdrawConsents(who.participantId, now());
+    });
+    this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.withdrawn', actor: actorOf(who), data: { clauseSetHash: consent.clause_set_hash } });
+    // After the record entry: the connections that close next are explained by it.
+    this.#bus.emit('consent.withdrawn', { identity: who });
+    return this.#cases.invitationView(who);
+  }
+
+  /** The mediator answered a question (outside the platform) and says so. */
+  markAnswered(mediatorId: string, caseId: string, answerId: string): CaseDetail {
+    this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless it is theirs
+    if (!this.#sql.markAnswered(caseId, answerId, now())) {
+      const a = this.#sql.getAnswer(answerId);
+      if (!a || a.case_id !== caseId || a.kind !== 'question') throw new ParleyError(ErrorCode.NotFound, 'No such question on this case.');
+      // Already marked: nothing to change, the answer is the same.
+    }
+    return this.#cases.caseDetail(mediatorId, caseId);
+  }
+
+  /** Every answer on the case, newest first, for the mediator. */
+  ofCase(caseId: string, clauseSetHash: string): CaseConsentAnswer[] {
+    const people = new Map(this.#cases.people(caseId).map((p) => [p.id, p]));
+    return this.#sql.answersOfCase(caseId, SHOWN_ON_CASE).map((r) => {
+      const p = people.get(r.participant_id);
+      return { ...this.#view(r, clauseSetHash), participantId: r.participant_id, displayName: p?.displayName ?? 'Someone no longer on the case', role: p?.role ?? 'party' };
+    });
+  }
+
+  /** The person's own answers, newest first. */
+  ofPerson(caseId: string, participantId: string, clauseSetHash: string): ConsentAnswer[] {
+    return this.#sql.answersOf(participantId, SHOWN_TO_PERSON).filter((r) => r.case_id === caseId).map((r) => this.#view(r, clauseSetHash));
+  }
+
+  /** Stores one answer about the agreement as it is now; returns that agreement's clause set hash. */
+  #add(who: Identity, kind: ConsentAnswerKind, text: string | undefined): string {
+    if (who.role === 'mediator') throw new ParleyError(ErrorCode.Forbidden, 'The mediator does not consent to their own case.');
+    if (this.#sql.countAnswers(who.participantId) >= MAX_ANSWERS_PER_PERSON) {
+      throw new ParleyError(ErrorCode.Conflict, 'You have sent the mediator many answers already. Please contact them directly.');
+    }
+    const c = this.#store.getCaseHead(who.caseId);
+    if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
+    this.#sql.insertAnswer({
+      id: randomId(),
+      case_id: c.id,
+      participant_id: who.participantId,
+      kind,
+      text_sealed: text ? this.#cases.sealForCase(c.id, text) : null,
+      clause_set_hash: c.clause_set_hash,
+      at: now(),
+      answered_at: null,
+    });
+    return c.clause_set_hash;
+  }
+
+  #view(r: ConsentAnswerRow, clauseSetHash: string): ConsentAnswer {
+    return {
+      id: r.id,
+      kind: r.kind,
+      text: r.text_sealed ? this.#cases.openForCase(r.case_id, r.text_sealed) : null,
+      at: r.at,
+      answeredAt: r.answered_at,
+      current: r.clause_set_hash === clauseSetHash,
+    };
+  }
+}
+
+const actorOf = (who: Identity) => ({ id: who.participantId, displayName: who.displayName, role: who.role });
