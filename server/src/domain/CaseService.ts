@@ -378,12 +378,7 @@ export class CaseService {
     };
     this.#store.tx(() => {
       this.#store.insertParticipant(p);
-      if (p.role === 'assessor') {
-        const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-        const next = withAssessorClauses(agreement, [...assessors.map((a) => a.id), p.id]);
-        const versioned = { ...next, version: agreement.version + 1 };
-        this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
-      }
+      if (p.role === 'assessor') this.#discloseAssessors(c, [...assessors.map((a) => a.id), p.id]);
     });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
     this.#issueInvitation(p);
@@ -407,22 +402,25 @@ export class CaseService {
       throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
     }
     const name = this.#nameOf(c, p);
-    let rewritten = false;
     this.#store.tx(() => {
       this.#store.markParticipantRemoved(p.id);
       this.#store.revokeInvitations(p.id);
-      if (p.role === 'assessor') {
-        const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-        const next = withAssessorClauses(agreement, present.filter((x) => x.role === 'assessor' && x.id !== p.id).map((x) => x.id));
-        const versioned = { ...next, version: agreement.version + 1 };
-        this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
-        rewritten = true;
-      }
+      if (p.role === 'assessor') this.#discloseAssessors(c, present.filter((x) => x.role === 'assessor' && x.id !== p.id).map((x) => x.id));
     });
     this.#bus.emit('participant.removed', { caseId: c.id, participantId: p.id });
-    if (rewritten) this.#bus.emit('protocol.changed', { caseId: c.id });
+    if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
     this.#recordPeople(mediatorId, c.id, 'participant.removed', { participant: name, role: p.role as 'party' | 'advisor' | 'assessor' });
     return this.caseDetail(mediatorId, caseId);
+  }
+
+  /**
+   * A new version of the case's agreement whose assessor clauses name exactly these assessors
+   * [3.6.10, 3.6.14]: earlier consents stop being current (the caller announces protocol.changed).
+   */
+  #discloseAssessors(c: CaseRow, assessorIds: string[]): void {
+    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+    const versioned = { ...withAssessorClauses(agreement, assessorIds), version: agreement.version + 1 };
+    this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
   }
 
   /** Who was added to or taken off the case, by the mediator, in the session record [3.6.10]. */

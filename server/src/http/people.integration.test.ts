@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, type CaseDetail } from '@parley/shared';
 import { liveTestServer } from '../test/live-server.ts';
-import { api, createCase, nextEvent } from '../test/harness.ts';
+import { api, createCase, must, nextEvent } from '../test/harness.ts';
 
 /**
  * People on an existing case (issue 13): the mediator adds and removes parties, advisors and
@@ -20,7 +20,10 @@ async function peopleEntries(caseId: string): Promise<Array<{ type: string; data
 
 describe('people on a case', () => {
   it('a party taken off the case is taken out of the live session at once and their link stops working', async () => {
-    const { a, detail, tA, ids } = await live.threeInSession();
+    const { m, a, detail, tA, ids } = await live.threeInSession();
+    // Something Ana wrote before, which must stay for the others (the case page promises it).
+    const joint = (await must(a, 'thread:list', {})).threads.find((t) => t.kind === 'joint')!;
+    await must(a, 'message:send', { threadId: joint.id, body: 'Written before I was removed', clientId: crypto.randomUUID() });
     const closed = nextEvent(a, 'session:closed');
     const r = await remove(detail.id, ids.a, { cookie: live.cookie });
     expect(r.status).toBe(200);
@@ -30,6 +33,8 @@ describe('people on a case', () => {
     expect(link.status).toBe(401);
     expect(link.body.error.message).toContain('took you off this case');
     expect(await peopleEntries(detail.id)).toEqual([{ type: 'participant.removed', data: { participant: 'Ana Party', role: 'party' } }]);
+    const history = await must(m, 'thread:history', { threadId: joint.id, limit: 100 });
+    expect(history.messages.map((x) => x.body)).toContain('Written before I was removed');
   });
 
   it('only the case’s mediator can; the last party and the mediator cannot be removed; nothing changes then', async () => {
