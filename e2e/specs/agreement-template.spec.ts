@@ -116,6 +116,14 @@ test('a template’s clause reaches the parties; a question, a decline and a wit
   await screenshot(ana, 'consent-after-withdrawal-phone');
   await expect(ana.getByRole('button', { name: 'Leave session' })).toHaveCount(0);
 
+  // The mediator is told in the session, with her words, not only later on the case page.
+  const alert = mediator.getByRole('alert').filter({ hasText: 'Ana Alves withdrew their consent to the protocol agreement' });
+  await expect(alert.getByText('I need to talk to my family first.')).toBeVisible();
+  await screenshot(mediator, 'session-consent-withdrawn-alert-desktop');
+  await expectAccessible(mediator, 'session with a withdrawal alert');
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(alert).toHaveCount(0);
+
   // The mediator's session no longer has her, and the record says why.
   await expect.poll(async () => (await recordEntries(mediator, caseUrl)).map((e) => `${e.type}:${e.actor?.displayName ?? ''}`), { timeout: 30_000 }).toEqual(
     expect.arrayContaining(['consent.withdrawn:Ana Alves', 'participant.left:Ana Alves']),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Role, Side } from './domain.ts';
-import { CameraLabel, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName, SessionEndReason } from './domain.ts';
+import { CameraLabel, CaseConsentAnswer, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName, SessionEndReason } from './domain.ts';
 import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type IceConfigWire, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
@@ -334,6 +334,10 @@ export const notifications = {
   'participant:link-reused': notification({
     doc: "To the mediators: a person's invitation link was opened in another browser or on another device while they were connected, and that earlier connection was closed.",
     payload: z.object({ participant: Person, at: z.string() }),
+  }),
+  'consent:answered': notification({
+    doc: 'To the mediator: someone declined the protocol agreement, asked about it, or withdrew their consent, with their words (also on the case page).',
+    payload: CaseConsentAnswer,
   }),
   'moderation:share-stopped': notification({ doc: 'To the person only: the mediator stopped their screen share.', payload: z.object({ by: Person }) }),
   'control:requested': notification({ doc: 'To the mediator: someone asks for control of the stage.', payload: z.object({ from: Person, roomId: z.string() }) }),

@@ -9,6 +9,8 @@ import {
   withTimerExpired,
   withTimerWarning,
   withLinkReused,
+  withConsentAnswer,
+  withoutConsentAnswer,
   withoutAssistance,
   withoutLinkReused,
   withoutControlRequest,
@@ -61,6 +63,7 @@ export class LiveRoom {
     socket.on('announcement:made', (a) => update((s) => withBroadcast(s, a, Date.now())));
     socket.on('assistance:requested', (r) => update((s) => withAssistance(s, r)));
     socket.on('participant:link-reused', (e) => update((s) => withLinkReused(s, e)));
+    socket.on('consent:answered', (a) => update((s) => withConsentAnswer(s, a)));
     socket.on('assistance:resolved', ({ requestId }) => update((s) => withoutAssistance(s, requestId)));
     socket.on('control:requested', (r) => update((s) => withControlRequest(s, r, Date.now())));
     socket.on('stage:pointer-moved', (e) => update((s) => withPointer(s, e)));
@@ -128,6 +131,10 @@ export class LiveRoom {
 
   dismissLinkReused(participantId: string): void {
     this.deps.update((s) => withoutLinkReused(s, participantId));
+  }
+
+  dismissConsentAnswer(answerId: string): void {
+    this.deps.update((s) => withoutConsentAnswer(s, answerId));
   }
 
   dismissNotice(): void {

@@ -92,6 +92,15 @@ export function withoutLinkReused(s: SessionState, participantId: string): Sessi
   return { ...s, linkReuses: s.linkReuses.filter((r) => r.participant.id !== participantId) };
 }
 
+/** Mediator: a decline, question or withdrawal of consent; a person's newer answer replaces their older one. */
+export function withConsentAnswer(s: SessionState, a: Notifications['consent:answered']): SessionState {
+  return { ...s, consentAnswers: [...s.consentAnswers.filter((x) => x.participantId !== a.participantId), a] };
+}
+
+export function withoutConsentAnswer(s: SessionState, answerId: string): SessionState {
+  return { ...s, consentAnswers: s.consentAnswers.filter((x) => x.id !== answerId) };
+}
+
 export function withAssistance(s: SessionState, req: Notifications['assistance:requested']): SessionState {
   return { ...s, assistance: [...s.assistance.filter((r) => r.requestId !== req.requestId && r.from.id !== req.from.id), req] };
 }

@@ -54,6 +54,9 @@ import type { SourceKey } from './sources.ts';
  *   linkReuses   LinkReuse[]                   mediator: someone's link opened in another browser or
  *                                              device took over their connection { participant, at },
  *                                              until dismissed
+ *   consentAnswers ConsentAnswerAlert[]        mediator: someone declined the protocol agreement, asked
+ *                                              about it or withdrew consent while the mediator was in
+ *                                              the session (newest last), until dismissed
  *   controlAsked string | null                 the room where I asked for control, until it changes hands
  *   pointers     Record<roomId, { participantId, x, y }>   the controller's pointer (fractions of
  *                                              the main stage's picture); absent = hidden
@@ -158,6 +161,7 @@ export type PersonRef = Notifications['announcement:made']['from'];
 export type Broadcast = Notifications['announcement:made'] & { receivedAt: number };
 export type AssistanceRequest = Notifications['assistance:requested'];
 export type LinkReuse = Notifications['participant:link-reused'];
+export type ConsentAnswerAlert = Notifications['consent:answered'];
 export interface ControlRequest {
   from: PersonRef;
   roomId: string;
@@ -204,6 +208,7 @@ export interface SessionState {
   askedForMediator: { requestId: string } | null;
   controlRequests: ControlRequest[];
   linkReuses: LinkReuse[];
+  consentAnswers: ConsentAnswerAlert[];
   controlAsked: string | null;
   pointers: Record<string, StagePointer>;
   timerWarnings: Record<string, { secondsLeft: number; receivedAt: number }>;
@@ -234,6 +239,7 @@ export const initialSessionState: SessionState = {
   askedForMediator: null,
   controlRequests: [],
   linkReuses: [],
+  consentAnswers: [],
   controlAsked: null,
   pointers: {},
   timerWarnings: {},

@@ -40,13 +40,14 @@ export class ConsentAnswers {
     if (this.#cases.hasCurrentConsent(who)) {
       throw new ParleyError(ErrorCode.Conflict, 'You have agreed to this protocol agreement. To take that back, withdraw your consent.');
     }
-    const hash = this.#add(who, 'declined', reason);
-    this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: hash } });
+    const row = this.#add(who, 'declined', reason);
+    this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: row.clause_set_hash } });
+    this.#told(who, row);
     return this.#cases.invitationView(who);
   }
 
   ask(who: Identity, question: string): InvitationView {
-    this.#add(who, 'question', question);
+    this.#told(who, this.#add(who, 'question', question));
     return this.#cases.invitationView(who);
   }
 
@@ -54,11 +55,13 @@ export class ConsentAnswers {
   withdraw(who: Identity, reason: string | undefined): InvitationView {
     const consent = this.#store.latestConsent(who.participantId);
     if (!consent) throw new ParleyError(ErrorCode.Conflict, 'You have not agreed to the protocol agreement, so there is no consent to withdraw.');
-    this.#store.tx(() => {
-      this.#add(who, 'withdrawn', reason);
+    const row = this.#store.tx(() => {
+      const added = this.#add(who, 'withdrawn', reason);
       this.#store.withdrawConsents(who.participantId, now());
+      return added;
     });
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.withdrawn', actor: actorOf(who), data: { clauseSetHash: consent.clause_set_hash } });
+    this.#told(who, row);
     // After the record entry: the connections that close next are explained by it.
     this.#bus.emit('consent.withdrawn', { identity: who });
     return this.#cases.invitationView(who);
@@ -89,15 +92,21 @@ export class ConsentAnswers {
     return this.#sql.answersOf(participantId, SHOWN_TO_PERSON).filter((r) => r.case_id === caseId).map((r) => this.#view(r, clauseSetHash));
   }
 
-  /** Stores one answer about the agreement as it is now; returns that agreement's clause set hash. */
-  #add(who: Identity, kind: ConsentAnswerKind, text: string | undefined): string {
+  /** The mediator, if in a live session of the case, sees the answer there too. */
+  #told(who: Identity, row: ConsentAnswerRow): void {
+    const answer = { ...this.#view(row, row.clause_set_hash), participantId: who.participantId, displayName: who.displayName, role: who.role };
+    this.#bus.emit('consent.answered', { caseId: who.caseId, answer });
+  }
+
+  /** Stores one answer about the agreement as it is now. */
+  #add(who: Identity, kind: ConsentAnswerKind, text: string | undefined): ConsentAnswerRow {
     if (who.role === 'mediator') throw new ParleyError(ErrorCode.Forbidden, 'The mediator does not consent to their own case.');
     if (this.#sql.countAnswers(who.participantId) >= MAX_ANSWERS_PER_PERSON) {
       throw new ParleyError(ErrorCode.Conflict, 'You have sent the mediator many answers already. Please contact them directly.');
     }
     const c = this.#store.getCaseHead(who.caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    this.#sql.insertAnswer({
+    const row: ConsentAnswerRow = {
       id: randomId(),
       case_id: c.id,
       participant_id: who.participantId,
@@ -106,8 +115,9 @@ export class ConsentAnswers {
       clause_set_hash: c.clause_set_hash,
       at: now(),
       answered_at: null,
-    });
-    return c.clause_set_hash;
+    };
+    this.#sql.insertAnswer(row);
+    return row;
   }
 
   #view(r: ConsentAnswerRow, clauseSetHash: string): ConsentAnswer {

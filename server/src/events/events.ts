@@ -1,4 +1,4 @@
-import type { AgreementStatus, BreakdownSettings, RecordActor, RecordData, RecordEventType } from '@parley/shared';
+import type { AgreementStatus, BreakdownSettings, CaseConsentAnswer, RecordActor, RecordData, RecordEventType } from '@parley/shared';
 import type { Identity } from '../domain/identity.ts';
 
 /**
@@ -11,6 +11,8 @@ export interface ServerEvents {
   'consent.recorded': { identity: Identity; clauseSetHash: string; optionalAccepted: string[]; optionalDeclined: string[] };
   /** A person withdrew their consent to the protocol agreement: everything of theirs that is open ends. */
   'consent.withdrawn': { identity: Identity };
+  /** A person declined the protocol agreement, asked about it or withdrew their consent (the mediator is told live). */
+  'consent.answered': { caseId: string; answer: CaseConsentAnswer };
   /** The mediator changed a case's technology-breakdown procedure. */
   'breakdown.changed': { caseId: string; settings: BreakdownSettings; by: Identity };
   'waiting-room.changed': { caseId: string; on: boolean; by: Identity };

@@ -116,13 +116,16 @@ export class LiveSessions {
   /**
    * A running live case follows a changed breakdown procedure at once, and everyone in it learns
    * that a version of the agreement was frozen, signed or withdrawn: they may be editing the very
-   * draft it came from [3.8.1].
+   * draft it came from [3.8.1]. The mediator learns at once when someone declines the protocol
+   * agreement, asks about it or withdraws their consent.
    */
   subscribe(bus: EventBus): () => void {
     return bus.onEach({
       'breakdown.changed': ({ caseId, settings }) => this.get(caseId)?.setBreakdown(settings),
       'waiting-room.changed': ({ caseId, on, by }) => void this.get(caseId)?.setWaitingRoom(on, by),
       'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
+      // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
+      'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),
     });
   }
 

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { SessionEndReason } from '@parley/shared';
 import { CharCount, limitOf } from '../../components/CharCount.tsx';
+import { ModalDialog } from '../../components/ModalDialog.tsx';
 import type { SessionClient } from '../../session/SessionClient.ts';
 import { ActionError } from './ActionError.tsx';
 import { useAction } from './hooks.ts';
@@ -26,17 +27,10 @@ export function EndSessionButton({ client }: { client: SessionClient }) {
 }
 
 function EndSessionDialog({ client, onCancel, onDone }: { client: SessionClient; onCancel: () => void; onDone: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const uid = useId();
   const [to, setTo] = useState<'waiting-room' | 'out'>('waiting-room');
   const [reason, setReason] = useState('');
   const act = useAction();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -47,15 +41,7 @@ function EndSessionDialog({ client, onCancel, onDone }: { client: SessionClient;
   }
 
   return (
-    <dialog
-      ref={ref}
-      className="leave-dialog end-dialog"
-      aria-labelledby={`${uid}-title`}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-    >
+    <ModalDialog className="leave-dialog end-dialog" labelledBy={`${uid}-title`} onCancel={onCancel}>
       <form onSubmit={(e) => void submit(e)}>
         <h2 id={`${uid}-title`}>End the session for everyone?</h2>
         <fieldset className="end-choices">
@@ -90,6 +76,6 @@ function EndSessionDialog({ client, onCancel, onDone }: { client: SessionClient;
           </button>
         </div>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }

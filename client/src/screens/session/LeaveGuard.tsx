@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { ModalDialog } from '../../components/ModalDialog.tsx';
 import { blockNavigation } from '../../router.tsx';
 import './leave-guard.css';
 
@@ -41,26 +42,9 @@ export function useLeaveGuard(active: boolean): ReactNode {
 
 /** A modal dialog: focus stays in it, Escape means "Stay", and "Stay" (the safe answer) has focus first. */
 function LeaveDialog({ onStay, onLeave }: { onStay: () => void; onLeave: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const uid = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-
   return (
-    <dialog
-      ref={ref}
-      className="leave-dialog"
-      aria-labelledby={`${uid}-title`}
-      aria-describedby={`${uid}-body`}
-      onCancel={(e) => {
-        e.preventDefault();
-        onStay();
-      }}
-    >
+    <ModalDialog className="leave-dialog" labelledBy={`${uid}-title`} describedBy={`${uid}-body`} onCancel={onStay}>
       <h2 id={`${uid}-title`}>Leave the session?</h2>
       <p id={`${uid}-body`}>The others will see that you left. You can come back while the session is still going.</p>
       <div className="button-row">
@@ -71,6 +55,6 @@ function LeaveDialog({ onStay, onLeave }: { onStay: () => void; onLeave: () => v
           Leave
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,17 +1,17 @@
 import { useEffect, useRef } from 'react';
 import { isWaitingRoom } from '@parley/shared';
 import type { SessionClient } from '../../session/SessionClient.ts';
-import type { AssistanceRequest, ControlRequest, LinkReuse, SessionState } from '../../session/store.ts';
+import type { AssistanceRequest, ConsentAnswerAlert, ControlRequest, LinkReuse, SessionState } from '../../session/store.ts';
 import { useAction, useChimeOnIncrease } from './hooks.ts';
 import { roomTitle } from './view.ts';
 
 /**
- * Mediator: people asking for them from another room, for control of the stage, and invitation
- * links opened somewhere else. Shown at the top of the screen, with a short chime, until answered
+ * Mediator: people asking for them from another room, for control of the stage, invitation
+ * links opened somewhere else, and answers about the protocol agreement. Shown at the top of the screen, with a short chime, until answered
  * or dismissed [2.10, 3.7].
  */
 export function MediatorRequests({ client, s }: { client: SessionClient; s: SessionState }) {
-  const count = s.assistance.length + s.controlRequests.length + s.linkReuses.length;
+  const count = s.assistance.length + s.controlRequests.length + s.linkReuses.length + s.consentAnswers.length;
   useChimeOnIncrease(count);
   if (count === 0) return null;
   return (
@@ -24,6 +24,9 @@ export function MediatorRequests({ client, s }: { client: SessionClient; s: Sess
       ))}
       {s.linkReuses.map((r) => (
         <LinkReusedAlert key={r.participant.id} client={client} reuse={r} />
+      ))}
+      {s.consentAnswers.map((a) => (
+        <ConsentAnswerAlertBanner key={a.id} client={client} answer={a} />
       ))}
     </div>
   );
@@ -111,6 +114,37 @@ function LinkReusedAlert({ client, reuse }: { client: SessionClient; reuse: Link
       </p>
       <div className="row-actions">
         <button type="button" className="button button-small button-secondary" onClick={() => client.room.dismissLinkReused(reuse.participant.id)}>
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
+}
+
+const ANSWER_TITLE: Record<ConsentAnswerAlert['kind'], (name: string) => string> = {
+  declined: (name) => `${name} declined the protocol agreement`,
+  question: (name) => `${name} has a question about the protocol agreement`,
+  withdrawn: (name) => `${name} withdrew their consent to the protocol agreement`,
+};
+
+const ANSWER_NEXT: Record<ConsentAnswerAlert['kind'], string> = {
+  declined: 'They cannot join until they agree. The case page keeps what they said.',
+  question: 'Answer them yourself, by phone or e-mail, then mark the question answered on the case page.',
+  withdrawn: 'They have left the session and cannot come back until they agree again.',
+};
+
+/**
+ * Someone declined the protocol agreement, asked about it or withdrew their consent while the
+ * mediator is in the session [3.6.8]: the mediator should not learn it only later on the case page.
+ */
+function ConsentAnswerAlertBanner({ client, answer }: { client: SessionClient; answer: ConsentAnswerAlert }) {
+  return (
+    <div role="alert" className="banner banner-request">
+      <p className="notice-title">{ANSWER_TITLE[answer.kind](answer.displayName)}</p>
+      {answer.text ? <blockquote className="consent-answer-quote">{answer.text}</blockquote> : null}
+      <p>{ANSWER_NEXT[answer.kind]}</p>
+      <div className="row-actions">
+        <button type="button" className="button button-small button-secondary" onClick={() => client.room.dismissConsentAnswer(answer.id)}>
           Dismiss
         </button>
       </div>
