@@ -12,6 +12,17 @@ test.setTimeout(180_000);
 test('a party who joins waits alone, receives nothing, and is in the session once the mediator lets them in', async ({ browser }) => {
   const mediatorCtx = await mediatorContext(browser);
   const mediator = await mediatorCtx.newPage();
+  // Which notes the page plays: the mediator's chime is two tones, 660 then 880 Hz.
+  await mediator.addInitScript(() => {
+    const tones: number[] = [];
+    (window as unknown as { tones: number[] }).tones = tones;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
+      tones.push(this.frequency.value);
+      return start.apply(this, args);
+    };
+  });
+  const tones = () => mediator.evaluate(() => (window as unknown as { tones: number[] }).tones);
   const { caseUrl, links } = await createCaseInUi(mediator, 'Waiting first', [{ name: 'Ana Alves', side: 'A' }, { name: 'Ben Brown', side: 'B' }], { waitingRoom: true });
   await expect(mediator.getByRole('checkbox', { name: 'Parties and advisors wait until I let them in' })).toBeChecked();
   await mediator.getByRole('link', { name: 'Open session' }).click();
@@ -28,6 +39,8 @@ test('a party who joins waits alone, receives nothing, and is in the session onc
   // The mediator sees Ana waiting (the positive signal), and neither receives the other.
   const waiting = mediator.getByRole('region', { name: 'Waiting to be let in' });
   await expect(waiting.getByText('Ana Alves', { exact: true })).toBeVisible();
+  // …with a chime, so that a mediator looking elsewhere notices.
+  await expect.poll(tones).toEqual([660, 880]);
   expect((await inboundStats(ana)).length).toBe(0);
   expect((await inboundStats(mediator)).filter((s) => s.displayName === 'Ana Alves')).toEqual([]);
   await screenshot(ana, 'party-waiting-phone');
