@@ -136,7 +136,7 @@ async function keepVideoOn(mediator: Page): Promise<void> {
  * the assessor must not be left believing they are watching when they are not.
  */
 test('the assessor follows the mediator only into caucuses whose people agreed', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000); // four browsers with media and six room moves: over 3 minutes on a busy 2-core machine
   const mediatorCtx = await mediatorContext(browser);
   const mediator = await mediatorCtx.newPage();
   const { caseUrl, links } = await createCaseWithAssessorInUi(
