@@ -82,8 +82,8 @@ export function PasskeysSection() {
       <h2 id={`${uid}-heading`}>Passkeys</h2>
       <p className="muted">
         A passkey signs you in with this device’s screen lock (fingerprint, face or PIN) instead of the one-time link. Parley
-        keeps only its public key; the secret part never leaves your device. The one-time link printed when Parley starts
-        always works as well.
+        keeps only its public key; the secret part never leaves your device. You can always sign in with a one-time link as
+        well: Parley prints a new one each time it starts.
       </p>
       {loadError ? <p className="field-error">{loadError}</p> : null}
       {passkeys && passkeys.length > 0 ? (
