@@ -44,7 +44,7 @@ async function addPasskey(name = 'Laptop', who = mediatorId): Promise<SoftAuthen
   return device;
 }
 
-/** A sign-in answered by `device`, as the sign-in page does; `answer` may spoil the answer first. */
+/** A sign-in answered by `device` as the page at `origin` would, as the sign-in page does. */
 async function signInWith(device: SoftAuthenticator, origin = ORIGIN) {
   const { attemptId, options } = await passkeys.signinOptions(ORIGIN);
   return { attemptId, response: device.signIn(options, origin) };
