@@ -1,5 +1,7 @@
 import {
   httpRoutes,
+  type AddPasskeyBody,
+  type PasskeySigninBody,
   pathOf,
   type AddParticipantBody,
   type BreakdownSettings,
@@ -157,6 +159,13 @@ export const api = {
   /** Not fetched: used as a download link's address (the mediator's cookie goes with it). */
   caseRecordExportUrl: (caseId: string) => urlOf(r.caseRecordExport, { caseId }),
   verifyRecord: (exported: unknown) => send(r.verifyRecord, { body: exported }),
+  // Passkeys [issue 13]: each ceremony's options, then the authenticator's answer to that attempt.
+  listPasskeys: (signal?: AbortSignal) => send(r.listPasskeys, { signal }),
+  passkeyRegistrationOptions: () => send(r.passkeyRegistrationOptions, {}),
+  addPasskey: (body: AddPasskeyBody) => send(r.addPasskey, { body }),
+  removePasskey: (passkeyId: string) => send(r.removePasskey, { params: { passkeyId } }),
+  passkeySigninOptions: () => send(r.passkeySigninOptions, {}),
+  passkeySignin: (body: PasskeySigninBody) => send(r.passkeySignin, { body }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

@@ -17,6 +17,7 @@ import './base.css';
 import './components/controls.css';
 import './components/CharCount.css';
 import './screens/MediatorHome.css';
+import './account/account.css';
 import './screens/NewCaseForm.css';
 import './screens/cases.css';
 import './screens/templates/templates.css';

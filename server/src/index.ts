@@ -30,6 +30,8 @@ import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { Schedule } from './schedule/Schedule.ts';
 import { mountScheduleRoutes } from './schedule/routes.ts';
+import { Passkeys } from './auth/Passkeys.ts';
+import { mountPasskeyRoutes } from './auth/passkeyRoutes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
@@ -143,6 +145,8 @@ export async function startServer(
 
   const allowedOrigins = new Set<string>();
   const isAllowedOrigin = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
+  // Passkeys are bound to the host name of the page they were made on (one the platform answers on).
+  const passkeys = new Passkeys(store, auth, { origins: { isAllowed: (o) => allowedOrigins.has(o), publicOrigin: () => new URL(baseUrl).origin }, logger });
   const started = Date.now();
   const health = async (): Promise<Health> => ({
     status: 'ok',
@@ -193,7 +197,7 @@ export async function startServer(
     isAllowedOrigin,
     health,
     gate,
-    mountApi: (mount) => {
+    mountApi: (mount, setSession) => {
       mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
       mountAgreementRoutes(mount, { templates, answers, logger });
       mountRecordRoutes(mount, { record, cases, publicKey });
@@ -201,6 +205,7 @@ export async function startServer(
       mountDraftRoutes(mount, { gate });
       mountScheduleRoutes(mount, { schedule, logger });
       mountOpsRoutes(mount, { ready, metrics });
+      mountPasskeyRoutes(mount, { passkeys, auth, setSession, logger });
     },
   });
   const { server, reloadTls } = createMainServer(config, app);

@@ -23,3 +23,4 @@ export * from './schedule.ts';
 export * from './assessment.ts';
 export * from './html.ts';
 export * from './routes.ts';
+export * from './passkeys.ts';

@@ -7,6 +7,7 @@ import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentN
 import type { DraftAccessAnswer } from './draft.ts';
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
+import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyList } from './passkeys.ts';
 
 /**
  * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
@@ -160,6 +161,16 @@ export const httpRoutes = {
   invitationSessionCalendar: route('GET', '/api/invitation/schedule/:sessionId/calendar', 'invitee', null, file),
 
   draftAccess: route('GET', '/api/drafts/:docName/access', 'draft-holder', null, json<DraftAccessAnswer>()),
+
+  // Passkeys [issue 13]: the mediator adds them while signed in, then signs in with one instead of
+  // the one-time link (which stays as the fallback). Each ceremony starts with options bound to a
+  // server-side attempt, answered once within PASSKEY_ATTEMPT_TTL_MS.
+  listPasskeys: route('GET', '/api/me/passkeys', 'mediator', null, json<PasskeyList>()),
+  passkeyRegistrationOptions: route('POST', '/api/me/passkeys/options', 'mediator', null, json<PasskeyAttempt>()),
+  addPasskey: route('POST', '/api/me/passkeys', 'mediator', AddPasskeyBody, json<PasskeyList>(201)),
+  removePasskey: route('DELETE', '/api/me/passkeys/:passkeyId', 'mediator', null, json<PasskeyList>()),
+  passkeySigninOptions: route('POST', '/api/auth/passkey/options', 'public', null, json<PasskeyAttempt>()),
+  passkeySignin: route('POST', '/api/auth/passkey', 'public', PasskeySigninBody, json<Me>()),
 } as const;
 
 export type HttpRoutes = typeof httpRoutes;

@@ -7,6 +7,8 @@ import { capitalise, formatDate } from '../format.ts';
 import { Link } from '../router.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
+import { PasskeySignIn } from '../account/PasskeySignIn.tsx';
+import { PasskeysSection } from '../account/PasskeysSection.tsx';
 import './cases.css';
 import './MediatorHome.css';
 
@@ -51,7 +53,7 @@ export function MediatorHome() {
       </Shell>
     );
   }
-  if (state.kind === 'signed-out') return <SignedOut />;
+  if (state.kind === 'signed-out') return <SignedOut onSignedIn={retry} />;
   if (state.kind === 'error') {
     return (
       <Shell narrow>
@@ -101,6 +103,7 @@ export function MediatorHome() {
         </Link>
       </section>
       <YourName me={me} onSaved={(next) => setState({ kind: 'ready', me: next, cases })} />
+      <PasskeysSection />
     </Shell>
   );
 }
@@ -210,10 +213,11 @@ function AgreementProgress({ agreement: a }: { agreement: NonNullable<CaseSummar
   );
 }
 
-function SignedOut() {
+function SignedOut({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <Shell narrow>
       <PageHeading>Sign in to Parley</PageHeading>
+      <PasskeySignIn onSignedIn={onSignedIn} />
       <p className="lead">Sign in with the one-time link printed when the platform started.</p>
       <ol className="steps">
         <li>Look at the terminal (or the server log) where Parley was started.</li>

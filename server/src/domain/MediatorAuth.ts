@@ -41,6 +41,14 @@ export class MediatorAuth {
   signIn(token: string): { sessionToken: string; mediatorId: string } {
     const mediatorId = this.#store.consumeSigninToken(this.#keys.hashHex(token));
     if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Restart the platform to print a new one.');
+    return this.openSession(mediatorId);
+  }
+
+  /**
+   * A new session for a mediator whose sign-in was proven (a one-time link, a passkey): the same
+   * cookie whichever way they signed in, so sign-out and every check treat them alike.
+   */
+  openSession(mediatorId: string): { sessionToken: string; mediatorId: string } {
     const sessionToken = randomId(32);
     this.#store.insertMediatorSession(this.#keys.hashHex(sessionToken), mediatorId, new Date(Date.now() + SESSION_TTL_MS).toISOString());
     return { sessionToken, mediatorId };

@@ -31,8 +31,11 @@ export interface AppDeps {
   /** Decides who calls each route (the route table's "who" column). */
   gate: AccessGate;
   /** Further API routes (sign-off, …) mounted from the same table, with the same checks and error handling. */
-  mountApi?: (mount: Mount) => void;
+  mountApi?: (mount: Mount, session: SessionCookie) => void;
 }
+
+/** Gives a signed-in mediator their session cookie (Secure as the request is served), for any way of signing in. */
+export type SessionCookie = (req: Request, res: Response, sessionToken: string) => void;
 
 type Locals = { ownBody?: boolean };
 
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Public endpoints get a budget per client address (the socket's peer unless a trusted proxy
   // forwarded it), taken before any body is read, so a refused request costs no parsing.
   app.post(httpRoutes.signin.path, perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
+  app.post([httpRoutes.passkeySigninOptions.path, httpRoutes.passkeySignin.path], perAddressLimit('passkey sign-in', deps.limits.signinPerAddress, client, logger));
   app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, client, logger));
   app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, client, logger), (_req, res, next) => {
     (res.locals as Locals).ownBody = true;
@@ -97,10 +101,13 @@ export function createApp(deps: AppDeps): express.Express {
     reply(await deps.health());
   });
 
+  const setSession: SessionCookie = (req, res, sessionToken) => {
+    res.setHeader('Set-Cookie', sessionCookie(sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
+  };
   mount(r.signin, (req, res, { body, reply }) => {
     const { token } = body();
     const s = auth.signIn(token);
-    res.setHeader('Set-Cookie', sessionCookie(s.sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
+    setSession(req, res, s.sessionToken);
     logger.info({ mediatorId: s.mediatorId }, 'mediator signed in');
     reply({ mediator: auth.mediator(s.mediatorId)! });
   });
@@ -176,7 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
     reply(view);
   });
 
-  deps.mountApi?.(mount);
+  deps.mountApi?.(mount, setSession);
 
   app.use('/api', (_req, _res, next) => next(new ParleyError(ErrorCode.NotFound, 'No such API endpoint.')));
 

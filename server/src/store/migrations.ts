@@ -243,4 +243,22 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX consent_answers_participant ON consent_answers(participant_id, at);
   ALTER TABLE consents ADD COLUMN withdrawn_at TEXT;
   `,
+  // 11: the mediator's passkeys [issue 13]. Only what checks a signature is kept: the credential's
+  // public key (COSE, base64url), its id and signature counter, the transports the browser reported
+  // (a hint for the next sign-in), the name the mediator gave it and its dates. No secret: the
+  // private key never leaves the mediator's device.
+  `
+  CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    mediator_id TEXT NOT NULL REFERENCES mediators(id),
+    credential_id TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL,
+    counter INTEGER NOT NULL,
+    transports_json TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
+  CREATE INDEX passkeys_mediator ON passkeys(mediator_id, created_at);
+  `,
 ];
