@@ -18,6 +18,7 @@ const { Screen: RecordScreen } = lazyScreen(async () => (await import('./record/
 const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff/VerifyScreen.tsx')).VerifyScreen);
 const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./screens/templates/TemplatesScreen.tsx')).TemplatesScreen);
 const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./screens/templates/TemplateEditor.tsx')).TemplateEditor);
+const { Screen: UnsubscribeScreen } = lazyScreen(async () => (await import('./mail/UnsubscribeScreen.tsx')).UnsubscribeScreen, { narrow: true });
 const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {
@@ -27,6 +28,8 @@ const routes = {
   /** The assessor's scorecard outside the session (their invitation token, as on /join). */
   assess: route('/assess'),
   verify: route('/verify'),
+  /** The link at the foot of every mail (its token in the fragment). */
+  unsubscribe: route('/unsubscribe'),
   case: route('/cases/:caseId'),
   session: route('/cases/:caseId/session'),
   draft: route('/cases/:caseId/draft'),
@@ -45,6 +48,7 @@ export function App() {
   if (routes.join.match(path)) return <JoinScreen />;
   if (routes.assess.match(path)) return <AssessScreen />;
   if (routes.verify.match(path)) return <VerifyScreen />;
+  if (routes.unsubscribe.match(path)) return <UnsubscribeScreen />;
   if (routes.templates.match(path)) return <TemplatesScreen />;
   const template = routes.template.match(path);
   if (template?.templateId) return <TemplateEditor key={template.templateId} templateId={template.templateId} />;

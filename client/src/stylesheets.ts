@@ -32,3 +32,4 @@ import './signoff/signoff.css';
 import './record/record.css';
 import './schedule/schedule.css';
 import './screens/session/leave-guard.css';
+import './mail/mail.css';

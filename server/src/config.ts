@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import proxyAddr from 'proxy-addr';
+import { MAIL_VARIABLES, mailConfig, mailProblems, type MailConfig } from './mail/mailConfig.ts';
 
 /**
  * A problem the operator must fix in the configuration or the data folder. main.ts prints its
@@ -202,7 +203,9 @@ export const ConfigSchema = z
     /** Bearer token of GET /metrics (Prometheus); unset, /metrics answers 404. Long enough that guessing it is hopeless. */
     // Empty counts as unset: compose passes `${PARLEY_METRICS_TOKEN:-}` through as "".
     PARLEY_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional()),
+    ...MAIL_VARIABLES,
   })
+  .superRefine(mailProblems)
   .superRefine((c, ctx) => {
     const problem = mediaPortProblem(c.PARLEY_MEDIA_PORT, workerCount(c.PARLEY_WORKERS), [
       ['PARLEY_PORT', c.PARLEY_PORT],
@@ -299,6 +302,8 @@ export interface Config {
   mediatorName: string;
   /** Bearer token of /metrics; undefined = metrics off. */
   metricsToken: string | undefined;
+  /** E-mail notifications (server/src/mail); undefined = Parley sends no e-mail. */
+  mail: MailConfig | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -340,5 +345,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.PARLEY_LOG_LEVEL,
     mediatorName: c.PARLEY_MEDIATOR_NAME,
     metricsToken: c.PARLEY_METRICS_TOKEN,
+    mail: mailConfig(c),
   };
 }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Health } from '@parley/shared';
+import type { Health, ThreadMessage } from '@parley/shared';
 import { MediaPortError, mediasoupVersion, Sfu } from '@parley/sfu';
 import { ConfigError, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -33,6 +33,8 @@ import { mountScheduleRoutes } from './schedule/routes.ts';
 import { Passkeys } from './auth/Passkeys.ts';
 import { mountPasskeyRoutes } from './auth/passkeyRoutes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
+import { startMail } from './mail/startMail.ts';
+import { mountMailRoutes } from './mail/routes.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
@@ -134,8 +136,16 @@ export async function startServer(
   // Sessions set across time zones [issue 13]; the note reaches invitees only with a current consent.
   const schedule = new Schedule(store, cases, bus, { consentCurrent: (who) => gate.consentCurrent(who) });
   connections.subscribe(bus);
-  // Thread messages reach a person on every connection they have, each re-checked before sending.
-  const people: PeopleNotifier = { toPeople: (ids, event, payload) => connections.deliver(ids, event, payload) };
+  // E-mail [issue 13]: invitations, schedule changes, reminders and a digest that only counts messages.
+  const mail = await startMail(config.mail, { store, cases, keys, bus, logger, baseUrl: () => baseUrl });
+  // Thread messages reach a person on every connection they have, each re-checked before sending;
+  // the thread's members (who may read it) are counted for their mail digest.
+  const people: PeopleNotifier = {
+    toPeople: (ids, event, payload) => {
+      connections.deliver(ids, event, payload);
+      if (event === 'message:posted') mail.notices?.messagePosted(ids, payload as ThreadMessage);
+    },
+  };
   const threads = new ThreadService(store, cases, people);
   threads.subscribe(bus);
   // The live case announces new caucuses, placements and record entries on the bus itself.
@@ -204,6 +214,7 @@ export async function startServer(
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate });
       mountScheduleRoutes(mount, { schedule, logger });
+      mountMailRoutes(mount, { recipients: mail.recipients, logger });
       mountOpsRoutes(mount, { ready, metrics });
       mountPasskeyRoutes(mount, { passkeys, auth, setSession, logger });
     },
@@ -280,6 +291,7 @@ export async function startServer(
         await listenerClosed;
         await redirectClosed;
         sfu.close();
+        await mail.close();
         store.close();
         logger.info({ sockets }, 'parley stopped');
       })();

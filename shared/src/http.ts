@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_ASSESSORS } from './assessment.ts';
 import { BreakdownSettings } from './breakdown.ts';
 import { DRAFT_LIMITS } from './draft.ts';
+import { OptionalEmail } from './mail.ts';
 import { CaseTitle, ConsentAnswer, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
 
 /** Bodies and answers of the HTTP API. Every handler parses its body with one of these. */
@@ -15,6 +16,8 @@ export const NewParticipant = z
     displayName: DisplayName,
     role: z.enum(['party', 'advisor', 'assessor']),
     side: Side.nullable().default(null),
+    /** Where Parley mails their link and the schedule (mail.ts); left out or empty: no e-mail. */
+    email: OptionalEmail.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.role === 'assessor' && p.side !== null) ctx.addIssue({ code: 'custom', path: ['side'], message: 'an assessor belongs to no side' });

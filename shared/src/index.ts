@@ -20,6 +20,7 @@ export * from './draft.ts';
 export * from './draft-presence.ts';
 export * from './breakdown.ts';
 export * from './schedule.ts';
+export * from './mail.ts';
 export * from './assessment.ts';
 export * from './html.ts';
 export * from './routes.ts';

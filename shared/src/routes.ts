@@ -6,6 +6,7 @@ import type { RecordEntry, RecordVerifyReport } from './record.ts';
 import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
 import type { DraftAccessAnswer } from './draft.ts';
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
+import { MyMailBody, ParticipantEmailBody, UnsubscribeBody, type CaseMail, type MyMail } from './mail.ts';
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
 import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyList } from './passkeys.ts';
 
@@ -159,6 +160,14 @@ export const httpRoutes = {
   setMyTimeZone: route('PUT', '/api/invitation/time-zone', 'invitee', MyTimeZoneBody, json<InviteeSchedule>()),
   invitationCalendar: route('GET', '/api/invitation/schedule/calendar', 'invitee', null, file),
   invitationSessionCalendar: route('GET', '/api/invitation/schedule/:sessionId/calendar', 'invitee', null, file),
+
+  // E-mail notifications [issue 13]: addresses, the person's own opt-out, and unsubscribe links
+  // (the token travels in the body: a mail scanner that opens the link changes nothing).
+  caseMail: route('GET', '/api/cases/:caseId/mail', 'mediator', null, json<CaseMail>()),
+  setParticipantEmail: route('PUT', '/api/cases/:caseId/participants/:pid/email', 'mediator', ParticipantEmailBody, json<CaseMail>()),
+  invitationMail: route('GET', '/api/invitation/mail', 'invitee', null, json<MyMail>()),
+  setMyMail: route('PUT', '/api/invitation/mail', 'invitee', MyMailBody, json<MyMail>()),
+  unsubscribe: route('POST', '/api/mail/unsubscribe', 'public', UnsubscribeBody, empty),
 
   draftAccess: route('GET', '/api/drafts/:docName/access', 'draft-holder', null, json<DraftAccessAnswer>()),
 

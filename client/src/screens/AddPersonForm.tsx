@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { AddParticipantBody, MAX_ASSESSORS, type CaseDetail } from '@parley/shared';
 import { api, messageOf } from '../api.ts';
 import { capitalise } from '../format.ts';
+import { NO_MAIL_HERE } from '../mail/mailApi.ts';
 
 type Role = AddParticipantBody['role'];
 const SIDES = ['A', 'B', 'C', 'D'] as const;
@@ -19,11 +20,12 @@ const CONSEQUENCES: Record<Role, string> = {
  * "Add someone to the case" on the case page: a party, an advisor or an assessor after the case
  * was created [3.6.10, 3.6.14], with the consequences for consent said for the chosen role.
  */
-export function AddPersonForm({ detail, onAdded }: { detail: CaseDetail; onAdded: (next: CaseDetail, announcement: string) => void }) {
+export function AddPersonForm({ detail, mailAvailable, onAdded }: { detail: CaseDetail; /** null while not known yet. */ mailAvailable: boolean | null; onAdded: (next: CaseDetail, announcement: string) => void }) {
   const uid = useId();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('party');
   const [side, setSide] = useState<string>('A');
+  const [email, setEmail] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const assessorsFull = detail.participants.filter((p) => p.role === 'assessor').length >= MAX_ASSESSORS;
@@ -31,7 +33,7 @@ export function AddPersonForm({ detail, onAdded }: { detail: CaseDetail; onAdded
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const parsed = AddParticipantBody.safeParse({ displayName: name, role, side: role === 'assessor' ? null : side });
+    const parsed = AddParticipantBody.safeParse({ displayName: name, role, side: role === 'assessor' ? null : side, ...(mailAvailable ? { email } : {}) });
     if (!parsed.success) {
       setError(capitalise(parsed.error.issues[0]?.message ?? 'Please check the name.'));
       return;
@@ -40,8 +42,13 @@ export function AddPersonForm({ detail, onAdded }: { detail: CaseDetail; onAdded
     try {
       const next = await api.addParticipant(detail.id, parsed.data);
       setName('');
+      setEmail('');
       const as = parsed.data.role === 'assessor' ? 'assessor' : `${parsed.data.role}, side ${parsed.data.side}`;
-      onAdded(next, `${parsed.data.displayName} was added as ${as}. Their invitation link is ready in the list of participants.`);
+      // Handed to the outbox, not yet delivered: say what Parley does, not what it cannot know.
+      const link = parsed.data.email
+        ? `Parley is sending their invitation link to ${parsed.data.email}; if it does not arrive, copy it from the list of participants.`
+        : 'Their invitation link is ready in the list of participants.';
+      onAdded(next, `${parsed.data.displayName} was added as ${as}. ${link}`);
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -89,7 +96,21 @@ export function AddPersonForm({ detail, onAdded }: { detail: CaseDetail; onAdded
               aria-describedby={error ? `${uid}-error ${uid}-about` : `${uid}-about`}
             />
           </div>
+          {mailAvailable ? (
+            <div className="field">
+              <label htmlFor={`${uid}-email`}>E-mail address (optional)</label>
+              <input id={`${uid}-email`} type="email" value={email} maxLength={254} autoComplete="off" onChange={(e) => setEmail(e.target.value)} aria-describedby={`${uid}-mail`} />
+            </div>
+          ) : null}
         </div>
+        {mailAvailable === true ? (
+          <p className="muted" id={`${uid}-mail`}>
+            With an address, Parley e-mails them their link now and later the session times, a reminder and a note when there are
+            new messages, never what anyone wrote. They can turn these e-mails off.
+          </p>
+        ) : mailAvailable === false ? (
+          <p className="muted">{NO_MAIL_HERE}</p>
+        ) : null}
         <p className="muted" id={`${uid}-about`}>
           {CONSEQUENCES[role]}
         </p>

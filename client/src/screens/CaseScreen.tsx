@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { requiresConsent, roleLabel, type CaseConsentAnswer, type CaseDetail, type ParticipantSummary } from '@parley/shared';
+import { requiresConsent, roleLabel, type CaseConsentAnswer, type CaseDetail, type CaseMail, type ParticipantSummary, type PersonMail } from '@parley/shared';
 import { api, messageOf } from '../api.ts';
 import { Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { LoadStatus, useLoad } from '../components/useLoad.tsx';
@@ -12,6 +12,8 @@ import { MediatorAccount } from './SignOutButton.tsx';
 import { AddPersonForm } from './AddPersonForm.tsx';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 import { ScheduleSection } from '../schedule/ScheduleSection.tsx';
+import { mailApi } from '../mail/mailApi.ts';
+import { PersonEmail } from '../mail/PersonEmail.tsx';
 import './cases.css';
 
 const POLL_MS = 3_000;
@@ -20,6 +22,8 @@ const POLL_MS = 3_000;
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { state, reload, set } = useLoad<CaseDetail>((signal) => api.getCase(caseId, signal), { key: caseId, pollMs: POLL_MS });
   const [announcement, setAnnouncement] = useState('');
+  const mail = useLoad<CaseMail>((signal) => mailApi.caseMail(caseId, signal), { key: caseId });
+  const mailOf = (pid: string) => (mail.state.kind === 'ready' && mail.state.data.available ? mail.state.data.people.find((m) => m.participantId === pid) : undefined);
 
   useDocumentTitle(state.kind === 'ready' ? state.data.title : 'Case');
   if (state.kind !== 'ready') return <LoadStatus state={state} what="this case" onRetry={() => void reload()} />;
@@ -97,6 +101,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
               caseId={c.id}
               participant={p}
               lastAnswer={c.consentAnswers.find((a) => a.participantId === p.id && a.kind !== 'question')}
+              mail={mailOf(p.id)}
+              onMailChanged={(next, message) => {
+                mail.set(next);
+                setAnnouncement(message);
+              }}
               onChanged={(next, message) => {
                 set(next);
                 setAnnouncement(message);
@@ -107,8 +116,10 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       </ul>
       <AddPersonForm
         detail={c}
+        mailAvailable={mail.state.kind === 'ready' ? mail.state.data.available : null}
         onAdded={(next, message) => {
           set(next);
+          void mail.reload();
           setAnnouncement(message);
         }}
       />
@@ -170,11 +181,16 @@ function ParticipantCard({
   participant: p,
   lastAnswer,
   onChanged,
+  mail,
+  onMailChanged,
 }: {
   caseId: string;
   participant: ParticipantSummary;
   lastAnswer: CaseConsentAnswer | undefined;
   onChanged: (detail: CaseDetail, announcement: string) => void;
+  /** Their address, where the platform sends mail. */
+  mail: PersonMail | undefined;
+  onMailChanged: (next: CaseMail, announcement: string) => void;
 }) {
   const uid = useId();
   const [busy, setBusy] = useState(false);
@@ -292,6 +308,7 @@ function ParticipantCard({
           </dd>
         </div>
       </dl>
+      {mail ? <PersonEmail caseId={caseId} name={p.displayName} mail={mail} onChanged={onMailChanged} /> : null}
 
       {inv ? (
         <div className="link-box">

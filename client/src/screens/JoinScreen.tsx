@@ -14,6 +14,7 @@ import { readInvitationToken as readStoredToken, storeInvitationToken as storeTo
 import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { YourSchedule } from '../schedule/YourSchedule.tsx';
+import { YourMail } from '../mail/YourMail.tsx';
 
 type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
 
@@ -214,6 +215,7 @@ export function JoinScreen() {
               </p>
             ) : null}
             <YourSchedule token={token} />
+            <YourMail token={token} />
             <p className="muted">
               {invitation.caseTitle} · You are joining as {invitation.participant.displayName}: {roleLabel[invitation.participant.role]}
               {invitation.participant.side ? `, side ${invitation.participant.side}` : ''}
@@ -279,6 +281,7 @@ export function JoinScreen() {
         </div>
       </dl>
       {token ? <YourSchedule token={token} /> : null}
+      {token ? <YourMail token={token} /> : null}
       {invitation.others.length > 0 ? (
         <>
           <h2 className="h3">Also on this case</h2>

@@ -131,7 +131,7 @@ export class CaseService {
     };
     this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);
-    for (const p of people) if (p.role !== 'mediator') this.#issueInvitation(p);
+    people.slice(1).forEach((p, i) => this.#issueInvitation(p, body.participants[i]!.email));
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -381,7 +381,7 @@ export class CaseService {
       if (p.role === 'assessor') this.#discloseAssessors(c, [...assessors.map((a) => a.id), p.id]);
     });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
-    this.#issueInvitation(p);
+    this.#issueInvitation(p, body.email);
     this.#recordPeople(mediatorId, c.id, 'participant.added', { participant: body.displayName, role: body.role });
     return this.caseDetail(mediatorId, caseId);
   }
@@ -486,7 +486,8 @@ export class CaseService {
     return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
   }
 
-  #issueInvitation(p: ParticipantRow): string {
+  /** Announced with its URL: the only moment the link can be mailed (server/src/mail), with the address given with the person. */
+  #issueInvitation(p: ParticipantRow, email?: string | null): void {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
     const jti = randomId();
@@ -499,7 +500,8 @@ export class CaseService {
       revoked_at: null,
       opened_at: null,
     });
-    return signInvite(this.#keys, { v: 1, typ: 'invite', cid: p.case_id, pid: p.id, role: p.role, jti, iat, exp });
+    const url = `${this.#baseUrl()}/join#t=${signInvite(this.#keys, { v: 1, typ: 'invite', cid: p.case_id, pid: p.id, role: p.role, jti, iat, exp })}`;
+    this.#bus.emit('invitation.issued', { caseId: p.case_id, participantId: p.id, url, expiresAt: new Date(exp * 1000).toISOString(), email });
   }
 
   /** Invitation URL, re-derived from the stored invitation (Ed25519 signatures are deterministic). */

@@ -18,6 +18,10 @@ export interface ServerEvents {
   'waiting-room.changed': { caseId: string; on: boolean; by: Identity };
   /** A case's protocol agreement was rewritten: consents given to the old text are stale. */
   'protocol.changed': { caseId: string };
+  /** A new invitation link (a person added, or their link reissued); `email` when the mediator gave one with the person. */
+  'invitation.issued': { caseId: string; participantId: string; url: string; expiresAt: string; email?: string | null | undefined };
+  /** A session or deadline was scheduled, moved or cancelled; `previous` is its time before a move. */
+  'session.changed': { caseId: string; sessionId: string; change: 'scheduled' | 'rescheduled' | 'cancelled'; previous: { startsAt: string; durationMinutes: number } | null };
   /** A person's invitation link was withdrawn (also when it is replaced by a new one). */
   'invitation.revoked': { caseId: string; participantId: string };
   /** A person was taken off a case: every connection of theirs ends. */

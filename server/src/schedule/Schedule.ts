@@ -98,6 +98,7 @@ export class Schedule {
       updated_at: at,
     };
     this.#db.insert(row);
+    this.#bus.emit('session.changed', { caseId, sessionId: row.id, change: 'scheduled', previous: null });
     this.#record(by, { type: 'session.scheduled', data: { purpose: row.purpose, side: row.side, startsAt, durationMinutes: row.duration_minutes, timeZone: body.timeZone } });
     return { schedule: this.#caseSchedule(caseId), session: this.#view(row, true) };
   }
@@ -119,6 +120,7 @@ export class Schedule {
       updated_at: this.#iso(),
     };
     this.#db.update(next);
+    this.#bus.emit('session.changed', { caseId, sessionId, change: 'rescheduled', previous: { startsAt: row.starts_at, durationMinutes: row.duration_minutes } });
     this.#record(by, {
       type: 'session.rescheduled',
       data: { purpose: next.purpose, side: next.side, startsAt, durationMinutes: next.duration_minutes, timeZone: body.timeZone, previousStartsAt: row.starts_at },
@@ -132,6 +134,7 @@ export class Schedule {
     const row = this.#live(caseId, sessionId);
     const at = this.#iso();
     this.#db.update({ ...row, cancelled_at: at, sequence: row.sequence + 1, updated_at: at });
+    this.#bus.emit('session.changed', { caseId, sessionId, change: 'cancelled', previous: null });
     const { timeZone } = this.#open(row);
     this.#record(by, { type: 'session.cancelled', data: { purpose: row.purpose, side: row.side, startsAt: row.starts_at, timeZone } });
     return this.#caseSchedule(caseId);

@@ -24,8 +24,16 @@ const SUMMARY: Record<ScheduledSession['purpose'], (s: ScheduledSession) => stri
 const DESCRIPTION =
   'Join from the personal invitation link your mediator sent you. The link is not in this calendar entry on purpose: calendars are often shared or synced, and the link is your key to the mediation.';
 
-function eventOf(s: ScheduledSession): EventAttributes {
+/** A calendar invitation sent by e-mail (RFC 5546): from Parley's address, to the person's own. */
+export interface CalendarInvitation {
+  method: 'REQUEST' | 'CANCEL';
+  organizer: string;
+  attendee: string;
+}
+
+function eventOf(s: ScheduledSession, invitation?: CalendarInvitation): EventAttributes {
   const base = {
+    ...(invitation ? { organizer: { name: 'Parley', email: invitation.organizer }, attendees: [{ email: invitation.attendee, rsvp: false }] } : {}),
     uid: uidOf(s),
     // Raised at every reschedule and at the cancellation: a calendar keeps the newest.
     sequence: s.sequence,
@@ -41,9 +49,16 @@ function eventOf(s: ScheduledSession): EventAttributes {
   return { ...base, duration: { minutes: s.durationMinutes }, busyStatus: 'BUSY' };
 }
 
-/** One VCALENDAR with a VEVENT per session (cancelled ones included, marked, so calendars drop them). */
-export function calendarFile(sessions: readonly ScheduledSession[]): string {
-  const { error, value } = createEvents(sessions.map(eventOf), { productId: '-//Parley//Mediation schedule//EN', method: 'PUBLISH', calName: 'Mediation' });
+/**
+ * One VCALENDAR with a VEVENT per session (cancelled ones included, marked, so calendars drop them).
+ * With `invitation` (a mail): METHOD REQUEST or CANCEL, so a mail program offers to add, update or
+ * remove the event; the same UID and a higher SEQUENCE replace the earlier version.
+ */
+export function calendarFile(sessions: readonly ScheduledSession[], invitation?: CalendarInvitation): string {
+  const { error, value } = createEvents(
+    sessions.map((s) => eventOf(s, invitation)),
+    { productId: '-//Parley//Mediation schedule//EN', method: invitation?.method ?? 'PUBLISH', calName: 'Mediation' },
+  );
   if (error || !value) throw new ParleyError(ErrorCode.Internal, 'The calendar file could not be written.', { cause: error });
   return value;
 }

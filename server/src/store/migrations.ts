@@ -243,7 +243,7 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX consent_answers_participant ON consent_answers(participant_id, at);
   ALTER TABLE consents ADD COLUMN withdrawn_at TEXT;
   `,
-  // 11: the mediator's passkeys [issue 13]. Only what checks a signature is kept: the credential's
+  // 10: the mediator's passkeys [issue 13]. Only what checks a signature is kept: the credential's
   // public key (COSE, base64url), its id and signature counter, the transports the browser reported
   // (a hint for the next sign-in), the name the mediator gave it and its dates. No secret: the
   // private key never leaves the mediator's device.
@@ -260,5 +260,38 @@ export const MIGRATIONS: string[] = [
     last_used_at TEXT
   );
   CREATE INDEX passkeys_mediator ON passkeys(mediator_id, created_at);
+  `,
+  // 11: e-mail notifications [issue 13]. A person's address and their unsubscribe token are sealed
+  // with the case key (the token's hash finds the person when the link is used); mails waiting to go
+  // out are sealed whole, as they hold links that are keys to the mediation; a reminder's row keeps
+  // a restart from sending it twice (one per version of the session).
+  `
+  CREATE TABLE mail_recipients (
+    participant_id TEXT PRIMARY KEY REFERENCES participants(id),
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    address_sealed TEXT,
+    opted_out_at TEXT,
+    unsubscribe_sealed TEXT NOT NULL,
+    unsubscribe_hash TEXT NOT NULL UNIQUE,
+    digest_count INTEGER NOT NULL DEFAULT 0,
+    digest_since TEXT
+  );
+  CREATE INDEX mail_recipients_case ON mail_recipients(case_id);
+  CREATE TABLE mail_outbox (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    mail_sealed TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at);
+  CREATE TABLE mail_reminders (
+    session_id TEXT NOT NULL REFERENCES scheduled_sessions(id),
+    sequence INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (session_id, sequence)
+  );
   `,
 ];

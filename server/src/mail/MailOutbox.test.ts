@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { caseFixture } from '../test/services.ts';
+import { captureLogs } from '../test/harness.ts';
+import { startSmtp } from '../test/smtp.ts';
+import { Mailer } from './Mailer.ts';
+import { MailOutbox } from './MailOutbox.ts';
+import { MailStore } from './MailStore.ts';
+
+/** The outbox against a real SMTP server that refuses some mails, as a busy server does. */
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(async () => {
+  await smtp?.close();
+});
+
+async function outbox(opts: { retryBaseMs: number; maxAttempts?: number }) {
+  const f = await caseFixture([{ displayName: 'Ana', role: 'party', side: 'A' }]);
+  const { logger, lines } = captureLogs();
+  const mailer = await Mailer.create({ smtpUrl: smtp.url, from: 'Parley <mediation@parley.test>' });
+  const box = new MailOutbox(new MailStore(f.store.db), mailer, f.cases, logger, opts);
+  const pid = f.detail.participants[1]!.id;
+  return { f, box, lines, pid, mailer };
+}
+
+const mail = (to: string) => ({ to, subject: 'Your invitation to an online mediation', text: 'http://x/join#t=SECRET-LINK', unsubscribeUrl: 'http://x/unsubscribe#t=u' });
+
+describe('MailOutbox', () => {
+  it('keeps a waiting mail sealed, and tries a refused one again later until the server takes it', async () => {
+    const { f, box, lines, pid, mailer } = await outbox({ retryBaseMs: 50 });
+    smtp.refuse(1);
+    box.enqueue(f.detail.id, pid, mail('retry@example.org'));
+    const waiting = JSON.stringify(f.store.db.prepare('SELECT * FROM mail_outbox').all());
+    expect(waiting).toContain(f.detail.id);
+    for (const plain of ['retry@example.org', 'SECRET-LINK', 'invitation']) expect(waiting).not.toContain(plain);
+    await smtp.waitFor((m) => m.to.includes('retry@example.org'));
+    expect(lines.find((l) => l.msg === 'mail not accepted; will try again')).toMatchObject({ level: 40, attempts: 1, retryInMs: 50 });
+    expect(JSON.stringify(lines)).not.toContain('retry@example.org');
+    await vi.waitFor(() => expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM mail_outbox').get()).toEqual({ n: 0 }));
+    await box.close();
+    await mailer.close();
+    await mailer.close();
+  });
+
+  it('gives a mail up after its last attempt, with an error in the log, and goes on', async () => {
+    const { f, box, lines, pid, mailer } = await outbox({ retryBaseMs: 20, maxAttempts: 3 });
+    smtp.refuse(3);
+    box.enqueue(f.detail.id, pid, mail('never@example.org'));
+    await vi.waitFor(() => expect(lines.find((l) => l.msg === 'mail given up after its last attempt')).toMatchObject({ level: 50, attempts: 3 }), { timeout: 20_000 });
+    expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM mail_outbox').get()).toEqual({ n: 0 });
+    box.enqueue(f.detail.id, pid, mail('next@example.org'));
+    await smtp.waitFor((m) => m.to.includes('next@example.org'));
+    await box.close();
+    await mailer.close();
+  });
+});
