@@ -22,4 +22,5 @@ export * from './breakdown.ts';
 export * from './schedule.ts';
 export * from './assessment.ts';
 export * from './html.ts';
+export * from './accounts.ts';
 export * from './routes.ts';
