@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, draftDocName, httpRoutes, pathOf, type MediatorInvitationView, type Notifications, type MediatorList, type Me, type PathParams, type SigninLinkCreated } from '@parley/shared';
-import { api, connect, createCase, signIn, startTestServer, type ClientSocket } from '../test/harness.ts';
+import { CloseCode, draftDocName, httpRoutes, pathOf, type MediatorInvitationView, type MediatorList, type Me, type PathParams, type SigninLinkCreated } from '@parley/shared';
+import { api, connect, createCase, signIn, startTestServer, ended, type ClientSocket } from '../test/harness.ts';
 import { rawClient } from '../test/yjs.ts';
 import { acceptInvitation, inviteMediator, linkTokenOf, secondMediator } from '../test/accounts.ts';
 
@@ -26,13 +26,6 @@ afterAll(async () => {
 });
 
 const view = (token: string) => api<MediatorInvitationView | Refusal>(server, 'POST', '/api/mediator-invitation', { body: { token } });
-function ended(s: ClientSocket): Promise<{ code: number; disconnected: true }> {
-  return new Promise((resolve) => {
-    let code = -1;
-    s.on('session:closed', (e: Notifications['session:closed']) => (code = e.code));
-    s.on('disconnect', () => resolve({ code, disconnected: true }));
-  });
-}
 const me = (cookie: string) => api<Me | Refusal>(server, 'GET', '/api/me', { cookie });
 
 describe('the administrator', () => {
