@@ -18,6 +18,9 @@ const { Screen: RecordScreen } = lazyScreen(async () => (await import('./record/
 const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff/VerifyScreen.tsx')).VerifyScreen);
 const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./screens/templates/TemplatesScreen.tsx')).TemplatesScreen);
 const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./screens/templates/TemplateEditor.tsx')).TemplateEditor);
+const { Screen: AccountScreen } = lazyScreen(async () => (await import('./screens/accounts/AccountScreen.tsx')).AccountScreen);
+const { Screen: MediatorsScreen } = lazyScreen(async () => (await import('./screens/accounts/MediatorsScreen.tsx')).MediatorsScreen);
+const { Screen: WelcomeScreen } = lazyScreen(async () => (await import('./screens/accounts/WelcomeScreen.tsx')).WelcomeScreen, { narrow: true });
 const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {
@@ -35,6 +38,10 @@ const routes = {
   /** The mediator's protocol agreement templates. */
   templates: route('/templates'),
   template: route('/templates/:templateId'),
+  /** The mediator's profile; the administrator's accounts page; an invitation to mediate (`#token=`). */
+  account: route('/account'),
+  mediators: route('/mediators'),
+  welcome: route('/welcome'),
 };
 
 export function App() {
@@ -46,6 +53,9 @@ export function App() {
   if (routes.assess.match(path)) return <AssessScreen />;
   if (routes.verify.match(path)) return <VerifyScreen />;
   if (routes.templates.match(path)) return <TemplatesScreen />;
+  if (routes.account.match(path)) return <AccountScreen />;
+  if (routes.mediators.match(path)) return <MediatorsScreen />;
+  if (routes.welcome.match(path)) return <WelcomeScreen />;
   const template = routes.template.match(path);
   if (template?.templateId) return <TemplateEditor key={template.templateId} templateId={template.templateId} />;
   const session = routes.session.match(path);

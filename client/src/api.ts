@@ -8,6 +8,7 @@ import {
   type CreateCaseBody,
   type ErrorCode,
   type HttpRoute,
+  type InviteMediatorBody,
   type PathParamNames,
   type PathParams,
   type RouteBody,
@@ -157,6 +158,14 @@ export const api = {
   /** Not fetched: used as a download link's address (the mediator's cookie goes with it). */
   caseRecordExportUrl: (caseId: string) => urlOf(r.caseRecordExport, { caseId }),
   verifyRecord: (exported: unknown) => send(r.verifyRecord, { body: exported }),
+  // Mediator accounts [issue 13]: the administrator's page, and the invitee's link.
+  listMediators: (signal?: AbortSignal) => send(r.listMediators, { signal }),
+  inviteMediator: (body: InviteMediatorBody) => send(r.inviteMediator, { body }),
+  withdrawMediatorInvitation: (invitationId: string) => send(r.withdrawMediatorInvitation, { params: { invitationId } }),
+  deactivateMediator: (mediatorId: string) => send(r.deactivateMediator, { params: { mediatorId } }),
+  mediatorSigninLink: (mediatorId: string) => send(r.mediatorSigninLink, { params: { mediatorId } }),
+  mediatorInvitation: (token: string, signal?: AbortSignal) => send(r.mediatorInvitation, { body: { token }, signal }),
+  acceptMediatorInvitation: (token: string, displayName: string) => send(r.acceptMediatorInvitation, { body: { token, displayName } }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

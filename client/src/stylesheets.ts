@@ -20,6 +20,7 @@ import './screens/MediatorHome.css';
 import './screens/NewCaseForm.css';
 import './screens/cases.css';
 import './screens/templates/templates.css';
+import './screens/accounts/accounts.css';
 import './screens/consent.css';
 import './screens/prejoin.css';
 import './screens/session/session.css';
