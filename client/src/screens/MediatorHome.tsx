@@ -232,7 +232,7 @@ function SignedOut() {
   return (
     <Shell narrow>
       <PageHeading>Sign in to Parley</PageHeading>
-      <p className="lead">Sign in with a one-time sign-in link.</p>
+      <p className="lead">Sign in with a one-time link.</p>
       <p>
         Were you invited to mediate here? Open the invitation link the administrator sent you, or ask them for a new sign-in
         link. The administrator signs in with the link printed when the platform started:
