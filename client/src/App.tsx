@@ -19,6 +19,9 @@ const { Screen: VerifyScreen } = lazyScreen(async () => (await import('./signoff
 const { Screen: TemplatesScreen } = lazyScreen(async () => (await import('./screens/templates/TemplatesScreen.tsx')).TemplatesScreen);
 const { Screen: TemplateEditor } = lazyScreen(async () => (await import('./screens/templates/TemplateEditor.tsx')).TemplateEditor);
 const { Screen: UnsubscribeScreen } = lazyScreen(async () => (await import('./mail/UnsubscribeScreen.tsx')).UnsubscribeScreen, { narrow: true });
+const { Screen: AccountScreen } = lazyScreen(async () => (await import('./screens/accounts/AccountScreen.tsx')).AccountScreen);
+const { Screen: MediatorsScreen } = lazyScreen(async () => (await import('./screens/accounts/MediatorsScreen.tsx')).MediatorsScreen);
+const { Screen: WelcomeScreen } = lazyScreen(async () => (await import('./screens/accounts/WelcomeScreen.tsx')).WelcomeScreen, { narrow: true });
 const { Screen: AssessScreen } = lazyScreen(async () => (await import('./assessment/AssessScreen.tsx')).AssessScreen);
 
 const routes = {
@@ -38,6 +41,10 @@ const routes = {
   /** The mediator's protocol agreement templates. */
   templates: route('/templates'),
   template: route('/templates/:templateId'),
+  /** The mediator's profile; the administrator's accounts page; an invitation to mediate (`#token=`). */
+  account: route('/account'),
+  mediators: route('/mediators'),
+  welcome: route('/welcome'),
 };
 
 export function App() {
@@ -50,6 +57,9 @@ export function App() {
   if (routes.verify.match(path)) return <VerifyScreen />;
   if (routes.unsubscribe.match(path)) return <UnsubscribeScreen />;
   if (routes.templates.match(path)) return <TemplatesScreen />;
+  if (routes.account.match(path)) return <AccountScreen />;
+  if (routes.mediators.match(path)) return <MediatorsScreen />;
+  if (routes.welcome.match(path)) return <WelcomeScreen />;
   const template = routes.template.match(path);
   if (template?.templateId) return <TemplateEditor key={template.templateId} templateId={template.templateId} />;
   const session = routes.session.match(path);

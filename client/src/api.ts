@@ -10,6 +10,7 @@ import {
   type CreateCaseBody,
   type ErrorCode,
   type HttpRoute,
+  type InviteMediatorBody,
   type PathParamNames,
   type PathParams,
   type RouteBody,
@@ -166,6 +167,14 @@ export const api = {
   removePasskey: (passkeyId: string) => send(r.removePasskey, { params: { passkeyId } }),
   passkeySigninOptions: () => send(r.passkeySigninOptions, {}),
   passkeySignin: (body: PasskeySigninBody) => send(r.passkeySignin, { body }),
+  // Mediator accounts [issue 13]: the administrator's page, and the invitee's link.
+  listMediators: (signal?: AbortSignal) => send(r.listMediators, { signal }),
+  inviteMediator: (body: InviteMediatorBody) => send(r.inviteMediator, { body }),
+  withdrawMediatorInvitation: (invitationId: string) => send(r.withdrawMediatorInvitation, { params: { invitationId } }),
+  deactivateMediator: (mediatorId: string) => send(r.deactivateMediator, { params: { mediatorId } }),
+  mediatorSigninLink: (mediatorId: string) => send(r.mediatorSigninLink, { params: { mediatorId } }),
+  mediatorInvitation: (token: string, signal?: AbortSignal) => send(r.mediatorInvitation, { body: { token }, signal }),
+  acceptMediatorInvitation: (token: string, displayName: string) => send(r.acceptMediatorInvitation, { body: { token, displayName } }),
 };
 
 /** A message safe to show a person, whatever was thrown. */

@@ -21,6 +21,7 @@ import './account/account.css';
 import './screens/NewCaseForm.css';
 import './screens/cases.css';
 import './screens/templates/templates.css';
+import './screens/accounts/accounts.css';
 import './screens/consent.css';
 import './screens/prejoin.css';
 import './screens/session/session.css';

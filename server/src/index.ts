@@ -9,6 +9,8 @@ import { getSodium } from './crypto/sodium.ts';
 import { Keyring, masterKeyWarning, type MasterKeySource } from './crypto/Keyring.ts';
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
+import { MediatorAccounts } from './domain/MediatorAccounts.ts';
+import { mountAccountRoutes } from './domain/accountRoutes.ts';
 import { Templates } from './domain/Templates.ts';
 import { ConsentAnswers } from './domain/ConsentAnswers.ts';
 import { mountAgreementRoutes } from './domain/agreementRoutes.ts';
@@ -109,6 +111,8 @@ export async function startServer(
   const templates = new Templates(store, cases, bus);
   const answers = new ConsentAnswers(store, cases, bus);
   const auth = new MediatorAuth(store, keys, bus);
+  // Several mediators; the first administers the platform and invites the others [issue 13].
+  const accounts = new MediatorAccounts(store, keys, auth, { baseUrl: () => baseUrl });
 
   let sfu: Sfu;
   try {
@@ -199,6 +203,7 @@ export async function startServer(
     cases,
     limits,
     auth,
+    accounts,
     logger,
     clientDist: config.clientDist,
     client,
@@ -210,6 +215,7 @@ export async function startServer(
     mountApi: (mount, setSession) => {
       mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
       mountAgreementRoutes(mount, { templates, answers, logger });
+      mountAccountRoutes(mount, { accounts, logger });
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate });

@@ -4,6 +4,7 @@ import { BreakdownSettings } from './breakdown.ts';
 import { DRAFT_LIMITS } from './draft.ts';
 import { OptionalEmail } from './mail.ts';
 import { CaseTitle, ConsentAnswer, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
+import { DisclosureStatement, MediatorProfile, Organisation } from './accounts.ts';
 
 /** Bodies and answers of the HTTP API. Every handler parses its body with one of these. */
 
@@ -82,6 +83,8 @@ export const InvitationView = z.object({
   caseTitle: z.string(),
   participant: z.object({ id: Id, displayName: z.string(), role: Role, side: Side.nullable() }),
   invitedBy: z.string(),
+  /** The mediator as they describe themselves, shown before consent [3.6.14]. */
+  mediator: MediatorProfile,
   expiresAt: z.string(),
   agreement: ProtocolAgreement,
   clauseSetHash: z.string(),
@@ -112,14 +115,16 @@ export const Readiness = z.object({
 });
 export type Readiness = z.infer<typeof Readiness>;
 
-export const Me = z.object({ mediator: z.object({ id: Id, displayName: z.string() }) });
+/** The signed-in mediator's account: their profile, and whether they administer the platform. */
+export const Me = z.object({ mediator: MediatorProfile.extend({ id: Id, isAdmin: z.boolean() }) });
 export type Me = z.infer<typeof Me>;
 
 /**
  * PUT /api/me: the name the signed-in mediator goes by (trimmed, 1–80 characters). It is sealed
- * into the mediator participant of new cases and of the mediator's existing cases.
+ * into the mediator participant of new cases and of the mediator's existing cases. Organisation
+ * and statement are shown to the people they invite [3.6.14]; left out: unchanged.
  */
-export const UpdateMeBody = z.object({ displayName: DisplayName });
+export const UpdateMeBody = z.object({ displayName: DisplayName, organisation: Organisation.optional(), statement: DisclosureStatement.optional() });
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
 /** PUT /api/cases/:caseId/breakdown: the case's breakdown procedure; rewrites the agreement clause. */

@@ -23,5 +23,6 @@ export * from './schedule.ts';
 export * from './mail.ts';
 export * from './assessment.ts';
 export * from './html.ts';
+export * from './accounts.ts';
 export * from './routes.ts';
 export * from './passkeys.ts';

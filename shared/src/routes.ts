@@ -5,6 +5,7 @@ import { SignBody, type AgreementVersionView, type VerifyReport } from './signof
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
 import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
 import type { DraftAccessAnswer } from './draft.ts';
+import { AcceptMediatorInvitationBody, InviteMediatorBody, MediatorInvitationBody, type MediatorInvitationCreated, type MediatorInvitationView, type MediatorList, type SigninLinkCreated } from './accounts.ts';
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
 import { MyMailBody, ParticipantEmailBody, UnsubscribeBody, type CaseMail, type MyMail } from './mail.ts';
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
@@ -20,7 +21,8 @@ import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyLis
 /**
  * Who may call a route.
  * - `public`: anyone (the public ones that take effort are rate-limited per address).
- * - `mediator`: a signed-in mediator (session cookie).
+ * - `mediator`: a signed-in mediator (session cookie) of an active account.
+ * - `admin`: a signed-in mediator who administers the platform (the first account): the accounts.
  * - `invitee`: a valid invitation link (Bearer token), before or after consent: the invitation
  *   itself, the consent step, and the assessor's own scorecard.
  * - `consented-invitee`: a valid link whose holder agreed to the current protocol agreement: case
@@ -29,12 +31,13 @@ import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyLis
  * - `metrics-scraper`: the operator's monitoring, with the Bearer token of PARLEY_METRICS_TOKEN;
  *   without that setting the route does not exist (404).
  */
-export type Audience = 'public' | 'mediator' | 'invitee' | 'consented-invitee' | 'draft-holder' | 'metrics-scraper';
+export type Audience = 'public' | 'mediator' | 'admin' | 'invitee' | 'consented-invitee' | 'draft-holder' | 'metrics-scraper';
 
 /** How docs/protocol.md names each audience in its "who" column. */
 export const audienceLabel: Record<Audience, string> = {
   public: 'anyone',
   mediator: 'mediator',
+  admin: 'administrator (mediator)',
   invitee: 'invitee (Bearer)',
   'consented-invitee': 'consented invitee (Bearer)',
   'draft-holder': 'invitee (Bearer) or mediator',
@@ -92,6 +95,16 @@ export const httpRoutes = {
   signout: route('POST', '/api/auth/signout', 'public', null, empty),
   me: route('GET', '/api/me', 'mediator', null, json<Me>()),
   updateMe: route('PUT', '/api/me', 'mediator', UpdateMeBody, json<Me>()),
+
+  // Mediator accounts [issue 13]: the administrator invites mediators with one-time links (only
+  // their hash is stored) and deactivates accounts; the invitee reads and accepts their link.
+  listMediators: route('GET', '/api/mediators', 'admin', null, json<MediatorList>()),
+  inviteMediator: route('POST', '/api/mediators/invitations', 'admin', InviteMediatorBody, json<MediatorInvitationCreated>(201)),
+  withdrawMediatorInvitation: route('POST', '/api/mediators/invitations/:invitationId/withdraw', 'admin', null, json<MediatorList>()),
+  deactivateMediator: route('POST', '/api/mediators/:mediatorId/deactivate', 'admin', null, json<MediatorList>()),
+  mediatorSigninLink: route('POST', '/api/mediators/:mediatorId/signin-link', 'admin', null, json<SigninLinkCreated>(201)),
+  mediatorInvitation: route('POST', '/api/mediator-invitation', 'public', MediatorInvitationBody, json<MediatorInvitationView>()),
+  acceptMediatorInvitation: route('POST', '/api/mediator-invitation/accept', 'public', AcceptMediatorInvitationBody, json<Me>()),
 
   listCases: route('GET', '/api/cases', 'mediator', null, json<{ cases: CaseSummary[] }>()),
   createCase: route('POST', '/api/cases', 'mediator', CreateCaseBody, json<CaseDetail>(201)),

@@ -10,6 +10,7 @@ import { WaitingRoomSection } from './WaitingRoomSection.tsx';
 import { CaseAgreementSection, ConsentAnswersSection } from './CaseAgreementSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddPersonForm } from './AddPersonForm.tsx';
+import { useCopy } from '../components/useCopy.ts';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 import { ScheduleSection } from '../schedule/ScheduleSection.tsx';
 import { mailApi } from '../mail/mailApi.ts';
@@ -194,14 +195,10 @@ function ParticipantCard({
 }) {
   const uid = useId();
   const [busy, setBusy] = useState(false);
-  const [copyStatus, setCopyStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const copyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (copyTimer.current) clearTimeout(copyTimer.current);
-  }, []);
+  const { status: copyStatus, copy: copyText } = useCopy(inputRef);
 
   const inv = p.invitation;
   const url = inv ? absoluteUrl(inv.url) : '';
@@ -209,26 +206,7 @@ function ParticipantCard({
 
   async function copy() {
     setError(null);
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      ok = true;
-    } catch {
-      // Older browsers or no permission: select the text and use the legacy command.
-      const input = inputRef.current;
-      if (input) {
-        input.focus();
-        input.select();
-        try {
-          ok = document.execCommand('copy');
-        } catch {
-          ok = false;
-        }
-      }
-    }
-    setCopyStatus(ok ? 'Copied' : 'Could not copy. The link is selected: copy it with your keyboard or menu.');
-    if (copyTimer.current) clearTimeout(copyTimer.current);
-    copyTimer.current = setTimeout(() => setCopyStatus(''), 4_000);
+    await copyText(url);
   }
 
   function withdraw() {

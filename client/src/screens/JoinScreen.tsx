@@ -6,6 +6,7 @@ import { formatDateTime } from '../format.ts';
 import { hashParam, Link, useLocation } from '../router.tsx';
 import type { ClosedReason } from '../session/store.ts';
 import { ConsentGate } from './ConsentGate.tsx';
+import { YourMediator } from './YourMediator.tsx';
 import { WithdrawConsent } from './ConsentAnswers.tsx';
 import { DraftEditor } from '../draft/LazyDraftEditor.tsx';
 import { preloadSession, SessionFlow } from './LazySessionFlow.tsx';
@@ -280,6 +281,7 @@ export function JoinScreen() {
           <dd>{formatDateTime(invitation.expiresAt)}</dd>
         </div>
       </dl>
+      <YourMediator mediator={invitation.mediator} />
       {token ? <YourSchedule token={token} /> : null}
       {token ? <YourMail token={token} /> : null}
       {invitation.others.length > 0 ? (

@@ -5,12 +5,15 @@ import { CharCount, limitOf } from '../components/CharCount.tsx';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { capitalise, formatDate } from '../format.ts';
 import { Link } from '../router.tsx';
+import { usePolling } from '../components/useLoad.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
 import { PasskeySignIn } from '../account/PasskeySignIn.tsx';
 import { PasskeysSection } from '../account/PasskeysSection.tsx';
 import './cases.css';
 import './MediatorHome.css';
+
+const HOME_POLL_MS = 10_000;
 
 type HomeState =
   | { kind: 'loading' }
@@ -38,6 +41,21 @@ export function MediatorHome() {
     })();
     return () => ctrl.abort();
   }, [reloadKey]);
+
+  // A sign-in that ends elsewhere (signed out in another tab, the account deactivated) shows here
+  // without a reload: the list is read again now and then while the tab is visible.
+  usePolling(
+    async (signal) => {
+      try {
+        const { cases } = await api.listCases(signal);
+        setState((prev) => (prev.kind === 'ready' ? { ...prev, cases } : prev));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
+      }
+    },
+    HOME_POLL_MS,
+    reloadKey,
+  );
 
   const retry = useCallback(() => {
     setState({ kind: 'loading' });
@@ -70,7 +88,7 @@ export function MediatorHome() {
 
   const { me, cases } = state;
   return (
-    <Shell actions={<SignOutButton name={me.mediator.displayName} onSignedOut={retry} />}>
+    <Shell actions={<SignOutButton name={me.mediator.displayName} isAdmin={me.mediator.isAdmin} onSignedOut={retry} />}>
       <PageHeading>Your cases</PageHeading>
       {cases.length === 0 ? (
         <p className="muted">You have no cases yet. Create your first case with the form below.</p>
@@ -218,7 +236,11 @@ function SignedOut({ onSignedIn }: { onSignedIn: () => void }) {
     <Shell narrow>
       <PageHeading>Sign in to Parley</PageHeading>
       <PasskeySignIn onSignedIn={onSignedIn} />
-      <p className="lead">Sign in with the one-time link printed when the platform started.</p>
+      <p className="lead">Or sign in with a one-time link.</p>
+      <p>
+        Were you invited to mediate here? Open the invitation link the administrator sent you, or ask them for a new sign-in
+        link. The administrator signs in with the link printed when the platform started:
+      </p>
       <ol className="steps">
         <li>Look at the terminal (or the server log) where Parley was started.</li>
         <li>
@@ -227,7 +249,7 @@ function SignedOut({ onSignedIn }: { onSignedIn: () => void }) {
         <li>Open that link in this browser. You will come straight back here, signed in.</li>
       </ol>
       <p className="muted">
-        Each sign-in link works only once. If yours was already used, restart Parley to print a new one.
+        Each sign-in link works only once. If yours was already used, the administrator restarts Parley to print a new one.
       </p>
       <p className="muted">
         Invited to a mediation? Open the personal link the mediator sent you instead; you do not need to sign

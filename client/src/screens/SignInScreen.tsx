@@ -82,7 +82,7 @@ export function SignInScreen() {
         <p>
           {state.kind === 'missing'
             ? 'This sign-in link is incomplete. Copy the whole link printed when the platform started, including the part after “#”.'
-            : 'This sign-in link was already used or is not valid. Restart Parley to get a new one, then open the new link printed in the terminal.'}
+            : 'This sign-in link was already used or is not valid. Ask the platform’s administrator for a new one. (The administrator restarts Parley to get one, printed in the terminal.)'}
         </p>
       </Notice>
       <p>

@@ -41,7 +41,7 @@ export function presentedBy(headers: IncomingHttpHeaders): Presented {
 }
 
 /** Who called an HTTP route, as its audience (shared/src/routes.ts) requires. */
-export type Caller<W extends Audience> = W extends 'mediator'
+export type Caller<W extends Audience> = W extends 'mediator' | 'admin'
   ? { mediatorId: string }
   : W extends 'invitee' | 'consented-invitee'
     ? { identity: Identity }
@@ -120,14 +120,18 @@ export class AccessGate {
 
   /**
    * HTTP: who calls a route of this audience. Throws the refusal the route answers with: 401
-   * `unauthorised` without a mediator session, `link_invalid` / `link_expired` / `link_revoked` for
+   * `unauthorised` without a mediator session, 403 `forbidden` for an administrator's route called
+   * by another mediator, `link_invalid` / `link_expired` / `link_revoked` for
    * a link, 403 `consent_required` for case content without current consent.
    */
   caller<W extends Audience>(who: W, presented: Presented): Caller<W> {
     switch (who) {
-      case 'mediator': {
+      case 'mediator':
+      case 'admin': {
+        // A deactivated account has no session (MediatorAccounts.deactivate, Store.mediatorSession).
         const s = this.#auth.session(presented.sessionToken);
         if (!s) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
+        if (who === 'admin' && !this.#auth.isActiveAdmin(s.mediatorId)) throw new ParleyError(ErrorCode.Forbidden, 'Only the platform’s administrator can do this.');
         return { mediatorId: s.mediatorId } as Caller<W>;
       }
       case 'invitee':

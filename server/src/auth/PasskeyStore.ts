@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { statement } from '../store/statements.ts';
 
-/** One stored passkey (migration 11): a public key and its counter, never a secret. */
+/** One stored passkey (migration 10): a public key and its counter, never a secret. */
 export interface PasskeyRow {
   id: string;
   mediator_id: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, draftDocName, DEFAULT_BREAKDOWN, type CaseDetail, type Notifications, type ThreadSummary } from '@parley/shared';
-import { api, connect, consent, createCase, must, nextEvent, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { CloseCode, draftDocName, DEFAULT_BREAKDOWN, type CaseDetail, type ThreadSummary } from '@parley/shared';
+import { api, connect, consent, createCase, must, nextEvent, recorder, request, signIn, startTestServer, tokenOf, ended, type ClientSocket } from '../test/harness.ts';
 import { rawClient, until } from '../test/yjs.ts';
 
 /**
@@ -19,15 +19,6 @@ const tokenFor = (detail: CaseDetail, name: string) => tokenOf(detail.participan
 const idOf = (detail: CaseDetail, name: string) => detail.participants.find((p) => p.displayName === name)!.id;
 const jointOf = (threads: ThreadSummary[]) => threads.find((t) => t.kind === 'joint')!.id;
 const posted = (log: ReturnType<typeof recorder>, body: string) => log.some((e) => e.event === 'message:posted' && e.payload.body === body);
-
-/** The reason a socket was given and the fact that it was disconnected, once both happened. */
-function ended(s: ClientSocket): Promise<{ code: number; disconnected: true }> {
-  return new Promise((resolve) => {
-    let code = -1;
-    s.on('session:closed', (e: Notifications['session:closed']) => (code = e.code));
-    s.on('disconnect', () => resolve({ code, disconnected: true }));
-  });
-}
 
 /** A new case; `consenting` agree to its agreement; the mediator's socket and the joint thread. */
 async function caseWithMediator(consenting: Array<'Ana Party' | 'Ben Party'>) {

@@ -200,6 +200,31 @@ export class Keyring {
     return this.#sodium.crypto_generichash(32, this.#sodium.from_string(`parley/v1/${context}`), key);
   }
 
+  /**
+   * Account data that belongs to no case (a mediator's e-mail address): sealed under a subkey of
+   * the master key, so a copy of the database without the key does not reveal it.
+   */
+  sealAccountText(text: string): string {
+    return sealWith(this.#sodium, this.#masterSubkey('accounts/seal'), this.#sodium.from_string(text));
+  }
+
+  openAccountText(sealed: string): string {
+    return this.#sodium.to_string(openWith(this.#sodium, this.#masterSubkey('accounts/seal'), sealed));
+  }
+
+  /**
+   * A keyed hash (BLAKE2b under a subkey of the master key), hex: finds a sealed value again by
+   * its plaintext (an e-mail address) without storing it, and unlike a plain hash cannot be
+   * reversed by trying likely addresses without the key.
+   */
+  lookupHash(purpose: string, value: string): string {
+    return this.#sodium.crypto_generichash(32, this.#sodium.from_string(value), this.#masterSubkey(`lookup/${purpose}`), 'hex');
+  }
+
+  #masterSubkey(context: string): Uint8Array {
+    return this.deriveKey(this.#masterKey, context);
+  }
+
   /** BLAKE2b-256, hex: for hashing tokens before storage and clause sets for consent. */
   hashHex(data: string | Uint8Array): string {
     return this.#sodium.crypto_generichash(32, data, null, 'hex');

@@ -32,6 +32,7 @@ import { InviteVerifier, signInvite, type InvitePayload } from '../crypto/tokens
 import type { Identity } from './identity.ts';
 import { now, type CaseHead, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
 import { OpenedNames } from './OpenedNames.ts';
+import { profileOf } from './MediatorAuth.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
 
@@ -301,6 +302,7 @@ export class CaseService {
       caseTitle: this.#open(c, c.title_sealed),
       participant: { id: identity.participantId, displayName: identity.displayName, role: identity.role, side: identity.side as never },
       invitedBy: mediator?.display_name ?? 'Your mediator',
+      mediator: mediator ? profileOf(mediator) : { displayName: 'Your mediator', organisation: '', statement: '' },
       expiresAt: inv?.expires_at ?? '',
       agreement: this.#agreementShown(c),
       clauseSetHash: c.clause_set_hash,

@@ -1,6 +1,6 @@
-import { ErrorCode, ParleyError } from '@parley/shared';
+import { ErrorCode, ParleyError, type MediatorProfile, type Me } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
-import { now, type Store } from '../store/Store.ts';
+import { now, type MediatorRow, type Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
 
@@ -8,8 +8,9 @@ const SIGNIN_TTL_MS = 24 * 3600_000;
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 
 /**
- * The local mediator account: created on first start, signed in through a one-time link printed
- * on the console, then a session cookie. Only hashes of links and cookies are stored.
+ * Mediator sign-in. The first account (the administrator) is created on first start and signed in
+ * through a one-time link printed on the console; other accounts come from the administrator's
+ * invitations (MediatorAccounts). Then a session cookie. Only hashes of links and cookies are stored.
  */
 export class MediatorAuth {
   readonly #store: Store;
@@ -25,28 +26,36 @@ export class MediatorAuth {
 
   /** Creates the account if needed and a fresh one-time sign-in token (older unused ones die). */
   bootstrap(displayName: string): { mediatorId: string; created: boolean; signinToken: string } {
-    let m = this.#store.firstMediator();
+    let m = this.#store.firstAdmin();
     let created = false;
     if (!m) {
-      m = { id: randomId(), display_name: displayName, created_at: now() };
+      m = { id: randomId(), display_name: displayName, created_at: now(), is_admin: 1 };
       this.#store.insertMediator(m);
       created = true;
     }
+    return { mediatorId: m.id, created, signinToken: this.newSigninToken(m.id).token };
+  }
+
+  /** A fresh one-time sign-in link token for an account (older unused ones die); only its hash is kept. */
+  newSigninToken(mediatorId: string): { token: string; expiresAt: string } {
     const token = randomId(32);
-    this.#store.replaceSigninToken(m.id, this.#keys.hashHex(token), new Date(Date.now() + SIGNIN_TTL_MS).toISOString());
-    return { mediatorId: m.id, created, signinToken: token };
+    const expiresAt = new Date(Date.now() + SIGNIN_TTL_MS).toISOString();
+    this.#store.replaceSigninToken(mediatorId, this.#keys.hashHex(token), expiresAt);
+    return { token, expiresAt };
   }
 
   /** Exchanges a one-time sign-in token for a session token (the cookie value). */
   signIn(token: string): { sessionToken: string; mediatorId: string } {
     const mediatorId = this.#store.consumeSigninToken(this.#keys.hashHex(token));
-    if (!mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Restart the platform to print a new one.');
+    if (!mediatorId) {
+      throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Ask the platform’s administrator for a new one (the administrator gets one by restarting the platform).');
+    }
     return this.openSession(mediatorId);
   }
 
   /**
-   * A new session for a mediator whose sign-in was proven (a one-time link, a passkey): the same
-   * cookie whichever way they signed in, so sign-out and every check treat them alike.
+   * A new session for a mediator whose sign-in was proven (a one-time link, a passkey, an accepted
+   * invitation): the same cookie whichever way they signed in, so sign-out and every check treat them alike.
    */
   openSession(mediatorId: string): { sessionToken: string; mediatorId: string } {
     const sessionToken = randomId(32);
@@ -77,7 +86,12 @@ export class MediatorAuth {
     if (!sessionToken || sessionToken.length > 128) return;
     const hash = this.#keys.hashHex(sessionToken);
     this.#store.deleteMediatorSession(hash);
-    this.#bus.emit('mediator.signed-out', { sessionHash: hash });
+    this.sessionsEnded([hash]);
+  }
+
+  /** Sessions deleted from the store (sign-out, a deactivated account): their connections close now. */
+  sessionsEnded(sessionHashes: string[]): void {
+    for (const sessionHash of sessionHashes) this.#bus.emit('mediator.signed-out', { sessionHash });
   }
 
   /**
@@ -85,14 +99,26 @@ export class MediatorAuth {
    * their participant name on each existing case, sealed with that case's key
    * (CaseService.resealMediatorName); account and cases change in one transaction.
    */
-  setDisplayName(id: string, displayName: string, resealed: Array<{ id: string; display_name_sealed: string }>): { id: string; displayName: string } {
+  setDisplayName(id: string, displayName: string, resealed: Array<{ id: string; display_name_sealed: string }>): Me['mediator'] {
     if (!this.#store.getMediator(id)) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
     this.#store.renameMediator(id, displayName, resealed);
     return this.mediator(id)!;
   }
 
-  mediator(id: string): { id: string; displayName: string } | undefined {
+  /** The account as its owner sees it (GET /api/me). */
+  mediator(id: string): Me['mediator'] | undefined {
     const m = this.#store.getMediator(id);
-    return m && { id: m.id, displayName: m.display_name };
+    return m && { id: m.id, ...profileOf(m), isAdmin: m.is_admin === 1 };
   }
+
+  /** Whether this account administers the platform now (the AccessGate's `admin` audience). */
+  isActiveAdmin(id: string): boolean {
+    const m = this.#store.getMediator(id);
+    return m?.is_admin === 1 && !m.deactivated_at;
+  }
+}
+
+/** What the people a mediator invites read about them, in the mediator's own words [3.6.14]. */
+export function profileOf(m: MediatorRow): MediatorProfile {
+  return { displayName: m.display_name, organisation: m.organisation ?? '', statement: m.statement ?? '' };
 }

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BREAKDOWN_CLAUSE_ID, CloseCode, DEFAULT_BREAKDOWN, DEFAULT_TEMPLATE_CLAUSES, draftDocName, type CaseDetail, type InvitationView, type Notifications, type RecordEntry, type TemplateBody, type TemplateDetail, type TemplateList } from '@parley/shared';
-import { api, connect, consent, consentedCase, createCase, must, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { BREAKDOWN_CLAUSE_ID, CloseCode, DEFAULT_BREAKDOWN, DEFAULT_TEMPLATE_CLAUSES, draftDocName, type CaseDetail, type InvitationView, type RecordEntry, type TemplateBody, type TemplateDetail, type TemplateList } from '@parley/shared';
+import { secondMediator } from '../test/accounts.ts';
+import { api, connect, consent, consentedCase, createCase, must, request, signIn, startTestServer, tokenOf, ended, type ClientSocket } from '../test/harness.ts';
 import { rawClient } from '../test/yjs.ts';
-import { getSodium } from '../crypto/sodium.ts';
-import { randomId } from '../crypto/randomId.ts';
-import { now } from '../store/Store.ts';
 
 /**
  * Raw HTTP and socket clients against the real server: templates belong to one mediator, the
@@ -28,26 +26,8 @@ const newTemplate = async (body: TemplateBody, as = cookie) => {
   return r.body;
 };
 
-/** A second mediator account, made in the store (there is no account screen yet), signed in. */
-async function otherMediator(): Promise<string> {
-  const sodium = await getSodium();
-  const id = randomId();
-  server.store.insertMediator({ id, display_name: 'Oscar Other', created_at: now() });
-  const token = randomId(32);
-  server.store.replaceSigninToken(id, sodium.crypto_generichash(32, token, null, 'hex'), new Date(Date.now() + 600_000).toISOString());
-  const res = await fetch(`${server.url}/api/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-  expect(res.status).toBe(200);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
-
-/** The reason a socket was given and the fact that it was disconnected, once both happened. */
-function ended(s: ClientSocket): Promise<{ code: number; disconnected: true }> {
-  return new Promise((resolve) => {
-    let code = -1;
-    s.on('session:closed', (e: Notifications['session:closed']) => (code = e.code));
-    s.on('disconnect', () => resolve({ code, disconnected: true }));
-  });
-}
+/** A second mediator account, invited by the administrator and signed in. */
+const otherMediator = (): Promise<string> => secondMediator(server, cookie, 'Oscar Other');
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -5,6 +5,7 @@ import { ErrorCode, httpRoutes, httpStatusFor, ParleyError, type Health } from '
 import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import { SESSION_TTL_MS, type MediatorAuth } from '../domain/MediatorAuth.ts';
+import type { MediatorAccounts } from '../domain/MediatorAccounts.ts';
 import type { Logger } from '../logger.ts';
 import type { Limits } from '../auth/limits.ts';
 import { KeyedRateLimiter } from '../auth/RateLimiter.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** Per-address limits of the public endpoints (sign-in, verify). */
   limits: Limits;
   auth: MediatorAuth;
+  /** Mediator accounts: profiles, and the administrator's invitations (accepting one signs in). */
+  accounts: MediatorAccounts;
   logger: Logger;
   clientDist: string;
   /** Who the client is (the address the per-address limits count), believing only trusted proxies. */
@@ -84,7 +87,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Public endpoints get a budget per client address (the socket's peer unless a trusted proxy
   // forwarded it), taken before any body is read, so a refused request costs no parsing.
-  app.post(httpRoutes.signin.path, perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
+  // A mediator invitation link is a sign-in link too: the same budget.
+  app.post([httpRoutes.signin.path, httpRoutes.mediatorInvitation.path, httpRoutes.acceptMediatorInvitation.path], perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
   app.post([httpRoutes.passkeySigninOptions.path, httpRoutes.passkeySignin.path], perAddressLimit('passkey sign-in', deps.limits.signinPerAddress, client, logger));
   app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, client, logger));
   app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, client, logger), (_req, res, next) => {
@@ -104,12 +108,20 @@ export function createApp(deps: AppDeps): express.Express {
   const setSession: SessionCookie = (req, res, sessionToken) => {
     res.setHeader('Set-Cookie', sessionCookie(sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
   };
-  mount(r.signin, (req, res, { body, reply }) => {
-    const { token } = body();
-    const s = auth.signIn(token);
+  const startSession = (req: Request, res: Response, s: { sessionToken: string; mediatorId: string }) => {
     setSession(req, res, s.sessionToken);
     logger.info({ mediatorId: s.mediatorId }, 'mediator signed in');
-    reply({ mediator: auth.mediator(s.mediatorId)! });
+    return { mediator: auth.mediator(s.mediatorId)! };
+  };
+  mount(r.signin, (req, res, { body, reply }) => {
+    reply(startSession(req, res, auth.signIn(body().token)));
+  });
+  // The invitee confirms their name: the account is created, the link dies, they are signed in.
+  mount(r.acceptMediatorInvitation, (req, res, { body, reply }) => {
+    const { token, displayName } = body();
+    const mediatorId = deps.accounts.accept(token, displayName);
+    logger.info({ mediatorId }, 'mediator invitation accepted');
+    reply(startSession(req, res, auth.openSession(mediatorId)));
   });
   mount(r.signout, (req, res, { reply }) => {
     auth.signOut(presentedBy(req.headers).sessionToken);
@@ -119,12 +131,14 @@ export function createApp(deps: AppDeps): express.Express {
   mount(r.me, (_req, _res, { caller, reply }) => {
     reply({ mediator: auth.mediator(caller.mediatorId)! });
   });
-  // The name the mediator goes by: on the account, and re-sealed into every one of their cases.
+  // The name the mediator goes by: on the account, and re-sealed into every one of their cases;
+  // organisation and statement are shown to the people they invite [3.6.14].
   mount(r.updateMe, (_req, _res, { caller, body, reply }) => {
-    const { displayName } = body();
+    const { displayName, organisation, statement } = body();
     const id = caller.mediatorId;
+    deps.accounts.setProfile(id, { organisation, statement });
     const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
-    logger.info({ mediatorId: id }, 'mediator name changed');
+    logger.info({ mediatorId: id }, 'mediator profile changed');
     reply({ mediator });
   });
 

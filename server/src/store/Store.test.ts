@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { Store } from './Store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -21,6 +22,22 @@ describe('Store', () => {
     const b = new Store(file);
     expect(b.getMediator('mediator_1234')?.display_name).toBe('M');
     b.close();
+  });
+
+  it('migration 12 makes the oldest existing account the administrator, and only that one', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-')), 'db.sqlite');
+    const old = new DatabaseSync(file);
+    for (const m of MIGRATIONS.slice(0, 12)) old.exec(m);
+    old.exec('PRAGMA user_version = 12');
+    const ins = old.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)');
+    ins.run('mediator_newer', 'Newer', '2026-02-01T00:00:00.000Z');
+    ins.run('mediator_older', 'Older', '2026-01-01T00:00:00.000Z');
+    old.close();
+    const s = new Store(file);
+    expect(s.getMediator('mediator_older')?.is_admin).toBe(1);
+    expect(s.getMediator('mediator_newer')?.is_admin).toBe(0);
+    expect(s.firstAdmin()?.id).toBe('mediator_older');
+    s.close();
   });
 
   it('a one-time sign-in token works once, and printing a new one kills the old', () => {

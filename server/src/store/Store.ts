@@ -48,6 +48,14 @@ export interface MediatorRow {
   id: string;
   display_name: string;
   created_at: string;
+  /** 1: administers the platform (the first account; migration 12). */
+  is_admin?: number;
+  /** Set: the account was deactivated; it has no sessions and signs in no more. */
+  deactivated_at?: string | null;
+  organisation?: string;
+  statement?: string;
+  email_sealed?: string | null;
+  email_hash?: string | null;
 }
 
 /**
@@ -105,14 +113,16 @@ export class Store {
   }
 
   // --- mediators and their sign-in
-  firstMediator(): MediatorRow | undefined {
-    return statement(this.db, 'SELECT * FROM mediators ORDER BY created_at LIMIT 1').get() as MediatorRow | undefined;
+  /** The account the console sign-in link is for: the oldest active administrator. */
+  firstAdmin(): MediatorRow | undefined {
+    return statement(this.db, 'SELECT * FROM mediators WHERE is_admin = 1 AND deactivated_at IS NULL ORDER BY created_at, rowid LIMIT 1').get() as MediatorRow | undefined;
   }
   getMediator(id: string): MediatorRow | undefined {
     return statement(this.db, 'SELECT * FROM mediators WHERE id = ?').get(id) as MediatorRow | undefined;
   }
   insertMediator(m: MediatorRow): void {
-    statement(this.db, 'INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run(m.id, m.display_name, m.created_at);
+    statement(this.db, 'INSERT INTO mediators (id, display_name, created_at, is_admin, email_sealed, email_hash) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(m.id, m.display_name, m.created_at, m.is_admin ?? 0, m.email_sealed ?? null, m.email_hash ?? null);
   }
   /**
    * Renames the mediator account and, in the same transaction, replaces the sealed name of their
@@ -139,10 +149,10 @@ export class Store {
   /** Marks the token used and returns its mediator, or undefined if unknown, used or expired. */
   consumeSigninToken(tokenHash: string): string | undefined {
     return this.tx(() => {
-      const r = statement(this.db, 'SELECT mediator_id, expires_at, used_at FROM signin_tokens WHERE token_hash = ?').get(tokenHash) as
-        | { mediator_id: string; expires_at: string; used_at: string | null }
+      const r = statement(this.db, 'SELECT t.mediator_id, t.expires_at, t.used_at, m.deactivated_at FROM signin_tokens t JOIN mediators m ON m.id = t.mediator_id WHERE t.token_hash = ?').get(tokenHash) as
+        | { mediator_id: string; expires_at: string; used_at: string | null; deactivated_at: string | null }
         | undefined;
-      if (!r || r.used_at || r.expires_at <= now()) return undefined;
+      if (!r || r.used_at || r.expires_at <= now() || r.deactivated_at) return undefined;
       statement(this.db, 'UPDATE signin_tokens SET used_at = ? WHERE token_hash = ?').run(now(), tokenHash);
       return r.mediator_id;
     });
@@ -153,9 +163,12 @@ export class Store {
   mediatorForSession(tokenHash: string): string | undefined {
     return this.mediatorSession(tokenHash)?.mediatorId;
   }
-  /** A live (unexpired) mediator session: whose it is and when it ends. */
+  /** A live (unexpired) mediator session of an active account: whose it is and when it ends. */
   mediatorSession(tokenHash: string): { mediatorId: string; expiresAt: string } | undefined {
-    const r = statement(this.db, 'SELECT mediator_id, expires_at FROM mediator_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as
+    const r = statement(
+      this.db,
+      'SELECT s.mediator_id, s.expires_at FROM mediator_sessions s JOIN mediators m ON m.id = s.mediator_id WHERE s.token_hash = ? AND s.expires_at > ? AND m.deactivated_at IS NULL',
+    ).get(tokenHash, now()) as
       | { mediator_id: string; expires_at: string }
       | undefined;
     return r && { mediatorId: r.mediator_id, expiresAt: r.expires_at };

@@ -294,4 +294,31 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (session_id, sequence)
   );
   `,
+  // 12: mediator accounts [issue 13]. The oldest account administers the platform. Organisation
+  // and statement are what the mediator tells the people they invite [3.6.14] (not case content).
+  // An e-mail address is sealed with a platform key; email_hash (a keyed hash) finds it again.
+  // Of an invitation link only the hash is stored.
+  `
+  ALTER TABLE mediators ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE mediators ADD COLUMN deactivated_at TEXT;
+  ALTER TABLE mediators ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+  ALTER TABLE mediators ADD COLUMN statement TEXT NOT NULL DEFAULT '';
+  ALTER TABLE mediators ADD COLUMN email_sealed TEXT;
+  ALTER TABLE mediators ADD COLUMN email_hash TEXT;
+  CREATE INDEX mediators_email_hash ON mediators(email_hash);
+  UPDATE mediators SET is_admin = 1 WHERE id = (SELECT id FROM mediators ORDER BY created_at, rowid LIMIT 1);
+  CREATE TABLE mediator_invitations (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT NOT NULL REFERENCES mediators(id),
+    display_name TEXT NOT NULL,
+    email_sealed TEXT,
+    email_hash TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    withdrawn_at TEXT,
+    mediator_id TEXT REFERENCES mediators(id)
+  );
+  `,
 ];

@@ -10,6 +10,7 @@ import {
   type ClientToServerEvents,
   type ConsumerOffer,
   type ConsumerOfferAck,
+  type Notifications,
   type RequestName,
   type RequestPayload,
   type RequestResults,
@@ -223,4 +224,13 @@ export function recorder(s: ClientSocket): Array<{ event: string; payload: any }
   const log: Array<{ event: string; payload: any }> = [];
   (s as unknown as { onAny: (f: (event: string, payload: unknown) => void) => void }).onAny((event, payload) => log.push({ event, payload }));
   return log;
+}
+
+/** The reason a socket was given and the fact that it was disconnected, once both happened. */
+export function ended(s: ClientSocket): Promise<{ code: number; disconnected: true }> {
+  return new Promise((resolve) => {
+    let code = -1;
+    s.on('session:closed', (e: Notifications['session:closed']) => (code = e.code));
+    s.on('disconnect', () => resolve({ code, disconnected: true }));
+  });
 }

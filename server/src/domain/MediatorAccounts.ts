@@ -1,0 +1,139 @@
+import {
+  ErrorCode,
+  MEDIATOR_INVITATION_TTL_MS,
+  ParleyError,
+  type InviteMediatorBody,
+  type MediatorInvitationCreated,
+  type MediatorInvitationView,
+  type MediatorList,
+  type PendingMediatorInvitation,
+  type SigninLinkCreated,
+} from '@parley/shared';
+import type { Keyring } from '../crypto/Keyring.ts';
+import { randomId } from '../crypto/randomId.ts';
+import { now, type Store } from '../store/Store.ts';
+import { AccountStore, type MediatorInvitationRow } from './AccountStore.ts';
+import type { MediatorAuth } from './MediatorAuth.ts';
+
+/** The purpose of the keyed hash of e-mail addresses (Keyring.lookupHash). */
+const EMAIL_LOOKUP = 'mediator-email';
+
+/**
+ * Several mediators on one platform [issue 13]. The administrator (the first account) invites
+ * mediators with one-time links, passes each link on themselves, and deactivates accounts; each
+ * mediator keeps a profile the people they invite read before agreeing to anything [3.6.14].
+ * Who may call what is the AccessGate's (`admin` audience); the rules about accounts are here.
+ */
+export class MediatorAccounts {
+  readonly #store: Store;
+  readonly #sql: AccountStore;
+  readonly #keys: Keyring;
+  readonly #auth: MediatorAuth;
+  readonly #baseUrl: () => string;
+
+  constructor(store: Store, keys: Keyring, auth: MediatorAuth, opts: { baseUrl: () => string }) {
+    this.#store = store;
+    this.#sql = new AccountStore(store);
+    this.#keys = keys;
+    this.#auth = auth;
+    this.#baseUrl = opts.baseUrl;
+  }
+
+  list(): MediatorList {
+    return {
+      mediators: this.#sql.mediators().map((m) => ({
+        id: m.id,
+        displayName: m.display_name,
+        organisation: m.organisation,
+        isAdmin: m.is_admin === 1,
+        active: !m.deactivated_at,
+        createdAt: m.created_at,
+        hasEmail: m.email_sealed !== null,
+      })),
+      invitations: this.#sql.pendingInvitations().map(pending),
+    };
+  }
+
+  /**
+   * A one-time invitation link for a new mediator. Only the link's hash is stored; the address,
+   * if given, is sealed with a platform key, with a keyed hash to find it again. Nothing is sent:
+   * the administrator passes the link on.
+   */
+  invite(adminId: string, body: InviteMediatorBody): MediatorInvitationCreated {
+    const email = body.email ? body.email.trim().toLowerCase() : null;
+    const emailHash = email ? this.#keys.lookupHash(EMAIL_LOOKUP, email) : null;
+    if (emailHash && this.#sql.emailTaken(emailHash)) throw new ParleyError(ErrorCode.Conflict, 'A mediator account or an open invitation already has this e-mail address.');
+    const token = randomId(32);
+    const row = {
+      id: randomId(),
+      token_hash: this.#keys.hashHex(token),
+      invited_by: adminId,
+      display_name: body.displayName,
+      email_sealed: email ? this.#keys.sealAccountText(email) : null,
+      email_hash: emailHash,
+      created_at: now(),
+      expires_at: new Date(Date.now() + MEDIATOR_INVITATION_TTL_MS).toISOString(),
+    };
+    this.#sql.insertInvitation(row);
+    return { invitation: pending({ ...row, used_at: null, withdrawn_at: null, mediator_id: null }), url: `${this.#baseUrl()}/welcome#token=${token}` };
+  }
+
+  withdrawInvitation(invitationId: string): MediatorList {
+    if (!this.#sql.withdrawInvitation(invitationId)) throw new ParleyError(ErrorCode.NotFound, 'There is no open invitation with this id.');
+    return this.list();
+  }
+
+  /** What the invitee reads before accepting: their name as the administrator wrote it, and who invited them. */
+  viewInvitation(token: string): MediatorInvitationView {
+    const inv = this.#openInvitation(token);
+    return { displayName: inv.display_name, invitedBy: this.#store.getMediator(inv.invited_by)?.display_name ?? 'The administrator', expiresAt: inv.expires_at };
+  }
+
+  /** Creates the account with the name the invitee confirmed; the link dies. Returns the new account's id. */
+  accept(token: string, displayName: string): string {
+    const inv = this.#openInvitation(token);
+    const id = randomId();
+    const created = this.#sql.acceptInvitation(inv.id, { id, display_name: displayName, created_at: now(), email_sealed: inv.email_sealed, email_hash: inv.email_hash });
+    if (!created) throw new ParleyError(ErrorCode.LinkInvalid, 'This invitation was already used.');
+    return id;
+  }
+
+  /**
+   * Ends the account's access at once: its sessions are deleted and every connection opened with
+   * them closes (the sign-out path), its sign-in links stop working. Its cases stay as they are.
+   */
+  deactivate(adminId: string, mediatorId: string): MediatorList {
+    const m = this.#store.getMediator(mediatorId);
+    if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
+    if (mediatorId === adminId) throw new ParleyError(ErrorCode.Conflict, 'You cannot deactivate your own account.');
+    if (m.deactivated_at) return this.list();
+    if (m.is_admin === 1 && this.#sql.activeAdminCount() <= 1) throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
+    this.#auth.sessionsEnded(this.#sql.deactivate(mediatorId));
+    return this.list();
+  }
+
+  /** A new one-time sign-in link for an active account whose owner lost theirs; the administrator passes it on. */
+  signinLink(mediatorId: string): SigninLinkCreated {
+    const m = this.#store.getMediator(mediatorId);
+    if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
+    if (m.deactivated_at) throw new ParleyError(ErrorCode.Conflict, 'This account is deactivated.');
+    const { token, expiresAt } = this.#auth.newSigninToken(mediatorId);
+    return { url: `${this.#baseUrl()}/signin#token=${token}`, expiresAt };
+  }
+
+  setProfile(mediatorId: string, p: { organisation?: string | undefined; statement?: string | undefined }): void {
+    this.#sql.setProfile(mediatorId, p);
+  }
+
+  #openInvitation(token: string): MediatorInvitationRow {
+    const inv = this.#sql.invitationByToken(this.#keys.hashHex(token));
+    if (!inv || inv.used_at) throw new ParleyError(ErrorCode.LinkInvalid, 'This invitation link is not valid, or it was already used. Ask the administrator for a new one.');
+    if (inv.withdrawn_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This invitation was withdrawn. Ask the administrator for a new one.');
+    if (inv.expires_at <= now()) throw new ParleyError(ErrorCode.LinkExpired, 'This invitation has expired. Ask the administrator for a new one.');
+    return inv;
+  }
+}
+
+function pending(r: MediatorInvitationRow): PendingMediatorInvitation {
+  return { id: r.id, displayName: r.display_name, createdAt: r.created_at, expiresAt: r.expires_at };
+}

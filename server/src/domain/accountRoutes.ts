@@ -1,0 +1,41 @@
+import { httpRoutes as r } from '@parley/shared';
+import type { Mount } from '../http/mount.ts';
+import type { Logger } from '../logger.ts';
+import type { MediatorAccounts } from './MediatorAccounts.ts';
+
+/**
+ * The administrator's "Mediators" page and the invitee's view of their link [issue 13]. Only the
+ * administrator reaches the `admin` routes (the AccessGate); accepting an invitation signs in, so
+ * it is mounted beside the sign-in (http/app.ts).
+ */
+export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts; logger: Logger }): void {
+  const { accounts, logger } = d;
+
+  mount(r.listMediators, (_req, _res, { reply }) => {
+    reply(accounts.list());
+  });
+  mount(r.inviteMediator, (_req, _res, { caller, body, reply }) => {
+    const created = accounts.invite(caller.mediatorId, body());
+    logger.info({ invitationId: created.invitation.id, by: caller.mediatorId }, 'mediator invited');
+    reply(created);
+  });
+  mount(r.withdrawMediatorInvitation, (_req, _res, { caller, param, reply }) => {
+    const list = accounts.withdrawInvitation(param('invitationId'));
+    logger.info({ invitationId: param('invitationId'), by: caller.mediatorId }, 'mediator invitation withdrawn');
+    reply(list);
+  });
+  // Every session of theirs ends and every connection closes at once; their cases stay.
+  mount(r.deactivateMediator, (_req, _res, { caller, param, reply }) => {
+    const list = accounts.deactivate(caller.mediatorId, param('mediatorId'));
+    logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator account deactivated');
+    reply(list);
+  });
+  mount(r.mediatorSigninLink, (_req, _res, { caller, param, reply }) => {
+    const link = accounts.signinLink(param('mediatorId'));
+    logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator sign-in link made');
+    reply(link);
+  });
+  mount(r.mediatorInvitation, (_req, _res, { body, reply }) => {
+    reply(accounts.viewInvitation(body().token));
+  });
+}
