@@ -51,6 +51,7 @@ const validBodies: Partial<Record<HttpRouteName, unknown>> = {
   scheduleSession: scheduleBody,
   rescheduleSession: { ...scheduleBody, time: '10:00' },
   setParticipantTimeZone: { timeZone: 'Asia/Tokyo' },
+  setParticipantEmail: { email: 'mallory@example.org' },
 };
 
 const namesCaseOrTemplate = (r: HttpRoute) => r.path.includes(':caseId') || r.path.includes(':templateId');
@@ -67,6 +68,7 @@ async function snapshotOfA(): Promise<unknown> {
     schedule: await read(`/api/cases/${caseA.id}/schedule`),
     template: await read(`/api/templates/${templateA.id}`),
     assessment: await read(`/api/cases/${caseA.id}/assessment`),
+    mail: await read(`/api/cases/${caseA.id}/mail`),
   };
 }
 
