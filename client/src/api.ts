@@ -120,6 +120,8 @@ export const api = {
   /** The name the mediator goes by, on new cases and on their existing ones. */
   updateMe: (body: UpdateMeBody) => send(r.updateMe, { body }),
   signin: (token: string) => send(r.signin, { body: { token } }),
+  signinMethods: (signal?: AbortSignal) => send(r.signinMethods, { signal }),
+  emailSigninLink: (email: string) => send(r.emailSigninLink, { body: { email } }),
   signout: () => send(r.signout, {}),
   listCases: (signal?: AbortSignal) => send(r.listCases, { signal }),
   createCase: (body: CreateCaseBody) => send(r.createCase, { body }),

@@ -90,3 +90,39 @@ test('a party added with an e-mail address receives their link and the session t
     await smtp.close();
   }
 });
+
+/**
+ * The e-mail fallback to a passkey (issue 13): the mediator puts an address on their profile,
+ * signs out, asks for a link on the sign-in page, and the link in the mail signs them in.
+ */
+test('a mediator without a passkey signs in with a link mailed to the address on their profile', async ({ browser }) => {
+  const smtp = await startSmtp();
+  const { info, child } = await startPlatform({ name: 'email-signin', env: { PARLEY_SMTP_URL: smtp.url, PARLEY_MAIL_FROM: 'Parley <mediation@parley.test>' } });
+  try {
+    const platform = await signInMediator(browser, info.signinUrl, path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-email-signin-')), 'state.json'));
+    const ctx = await mediatorContext(browser, PHONE, platform);
+    const m = await ctx.newPage();
+    await m.goto(`${platform.url}/account`);
+    await m.getByLabel('Your e-mail address (optional)').fill('mediator@example.org');
+    await m.getByRole('button', { name: 'Save profile' }).click();
+    await expect(m.getByText(/^Saved\./)).toBeVisible();
+    await m.getByRole('button', { name: 'Sign out' }).click();
+    await expect(m.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+
+    const form = m.getByRole('form', { name: 'No passkey here? Get a sign-in link by e-mail' });
+    await form.getByLabel('The e-mail address on your mediator account').fill('mediator@example.org');
+    await form.getByRole('button', { name: 'E-mail me a sign-in link' }).click();
+    await expect(form.getByRole('status')).toContainText('If a mediator account here has the address mediator@example.org, a sign-in link is on its way');
+    await screenshot(m, 'signin-email-link-phone');
+    await expectAccessible(m, 'sign-in page, link asked for by e-mail');
+
+    const mail = await smtp.waitFor((x: ReceivedMail) => x.to.includes('mediator@example.org'));
+    expect(mail.parsed.subject).toBe('Your sign-in link for Parley');
+    await m.goto(/https?:\S+\/signin#token=\S+/.exec(mail.parsed.text ?? '')![0]);
+    await expect(m.getByRole('heading', { name: 'Your cases' })).toBeVisible();
+    await ctx.close();
+  } finally {
+    await stopPlatform(child.pid!);
+    await smtp.close();
+  }
+});

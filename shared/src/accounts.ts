@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Email } from './mail.ts';
 import { DisplayName, Id } from './domain.ts';
 
 /**
@@ -26,8 +27,6 @@ export const Organisation = z
  */
 export const DisclosureStatement = z.string().trim().max(STATEMENT_MAX, `at most ${STATEMENT_MAX} characters`).refine(noControl, 'the text contains control characters');
 
-/** An e-mail address as typed; only its shape is checked (nothing is sent by the platform here). */
-export const EmailAddress = z.string().trim().max(254, 'at most 254 characters').pipe(z.email('this is not an e-mail address'));
 
 /** What the people a mediator invites see about them, in the mediator's own words [3.6.14]. */
 export const MediatorProfile = z.object({
@@ -69,7 +68,7 @@ export type MediatorList = z.infer<typeof MediatorList>;
 export const InviteMediatorBody = z.strictObject({
   displayName: DisplayName,
   /** Optional; stored sealed, with a keyed hash for finding the account by it later. */
-  email: z.union([z.literal(''), EmailAddress]).optional(),
+  email: z.union([z.literal(''), Email]).optional(),
 });
 export type InviteMediatorBody = z.infer<typeof InviteMediatorBody>;
 
@@ -102,3 +101,14 @@ export type AcceptMediatorInvitationBody = z.infer<typeof AcceptMediatorInvitati
 /** A new one-time sign-in link for an existing account (the administrator passes it on). */
 export const SigninLinkCreated = z.object({ url: z.string(), expiresAt: z.string() });
 export type SigninLinkCreated = z.infer<typeof SigninLinkCreated>;
+
+/** POST /api/auth/email-link: a mediator asks for a one-time sign-in link at their account's address. */
+export const EmailSigninBody = z.strictObject({ email: Email });
+export type EmailSigninBody = z.infer<typeof EmailSigninBody>;
+
+/** GET /api/auth/methods: how a mediator can sign in on this platform, for the sign-in page. */
+export const SigninMethods = z.object({
+  /** An SMTP server is configured: a sign-in link can be mailed to an account's address. */
+  emailLink: z.boolean(),
+});
+export type SigninMethods = z.infer<typeof SigninMethods>;

@@ -116,7 +116,14 @@ export const Readiness = z.object({
 export type Readiness = z.infer<typeof Readiness>;
 
 /** The signed-in mediator's account: their profile, and whether they administer the platform. */
-export const Me = z.object({ mediator: MediatorProfile.extend({ id: Id, isAdmin: z.boolean() }) });
+export const Me = z.object({
+  mediator: MediatorProfile.extend({
+    id: Id,
+    isAdmin: z.boolean(),
+    /** Where a sign-in link can be mailed (never shown to anyone else); null: none. */
+    email: z.string().nullable(),
+  }),
+});
 export type Me = z.infer<typeof Me>;
 
 /**
@@ -124,7 +131,7 @@ export type Me = z.infer<typeof Me>;
  * into the mediator participant of new cases and of the mediator's existing cases. Organisation
  * and statement are shown to the people they invite [3.6.14]; left out: unchanged.
  */
-export const UpdateMeBody = z.object({ displayName: DisplayName, organisation: Organisation.optional(), statement: DisclosureStatement.optional() });
+export const UpdateMeBody = z.object({ displayName: DisplayName, organisation: Organisation.optional(), statement: DisclosureStatement.optional(), email: OptionalEmail.optional() });
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
 /** PUT /api/cases/:caseId/breakdown: the case's breakdown procedure; rewrites the agreement clause. */

@@ -5,7 +5,7 @@ import { SignBody, type AgreementVersionView, type VerifyReport } from './signof
 import type { RecordEntry, RecordVerifyReport } from './record.ts';
 import { EditNoteBody, NewNoteBody, ReleaseBody, SetRatingBody, type AssessmentNote, type AssessmentView, type ReleasedAssessments, type Scorecard } from './assessment.ts';
 import type { DraftAccessAnswer } from './draft.ts';
-import { AcceptMediatorInvitationBody, InviteMediatorBody, MediatorInvitationBody, type MediatorInvitationCreated, type MediatorInvitationView, type MediatorList, type SigninLinkCreated } from './accounts.ts';
+import { AcceptMediatorInvitationBody, EmailSigninBody, InviteMediatorBody, MediatorInvitationBody, type MediatorInvitationCreated, type MediatorInvitationView, type MediatorList, type SigninLinkCreated, type SigninMethods } from './accounts.ts';
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
 import { MyMailBody, ParticipantEmailBody, UnsubscribeBody, type CaseMail, type MyMail } from './mail.ts';
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
@@ -91,6 +91,10 @@ export const httpRoutes = {
   ready: route('GET', '/api/ready', 'public', null, json<Readiness>()),
   metrics: route('GET', '/metrics', 'metrics-scraper', null, text),
   signin: route('POST', '/api/auth/signin', 'public', SigninBody, json<Me>()),
+  // The fallback to a passkey: a one-time link mailed to the account's own address. The answer is the
+  // same whether or not an account has that address (nobody learns who has an account here).
+  signinMethods: route('GET', '/api/auth/methods', 'public', null, json<SigninMethods>()),
+  emailSigninLink: route('POST', '/api/auth/email-link', 'public', EmailSigninBody, empty),
   // Anyone: it ends the session named by the cookie, if there is one.
   signout: route('POST', '/api/auth/signout', 'public', null, empty),
   me: route('GET', '/api/me', 'mediator', null, json<Me>()),

@@ -8,6 +8,7 @@ import { Link } from '../router.tsx';
 import { usePolling } from '../components/useLoad.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 import { SignOutButton } from './SignOutButton.tsx';
+import { EmailLinkSignIn } from '../account/EmailLinkSignIn.tsx';
 import { PasskeySignIn } from '../account/PasskeySignIn.tsx';
 import { PasskeysSection } from '../account/PasskeysSection.tsx';
 import './cases.css';
@@ -236,6 +237,7 @@ function SignedOut({ onSignedIn }: { onSignedIn: () => void }) {
     <Shell narrow>
       <PageHeading>Sign in to Parley</PageHeading>
       <PasskeySignIn onSignedIn={onSignedIn} />
+      <EmailLinkSignIn />
       <p className="lead">Or sign in with a one-time link.</p>
       <p>
         Were you invited to mediate here? Open the invitation link the administrator sent you, or ask them for a new sign-in

@@ -35,13 +35,25 @@ export class AccountStore {
   }
 
   /** Whether an active account, or an invitation still open, holds this e-mail address (by its keyed hash). */
-  emailTaken(emailHash: string): boolean {
+  /** Whether an active account (other than `exceptId`) or an open invitation has this address. */
+  emailTaken(emailHash: string, exceptId = ''): boolean {
     const r = statement(
       this.#db,
-      `SELECT 1 FROM mediators WHERE email_hash = ? AND deactivated_at IS NULL
+      `SELECT 1 FROM mediators WHERE email_hash = ? AND deactivated_at IS NULL AND id <> ?
        UNION ALL SELECT 1 FROM mediator_invitations WHERE email_hash = ? AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ? LIMIT 1`,
-    ).get(emailHash, emailHash, now());
+    ).get(emailHash, exceptId, emailHash, now());
     return r !== undefined;
+  }
+
+  /** The active account with this address, if any. */
+  activeByEmail(emailHash: string): { id: string; email_sealed: string } | undefined {
+    return statement(this.#db, 'SELECT id, email_sealed FROM mediators WHERE email_hash = ? AND deactivated_at IS NULL AND email_sealed IS NOT NULL LIMIT 1').get(emailHash) as
+      | { id: string; email_sealed: string }
+      | undefined;
+  }
+
+  setEmail(id: string, email: { sealed: string; hash: string } | null): void {
+    statement(this.#db, 'UPDATE mediators SET email_sealed = ?, email_hash = ? WHERE id = ?').run(email?.sealed ?? null, email?.hash ?? null, id);
   }
 
   setProfile(id: string, p: { organisation?: string | undefined; statement?: string | undefined }): void {

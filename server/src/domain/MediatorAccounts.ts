@@ -125,6 +125,24 @@ export class MediatorAccounts {
     this.#sql.setProfile(mediatorId, p);
   }
 
+  /** The address sign-in links are mailed to (null: none), sealed, with its keyed hash; one account per address. */
+  setEmail(mediatorId: string, email: string | null): void {
+    const address = email?.trim().toLowerCase() || null;
+    if (!address) {
+      this.#sql.setEmail(mediatorId, null);
+      return;
+    }
+    const hash = this.#keys.lookupHash(EMAIL_LOOKUP, address);
+    if (this.#sql.emailTaken(hash, mediatorId)) throw new ParleyError(ErrorCode.Conflict, 'Another mediator account or an open invitation already has this e-mail address.');
+    this.#sql.setEmail(mediatorId, { sealed: this.#keys.sealAccountText(address), hash });
+  }
+
+  /** The active account with this address and the address as stored, if any. */
+  activeByEmail(email: string): { mediatorId: string; email: string } | undefined {
+    const row = this.#sql.activeByEmail(this.#keys.lookupHash(EMAIL_LOOKUP, email.trim().toLowerCase()));
+    return row && { mediatorId: row.id, email: this.#keys.openAccountText(row.email_sealed) };
+  }
+
   #openInvitation(token: string): MediatorInvitationRow {
     const inv = this.#sql.invitationByToken(this.#keys.hashHex(token));
     if (!inv || inv.used_at) throw new ParleyError(ErrorCode.LinkInvalid, 'This invitation link is not valid, or it was already used. Ask the administrator for a new one.');

@@ -4,7 +4,7 @@ import { now, type MediatorRow, type Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
 
-const SIGNIN_TTL_MS = 24 * 3600_000;
+export const SIGNIN_TTL_MS = 24 * 3600_000;
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 
 /**
@@ -108,7 +108,7 @@ export class MediatorAuth {
   /** The account as its owner sees it (GET /api/me). */
   mediator(id: string): Me['mediator'] | undefined {
     const m = this.#store.getMediator(id);
-    return m && { id: m.id, ...profileOf(m), isAdmin: m.is_admin === 1 };
+    return m && { id: m.id, ...profileOf(m), isAdmin: m.is_admin === 1, email: m.email_sealed ? this.#keys.openAccountText(m.email_sealed) : null };
   }
 
   /** Whether this account administers the platform now (the AccessGate's `admin` audience). */

@@ -2,14 +2,15 @@ import { httpRoutes as r } from '@parley/shared';
 import type { Mount } from '../http/mount.ts';
 import type { Logger } from '../logger.ts';
 import type { MediatorAccounts } from './MediatorAccounts.ts';
+import type { EmailSignIn } from '../auth/EmailSignIn.ts';
 
 /**
  * The administrator's "Mediators" page and the invitee's view of their link [issue 13]. Only the
  * administrator reaches the `admin` routes (the AccessGate); accepting an invitation signs in, so
  * it is mounted beside the sign-in (http/app.ts).
  */
-export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts; logger: Logger }): void {
-  const { accounts, logger } = d;
+export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts; emailSignIn: EmailSignIn; logger: Logger }): void {
+  const { accounts, emailSignIn, logger } = d;
 
   mount(r.listMediators, (_req, _res, { reply }) => {
     reply(accounts.list());
@@ -37,5 +38,13 @@ export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts
   });
   mount(r.mediatorInvitation, (_req, _res, { body, reply }) => {
     reply(accounts.viewInvitation(body().token));
+  });
+  // The sign-in page offers a mailed link only where one can be sent.
+  mount(r.signinMethods, (_req, _res, { reply }) => {
+    reply({ emailLink: emailSignIn.available });
+  });
+  mount(r.emailSigninLink, (_req, _res, { body, reply }) => {
+    emailSignIn.request(body().email);
+    reply();
   });
 }

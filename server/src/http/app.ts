@@ -87,8 +87,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Public endpoints get a budget per client address (the socket's peer unless a trusted proxy
   // forwarded it), taken before any body is read, so a refused request costs no parsing.
-  // A mediator invitation link is a sign-in link too: the same budget.
-  app.post([httpRoutes.signin.path, httpRoutes.mediatorInvitation.path, httpRoutes.acceptMediatorInvitation.path], perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
+  // A mediator invitation link is a sign-in link too, and so is asking for one by e-mail: the same budget.
+  app.post([httpRoutes.signin.path, httpRoutes.emailSigninLink.path, httpRoutes.mediatorInvitation.path, httpRoutes.acceptMediatorInvitation.path], perAddressLimit('sign-in', deps.limits.signinPerAddress, client, logger));
   app.post([httpRoutes.passkeySigninOptions.path, httpRoutes.passkeySignin.path], perAddressLimit('passkey sign-in', deps.limits.signinPerAddress, client, logger));
   app.use('/api/invitation', perAddressLimit('invitation', deps.limits.invitationPerAddress, client, logger));
   app.post(VERIFY_PATHS, perAddressLimit('verify', deps.limits.verifyPerAddress, client, logger), (_req, res, next) => {
@@ -134,8 +134,10 @@ export function createApp(deps: AppDeps): express.Express {
   // The name the mediator goes by: on the account, and re-sealed into every one of their cases;
   // organisation and statement are shown to the people they invite [3.6.14].
   mount(r.updateMe, (_req, _res, { caller, body, reply }) => {
-    const { displayName, organisation, statement } = body();
+    const { displayName, organisation, statement, email } = body();
     const id = caller.mediatorId;
+    // First: an address another account has is refused before anything changes.
+    if (email !== undefined) deps.accounts.setEmail(id, email);
     deps.accounts.setProfile(id, { organisation, statement });
     const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
     logger.info({ mediatorId: id }, 'mediator profile changed');

@@ -6,8 +6,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
-  /** The person's page for turning mails off (also in the List-Unsubscribe header). */
-  unsubscribeUrl: string;
+  /** The person's page for turning mails off (also in the List-Unsubscribe header); none on a mail the reader asked for (a sign-in link). */
+  unsubscribeUrl?: string;
   /** An iCalendar invitation or cancellation (METHOD REQUEST or CANCEL), attached as .ics. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
@@ -42,7 +42,7 @@ export class Mailer {
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
-      list: { unsubscribe: mail.unsubscribeUrl },
+      ...(mail.unsubscribeUrl ? { list: { unsubscribe: mail.unsubscribeUrl } } : {}),
       ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'mediation-session.ics', content: mail.calendar.content } } : {}),
     });
   }

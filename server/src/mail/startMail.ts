@@ -14,6 +14,8 @@ export interface RunningMail {
   recipients: MailRecipients;
   /** Undefined when no SMTP server is configured: nothing is ever mailed. */
   notices: MailNotices | undefined;
+  /** The SMTP connection, for mails that belong to no case (a mediator's sign-in link); undefined without one. */
+  mailer: Mailer | undefined;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,7 @@ export async function startMail(
 ): Promise<RunningMail> {
   const recipients = new MailRecipients(d.store, d.cases, d.keys, { available: config !== undefined, baseUrl: d.baseUrl });
   recipients.subscribe(d.bus);
-  if (!config) return { recipients, notices: undefined, close: async () => {} };
+  if (!config) return { recipients, notices: undefined, mailer: undefined, close: async () => {} };
   const mailer = await Mailer.create(config);
   const outbox = new MailOutbox(new MailStore(d.store.db), mailer, d.cases, d.logger, d.outbox);
   const notices = new MailNotices(d.store, d.cases, recipients, outbox, d.logger, { from: config.from, digestMs: config.digestMs, reminderLeadMs: config.reminderLeadMs });
@@ -39,6 +41,7 @@ export async function startMail(
   return {
     recipients,
     notices,
+    mailer,
     close() {
       closed ??= (async () => {
         notices.stop();

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { DisplayName, ORGANISATION_MAX, STATEMENT_MAX, UpdateMeBody, type Me } from '@parley/shared';
-import { api, messageOf } from '../../api.ts';
+import { ApiError, api, messageOf } from '../../api.ts';
 import { CharCount, limitOf } from '../../components/CharCount.tsx';
 import { PageHeading, Shell, useDocumentTitle } from '../../components/Page.tsx';
 import { LoadStatus, useLoad } from '../../components/useLoad.tsx';
@@ -37,7 +37,7 @@ export function AccountScreen() {
 
 function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
   const uid = useId();
-  const [draft, setDraft] = useState({ displayName: me.mediator.displayName, organisation: me.mediator.organisation, statement: me.mediator.statement });
+  const [draft, setDraft] = useState(draftOf(me));
   const [error, setError] = useState<{ field: string; message: string } | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -64,11 +64,14 @@ function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
     setBusy(true);
     try {
       const next = await api.updateMe(parsed.data);
-      setDraft({ displayName: next.mediator.displayName, organisation: next.mediator.organisation, statement: next.mediator.statement });
+      setDraft(draftOf(next));
       onSaved(next);
       setStatus('Saved. The people you invite see this from now on, on all your cases.');
     } catch (err) {
-      setError({ field: 'displayName', message: messageOf(err) });
+      // The one refusal a valid form can meet: another account has this address.
+      const field = err instanceof ApiError && err.code === 'conflict' ? 'email' : 'displayName';
+      setError({ field, message: messageOf(err) });
+      focusField(field);
     } finally {
       setBusy(false);
     }
@@ -110,6 +113,16 @@ function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
           <CharCount id={`${uid}-statement-count`} value={draft.statement} max={STATEMENT_MAX} />
           {fieldError('statement')}
         </div>
+        <div className="field">
+          <label htmlFor={`${uid}-email`}>Your e-mail address (optional)</label>
+          <p className="hint" id={`${uid}-email-hint`}>
+            Only for signing in: where Parley mails you a one-time sign-in link when you ask for one on the sign-in page (on a platform
+            that sends e-mail). Nobody you invite sees it.
+          </p>
+          <input id={`${uid}-email`} name="email" type="email" value={draft.email} maxLength={254} autoComplete="email" onChange={edit('email')}
+            aria-invalid={error?.field === 'email' ? true : undefined} aria-describedby={described('email', `${uid}-email-hint`)} />
+          {fieldError('email')}
+        </div>
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save profile'}
         </button>
@@ -121,4 +134,9 @@ function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
       <YourMediator mediator={me.mediator} />
     </>
   );
+}
+
+function draftOf(me: Me) {
+  const m = me.mediator;
+  return { displayName: m.displayName, organisation: m.organisation, statement: m.statement, email: m.email ?? '' };
 }
