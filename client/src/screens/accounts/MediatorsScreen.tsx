@@ -182,8 +182,8 @@ function InviteForm({ onInvited }: { onInvited: (name: string, created: Awaited<
     <form className="card invite-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>Invite a mediator</h2>
       <p className="muted">
-        Parley makes a link that works once, for 7 days. You send it to them yourself: Parley does not send e-mail. They choose how
-        their name is shown when they open it.
+        Parley makes a link that works once, for 7 days. You send it to them yourself: Parley does not mail invitations. They choose
+        how their name is shown when they open it.
       </p>
       <div className="field">
         <label htmlFor={`${uid}-name`}>Their name</label>
@@ -194,7 +194,8 @@ function InviteForm({ onInvited }: { onInvited: (name: string, created: Awaited<
       <div className="field">
         <label htmlFor={`${uid}-email`}>Their e-mail address (optional)</label>
         <p className="hint" id={`${uid}-email-hint`}>
-          Kept encrypted, for finding their account later. Nothing is sent to it.
+          Kept encrypted. Parley mails nothing to it except a sign-in link they ask for themselves on the sign-in page (where this
+          platform sends e-mail). They can change it on their profile.
         </p>
         <input ref={emailRef} id={`${uid}-email`} type="email" value={email} autoComplete="off" onChange={(e) => { setEmail(e.target.value); setError(null); }}
           aria-invalid={error?.field === 'email' ? true : undefined} aria-describedby={`${uid}-email-hint${error?.field === 'email' ? ` ${uid}-error` : ''}`} />

@@ -121,8 +121,9 @@ function AcceptForm({ token, view }: { token: string; view: MediatorInvitationVi
         </button>
       </form>
       <p className="muted">
-        This link works once, until {formatDateTime(view.expiresAt)}. You will see only your own cases. To sign in on another device
-        later, ask {view.invitedBy} for a sign-in link.
+        This link works once, until {formatDateTime(view.expiresAt)}. You will see only your own cases. To sign in again later, add a
+        passkey on your cases page, ask for a sign-in link by e-mail on the sign-in page (where this platform sends e-mail), or ask{' '}
+        {view.invitedBy} for a sign-in link.
       </p>
     </Shell>
   );
