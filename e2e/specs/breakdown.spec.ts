@@ -69,7 +69,8 @@ test('past the grace period the joint session pauses for everyone, and resumes w
     viewports: [phone],
     beforeConsent: async (m) => {
       await setBreakdownInUi(m, { grace: '10 seconds' });
-      await expect(m.getByText(/If a party is still missing after 10 seconds, the joint session pauses/)).toBeVisible();
+      // The procedure's own card shows the clause as it is now (the agreement section shows it too).
+      await expect(m.getByRole('region', { name: 'Breakdown procedure' }).getByText(/If a party is still missing after 10 seconds, the joint session pauses/)).toBeVisible();
       await shot(m, 'breakdown-case-settings-desktop');
     },
   });

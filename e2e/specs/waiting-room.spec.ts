@@ -63,7 +63,8 @@ test('a party who joins waits alone, receives nothing, and is in the session onc
   const casePage = await mediatorCtx.newPage();
   await casePage.goto(caseUrl);
   const box = casePage.getByRole('checkbox', { name: 'Parties and advisors wait until I let them in' });
-  await box.uncheck();
+  // A click, not uncheck(): the box shows the server's answer, so it changes only once that arrives.
+  await box.click();
   await expect(casePage.getByText(/^Off: parties and advisors go straight into the joint room/)).toBeVisible();
   await expect(box).not.toBeChecked();
   const bCtx = await partyContext(browser);
