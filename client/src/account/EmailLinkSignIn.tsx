@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { EmailSigninBody } from '@parley/shared';
 import { api, messageOf } from '../api.ts';
 import { capitalise } from '../format.ts';
+import { TextField } from '../components/TextField.tsx';
 
 /**
  * "E-mail me a sign-in link": the fallback to a passkey, shown only where the platform sends
@@ -48,27 +49,18 @@ export function EmailLinkSignIn() {
   return (
     <form className="email-link-signin" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>No passkey here? Get a sign-in link by e-mail</h2>
-      <div className="field">
-        <label htmlFor={`${uid}-email`}>The e-mail address on your mediator account</label>
-        <input
-          id={`${uid}-email`}
-          type="email"
-          autoComplete="email"
-          value={email}
-          maxLength={254}
-          onChange={(e) => {
-            setEmail(e.target.value);
-            setError(null);
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${uid}-error` : undefined}
-        />
-        {error ? (
-          <p className="field-error" id={`${uid}-error`}>
-            {error}
-          </p>
-        ) : null}
-      </div>
+      <TextField
+        id={`${uid}-email`}
+        label="The e-mail address on your mediator account"
+        type="email"
+        autoComplete="email"
+        value={email}
+        error={error}
+        onValue={(v) => {
+          setEmail(v);
+          setError(null);
+        }}
+      />
       <button type="submit" className="button button-secondary" disabled={busy}>
         {busy ? 'Sending…' : 'E-mail me a sign-in link'}
       </button>

@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { PasskeyName, type PasskeyInfo } from '@parley/shared';
 import { api, isAbort, messageOf } from '../api.ts';
-import { CharCount, limitOf } from '../components/CharCount.tsx';
+import { limitOf } from '../components/CharCount.tsx';
 import { Notice } from '../components/Page.tsx';
 import { capitalise, formatDateTime } from '../format.ts';
 import { addPasskey, passkeyErrorMessage, passkeysUnavailable } from './passkeyCeremony.ts';
 import './account.css';
+import { TextField } from '../components/TextField.tsx';
 
 const NAME_MAX = limitOf(PasskeyName);
 
@@ -109,29 +110,19 @@ export function PasskeysSection() {
         </Notice>
       ) : (
         <form className="passkey-form" onSubmit={(e) => void add(e)} noValidate>
-          <div className="field">
-            <label htmlFor={`${uid}-name`}>Name of this device</label>
-            <input
-              ref={inputRef}
-              id={`${uid}-name`}
-              type="text"
-              value={name}
-              maxLength={NAME_MAX}
-              placeholder="For example: Laptop"
-              onChange={(e) => {
-                setName(e.target.value);
-                setError(null);
-              }}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={`${uid}-count${error ? ` ${uid}-error` : ''}`}
-            />
-            <CharCount id={`${uid}-count`} value={name} max={NAME_MAX} />
-            {error ? (
-              <p className="field-error" id={`${uid}-error`}>
-                {error}
-              </p>
-            ) : null}
-          </div>
+          <TextField
+            id={`${uid}-name`}
+            label="Name of this device"
+            value={name}
+            max={NAME_MAX}
+            placeholder="For example: Laptop"
+            inputRef={inputRef}
+            error={error}
+            onValue={(v) => {
+              setName(v);
+              setError(null);
+            }}
+          />
           <button type="submit" className="button button-secondary" disabled={busy}>
             {busy ? 'Waiting for your device…' : 'Add a passkey'}
           </button>

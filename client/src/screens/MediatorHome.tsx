@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { DisplayName, roleLabel, UpdateMeBody, type CaseSummary, type Me } from '@parley/shared';
 import { ApiError, api, isAbort, messageOf } from '../api.ts';
-import { CharCount, limitOf } from '../components/CharCount.tsx';
+import { limitOf } from '../components/CharCount.tsx';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../components/Page.tsx';
 import { capitalise, formatDate } from '../format.ts';
 import { Link } from '../router.tsx';
@@ -13,6 +13,7 @@ import { PasskeySignIn } from '../account/PasskeySignIn.tsx';
 import { PasskeysSection } from '../account/PasskeysSection.tsx';
 import './cases.css';
 import './MediatorHome.css';
+import { TextField } from '../components/TextField.tsx';
 
 const HOME_POLL_MS = 10_000;
 
@@ -177,30 +178,20 @@ function YourName({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
         all your cases; anyone already in a session sees it when they next join.
       </p>
       <form className="your-name-form" onSubmit={(e) => void save(e)} noValidate>
-        <div className="field">
-          <label htmlFor={`${uid}-name`}>Name shown to participants</label>
-          <input
-            ref={inputRef}
-            id={`${uid}-name`}
-            type="text"
-            value={name}
-            maxLength={NAME_MAX}
-            autoComplete="name"
-            onChange={(e) => {
-              setName(e.target.value);
-              setError(null);
-              setStatus('');
-            }}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={`${uid}-count${error ? ` ${uid}-error` : ''}`}
-          />
-          <CharCount id={`${uid}-count`} value={name} max={NAME_MAX} />
-          {error ? (
-            <p className="field-error" id={`${uid}-error`}>
-              {error}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          id={`${uid}-name`}
+          label="Name shown to participants"
+          value={name}
+          max={NAME_MAX}
+          autoComplete="name"
+          inputRef={inputRef}
+          error={error}
+          onValue={(v) => {
+            setName(v);
+            setError(null);
+            setStatus('');
+          }}
+        />
         <button type="submit" className="button button-secondary" disabled={busy}>
           {busy ? 'Saving…' : 'Save name'}
         </button>

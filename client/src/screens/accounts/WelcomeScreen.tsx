@@ -1,12 +1,13 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { DisplayName, type MediatorInvitationView } from '@parley/shared';
 import { ApiError, api, messageOf } from '../../api.ts';
-import { CharCount, limitOf } from '../../components/CharCount.tsx';
+import { limitOf } from '../../components/CharCount.tsx';
 import { Loading, Notice, PageHeading, Shell, useDocumentTitle } from '../../components/Page.tsx';
 import { usePolling } from '../../components/useLoad.tsx';
 import { capitalise, formatDateTime } from '../../format.ts';
 import { hashParam, navigate, useLocation } from '../../router.tsx';
 import './accounts.css';
+import { TextField } from '../../components/TextField.tsx';
 
 const NAME_MAX = limitOf(DisplayName);
 
@@ -104,18 +105,19 @@ function AcceptForm({ token, view }: { token: string; view: MediatorInvitationVi
         signed in on this browser.
       </p>
       <form className="card profile-form" onSubmit={(e) => void accept(e)} noValidate aria-label="Create your account">
-        <div className="field">
-          <label htmlFor={`${uid}-name`}>Your name, as the people you invite will see it</label>
-          <input ref={inputRef} id={`${uid}-name`} type="text" value={name} maxLength={NAME_MAX} autoComplete="name"
-            onChange={(e) => { setName(e.target.value); setError(null); }}
-            aria-invalid={error ? true : undefined} aria-describedby={`${uid}-count${error ? ` ${uid}-error` : ''}`} />
-          <CharCount id={`${uid}-count`} value={name} max={NAME_MAX} />
-          {error ? (
-            <p className="field-error" id={`${uid}-error`}>
-              {error}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          id={`${uid}-name`}
+          label="Your name, as the people you invite will see it"
+          value={name}
+          max={NAME_MAX}
+          autoComplete="name"
+          inputRef={inputRef}
+          error={error}
+          onValue={(v) => {
+            setName(v);
+            setError(null);
+          }}
+        />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create my account'}
         </button>
