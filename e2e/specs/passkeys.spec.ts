@@ -97,7 +97,7 @@ test('a mediator signs in with a passkey, and a sign-out from another tab ends t
     });
     await section.getByRole('button', { name: 'Remove the passkey Laptop' }).click();
     await expect(section.getByText('You have no passkeys yet.')).toBeVisible();
-    expect(question).toContain('You can still sign in with the one-time link');
+    expect(question).toContain('You can still sign in with a one-time link');
     await ctx.close();
   } finally {
     await stopPlatform(info.pid);

@@ -65,7 +65,7 @@ export function PasskeysSection() {
     const last = passkeys?.length === 1;
     // The browser's own dialog: keyboard and screen-reader friendly, and hard to confirm by accident.
     const ok = window.confirm(
-      `Remove the passkey “${p.name}”?\n\nIt will no longer sign you in.${last ? ' You can still sign in with the one-time link printed when Parley starts.' : ''} The passkey may stay on the device; you can delete it there too.`,
+      `Remove the passkey “${p.name}”?\n\nIt will no longer sign you in.${last ? ' You can still sign in with a one-time link: by e-mail where this platform sends mail, or from the administrator.' : ''} The passkey may stay on the device; you can delete it there too.`,
     );
     if (!ok) return;
     setStatus('');
@@ -84,7 +84,7 @@ export function PasskeysSection() {
       <p className="muted">
         A passkey signs you in with this device’s screen lock (fingerprint, face or PIN) instead of the one-time link. Parley
         keeps only its public key; the secret part never leaves your device. You can always sign in with a one-time link as
-        well: Parley prints a new one each time it starts.
+        well: by e-mail where this platform sends mail, or from the administrator (who gets one each time Parley starts).
       </p>
       {loadError ? <p className="field-error">{loadError}</p> : null}
       {passkeys && passkeys.length > 0 ? (
