@@ -35,6 +35,12 @@ describe('composing a case’s agreement from a template version and the case’
     expect(ids(composeAgreement({ clauses: [fees] }, facts))).not.toContain(ASSESSOR_CLAUSE_ID);
   });
 
+  it('promises no deletion after a retention period: no code deletes a case’s stored information yet', () => {
+    const body = clause(composeAgreement({ clauses: DEFAULT_TEMPLATE_CLAUSES }, { ...facts, assessorIds: ['assessor01'] }), 'stored-information')!.body;
+    expect(body).toContain('does not delete a case’s stored information after a set period');
+    expect(body).not.toMatch(/is deleted|retention period ends/);
+  });
+
   it('an empty template still gives the platform’s clauses', () => {
     expect(ids(composeAgreement({ clauses: [] }, facts))).toEqual(['platform', 'presence', 'stored-information', BREAKDOWN_CLAUSE_ID]);
   });

@@ -61,14 +61,18 @@ const PRESENCE: ProtocolClause = {
   imi: ['3.6.10', '3.6.14'],
 };
 
-/** Kept as it was: no stronger promise about retention than the platform keeps (retention is another issue's). */
+/**
+ * Promises no deletion: the platform has no retention period and no erasure yet, so the clause
+ * says so instead of naming one. Whoever builds them writes the period here from the setting.
+ */
 const STORED_INFORMATION: ProtocolClause = {
   id: STORED_INFORMATION_CLAUSE_ID,
   title: 'Who may access stored information',
   body:
     'Messages and the agreement draft are stored encrypted on the platform’s server. The mediator and the ' +
     'participants of each conversation can read it; the platform’s operator holds the keys and does not read ' +
-    'it. Stored information is deleted when the case’s retention period ends.',
+    'it. The platform does not delete a case’s stored information after a set period: it keeps it for as ' +
+    'long as the case exists on the platform. Ask the mediator how long they keep it.',
   imi: ['2.9', '3.6.11'],
 };
 
