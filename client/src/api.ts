@@ -4,6 +4,7 @@ import {
   type PasskeySigninBody,
   pathOf,
   type AddParticipantBody,
+  type AddCoMediatorBody,
   type BreakdownSettings,
   type CaseTemplateBody,
   type ConsentBody,
@@ -131,6 +132,10 @@ export const api = {
   removeParticipant: (caseId: string, participantId: string) => send(r.removeParticipant, { params: { caseId, pid: participantId } }),
   /** One more person on an existing case, e.g. an assessor [3.6.10]. */
   addParticipant: (caseId: string, body: AddParticipantBody) => send(r.addParticipant, { params: { caseId }, body }),
+  /** The platform's other mediators, whom the lead can ask to co-mediate [3.6.10]. */
+  listColleagues: (signal?: AbortSignal) => send(r.listColleagues, { signal }),
+  addCoMediator: (caseId: string, body: AddCoMediatorBody) => send(r.addCoMediator, { params: { caseId }, body }),
+  removeCoMediator: (caseId: string, participantId: string) => send(r.removeCoMediator, { params: { caseId, pid: participantId } }),
   reissueLink: (caseId: string, participantId: string) => send(r.reissueLink, { params: { caseId, pid: participantId } }),
   /** The case's breakdown procedure; rewrites the agreement clause. */
   setBreakdown: (caseId: string, body: BreakdownSettings) => send(r.setBreakdown, { params: { caseId }, body }),

@@ -59,6 +59,8 @@ export const CaseSummary = z.object({
   consentedCount: z.number().int(),
   /** People in the live session right now (0 when nobody is): the case list shows "Live now". */
   onlineCount: z.number().int(),
+  /** Whether the caller leads the case (created it) or co-mediates it. */
+  mediatorRole: z.enum(['lead', 'co']),
   /** Where the agreement stands: null until the mediator freezes a version for signature. */
   agreement: z
     .object({
@@ -70,6 +72,18 @@ export const CaseSummary = z.object({
     .nullable(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
+
+/** A mediator on a case: the lead (who created it) or a co-mediator (co-mediators.ts). */
+export const CaseMediator = z.object({
+  /** Their participant id on this case. */
+  participantId: Id,
+  /** Their mediator account (the colleague list names accounts). */
+  accountId: z.string(),
+  displayName: z.string(),
+  organisation: z.string(),
+  lead: z.boolean(),
+});
+export type CaseMediator = z.infer<typeof CaseMediator>;
 
 /** One saved version of a protocol agreement template (templates.ts). */
 export const TemplateVersionInfo = z.object({ id: z.string(), version: z.number().int(), createdAt: z.string() });
@@ -122,6 +136,10 @@ export const CaseDetail = z.object({
   template: CaseTemplateRef.nullable(),
   /** Declines, questions and withdrawals of consent, newest first. */
   consentAnswers: z.array(CaseConsentAnswer),
+  /** The lead mediator first, then the co-mediators in the order added. */
+  mediators: z.array(CaseMediator),
+  /** The caller's own participant id on the case (the lead's or a co-mediator's). */
+  you: Id,
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

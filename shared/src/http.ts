@@ -85,6 +85,8 @@ export const InvitationView = z.object({
   invitedBy: z.string(),
   /** The mediator as they describe themselves, shown before consent [3.6.14]. */
   mediator: MediatorProfile,
+  /** Colleagues who mediate the case with them, each in their own words [3.6.14]. */
+  coMediators: z.array(MediatorProfile),
   expiresAt: z.string(),
   agreement: ProtocolAgreement,
   clauseSetHash: z.string(),

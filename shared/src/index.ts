@@ -24,5 +24,6 @@ export * from './mail.ts';
 export * from './assessment.ts';
 export * from './html.ts';
 export * from './accounts.ts';
+export * from './co-mediators.ts';
 export * from './routes.ts';
 export * from './passkeys.ts';

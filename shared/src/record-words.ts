@@ -122,7 +122,7 @@ const LEFT: Record<RecordData<'participant.left'>['reason'], string> = {
   replaced: 'left the session',
 };
 
-const ROLE_WORDS: Record<RecordData<'participant.added'>['role'], string> = { party: 'a party', advisor: 'an advisor', assessor: 'an assessor' };
+const ROLE_WORDS: Record<RecordData<'participant.added'>['role'], string> = { party: 'a party', advisor: 'an advisor', assessor: 'an assessor', 'co-mediator': 'a co-mediator' };
 
 type Sentences = { [T in RecordEventType]: (d: RecordData<T>, who: string, entry: DescribableEntry, o: DescribeOptions) => string };
 

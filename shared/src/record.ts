@@ -84,8 +84,8 @@ export const RECORD_DATA = {
   // Same words as the `participant:left` notification.
   'participant.left': z.strictObject({ reason: z.enum(['left', 'disconnected', 'replaced', 'removed']) }),
   'participant.link-reused': z.strictObject({ participant, room }),
-  'participant.added': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor']) }),
-  'participant.removed': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor']) }),
+  'participant.added': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor', 'co-mediator']) }),
+  'participant.removed': z.strictObject({ participant, role: z.enum(['party', 'advisor', 'assessor', 'co-mediator']) }),
   'room.created': z.strictObject({ room }),
   'room.closed': z.strictObject({ room }),
   // `room` is where they were moved to; without an actor, `reason` says why the platform moved them.

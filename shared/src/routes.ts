@@ -9,6 +9,7 @@ import { AcceptMediatorInvitationBody, EmailSigninBody, InviteMediatorBody, Medi
 import { MyTimeZoneBody, ParticipantTimeZoneBody, ScheduleBody, type CaseSchedule, type InviteeSchedule } from './schedule.ts';
 import { MyMailBody, ParticipantEmailBody, UnsubscribeBody, type CaseMail, type MyMail } from './mail.ts';
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
+import { AddCoMediatorBody, type ColleagueList } from './co-mediators.ts';
 import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyList } from './passkeys.ts';
 
 /**
@@ -119,6 +120,10 @@ export const httpRoutes = {
   removeParticipant: route('DELETE', '/api/cases/:caseId/participants/:pid', 'mediator', null, json<CaseDetail>()),
   setCaseTemplate: route('PUT', '/api/cases/:caseId/template', 'mediator', CaseTemplateBody, json<CaseDetail>()),
   markAnswered: route('POST', '/api/cases/:caseId/consent-answers/:answerId/answered', 'mediator', null, json<CaseDetail>()),
+  // Co-mediation [issue 13; 3.6.10, 3.6.14]: only the lead adds or removes a co-mediator (CaseService).
+  listColleagues: route('GET', '/api/colleagues', 'mediator', null, json<ColleagueList>()),
+  addCoMediator: route('POST', '/api/cases/:caseId/co-mediators', 'mediator', AddCoMediatorBody, json<CaseDetail>(201)),
+  removeCoMediator: route('DELETE', '/api/cases/:caseId/co-mediators/:pid', 'mediator', null, json<CaseDetail>()),
   revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
   reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),
 

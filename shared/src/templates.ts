@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ASSESSOR_CAUCUS_CLAUSE_ID, ASSESSOR_CLAUSE_ID, withAssessorClauses } from './assessment.ts';
 import { BREAKDOWN_CLAUSE_ID, breakdownClause, type BreakdownSettings } from './breakdown.ts';
+import { CO_MEDIATOR_CLAUSE_ID, withCoMediatorClause } from './co-mediators.ts';
 import type { ProtocolClause } from './clause.ts';
 import { TemplateVersionInfo, type ProtocolAgreement } from './domain.ts';
 
@@ -29,6 +30,7 @@ export const PLATFORM_CLAUSE_IDS: readonly string[] = [
   BREAKDOWN_CLAUSE_ID,
   ASSESSOR_CLAUSE_ID,
   ASSESSOR_CAUCUS_CLAUSE_ID,
+  CO_MEDIATOR_CLAUSE_ID,
 ];
 export const isPlatformClause = (id: string): boolean => PLATFORM_CLAUSE_IDS.includes(id);
 
@@ -56,7 +58,7 @@ const PRESENCE: ProtocolClause = {
   title: 'Who may be present',
   body:
     'Only the people listed on this case may take part: the mediator, the parties, their named advisors, and ' +
-    'an assessor only if one is disclosed to you. Everyone present is shown on screen with their role. ' +
+    'a co-mediator or an assessor only if one is disclosed to you. Everyone present is shown on screen with their role. ' +
     'Each person joins with their own personal link and must not pass it on.',
   imi: ['3.6.10', '3.6.14'],
 };
@@ -81,6 +83,8 @@ export interface PlatformFacts {
   breakdown: BreakdownSettings;
   /** Participant ids of the case's assessors, in invitation order (none: no assessor clauses). */
   assessorIds: readonly string[];
+  /** The lead mediator's participant id and the co-mediators' (none: no co-mediation clause). */
+  mediators?: { leadId: string; coIds: readonly string[] };
 }
 
 /** The platform's clauses for these settings, without the assessor ones (withAssessorClauses places those). */
@@ -233,13 +237,14 @@ export const BUILT_IN_TEMPLATE: ResolvedTemplate = { versionId: null, name: BUIL
 
 /**
  * A case's protocol agreement: the template version's clauses as the mediator wrote them, then the
- * platform's clauses written from the case's settings (with the assessor clauses after "Who may be
- * present"). Pure: the same template and settings always give the same agreement, so the clause set
+ * platform's clauses written from the case's settings (with the co-mediation and assessor clauses
+ * after "Who may be present"). Pure: the same template and settings always give the same agreement, so the clause set
  * hash changes exactly when one of them does.
  */
 export function composeAgreement(template: { clauses: readonly TemplateClause[] }, facts: PlatformFacts, version = 1): ProtocolAgreement {
   const own: ProtocolClause[] = template.clauses.map((c) => ({ id: c.id, title: c.title, body: c.body, imi: [...c.imi] }));
-  return withAssessorClauses({ version, clauses: [...own, ...platformClauses(facts)] }, facts.assessorIds);
+  const withAssessors = withAssessorClauses({ version, clauses: [...own, ...platformClauses(facts)] }, facts.assessorIds);
+  return facts.mediators ? withCoMediatorClause(withAssessors, facts.mediators.leadId, facts.mediators.coIds) : withAssessors;
 }
 
 // -------------------------------------------------------------------------------------------------

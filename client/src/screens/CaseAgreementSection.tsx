@@ -61,6 +61,9 @@ export function CaseAgreementSection({ c, onSaved }: { c: CaseDetail; onSaved: (
     void use(selected === BUILT_IN ? null : selected, t ? `“${t.name}”, version ${t.latest.version}` : `“${BUILT_IN_TEMPLATE_NAME}”`);
   }
 
+  const lead = c.mediators.find((m) => m.lead);
+  // The template is the lead's choice, from the lead's templates (the server refuses a co-mediator).
+  const iLead = lead?.participantId === c.you;
   const inUse = c.template ? `“${c.template.name}”, version ${c.template.version}` : `“${BUILT_IN_TEMPLATE_NAME}”`;
   const options = [
     { value: BUILT_IN, label: BUILT_IN_TEMPLATE_NAME },
@@ -74,10 +77,17 @@ export function CaseAgreementSection({ c, onSaved }: { c: CaseDetail; onSaved: (
       <h2 id={`${uid}-h`}>Protocol agreement</h2>
       <p className="muted">
         Written from the template {inUse}, plus the clauses Parley writes from this case’s settings (the platform, who may be
-        present, stored information, the breakdown procedure{c.participants.some((p) => p.role === 'assessor') ? ', the assessor' : ''}).
-        You edit your templates on the <Link to="/templates">agreement templates</Link> page.
+        present, stored information, the breakdown procedure{c.mediators.length > 1 ? ', the co-mediators' : ''}
+        {c.participants.some((p) => p.role === 'assessor') ? ', the assessor' : ''}).{' '}
+        {iLead ? (
+          <>
+            You edit your templates on the <Link to="/templates">agreement templates</Link> page.
+          </>
+        ) : (
+          <>{lead?.displayName ?? 'The lead mediator'} chooses the template for this case.</>
+        )}
       </p>
-      {newer && c.template ? (
+      {iLead && newer && c.template ? (
         <div className="notice notice-info">
           <p>
             “{c.template.name}” has a newer version ({newer.version}, saved {formatDateTime(newer.createdAt)}). This case still uses version{' '}
@@ -88,21 +98,23 @@ export function CaseAgreementSection({ c, onSaved }: { c: CaseDetail; onSaved: (
           </button>
         </div>
       ) : null}
-      <form className="template-choice" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={`${uid}-t`}>Template for this case</label>
-          <select id={`${uid}-t`} value={selected} onChange={(e) => setChoice(e.target.value)} disabled={busy}>
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="button button-secondary" disabled={busy || selected === current}>
-          Use this template
-        </button>
-      </form>
+      {iLead ? (
+        <form className="template-choice" onSubmit={submit}>
+          <div className="field">
+            <label htmlFor={`${uid}-t`}>Template for this case</label>
+            <select id={`${uid}-t`} value={selected} onChange={(e) => setChoice(e.target.value)} disabled={busy}>
+              {options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button button-secondary" disabled={busy || selected === current}>
+            Use this template
+          </button>
+        </form>
+      ) : null}
       {error ? (
         <p className="field-error" role="alert">
           {error}

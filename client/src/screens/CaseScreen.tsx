@@ -10,6 +10,7 @@ import { WaitingRoomSection } from './WaitingRoomSection.tsx';
 import { CaseAgreementSection, ConsentAnswersSection } from './CaseAgreementSection.tsx';
 import { MediatorAccount } from './SignOutButton.tsx';
 import { AddPersonForm } from './AddPersonForm.tsx';
+import { MediatorsSection } from './MediatorsSection.tsx';
 import { useCopy } from '../components/useCopy.ts';
 import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 import { ScheduleSection } from '../schedule/ScheduleSection.tsx';
@@ -124,7 +125,15 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           setAnnouncement(message);
         }}
       />
-      {c.participants.some((p) => p.role === 'assessor') ? <ReleasedAssessment caseId={c.id} /> : null}
+      <MediatorsSection
+        c={c}
+        onChanged={(next, message) => {
+          set(next);
+          setAnnouncement(message);
+        }}
+      />
+      {/* The assessors assess the lead: what they share is the lead's to read. */}
+      {c.participants.some((p) => p.role === 'assessor') && c.mediators.find((m) => m.lead)?.participantId === c.you ? <ReleasedAssessment caseId={c.id} /> : null}
 
       <CaseAgreementSection
         c={c}

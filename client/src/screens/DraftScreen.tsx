@@ -13,7 +13,7 @@ export function DraftScreen({ caseId }: { caseId: string }) {
   const caseHref = `/cases/${encodeURIComponent(caseId)}`;
   if (state.kind !== 'ready') return <LoadStatus state={state} what="the draft" onRetry={() => void reload()} />;
   const detail = state.data;
-  const me = detail.participants.find((p) => p.role === 'mediator');
+  const me = detail.participants.find((p) => p.id === detail.you);
   const self = { participantId: me?.id ?? 'mediator', name: me?.displayName ?? 'Mediator', role: 'mediator' as const };
   return (
     <Shell>

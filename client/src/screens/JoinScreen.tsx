@@ -281,7 +281,7 @@ export function JoinScreen() {
           <dd>{formatDateTime(invitation.expiresAt)}</dd>
         </div>
       </dl>
-      <YourMediator mediator={invitation.mediator} />
+      <YourMediator mediator={invitation.mediator} coMediators={invitation.coMediators} />
       {token ? <YourSchedule token={token} /> : null}
       {token ? <YourMail token={token} /> : null}
       {invitation.others.length > 0 ? (

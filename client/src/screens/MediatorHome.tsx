@@ -102,6 +102,7 @@ export function MediatorHome() {
                 {c.title}
               </Link>
               <span className="case-meta">
+                {c.mediatorRole === 'co' ? <span className="badge">You co-mediate</span> : null}
                 {c.onlineCount > 0 ? <span className="badge badge-live">Live now · {c.onlineCount} in the session</span> : null}
                 <ConsentProgress consented={c.consentedCount} total={c.participantCount} />
                 {c.agreement ? <AgreementProgress agreement={c.agreement} /> : null}

@@ -23,7 +23,7 @@ export function MediatorMessagesScreen({ caseId }: { caseId: string }) {
   if (state.kind !== 'ready') return <LoadStatus state={state} what="this case" onRetry={() => void reload()} />;
 
   const c = state.data;
-  const me = c.participants.find((p) => p.role === 'mediator');
+  const me = c.participants.find((p) => p.id === c.you);
   return (
     <Shell>
       <nav aria-label="Breadcrumb" className="breadcrumb">

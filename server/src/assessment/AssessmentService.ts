@@ -127,6 +127,8 @@ export class AssessmentService {
 
   /** The mediator's view: released scorecards only; an empty list while none is released (the normal state, not an error). */
   released(mediatorId: string, caseId: string): ReleasedAssessments {
+    // The assessors assess the lead mediator: what they share reaches the lead, not a co-mediator.
+    this.#cases.ledCase(mediatorId, caseId, 'read what the assessors shared about them');
     const me = this.#cases.mediatorIdentity(mediatorId, caseId);
     const names = new Map(this.#cases.people(me.caseId).map((p) => [p.id, p.displayName]));
     const assessments = this.#db
@@ -213,7 +215,8 @@ export class AssessmentService {
   }
 
   #mediatorName(caseId: string): string {
-    return this.#cases.people(caseId).find((p) => p.role === 'mediator')?.displayName ?? 'The mediator';
+    const lead = this.#cases.mediatorParticipantId(caseId);
+    return this.#cases.people(caseId).find((p) => p.id === lead)?.displayName ?? 'The mediator';
   }
 
   #export(caseId: string, assessor: PersonName, card: Scorecard): AssessmentExport {

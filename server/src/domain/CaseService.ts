@@ -4,7 +4,11 @@ import {
   composeAgreement,
   MAX_ASSESSORS,
   renderAssessorNames,
+  renderMediatorNames,
+  type CaseMediator,
+  type PlatformFacts,
   withAssessorClauses,
+  withCoMediatorClause,
   type AddParticipantBody,
   BREAKDOWN_CLAUSE_ID,
   breakdownClause,
@@ -105,7 +109,7 @@ export class CaseService {
     const caseId = randomId();
     const createdAt = now();
     const people: ParticipantRow[] = [
-      { id: randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null },
+      { id: randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null, mediator_id: mediatorId },
       ...body.participants.map((p) => ({
         id: randomId(),
         case_id: caseId,
@@ -137,8 +141,8 @@ export class CaseService {
   }
 
   /**
-   * A mediator's new name sealed for their participant row on each of their cases (each with that
-   * case's key), for MediatorAuth.setDisplayName to store together with the account. Every case is
+   * A mediator's new name sealed for their participant row on each case they lead or co-mediate
+   * (each with that case's key), for MediatorAuth.setDisplayName to store with the account. Every case is
    * renamed: there is no closed case, and the mediator wants one name everywhere. What was already
    * written keeps its name: signatures and session-record entries hold the name they were made
    * with, and people already in a live session see the new name when they next join.
@@ -147,7 +151,7 @@ export class CaseService {
     return this.#store.casesOf(mediatorId).flatMap((c) =>
       this.#store
         .participantsOf(c.id)
-        .filter((p) => p.role === 'mediator')
+        .filter((p) => p.role === 'mediator' && p.mediator_id === mediatorId)
         .map((p) => ({ id: p.id, display_name_sealed: this.#keys.sealText(this.#keyOf(c), displayName) })),
     );
   }
@@ -162,13 +166,14 @@ export class CaseService {
         participantCount: people.length,
         consentedCount: people.filter((p) => this.#consentCurrent(p.id, c.clause_set_hash)).length,
         onlineCount: this.#store.participantsOf(c.id).filter((p) => this.#isOnline(c.id, p.id)).length,
+        mediatorRole: c.mediator_id === mediatorId ? ('lead' as const) : ('co' as const),
         agreement: this.#agreementOf(c.id),
       };
     });
   }
 
   caseDetail(mediatorId: string, caseId: string): CaseDetail {
-    const c = this.#ownedCase(mediatorId, caseId);
+    const { c, me } = this.#access(mediatorId, caseId);
     return {
       id: c.id,
       title: this.#open(c, c.title_sealed),
@@ -180,7 +185,22 @@ export class CaseService {
       waitingRoom: this.waitingRoomOn(c.id),
       template: this.#lookups.templateOf?.(c.id) ?? null,
       consentAnswers: this.#lookups.answersOf?.(c.id, c.clause_set_hash) ?? [],
+      mediators: this.#mediatorsOf(c),
+      you: me.id,
     };
+  }
+
+  /** The lead first, then the co-mediators in the order added, with the organisation each gives. */
+  #mediatorsOf(c: CaseRow): CaseMediator[] {
+    const rows = this.#store.participantsOf(c.id).filter((p) => p.role === 'mediator');
+    const lead = (p: ParticipantRow) => p.mediator_id === c.mediator_id;
+    return [...rows.filter(lead), ...rows.filter((p) => !lead(p))].map((p) => ({
+      participantId: p.id,
+      accountId: p.mediator_id ?? '',
+      displayName: this.#nameOf(c, p),
+      organisation: (p.mediator_id ? this.#store.getMediator(p.mediator_id)?.organisation : undefined) ?? '',
+      lead: lead(p),
+    }));
   }
 
   #templateFor(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
@@ -277,24 +297,71 @@ export class CaseService {
     return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#nameOf(c, p), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
   }
 
-  /** The mediator's own participant identity in one of their cases. */
+  /** The mediator's own participant identity in a case they lead or co-mediate. */
   mediatorIdentity(mediatorId: string, caseId: string): Identity {
-    const c = this.#ownedCase(mediatorId, caseId);
-    const p = this.#store.participantsOf(c.id).find((x) => x.role === 'mediator');
-    if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
-    return { caseId: c.id, participantId: p.id, role: 'mediator', displayName: this.#nameOf(c, p), side: null };
+    const { c, me } = this.#access(mediatorId, caseId);
+    return { caseId: c.id, participantId: me.id, role: 'mediator', displayName: this.#nameOf(c, me), side: null };
   }
 
+  /** The lead mediator's participant id (the room controller by default, whom the assessor follows). */
   mediatorParticipantId(caseId: string): string {
-    const p = this.#store.participantsOf(caseId).find((x) => x.role === 'mediator');
+    const c = this.#store.getCaseHead(caseId);
+    const p = c && this.#store.mediatorParticipant(caseId, c.mediator_id);
     if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
     return p.id;
+  }
+
+  /**
+   * A case only its lead may change this way (who co-mediates it): a co-mediator is refused with
+   * the reason, anyone else is told there is no such case.
+   */
+  ledCase(mediatorId: string, caseId: string, what: string): CaseRow {
+    const { c } = this.#access(mediatorId, caseId);
+    if (c.mediator_id !== mediatorId) {
+      const lead = this.#store.getMediator(c.mediator_id)?.display_name ?? 'the lead mediator';
+      throw new ParleyError(ErrorCode.Forbidden, `Only ${lead}, who leads this case, can ${what}.`);
+    }
+    return c;
+  }
+
+  /** What the platform writes the case's own clauses from (Templates.useOnCase writes the agreement again). */
+  platformFacts(caseId: string): PlatformFacts {
+    const c = this.#store.getCaseHead(caseId);
+    if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
+    const people = this.#store.participantsOf(caseId);
+    const lead = people.find((p) => p.role === 'mediator' && p.mediator_id === c.mediator_id);
+    const coIds = people.filter((p) => p.role === 'mediator' && p !== lead).map((p) => p.id);
+    return {
+      breakdown: this.breakdownSettings(caseId),
+      assessorIds: people.filter((p) => p.role === 'assessor').map((p) => p.id),
+      ...(lead ? { mediators: { leadId: lead.id, coIds } } : {}),
+    };
+  }
+
+  /**
+   * A new version of the case's agreement whose co-mediation clause names exactly the case's
+   * co-mediators now [3.6.10, 3.6.14]: earlier consents stop being current (the caller announces
+   * protocol.changed). Call inside the transaction that changed who co-mediates.
+   */
+  discloseMediators(caseId: string): void {
+    const c = this.#store.getCase(caseId);
+    const m = this.platformFacts(caseId).mediators;
+    if (!c || !m) return;
+    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
+    const versioned = { ...withCoMediatorClause(agreement, m.leadId, m.coIds), version: agreement.version + 1 };
+    this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
   }
 
   invitationView(identity: Identity): InvitationView {
     const c = this.#store.getCase(identity.caseId)!;
     if (identity.jti) this.#store.markInvitationOpened(identity.jti);
     const mediator = this.#store.getMediator(c.mediator_id);
+    const coMediators = this.#store
+      .participantsOf(c.id)
+      .filter((p) => p.role === 'mediator' && p.mediator_id && p.mediator_id !== c.mediator_id)
+      .map((p) => this.#store.getMediator(p.mediator_id!))
+      .filter((m) => m !== undefined)
+      .map(profileOf);
     const inv = identity.jti ? this.#store.getInvitation(identity.jti) : undefined;
     const consent = this.#store.latestConsent(identity.participantId);
     return {
@@ -303,6 +370,7 @@ export class CaseService {
       participant: { id: identity.participantId, displayName: identity.displayName, role: identity.role, side: identity.side as never },
       invitedBy: mediator?.display_name ?? 'Your mediator',
       mediator: mediator ? profileOf(mediator) : { displayName: 'Your mediator', organisation: '', statement: '' },
+      coMediators,
       expiresAt: inv?.expires_at ?? '',
       agreement: this.#agreementShown(c),
       clauseSetHash: c.clause_set_hash,
@@ -384,7 +452,7 @@ export class CaseService {
     });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
     this.#issueInvitation(p, body.email);
-    this.#recordPeople(mediatorId, c.id, 'participant.added', { participant: body.displayName, role: body.role });
+    this.recordPeople(mediatorId, c.id, 'participant.added', { participant: body.displayName, role: body.role });
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -399,7 +467,7 @@ export class CaseService {
     const present = this.#store.participantsOf(c.id);
     const p = present.find((x) => x.id === participantId);
     if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
-    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'The mediator cannot be taken off their own case.');
+    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'A mediator is not taken off here: the lead mediator removes a co-mediator under “Mediators”.');
     if (p.role === 'party' && present.filter((x) => x.role === 'party').length <= 1) {
       throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
     }
@@ -411,7 +479,7 @@ export class CaseService {
     });
     this.#bus.emit('participant.removed', { caseId: c.id, participantId: p.id });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
-    this.#recordPeople(mediatorId, c.id, 'participant.removed', { participant: name, role: p.role as 'party' | 'advisor' | 'assessor' });
+    this.recordPeople(mediatorId, c.id, 'participant.removed', { participant: name, role: p.role as 'party' | 'advisor' | 'assessor' });
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -425,8 +493,8 @@ export class CaseService {
     this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
   }
 
-  /** Who was added to or taken off the case, by the mediator, in the session record [3.6.10]. */
-  #recordPeople(mediatorId: string, caseId: string, type: 'participant.added' | 'participant.removed', data: { participant: string; role: 'party' | 'advisor' | 'assessor' }): void {
+  /** Who was added to or taken off the case, by a mediator, in the session record [3.6.10]. */
+  recordPeople(mediatorId: string, caseId: string, type: 'participant.added' | 'participant.removed', data: { participant: string; role: 'party' | 'advisor' | 'assessor' | 'co-mediator' }): void {
     const by = this.mediatorIdentity(mediatorId, caseId);
     this.#bus.emit('record.entry', { caseId, type, actor: { id: by.participantId, displayName: by.displayName, role: 'mediator' }, data });
   }
@@ -542,11 +610,11 @@ export class CaseService {
     };
   }
 
-  /** The agreement as people read it: assessor tokens filled with their (sealed) names. */
+  /** The agreement as people read it: assessor and mediator tokens filled with their (sealed) names. */
   #agreementShown(c: CaseRow): ProtocolAgreement {
     const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor').map((p) => [p.id, this.#nameOf(c, p)]));
-    return renderAssessorNames(agreement, (id) => names.get(id));
+    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor' || p.role === 'mediator').map((p) => [p.id, this.#nameOf(c, p)]));
+    return renderMediatorNames(renderAssessorNames(agreement, (id) => names.get(id)), (id) => names.get(id));
   }
 
   #consentCurrent(participantId: string, clauseSetHash: string): boolean {
@@ -554,10 +622,16 @@ export class CaseService {
   }
 
   #ownedCase(mediatorId: string, caseId: string): CaseRow {
+    return this.#access(mediatorId, caseId).c;
+  }
+
+  /** A case the mediator leads or co-mediates, with their own participant row on it. */
+  #access(mediatorId: string, caseId: string): { c: CaseRow; me: ParticipantRow } {
     const c = this.#store.getCase(caseId);
+    const me = c && this.#store.mediatorParticipant(c.id, mediatorId);
     // Another mediator's case is reported as missing, not forbidden: no hint that it exists.
-    if (!c || c.mediator_id !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    return c;
+    if (!c || !me) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
+    return { c, me };
   }
 
   #ownedParticipant(mediatorId: string, caseId: string, participantId: string): ParticipantRow {

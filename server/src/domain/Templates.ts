@@ -112,12 +112,13 @@ export class Templates {
    * changed breakdown procedure).
    */
   useOnCase(mediatorId: string, caseId: string, versionId: string | null): CaseDetail {
-    const by = this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless it is theirs
+    // The templates are the lead's: a co-mediator's own would not be theirs to keep current.
+    this.#cases.ledCase(mediatorId, caseId, 'choose the protocol agreement’s template');
+    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
     const template = this.resolve(mediatorId, versionId);
     const row = this.#store.getCase(caseId)!;
     const current = ProtocolAgreement.parse(JSON.parse(row.agreement_json));
-    const assessorIds = this.#store.participantsOf(caseId).filter((p) => p.role === 'assessor').map((p) => p.id);
-    const next = composeAgreement(template, { breakdown: this.#cases.breakdownSettings(caseId), assessorIds }, current.version + 1);
+    const next = composeAgreement(template, this.#cases.platformFacts(caseId), current.version + 1);
     const changed = canonicalJson(next.clauses) !== canonicalJson(current.clauses);
     const moved = (row.template_version_id ?? null) !== template.versionId;
     if (!changed && !moved) return this.#cases.caseDetail(mediatorId, caseId);

@@ -52,6 +52,7 @@ const validBodies: Partial<Record<HttpRouteName, unknown>> = {
   rescheduleSession: { ...scheduleBody, time: '10:00' },
   setParticipantTimeZone: { timeZone: 'Asia/Tokyo' },
   setParticipantEmail: { email: 'mallory@example.org' },
+  addCoMediator: { mediatorId: 'mallory-account' },
 };
 
 const namesCaseOrTemplate = (r: HttpRoute) => r.path.includes(':caseId') || r.path.includes(':templateId');

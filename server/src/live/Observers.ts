@@ -7,6 +7,7 @@ import type { Notifier } from './Notifier.ts';
 export interface ObserversHost {
   members(): Member[];
   member(id: string): Member | undefined;
+  /** The lead mediator's participant id. */
   mediatorId: string;
   media: LiveMedia;
   notify: Notifier;
@@ -32,10 +33,19 @@ export class Observers {
     this.#host = host;
   }
 
-  /** The room the mediator is in, if everyone there agreed to be observed; else the waiting room. */
+  /**
+   * Whom the assessors follow: the lead mediator (whom they assess), or while the lead is away a
+   * co-mediator who is present, so an assessor is never left alone with the parties' rooms unseen.
+   */
+  #followed(): Member | undefined {
+    const h = this.#host;
+    return h.member(h.mediatorId) ?? h.members().find((m) => m.role === 'mediator');
+  }
+
+  /** The room the followed mediator is in, if everyone there agreed to be observed; else the waiting room. */
   target(): string {
     const h = this.#host;
-    const mediator = h.member(h.mediatorId);
+    const mediator = this.#followed();
     const room = mediator ? mediator.roomId : null;
     const occupants = room ? h.members().filter((m) => m.roomId === room && m.role !== 'assessor').map((m) => m.id) : [];
     return observerRoomFor(room, room !== null && h.mayObserveCaucus(occupants));
@@ -53,7 +63,8 @@ export class Observers {
     const observers = this.#host.members().filter((m) => m.role === 'assessor');
     const before = new Map(observers.map((o) => [o.id, o.roomId]));
     const touched = new Set([toRoomId, ...movers.map((m) => m.roomId)]);
-    const mediatorMoves = movers.some((m) => m.id === this.#host.mediatorId);
+    const followed = this.#followed();
+    const mediatorMoves = movers.some((m) => m.id === followed?.id);
     for (const o of observers) {
       // Untouched caucus, same mediator room: nothing changes for them (no flicker).
       if (o.roomId === JOINT_ROOM || (!mediatorMoves && !touched.has(o.roomId))) continue;

@@ -158,7 +158,8 @@ export class MailNotices {
   }
 
   #mediator(caseId: string): string {
-    return this.#cases.people(caseId).find((p) => p.role === 'mediator')?.displayName ?? 'Your mediator';
+    const lead = this.#cases.mediatorParticipantId(caseId);
+    return this.#cases.people(caseId).find((p) => p.id === lead)?.displayName ?? 'Your mediator';
   }
 
   #zoneOf(to: Deliverable): string | null {

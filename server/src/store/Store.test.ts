@@ -40,6 +40,27 @@ describe('Store', () => {
     s.close();
   });
 
+  it('migration 13 makes each existing case’s mediator row its lead’s: the case stays in their list and no one else’s', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-')), 'db.sqlite');
+    const old = new DatabaseSync(file);
+    for (const m of MIGRATIONS.slice(0, 13)) old.exec(m);
+    old.exec('PRAGMA user_version = 13');
+    const at = '2026-01-01T00:00:00.000Z';
+    old.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run('mediator_lead', 'Lead', at);
+    old.prepare('INSERT INTO mediators (id, display_name, created_at) VALUES (?, ?, ?)').run('mediator_other', 'Other', at);
+    old.prepare("INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at) VALUES ('case_0001', 'mediator_lead', 'k', 't', '{}', 'h', ?)").run(at);
+    const person = old.prepare("INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, 'case_0001', 'n', ?, ?, ?)");
+    person.run('person_med', 'mediator', null, at);
+    person.run('person_ana', 'party', 'A', at);
+    old.close();
+    const s = new Store(file);
+    expect(s.casesOf('mediator_lead').map((c) => c.id)).toEqual(['case_0001']);
+    expect(s.casesOf('mediator_other')).toEqual([]);
+    expect(s.mediatorParticipant('case_0001', 'mediator_lead')?.id).toBe('person_med');
+    expect(s.getParticipant('person_ana')?.mediator_id).toBeNull();
+    s.close();
+  });
+
   it('a one-time sign-in token works once, and printing a new one kills the old', () => {
     const s = new Store(':memory:');
     s.insertMediator({ id: 'mediator_1234', display_name: 'M', created_at: new Date().toISOString() });

@@ -28,6 +28,8 @@ export interface ParticipantRow {
   side: string | null;
   created_at: string;
   removed_at: string | null;
+  /** A mediator's row: their account (the lead's or a co-mediator's, migration 13); null for everyone else. */
+  mediator_id?: string | null;
 }
 export interface InvitationRow {
   jti: string;
@@ -126,16 +128,13 @@ export class Store {
   }
   /**
    * Renames the mediator account and, in the same transaction, replaces the sealed name of their
-   * participant rows (one per case, each sealed with that case's key by the caller). Only rows of
-   * role 'mediator' on this mediator's cases are touched.
+   * participant rows (one per case they lead or co-mediate, each sealed with that case's key by
+   * the caller). Only this mediator's own rows are touched.
    */
   renameMediator(mediatorId: string, displayName: string, participants: Array<{ id: string; display_name_sealed: string }>): void {
     this.tx(() => {
       statement(this.db, 'UPDATE mediators SET display_name = ? WHERE id = ?').run(displayName, mediatorId);
-      const seal = statement(
-        this.db,
-        "UPDATE participants SET display_name_sealed = ? WHERE id = ? AND role = 'mediator' AND case_id IN (SELECT id FROM cases WHERE mediator_id = ?)",
-      );
+      const seal = statement(this.db, "UPDATE participants SET display_name_sealed = ? WHERE id = ? AND role = 'mediator' AND mediator_id = ?");
       for (const p of participants) seal.run(p.display_name_sealed, p.id, mediatorId);
     });
   }
@@ -182,8 +181,7 @@ export class Store {
     this.tx(() => {
       statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at, waiting_room, template_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at, c.waiting_room ?? null, c.template_version_id ?? null);
-      const ins = statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-      for (const p of participants) ins.run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
+      for (const p of participants) this.insertParticipant(p);
     });
   }
   /** Replaces the case's protocol agreement; earlier consents stop being current (other hash). */
@@ -201,10 +199,10 @@ export class Store {
   setCaseBreakdown(caseId: string, breakdownJson: string): void {
     statement(this.db, 'UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
   }
-  /** One more person on an existing case (e.g. an assessor invited later). */
+  /** One more person on a case (on creation, or an assessor or co-mediator added later). */
   insertParticipant(p: ParticipantRow): void {
-    statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at);
+    statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at, mediator_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at, p.mediator_id ?? null);
   }
   getCase(id: string): CaseRow | undefined {
     return statement(this.db, 'SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
@@ -213,8 +211,22 @@ export class Store {
   getCaseHead(id: string): CaseHead | undefined {
     return statement(this.db, 'SELECT id, mediator_id, wrapped_key, clause_set_hash FROM cases WHERE id = ?').get(id) as CaseHead | undefined;
   }
+  /** The cases this mediator leads or co-mediates (has a participant row on, not taken off), newest first. */
   casesOf(mediatorId: string): CaseRow[] {
-    return statement(this.db, 'SELECT * FROM cases WHERE mediator_id = ? ORDER BY created_at DESC').all(mediatorId) as unknown as CaseRow[];
+    return statement(
+      this.db,
+      "SELECT c.* FROM cases c JOIN participants p ON p.case_id = c.id WHERE p.mediator_id = ? AND p.role = 'mediator' AND p.removed_at IS NULL ORDER BY c.created_at DESC, c.rowid DESC",
+    ).all(mediatorId) as unknown as CaseRow[];
+  }
+  /** This mediator's own participant row on the case, if they lead or co-mediate it now. */
+  mediatorParticipant(caseId: string, mediatorId: string): ParticipantRow | undefined {
+    return statement(this.db, "SELECT * FROM participants WHERE case_id = ? AND mediator_id = ? AND role = 'mediator' AND removed_at IS NULL").get(caseId, mediatorId) as
+      | ParticipantRow
+      | undefined;
+  }
+  /** Active accounts other than this one, by name: whom a lead can ask to co-mediate. */
+  colleaguesOf(mediatorId: string): MediatorRow[] {
+    return statement(this.db, 'SELECT * FROM mediators WHERE id <> ? AND deactivated_at IS NULL ORDER BY display_name COLLATE NOCASE, created_at').all(mediatorId) as unknown as MediatorRow[];
   }
   participantsOf(caseId: string): ParticipantRow[] {
     return statement(this.db, 'SELECT * FROM participants WHERE case_id = ? AND removed_at IS NULL ORDER BY created_at, rowid').all(caseId) as unknown as ParticipantRow[];

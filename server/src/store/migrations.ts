@@ -321,4 +321,12 @@ export const MIGRATIONS: string[] = [
     mediator_id TEXT REFERENCES mediators(id)
   );
   `,
+  // 13: co-mediators [issue 13; 3.6.10]. A mediator's participant row names their account, so a
+  // case can have several (the lead, cases.mediator_id, and co-mediators); every existing
+  // mediator row is its case's lead's.
+  `
+  ALTER TABLE participants ADD COLUMN mediator_id TEXT REFERENCES mediators(id);
+  UPDATE participants SET mediator_id = (SELECT c.mediator_id FROM cases c WHERE c.id = participants.case_id) WHERE role = 'mediator';
+  CREATE INDEX participants_mediator ON participants(mediator_id) WHERE mediator_id IS NOT NULL;
+  `,
 ];

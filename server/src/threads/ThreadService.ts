@@ -55,22 +55,29 @@ export class ThreadService {
     this.#ensured.set(caseId, signature);
   }
 
+  /**
+   * Every mediator of the case (the lead and any co-mediator) is in every private and caucus
+   * thread: a co-mediator added later reads what the mediators read, as the agreement tells
+   * everyone (the co-mediation clause).
+   */
   #ensureThreads(caseId: string, people: Array<{ id: string; role: Role }>): void {
-    const mediator = people.find((p) => p.role === 'mediator');
+    const mediators = people.filter((p) => p.role === 'mediator').map((p) => p.id);
     const joint = this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'joint', key: 'joint', title_sealed: null, created_at: now() });
     this.#db.addMembers(joint.id, people.map((p) => p.id), now());
+    if (mediators.length === 0) return;
     for (const p of people) {
-      if (p.role === 'mediator' || p.role === 'assessor' || !mediator) continue;
+      if (p.role === 'mediator' || p.role === 'assessor') continue;
       const t = this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'private', key: p.id, title_sealed: null, created_at: now() });
-      this.#db.addMembers(t.id, [mediator.id, p.id], now());
+      this.#db.addMembers(t.id, [...mediators, p.id], now());
     }
+    for (const t of this.#db.threadsOfCase(caseId, 'caucus')) this.#db.addMembers(t.id, mediators, now());
   }
 
-  /** A caucus gets its own thread when it opens; whoever is placed in it joins the thread. */
+  /** A caucus gets its own thread when it opens, with every mediator in it; whoever is placed in it joins the thread. */
   caucusOpened(caseId: string, roomId: string, name: string): void {
-    const mediator = this.#cases.people(caseId).find((p) => p.role === 'mediator');
+    const mediators = this.#cases.roster(caseId).filter((p) => p.role === 'mediator').map((p) => p.id);
     const t = this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'caucus', key: roomId, title_sealed: this.#cases.sealForCase(caseId, name), created_at: now() });
-    if (mediator) this.#announceNewMembers(caseId, t, this.#db.addMembers(t.id, [mediator.id], now()));
+    this.#announceNewMembers(caseId, t, this.#db.addMembers(t.id, mediators, now()));
   }
 
   placedInCaucus(caseId: string, roomId: string, participantIds: string[]): void {
@@ -171,8 +178,9 @@ export class ThreadService {
     if (t.kind === 'caucus') title = t.title_sealed ? `Caucus: ${this.#cases.openForCase(t.case_id, t.title_sealed)}` : 'Caucus';
     if (t.kind === 'private') {
       const other = people.get(t.key);
-      const mediator = members.find((p) => p.role === 'mediator');
-      title = viewerId === t.key ? `Private: you and ${mediator?.displayName ?? 'the mediator'}` : `Private: ${other?.displayName ?? 'participant'}`;
+      const mediators = members.filter((p) => p.role === 'mediator').map((p) => p.displayName);
+      const them = mediators.length === 0 ? 'the mediator' : mediators.length === 1 ? mediators[0] : `${mediators.slice(0, -1).join(', ')} and ${mediators[mediators.length - 1]}`;
+      title = viewerId === t.key ? `Private: you and ${them}` : `Private: ${other?.displayName ?? 'participant'}`;
     }
     return { id: t.id, kind: t.kind, title, members, unread: this.#db.unread(t.id, viewerId), lastMessageAt: this.#db.lastMessage(t.id)?.created_at ?? null };
   }

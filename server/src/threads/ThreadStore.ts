@@ -46,6 +46,10 @@ export class ThreadStore {
     return statement(this.#db, 'SELECT * FROM threads WHERE id = ?').get(id) as ThreadRow | undefined;
   }
 
+  threadsOfCase(caseId: string, kind: ThreadRow['kind']): ThreadRow[] {
+    return statement(this.#db, 'SELECT * FROM threads WHERE case_id = ? AND kind = ? ORDER BY created_at, rowid').all(caseId, kind) as unknown as ThreadRow[];
+  }
+
   threadsOf(participantId: string): ThreadRow[] {
     return statement(this.#db, 'SELECT t.* FROM threads t JOIN thread_members m ON m.thread_id = t.id WHERE m.participant_id = ? ORDER BY t.created_at, t.rowid')
       .all(participantId) as unknown as ThreadRow[];
