@@ -102,6 +102,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
             <ParticipantCard
               caseId={c.id}
               participant={p}
+              roleText={roleText(c, p)}
               lastAnswer={c.consentAnswers.find((a) => a.participantId === p.id && a.kind !== 'question')}
               mail={mailOf(p.id)}
               onMailChanged={(next, message) => {
@@ -162,6 +163,12 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   );
 }
 
+/** A mediator's role says who leads once there are several. */
+function roleText(c: CaseDetail, p: ParticipantSummary): string {
+  if (p.role !== 'mediator' || c.mediators.length < 2) return roleLabel[p.role];
+  return c.mediators.find((m) => m.participantId === p.id)?.lead ? 'Mediator, leads this case' : 'Co-mediator';
+}
+
 function invitationText(p: ParticipantSummary): string {
   const inv = p.invitation;
   if (!inv) return 'No link needed';
@@ -189,6 +196,7 @@ function ConsentStatus({ p, lastAnswer }: { p: ParticipantSummary; lastAnswer: C
 function ParticipantCard({
   caseId,
   participant: p,
+  roleText,
   lastAnswer,
   onChanged,
   mail,
@@ -196,6 +204,7 @@ function ParticipantCard({
 }: {
   caseId: string;
   participant: ParticipantSummary;
+  roleText: string;
   lastAnswer: CaseConsentAnswer | undefined;
   onChanged: (detail: CaseDetail, announcement: string) => void;
   /** Their address, where the platform sends mail. */
@@ -278,7 +287,7 @@ function ParticipantCard({
       <dl className="facts">
         <div>
           <dt>Role</dt>
-          <dd>{roleLabel[p.role]}</dd>
+          <dd>{roleText}</dd>
         </div>
         <div>
           <dt>Side</dt>

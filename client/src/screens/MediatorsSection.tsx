@@ -104,7 +104,8 @@ function AddCoMediator({ c, full, onChanged }: { c: CaseDetail; full: boolean; o
   if (state.kind === 'ready' && colleagues.length === 0) {
     return (
       <p className="muted">
-        There is no other mediator on this platform to ask. The platform’s administrator invites mediators on the Mediators page.
+        {state.data.colleagues.length === 0 ? 'There is no other mediator on this platform to ask.' : 'Every other mediator on this platform already co-mediates this case.'}{' '}
+        The platform’s administrator invites mediators on the Mediators page.
       </p>
     );
   }
