@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createCaseInUi, mediatorContext, partyContext, signInMediator, type PlatformRef } from '../support/flows.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { createCaseInUi, mediatorContext, onPhone, partyContext, signInMediator } from '../support/flows.ts';
 import { expectAccessible } from '../support/axe.ts';
 import { DESKTOP, fitsTheScreen, PHONE, screenshot } from '../support/screens.ts';
 import { repoRoot, startPlatform, stopPlatform } from '../support/server.ts';
@@ -8,21 +8,6 @@ import { repoRoot, startPlatform, stopPlatform } from '../support/server.ts';
 test.setTimeout(300_000);
 
 const STATEMENT = 'Accredited family mediator since 2015. Paid by the hour, half by each party.\nNo ties to either side’s lawyers.';
-
-/** The same page on a phone, in a context of its own with the same sign-in: screenshot, fit, axe. */
-async function onPhone(browser: Browser, platform: PlatformRef | null, url: string, heading: string, name: string): Promise<void> {
-  const ctx = platform ? await mediatorContext(browser, PHONE, platform) : await partyContext(browser, PHONE);
-  try {
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
-    await fitsTheScreen(page, `${name} on a phone`);
-    await screenshot(page, `${name}-phone`);
-    await expectAccessible(page, `${name} on a phone`);
-  } finally {
-    await ctx.close();
-  }
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await fitsTheScreen(page, name);

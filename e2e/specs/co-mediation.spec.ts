@@ -1,26 +1,11 @@
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createCaseInUi, expectReceivingFrom, joinFromPrejoin, joinFromPrejoinToWaiting, mediatorContext, partyContext, passConsentGate, signInMediator, type PlatformRef } from '../support/flows.ts';
+import { expect, test } from '@playwright/test';
+import { createCaseInUi, expectReceivingFrom, joinFromPrejoin, joinFromPrejoinToWaiting, mediatorContext, onPhone, partyContext, passConsentGate, signInMediator, type PlatformRef } from '../support/flows.ts';
 import { expectAccessible } from '../support/axe.ts';
 import { DESKTOP, fitsTheScreen, PHONE, screenshot } from '../support/screens.ts';
 import { repoRoot, startPlatform, stopPlatform } from '../support/server.ts';
 
 test.setTimeout(360_000);
-
-/** The page on a phone too, in a context of its own with the same sign-in: fit, screenshot, axe. */
-async function onPhone(browser: Browser, platform: PlatformRef, url: string, ready: (p: Page) => Promise<void>, name: string): Promise<void> {
-  const ctx = await mediatorContext(browser, PHONE, platform);
-  try {
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await ready(page);
-    await fitsTheScreen(page, `${name} on a phone`);
-    await screenshot(page, `${name}-phone`);
-    await expectAccessible(page, `${name} on a phone`);
-  } finally {
-    await ctx.close();
-  }
-}
 
 /**
  * Co-mediation [issue 13; 3.6.10, 3.6.14]: the lead asks a colleague on the platform to

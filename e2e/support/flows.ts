@@ -1,5 +1,7 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { readServerInfo, type ServerInfo } from './server.ts';
+import { fitsTheScreen, PHONE, screenshot } from './screens.ts';
+import { expectAccessible } from './axe.ts';
 
 export interface InboundStat {
   consumerId: string;
@@ -45,6 +47,26 @@ export async function mediatorContext(browser: Browser, viewport = { width: 1280
 
 export async function partyContext(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
   return browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+}
+
+/**
+ * A page again on a phone, in a context of its own (signed in to `platform`, or signed out with
+ * null): once `ready` (a level-1 heading's name, or a check of its own) it must fit the screen,
+ * is photographed as `<name>-phone` and checked with axe.
+ */
+export async function onPhone(browser: Browser, platform: PlatformRef | null, url: string, ready: string | ((p: Page) => Promise<void>), name: string): Promise<void> {
+  const ctx = platform ? await mediatorContext(browser, PHONE, platform) : await partyContext(browser, PHONE);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(url);
+    if (typeof ready === 'string') await expect(page.getByRole('heading', { name: ready, level: 1 })).toBeVisible();
+    else await ready(page);
+    await fitsTheScreen(page, `${name} on a phone`);
+    await screenshot(page, `${name}-phone`);
+    await expectAccessible(page, `${name} on a phone`);
+  } finally {
+    await ctx.close();
+  }
 }
 
 /** The mediator creates a case through the UI and returns the invitation link of each party. */
