@@ -10,8 +10,8 @@ import { Keyring, masterKeyWarning, type MasterKeySource } from './crypto/Keyrin
 import { CaseService } from './domain/CaseService.ts';
 import { MediatorAuth } from './domain/MediatorAuth.ts';
 import { MediatorAccounts } from './domain/MediatorAccounts.ts';
-import { CaseMediators } from './domain/CaseMediators.ts';
-import { mountCoMediatorRoutes } from './domain/coMediatorRoutes.ts';
+import { CasePeople } from './domain/CasePeople.ts';
+import { mountPeopleRoutes } from './domain/peopleRoutes.ts';
 import { EmailSignIn } from './auth/EmailSignIn.ts';
 import { mountAccountRoutes } from './domain/accountRoutes.ts';
 import { Templates } from './domain/Templates.ts';
@@ -218,7 +218,7 @@ export async function startServer(
     mountApi: (mount, setSession) => {
       mountSignoffRoutes(mount, { signoff, cases, logger, publicKey, publicUrl: () => baseUrl });
       mountAgreementRoutes(mount, { templates, answers, logger });
-      mountCoMediatorRoutes(mount, { mediators: new CaseMediators(store, cases, bus), logger });
+      mountPeopleRoutes(mount, { people: new CasePeople(store, cases, bus), logger });
       mountAccountRoutes(mount, { accounts, emailSignIn: new EmailSignIn({ accounts, auth, mailer: mail.mailer, baseUrl: () => baseUrl, logger }), logger });
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });

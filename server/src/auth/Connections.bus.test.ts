@@ -67,10 +67,10 @@ describe('Connections on the event bus', () => {
   });
 
   it('a rewritten protocol agreement closes the draft of someone whose consent it made stale; their socket stays', async () => {
-    const { cases, mediatorId, detail, party, consent } = await setup();
+    const { people, mediatorId, detail, party, consent } = await setup();
     consent('Ana Party');
     const [socket, draft] = [party('Ana Party'), party('Ana Party', 'draft')];
-    cases.addParticipant(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
+    people.add(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
     expect(draft).toEqual([CloseCode.ConsentChanged]);
     expect(socket).toEqual([]);
   });

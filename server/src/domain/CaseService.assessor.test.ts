@@ -7,7 +7,7 @@ import { ASSESSOR_CAUCUS_CLAUSE_ID, ASSESSOR_CLAUSE_ID } from '@parley/shared';
 
 /** The assessor on a case: disclosed in the agreement, consented to, and followed into caucuses only where agreed. */
 async function setup(file = ':memory:') {
-  const { store, cases, mediatorId, detail, who } = await caseFixture(
+  const { store, cases, people, mediatorId, detail, who } = await caseFixture(
     [
       { displayName: 'Ana Party', role: 'party', side: 'A' },
       { displayName: 'Abe Advisor', role: 'advisor', side: 'A' },
@@ -22,7 +22,7 @@ async function setup(file = ':memory:') {
     const ids = d.agreement.clauses.filter((c) => !c.optional || (opts.caucuses && c.id === ASSESSOR_CAUCUS_CLAUSE_ID)).map((c) => c.id);
     return cases.recordConsent(who(name), { acceptedClauseIds: ids, clauseSetHash: d.clauseSetHash });
   };
-  return { store, cases, mediatorId, detail, who, idOf, consent };
+  return { store, cases, people, mediatorId, detail, who, idOf, consent };
 }
 
 describe('CaseService with an assessor', () => {
@@ -70,20 +70,20 @@ describe('CaseService with an assessor', () => {
   });
 
   it('a second assessor added later changes the agreement, so earlier consents (and caucus permissions) stop being current', async () => {
-    const { cases, mediatorId, detail, consent, idOf, who } = await setup();
+    const { cases, people, mediatorId, detail, consent, idOf, who } = await setup();
     consent('Ana Party', { caucuses: true });
     const mediator = cases.mediatorParticipantId(detail.id);
     expect(cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(true);
-    const after = cases.addParticipant(mediatorId, detail.id, { displayName: 'Dora Second', role: 'assessor', side: null });
+    const after = people.add(mediatorId, detail.id, { displayName: 'Dora Second', role: 'assessor', side: null });
     expect(after.clauseSetHash).not.toBe(detail.clauseSetHash);
     expect(after.agreement.version).toBe(detail.agreement.version + 1);
     expect(after.agreement.clauses.find((c) => c.id === ASSESSOR_CLAUSE_ID)!.body).toContain('Two assessors, Cleo Zamenhof and Dora Second, take part');
     expect(after.participants.find((p) => p.displayName === 'Dora Second')).toMatchObject({ role: 'assessor', side: null, invitation: { status: 'active' } });
     expect(cases.hasCurrentConsent(who('Ana Party'))).toBe(false);
     expect(cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(false);
-    expect(() => cases.addParticipant(mediatorId, detail.id, { displayName: 'Third', role: 'assessor', side: null })).toThrow(/at most 2 assessors/);
+    expect(() => people.add(mediatorId, detail.id, { displayName: 'Third', role: 'assessor', side: null })).toThrow(/at most 2 assessors/);
     // A party added later leaves the agreement alone.
-    const withParty = cases.addParticipant(mediatorId, detail.id, { displayName: 'Carl Party', role: 'party', side: 'C' });
+    const withParty = people.add(mediatorId, detail.id, { displayName: 'Carl Party', role: 'party', side: 'C' });
     expect(withParty.clauseSetHash).toBe(after.clauseSetHash);
   });
 

@@ -40,7 +40,7 @@ describe('re-authenticating an invitation', () => {
   });
 
   it('names follow the store: a renamed mediator and a person added later', async () => {
-    const { cases, auth, mediatorId, detail, tokenOf } = await setup();
+    const { cases, people, auth, mediatorId, detail, tokenOf } = await setup();
     const names = () => cases.people(detail.id).map((p) => p.displayName);
     expect(names()).toEqual(['Maria Mediator', 'Ana Party', 'Ben Party']);
     expect(cases.mediatorIdentity(mediatorId, detail.id).displayName).toBe('Maria Mediator');
@@ -50,7 +50,7 @@ describe('re-authenticating an invitation', () => {
     expect(cases.mediatorIdentity(mediatorId, detail.id).displayName).toBe('Maria Renamed');
     expect(cases.invitationView(cases.authenticateInvite(tokenOf('Ana Party'))).others.map((o) => o.displayName)).toEqual(['Maria Renamed', 'Ben Party']);
 
-    cases.addParticipant(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
+    people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
     expect(names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party', 'Dan Advisor']);
   });
 

@@ -2,14 +2,10 @@ import {
   ASSESSOR_CAUCUS_CLAUSE_ID,
   BUILT_IN_TEMPLATE,
   composeAgreement,
-  MAX_ASSESSORS,
   renderAssessorNames,
   renderMediatorNames,
   type CaseMediator,
   type PlatformFacts,
-  withAssessorClauses,
-  withCoMediatorClause,
-  type AddParticipantBody,
   BREAKDOWN_CLAUSE_ID,
   breakdownClause,
   BreakdownSettings,
@@ -136,7 +132,7 @@ export class CaseService {
     };
     this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);
-    people.slice(1).forEach((p, i) => this.#issueInvitation(p, body.participants[i]!.email));
+    people.slice(1).forEach((p, i) => this.issueInvitation(p, body.participants[i]!.email));
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -270,7 +266,7 @@ export class CaseService {
   reissueInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
     const p = this.#ownedParticipant(mediatorId, caseId, participantId);
     this.#store.revokeInvitations(participantId);
-    this.#issueInvitation(p);
+    this.issueInvitation(p);
     const detail = this.caseDetail(mediatorId, caseId);
     this.#bus.emit('invitation.revoked', { caseId, participantId });
     return detail;
@@ -336,20 +332,6 @@ export class CaseService {
       assessorIds: people.filter((p) => p.role === 'assessor').map((p) => p.id),
       ...(lead ? { mediators: { leadId: lead.id, coIds } } : {}),
     };
-  }
-
-  /**
-   * A new version of the case's agreement whose co-mediation clause names exactly the case's
-   * co-mediators now [3.6.10, 3.6.14]: earlier consents stop being current (the caller announces
-   * protocol.changed). Call inside the transaction that changed who co-mediates.
-   */
-  discloseMediators(caseId: string): void {
-    const c = this.#store.getCase(caseId);
-    const m = this.platformFacts(caseId).mediators;
-    if (!c || !m) return;
-    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const versioned = { ...withCoMediatorClause(agreement, m.leadId, m.coIds), version: agreement.version + 1 };
-    this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
   }
 
   invitationView(identity: Identity): InvitationView {
@@ -427,78 +409,6 @@ export class CaseService {
 
   // --- assessors (ODR-QAP observers of the mediator) [3.6.10, 3.6.14] ---------------------------
 
-  /**
-   * Adds one person to an existing case and issues their link. An assessor also rewrites the
-   * agreement's assessor clauses, so everyone consents again before meeting them.
-   */
-  addParticipant(mediatorId: string, caseId: string, body: AddParticipantBody): CaseDetail {
-    const c = this.#ownedCase(mediatorId, caseId);
-    const assessors = this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor');
-    if (body.role === 'assessor' && assessors.length >= MAX_ASSESSORS) {
-      throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_ASSESSORS} assessors.`);
-    }
-    const p: ParticipantRow = {
-      id: randomId(),
-      case_id: c.id,
-      display_name_sealed: this.#keys.sealText(this.#keyOf(c), body.displayName),
-      role: body.role,
-      side: body.role === 'assessor' ? null : body.side,
-      created_at: now(),
-      removed_at: null,
-    };
-    this.#store.tx(() => {
-      this.#store.insertParticipant(p);
-      if (p.role === 'assessor') this.#discloseAssessors(c, [...assessors.map((a) => a.id), p.id]);
-    });
-    if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
-    this.#issueInvitation(p, body.email);
-    this.recordPeople(mediatorId, c.id, 'participant.added', { participant: body.displayName, role: body.role });
-    return this.caseDetail(mediatorId, caseId);
-  }
-
-  /**
-   * Takes a person off the case: their link stops working and every connection of theirs ends at
-   * once (also in a live session). Their row stays, so their messages and the session record
-   * still name them. An assessor's removal rewrites the assessor clauses, so everyone consents
-   * again. A case keeps at least one party.
-   */
-  removeParticipant(mediatorId: string, caseId: string, participantId: string): CaseDetail {
-    const c = this.#ownedCase(mediatorId, caseId);
-    const present = this.#store.participantsOf(c.id);
-    const p = present.find((x) => x.id === participantId);
-    if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
-    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'A mediator is not taken off here: the lead mediator removes a co-mediator under “Mediators”.');
-    if (p.role === 'party' && present.filter((x) => x.role === 'party').length <= 1) {
-      throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
-    }
-    const name = this.#nameOf(c, p);
-    this.#store.tx(() => {
-      this.#store.markParticipantRemoved(p.id);
-      this.#store.revokeInvitations(p.id);
-      if (p.role === 'assessor') this.#discloseAssessors(c, present.filter((x) => x.role === 'assessor' && x.id !== p.id).map((x) => x.id));
-    });
-    this.#bus.emit('participant.removed', { caseId: c.id, participantId: p.id });
-    if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId: c.id });
-    this.recordPeople(mediatorId, c.id, 'participant.removed', { participant: name, role: p.role as 'party' | 'advisor' | 'assessor' });
-    return this.caseDetail(mediatorId, caseId);
-  }
-
-  /**
-   * A new version of the case's agreement whose assessor clauses name exactly these assessors
-   * [3.6.10, 3.6.14]: earlier consents stop being current (the caller announces protocol.changed).
-   */
-  #discloseAssessors(c: CaseRow, assessorIds: string[]): void {
-    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const versioned = { ...withAssessorClauses(agreement, assessorIds), version: agreement.version + 1 };
-    this.#store.setCaseAgreement(c.id, JSON.stringify(versioned), this.clauseSetHash(versioned));
-  }
-
-  /** Who was added to or taken off the case, by a mediator, in the session record [3.6.10]. */
-  recordPeople(mediatorId: string, caseId: string, type: 'participant.added' | 'participant.removed', data: { participant: string; role: 'party' | 'advisor' | 'assessor' | 'co-mediator' }): void {
-    const by = this.mediatorIdentity(mediatorId, caseId);
-    this.#bus.emit('record.entry', { caseId, type, actor: { id: by.participantId, displayName: by.displayName, role: 'mediator' }, data });
-  }
-
   hasAssessor(caseId: string): boolean {
     return this.#store.participantsOf(caseId).some((p) => p.role === 'assessor');
   }
@@ -557,7 +467,7 @@ export class CaseService {
   }
 
   /** Announced with its URL: the only moment the link can be mailed (server/src/mail), with the address given with the person. */
-  #issueInvitation(p: ParticipantRow, email?: string | null): void {
+  issueInvitation(p: ParticipantRow, email?: string | null): void {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
     const jti = randomId();

@@ -166,19 +166,6 @@ export function createApp(deps: AppDeps): express.Express {
     logger.info({ caseId: detail.id, on: detail.waitingRoom }, 'waiting room changed');
     reply(detail);
   });
-  // One more person on an existing case, e.g. an assessor invited after the parties [3.6.10].
-  mount(r.addParticipant, (_req, _res, { caller, body, param, reply }) => {
-    const person = body();
-    const detail = cases.addParticipant(caller.mediatorId, param('caseId'), person);
-    logger.info({ caseId: detail.id, role: person.role }, 'participant added');
-    reply(detail);
-  });
-  // Taken off the case: link dead, every connection closed at once, the record says who did it.
-  mount(r.removeParticipant, (_req, _res, { caller, param, reply }) => {
-    const detail = cases.removeParticipant(caller.mediatorId, param('caseId'), param('pid'));
-    logger.info({ caseId: detail.id, participantId: param('pid') }, 'participant removed from the case');
-    reply(detail);
-  });
   mount(r.revokeLink, (_req, _res, { caller, param, reply }) => {
     const detail = cases.revokeInvitation(caller.mediatorId, param('caseId'), param('pid'));
     logger.info({ caseId: detail.id, participantId: param('pid') }, 'invitation revoked');

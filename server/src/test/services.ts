@@ -5,6 +5,7 @@ import { CaseService, type Identity } from '../domain/CaseService.ts';
 import { MediatorAuth } from '../domain/MediatorAuth.ts';
 import { ConsentAnswers } from '../domain/ConsentAnswers.ts';
 import { Templates } from '../domain/Templates.ts';
+import { CasePeople } from '../domain/CasePeople.ts';
 import { EventBus } from '../events/EventBus.ts';
 import { createLogger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
@@ -35,11 +36,12 @@ export async function caseFixture(participants: Array<Omit<NewParticipant, 'side
   });
   const templates = new Templates(store, cases, bus);
   const answers = new ConsentAnswers(store, cases, bus);
+  const people = new CasePeople(store, cases, bus);
   const detail = cases.createCase(mediatorId, { title: 'Fence dispute', participants });
   /** The identity a person's link would give them. */
   const who = (name: string, d: CaseDetail = detail): Identity => {
     const p = d.participants.find((x) => x.displayName === name)!;
     return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
   };
-  return { store, keys, bus, auth, cases, templates, answers, mediatorId, detail, who };
+  return { store, keys, bus, auth, cases, people, templates, answers, mediatorId, detail, who };
 }

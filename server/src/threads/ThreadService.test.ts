@@ -48,7 +48,7 @@ describe('ThreadService on the event bus', () => {
 
 describe('ThreadService names', () => {
   it('titles, members and authors show the names as stored now: a renamed mediator, a person added later', async () => {
-    const { threads, cases, auth, mediatorId, detail, who } = await setup();
+    const { threads, cases, people, auth, mediatorId, detail, who } = await setup();
     const ana = who('Ana Party');
     const mediator = cases.mediatorIdentity(mediatorId, detail.id);
     const jointOf = (w: typeof ana) => threads.list(w).find((t) => t.kind === 'joint')!;
@@ -59,7 +59,7 @@ describe('ThreadService names', () => {
     expect(threads.list(ana).map((t) => t.title)).toEqual(['Joint thread', 'Private: you and Maria Renamed']);
     expect(threads.history(ana, jointOf(ana).id, undefined, 50).map((m) => m.author.displayName)).toEqual(['Maria Renamed']);
 
-    const added = cases.addParticipant(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
+    const added = people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
     expect(jointOf(ana).members.map((m) => m.displayName)).toEqual(['Maria Mediator', 'Ana Party', 'Ben Party', 'Cleo Assessor', 'Dan Advisor'].map((n) => (n === 'Maria Mediator' ? 'Maria Renamed' : n)));
     expect(threads.list(who('Dan Advisor', added)).map((t) => t.title)).toEqual(['Joint thread', 'Private: you and Maria Renamed']);
     expect(threads.list(cases.mediatorIdentity(mediatorId, detail.id)).map((t) => t.title)).toContain('Private: Dan Advisor');
