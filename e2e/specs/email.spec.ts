@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../support/axe.ts';
-import { createCaseInUi, mediatorContext, partyContext, signInMediator } from '../support/flows.ts';
+import { createCaseInUi, mediatorContext, onPhone, partyContext, signInMediator } from '../support/flows.ts';
 import { DESKTOP, PHONE, screenshot } from '../support/screens.ts';
 import { startPlatform, stopPlatform } from '../support/server.ts';
 import { startSmtp, type ReceivedMail } from '../../server/src/test/smtp.ts';
@@ -24,7 +24,17 @@ test('a party added with an e-mail address receives their link and the session t
     const mCtx = await mediatorContext(browser, DESKTOP, platform);
     const m = await mCtx.newPage();
     const title = 'Orchard lease between Quill and Rook';
-    const { caseUrl } = await createCaseInUi(m, title, [{ name: 'Ana Quill', side: 'A' }, { name: 'Ben Rook', side: 'B' }], { platform });
+    // The new-case form asks for addresses where Parley sends mail.
+    await m.goto(platform.url);
+    await m.getByLabel('E-mail address (optional)').first().fill('ana@example.org');
+    await expect(m.getByText(/^With an address, Parley e-mails the person their link when you create the case/)).toBeVisible();
+    await screenshot(m, 'mediator-new-case-email-desktop');
+    await expectAccessible(m, 'new case form with e-mail addresses');
+    await onPhone(browser, platform, platform.url, (p) => expect(p.getByLabel('E-mail address (optional)').first()).toBeVisible(), 'mediator-new-case-email');
+    const { caseUrl, links } = await createCaseInUi(m, title, [{ name: 'Ana Quill', side: 'A' }, { name: 'Ben Rook', side: 'B' }], { platform, emails: { 'Ben Rook': 'ben@example.org' } });
+    const toBen = await smtp.waitFor((mail) => mail.to.includes('ben@example.org'));
+    expect(toBen.parsed.subject).toBe('Your invitation to an online mediation');
+    expect(toBen.parsed.text).toContain(links['Ben Rook']);
 
     const add = m.getByRole('region', { name: 'Add someone to the case' });
     await add.getByLabel('Side').selectOption('B');

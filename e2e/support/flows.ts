@@ -74,7 +74,15 @@ export async function createCaseInUi(
   page: Page,
   title: string,
   parties: Array<{ name: string; side: string }>,
-  opts: { assessor?: string; platform?: PlatformRef; waitingRoom?: boolean; /** The protocol agreement template's option, e.g. "Family, version 2". */ template?: string } = {},
+  opts: {
+    assessor?: string;
+    platform?: PlatformRef;
+    waitingRoom?: boolean;
+    /** The protocol agreement template's option, e.g. "Family, version 2". */
+    template?: string;
+    /** Addresses to give on the form, by name (on a platform that sends mail). */
+    emails?: Record<string, string>;
+  } = {},
 ): Promise<{ caseUrl: string; links: Record<string, string> }> {
   await page.goto((opts.platform ?? shared()).url);
   await expect(page.getByRole('heading', { name: 'Your cases' })).toBeVisible();
@@ -87,6 +95,8 @@ export async function createCaseInUi(
   for (const [i, p] of parties.entries()) {
     await names.nth(i).fill(p.name);
     await sides.nth(i).selectOption(p.side);
+    const email = opts.emails?.[p.name];
+    if (email) await page.getByLabel('E-mail address (optional)').nth(i).fill(email);
   }
   if (opts.assessor) {
     await page.getByRole('button', { name: 'Add an assessor' }).click();

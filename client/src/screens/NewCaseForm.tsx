@@ -18,13 +18,15 @@ interface Row {
   displayName: string;
   role: InviteeRole;
   side: string;
+  /** Where Parley mails their link; '' for none (only offered where Parley sends mail). */
+  email: string;
 }
 
 /** Field errors keyed by path: "title", "participants", "participants.0.displayName", … */
 type FieldErrors = Record<string, string>;
 
 let nextKey = 1;
-const newRow = (side: string, role: InviteeRole = 'party'): Row => ({ key: nextKey++, displayName: '', role, side });
+const newRow = (side: string, role: InviteeRole = 'party'): Row => ({ key: nextKey++, displayName: '', role, side, email: '' });
 
 /** Zod and the server both report paths; normalise "participants/0/displayName" and arrays alike. */
 function pathKey(path: ReadonlyArray<PropertyKey> | string): string {
@@ -53,6 +55,16 @@ export function NewCaseForm() {
         // Without the list the built-in template is still there; creating a case must not depend on it.
         if (!isAbort(err)) setTemplates([]);
       },
+    );
+    return () => ctrl.abort();
+  }, []);
+  // Whether this platform sends mail (an SMTP server is configured): only then is an address asked for.
+  const [mailAvailable, setMailAvailable] = useState(false);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.signinMethods(ctrl.signal).then(
+      (m) => setMailAvailable(m.emailLink),
+      () => setMailAvailable(false),
     );
     return () => ctrl.abort();
   }, []);
@@ -114,7 +126,7 @@ export function NewCaseForm() {
     const body = {
       title,
       waitingRoom,
-      participants: rows.map(({ displayName, role, side }) => ({ displayName, role, side: role === 'assessor' ? null : side })),
+      participants: rows.map(({ displayName, role, side, email }) => ({ displayName, role, side: role === 'assessor' ? null : side, ...(mailAvailable && email.trim() ? { email: email.trim() } : {}) })),
       templateVersionId: templateVersionId || null,
     };
     const parsed = CreateCaseBody.safeParse(body);
@@ -200,6 +212,7 @@ export function NewCaseForm() {
             const nameError = errorFor(`${base}.displayName`);
             const sideError = errorFor(`${base}.side`);
             const roleError = errorFor(`${base}.role`);
+            const emailError = errorFor(`${base}.email`);
             const rid = (f: string) => id(`p${row.key}-${f}`);
             return (
               <fieldset key={row.key} className="participant-row">
@@ -270,6 +283,26 @@ export function NewCaseForm() {
                     ) : null}
                   </div>
                 )}
+                {mailAvailable ? (
+                  <div className="field field-email">
+                    <label htmlFor={rid('email')}>E-mail address (optional)</label>
+                    <input
+                      id={rid('email')}
+                      type="email"
+                      value={row.email}
+                      maxLength={254}
+                      autoComplete="off"
+                      onChange={(e) => updateRow(row.key, { email: e.target.value })}
+                      aria-invalid={emailError ? true : undefined}
+                      aria-describedby={[id('mail-hint'), emailError ? rid('email-error') : ''].filter(Boolean).join(' ')}
+                    />
+                    {emailError ? (
+                      <p className="field-error" id={rid('email-error')}>
+                        {emailError}
+                      </p>
+                    ) : null}
+                  </div>
+                ) : null}
                 {rows.length > 1 ? (
                   <button
                     type="button"
@@ -284,6 +317,13 @@ export function NewCaseForm() {
             );
           })}
         </div>
+
+        {mailAvailable ? (
+          <p className="hint" id={id('mail-hint')}>
+            With an address, Parley e-mails the person their link when you create the case, and later the session times, a
+            reminder and a note when there are new messages, never what anyone wrote. They can turn these e-mails off.
+          </p>
+        ) : null}
 
         <label className="waiting-room-check">
           <input type="checkbox" checked={waitingRoom} onChange={(e) => setWaitingRoom(e.target.checked)} />
