@@ -99,6 +99,10 @@ test('a template’s clause reaches the parties; a question, a decline and a wit
   await agree(ana);
   await mediator.getByRole('link', { name: 'Open session' }).click();
   await joinFromPrejoin(mediator);
+  // Ben's decline came before the mediator joined: the session shows it too (the answered question not).
+  const declined = mediator.getByRole('alert').filter({ hasText: 'Ben Brown declined the protocol agreement' });
+  await expect(declined.getByText('I would rather meet in person.')).toBeVisible();
+  await expect(mediator.getByRole('alert').filter({ hasText: 'Ana Alves has a question' })).toHaveCount(0);
   await joinFromPrejoin(ana);
   const participants = mediator.getByRole('region', { name: 'Participants' });
   await expect(participants.getByText('Ana Alves')).toBeVisible();

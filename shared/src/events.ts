@@ -74,6 +74,12 @@ export interface JoinResult {
    */
   announcements: Announcement[];
   /**
+   * Mediators only (empty for everyone else): each person's newest decline, open question or
+   * withdrawal on the current agreement that no later consent settled, so that a mediator who
+   * joins after it was sent sees it too (`consent:answered` brings the later ones).
+   */
+  consentAnswers: CaseConsentAnswer[];
+  /**
    * Present when the join asked to `receive`: the receive transport the server opened, and how many
    * consumers it created for this person (each offered in a `consumer:receive` request, which may
    * arrive before this ack).

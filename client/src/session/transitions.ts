@@ -16,6 +16,8 @@ export function afterJoin(s: SessionState, joined: JoinResult): SessionState {
     // Older servers may not send rooms; keep what we knew rather than show nothing.
     rooms: joined.rooms ?? s.rooms,
     agreement: joined.agreement ?? null,
+    // The server's list at join replaces what this page knew (older servers send none).
+    consentAnswers: joined.consentAnswers ?? s.consentAnswers,
   };
 }
 

@@ -402,6 +402,24 @@ export class CaseService {
     return this.invitationView(identity);
   }
 
+  /**
+   * What a mediator joining a live session is shown of the answers about the agreement: each
+   * person's newest decline, open question or withdrawal on the current agreement that no consent
+   * given since settled. The case page keeps the whole history.
+   */
+  openConsentAnswers(caseId: string): CaseConsentAnswer[] {
+    const c = this.#store.getCaseHead(caseId);
+    if (!c) return [];
+    const newest = new Map<string, CaseConsentAnswer>();
+    // Newest first (ConsentAnswers.ofCase): the first seen of each person is their newest.
+    for (const a of this.#lookups.answersOf?.(caseId, c.clause_set_hash) ?? []) if (!newest.has(a.participantId)) newest.set(a.participantId, a);
+    return [...newest.values()].filter((a) => {
+      if (!a.current || (a.kind === 'question' && a.answeredAt)) return false;
+      const consent = this.#store.latestConsent(a.participantId);
+      return !(consent && consent.clause_set_hash === c.clause_set_hash && consent.at > a.at);
+    });
+  }
+
   hasCurrentConsent(identity: Identity): boolean {
     const c = this.#store.getCaseHead(identity.caseId);
     return !!c && this.#consentCurrent(identity.participantId, c.clause_set_hash);

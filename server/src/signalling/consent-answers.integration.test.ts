@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { liveTestServer } from '../test/live-server.ts';
-import { api, must, nextEvent, recorder } from '../test/harness.ts';
+import type { CaseDetail } from '@parley/shared';
+import { api, consent, createCase, must, nextEvent, recorder, tokenOf } from '../test/harness.ts';
 
 /**
  * A mediator in a live session hears at once when someone declines the protocol agreement, asks
@@ -26,5 +27,26 @@ describe('answers about the protocol agreement during a live session', () => {
     // An answer to Ben after the mediator was told: anything sent to Ben with it would have arrived first.
     await must(b, 'thread:list', {});
     expect(bLog.filter((e) => e.event === 'consent:answered')).toEqual([]);
+  });
+
+  it('a mediator who joins later is shown the open ones, and a party none; answered and settled ones are gone', async () => {
+    const detail = await createCase(live.server, live.cookie);
+    const token = (name: string) => tokenOf(detail.participants.find((p) => p.displayName === name)!.invitation!.url);
+    const [tA, tB] = [token('Ana Party'), token('Ben Party')];
+    await consent(live.server, tA, detail);
+    await consent(live.server, tB, detail);
+    await api(live.server, 'POST', '/api/invitation/consent/withdraw', { bearer: tA, body: { reason: 'I need a lawyer first.' } });
+    const asked = await api<{ answers: Array<{ id: string }> }>(live.server, 'POST', '/api/invitation/consent/question', { bearer: tB, body: { question: 'Who pays?' } });
+    const joinAsMediator = async () => (await must(await live.open({ caseId: detail.id }, { cookie: live.cookie }), 'session:join', {})).consentAnswers;
+    expect((await joinAsMediator()).map((a) => [a.displayName, a.kind, a.text])).toEqual([
+      ['Ben Party', 'question', 'Who pays?'],
+      ['Ana Party', 'withdrawn', 'I need a lawyer first.'],
+    ]);
+    // Ben, who asked, is told nothing of anyone's answers at his join.
+    expect((await must(await live.open({ token: tB }), 'session:join', {})).consentAnswers).toEqual([]);
+    // The question answered and Ana's consent given again: nothing is open any more.
+    await api<CaseDetail>(live.server, 'POST', `/api/cases/${detail.id}/consent-answers/${asked.body.answers[0]!.id}/answered`, { cookie: live.cookie });
+    await consent(live.server, tA, detail);
+    expect(await joinAsMediator()).toEqual([]);
   });
 });

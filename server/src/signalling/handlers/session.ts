@@ -1,4 +1,4 @@
-import { canCreateTransport, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
+import { canCreateTransport, canModerate, canPublishSource, ErrorCode, ParleyError } from '@parley/shared';
 import type { MediasoupTypes } from '@parley/sfu';
 import { joined, moderator, type HandlerGroup } from './context.ts';
 
@@ -34,6 +34,8 @@ export const sessionHandlers: HandlerGroup<Names> = {
           caseId: identity.caseId,
           caseTitle: cases.caseTitle(identity.caseId),
           agreement: agreementOf(identity.caseId),
+          // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
+          consentAnswers: canModerate(identity.role) ? cases.openConsentAnswers(identity.caseId) : [],
           routerRtpCapabilities: lc.media.rtpCapabilities,
         },
       };
