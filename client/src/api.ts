@@ -179,6 +179,7 @@ export const api = {
   inviteMediator: (body: InviteMediatorBody) => send(r.inviteMediator, { body }),
   withdrawMediatorInvitation: (invitationId: string) => send(r.withdrawMediatorInvitation, { params: { invitationId } }),
   deactivateMediator: (mediatorId: string) => send(r.deactivateMediator, { params: { mediatorId } }),
+  reactivateMediator: (mediatorId: string) => send(r.reactivateMediator, { params: { mediatorId } }),
   mediatorSigninLink: (mediatorId: string) => send(r.mediatorSigninLink, { params: { mediatorId } }),
   mediatorInvitation: (token: string, signal?: AbortSignal) => send(r.mediatorInvitation, { body: { token }, signal }),
   acceptMediatorInvitation: (token: string, displayName: string) => send(r.acceptMediatorInvitation, { body: { token, displayName } }),

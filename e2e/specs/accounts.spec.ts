@@ -112,6 +112,19 @@ test('a second mediator cannot see the first one’s cases; deactivating them si
     // And a fresh load of any of her pages says so too.
     await b.reload();
     await expect(b.getByRole('heading', { name: 'Sign in to Parley', level: 1 })).toBeVisible();
+
+    // Reactivated, she signs in again with a new link from the administrator.
+    await a.getByRole('button', { name: 'Reactivate Bea Brandt' }).click();
+    const bea = a.locator('.account-item').filter({ hasText: 'Bea Brandt' });
+    await expect(bea.getByRole('button', { name: 'New sign-in link' })).toBeVisible();
+    await expect(bea.getByText('Deactivated')).toHaveCount(0);
+    await screenshot(a, 'mediators-reactivated-desktop');
+    await expectAccessible(a, 'mediators page after a reactivation');
+    await bea.getByRole('button', { name: 'New sign-in link' }).click();
+    const signin = await a.getByRole('region', { name: 'Sign-in link for Bea Brandt' }).getByRole('textbox').inputValue();
+    await b.goto(signin);
+    await expect(b.getByRole('heading', { name: 'Your cases', level: 1 })).toBeVisible();
+    await expect(b.getByText('Signed in as Bea Brandt')).toBeVisible();
   } finally {
     for (const c of contexts) await c.close().catch(() => undefined);
     await stopPlatform(child.pid!);

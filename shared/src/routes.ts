@@ -107,6 +107,7 @@ export const httpRoutes = {
   inviteMediator: route('POST', '/api/mediators/invitations', 'admin', InviteMediatorBody, json<MediatorInvitationCreated>(201)),
   withdrawMediatorInvitation: route('POST', '/api/mediators/invitations/:invitationId/withdraw', 'admin', null, json<MediatorList>()),
   deactivateMediator: route('POST', '/api/mediators/:mediatorId/deactivate', 'admin', null, json<MediatorList>()),
+  reactivateMediator: route('POST', '/api/mediators/:mediatorId/reactivate', 'admin', null, json<MediatorList>()),
   mediatorSigninLink: route('POST', '/api/mediators/:mediatorId/signin-link', 'admin', null, json<SigninLinkCreated>(201)),
   mediatorInvitation: route('POST', '/api/mediator-invitation', 'public', MediatorInvitationBody, json<MediatorInvitationView>()),
   acceptMediatorInvitation: route('POST', '/api/mediator-invitation/accept', 'public', AcceptMediatorInvitationBody, json<Me>()),

@@ -105,4 +105,9 @@ export class AccountStore {
       return sessions.map((s) => s.token_hash);
     });
   }
+
+  /** The account may sign in again (it has no session until it does). */
+  reactivate(id: string): void {
+    statement(this.#db, 'UPDATE mediators SET deactivated_at = NULL WHERE id = ?').run(id);
+  }
 }

@@ -100,7 +100,8 @@ export class MediatorAccounts {
 
   /**
    * Ends the account's access at once: its sessions are deleted and every connection opened with
-   * them closes (the sign-out path), its sign-in links stop working. Its cases stay as they are.
+   * them closes (the sign-out path), its sign-in links stop working. Its cases stay as they are:
+   * their co-mediators go on running them.
    */
   deactivate(adminId: string, mediatorId: string): MediatorList {
     const m = this.#store.getMediator(mediatorId);
@@ -109,6 +110,17 @@ export class MediatorAccounts {
     if (m.deactivated_at) return this.list();
     if (m.is_admin === 1 && this.#sql.activeAdminCount() <= 1) throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
     this.#auth.sessionsEnded(this.#sql.deactivate(mediatorId));
+    return this.list();
+  }
+
+  /**
+   * Lets a deactivated account sign in again, with a passkey, a mailed link or a new sign-in link
+   * from the administrator (none is made here: the administrator asks for one if needed).
+   */
+  reactivate(mediatorId: string): MediatorList {
+    const m = this.#store.getMediator(mediatorId);
+    if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
+    if (m.deactivated_at) this.#sql.reactivate(mediatorId);
     return this.list();
   }
 

@@ -31,6 +31,12 @@ export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts
     logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator account deactivated');
     reply(list);
   });
+  // They sign in again with a passkey, a mailed link or a new link from the administrator.
+  mount(r.reactivateMediator, (_req, _res, { caller, param, reply }) => {
+    const list = accounts.reactivate(param('mediatorId'));
+    logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator account reactivated');
+    reply(list);
+  });
   mount(r.mediatorSigninLink, (_req, _res, { caller, param, reply }) => {
     const link = accounts.signinLink(param('mediatorId'));
     logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator sign-in link made');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, draftDocName, httpRoutes, pathOf, type MediatorInvitationView, type MediatorList, type Me, type PathParams, type SigninLinkCreated } from '@parley/shared';
 import { api, connect, createCase, signIn, startTestServer, ended, type ClientSocket } from '../test/harness.ts';
 import { rawClient } from '../test/yjs.ts';
+import { DEFAULT_LIMITS } from '../auth/limits.ts';
 import { acceptInvitation, inviteMediator, linkTokenOf, secondMediator } from '../test/accounts.ts';
 
 /**
@@ -17,7 +18,8 @@ const sockets: ClientSocket[] = [];
 type Refusal = { error: { code: string; message: string } };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Every account made here signs in from this one address: more than a person's budget of attempts.
+  server = await startTestServer({}, undefined, { ...DEFAULT_LIMITS, signinPerAddress: { perSecond: 1, burst: 50 } });
   admin = await signIn(server);
 });
 afterAll(async () => {
@@ -121,6 +123,23 @@ describe('deactivating a mediator', () => {
     await expect(connect(server, { caseId: own.id }, { cookie: dan })).rejects.toMatchObject({ data: { code: 'unauthorised' } });
     const signin = await api<Refusal>(server, 'POST', '/api/auth/signin', { body: { token: linkTokenOf(link.body.url) } });
     expect(signin.status).toBe(401);
+  });
+
+  it('reactivated, the account signs in again with a new link and finds its cases', async () => {
+    const eve = await secondMediator(server, admin, 'Eve Returning');
+    const eveId = ((await me(eve)).body as Me).mediator.id;
+    const own = await createCase(server, eve);
+    await api(server, 'POST', `/api/mediators/${eveId}/deactivate`, { cookie: admin });
+    expect((await api<Refusal>(server, 'POST', `/api/mediators/${eveId}/signin-link`, { cookie: admin })).status).toBe(409);
+    const r = await api<MediatorList>(server, 'POST', `/api/mediators/${eveId}/reactivate`, { cookie: admin });
+    expect(r.body.mediators.find((m) => m.id === eveId)).toMatchObject({ active: true });
+    // The old session stays ended; a new link signs her in, to her case as it was.
+    expect((await me(eve)).status).toBe(401);
+    const link = await api<SigninLinkCreated>(server, 'POST', `/api/mediators/${eveId}/signin-link`, { cookie: admin });
+    const signin = await fetch(`${server.url}/api/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: linkTokenOf(link.body.url) }) });
+    expect(signin.status).toBe(200);
+    const cookie = signin.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await api<{ cases: Array<{ id: string }> }>(server, 'GET', '/api/cases', { cookie })).body.cases.map((c) => c.id)).toEqual([own.id]);
   });
 
   it('refuses the administrator’s own account (and so the last administrator)', async () => {

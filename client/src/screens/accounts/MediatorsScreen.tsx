@@ -49,7 +49,7 @@ export function MediatorsScreen() {
 
   function deactivate(m: MediatorAccountView) {
     const ok = window.confirm(
-      `Deactivate ${m.displayName}?\n\nThey are signed out everywhere at once, and any session or page they have open closes. Their sign-in links stop working. Their cases stay stored as they are; nobody else can open them. An account cannot be reactivated here.`,
+      `Deactivate ${m.displayName}?\n\nThey are signed out everywhere at once, and any session or page they have open closes. Their sign-in links stop working. Their cases stay stored as they are: only their co-mediators can open them meanwhile. You can reactivate the account later.`,
     );
     if (ok) void act(async () => update(await api.deactivateMediator(m.id), `${m.displayName} was deactivated and signed out everywhere.`));
   }
@@ -60,7 +60,9 @@ export function MediatorsScreen() {
         <Link to="/">Your cases</Link> <span aria-hidden="true">›</span> <span aria-current="page">Mediators</span>
       </nav>
       <PageHeading>Mediators</PageHeading>
-      <p className="lead">Everyone who mediates on this platform. Each mediator sees only their own cases, and you see only yours.</p>
+      <p className="lead">
+        Everyone who mediates on this platform. Each mediator sees only the cases they lead or co-mediate, and so do you.
+      </p>
       <p className="sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
@@ -110,6 +112,24 @@ export function MediatorsScreen() {
                 </button>
                 <button type="button" className="button button-quiet button-small" onClick={() => deactivate(m)}>
                   Deactivate {m.displayName}
+                </button>
+              </div>
+            ) : null}
+            {!m.active ? (
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() =>
+                    void act(async () =>
+                      update(
+                        await api.reactivateMediator(m.id),
+                        `${m.displayName} can sign in again: with a passkey, a link by e-mail where Parley sends mail, or a new sign-in link from you.`,
+                      ),
+                    )
+                  }
+                >
+                  Reactivate {m.displayName}
                 </button>
               </div>
             ) : null}
