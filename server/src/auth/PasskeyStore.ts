@@ -1,46 +1,40 @@
-import type { DatabaseSync } from 'node:sqlite';
-import { statement } from '../store/statements.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 
-/** One stored passkey (migration 10): a public key and its counter, never a secret. */
-export interface PasskeyRow {
-  id: string;
-  mediator_id: string;
-  /** base64url, as the browser names the credential. */
-  credential_id: string;
-  /** The COSE public key, base64url. */
-  public_key: string;
-  counter: number;
-  /** JSON array of transport hints ("internal", "hybrid", …). */
-  transports_json: string;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
+/**
+ * One stored passkey (migration 10): a public key and its counter, never a secret. `credential_id`
+ * is base64url as the browser names the credential, `public_key` the COSE key in base64url, and
+ * `transports_json` a JSON array of transport hints ("internal", "hybrid", …).
+ */
+export type PasskeyRow = Selectable<DB['passkeys']>;
 
-/** SQL for the mediators' passkeys. Every read and change of a mediator's list is filtered by that mediator. */
+/**
+ * SQL for the mediators' passkeys, on either engine (store/database.ts). Every read and change of
+ * a mediator's list is filtered by that mediator.
+ */
 export class PasskeyStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Kysely<DB>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
   }
 
-  insert(row: PasskeyRow): void {
-    statement(this.#db, 'INSERT INTO passkeys (id, mediator_id, credential_id, public_key, counter, transports_json, name, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, row.mediator_id, row.credential_id, row.public_key, row.counter, row.transports_json, row.name, row.created_at, row.last_used_at);
+  async insert(row: PasskeyRow): Promise<void> {
+    await this.#db.insertInto('passkeys').values(row).execute();
   }
 
-  ofMediator(mediatorId: string): PasskeyRow[] {
-    return statement(this.#db, 'SELECT * FROM passkeys WHERE mediator_id = ? ORDER BY created_at, rowid').all(mediatorId) as unknown as PasskeyRow[];
+  ofMediator(mediatorId: string): Promise<PasskeyRow[]> {
+    return this.#db.selectFrom('passkeys').selectAll().where('mediator_id', '=', mediatorId).orderBy('created_at').orderBy('id').execute();
   }
 
-  byCredentialId(credentialId: string): PasskeyRow | undefined {
-    return statement(this.#db, 'SELECT * FROM passkeys WHERE credential_id = ?').get(credentialId) as PasskeyRow | undefined;
+  byCredentialId(credentialId: string): Promise<PasskeyRow | undefined> {
+    return this.#db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
   }
 
   /** Removes one of this mediator's passkeys; false if they have none with this id. */
-  remove(mediatorId: string, id: string): boolean {
-    return Number(statement(this.#db, 'DELETE FROM passkeys WHERE id = ? AND mediator_id = ?').run(id, mediatorId).changes) === 1;
+  async remove(mediatorId: string, id: string): Promise<boolean> {
+    const r = await this.#db.deleteFrom('passkeys').where('id', '=', id).where('mediator_id', '=', mediatorId).executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   }
 
   /**
@@ -48,8 +42,13 @@ export class PasskeyStore {
    * the authenticator keeps no counter, 0 then and now), so that of two sign-ins racing with the
    * same counter value only one is taken; false for the other.
    */
-  markUsed(id: string, counter: number, at: string): boolean {
-    const r = statement(this.#db, 'UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ? AND (counter < ? OR (counter = 0 AND ? = 0))').run(counter, at, id, counter, counter);
-    return Number(r.changes) === 1;
+  async markUsed(id: string, counter: number, at: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('passkeys')
+      .set({ counter, last_used_at: at })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('counter', '<', counter), ...(counter === 0 ? [eb('counter', '=', 0)] : [])]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

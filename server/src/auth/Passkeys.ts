@@ -56,7 +56,7 @@ export class Passkeys {
   readonly #registrations: PasskeyAttempts;
 
   constructor(store: Store, auth: MediatorAuth, deps: { origins: PasskeyOrigins; logger: Logger; clock?: () => number; maxSigninAttempts?: number }) {
-    this.#sql = new PasskeyStore(store.db);
+    this.#sql = new PasskeyStore(store.kysely);
     this.#auth = auth;
     this.#origins = deps.origins;
     this.#logger = deps.logger;
@@ -64,14 +64,14 @@ export class Passkeys {
     this.#registrations = new PasskeyAttempts({ max: MAX_REGISTRATION_ATTEMPTS, ttlMs: PASSKEY_ATTEMPT_TTL_MS, now: deps.clock });
   }
 
-  list(mediatorId: string): PasskeyList {
-    return { passkeys: this.#sql.ofMediator(mediatorId).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at })) };
+  async list(mediatorId: string): Promise<PasskeyList> {
+    return { passkeys: (await this.#sql.ofMediator(mediatorId)).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at })) };
   }
 
   /** Options for adding a passkey, bound to a new attempt of this mediator (an earlier one of theirs ends). */
   async registrationOptions(mediatorId: string, origin: string | undefined): Promise<PasskeyAttempt> {
     const rp = this.#relyingParty(origin);
-    const mine = this.#sql.ofMediator(mediatorId);
+    const mine = await this.#sql.ofMediator(mediatorId);
     if (mine.length >= MAX_PASSKEYS) throw new ParleyError(ErrorCode.Conflict, `You have ${MAX_PASSKEYS} passkeys, the most an account can have. Remove one you no longer use first.`);
     const me = this.#auth.mediator(mediatorId);
     if (!me) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
@@ -114,10 +114,10 @@ export class Passkeys {
     }
     if (!info.verified) throw new ParleyError(ErrorCode.BadRequest, 'This passkey could not be added. Please try again.');
     const { credential } = info.registrationInfo;
-    if (this.#sql.byCredentialId(credential.id)) throw new ParleyError(ErrorCode.Conflict, 'This passkey is already added.');
-    if (this.#sql.ofMediator(mediatorId).length >= MAX_PASSKEYS) throw new ParleyError(ErrorCode.Conflict, `You have ${MAX_PASSKEYS} passkeys, the most an account can have.`);
+    if (await this.#sql.byCredentialId(credential.id)) throw new ParleyError(ErrorCode.Conflict, 'This passkey is already added.');
+    if ((await this.#sql.ofMediator(mediatorId)).length >= MAX_PASSKEYS) throw new ParleyError(ErrorCode.Conflict, `You have ${MAX_PASSKEYS} passkeys, the most an account can have.`);
     const id = randomId();
-    this.#sql.insert({
+    await this.#sql.insert({
       id,
       mediator_id: mediatorId,
       credential_id: credential.id,
@@ -136,8 +136,8 @@ export class Passkeys {
    * Removes one of the mediator's passkeys. Allowed even for the last one: the one-time link
    * printed at start remains a way in.
    */
-  remove(mediatorId: string, passkeyId: string): PasskeyList {
-    if (!this.#sql.remove(mediatorId, passkeyId)) throw new ParleyError(ErrorCode.NotFound, 'There is no such passkey on your account.');
+  async remove(mediatorId: string, passkeyId: string): Promise<PasskeyList> {
+    if (!(await this.#sql.remove(mediatorId, passkeyId))) throw new ParleyError(ErrorCode.NotFound, 'There is no such passkey on your account.');
     this.#logger.info({ mediatorId, passkeyId }, 'passkey removed');
     return this.list(mediatorId);
   }
@@ -170,7 +170,7 @@ export class Passkeys {
       this.#refuse('attempt expired, used or unknown', {});
       throw err;
     }
-    const row = this.#sql.byCredentialId(body.response.id);
+    const row = await this.#sql.byCredentialId(body.response.id);
     if (!row) {
       this.#refuse('unknown passkey', {});
       throw new ParleyError(ErrorCode.Unauthorised, 'This passkey is not known here: it may have been removed. Sign in with the one-time link instead.');
@@ -199,7 +199,7 @@ export class Passkeys {
       throw new ParleyError(ErrorCode.Unauthorised, NOT_CONFIRMED);
     }
     // The library refuses a counter that went back; this refuses one taken meanwhile by a racing sign-in.
-    if (!this.#sql.markUsed(row.id, verified.authenticationInfo.newCounter, now())) {
+    if (!(await this.#sql.markUsed(row.id, verified.authenticationInfo.newCounter, now()))) {
       this.#refuse('counter already used', { passkeyId: row.id });
       throw new ParleyError(ErrorCode.Unauthorised, NOT_CONFIRMED);
     }

@@ -13,8 +13,8 @@ import type { Passkeys } from './Passkeys.ts';
 export function mountPasskeyRoutes(mount: Mount, d: { passkeys: Passkeys; auth: MediatorAuth; setSession: SessionCookie; logger: Logger }): void {
   const p = d.passkeys;
 
-  mount(r.listPasskeys, (_req, _res, { caller, reply }) => {
-    reply(p.list(caller.mediatorId));
+  mount(r.listPasskeys, async (_req, _res, { caller, reply }) => {
+    reply(await p.list(caller.mediatorId));
   });
   mount(r.passkeyRegistrationOptions, async (req, _res, { caller, reply }) => {
     reply(await p.registrationOptions(caller.mediatorId, req.headers.origin));
@@ -22,8 +22,8 @@ export function mountPasskeyRoutes(mount: Mount, d: { passkeys: Passkeys; auth: 
   mount(r.addPasskey, async (_req, _res, { caller, body, reply }) => {
     reply(await p.register(caller.mediatorId, body()));
   });
-  mount(r.removePasskey, (_req, _res, { caller, param, reply }) => {
-    reply(p.remove(caller.mediatorId, param('passkeyId')));
+  mount(r.removePasskey, async (_req, _res, { caller, param, reply }) => {
+    reply(await p.remove(caller.mediatorId, param('passkeyId')));
   });
 
   mount(r.passkeySigninOptions, async (req, _res, { reply }) => {

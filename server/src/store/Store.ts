@@ -3,6 +3,9 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 import { statement } from './statements.ts';
+import type { Kysely } from 'kysely';
+import { sqliteDatabase } from './database.ts';
+import type { DB } from './schema.ts';
 
 export interface CaseRow {
   id: string;
@@ -66,6 +69,11 @@ export interface MediatorRow {
  */
 export class Store {
   readonly db: DatabaseSync;
+  /**
+   * The same connection through the typed query layer (issue 14): modules move to it one by one
+   * (docs/scaling.md, step 1); the raw statements below go as they do.
+   */
+  readonly kysely: Kysely<DB>;
   readonly path: string;
   #closed = false;
 
@@ -75,6 +83,7 @@ export class Store {
     this.db = new DatabaseSync(dbPath);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#migrate();
+    this.kysely = sqliteDatabase(this.db).db;
   }
 
   #migrate(): void {
