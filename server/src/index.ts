@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Health, ThreadMessage } from '@parley/shared';
 import { MediaPortError, mediasoupVersion, Sfu } from '@parley/sfu';
 import { ConfigError, type Config } from './config.ts';
@@ -70,6 +70,8 @@ export interface RunningServer {
   bus: EventBus;
   logger: Logger;
   close(): Promise<void>;
+  /** Which step of `close()` is running (for the log line of a shutdown cut off as too long). */
+  readonly closingStep: string;
 }
 
 /** Starts the whole platform: store, keys, SFU workers, HTTP API + client, socket.io signalling. */
@@ -175,6 +177,7 @@ export async function startServer(
 
   // What /api/ready checks, one line each: a failure's words are public, its cause goes to the log.
   let closing: Promise<void> | undefined;
+  let closingStep = 'not closing';
   const ice = new IceServers(config.turn, config.iceTransportPolicy);
   const readinessChecks: ReadinessCheck[] = [
     { name: 'accepting', failure: 'shutting down', probe: () => closing === undefined },
@@ -230,6 +233,13 @@ export async function startServer(
     },
   });
   const { server, reloadTls } = createMainServer(config, app);
+  // Every TCP connection, WebSockets included: once upgraded, the HTTP server no longer tracks
+  // them (closeAllConnections does not reach them), but the listener still waits for them to end.
+  const tcp = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    tcp.add(s);
+    s.once('close', () => tcp.delete(s));
+  });
   const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus, observeRelay: metrics && draftRelayTimer(metrics) });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
@@ -285,24 +295,37 @@ export async function startServer(
     drafts,
     bus,
     logger,
+    get closingStep() {
+      return closingStep;
+    },
     close() {
       closing ??= (async () => {
         // No new connections from here on (/api/ready says so too); open ones are ended below.
         const listenerClosed = new Promise<void>((r) => server.close(() => r()));
         const redirectClosed = redirect ? new Promise<void>((r) => redirect.close(() => r())) : undefined;
+        closingStep = 'telling everyone connected';
         const sockets = await endAllForRestart(io, live, SOCKET_GOODBYE_MS);
         // Draft clients get the same 4503; every pending Yjs update is stored before the store closes.
+        closingStep = 'storing the drafts';
         await drafts.close();
         connections.close();
-        await io.close();
-        // Idle keep-alive HTTP connections would hold the listener open.
+        // Everyone was told and every draft stored: whatever connection is still open ends now.
+        // The listener closes only when every connection has, and a WebSocket whose closing
+        // handshake the browser had not answered yet (socket.io closes politely and waits up to
+        // 30 s) held the shutdown until it was cut off: about one restart e2e run in five.
         server.closeAllConnections();
         redirect?.closeAllConnections();
+        for (const s of tcp) s.destroy();
+        closingStep = 'closing socket.io';
+        await io.close();
+        closingStep = 'closing the listener';
         await listenerClosed;
         await redirectClosed;
+        closingStep = 'closing the media workers, the mail and the store';
         sfu.close();
         await mail.close();
         store.close();
+        closingStep = 'stopped';
         logger.info({ sockets }, 'parley stopped');
       })();
       return closing;

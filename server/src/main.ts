@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     stopping = true;
     server.logger.info({ signal, timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutting down');
     const force = setTimeout(() => {
-      server.logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time: exiting anyway');
+      server.logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS, step: server.closingStep }, 'shutdown did not finish in time: exiting anyway');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
