@@ -38,10 +38,10 @@ export class EmailSignIn {
   }
 
   /** Mails a link if an active account has this address; says nothing either way. */
-  request(email: string): void {
+  async request(email: string): Promise<void> {
     const mailer = this.#mailer;
     if (!mailer) throw new ParleyError(ErrorCode.Conflict, 'This platform sends no e-mail. Ask the administrator for a sign-in link.');
-    const account = this.#accounts.activeByEmail(email);
+    const account = await this.#accounts.activeByEmail(email);
     if (!account) {
       this.#logger.info('e-mail sign-in link asked for an address no active account has');
       return;

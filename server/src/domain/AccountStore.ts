@@ -1,93 +1,123 @@
-import type { DatabaseSync } from 'node:sqlite';
-import { statement } from '../store/statements.ts';
-import { now, type MediatorRow, type Store } from '../store/Store.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import { now } from '../store/Store.ts';
 
-export interface MediatorInvitationRow {
-  id: string;
-  token_hash: string;
-  invited_by: string;
-  display_name: string;
-  email_sealed: string | null;
-  email_hash: string | null;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-  withdrawn_at: string | null;
-  mediator_id: string | null;
-}
+export type MediatorInvitationRow = Selectable<DB['mediator_invitations']>;
+export type MediatorAccountRow = Selectable<DB['mediators']>;
 
-/** SQL for mediator accounts and the administrator's invitations (migration 12). Links arrive hashed, addresses sealed. */
+/**
+ * SQL for mediator accounts and the administrator's invitations (migration 12), on either engine
+ * (store/database.ts). Links arrive hashed, addresses sealed.
+ */
 export class AccountStore {
-  readonly #db: DatabaseSync;
-  readonly #store: Store;
+  readonly #db: Kysely<DB>;
 
-  constructor(store: Store) {
-    this.#store = store;
-    this.#db = store.db;
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
   }
 
-  mediators(): Array<Required<MediatorRow>> {
-    return statement(this.#db, 'SELECT * FROM mediators ORDER BY created_at, rowid').all() as unknown as Array<Required<MediatorRow>>;
+  mediators(): Promise<MediatorAccountRow[]> {
+    return this.#db.selectFrom('mediators').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
-  activeAdminCount(): number {
-    return (statement(this.#db, 'SELECT COUNT(*) AS n FROM mediators WHERE is_admin = 1 AND deactivated_at IS NULL').get() as { n: number }).n;
+  async activeAdminCount(): Promise<number> {
+    const r = await this.#db
+      .selectFrom('mediators')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_admin', '=', 1)
+      .where('deactivated_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
-  /** Whether an active account, or an invitation still open, holds this e-mail address (by its keyed hash). */
-  /** Whether an active account (other than `exceptId`) or an open invitation has this address. */
-  emailTaken(emailHash: string, exceptId = ''): boolean {
-    const r = statement(
-      this.#db,
-      `SELECT 1 FROM mediators WHERE email_hash = ? AND deactivated_at IS NULL AND id <> ?
-       UNION ALL SELECT 1 FROM mediator_invitations WHERE email_hash = ? AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ? LIMIT 1`,
-    ).get(emailHash, exceptId, emailHash, now());
-    return r !== undefined;
+  /** Whether an active account (other than `exceptId`) or an open invitation has this address (by its keyed hash). */
+  async emailTaken(emailHash: string, exceptId = ''): Promise<boolean> {
+    const account = await this.#db
+      .selectFrom('mediators')
+      .select('id')
+      .where('email_hash', '=', emailHash)
+      .where('deactivated_at', 'is', null)
+      .where('id', '<>', exceptId)
+      .executeTakeFirst();
+    if (account) return true;
+    const invitation = await this.#db
+      .selectFrom('mediator_invitations')
+      .select('id')
+      .where('email_hash', '=', emailHash)
+      .where('used_at', 'is', null)
+      .where('withdrawn_at', 'is', null)
+      .where('expires_at', '>', now())
+      .executeTakeFirst();
+    return invitation !== undefined;
   }
 
   /** The active account with this address, if any. */
-  activeByEmail(emailHash: string): { id: string; email_sealed: string } | undefined {
-    return statement(this.#db, 'SELECT id, email_sealed FROM mediators WHERE email_hash = ? AND deactivated_at IS NULL AND email_sealed IS NOT NULL LIMIT 1').get(emailHash) as
-      | { id: string; email_sealed: string }
-      | undefined;
+  async activeByEmail(emailHash: string): Promise<{ id: string; email_sealed: string } | undefined> {
+    const r = await this.#db
+      .selectFrom('mediators')
+      .select(['id', 'email_sealed'])
+      .where('email_hash', '=', emailHash)
+      .where('deactivated_at', 'is', null)
+      .where('email_sealed', 'is not', null)
+      .executeTakeFirst();
+    return r && r.email_sealed !== null ? { id: r.id, email_sealed: r.email_sealed } : undefined;
   }
 
-  setEmail(id: string, email: { sealed: string; hash: string } | null): void {
-    statement(this.#db, 'UPDATE mediators SET email_sealed = ?, email_hash = ? WHERE id = ?').run(email?.sealed ?? null, email?.hash ?? null, id);
+  async setEmail(id: string, email: { sealed: string; hash: string } | null): Promise<void> {
+    await this.#db.updateTable('mediators').set({ email_sealed: email?.sealed ?? null, email_hash: email?.hash ?? null }).where('id', '=', id).execute();
   }
 
-  setProfile(id: string, p: { organisation?: string | undefined; statement?: string | undefined }): void {
-    statement(this.#db, 'UPDATE mediators SET organisation = COALESCE(?, organisation), statement = COALESCE(?, statement) WHERE id = ?').run(p.organisation ?? null, p.statement ?? null, id);
+  /** Changes only what is given. */
+  async setProfile(id: string, p: { organisation?: string | undefined; statement?: string | undefined }): Promise<void> {
+    const change = { ...(p.organisation !== undefined ? { organisation: p.organisation } : {}), ...(p.statement !== undefined ? { statement: p.statement } : {}) };
+    if (Object.keys(change).length > 0) await this.#db.updateTable('mediators').set(change).where('id', '=', id).execute();
   }
 
-  insertInvitation(i: Omit<MediatorInvitationRow, 'used_at' | 'withdrawn_at' | 'mediator_id'>): void {
-    statement(this.#db, 'INSERT INTO mediator_invitations (id, token_hash, invited_by, display_name, email_sealed, email_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(i.id, i.token_hash, i.invited_by, i.display_name, i.email_sealed, i.email_hash, i.created_at, i.expires_at);
+  async insertInvitation(i: Omit<MediatorInvitationRow, 'used_at' | 'withdrawn_at' | 'mediator_id'>): Promise<void> {
+    await this.#db.insertInto('mediator_invitations').values({ ...i, used_at: null, withdrawn_at: null, mediator_id: null }).execute();
   }
 
-  invitationByToken(tokenHash: string): MediatorInvitationRow | undefined {
-    return statement(this.#db, 'SELECT * FROM mediator_invitations WHERE token_hash = ?').get(tokenHash) as MediatorInvitationRow | undefined;
+  invitationByToken(tokenHash: string): Promise<MediatorInvitationRow | undefined> {
+    return this.#db.selectFrom('mediator_invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   }
 
-  pendingInvitations(): MediatorInvitationRow[] {
-    return statement(this.#db, 'SELECT * FROM mediator_invitations WHERE used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ? ORDER BY created_at, rowid').all(now()) as unknown as MediatorInvitationRow[];
+  pendingInvitations(): Promise<MediatorInvitationRow[]> {
+    return this.#db
+      .selectFrom('mediator_invitations')
+      .selectAll()
+      .where('used_at', 'is', null)
+      .where('withdrawn_at', 'is', null)
+      .where('expires_at', '>', now())
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   /** Returns whether an open invitation was withdrawn. */
-  withdrawInvitation(id: string): boolean {
-    return Number(statement(this.#db, 'UPDATE mediator_invitations SET withdrawn_at = ? WHERE id = ? AND used_at IS NULL AND withdrawn_at IS NULL').run(now(), id).changes) === 1;
+  async withdrawInvitation(id: string): Promise<boolean> {
+    const r = await this.#db.updateTable('mediator_invitations').set({ withdrawn_at: now() }).where('id', '=', id).where('used_at', 'is', null).where('withdrawn_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /**
    * Uses the invitation and creates the account in one transaction. Returns false when the
    * invitation was used or withdrawn meanwhile (two tabs accepting at once: one wins).
    */
-  acceptInvitation(invitationId: string, m: MediatorRow): boolean {
-    return this.#store.tx(() => {
-      const used = statement(this.#db, 'UPDATE mediator_invitations SET used_at = ? WHERE id = ? AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?').run(now(), invitationId, now());
-      if (Number(used.changes) !== 1) return false;
-      statement(this.#db, 'INSERT INTO mediators (id, display_name, created_at, is_admin, email_sealed, email_hash) VALUES (?, ?, ?, 0, ?, ?)').run(m.id, m.display_name, m.created_at, m.email_sealed ?? null, m.email_hash ?? null);
-      statement(this.#db, 'UPDATE mediator_invitations SET mediator_id = ? WHERE id = ?').run(m.id, invitationId);
+  acceptInvitation(invitationId: string, m: { id: string; display_name: string; created_at: string; email_sealed: string | null; email_hash: string | null }): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const at = now();
+      const used = await trx
+        .updateTable('mediator_invitations')
+        .set({ used_at: at })
+        .where('id', '=', invitationId)
+        .where('used_at', 'is', null)
+        .where('withdrawn_at', 'is', null)
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      if (Number(used.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('mediators').values({ ...m, is_admin: 0, deactivated_at: null }).execute();
+      // After the account exists: the column refers to it.
+      await trx.updateTable('mediator_invitations').set({ mediator_id: m.id }).where('id', '=', invitationId).execute();
       return true;
     });
   }
@@ -96,18 +126,18 @@ export class AccountStore {
    * Deactivates the account: its sessions and unused sign-in links are deleted in the same
    * transaction. Returns the hashes of the sessions that ended (their connections are closed next).
    */
-  deactivate(id: string): string[] {
-    return this.#store.tx(() => {
-      statement(this.#db, 'UPDATE mediators SET deactivated_at = ? WHERE id = ? AND deactivated_at IS NULL').run(now(), id);
-      const sessions = statement(this.#db, 'SELECT token_hash FROM mediator_sessions WHERE mediator_id = ?').all(id) as Array<{ token_hash: string }>;
-      statement(this.#db, 'DELETE FROM mediator_sessions WHERE mediator_id = ?').run(id);
-      statement(this.#db, 'DELETE FROM signin_tokens WHERE mediator_id = ? AND used_at IS NULL').run(id);
+  deactivate(id: string): Promise<string[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx.updateTable('mediators').set({ deactivated_at: now() }).where('id', '=', id).where('deactivated_at', 'is', null).execute();
+      const sessions = await trx.deleteFrom('mediator_sessions').where('mediator_id', '=', id).returning('token_hash').execute();
+      await trx.deleteFrom('signin_tokens').where('mediator_id', '=', id).where('used_at', 'is', null).execute();
       return sessions.map((s) => s.token_hash);
     });
   }
 
   /** The account may sign in again (it has no session until it does). */
-  reactivate(id: string): void {
-    statement(this.#db, 'UPDATE mediators SET deactivated_at = NULL WHERE id = ?').run(id);
+  async reactivate(id: string): Promise<void> {
+    await this.#db.updateTable('mediators').set({ deactivated_at: null }).where('id', '=', id).execute();
   }
 }
+

@@ -33,15 +33,15 @@ export class MediatorAccounts {
 
   constructor(store: Store, keys: Keyring, auth: MediatorAuth, opts: { baseUrl: () => string }) {
     this.#store = store;
-    this.#sql = new AccountStore(store);
+    this.#sql = new AccountStore(store.kysely);
     this.#keys = keys;
     this.#auth = auth;
     this.#baseUrl = opts.baseUrl;
   }
 
-  list(): MediatorList {
+  async list(): Promise<MediatorList> {
     return {
-      mediators: this.#sql.mediators().map((m) => ({
+      mediators: (await this.#sql.mediators()).map((m) => ({
         id: m.id,
         displayName: m.display_name,
         organisation: m.organisation,
@@ -50,7 +50,7 @@ export class MediatorAccounts {
         createdAt: m.created_at,
         hasEmail: m.email_sealed !== null,
       })),
-      invitations: this.#sql.pendingInvitations().map(pending),
+      invitations: (await this.#sql.pendingInvitations()).map(pending),
     };
   }
 
@@ -59,10 +59,10 @@ export class MediatorAccounts {
    * if given, is sealed with a platform key, with a keyed hash to find it again. Nothing is sent:
    * the administrator passes the link on.
    */
-  invite(adminId: string, body: InviteMediatorBody): MediatorInvitationCreated {
+  async invite(adminId: string, body: InviteMediatorBody): Promise<MediatorInvitationCreated> {
     const email = body.email ? body.email.trim().toLowerCase() : null;
     const emailHash = email ? this.#keys.lookupHash(EMAIL_LOOKUP, email) : null;
-    if (emailHash && this.#sql.emailTaken(emailHash)) throw new ParleyError(ErrorCode.Conflict, 'A mediator account or an open invitation already has this e-mail address.');
+    if (emailHash && (await this.#sql.emailTaken(emailHash))) throw new ParleyError(ErrorCode.Conflict, 'A mediator account or an open invitation already has this e-mail address.');
     const token = randomId(32);
     const row = {
       id: randomId(),
@@ -74,26 +74,26 @@ export class MediatorAccounts {
       created_at: now(),
       expires_at: new Date(Date.now() + MEDIATOR_INVITATION_TTL_MS).toISOString(),
     };
-    this.#sql.insertInvitation(row);
+    await this.#sql.insertInvitation(row);
     return { invitation: pending({ ...row, used_at: null, withdrawn_at: null, mediator_id: null }), url: `${this.#baseUrl()}/welcome#token=${token}` };
   }
 
-  withdrawInvitation(invitationId: string): MediatorList {
-    if (!this.#sql.withdrawInvitation(invitationId)) throw new ParleyError(ErrorCode.NotFound, 'There is no open invitation with this id.');
-    return this.list();
+  async withdrawInvitation(invitationId: string): Promise<MediatorList> {
+    if (!(await this.#sql.withdrawInvitation(invitationId))) throw new ParleyError(ErrorCode.NotFound, 'There is no open invitation with this id.');
+    return await this.list();
   }
 
   /** What the invitee reads before accepting: their name as the administrator wrote it, and who invited them. */
-  viewInvitation(token: string): MediatorInvitationView {
-    const inv = this.#openInvitation(token);
+  async viewInvitation(token: string): Promise<MediatorInvitationView> {
+    const inv = await this.#openInvitation(token);
     return { displayName: inv.display_name, invitedBy: this.#store.getMediator(inv.invited_by)?.display_name ?? 'The administrator', expiresAt: inv.expires_at };
   }
 
   /** Creates the account with the name the invitee confirmed; the link dies. Returns the new account's id. */
-  accept(token: string, displayName: string): string {
-    const inv = this.#openInvitation(token);
+  async accept(token: string, displayName: string): Promise<string> {
+    const inv = await this.#openInvitation(token);
     const id = randomId();
-    const created = this.#sql.acceptInvitation(inv.id, { id, display_name: displayName, created_at: now(), email_sealed: inv.email_sealed, email_hash: inv.email_hash });
+    const created = await this.#sql.acceptInvitation(inv.id, { id, display_name: displayName, created_at: now(), email_sealed: inv.email_sealed, email_hash: inv.email_hash });
     if (!created) throw new ParleyError(ErrorCode.LinkInvalid, 'This invitation was already used.');
     return id;
   }
@@ -103,25 +103,25 @@ export class MediatorAccounts {
    * them closes (the sign-out path), its sign-in links stop working. Its cases stay as they are:
    * their co-mediators go on running them.
    */
-  deactivate(adminId: string, mediatorId: string): MediatorList {
+  async deactivate(adminId: string, mediatorId: string): Promise<MediatorList> {
     const m = this.#store.getMediator(mediatorId);
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
     if (mediatorId === adminId) throw new ParleyError(ErrorCode.Conflict, 'You cannot deactivate your own account.');
     if (m.deactivated_at) return this.list();
-    if (m.is_admin === 1 && this.#sql.activeAdminCount() <= 1) throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
-    this.#auth.sessionsEnded(this.#sql.deactivate(mediatorId));
-    return this.list();
+    if (m.is_admin === 1 && (await this.#sql.activeAdminCount()) <= 1) throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
+    this.#auth.sessionsEnded(await this.#sql.deactivate(mediatorId));
+    return await this.list();
   }
 
   /**
    * Lets a deactivated account sign in again, with a passkey, a mailed link or a new sign-in link
    * from the administrator (none is made here: the administrator asks for one if needed).
    */
-  reactivate(mediatorId: string): MediatorList {
+  async reactivate(mediatorId: string): Promise<MediatorList> {
     const m = this.#store.getMediator(mediatorId);
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
-    if (m.deactivated_at) this.#sql.reactivate(mediatorId);
-    return this.list();
+    if (m.deactivated_at) await this.#sql.reactivate(mediatorId);
+    return await this.list();
   }
 
   /** A new one-time sign-in link for an active account whose owner lost theirs; the administrator passes it on. */
@@ -133,30 +133,30 @@ export class MediatorAccounts {
     return { url: `${this.#baseUrl()}/signin#token=${token}`, expiresAt };
   }
 
-  setProfile(mediatorId: string, p: { organisation?: string | undefined; statement?: string | undefined }): void {
-    this.#sql.setProfile(mediatorId, p);
+  setProfile(mediatorId: string, p: { organisation?: string | undefined; statement?: string | undefined }): Promise<void> {
+    return this.#sql.setProfile(mediatorId, p);
   }
 
   /** The address sign-in links are mailed to (null: none), sealed, with its keyed hash; one account per address. */
-  setEmail(mediatorId: string, email: string | null): void {
+  async setEmail(mediatorId: string, email: string | null): Promise<void> {
     const address = email?.trim().toLowerCase() || null;
     if (!address) {
-      this.#sql.setEmail(mediatorId, null);
+      await this.#sql.setEmail(mediatorId, null);
       return;
     }
     const hash = this.#keys.lookupHash(EMAIL_LOOKUP, address);
-    if (this.#sql.emailTaken(hash, mediatorId)) throw new ParleyError(ErrorCode.Conflict, 'Another mediator account or an open invitation already has this e-mail address.');
-    this.#sql.setEmail(mediatorId, { sealed: this.#keys.sealAccountText(address), hash });
+    if (await this.#sql.emailTaken(hash, mediatorId)) throw new ParleyError(ErrorCode.Conflict, 'Another mediator account or an open invitation already has this e-mail address.');
+    await this.#sql.setEmail(mediatorId, { sealed: this.#keys.sealAccountText(address), hash });
   }
 
   /** The active account with this address and the address as stored, if any. */
-  activeByEmail(email: string): { mediatorId: string; email: string } | undefined {
-    const row = this.#sql.activeByEmail(this.#keys.lookupHash(EMAIL_LOOKUP, email.trim().toLowerCase()));
+  async activeByEmail(email: string): Promise<{ mediatorId: string; email: string } | undefined> {
+    const row = await this.#sql.activeByEmail(this.#keys.lookupHash(EMAIL_LOOKUP, email.trim().toLowerCase()));
     return row && { mediatorId: row.id, email: this.#keys.openAccountText(row.email_sealed) };
   }
 
-  #openInvitation(token: string): MediatorInvitationRow {
-    const inv = this.#sql.invitationByToken(this.#keys.hashHex(token));
+  async #openInvitation(token: string): Promise<MediatorInvitationRow> {
+    const inv = await this.#sql.invitationByToken(this.#keys.hashHex(token));
     if (!inv || inv.used_at) throw new ParleyError(ErrorCode.LinkInvalid, 'This invitation link is not valid, or it was already used. Ask the administrator for a new one.');
     if (inv.withdrawn_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This invitation was withdrawn. Ask the administrator for a new one.');
     if (inv.expires_at <= now()) throw new ParleyError(ErrorCode.LinkExpired, 'This invitation has expired. Ask the administrator for a new one.');

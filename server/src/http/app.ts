@@ -117,9 +117,9 @@ export function createApp(deps: AppDeps): express.Express {
     reply(startSession(req, res, auth.signIn(body().token)));
   });
   // The invitee confirms their name: the account is created, the link dies, they are signed in.
-  mount(r.acceptMediatorInvitation, (req, res, { body, reply }) => {
+  mount(r.acceptMediatorInvitation, async (req, res, { body, reply }) => {
     const { token, displayName } = body();
-    const mediatorId = deps.accounts.accept(token, displayName);
+    const mediatorId = await deps.accounts.accept(token, displayName);
     logger.info({ mediatorId }, 'mediator invitation accepted');
     reply(startSession(req, res, auth.openSession(mediatorId)));
   });
@@ -133,12 +133,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
   // The name the mediator goes by: on the account, and re-sealed into every one of their cases;
   // organisation and statement are shown to the people they invite [3.6.14].
-  mount(r.updateMe, (_req, _res, { caller, body, reply }) => {
+  mount(r.updateMe, async (_req, _res, { caller, body, reply }) => {
     const { displayName, organisation, statement, email } = body();
     const id = caller.mediatorId;
     // First: an address another account has is refused before anything changes.
-    if (email !== undefined) deps.accounts.setEmail(id, email);
-    deps.accounts.setProfile(id, { organisation, statement });
+    if (email !== undefined) await deps.accounts.setEmail(id, email);
+    await deps.accounts.setProfile(id, { organisation, statement });
     const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
     logger.info({ mediatorId: id }, 'mediator profile changed');
     reply({ mediator });
