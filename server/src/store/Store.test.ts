@@ -73,6 +73,27 @@ describe('Store', () => {
     s.close();
   });
 
+  it('a synchronous transaction that starts while a typed-layer transaction is open joins it instead of failing', async () => {
+    const s = new Store(':memory:');
+    const at = new Date().toISOString();
+    let inner: unknown;
+    await s.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('mediators').values({ id: 'mediator_outer', display_name: 'Outer', created_at: at }).execute();
+      // What another request's synchronous code does between two awaits of this transaction.
+      inner = s.tx(() => {
+        s.insertMediator({ id: 'mediator_inner', display_name: 'Inner', created_at: at });
+        return 'done';
+      });
+      expect(() => s.tx(() => { s.insertMediator({ id: 'mediator_failed', display_name: 'Failed', created_at: at }); throw new Error('no'); })).toThrow('no');
+    });
+    expect(inner).toBe('done');
+    expect(s.getMediator('mediator_outer')).toBeDefined();
+    expect(s.getMediator('mediator_inner')).toBeDefined();
+    // The failed one rolled back by itself; the transaction around it still committed.
+    expect(s.getMediator('mediator_failed')).toBeUndefined();
+    s.close();
+  });
+
   it('keeps case titles and participant names out of the database file in plaintext', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
     const file = path.join(dir, 'db.sqlite');

@@ -101,6 +101,11 @@ export class Store {
   }
 
   tx<T>(fn: () => T): T {
+    // While modules move to the typed layer (issue 14), a Kysely transaction on this connection can
+    // be open between two of its awaits when a synchronous one starts here; BEGIN would then fail
+    // ("cannot start a transaction within a transaction"). The synchronous one joins it as a
+    // savepoint instead: still all or nothing by itself, committed with the transaction around it.
+    if (this.db.isTransaction) return this.#savepoint(fn);
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const out = fn();
@@ -108,6 +113,18 @@ export class Store {
       return out;
     } catch (e) {
       this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  #savepoint<T>(fn: () => T): T {
+    this.db.exec('SAVEPOINT store_tx');
+    try {
+      const out = fn();
+      this.db.exec('RELEASE store_tx');
+      return out;
+    } catch (e) {
+      this.db.exec('ROLLBACK TO store_tx; RELEASE store_tx');
       throw e;
     }
   }
