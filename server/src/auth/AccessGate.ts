@@ -215,8 +215,8 @@ export class AccessGate {
     return this.#cases.mediatorIdentity(s.mediatorId, p.identity.caseId);
   }
 
-  /** Whether anything may reach this principal now: valid credentials and, where needed, current consent. */
-  standing(p: Principal): Standing {
+  /** Whether anything may reach this principal now: valid credentials and, where needed, current consent. Never rejects. */
+  async standing(p: Principal): Promise<Standing> {
     let identity: Identity;
     try {
       identity = this.recheck(p);

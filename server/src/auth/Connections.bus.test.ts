@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode } from '@parley/shared';
 import { createLogger } from '../logger.ts';
 import { caseFixture } from '../test/services.ts';
@@ -71,7 +71,7 @@ describe('Connections on the event bus', () => {
     consent('Ana Party');
     const [socket, draft] = [party('Ana Party'), party('Ana Party', 'draft')];
     people.add(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
-    expect(draft).toEqual([CloseCode.ConsentChanged]);
+    await vi.waitFor(() => expect(draft).toEqual([CloseCode.ConsentChanged]));
     expect(socket).toEqual([]);
   });
 });

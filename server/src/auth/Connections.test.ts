@@ -9,12 +9,17 @@ import { DEFAULT_LIMITS } from './limits.ts';
 const DAY = 24 * 3600_000;
 let standing: Standing;
 let checks = 0;
+/** When set, the gate's answer waits for the test to release it (a slow store). */
+let held: Promise<void> | null = null;
 const gate = {
-  standing: () => {
+  standing: async () => {
     checks++;
-    return standing;
+    const answer = standing;
+    if (held) await held;
+    return answer;
   },
 } as unknown as AccessGate;
+const OK: Standing = { ok: true, identity: principal('ana', 0).identity };
 
 function principal(participantId: string, expiresAt: number): Principal {
   return {
@@ -25,8 +30,15 @@ function principal(participantId: string, expiresAt: number): Principal {
 
 function conn(participantId: string, expiresAt: number, kind: Connection['kind'] = 'signalling') {
   const closed: number[] = [];
-  const c: Connection = { kind, principal: principal(participantId, expiresAt), address: '192.0.2.1', close: (code) => void closed.push(code) };
-  return { c, closed };
+  const received: string[] = [];
+  const c: Connection = {
+    kind,
+    principal: principal(participantId, expiresAt),
+    address: '192.0.2.1',
+    close: (code) => void closed.push(code),
+    emit: (event) => void received.push(event),
+  };
+  return { c, closed, received };
 }
 
 let registry: Connections;
@@ -34,7 +46,8 @@ beforeEach(() => {
   // A timer that keeps re-arming itself at once makes the fake clock throw instead of hanging.
   vi.useFakeTimers({ loopLimit: 10_000 });
   checks = 0;
-  standing = { ok: true, identity: principal('ana', 0).identity };
+  held = null;
+  standing = OK;
   registry = new Connections(gate, DEFAULT_LIMITS, createLogger('silent'));
 });
 afterEach(() => {
@@ -51,13 +64,13 @@ describe('Connections', () => {
     expect(closed).toEqual([]);
   });
 
-  it('closes a connection when its link expires, with the expiry code', () => {
+  it('closes a connection when its link expires, with the expiry code', async () => {
     const { c, closed } = conn('ana', Date.now() + 2 * 3600_000);
     registry.add(c);
     vi.advanceTimersByTime(2 * 3600_000 - 1000);
     expect(closed).toEqual([]);
     standing = { ok: false, consent: false, close: CloseCode.Expired, error: new ParleyError(ErrorCode.LinkExpired, 'expired') };
-    vi.advanceTimersByTime(2000);
+    await vi.advanceTimersByTimeAsync(2000);
     expect(closed).toEqual([CloseCode.Expired]);
   });
 
@@ -81,6 +94,71 @@ describe('Connections', () => {
     for (const x of [a1, a2, b]) registry.add(x.c);
     expect(registry.closePerson('ana', CloseCode.Revoked)).toBe(2);
     expect([a1.closed, a2.closed, b.closed]).toEqual([[CloseCode.Revoked], [CloseCode.Revoked], []]);
+  });
+});
+
+describe('Connections, deliveries', () => {
+  const STALE: Standing = { ok: false, consent: true };
+  const REVOKED: Standing = { ok: false, consent: false, close: CloseCode.Revoked, error: new ParleyError(ErrorCode.LinkRevoked, 'revoked') };
+  const message = (n: number) => ({ n }) as never;
+
+  it('each delivery is re-checked against the store: a withdrawal no event announced ends the connection instead', async () => {
+    const ana = conn('ana', Date.now() + DAY);
+    registry.add(ana.c);
+    standing = REVOKED;
+    registry.deliver(['ana'], 'message:posted', message(1));
+    await vi.waitFor(() => expect(ana.closed).toEqual([CloseCode.Revoked]));
+    expect(ana.received).toEqual([]);
+  });
+
+  it('someone without current consent receives nothing and stays connected', async () => {
+    const ana = conn('ana', Date.now() + DAY);
+    const ben = conn('ben', Date.now() + DAY);
+    registry.add(ana.c);
+    registry.add(ben.c);
+    registry.deliver(['ben'], 'message:posted', message(1));
+    await vi.waitFor(() => expect(ben.received).toHaveLength(1));
+    standing = STALE;
+    registry.deliver(['ana'], 'message:posted', message(2));
+    standing = OK;
+    registry.deliver(['ben'], 'message:posted', message(3));
+    // Ben's second message was re-checked after Ana's: once it is there, Ana's check has answered.
+    await vi.waitFor(() => expect(ben.received).toHaveLength(2));
+    expect(ana.received).toEqual([]);
+    expect(ana.closed).toEqual([]);
+  });
+
+  it('a connection receives its deliveries in order even when the store answers the later check first', async () => {
+    const sent: number[] = [];
+    const ana = conn('ana', Date.now() + DAY);
+    ana.c.emit = (_e, p) => void sent.push((p as unknown as { n: number }).n);
+    registry.add(ana.c);
+    let release!: () => void;
+    held = new Promise((r) => (release = r));
+    registry.deliver(['ana'], 'message:posted', message(1)); // its check waits for the store
+    held = null;
+    registry.deliver(['ana'], 'message:posted', message(2)); // answered at once
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual([]);
+    release();
+    await vi.waitFor(() => expect(sent).toEqual([1, 2]));
+  });
+
+  it('a person closed while a delivery was being checked does not receive it', async () => {
+    const ana = conn('ana', Date.now() + DAY);
+    registry.add(ana.c);
+    let release!: () => void;
+    held = new Promise((r) => (release = r));
+    registry.deliver(['ana'], 'message:posted', message(1));
+    registry.closePerson('ana', CloseCode.Revoked);
+    release();
+    held = null;
+    const ben = conn('ben', Date.now() + DAY);
+    registry.add(ben.c);
+    registry.deliver(['ben'], 'message:posted', message(2));
+    await vi.waitFor(() => expect(ben.received).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ana.received).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { CloseCode, ErrorCode, ParleyError, requiresConsent, type Notifications } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
-import type { AccessGate, Principal } from './AccessGate.ts';
+import type { AccessGate, Principal, Standing } from './AccessGate.ts';
 import type { Limits } from './limits.ts';
 import { KeyedRateLimiter } from './RateLimiter.ts';
 
@@ -31,6 +31,13 @@ interface Entry {
   conn: Connection;
   person: string;
   timer: ReturnType<typeof setTimeout> | null;
+  /** Closed by the registry: nothing more is delivered, whatever re-check is still in flight. */
+  ended: boolean;
+  /**
+   * The deliveries to this connection in order: each waits for its own re-check and for the one
+   * before it, so a slow answer from the store never lets a later message overtake an earlier one.
+   */
+  outbox: Promise<void>;
 }
 
 /**
@@ -39,8 +46,10 @@ interface Entry {
  * - keeps one request budget per person and per address, shared by all their connections;
  * - ends every connection of a person whose link was withdrawn or expired, or whose session ended,
  *   with a named reason (not only the one in the live session);
- * - re-checks credentials and consent before each message delivery, so nothing reaches someone who
- *   is no longer entitled to it even if an event to end their connection was missed.
+ * - re-checks credentials and consent against the store before each message delivery, so nothing
+ *   reaches someone who is no longer entitled to it even if an event to end their connection was
+ *   missed (with several nodes an event can be: docs/scaling.md, step 2). Deliveries are thread
+ *   messages at the pace people write, so one check per recipient costs little even on Postgres.
  */
 export class Connections {
   readonly #gate: AccessGate;
@@ -116,7 +125,7 @@ export class Connections {
 
   /** Registers an authenticated connection; returns the function that unregisters it (on close). */
   add(conn: Connection): () => void {
-    const entry: Entry = { conn, person: personKey(conn.principal), timer: null };
+    const entry: Entry = { conn, person: personKey(conn.principal), timer: null, ended: false, outbox: Promise.resolve() };
     this.#entries.set(conn, entry);
     const pid = conn.principal.identity.participantId;
     let set = this.#byParticipant.get(pid);
@@ -165,7 +174,7 @@ export class Connections {
   /** Link withdrawn or reissued, person removed: every connection of theirs ends. */
   closePerson(participantId: string, code: CloseCode): number {
     const victims = this.of(participantId);
-    for (const c of victims) c.close(code);
+    for (const c of victims) this.#end(c, code);
     if (victims.length) this.#log.info({ participantId, code, connections: victims.length }, 'connections of a person closed');
     return victims.length;
   }
@@ -173,7 +182,7 @@ export class Connections {
   /** Sign-out: every connection opened with that session, in every case, ends. */
   closeSession(sessionHash: string, code: CloseCode): number {
     const victims = [...this.#entries.values()].map((e) => e.conn).filter((c) => c.principal.credential.kind === 'mediator' && c.principal.credential.sessionHash === sessionHash);
-    for (const c of victims) c.close(code);
+    for (const c of victims) this.#end(c, code);
     if (victims.length) this.#log.info({ code, connections: victims.length }, 'connections of a signed-out session closed');
     return victims.length;
   }
@@ -189,27 +198,50 @@ export class Connections {
       const c = e.conn;
       if (c.principal.identity.caseId !== caseId) continue;
       if (c.kind === 'signalling' && !requiresConsent(c.principal.identity.role)) continue;
-      const s = this.#gate.standing(c.principal);
-      if (s.ok) continue;
-      if (!s.consent) c.close(s.close);
-      else if (c.kind === 'draft') c.close(CloseCode.ConsentChanged);
+      this.#standing(e, (s) => {
+        if (s.ok) return;
+        if (!s.consent) this.#end(c, s.close);
+        else if (c.kind === 'draft') this.#end(c, CloseCode.ConsentChanged);
+      });
     }
   }
 
   /**
    * Sends a notification to every signalling connection of these people, each re-checked first:
    * a connection whose credentials ended is closed instead, and someone without current consent
-   * receives nothing.
+   * receives nothing. Each connection receives its deliveries in the order they were made.
    */
   deliver<K extends keyof Notifications>(participantIds: readonly string[], event: K, payload: Notifications[K]): void {
     for (const id of new Set(participantIds)) {
       for (const c of this.of(id, 'signalling')) {
-        if (!c.emit) continue;
-        const s = this.#gate.standing(c.principal);
-        if (s.ok) c.emit(event, payload);
-        else if (!s.consent) c.close(s.close);
+        const e = this.#entries.get(c);
+        if (!c.emit || !e || e.ended) continue;
+        const check = this.#gate.standing(c.principal);
+        e.outbox = e.outbox.then(async () => {
+          const s = await check;
+          if (e.ended) return;
+          if (s.ok) c.emit!(event, payload);
+          else if (!s.consent) this.#end(c, s.close);
+        }).catch((err: unknown) => this.#log.error({ err, participantId: id, event }, 'delivery failed'));
       }
     }
+  }
+
+  /** Closes a connection; a delivery whose re-check is still in flight does not reach it. */
+  #end(c: Connection, code: CloseCode): void {
+    const e = this.#entries.get(c);
+    if (e) e.ended = true;
+    c.close(code);
+  }
+
+  /** Asks the store where the connection stands now and acts on the answer, unless it closed meanwhile. */
+  #standing(e: Entry, act: (s: Standing) => void): void {
+    this.#gate.standing(e.conn.principal).then(
+      (s) => {
+        if (!e.ended && this.#entries.has(e.conn)) act(s);
+      },
+      (err: unknown) => this.#log.error({ err, participantId: e.conn.principal.identity.participantId }, 'connection re-check failed'),
+    );
   }
 
   get size(): number {
@@ -242,11 +274,12 @@ export class Connections {
     entry.timer = setTimeout(() => {
       entry.timer = null;
       if (!this.#entries.has(entry.conn)) return;
-      const s = this.#gate.standing(entry.conn.principal);
-      if (!s.ok && !s.consent) entry.conn.close(s.close);
-      else if (at - Date.now() > 0) this.#armExpiry(entry);
-      // A credential past its end that still re-checks is impossible; if it happens, stay closed-safe.
-      else entry.conn.close(CloseCode.Expired);
+      this.#standing(entry, (s) => {
+        if (!s.ok && !s.consent) this.#end(entry.conn, s.close);
+        else if (at - Date.now() > 0) this.#armExpiry(entry);
+        // A credential past its end that still re-checks is impossible; if it happens, stay closed-safe.
+        else this.#end(entry.conn, CloseCode.Expired);
+      });
     }, delay);
     entry.timer.unref();
   }

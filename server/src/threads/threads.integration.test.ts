@@ -88,7 +88,10 @@ describe('threads', () => {
     const joint = byKind((await must(a, 'thread:list', {})).threads, 'joint')[0]!.id;
     const { message } = await must(a, 'message:send', { threadId: joint, body: 'We offer 10,000', clientId: crypto.randomUUID() });
     expect(await request(b, 'message:edit', { messageId: message.id, body: 'We offer 1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // The mediator hears of the edit (deliveries are re-checked on their way, after the author's answer).
+    const toMediator = nextEvent(m, 'message:updated');
     const edited = await must(a, 'message:edit', { messageId: message.id, body: 'We offer 12,000' });
+    expect(await toMediator).toMatchObject({ body: 'We offer 12,000' });
     expect(edited.message).toMatchObject({ body: 'We offer 12,000' });
     expect(edited.message.editedAt).not.toBeNull();
 
