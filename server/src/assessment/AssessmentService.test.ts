@@ -43,7 +43,7 @@ describe('AssessmentService', () => {
     happen(540, 'room.created', { room: 'Caucus A' });
     happen(570, 'participant.moved', { room: 'Caucus A', participants: ['Ana Party'] });
     clock.now = T0 + 600_000;
-    const note = service.addNote(who('Cleo Assessor'), { text: 'Clear explanation of the caucus before moving Ana', itemId: '2.10' });
+    const note = await service.addNote(who('Cleo Assessor'), { text: 'Clear explanation of the caucus before moving Ana', itemId: '2.10' });
     expect(note).toMatchObject({ itemId: '2.10', at: new Date(T0 + 600_000).toISOString(), sessionSeconds: 600, editedAt: null });
     expect(note.links.map((l) => l.summary)).toEqual(['Mediator opened the room “Caucus A”', 'Mediator moved Ana Party to “Caucus A”']);
   });
@@ -53,10 +53,10 @@ describe('AssessmentService', () => {
     consent('Cleo Assessor');
     clock.now = T0 + 3_600_000;
     const cleo = who('Cleo Assessor');
-    expect(service.addNote(cleo, { text: 'a', observedAt: new Date(T0 + 3_540_000).toISOString() }).at).toBe(new Date(T0 + 3_540_000).toISOString());
-    expect(service.addNote(cleo, { text: 'b', observedAt: new Date(T0).toISOString() }).at).toBe(new Date(T0 + 3_000_000).toISOString());
-    expect(service.addNote(cleo, { text: 'c', observedAt: new Date(T0 + 9_999_000).toISOString() }).at).toBe(new Date(T0 + 3_600_000).toISOString());
-    expect(service.addNote(cleo, { text: 'd' }).sessionSeconds).toBeNull(); // nobody has joined
+    expect((await service.addNote(cleo, { text: 'a', observedAt: new Date(T0 + 3_540_000).toISOString() })).at).toBe(new Date(T0 + 3_540_000).toISOString());
+    expect((await service.addNote(cleo, { text: 'b', observedAt: new Date(T0).toISOString() })).at).toBe(new Date(T0 + 3_000_000).toISOString());
+    expect((await service.addNote(cleo, { text: 'c', observedAt: new Date(T0 + 9_999_000).toISOString() })).at).toBe(new Date(T0 + 3_600_000).toISOString());
+    expect((await service.addNote(cleo, { text: 'd' })).sessionSeconds).toBeNull(); // nobody has joined
   });
 
   it('adds events of the 30 seconds after a note once they have happened, then keeps the links', async () => {
@@ -67,13 +67,13 @@ describe('AssessmentService', () => {
     joins('Ana Party', 2);
     happen(100, 'room.created', { room: 'Caucus A' });
     clock.now = T0 + 110_000;
-    const note = service.addNote(who('Cleo Assessor'), { text: 'Watching the move' });
+    const note = await service.addNote(who('Cleo Assessor'), { text: 'Watching the move' });
     expect(note.links.map((l) => l.type)).toEqual(['participant.joined', 'room.created']); // Ana's join, the new room
     happen(125, 'participant.moved', { room: 'Caucus A', participants: ['Ana Party'] });
     clock.now = T0 + 150_000;
-    expect(service.view(who('Cleo Assessor')).scorecard.notes[0]!.links.map((l) => l.type)).toEqual(['participant.joined', 'room.created', 'participant.moved']);
+    expect((await service.view(who('Cleo Assessor'))).scorecard.notes[0]!.links.map((l) => l.type)).toEqual(['participant.joined', 'room.created', 'participant.moved']);
     happen(139, 'announcement.sent', { text: 'Late' }); // a late arrival after the window was settled is not added
-    expect(service.view(who('Cleo Assessor')).scorecard.notes[0]!.links).toHaveLength(3);
+    expect((await service.view(who('Cleo Assessor'))).scorecard.notes[0]!.links).toHaveLength(3);
   });
 
   it('rates items, edits and deletes notes, and keeps each assessor to their own scorecard', async () => {
@@ -81,51 +81,51 @@ describe('AssessmentService', () => {
     consent('Cleo Assessor');
     consent('Dora Assessor');
     const cleo = who('Cleo Assessor');
-    service.setRating(cleo, { itemId: '3.6.13', rating: 'competent' });
-    service.setRating(cleo, { itemId: '2.11-v', rating: 'strong' });
-    expect(service.setRating(cleo, { itemId: '2.11-v', rating: null }).ratings).toEqual({ '3.6.13': 'competent' });
-    const note = service.addNote(cleo, { text: 'First draft' });
-    expect(service.editNote(cleo, note.id, { text: 'Second draft', itemId: '3.7.1' })).toMatchObject({ text: 'Second draft', itemId: '3.7.1', editedAt: expect.any(String) });
+    await service.setRating(cleo, { itemId: '3.6.13', rating: 'competent' });
+    await service.setRating(cleo, { itemId: '2.11-v', rating: 'strong' });
+    expect((await service.setRating(cleo, { itemId: '2.11-v', rating: null })).ratings).toEqual({ '3.6.13': 'competent' });
+    const note = await service.addNote(cleo, { text: 'First draft' });
+    expect(await service.editNote(cleo, note.id, { text: 'Second draft', itemId: '3.7.1' })).toMatchObject({ text: 'Second draft', itemId: '3.7.1', editedAt: expect.any(String) });
     const dora = who('Dora Assessor');
-    expect(service.view(dora).scorecard).toMatchObject({ ratings: {}, notes: [] });
-    expect(() => service.editNote(dora, note.id, { text: 'mine now' })).toThrow(/No such note/);
-    expect(() => service.deleteNote(dora, note.id)).toThrow(/No such note/);
-    service.deleteNote(cleo, note.id);
-    expect(service.view(cleo).scorecard.notes).toEqual([]);
+    expect((await service.view(dora)).scorecard).toMatchObject({ ratings: {}, notes: [] });
+    await expect(service.editNote(dora, note.id, { text: 'mine now' })).rejects.toThrow(/No such note/);
+    await expect(service.deleteNote(dora, note.id)).rejects.toThrow(/No such note/);
+    await service.deleteNote(cleo, note.id);
+    expect((await service.view(cleo)).scorecard.notes).toEqual([]);
   });
 
   it('refuses parties and advisors, and an assessor who never consented', async () => {
     const { service, who, consent } = await setup();
     consent('Ana Party');
-    expect(() => service.view(who('Ana Party'))).toThrow(/Only the assessor/);
-    expect(() => service.addNote(who('Ana Party'), { text: 'x' })).toThrow(/Only the assessor/);
-    expect(() => service.view(who('Cleo Assessor'))).toThrow(/agree to the protocol agreement/);
+    await expect(service.view(who('Ana Party'))).rejects.toThrow(/Only the assessor/);
+    await expect(service.addNote(who('Ana Party'), { text: 'x' })).rejects.toThrow(/Only the assessor/);
+    await expect(service.view(who('Cleo Assessor'))).rejects.toThrow(/agree to the protocol agreement/);
   });
 
   it('shows the mediator a scorecard only after the assessor releases it, and not after they take it back', async () => {
     const { service, who, consent, mediatorId, detail } = await setup();
     consent('Cleo Assessor');
     const cleo = who('Cleo Assessor');
-    service.setRating(cleo, { itemId: '3.7.16', rating: 'strong' });
+    await service.setRating(cleo, { itemId: '3.7.16', rating: 'strong' });
     // Nothing released yet is the normal state: an empty answer, not an error; there is no report of nothing.
-    expect(service.released(mediatorId, detail.id)).toEqual({ caseTitle: expect.any(String), assessments: [] });
-    expect(() => service.releasedExports(mediatorId, detail.id)).toThrow(/No assessor has shared/);
-    expect(service.release(cleo, true)).toMatchObject({ releasedToMediator: true, releasedAt: expect.any(String) });
-    const r = service.released(mediatorId, detail.id);
+    expect(await service.released(mediatorId, detail.id)).toEqual({ caseTitle: expect.any(String), assessments: [] });
+    await expect(service.releasedExports(mediatorId, detail.id)).rejects.toThrow(/No assessor has shared/);
+    expect(await service.release(cleo, true)).toMatchObject({ releasedToMediator: true, releasedAt: expect.any(String) });
+    const r = await service.released(mediatorId, detail.id);
     expect(r.assessments).toHaveLength(1);
     expect(r.assessments[0]).toMatchObject({ assessor: { displayName: 'Cleo Assessor' }, scorecard: { ratings: { '3.7.16': 'strong' } } });
-    expect(() => service.released('someone-else-entirely', detail.id)).toThrow(/No such case/);
-    service.release(cleo, false);
-    expect(service.released(mediatorId, detail.id).assessments).toEqual([]);
+    await expect(service.released('someone-else-entirely', detail.id)).rejects.toThrow(/No such case/);
+    await service.release(cleo, false);
+    expect((await service.released(mediatorId, detail.id)).assessments).toEqual([]);
   });
 
   it('exports a self-describing JSON with every item, the scale and the notes', async () => {
     const { service, who, consent } = await setup();
     consent('Cleo Assessor');
     const cleo = who('Cleo Assessor');
-    service.setRating(cleo, { itemId: '2.1', rating: 'not-yet' });
-    service.addNote(cleo, { text: 'Lost the share twice', itemId: '2.1' });
-    const exp = service.exportFor(cleo);
+    await service.setRating(cleo, { itemId: '2.1', rating: 'not-yet' });
+    await service.addNote(cleo, { text: 'Lost the share twice', itemId: '2.1' });
+    const exp = await service.exportFor(cleo);
     expect(exp).toMatchObject({ format: 'parley.assessment/1', caseTitle: 'Fence dispute', mediatorName: 'Maria Mediator', assessor: { displayName: 'Cleo Assessor' } });
     expect(exp.items.find((i) => i.id === '2.1')).toMatchObject({ rating: 'not-yet', title: 'Basic computer and mobile computing skills' });
     expect(exp.items.filter((i) => i.rating === null)).toHaveLength(exp.items.length - 1);
@@ -140,11 +140,12 @@ describe('AssessmentService', () => {
     happen(0, 'participant.joined', { room: 'Joint room' });
     clock.now = T0 + 60_000;
     const cleo = who('Cleo Assessor');
-    service.setRating(cleo, { itemId: '3.6.13', rating: 'strong' });
-    const n = service.addNote(cleo, { text: 'Quokkafluent reframing of the fence issue', itemId: '3.7.3' });
-    service.editNote(cleo, n.id, { text: 'Quokkafluent reframing, edited with Zugzwangish detail' });
-    service.addNote(cleo, { text: 'Marmalopian summary before the break' });
-    expect(service.view(cleo).scorecard.notes.map((x) => x.text)).toEqual(['Quokkafluent reframing, edited with Zugzwangish detail', 'Marmalopian summary before the break']);
+    await service.setRating(cleo, { itemId: '3.6.13', rating: 'strong' });
+    const n = await service.addNote(cleo, { text: 'Quokkafluent reframing of the fence issue', itemId: '3.7.3' });
+    await service.editNote(cleo, n.id, { text: 'Quokkafluent reframing, edited with Zugzwangish detail' });
+    clock.now += 1000; // a later note (notes of the same instant are in id order)
+    await service.addNote(cleo, { text: 'Marmalopian summary before the break' });
+    expect((await service.view(cleo)).scorecard.notes.map((x) => x.text)).toEqual(['Quokkafluent reframing, edited with Zugzwangish detail', 'Marmalopian summary before the break']);
     const rows = store.db.prepare('SELECT * FROM assessment_notes').all();
     expect(JSON.stringify(rows)).not.toMatch(/Quokka|Zugzwang|Marmalop|3\.7\.3/);
     expect(JSON.stringify(store.db.prepare('SELECT * FROM assessments').all())).not.toMatch(/strong|3\.6\.13/);

@@ -6,7 +6,7 @@ import {
 } from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Store } from '../store/Store.ts';
-import { AssessmentStore, type NoteRow } from './AssessmentStore.ts';
+import { AssessmentStore, type AssessmentRow, type NoteRow } from './AssessmentStore.ts';
 
 /** Where notes find the session events they are linked to (the SessionRecord). */
 export interface RecordReader {
@@ -35,29 +35,32 @@ export class AssessmentService {
   readonly #now: () => number;
 
   constructor(store: Store, cases: CaseService, record: RecordReader, opts: { now?: () => number } = {}) {
-    this.#db = new AssessmentStore(store.db);
+    this.#db = new AssessmentStore(store.kysely);
     this.#cases = cases;
     this.#record = record;
     this.#now = opts.now ?? Date.now;
   }
 
-  view(who: Identity): AssessmentView {
+  async view(who: Identity): Promise<AssessmentView> {
     this.#requireAssessor(who);
     return {
       caseId: who.caseId,
       caseTitle: this.#cases.caseTitle(who.caseId),
       mediatorName: this.#mediatorName(who.caseId),
       assessor: { id: who.participantId, displayName: who.displayName },
-      scorecard: this.#scorecard(who.caseId, who.participantId),
+      scorecard: await this.#scorecard(who.caseId, who.participantId),
     };
   }
 
-  setRating(who: Identity, body: SetRatingBody): Scorecard {
+  async setRating(who: Identity, body: SetRatingBody): Promise<Scorecard> {
     this.#requireAssessor(who);
-    const ratings = this.#ratings(who.caseId, who.participantId);
-    if (body.rating === null) delete ratings[body.itemId];
-    else ratings[body.itemId] = body.rating;
-    this.#db.putRatings(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, JSON.stringify(ratings)), this.#iso());
+    // Read, change and write in one transaction: two ratings set at once both count.
+    await this.#db.transaction(async (db) => {
+      const ratings = await this.#ratings(who.caseId, who.participantId, db);
+      if (body.rating === null) delete ratings[body.itemId];
+      else ratings[body.itemId] = body.rating;
+      await db.putRatings(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, JSON.stringify(ratings)), this.#iso());
+    });
     return this.#scorecard(who.caseId, who.participantId);
   }
 
@@ -66,11 +69,8 @@ export class AssessmentService {
    * nearest session-record events the assessor could have perceived (never a caucus they stayed
    * out of; shared/src/assessment-events.ts says which and why).
    */
-  addNote(who: Identity, body: NewNoteBody): AssessmentNote {
+  async addNote(who: Identity, body: NewNoteBody): Promise<AssessmentNote> {
     this.#requireAssessor(who);
-    if (this.#db.notes(who.caseId, who.participantId).length >= MAX_NOTES) {
-      throw new ParleyError(ErrorCode.Conflict, `A scorecard holds at most ${MAX_NOTES} notes.`);
-    }
     const now = this.#now();
     const observed = body.observedAt ? Date.parse(body.observedAt) : now;
     const atMs = Math.min(now, Math.max(now - MAX_OBSERVED_AGO_MS, observed));
@@ -85,61 +85,76 @@ export class AssessmentService {
       links: linkNearestEvents(entries, atMs, { excludeActorId: who.participantId, observer: who }),
       linkedAt: new Date(now).toISOString(),
     };
-    this.#ensureRow(who);
-    this.#db.insertNote({ id: note.id, case_id: who.caseId, assessor_id: who.participantId, note_sealed: this.#seal(who.caseId, note), created_at: note.at });
-    this.#db.touch(who.caseId, who.participantId, this.#iso());
+    const sealed = this.#seal(who.caseId, note);
+    const emptyRatings = this.#cases.sealForCase(who.caseId, '{}');
+    await this.#db.transaction(async (db) => {
+      if ((await db.noteCount(who.caseId, who.participantId)) >= MAX_NOTES) {
+        throw new ParleyError(ErrorCode.Conflict, `A scorecard holds at most ${MAX_NOTES} notes.`);
+      }
+      await db.ensure(who.caseId, who.participantId, emptyRatings, this.#iso());
+      await db.insertNote({ id: note.id, case_id: who.caseId, assessor_id: who.participantId, note_sealed: sealed, created_at: note.at });
+      await db.touch(who.caseId, who.participantId, this.#iso());
+    });
     return publicNote(note);
   }
 
-  editNote(who: Identity, noteId: string, body: EditNoteBody): AssessmentNote {
+  async editNote(who: Identity, noteId: string, body: EditNoteBody): Promise<AssessmentNote> {
     this.#requireAssessor(who);
-    const row = this.#ownNote(who, noteId);
-    const note = this.#open(row);
-    const next: StoredNote = {
-      ...note,
-      ...(body.text !== undefined ? { text: body.text } : {}),
-      ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
-      editedAt: this.#iso(),
-    };
-    this.#db.updateNote(row.id, this.#seal(who.caseId, next));
-    this.#db.touch(who.caseId, who.participantId, this.#iso());
-    return publicNote(next);
+    return this.#db.transaction(async (db) => {
+      const row = await this.#ownNote(who, noteId, db);
+      const note = this.#open(row);
+      const next: StoredNote = {
+        ...note,
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
+        editedAt: this.#iso(),
+      };
+      await db.updateNote(row.id, this.#seal(who.caseId, next));
+      await db.touch(who.caseId, who.participantId, this.#iso());
+      return publicNote(next);
+    });
   }
 
-  deleteNote(who: Identity, noteId: string): void {
+  async deleteNote(who: Identity, noteId: string): Promise<void> {
     this.#requireAssessor(who);
-    this.#db.deleteNote(this.#ownNote(who, noteId).id);
-    this.#db.touch(who.caseId, who.participantId, this.#iso());
+    await this.#db.transaction(async (db) => {
+      await db.deleteNote((await this.#ownNote(who, noteId, db)).id);
+      await db.touch(who.caseId, who.participantId, this.#iso());
+    });
   }
 
   /** Shares the scorecard with the mediator, or takes it back (the assessor decides when). */
-  release(who: Identity, released: boolean): Scorecard {
+  async release(who: Identity, released: boolean): Promise<Scorecard> {
     this.#requireAssessor(who);
-    this.#ensureRow(who);
-    this.#db.setReleased(who.caseId, who.participantId, released ? this.#iso() : null);
+    const emptyRatings = this.#cases.sealForCase(who.caseId, '{}');
+    await this.#db.transaction(async (db) => {
+      await db.ensure(who.caseId, who.participantId, emptyRatings, this.#iso());
+      await db.setReleased(who.caseId, who.participantId, released ? this.#iso() : null);
+    });
     return this.#scorecard(who.caseId, who.participantId);
   }
 
-  exportFor(who: Identity): AssessmentExport {
+  async exportFor(who: Identity): Promise<AssessmentExport> {
     this.#requireAssessor(who);
-    return this.#export(who.caseId, { id: who.participantId, displayName: who.displayName }, this.#scorecard(who.caseId, who.participantId));
+    return this.#export(who.caseId, { id: who.participantId, displayName: who.displayName }, await this.#scorecard(who.caseId, who.participantId));
   }
 
   /** The mediator's view: released scorecards only; an empty list while none is released (the normal state, not an error). */
-  released(mediatorId: string, caseId: string): ReleasedAssessments {
+  async released(mediatorId: string, caseId: string): Promise<ReleasedAssessments> {
     // The assessors assess the lead mediator: what they share reaches the lead, not a co-mediator.
     this.#cases.ledCase(mediatorId, caseId, 'read what the assessors shared about them');
     const me = this.#cases.mediatorIdentity(mediatorId, caseId);
     const names = new Map(this.#cases.people(me.caseId).map((p) => [p.id, p.displayName]));
-    const assessments = this.#db
-      .released(me.caseId)
-      .map((r) => ({ assessor: { id: r.assessor_id, displayName: names.get(r.assessor_id) ?? 'Assessor' }, scorecard: this.#scorecard(me.caseId, r.assessor_id) }));
+    const assessments: ReleasedAssessments['assessments'] = [];
+    for (const r of await this.#db.released(me.caseId)) {
+      assessments.push({ assessor: { id: r.assessor_id, displayName: names.get(r.assessor_id) ?? 'Assessor' }, scorecard: await this.#scorecard(me.caseId, r.assessor_id) });
+    }
     return { caseTitle: this.#cases.caseTitle(me.caseId), assessments };
   }
 
   /** The report's content: there is no report of nothing, so none released reads as "not found". */
-  releasedExports(mediatorId: string, caseId: string): AssessmentExport[] {
-    const r = this.released(mediatorId, caseId);
+  async releasedExports(mediatorId: string, caseId: string): Promise<AssessmentExport[]> {
+    const r = await this.released(mediatorId, caseId);
     if (r.assessments.length === 0) throw new ParleyError(ErrorCode.NotFound, 'No assessor has shared an assessment with you for this case.');
     return r.assessments.map((a) => this.#export(caseId, a.assessor, a.scorecard));
   }
@@ -152,12 +167,11 @@ export class AssessmentService {
     if (!this.#cases.hasConsented(who)) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
   }
 
-  #ensureRow(who: Identity): void {
-    this.#db.ensure(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, '{}'), this.#iso());
+  async #ratings(caseId: string, assessorId: string, db = this.#db): Promise<Record<string, Rating>> {
+    return this.#ratingsOf(caseId, await db.get(caseId, assessorId));
   }
 
-  #ratings(caseId: string, assessorId: string): Record<string, Rating> {
-    const row = this.#db.get(caseId, assessorId);
+  #ratingsOf(caseId: string, row: AssessmentRow | undefined): Record<string, Rating> {
     if (!row) return {};
     const raw = JSON.parse(this.#cases.openForCase(caseId, row.ratings_sealed)) as Record<string, unknown>;
     const out: Record<string, Rating> = {};
@@ -168,11 +182,11 @@ export class AssessmentService {
     return out;
   }
 
-  #scorecard(caseId: string, assessorId: string): Scorecard {
-    const row = this.#db.get(caseId, assessorId);
+  async #scorecard(caseId: string, assessorId: string): Promise<Scorecard> {
+    const row = await this.#db.get(caseId, assessorId);
     return {
-      ratings: this.#ratings(caseId, assessorId),
-      notes: this.#notes(caseId, assessorId).map(publicNote),
+      ratings: this.#ratingsOf(caseId, row),
+      notes: (await this.#notes(caseId, assessorId)).map(publicNote),
       releasedToMediator: !!row?.released_at,
       releasedAt: row?.released_at ?? null,
       updatedAt: row?.updated_at ?? null,
@@ -183,25 +197,30 @@ export class AssessmentService {
    * Notes in time order. A note written less than 30 s ago may still gain links to events that
    * happen just after it; once that window has passed, its links are worked out a last time and kept.
    */
-  #notes(caseId: string, assessorId: string): StoredNote[] {
+  async #notes(caseId: string, assessorId: string): Promise<StoredNote[]> {
     const now = this.#now();
     let entries: RecordEntry[] | undefined;
     let observer: { displayName: string } | undefined;
-    return this.#db.notes(caseId, assessorId).map((row) => {
+    const out: StoredNote[] = [];
+    for (const row of await this.#db.notes(caseId, assessorId)) {
       const note = this.#open(row);
       const windowEnd = Date.parse(note.at) + LINK_AFTER_MS;
-      if (Date.parse(note.linkedAt) >= windowEnd) return note;
+      if (Date.parse(note.linkedAt) >= windowEnd) {
+        out.push(note);
+        continue;
+      }
       entries ??= this.#record.entries(caseId);
       observer ??= { displayName: this.#cases.people(caseId).find((p) => p.id === assessorId)?.displayName ?? '' };
       const links = linkNearestEvents(entries, Date.parse(note.at), { excludeActorId: assessorId, observer });
       const next: StoredNote = { ...note, links, linkedAt: new Date(now).toISOString() };
-      if (now >= windowEnd) this.#db.updateNote(row.id, this.#seal(caseId, next));
-      return next;
-    });
+      if (now >= windowEnd) await this.#db.updateNote(row.id, this.#seal(caseId, next));
+      out.push(next);
+    }
+    return out;
   }
 
-  #ownNote(who: Identity, noteId: string): NoteRow {
-    const row = this.#db.getNote(noteId);
+  async #ownNote(who: Identity, noteId: string, db = this.#db): Promise<NoteRow> {
+    const row = await db.getNote(noteId);
     if (!row || row.case_id !== who.caseId || row.assessor_id !== who.participantId) throw new ParleyError(ErrorCode.NotFound, 'No such note.');
     return row;
   }

@@ -1,83 +1,102 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 
-export interface AssessmentRow {
-  case_id: string;
-  assessor_id: string;
-  ratings_sealed: string;
-  released_at: string | null;
-  updated_at: string;
-}
-export interface NoteRow {
-  id: string;
-  case_id: string;
-  assessor_id: string;
-  note_sealed: string;
-  created_at: string;
-}
+export type AssessmentRow = Selectable<DB['assessments']>;
+export type NoteRow = Selectable<DB['assessment_notes']>;
 
-/** SQL for scorecards and notes. Everything confidential arrives here already sealed. */
+/**
+ * SQL for scorecards and notes, on either engine (store/database.ts). Everything confidential
+ * arrives here already sealed.
+ */
 export class AssessmentStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Kysely<DB>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
   }
 
-  get(caseId: string, assessorId: string): AssessmentRow | undefined {
-    return this.#db.prepare('SELECT * FROM assessments WHERE case_id = ? AND assessor_id = ?').get(caseId, assessorId) as AssessmentRow | undefined;
+  /** Runs `fn` in one transaction, with a store on it (its body awaits only this store's calls). */
+  transaction<T>(fn: (db: AssessmentStore) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => fn(new AssessmentStore(trx)));
+  }
+
+  get(caseId: string, assessorId: string): Promise<AssessmentRow | undefined> {
+    return this.#db.selectFrom('assessments').selectAll().where('case_id', '=', caseId).where('assessor_id', '=', assessorId).executeTakeFirst();
   }
 
   /** Every scorecard of the case that its assessor released to the mediator. */
-  released(caseId: string): AssessmentRow[] {
-    return this.#db.prepare('SELECT * FROM assessments WHERE case_id = ? AND released_at IS NOT NULL ORDER BY released_at').all(caseId) as unknown as AssessmentRow[];
+  released(caseId: string): Promise<AssessmentRow[]> {
+    return this.#db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('released_at', 'is not', null)
+      .orderBy('released_at')
+      .orderBy('assessor_id')
+      .execute();
   }
 
   /** Creates the assessor's scorecard row on first use; an existing one is left as it is. */
-  ensure(caseId: string, assessorId: string, emptyRatingsSealed: string, at: string): void {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO assessments (case_id, assessor_id, ratings_sealed, released_at, updated_at) VALUES (?, ?, ?, NULL, ?)')
-      .run(caseId, assessorId, emptyRatingsSealed, at);
+  async ensure(caseId: string, assessorId: string, emptyRatingsSealed: string, at: string): Promise<void> {
+    await this.#db
+      .insertInto('assessments')
+      .values({ case_id: caseId, assessor_id: assessorId, ratings_sealed: emptyRatingsSealed, released_at: null, updated_at: at })
+      .onConflict((oc) => oc.columns(['case_id', 'assessor_id']).doNothing())
+      .execute();
   }
 
-  putRatings(caseId: string, assessorId: string, ratingsSealed: string, at: string): void {
-    this.#db
-      .prepare(
-        `INSERT INTO assessments (case_id, assessor_id, ratings_sealed, released_at, updated_at) VALUES (?, ?, ?, NULL, ?)
-         ON CONFLICT (case_id, assessor_id) DO UPDATE SET ratings_sealed = excluded.ratings_sealed, updated_at = excluded.updated_at`,
-      )
-      .run(caseId, assessorId, ratingsSealed, at);
+  async putRatings(caseId: string, assessorId: string, ratingsSealed: string, at: string): Promise<void> {
+    await this.#db
+      .insertInto('assessments')
+      .values({ case_id: caseId, assessor_id: assessorId, ratings_sealed: ratingsSealed, released_at: null, updated_at: at })
+      .onConflict((oc) => oc.columns(['case_id', 'assessor_id']).doUpdateSet((eb) => ({ ratings_sealed: eb.ref('excluded.ratings_sealed'), updated_at: eb.ref('excluded.updated_at') })))
+      .execute();
   }
 
-  setReleased(caseId: string, assessorId: string, releasedAt: string | null): void {
-    this.#db.prepare('UPDATE assessments SET released_at = ? WHERE case_id = ? AND assessor_id = ?').run(releasedAt, caseId, assessorId);
+  async setReleased(caseId: string, assessorId: string, releasedAt: string | null): Promise<void> {
+    await this.#db.updateTable('assessments').set({ released_at: releasedAt }).where('case_id', '=', caseId).where('assessor_id', '=', assessorId).execute();
   }
 
-  touch(caseId: string, assessorId: string, at: string): void {
-    this.#db.prepare('UPDATE assessments SET updated_at = ? WHERE case_id = ? AND assessor_id = ?').run(at, caseId, assessorId);
+  async touch(caseId: string, assessorId: string, at: string): Promise<void> {
+    await this.#db.updateTable('assessments').set({ updated_at: at }).where('case_id', '=', caseId).where('assessor_id', '=', assessorId).execute();
   }
 
-  notes(caseId: string, assessorId: string): NoteRow[] {
+  /** In time order; notes about the same instant in id order. */
+  notes(caseId: string, assessorId: string): Promise<NoteRow[]> {
     return this.#db
-      .prepare('SELECT * FROM assessment_notes WHERE case_id = ? AND assessor_id = ? ORDER BY created_at, rowid')
-      .all(caseId, assessorId) as unknown as NoteRow[];
+      .selectFrom('assessment_notes')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('assessor_id', '=', assessorId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
-  getNote(id: string): NoteRow | undefined {
-    return this.#db.prepare('SELECT * FROM assessment_notes WHERE id = ?').get(id) as NoteRow | undefined;
+  async noteCount(caseId: string, assessorId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('assessment_notes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('case_id', '=', caseId)
+      .where('assessor_id', '=', assessorId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
-  insertNote(n: NoteRow): void {
-    this.#db
-      .prepare('INSERT INTO assessment_notes (id, case_id, assessor_id, note_sealed, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(n.id, n.case_id, n.assessor_id, n.note_sealed, n.created_at);
+  getNote(id: string): Promise<NoteRow | undefined> {
+    return this.#db.selectFrom('assessment_notes').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  updateNote(id: string, noteSealed: string): void {
-    this.#db.prepare('UPDATE assessment_notes SET note_sealed = ? WHERE id = ?').run(noteSealed, id);
+  async insertNote(n: NoteRow): Promise<void> {
+    await this.#db.insertInto('assessment_notes').values(n).execute();
+  }
+
+  async updateNote(id: string, noteSealed: string): Promise<void> {
+    await this.#db.updateTable('assessment_notes').set({ note_sealed: noteSealed }).where('id', '=', id).execute();
   }
 
   /** Erased, not flagged: unlike a thread message, a note needs no tombstone. */
-  deleteNote(id: string): void {
-    this.#db.prepare('DELETE FROM assessment_notes WHERE id = ?').run(id);
+  async deleteNote(id: string): Promise<void> {
+    await this.#db.deleteFrom('assessment_notes').where('id', '=', id).execute();
   }
 }

@@ -18,55 +18,55 @@ export function mountAssessmentRoutes(mount: Mount, d: { assessments: Assessment
     return v as string;
   };
 
-  mount(r.assessment, (_req, _res, { caller, reply }) => {
-    reply(a.view(caller.identity));
+  mount(r.assessment, async (_req, _res, { caller, reply }) => {
+    reply(await a.view(caller.identity));
   });
-  mount(r.rate, (_req, _res, { caller, body, reply }) => {
-    reply(a.setRating(caller.identity, body()));
+  mount(r.rate, async (_req, _res, { caller, body, reply }) => {
+    reply(await a.setRating(caller.identity, body()));
   });
   // A new note is linked to the session events around it (who joined, moved, announced what): case
   // content, so it needs a current consent like the session itself (audience `consented-invitee`).
   // The other scorecard routes keep AssessmentService's rule (consented at least once): the
   // assessor's own ratings and notes must stay reachable after the mediator changes the agreement
   // (CaseService.hasConsented).
-  mount(r.addNote, (_req, _res, { caller, body, reply }) => {
+  mount(r.addNote, async (_req, _res, { caller, body, reply }) => {
     const who = caller.identity;
-    const note = a.addNote(who, body());
+    const note = await a.addNote(who, body());
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, links: note.links.length }, 'assessment note added');
     reply(note);
   });
-  mount(r.editNote, (req, _res, { caller, body, reply }) => {
-    reply(a.editNote(caller.identity, noteId(req), body()));
+  mount(r.editNote, async (req, _res, { caller, body, reply }) => {
+    reply(await a.editNote(caller.identity, noteId(req), body()));
   });
-  mount(r.deleteNote, (req, _res, { caller, reply }) => {
-    a.deleteNote(caller.identity, noteId(req));
+  mount(r.deleteNote, async (req, _res, { caller, reply }) => {
+    await a.deleteNote(caller.identity, noteId(req));
     reply();
   });
-  mount(r.release, (_req, _res, { caller, body, reply }) => {
+  mount(r.release, async (_req, _res, { caller, body, reply }) => {
     const who = caller.identity;
     const { released } = body();
-    const card = a.release(who, released);
+    const card = await a.release(who, released);
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, released }, 'assessment release changed');
     reply(card);
   });
-  mount(r.assessmentReport, (_req, res, { caller }) => {
-    const html = renderAssessmentReport([a.exportFor(caller.identity)]);
+  mount(r.assessmentReport, async (_req, res, { caller }) => {
+    const html = renderAssessmentReport([await a.exportFor(caller.identity)]);
     res.setHeader('Content-Disposition', 'inline; filename="assessment-report.html"');
     res.type('text/html').send(html);
   });
-  mount(r.assessmentExport, (_req, res, { caller }) => {
-    const exp = a.exportFor(caller.identity);
+  mount(r.assessmentExport, async (_req, res, { caller }) => {
+    const exp = await a.exportFor(caller.identity);
     res.setHeader('Content-Disposition', 'attachment; filename="assessment.json"');
     res.type('application/json').send(JSON.stringify(exp, null, 2));
   });
 
   // 200 with an empty list while nothing is released: the normal state of every case page, not an error.
-  mount(r.releasedAssessments, (_req, _res, { caller, param, reply }) => {
-    reply(a.released(caller.mediatorId, param('caseId')));
+  mount(r.releasedAssessments, async (_req, _res, { caller, param, reply }) => {
+    reply(await a.released(caller.mediatorId, param('caseId')));
   });
   // A report of nothing is "not found" (the case page links to it only once something is released).
-  mount(r.releasedAssessmentReport, (_req, res, { caller, param }) => {
-    const html = renderAssessmentReport(a.releasedExports(caller.mediatorId, param('caseId')));
+  mount(r.releasedAssessmentReport, async (_req, res, { caller, param }) => {
+    const html = renderAssessmentReport(await a.releasedExports(caller.mediatorId, param('caseId')));
     res.setHeader('Content-Disposition', 'inline; filename="assessment-report.html"');
     res.type('text/html').send(html);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventBus } from '../events/EventBus.ts';
 import type { ServerEvents } from '../events/events.ts';
 import { createLogger } from '../logger.ts';
 import { SessionRecord } from '../record/SessionRecord.ts';
@@ -22,13 +23,19 @@ async function setup() {
   return { ...f, signoff, record, changes, mediator };
 }
 
+/** A draft edit, heard and acted on (the listener's queries are settled by the next turn of the event loop). */
+async function edited(bus: EventBus, caseId: string): Promise<void> {
+  bus.emit('draft.edited', { caseId });
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('SignoffService on the event bus', () => {
   it('announces a frozen and a signed version with where the agreement now stands', async () => {
     const { signoff, changes, mediator, detail, who } = await setup();
     const v = await signoff.freeze(mediator);
-    expect(changes).toEqual([{ caseId: detail.id, current: signoff.status(detail.id) }]);
+    expect(changes).toEqual([{ caseId: detail.id, current: await signoff.status(detail.id) }]);
     expect(changes[0]!.current).toMatchObject({ id: v.id, status: 'awaiting-signatures' });
-    signoff.sign(who('Ana Party'), v.id, v.textHash);
+    await signoff.sign(who('Ana Party'), v.id, v.textHash);
     expect(changes).toHaveLength(2);
     expect(changes[1]!.current?.signers.find((s) => s.displayName === 'Ana Party')?.signedAt).not.toBeNull();
   });
@@ -36,36 +43,36 @@ describe('SignoffService on the event bus', () => {
   it('an edit of the draft voids a version still awaiting signatures, records it and announces it', async () => {
     const { bus, signoff, record, changes, mediator, detail, who } = await setup();
     const v = await signoff.freeze(mediator);
-    signoff.sign(who('Ana Party'), v.id, v.textHash);
+    await signoff.sign(who('Ana Party'), v.id, v.textHash);
     changes.length = 0;
-    bus.emit('draft.edited', { caseId: detail.id });
-    expect(signoff.view(detail.id)?.status).toBe('voided');
+    await edited(bus, detail.id);
+    expect((await signoff.view(detail.id))?.status).toBe('voided');
     expect(record.entries(detail.id).map((e) => e.type)).toEqual(['agreement.frozen', 'agreement.signed', 'agreement.voided']);
     expect(changes).toEqual([{ caseId: detail.id, current: expect.objectContaining({ id: v.id, status: 'voided' }) }]);
   });
 
   it('an edit voids a version frozen after edits that found nothing to void (their answer is not kept past a freeze)', async () => {
     const { bus, signoff, mediator, detail } = await setup();
-    bus.emit('draft.edited', { caseId: detail.id });
-    bus.emit('draft.edited', { caseId: detail.id });
+    await edited(bus, detail.id);
+    await edited(bus, detail.id);
     const v1 = await signoff.freeze(mediator);
-    bus.emit('draft.edited', { caseId: detail.id });
-    expect(signoff.view(detail.id)).toMatchObject({ id: v1.id, status: 'voided' });
+    await edited(bus, detail.id);
+    expect(await signoff.view(detail.id)).toMatchObject({ id: v1.id, status: 'voided' });
     // Voided: later edits find nothing to void, and the next frozen version is voided by an edit again.
-    bus.emit('draft.edited', { caseId: detail.id });
+    await edited(bus, detail.id);
     const v2 = await signoff.freeze(mediator);
-    expect(signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'awaiting-signatures' });
-    bus.emit('draft.edited', { caseId: detail.id });
-    expect(signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'voided' });
+    expect(await signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'awaiting-signatures' });
+    await edited(bus, detail.id);
+    expect(await signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'voided' });
   });
 
   it('an edit after everyone signed leaves the signed version alone', async () => {
     const { bus, signoff, changes, mediator, detail, who } = await setup();
     const v = await signoff.freeze(mediator);
-    for (const name of ['Ana Party', 'Ben Party']) signoff.sign(who(name), v.id, v.textHash);
+    for (const name of ['Ana Party', 'Ben Party']) await signoff.sign(who(name), v.id, v.textHash);
     changes.length = 0;
-    bus.emit('draft.edited', { caseId: detail.id });
-    expect(signoff.view(detail.id)?.status).toBe('signed');
+    await edited(bus, detail.id);
+    expect((await signoff.view(detail.id))?.status).toBe('signed');
     expect(changes).toEqual([]);
   });
 });

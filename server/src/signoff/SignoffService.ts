@@ -8,28 +8,10 @@ import type { EventBus } from '../events/EventBus.ts';
 import type { Logger } from '../logger.ts';
 import { exportManifest, type ExportData } from './exportHtml.ts';
 import { randomId } from '../crypto/randomId.ts';
+import { SignoffStore, type SignatureRow, type VersionRow } from './SignoffStore.ts';
 
 export interface AgreementSource {
   snapshotText(caseId: string): Promise<{ text: string; hash: string }>;
-}
-
-interface VersionRow {
-  id: string;
-  case_id: string;
-  version: number;
-  text_sealed: string;
-  text_hash: string;
-  frozen_at: string;
-  frozen_by: string;
-  voided_at: string | null;
-  void_reason: string | null;
-}
-interface SignatureRow {
-  version_id: string;
-  participant_id: string;
-  record_sealed: string;
-  signature: string;
-  signed_at: string;
 }
 
 export interface SignedVersion {
@@ -49,6 +31,7 @@ export const sha256Hex = (text: string): string => crypto.createHash('sha256').u
  */
 export class SignoffService {
   readonly #store: Store;
+  readonly #db: SignoffStore;
   readonly #cases: CaseService;
   readonly #keys: Keyring;
   readonly #source: AgreementSource;
@@ -67,9 +50,15 @@ export class SignoffService {
    * signed by everyone is not kept, since adding a party makes it incomplete again.
    */
   readonly #nothingToVoid = new Set<string>();
+  /**
+   * Counts freezes: an edit's check that started before a freeze committed read the old state, so
+   * its "nothing to void" is not kept (the edit after the freeze must find the new version).
+   */
+  #freezes = 0;
 
   constructor(store: Store, cases: CaseService, keys: Keyring, deps: { source: AgreementSource; bus: EventBus; logger: Logger; record?: RecordSink }) {
     this.#store = store;
+    this.#db = new SignoffStore(store.kysely);
     this.#cases = cases;
     this.#keys = keys;
     this.#source = deps.source;
@@ -81,7 +70,12 @@ export class SignoffService {
   /** An edit of the agreement draft voids a frozen version that is not signed by everyone yet. */
   subscribe(bus: EventBus): () => void {
     return bus.on('draft.edited', ({ caseId }) => {
-      if (this.draftChanged(caseId)) this.#logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
+      void this.draftChanged(caseId).then(
+        (voided) => {
+          if (voided) this.#logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
+        },
+        (err: unknown) => this.#logger.error({ caseId, err }, 'draft edited after freeze: pending signatures could not be voided'),
+      );
     });
   }
 
@@ -89,95 +83,115 @@ export class SignoffService {
     const snap = await this.#source.snapshotText(mediator.caseId);
     if (!snap.text.trim()) throw new ParleyError(ErrorCode.Conflict, 'The agreement draft is empty: there is nothing to freeze yet.');
     if (snap.hash !== sha256Hex(snap.text)) throw new ParleyError(ErrorCode.Internal, 'Draft snapshot hash mismatch.');
-    const current = this.#current(mediator.caseId);
     const at = new Date().toISOString();
     const id = randomId(12);
-    this.#store.tx(() => {
-      if (current && !current.voided_at && !this.#complete(current)) this.#void(current.id, 'A new version was frozen.', at);
-      const next = ((this.#store.db.prepare('SELECT MAX(version) AS v FROM agreement_versions WHERE case_id = ?').get(mediator.caseId) as { v: number | null }).v ?? 0) + 1;
-      this.#store.db
-        .prepare('INSERT INTO agreement_versions (id, case_id, version, text_sealed, text_hash, frozen_at, frozen_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, mediator.caseId, next, this.#cases.sealForCase(mediator.caseId, snap.text), snap.hash, at, mediator.participantId);
+    const textSealed = this.#cases.sealForCase(mediator.caseId, snap.text);
+    await this.#db.transaction(async (db) => {
+      const current = await db.current(mediator.caseId);
+      if (current && !current.voided_at && !this.#complete(current, await db.signatures(current.id))) await db.void(current.id, 'A new version was frozen.', at);
+      await db.insertNext({ id, case_id: mediator.caseId, text_sealed: textSealed, text_hash: snap.hash, frozen_at: at, frozen_by: mediator.participantId });
     });
     // From now on an edit voids this version.
+    this.#freezes++;
     this.#nothingToVoid.delete(mediator.caseId);
-    const view = this.view(mediator.caseId)!;
+    const view = (await this.view(mediator.caseId))!;
     this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
-    this.#changed(mediator.caseId);
+    await this.#changed(mediator.caseId);
     return view;
   }
 
   /** The newest version without its text (what the live session is told). */
-  status(caseId: string): AgreementStatus | null {
-    return agreementStatusOf(this.view(caseId));
+  async status(caseId: string): Promise<AgreementStatus | null> {
+    return agreementStatusOf(await this.view(caseId));
   }
 
   /** The newest version, as everyone sees it. */
-  view(caseId: string): AgreementVersionView | null {
-    const v = this.#current(caseId);
-    return v ? this.#view(v) : null;
+  async view(caseId: string): Promise<AgreementVersionView | null> {
+    const v = await this.#db.current(caseId);
+    return v ? this.#view(v, await this.#db.signatures(v.id)) : null;
   }
 
-  /** Where the newest version stands, without opening its text (the mediator's case list). */
+  /**
+   * Where the newest version stands, without opening its text (the mediator's case list). Synchronous
+   * while CaseService.listCases is (SignoffStore's synchronous reads; issue 14).
+   */
   summary(caseId: string): CaseSummary['agreement'] {
-    const v = this.#current(caseId);
+    const v = this.#db.currentNow(this.#store.db, caseId);
     if (!v) return null;
-    return { version: v.version, status: v.voided_at ? 'voided' : this.#complete(v) ? 'signed' : 'awaiting-signatures', ...this.#progress(v) };
+    const sigs = this.#db.signaturesNow(this.#store.db, v.id);
+    return { version: v.version, status: v.voided_at ? 'voided' : this.#complete(v, sigs) ? 'signed' : 'awaiting-signatures', ...this.#progress(v, sigs) };
   }
 
-  sign(who: Identity, versionId: string, textHash: string): AgreementVersionView {
+  async sign(who: Identity, versionId: string, textHash: string): Promise<AgreementVersionView> {
     if (!mustSign(who.role)) throw new ParleyError(ErrorCode.Forbidden, 'Only the parties sign the agreement.');
-    const v = this.#current(who.caseId);
+    // The checks and the signature in one transaction: the version cannot be withdrawn in between.
+    const v = await this.#db.transaction(async (db) => {
+      const v = await db.current(who.caseId);
+      this.#checkSignable(v, versionId, textHash);
+      const signedAt = new Date().toISOString();
+      const record: SignatureRecord = {
+        v: 1,
+        type: 'parley.agreement-signature',
+        caseId: who.caseId,
+        versionId: v.id,
+        version: v.version,
+        textHash: v.text_hash,
+        participantId: who.participantId,
+        displayName: who.displayName,
+        role: who.role,
+        signedAt,
+      };
+      const s = this.#keys.sodium;
+      const signature = s.to_base64(this.#keys.signDetached(s.from_string(canonicalJson(record))), s.base64_variants.URLSAFE_NO_PADDING);
+      const added = await db.insertSignature({ version_id: v.id, participant_id: who.participantId, record_sealed: this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signed_at: signedAt });
+      if (!added) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
+      return v;
+    });
+    // After the commit (as before: the record keeps its own chain).
+    this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
+    await this.#changed(who.caseId);
+    return this.#view(v, await this.#db.signatures(v.id));
+  }
+
+  #checkSignable(v: VersionRow | undefined, versionId: string, textHash: string): asserts v is VersionRow {
     if (!v || v.id !== versionId) throw new ParleyError(ErrorCode.Conflict, 'This version is no longer the current one. Please review the latest version.');
     if (v.voided_at) throw new ParleyError(ErrorCode.Conflict, `This version was withdrawn: ${v.void_reason ?? 'the draft changed'}. Please review the new version.`);
     if (v.text_hash !== textHash) throw new ParleyError(ErrorCode.Conflict, 'The text you reviewed is not the frozen text. Please review it again.');
-    const signedAt = new Date().toISOString();
-    const record: SignatureRecord = {
-      v: 1,
-      type: 'parley.agreement-signature',
-      caseId: who.caseId,
-      versionId: v.id,
-      version: v.version,
-      textHash: v.text_hash,
-      participantId: who.participantId,
-      displayName: who.displayName,
-      role: who.role,
-      signedAt,
-    };
-    const s = this.#keys.sodium;
-    const signature = s.to_base64(this.#keys.signDetached(s.from_string(canonicalJson(record))), s.base64_variants.URLSAFE_NO_PADDING);
-    const r = this.#store.db
-      .prepare('INSERT OR IGNORE INTO agreement_signatures (version_id, participant_id, record_sealed, signature, signed_at) VALUES (?, ?, ?, ?, ?)')
-      .run(v.id, who.participantId, this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signedAt);
-    if (Number(r.changes) === 0) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
-    this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
-    this.#changed(who.caseId);
-    return this.#view(v);
   }
 
-  /** Any edit of the draft before every party signed voids the frozen version and its signatures. */
-  draftChanged(caseId: string): boolean {
+  /**
+   * Any edit of the draft before every party signed voids the frozen version and its signatures.
+   * Returns whether this edit voided it (of edits at once, one does).
+   */
+  async draftChanged(caseId: string): Promise<boolean> {
     if (this.#nothingToVoid.has(caseId)) return false;
-    const v = this.#current(caseId);
-    if (!v || v.voided_at) {
-      this.#nothingToVoid.add(caseId);
+    const freezes = this.#freezes;
+    // The check and the void in one transaction: a last signature cannot land in between.
+    const voided = await this.#db.transaction(async (db) => {
+      const v = await db.current(caseId);
+      if (!v || v.voided_at) return 'nothing' as const;
+      if (this.#complete(v, await db.signatures(v.id))) return null;
+      return (await db.void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString())) ? v : null;
+    });
+    if (voided === 'nothing') {
+      if (freezes === this.#freezes) this.#nothingToVoid.add(caseId);
       return false;
     }
-    if (this.#complete(v)) return false;
-    this.#void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString());
-    this.#record?.append(caseId, 'agreement.voided', null, { version: v.version, reason: 'edited after freeze' });
-    this.#changed(caseId);
+    if (!voided) return false;
+    this.#record?.append(caseId, 'agreement.voided', null, { version: voided.version, reason: 'edited after freeze' });
+    await this.#changed(caseId);
     return true;
   }
 
   /** Everything the export needs: the text, the signers and each signed record. */
-  signedVersion(caseId: string): SignedVersion | null {
-    const v = this.#current(caseId);
+  async signedVersion(caseId: string): Promise<SignedVersion | null> {
+    const v = await this.#db.current(caseId);
     if (!v) return null;
+    const sigs = await this.#db.signatures(v.id);
     return {
-      view: this.#view(v),
+      view: this.#view(v, sigs),
       caseTitle: this.#cases.caseTitle(caseId),
-      records: this.#signatures(v.id).map((row) => ({ record: JSON.parse(this.#cases.openForCase(caseId, row.record_sealed)) as SignatureRecord, signature: row.signature })),
+      records: sigs.map((row) => ({ record: JSON.parse(this.#cases.openForCase(caseId, row.record_sealed)) as SignatureRecord, signature: row.signature })),
     };
   }
 
@@ -186,8 +200,8 @@ export class SignoffService {
    * sign with their role, the hashes of the signature records, the verify page), so a partly signed
    * file cannot be edited into one that claims every signature.
    */
-  exportData(caseId: string, verifyUrl: string): ExportData | null {
-    const v = this.signedVersion(caseId);
+  async exportData(caseId: string, verifyUrl: string): Promise<ExportData | null> {
+    const v = await this.signedVersion(caseId);
     if (!v) return null;
     const s = this.#keys.sodium;
     const unsealed: Omit<ExportData, 'serverSignature'> = {
@@ -208,36 +222,25 @@ export class SignoffService {
     return { ...unsealed, serverSignature };
   }
 
-  #changed(caseId: string): void {
-    this.#bus.emit('agreement.changed', { caseId, current: this.status(caseId) });
+  async #changed(caseId: string): Promise<void> {
+    this.#bus.emit('agreement.changed', { caseId, current: await this.status(caseId) });
   }
 
-  #current(caseId: string): VersionRow | undefined {
-    return this.#store.db.prepare('SELECT * FROM agreement_versions WHERE case_id = ? ORDER BY version DESC LIMIT 1').get(caseId) as VersionRow | undefined;
-  }
-
-  #signatures(versionId: string): SignatureRow[] {
-    return this.#store.db.prepare('SELECT * FROM agreement_signatures WHERE version_id = ? ORDER BY signed_at').all(versionId) as unknown as SignatureRow[];
-  }
-
-  #void(versionId: string, reason: string, at: string): void {
-    this.#store.db.prepare('UPDATE agreement_versions SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL').run(at, reason, versionId);
-  }
-
-  #progress(v: VersionRow): { signedCount: number; signerCount: number } {
-    const signed = new Set(this.#signatures(v.id).map((s) => s.participant_id));
+  /** `sigs`: the version's signatures. */
+  #progress(v: VersionRow, sigs: SignatureRow[]): { signedCount: number; signerCount: number } {
+    const signed = new Set(sigs.map((s) => s.participant_id));
     const needed = this.#cases.people(v.case_id).filter((p) => mustSign(p.role));
     return { signedCount: needed.filter((p) => signed.has(p.id)).length, signerCount: needed.length };
   }
 
-  #complete(v: VersionRow): boolean {
-    const { signedCount, signerCount } = this.#progress(v);
+  #complete(v: VersionRow, sigs: SignatureRow[]): boolean {
+    const { signedCount, signerCount } = this.#progress(v, sigs);
     return signerCount > 0 && signedCount === signerCount;
   }
 
-  #view(v: VersionRow): AgreementVersionView {
-    const sigs = new Map(this.#signatures(v.id).map((s) => [s.participant_id, s.signed_at]));
-    const complete = this.#complete(v);
+  #view(v: VersionRow, signatures: SignatureRow[]): AgreementVersionView {
+    const sigs = new Map(signatures.map((s) => [s.participant_id, s.signed_at]));
+    const complete = this.#complete(v, signatures);
     return {
       id: v.id,
       version: v.version,

@@ -22,20 +22,20 @@ export interface SignoffRouteDeps {
  * (the routes' audience is `consented-invitee`).
  */
 export function mountSignoffRoutes(mount: Mount, d: SignoffRouteDeps): void {
-  const exportFor = (caseId: string) => {
-    const data = d.signoff.exportData(caseId, `${d.publicUrl().replace(/\/+$/, '')}/verify`);
+  const exportFor = async (caseId: string) => {
+    const data = await d.signoff.exportData(caseId, `${d.publicUrl().replace(/\/+$/, '')}/verify`);
     return data ? { html: renderExport(data, keyFingerprint(d.publicKey, sha256Hex)), version: data.version } : null;
   };
-  const sendExport = (res: express.Response, caseId: string) => {
-    const e = exportFor(caseId);
+  const sendExport = async (res: express.Response, caseId: string) => {
+    const e = await exportFor(caseId);
     if (!e) return res.status(404).json({ error: { code: 'not_found', message: 'No version of the agreement has been frozen yet.' } });
     res.setHeader('Content-Disposition', `attachment; filename="agreement-v${e.version}.html"`);
     res.type('text/html').send(e.html);
   };
 
-  mount(r.caseAgreement, (_req, _res, { caller, param, reply }) => {
+  mount(r.caseAgreement, async (_req, _res, { caller, param, reply }) => {
     const caseId = d.cases.caseDetail(caller.mediatorId, param('caseId')).id;
-    reply({ current: d.signoff.view(caseId) });
+    reply({ current: await d.signoff.view(caseId) });
   });
   mount(r.freezeAgreement, async (_req, _res, { caller, param, reply }) => {
     const me = d.cases.mediatorIdentity(caller.mediatorId, param('caseId'));
@@ -43,22 +43,22 @@ export function mountSignoffRoutes(mount: Mount, d: SignoffRouteDeps): void {
     d.logger.info({ caseId: me.caseId, version: view.version, textHash: view.textHash }, 'agreement frozen');
     reply({ current: view });
   });
-  mount(r.caseAgreementExport, (_req, res, { caller, param }) => {
-    sendExport(res, d.cases.caseDetail(caller.mediatorId, param('caseId')).id);
+  mount(r.caseAgreementExport, async (_req, res, { caller, param }) => {
+    await sendExport(res, d.cases.caseDetail(caller.mediatorId, param('caseId')).id);
   });
 
-  mount(r.invitationAgreement, (_req, _res, { caller, reply }) => {
-    reply({ current: d.signoff.view(caller.identity.caseId) });
+  mount(r.invitationAgreement, async (_req, _res, { caller, reply }) => {
+    reply({ current: await d.signoff.view(caller.identity.caseId) });
   });
-  mount(r.signAgreement, (_req, _res, { caller, body, reply }) => {
+  mount(r.signAgreement, async (_req, _res, { caller, body, reply }) => {
     const { versionId, textHash } = body();
     const who = caller.identity;
-    const view = d.signoff.sign(who, versionId, textHash);
+    const view = await d.signoff.sign(who, versionId, textHash);
     d.logger.info({ caseId: who.caseId, participantId: who.participantId, version: view.version }, 'agreement signed');
     reply({ current: view });
   });
-  mount(r.invitationAgreementExport, (_req, res, { caller }) => {
-    sendExport(res, caller.identity.caseId);
+  mount(r.invitationAgreementExport, async (_req, res, { caller }) => {
+    await sendExport(res, caller.identity.caseId);
   });
 
   mount(r.agreementPublicKey, (_req, _res, { reply }) => {

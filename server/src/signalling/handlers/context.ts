@@ -14,7 +14,7 @@ export interface HandlerDeps {
   live: LiveSessions;
   threads: ThreadService;
   /** The agreement version frozen for signature (told at join; changes arrive as agreement:updated). */
-  agreementOf: (caseId: string) => AgreementStatus | null;
+  agreementOf: (caseId: string) => Promise<AgreementStatus | null>;
   /** TURN credentials and the ICE policy, handed out with each transport (joined members only). */
   ice: IceServers;
 }

@@ -33,7 +33,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
           ...lc.viewFor(member),
           caseId: identity.caseId,
           caseTitle: cases.caseTitle(identity.caseId),
-          agreement: agreementOf(identity.caseId),
+          agreement: await agreementOf(identity.caseId),
           // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
           consentAnswers: canModerate(identity.role) ? cases.openConsentAnswers(identity.caseId) : [],
           routerRtpCapabilities: lc.media.rtpCapabilities,
