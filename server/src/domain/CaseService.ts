@@ -30,7 +30,7 @@ import {
 import type { Keyring } from '../crypto/Keyring.ts';
 import { InviteVerifier, signInvite, type InvitePayload } from '../crypto/tokens.ts';
 import type { Identity } from './identity.ts';
-import { now, type CaseHead, type CaseRow, type ParticipantRow, type Store } from '../store/Store.ts';
+import { now, type CaseHead, type CaseRow, type NewParticipant, type ParticipantRow, type Store } from '../store/Store.ts';
 import { OpenedNames } from './OpenedNames.ts';
 import { profileOf } from './MediatorAuth.ts';
 import type { EventBus } from '../events/EventBus.ts';
@@ -46,15 +46,18 @@ export type { Identity } from './identity.ts';
 export interface CaseLookups {
   isOnline?: (caseId: string, participantId: string) => boolean;
   /** Where the newest frozen agreement stands (null: none frozen). */
-  agreementOf?: (caseId: string) => CaseSummary['agreement'];
+  agreementOf?: (caseId: string) => Later<CaseSummary['agreement']>;
   /** The mediator's template version a new case is written from (Templates.resolve); absent: only the built-in one. */
-  templateFor?: (mediatorId: string, versionId: string | null | undefined) => ResolvedTemplate;
+  templateFor?: (mediatorId: string, versionId: string | null | undefined) => Later<ResolvedTemplate>;
   /** Which template version a case uses (Templates.refOf). */
-  templateOf?: (caseId: string) => CaseTemplateRef | null;
+  templateOf?: (caseId: string) => Later<CaseTemplateRef | null>;
   /** Declines, questions and withdrawals on a case, and one person's own (ConsentAnswers). */
-  answersOf?: (caseId: string, clauseSetHash: string) => CaseConsentAnswer[];
-  ownAnswersOf?: (caseId: string, participantId: string, clauseSetHash: string) => ConsentAnswer[];
+  answersOf?: (caseId: string, clauseSetHash: string) => Later<CaseConsentAnswer[]>;
+  ownAnswersOf?: (caseId: string, participantId: string, clauseSetHash: string) => Later<ConsentAnswer[]>;
 }
+
+/** An answer now or once the store has given it. */
+type Later<T> = T | Promise<T>;
 
 /**
  * On: nobody meets the other side unsupervised unless the mediator chose otherwise [2.11, 3.7.1].
@@ -96,15 +99,15 @@ export class CaseService {
     return this.#keys.hashHex(canonicalJson(agreement));
   }
 
-  createCase(mediatorId: string, body: CreateCaseBody): CaseDetail {
-    const mediator = this.#store.getMediator(mediatorId);
+  async createCase(mediatorId: string, body: CreateCaseBody): Promise<CaseDetail> {
+    const mediator = await this.#store.getMediator(mediatorId);
     if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
     // Resolved first: a template version that is not theirs refuses the case before anything is stored.
-    const template = this.#templateFor(mediatorId, body.templateVersionId);
+    const template = await this.#templateFor(mediatorId, body.templateVersionId);
     const { key, wrapped } = this.#keys.newCaseKey();
     const caseId = randomId();
     const createdAt = now();
-    const people: ParticipantRow[] = [
+    const people: NewParticipant[] = [
       { id: randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null, mediator_id: mediatorId },
       ...body.participants.map((p) => ({
         id: randomId(),
@@ -119,7 +122,7 @@ export class CaseService {
     // The template's clauses, then the platform's from the settings; assessors on the case from the
     // start are disclosed in the agreement from the start [3.6.10, 3.6.14].
     const agreement = composeAgreement(template, { breakdown: DEFAULT_BREAKDOWN, assessorIds: people.filter((p) => p.role === 'assessor').map((p) => p.id) });
-    const row: CaseRow = {
+    const row = {
       id: caseId,
       mediator_id: mediatorId,
       wrapped_key: wrapped,
@@ -130,9 +133,9 @@ export class CaseService {
       waiting_room: (body.waitingRoom ?? DEFAULT_WAITING_ROOM) ? 1 : 0,
       template_version_id: template.versionId,
     };
-    this.#store.insertCase(row, people);
+    await this.#store.insertCase(row, people);
     this.#caseKeys.set(caseId, key);
-    people.slice(1).forEach((p, i) => this.issueInvitation(p, body.participants[i]!.email));
+    for (const [i, p] of people.slice(1).entries()) await this.issueInvitation(p, body.participants[i]!.email);
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -143,63 +146,76 @@ export class CaseService {
    * written keeps its name: signatures and session-record entries hold the name they were made
    * with, and people already in a live session see the new name when they next join.
    */
-  resealMediatorName(mediatorId: string, displayName: string): Array<{ id: string; display_name_sealed: string }> {
-    return this.#store.casesOf(mediatorId).flatMap((c) =>
-      this.#store
-        .participantsOf(c.id)
-        .filter((p) => p.role === 'mediator' && p.mediator_id === mediatorId)
-        .map((p) => ({ id: p.id, display_name_sealed: this.#keys.sealText(this.#keyOf(c), displayName) })),
-    );
+  async resealMediatorName(mediatorId: string, displayName: string): Promise<Array<{ id: string; display_name_sealed: string }>> {
+    const out: Array<{ id: string; display_name_sealed: string }> = [];
+    for (const c of await this.#store.casesOf(mediatorId)) {
+      for (const p of await this.#store.participantsOf(c.id)) {
+        if (p.role === 'mediator' && p.mediator_id === mediatorId) out.push({ id: p.id, display_name_sealed: this.#keys.sealText(this.#keyOf(c), displayName) });
+      }
+    }
+    return out;
   }
 
-  listCases(mediatorId: string): CaseSummary[] {
-    return this.#store.casesOf(mediatorId).map((c) => {
-      const people = this.#store.participantsOf(c.id).filter((p) => requiresConsent(p.role));
-      return {
+  async listCases(mediatorId: string): Promise<CaseSummary[]> {
+    const out: CaseSummary[] = [];
+    for (const c of await this.#store.casesOf(mediatorId)) {
+      const everyone = await this.#store.participantsOf(c.id);
+      const people = everyone.filter((p) => requiresConsent(p.role));
+      let consentedCount = 0;
+      for (const p of people) if (await this.#consentCurrent(p.id, c.clause_set_hash)) consentedCount++;
+      out.push({
         id: c.id,
         title: this.#open(c, c.title_sealed),
         createdAt: c.created_at,
         participantCount: people.length,
-        consentedCount: people.filter((p) => this.#consentCurrent(p.id, c.clause_set_hash)).length,
-        onlineCount: this.#store.participantsOf(c.id).filter((p) => this.#isOnline(c.id, p.id)).length,
+        consentedCount,
+        onlineCount: everyone.filter((p) => this.#isOnline(c.id, p.id)).length,
         mediatorRole: c.mediator_id === mediatorId ? ('lead' as const) : ('co' as const),
-        agreement: this.#agreementOf(c.id),
-      };
-    });
+        agreement: await this.#agreementOf(c.id),
+      });
+    }
+    return out;
   }
 
-  caseDetail(mediatorId: string, caseId: string): CaseDetail {
-    const { c, me } = this.#access(mediatorId, caseId);
+  async caseDetail(mediatorId: string, caseId: string): Promise<CaseDetail> {
+    const { c, me } = await this.#access(mediatorId, caseId);
+    const people = await this.#store.participantsOf(c.id);
+    const participants: ParticipantSummary[] = [];
+    for (const p of people) participants.push(await this.#summary(c, p));
     return {
       id: c.id,
       title: this.#open(c, c.title_sealed),
       createdAt: c.created_at,
-      agreement: this.#agreementShown(c),
+      agreement: this.#agreementShown(c, people),
       clauseSetHash: c.clause_set_hash,
-      participants: this.#store.participantsOf(c.id).map((p) => this.#summary(c, p)),
-      breakdown: this.breakdownSettings(c.id),
-      waitingRoom: this.waitingRoomOn(c.id),
-      template: this.#lookups.templateOf?.(c.id) ?? null,
-      consentAnswers: this.#lookups.answersOf?.(c.id, c.clause_set_hash) ?? [],
-      mediators: this.#mediatorsOf(c),
+      participants,
+      breakdown: breakdownOf(c),
+      waitingRoom: waitingRoomOf(c),
+      template: (await this.#lookups.templateOf?.(c.id)) ?? null,
+      consentAnswers: (await this.#lookups.answersOf?.(c.id, c.clause_set_hash)) ?? [],
+      mediators: await this.#mediatorsOf(c, people),
       you: me.id,
     };
   }
 
   /** The lead first, then the co-mediators in the order added, with the organisation each gives. */
-  #mediatorsOf(c: CaseRow): CaseMediator[] {
-    const rows = this.#store.participantsOf(c.id).filter((p) => p.role === 'mediator');
+  async #mediatorsOf(c: CaseRow, people: ParticipantRow[]): Promise<CaseMediator[]> {
+    const rows = people.filter((p) => p.role === 'mediator');
     const lead = (p: ParticipantRow) => p.mediator_id === c.mediator_id;
-    return [...rows.filter(lead), ...rows.filter((p) => !lead(p))].map((p) => ({
-      participantId: p.id,
-      accountId: p.mediator_id ?? '',
-      displayName: this.#nameOf(c, p),
-      organisation: (p.mediator_id ? this.#store.getMediator(p.mediator_id)?.organisation : undefined) ?? '',
-      lead: lead(p),
-    }));
+    const out: CaseMediator[] = [];
+    for (const p of [...rows.filter(lead), ...rows.filter((p) => !lead(p))]) {
+      out.push({
+        participantId: p.id,
+        accountId: p.mediator_id ?? '',
+        displayName: this.#nameOf(c, p),
+        organisation: (p.mediator_id ? (await this.#store.getMediator(p.mediator_id))?.organisation : undefined) ?? '',
+        lead: lead(p),
+      });
+    }
+    return out;
   }
 
-  #templateFor(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
+  async #templateFor(mediatorId: string, versionId: string | null | undefined): Promise<ResolvedTemplate> {
     if (this.#lookups.templateFor) return this.#lookups.templateFor(mediatorId, versionId);
     if (versionId) throw new ParleyError(ErrorCode.NotFound, 'No such template version.');
     return BUILT_IN_TEMPLATE;
@@ -208,26 +224,22 @@ export class CaseService {
   // --- the waiting room [issue 13; 2.11-iii, 3.7.2] ---------------------------------------------
 
   /** Whether the case's parties and advisors wait to be let in; off where the mediator never chose. */
-  waitingRoomOn(caseId: string): boolean {
-    const v = this.#store.getCase(caseId)?.waiting_room;
-    return v === null || v === undefined ? DEFAULT_WAITING_ROOM : v === 1;
+  async waitingRoomOn(caseId: string): Promise<boolean> {
+    return waitingRoomOf(await this.#store.getCase(caseId));
   }
 
   /** Turns the waiting room on or off; a live session follows at once (LiveSessions). */
-  setWaitingRoom(mediatorId: string, caseId: string, on: boolean): CaseDetail {
-    this.#ownedCase(mediatorId, caseId);
-    this.#store.setCaseWaitingRoom(caseId, on);
-    this.#bus.emit('waiting-room.changed', { caseId, on, by: this.mediatorIdentity(mediatorId, caseId) });
+  async setWaitingRoom(mediatorId: string, caseId: string, on: boolean): Promise<CaseDetail> {
+    const by = await this.mediatorIdentity(mediatorId, caseId);
+    await this.#store.setCaseWaitingRoom(caseId, on);
+    this.#bus.emit('waiting-room.changed', { caseId, on, by });
     return this.caseDetail(mediatorId, caseId);
   }
 
   // --- technology-breakdown procedure [3.6.6, 3.6.13, 3.7.17] ----------------------------------
 
-  breakdownSettings(caseId: string): BreakdownSettings {
-    const json = this.#store.getCase(caseId)?.breakdown_json;
-    if (!json) return DEFAULT_BREAKDOWN;
-    const parsed = BreakdownSettings.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : DEFAULT_BREAKDOWN;
+  async breakdownSettings(caseId: string): Promise<BreakdownSettings> {
+    return breakdownOf(await this.#store.getCase(caseId));
   }
 
   /**
@@ -235,39 +247,37 @@ export class CaseService {
    * parties consent to the procedure that will actually run. A real change alters the clause set
    * hash: everyone consents again before their next live contact.
    */
-  setBreakdown(mediatorId: string, caseId: string, settings: BreakdownSettings): CaseDetail {
-    const c = this.#ownedCase(mediatorId, caseId);
+  async setBreakdown(mediatorId: string, caseId: string, settings: BreakdownSettings): Promise<CaseDetail> {
+    const { c } = await this.#access(mediatorId, caseId);
+    const by = await this.mediatorIdentity(mediatorId, caseId);
     const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
     const clause = breakdownClause(settings);
     const at = agreement.clauses.findIndex((cl) => cl.id === BREAKDOWN_CLAUSE_ID);
     const clauses = at >= 0 ? agreement.clauses.map((cl, i) => (i === at ? { ...cl, title: clause.title, body: clause.body, imi: clause.imi } : cl)) : [...agreement.clauses, clause];
     const next = { ...agreement, clauses };
     const changed = canonicalJson(next) !== canonicalJson(agreement);
-    this.#store.tx(() => {
-      this.#store.setCaseBreakdown(caseId, JSON.stringify(settings));
-      if (changed) this.#store.setCaseAgreement(caseId, JSON.stringify(next), this.clauseSetHash(next));
-    });
-    this.#bus.emit('breakdown.changed', { caseId, settings, by: this.mediatorIdentity(mediatorId, caseId) });
+    await this.#store.setCaseBreakdown(caseId, JSON.stringify(settings), changed ? { json: JSON.stringify(next), clauseSetHash: this.clauseSetHash(next) } : undefined);
+    this.#bus.emit('breakdown.changed', { caseId, settings, by });
     // Earlier consents are stale now: whatever connections depended on them must end.
     if (changed) this.#bus.emit('protocol.changed', { caseId });
     return this.caseDetail(mediatorId, caseId);
   }
 
   /** Withdraws a person's link; every connection they opened with it ends (the registry listens). */
-  revokeInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
-    this.#ownedParticipant(mediatorId, caseId, participantId);
-    this.#store.revokeInvitations(participantId);
-    const detail = this.caseDetail(mediatorId, caseId);
+  async revokeInvitation(mediatorId: string, caseId: string, participantId: string): Promise<CaseDetail> {
+    await this.#ownedParticipant(mediatorId, caseId, participantId);
+    await this.#store.revokeInvitations(participantId);
+    const detail = await this.caseDetail(mediatorId, caseId);
     this.#bus.emit('invitation.revoked', { caseId, participantId });
     return detail;
   }
 
   /** A new link replaces the old one, which is withdrawn like any other. */
-  reissueInvitation(mediatorId: string, caseId: string, participantId: string): CaseDetail {
-    const p = this.#ownedParticipant(mediatorId, caseId, participantId);
-    this.#store.revokeInvitations(participantId);
-    this.issueInvitation(p);
-    const detail = this.caseDetail(mediatorId, caseId);
+  async reissueInvitation(mediatorId: string, caseId: string, participantId: string): Promise<CaseDetail> {
+    const p = await this.#ownedParticipant(mediatorId, caseId, participantId);
+    await this.#store.revokeInvitations(participantId);
+    await this.issueInvitation(p);
+    const detail = await this.caseDetail(mediatorId, caseId);
     this.#bus.emit('invitation.revoked', { caseId, participantId });
     return detail;
   }
@@ -276,14 +286,13 @@ export class CaseService {
    * Full check of an invitation token: signature, expiry, revocation, participant still on the case.
    * Used on every HTTP call and every socket handshake, so a revoked link dies everywhere at once.
    */
-  authenticateInvite(token: unknown): Identity {
+  async authenticateInvite(token: unknown): Promise<Identity> {
     const payload: InvitePayload = this.#invites.verify(token);
-    const inv = this.#store.getInvitation(payload.jti);
+    const inv = await this.#store.getInvitation(payload.jti);
     if (!inv || inv.participant_id !== payload.pid || inv.case_id !== payload.cid) {
       throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid. Ask the mediator for a new one.');
     }
-    const p = this.#store.getParticipant(payload.pid);
-    const c = this.#store.getCaseHead(payload.cid);
+    const [p, c] = await Promise.all([this.#store.getParticipant(payload.pid), this.#store.getCaseHead(payload.cid)]);
     // Taken off the case says more than "withdrawn" (their link was withdrawn with it).
     if (p?.removed_at) throw new ParleyError(ErrorCode.LinkRevoked, 'The mediator took you off this case, so this link no longer works. If you think this is a mistake, contact the mediator.');
     if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
@@ -294,15 +303,15 @@ export class CaseService {
   }
 
   /** The mediator's own participant identity in a case they lead or co-mediate. */
-  mediatorIdentity(mediatorId: string, caseId: string): Identity {
-    const { c, me } = this.#access(mediatorId, caseId);
+  async mediatorIdentity(mediatorId: string, caseId: string): Promise<Identity> {
+    const { c, me } = await this.#access(mediatorId, caseId);
     return { caseId: c.id, participantId: me.id, role: 'mediator', displayName: this.#nameOf(c, me), side: null };
   }
 
   /** The lead mediator's participant id (the room controller by default, whom the assessor follows). */
-  mediatorParticipantId(caseId: string): string {
-    const c = this.#store.getCaseHead(caseId);
-    const p = c && this.#store.mediatorParticipant(caseId, c.mediator_id);
+  async mediatorParticipantId(caseId: string): Promise<string> {
+    const c = await this.#store.getCaseHead(caseId);
+    const p = c && (await this.#store.mediatorParticipant(caseId, c.mediator_id));
     if (!p) throw new ParleyError(ErrorCode.Internal, 'The case has no mediator.');
     return p.id;
   }
@@ -311,41 +320,42 @@ export class CaseService {
    * A case only its lead may change this way (who co-mediates it): a co-mediator is refused with
    * the reason, anyone else is told there is no such case.
    */
-  ledCase(mediatorId: string, caseId: string, what: string): CaseRow {
-    const { c } = this.#access(mediatorId, caseId);
+  async ledCase(mediatorId: string, caseId: string, what: string): Promise<CaseRow> {
+    const { c } = await this.#access(mediatorId, caseId);
     if (c.mediator_id !== mediatorId) {
-      const lead = this.#store.getMediator(c.mediator_id)?.display_name ?? 'the lead mediator';
+      const lead = (await this.#store.getMediator(c.mediator_id))?.display_name ?? 'the lead mediator';
       throw new ParleyError(ErrorCode.Forbidden, `Only ${lead}, who leads this case, can ${what}.`);
     }
     return c;
   }
 
   /** What the platform writes the case's own clauses from (Templates.useOnCase writes the agreement again). */
-  platformFacts(caseId: string): PlatformFacts {
-    const c = this.#store.getCaseHead(caseId);
+  async platformFacts(caseId: string): Promise<PlatformFacts> {
+    const c = await this.#store.getCase(caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    const people = this.#store.participantsOf(caseId);
+    const people = await this.#store.participantsOf(caseId);
     const lead = people.find((p) => p.role === 'mediator' && p.mediator_id === c.mediator_id);
     const coIds = people.filter((p) => p.role === 'mediator' && p !== lead).map((p) => p.id);
     return {
-      breakdown: this.breakdownSettings(caseId),
+      breakdown: breakdownOf(c),
       assessorIds: people.filter((p) => p.role === 'assessor').map((p) => p.id),
       ...(lead ? { mediators: { leadId: lead.id, coIds } } : {}),
     };
   }
 
-  invitationView(identity: Identity): InvitationView {
-    const c = this.#store.getCase(identity.caseId)!;
-    if (identity.jti) this.#store.markInvitationOpened(identity.jti);
-    const mediator = this.#store.getMediator(c.mediator_id);
-    const coMediators = this.#store
-      .participantsOf(c.id)
-      .filter((p) => p.role === 'mediator' && p.mediator_id && p.mediator_id !== c.mediator_id)
-      .map((p) => this.#store.getMediator(p.mediator_id!))
-      .filter((m) => m !== undefined)
-      .map(profileOf);
-    const inv = identity.jti ? this.#store.getInvitation(identity.jti) : undefined;
-    const consent = this.#store.latestConsent(identity.participantId);
+  async invitationView(identity: Identity): Promise<InvitationView> {
+    const c = (await this.#store.getCase(identity.caseId))!;
+    if (identity.jti) await this.#store.markInvitationOpened(identity.jti);
+    const mediator = await this.#store.getMediator(c.mediator_id);
+    const people = await this.#store.participantsOf(c.id);
+    const coMediators: InvitationView['coMediators'] = [];
+    for (const p of people) {
+      if (p.role !== 'mediator' || !p.mediator_id || p.mediator_id === c.mediator_id) continue;
+      const m = await this.#store.getMediator(p.mediator_id);
+      if (m) coMediators.push(profileOf(m));
+    }
+    const inv = identity.jti ? await this.#store.getInvitation(identity.jti) : undefined;
+    const consent = await this.#store.latestConsent(identity.participantId);
     return {
       caseId: c.id,
       caseTitle: this.#open(c, c.title_sealed),
@@ -354,20 +364,19 @@ export class CaseService {
       mediator: mediator ? profileOf(mediator) : { displayName: 'Your mediator', organisation: '', statement: '' },
       coMediators,
       expiresAt: inv?.expires_at ?? '',
-      agreement: this.#agreementShown(c),
+      agreement: this.#agreementShown(c, people),
       clauseSetHash: c.clause_set_hash,
       consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
-      answers: this.#lookups.ownAnswersOf?.(c.id, identity.participantId, c.clause_set_hash) ?? [],
-      others: this.#store
-        .participantsOf(c.id)
+      answers: (await this.#lookups.ownAnswersOf?.(c.id, identity.participantId, c.clause_set_hash)) ?? [],
+      others: people
         .filter((p) => p.id !== identity.participantId)
         .map((p) => ({ displayName: this.#nameOf(c, p), role: p.role, side: p.side as never })),
     };
   }
 
   /** Records consent to the exact clause set the person read (3.6.8). */
-  recordConsent(identity: Identity, body: ConsentBody): InvitationView {
-    const c = this.#store.getCase(identity.caseId)!;
+  async recordConsent(identity: Identity, body: ConsentBody): Promise<InvitationView> {
+    const c = (await this.#store.getCase(identity.caseId))!;
     if (body.clauseSetHash !== c.clause_set_hash) {
       throw new ParleyError(ErrorCode.Conflict, 'The protocol agreement was changed by the mediator while you were reading it. Please read it again.');
     }
@@ -384,7 +393,7 @@ export class CaseService {
         ],
       });
     }
-    this.#store.insertConsent({
+    await this.#store.insertConsent({
       participant_id: identity.participantId,
       case_id: c.id,
       clause_set_hash: c.clause_set_hash,
@@ -407,28 +416,30 @@ export class CaseService {
    * person's newest decline, open question or withdrawal on the current agreement that no consent
    * given since settled. The case page keeps the whole history.
    */
-  openConsentAnswers(caseId: string): CaseConsentAnswer[] {
-    const c = this.#store.getCaseHead(caseId);
+  async openConsentAnswers(caseId: string): Promise<CaseConsentAnswer[]> {
+    const c = await this.#store.getCaseHead(caseId);
     if (!c) return [];
     const newest = new Map<string, CaseConsentAnswer>();
     // Newest first (ConsentAnswers.ofCase): the first seen of each person is their newest.
-    for (const a of this.#lookups.answersOf?.(caseId, c.clause_set_hash) ?? []) if (!newest.has(a.participantId)) newest.set(a.participantId, a);
-    return [...newest.values()].filter((a) => {
-      if (!a.current || (a.kind === 'question' && a.answeredAt)) return false;
-      const consent = this.#store.latestConsent(a.participantId);
-      return !(consent && consent.clause_set_hash === c.clause_set_hash && consent.at > a.at);
-    });
+    for (const a of (await this.#lookups.answersOf?.(caseId, c.clause_set_hash)) ?? []) if (!newest.has(a.participantId)) newest.set(a.participantId, a);
+    const open: CaseConsentAnswer[] = [];
+    for (const a of newest.values()) {
+      if (!a.current || (a.kind === 'question' && a.answeredAt)) continue;
+      const consent = await this.#store.latestConsent(a.participantId);
+      if (!(consent && consent.clause_set_hash === c.clause_set_hash && consent.at > a.at)) open.push(a);
+    }
+    return open;
   }
 
-  hasCurrentConsent(identity: Identity): boolean {
-    const c = this.#store.getCaseHead(identity.caseId);
-    return !!c && this.#consentCurrent(identity.participantId, c.clause_set_hash);
+  async hasCurrentConsent(identity: Identity): Promise<boolean> {
+    const c = await this.#store.getCaseHead(identity.caseId);
+    return !!c && (await this.#consentCurrent(identity.participantId, c.clause_set_hash));
   }
 
   // --- assessors (ODR-QAP observers of the mediator) [3.6.10, 3.6.14] ---------------------------
 
-  hasAssessor(caseId: string): boolean {
-    return this.#store.participantsOf(caseId).some((p) => p.role === 'assessor');
+  async hasAssessor(caseId: string): Promise<boolean> {
+    return (await this.#store.participantsOf(caseId)).some((p) => p.role === 'assessor');
   }
 
   /**
@@ -436,17 +447,18 @@ export class CaseService {
    * party and advisor there has a current consent that accepted the optional caucus clause. The
    * mediator and assessors do not count; anyone unknown counts as a refusal.
    */
-  assessorMayFollowInto(caseId: string, occupantIds: string[]): boolean {
-    const c = this.#store.getCase(caseId);
+  async assessorMayFollowInto(caseId: string, occupantIds: string[]): Promise<boolean> {
+    const c = await this.#store.getCaseHead(caseId);
     if (!c) return false;
-    return occupantIds.every((id) => {
-      const p = this.#store.getParticipant(id);
+    for (const id of occupantIds) {
+      const p = await this.#store.getParticipant(id);
       if (!p || p.case_id !== caseId || p.removed_at) return false;
-      if (p.role === 'mediator' || p.role === 'assessor') return true;
-      const consent = this.#store.latestConsent(p.id);
+      if (p.role === 'mediator' || p.role === 'assessor') continue;
+      const consent = await this.#store.latestConsent(p.id);
       if (!consent || consent.clause_set_hash !== c.clause_set_hash) return false;
-      return (JSON.parse(consent.accepted_clause_ids) as string[]).includes(ASSESSOR_CAUCUS_CLAUSE_ID);
-    });
+      if (!(JSON.parse(consent.accepted_clause_ids) as string[]).includes(ASSESSOR_CAUCUS_CLAUSE_ID)) return false;
+    }
+    return true;
   }
 
   /**
@@ -454,42 +466,42 @@ export class CaseService {
    * rules on notes) but not a current consent: a later change of the agreement must not lock them
    * out of reviewing their own notes.
    */
-  hasConsented(identity: Identity): boolean {
-    return !!this.#store.latestConsent(identity.participantId);
+  async hasConsented(identity: Identity): Promise<boolean> {
+    return !!(await this.#store.latestConsent(identity.participantId));
   }
 
-  caseTitle(caseId: string): string {
-    const c = this.#store.getCase(caseId);
+  async caseTitle(caseId: string): Promise<string> {
+    const c = await this.#store.getCase(caseId);
     return c ? this.#open(c, c.title_sealed) : '';
   }
 
   /** Seals text with the case's data key (XSalsa20-Poly1305); used for every confidential field. */
-  sealForCase(caseId: string, text: string): string {
-    return this.#keys.sealText(this.caseKey(caseId), text);
+  async sealForCase(caseId: string, text: string): Promise<string> {
+    return this.#keys.sealText(await this.caseKey(caseId), text);
   }
 
-  openForCase(caseId: string, sealed: string): string {
-    return this.#keys.openText(this.caseKey(caseId), sealed);
+  async openForCase(caseId: string, sealed: string): Promise<string> {
+    return this.#keys.openText(await this.caseKey(caseId), sealed);
   }
 
   /** Who is in the case and in which role, without opening their sealed names (cheap: no decryption). */
-  roster(caseId: string): Array<{ id: string; role: Role }> {
-    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, role: p.role }));
+  async roster(caseId: string): Promise<Array<{ id: string; role: Role }>> {
+    return (await this.#store.participantsOf(caseId)).map((p) => ({ id: p.id, role: p.role }));
   }
 
   /** Everyone on a case with their (decrypted) names, for threads and presence. */
-  people(caseId: string): Array<{ id: string; displayName: string; role: Role; side: string | null }> {
-    const c = this.#store.getCaseHead(caseId);
+  async people(caseId: string): Promise<Array<{ id: string; displayName: string; role: Role; side: string | null }>> {
+    const c = await this.#store.getCaseHead(caseId);
     if (!c) return [];
-    return this.#store.participantsOf(caseId).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
+    return (await this.#store.participantsOf(caseId)).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
   }
 
   /** Announced with its URL: the only moment the link can be mailed (server/src/mail), with the address given with the person. */
-  issueInvitation(p: ParticipantRow, email?: string | null): void {
+  async issueInvitation(p: Pick<ParticipantRow, 'id' | 'case_id' | 'role'>, email?: string | null): Promise<void> {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
     const jti = randomId();
-    this.#store.insertInvitation({
+    await this.#store.insertInvitation({
       jti,
       participant_id: p.id,
       case_id: p.case_id,
@@ -503,7 +515,7 @@ export class CaseService {
   }
 
   /** Invitation URL, re-derived from the stored invitation (Ed25519 signatures are deterministic). */
-  #inviteUrl(p: ParticipantRow, inv: { jti: string; issued_at: string; expires_at: string }): string {
+  #inviteUrl(p: Pick<ParticipantRow, 'id' | 'case_id' | 'role'>, inv: { jti: string; issued_at: string; expires_at: string }): string {
     const token = signInvite(this.#keys, {
       v: 1,
       typ: 'invite',
@@ -517,9 +529,9 @@ export class CaseService {
     return `${this.#baseUrl()}/join#t=${token}`;
   }
 
-  #summary(c: CaseRow, p: ParticipantRow): ParticipantSummary {
-    const inv = p.role === 'mediator' ? undefined : this.#store.latestInvitation(p.id);
-    const consent = this.#store.latestConsent(p.id);
+  async #summary(c: CaseRow, p: ParticipantRow): Promise<ParticipantSummary> {
+    const inv = p.role === 'mediator' ? undefined : await this.#store.latestInvitation(p.id);
+    const consent = await this.#store.latestConsent(p.id);
     return {
       id: p.id,
       displayName: this.#nameOf(c, p),
@@ -539,44 +551,40 @@ export class CaseService {
   }
 
   /** The agreement as people read it: assessor and mediator tokens filled with their (sealed) names. */
-  #agreementShown(c: CaseRow): ProtocolAgreement {
+  #agreementShown(c: CaseRow, people: ParticipantRow[]): ProtocolAgreement {
     const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const names = new Map(this.#store.participantsOf(c.id).filter((p) => p.role === 'assessor' || p.role === 'mediator').map((p) => [p.id, this.#nameOf(c, p)]));
+    const names = new Map(people.filter((p) => p.role === 'assessor' || p.role === 'mediator').map((p) => [p.id, this.#nameOf(c, p)]));
     return renderMediatorNames(renderAssessorNames(agreement, (id) => names.get(id)), (id) => names.get(id));
   }
 
-  #consentCurrent(participantId: string, clauseSetHash: string): boolean {
-    return this.#store.latestConsent(participantId)?.clause_set_hash === clauseSetHash;
-  }
-
-  #ownedCase(mediatorId: string, caseId: string): CaseRow {
-    return this.#access(mediatorId, caseId).c;
+  async #consentCurrent(participantId: string, clauseSetHash: string): Promise<boolean> {
+    return (await this.#store.latestConsent(participantId))?.clause_set_hash === clauseSetHash;
   }
 
   /** A case the mediator leads or co-mediates, with their own participant row on it. */
-  #access(mediatorId: string, caseId: string): { c: CaseRow; me: ParticipantRow } {
-    const c = this.#store.getCase(caseId);
-    const me = c && this.#store.mediatorParticipant(c.id, mediatorId);
+  async #access(mediatorId: string, caseId: string): Promise<{ c: CaseRow; me: ParticipantRow }> {
+    const c = await this.#store.getCase(caseId);
+    const me = c && (await this.#store.mediatorParticipant(c.id, mediatorId));
     // Another mediator's case is reported as missing, not forbidden: no hint that it exists.
     if (!c || !me) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
     return { c, me };
   }
 
-  #ownedParticipant(mediatorId: string, caseId: string, participantId: string): ParticipantRow {
-    this.#ownedCase(mediatorId, caseId);
-    const p = this.#store.getParticipant(participantId);
+  async #ownedParticipant(mediatorId: string, caseId: string, participantId: string): Promise<ParticipantRow> {
+    await this.#access(mediatorId, caseId);
+    const p = await this.#store.getParticipant(participantId);
     if (!p || p.case_id !== caseId || p.removed_at) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
     if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'The mediator has no invitation link.');
     return p;
   }
 
   /** The case's data key (unwrapped once, then cached), for modules that seal their own records. */
-  caseKey(caseId: string): Uint8Array {
+  async caseKey(caseId: string): Promise<Uint8Array> {
     // Cases are never deleted: a key once unwrapped belongs to a case that exists. Thread bodies
     // are sealed and opened one by one, and each used to read the case row again first.
     const known = this.#caseKeys.get(caseId);
     if (known) return known;
-    const c = this.#store.getCaseHead(caseId);
+    const c = await this.#store.getCaseHead(caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
     return this.#keyOf(c);
   }
@@ -598,4 +606,17 @@ export class CaseService {
   #nameOf(c: CaseHead, p: ParticipantRow): string {
     return this.#names.of(c.id, p.id, p.display_name_sealed, (sealed) => this.#open(c, sealed));
   }
+}
+
+/** The case's breakdown procedure as stored; the defaults where none was set (or it no longer parses). */
+function breakdownOf(c: Pick<CaseRow, 'breakdown_json'> | undefined): BreakdownSettings {
+  if (!c?.breakdown_json) return DEFAULT_BREAKDOWN;
+  const parsed = BreakdownSettings.safeParse(JSON.parse(c.breakdown_json));
+  return parsed.success ? parsed.data : DEFAULT_BREAKDOWN;
+}
+
+/** Whether the case's parties and advisors wait to be let in; the platform's default where the mediator never chose. */
+function waitingRoomOf(c: Pick<CaseRow, 'waiting_room'> | undefined): boolean {
+  const v = c?.waiting_room;
+  return v === null || v === undefined ? DEFAULT_WAITING_ROOM : v === 1;
 }

@@ -25,28 +25,27 @@ export class MediatorAuth {
   }
 
   /** Creates the account if needed and a fresh one-time sign-in token (older unused ones die). */
-  bootstrap(displayName: string): { mediatorId: string; created: boolean; signinToken: string } {
-    let m = this.#store.firstAdmin();
-    let created = false;
-    if (!m) {
-      m = { id: randomId(), display_name: displayName, created_at: now(), is_admin: 1 };
-      this.#store.insertMediator(m);
-      created = true;
+  async bootstrap(displayName: string): Promise<{ mediatorId: string; created: boolean; signinToken: string }> {
+    const admin = await this.#store.firstAdmin();
+    let id = admin?.id;
+    if (!id) {
+      id = randomId();
+      await this.#store.insertMediator({ id, display_name: displayName, created_at: now(), is_admin: 1 });
     }
-    return { mediatorId: m.id, created, signinToken: this.newSigninToken(m.id).token };
+    return { mediatorId: id, created: !admin, signinToken: (await this.newSigninToken(id)).token };
   }
 
   /** A fresh one-time sign-in link token for an account (older unused ones die); only its hash is kept. */
-  newSigninToken(mediatorId: string): { token: string; expiresAt: string } {
+  async newSigninToken(mediatorId: string): Promise<{ token: string; expiresAt: string }> {
     const token = randomId(32);
     const expiresAt = new Date(Date.now() + SIGNIN_TTL_MS).toISOString();
-    this.#store.replaceSigninToken(mediatorId, this.#keys.hashHex(token), expiresAt);
+    await this.#store.replaceSigninToken(mediatorId, this.#keys.hashHex(token), expiresAt);
     return { token, expiresAt };
   }
 
   /** Exchanges a one-time sign-in token for a session token (the cookie value). */
-  signIn(token: string): { sessionToken: string; mediatorId: string } {
-    const mediatorId = this.#store.consumeSigninToken(this.#keys.hashHex(token));
+  async signIn(token: string): Promise<{ sessionToken: string; mediatorId: string }> {
+    const mediatorId = await this.#store.consumeSigninToken(this.#keys.hashHex(token));
     if (!mediatorId) {
       throw new ParleyError(ErrorCode.Unauthorised, 'This sign-in link was already used or has expired. Ask the platform’s administrator for a new one (the administrator gets one by restarting the platform).');
     }
@@ -57,35 +56,35 @@ export class MediatorAuth {
    * A new session for a mediator whose sign-in was proven (a one-time link, a passkey, an accepted
    * invitation): the same cookie whichever way they signed in, so sign-out and every check treat them alike.
    */
-  openSession(mediatorId: string): { sessionToken: string; mediatorId: string } {
+  async openSession(mediatorId: string): Promise<{ sessionToken: string; mediatorId: string }> {
     const sessionToken = randomId(32);
-    this.#store.insertMediatorSession(this.#keys.hashHex(sessionToken), mediatorId, new Date(Date.now() + SESSION_TTL_MS).toISOString());
+    await this.#store.insertMediatorSession(this.#keys.hashHex(sessionToken), mediatorId, new Date(Date.now() + SESSION_TTL_MS).toISOString());
     return { sessionToken, mediatorId };
   }
 
-  mediatorForSession(sessionToken: string | undefined): string | undefined {
-    return this.session(sessionToken)?.mediatorId;
+  async mediatorForSession(sessionToken: string | undefined): Promise<string | undefined> {
+    return (await this.session(sessionToken))?.mediatorId;
   }
 
   /**
    * The session behind a cookie value: who, its hash (how connections opened with it are found
    * again at sign-out; the cookie itself is never kept) and when it ends.
    */
-  session(sessionToken: string | undefined): { mediatorId: string; sessionHash: string; expiresAt: number } | undefined {
+  async session(sessionToken: string | undefined): Promise<{ mediatorId: string; sessionHash: string; expiresAt: number } | undefined> {
     if (!sessionToken || sessionToken.length > 128) return undefined;
     return this.sessionByHash(this.#keys.hashHex(sessionToken));
   }
 
-  sessionByHash(sessionHash: string): { mediatorId: string; sessionHash: string; expiresAt: number } | undefined {
-    const s = this.#store.mediatorSession(sessionHash);
+  async sessionByHash(sessionHash: string): Promise<{ mediatorId: string; sessionHash: string; expiresAt: number } | undefined> {
+    const s = await this.#store.mediatorSession(sessionHash);
     return s && { mediatorId: s.mediatorId, sessionHash, expiresAt: Date.parse(s.expiresAt) };
   }
 
   /** Ends the session; every connection opened with it ends too (the connection registry listens). */
-  signOut(sessionToken: string | undefined): void {
+  async signOut(sessionToken: string | undefined): Promise<void> {
     if (!sessionToken || sessionToken.length > 128) return;
     const hash = this.#keys.hashHex(sessionToken);
-    this.#store.deleteMediatorSession(hash);
+    await this.#store.deleteMediatorSession(hash);
     this.sessionsEnded([hash]);
   }
 
@@ -99,26 +98,26 @@ export class MediatorAuth {
    * their participant name on each existing case, sealed with that case's key
    * (CaseService.resealMediatorName); account and cases change in one transaction.
    */
-  setDisplayName(id: string, displayName: string, resealed: Array<{ id: string; display_name_sealed: string }>): Me['mediator'] {
-    if (!this.#store.getMediator(id)) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
-    this.#store.renameMediator(id, displayName, resealed);
-    return this.mediator(id)!;
+  async setDisplayName(id: string, displayName: string, resealed: Array<{ id: string; display_name_sealed: string }>): Promise<Me['mediator']> {
+    if (!(await this.#store.getMediator(id))) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
+    await this.#store.renameMediator(id, displayName, resealed);
+    return (await this.mediator(id))!;
   }
 
   /** The account as its owner sees it (GET /api/me). */
-  mediator(id: string): Me['mediator'] | undefined {
-    const m = this.#store.getMediator(id);
+  async mediator(id: string): Promise<Me['mediator'] | undefined> {
+    const m = await this.#store.getMediator(id);
     return m && { id: m.id, ...profileOf(m), isAdmin: m.is_admin === 1, email: m.email_sealed ? this.#keys.openAccountText(m.email_sealed) : null };
   }
 
   /** Whether this account administers the platform now (the AccessGate's `admin` audience). */
-  isActiveAdmin(id: string): boolean {
-    const m = this.#store.getMediator(id);
+  async isActiveAdmin(id: string): Promise<boolean> {
+    const m = await this.#store.getMediator(id);
     return m?.is_admin === 1 && !m.deactivated_at;
   }
 }
 
 /** What the people a mediator invites read about them, in the mediator's own words [3.6.14]. */
-export function profileOf(m: MediatorRow): MediatorProfile {
+export function profileOf(m: Pick<MediatorRow, 'display_name' | 'organisation' | 'statement'>): MediatorProfile {
   return { displayName: m.display_name, organisation: m.organisation ?? '', statement: m.statement ?? '' };
 }

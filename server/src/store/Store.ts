@@ -1,316 +1,326 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { MIGRATIONS } from './migrations.ts';
 import { statement } from './statements.ts';
-import type { Kysely } from 'kysely';
-import { sqliteDatabase } from './database.ts';
+import { migrate, postgresDatabase, sqliteDatabase, type Database, type Engine } from './database.ts';
 import type { DB } from './schema.ts';
 
-export interface CaseRow {
-  id: string;
-  mediator_id: string;
-  wrapped_key: string;
-  title_sealed: string;
-  agreement_json: string;
-  clause_set_hash: string;
-  created_at: string;
-  /** BreakdownSettings as JSON; null = the defaults. */
-  breakdown_json?: string | null;
-  /** 1 on, 0 off; null = the platform's default. */
-  waiting_room?: number | null;
-  /** The template version the agreement was written from; null = the built-in template. */
-  template_version_id?: string | null;
-}
+export type CaseRow = Selectable<DB['cases']>;
 export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash'>;
-export interface ParticipantRow {
-  id: string;
-  case_id: string;
-  display_name_sealed: string;
-  role: 'mediator' | 'party' | 'advisor' | 'assessor';
-  side: string | null;
-  created_at: string;
-  removed_at: string | null;
-  /** A mediator's row: their account (the lead's or a co-mediator's, migration 13); null for everyone else. */
-  mediator_id?: string | null;
-}
-export interface InvitationRow {
-  jti: string;
-  participant_id: string;
-  case_id: string;
-  issued_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  opened_at: string | null;
-}
-export interface ConsentRow {
-  participant_id: string;
-  clause_set_hash: string;
-  accepted_clause_ids: string;
-  at: string;
-}
-export interface MediatorRow {
-  id: string;
-  display_name: string;
-  created_at: string;
-  /** 1: administers the platform (the first account; migration 12). */
-  is_admin?: number;
-  /** Set: the account was deactivated; it has no sessions and signs in no more. */
-  deactivated_at?: string | null;
-  organisation?: string;
-  statement?: string;
-  email_sealed?: string | null;
-  email_hash?: string | null;
-}
+export type ParticipantRow = Selectable<DB['participants']>;
+export type InvitationRow = Selectable<DB['invitations']>;
+export type ConsentRow = Pick<Selectable<DB['consents']>, 'participant_id' | 'clause_set_hash' | 'accepted_clause_ids' | 'at'>;
+export type MediatorRow = Selectable<DB['mediators']>;
+/** A new account: what the platform does not default. */
+export type NewMediator = Pick<MediatorRow, 'id' | 'display_name' | 'created_at'> & Partial<Pick<MediatorRow, 'is_admin' | 'email_sealed' | 'email_hash'>>;
+/** A new participant row; a mediator's names their account. */
+export type NewParticipant = Omit<ParticipantRow, 'mediator_id' | 'row_order'> & { mediator_id?: string | null };
 
 /**
- * The embedded SQLite store (node:sqlite). Synchronous by design: each call is one short
- * statement or one transaction, so no request observes another's half-done write.
+ * The queries on cases, people, links, consents and mediator sign-in, on either engine. Every
+ * method is one statement or one transaction; `Store.transaction` runs several as one.
  */
-export class Store {
-  readonly db: DatabaseSync;
-  /**
-   * The same connection through the typed query layer (issue 14): modules move to it one by one
-   * (docs/scaling.md, step 1); the raw statements below go as they do.
-   */
-  readonly kysely: Kysely<DB>;
-  readonly path: string;
-  #closed = false;
+export class StoreQueries {
+  protected readonly q: Kysely<DB>;
 
-  constructor(dbPath: string) {
-    if (dbPath !== ':memory:') ownerOnly(dbPath);
-    this.path = dbPath;
-    this.db = new DatabaseSync(dbPath);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
-    this.#migrate();
-    this.kysely = sqliteDatabase(this.db).db;
-  }
-
-  #migrate(): void {
-    const row = statement(this.db, 'PRAGMA user_version').get() as { user_version: number };
-    for (let v = row.user_version; v < MIGRATIONS.length; v++) {
-      this.tx(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.exec(`PRAGMA user_version = ${v + 1}`);
-      });
-    }
-  }
-
-  get schemaVersion(): number {
-    return (statement(this.db, 'PRAGMA user_version').get() as { user_version: number }).user_version;
-  }
-
-  tx<T>(fn: () => T): T {
-    // While modules move to the typed layer (issue 14), a Kysely transaction on this connection can
-    // be open between two of its awaits when a synchronous one starts here; BEGIN would then fail
-    // ("cannot start a transaction within a transaction"). The synchronous one joins it as a
-    // savepoint instead: still all or nothing by itself, committed with the transaction around it.
-    if (this.db.isTransaction) return this.#savepoint(fn);
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const out = fn();
-      this.db.exec('COMMIT');
-      return out;
-    } catch (e) {
-      this.db.exec('ROLLBACK');
-      throw e;
-    }
-  }
-
-  #savepoint<T>(fn: () => T): T {
-    this.db.exec('SAVEPOINT store_tx');
-    try {
-      const out = fn();
-      this.db.exec('RELEASE store_tx');
-      return out;
-    } catch (e) {
-      this.db.exec('ROLLBACK TO store_tx; RELEASE store_tx');
-      throw e;
-    }
+  constructor(q: Kysely<DB>) {
+    this.q = q;
   }
 
   // --- server keys
-  getServerKey(id: string): { publicKey: string; sealedSecretKey: string } | undefined {
-    const r = statement(this.db, 'SELECT public_key, sealed_secret_key FROM server_keys WHERE id = ?').get(id) as
-      | { public_key: string; sealed_secret_key: string }
-      | undefined;
+  async getServerKey(id: string): Promise<{ publicKey: string; sealedSecretKey: string } | undefined> {
+    const r = await this.q.selectFrom('server_keys').select(['public_key', 'sealed_secret_key']).where('id', '=', id).executeTakeFirst();
     return r && { publicKey: r.public_key, sealedSecretKey: r.sealed_secret_key };
   }
-  putServerKey(id: string, k: { publicKey: string; sealedSecretKey: string }): void {
-    statement(this.db, 'INSERT INTO server_keys (id, public_key, sealed_secret_key, created_at) VALUES (?, ?, ?, ?)').run(id, k.publicKey, k.sealedSecretKey, now());
+  async putServerKey(id: string, k: { publicKey: string; sealedSecretKey: string }): Promise<void> {
+    await this.q.insertInto('server_keys').values({ id, public_key: k.publicKey, sealed_secret_key: k.sealedSecretKey, created_at: now() }).execute();
   }
 
   // --- mediators and their sign-in
   /** The account the console sign-in link is for: the oldest active administrator. */
-  firstAdmin(): MediatorRow | undefined {
-    return statement(this.db, 'SELECT * FROM mediators WHERE is_admin = 1 AND deactivated_at IS NULL ORDER BY created_at, rowid LIMIT 1').get() as MediatorRow | undefined;
+  firstAdmin(): Promise<MediatorRow | undefined> {
+    return this.q.selectFrom('mediators').selectAll().where('is_admin', '=', 1).where('deactivated_at', 'is', null).orderBy('created_at').orderBy('row_order').limit(1).executeTakeFirst();
   }
-  getMediator(id: string): MediatorRow | undefined {
-    return statement(this.db, 'SELECT * FROM mediators WHERE id = ?').get(id) as MediatorRow | undefined;
+  getMediator(id: string): Promise<MediatorRow | undefined> {
+    return this.q.selectFrom('mediators').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  insertMediator(m: MediatorRow): void {
-    statement(this.db, 'INSERT INTO mediators (id, display_name, created_at, is_admin, email_sealed, email_hash) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(m.id, m.display_name, m.created_at, m.is_admin ?? 0, m.email_sealed ?? null, m.email_hash ?? null);
+  async insertMediator(m: NewMediator): Promise<void> {
+    await this.q
+      .insertInto('mediators')
+      .values({ id: m.id, display_name: m.display_name, created_at: m.created_at, is_admin: m.is_admin ?? 0, deactivated_at: null, email_sealed: m.email_sealed ?? null, email_hash: m.email_hash ?? null })
+      .execute();
   }
   /**
    * Renames the mediator account and, in the same transaction, replaces the sealed name of their
    * participant rows (one per case they lead or co-mediate, each sealed with that case's key by
    * the caller). Only this mediator's own rows are touched.
    */
-  renameMediator(mediatorId: string, displayName: string, participants: Array<{ id: string; display_name_sealed: string }>): void {
-    this.tx(() => {
-      statement(this.db, 'UPDATE mediators SET display_name = ? WHERE id = ?').run(displayName, mediatorId);
-      const seal = statement(this.db, "UPDATE participants SET display_name_sealed = ? WHERE id = ? AND role = 'mediator' AND mediator_id = ?");
-      for (const p of participants) seal.run(p.display_name_sealed, p.id, mediatorId);
+  renameMediator(mediatorId: string, displayName: string, participants: Array<{ id: string; display_name_sealed: string }>): Promise<void> {
+    return this.#inTransaction(async (q) => {
+      await q.updateTable('mediators').set({ display_name: displayName }).where('id', '=', mediatorId).execute();
+      for (const p of participants) {
+        await q.updateTable('participants').set({ display_name_sealed: p.display_name_sealed }).where('id', '=', p.id).where('role', '=', 'mediator').where('mediator_id', '=', mediatorId).execute();
+      }
     });
   }
   /** Unused sign-in links of this mediator stop working when a new one is printed. */
-  replaceSigninToken(mediatorId: string, tokenHash: string, expiresAt: string): void {
-    this.tx(() => {
-      statement(this.db, 'DELETE FROM signin_tokens WHERE mediator_id = ? AND used_at IS NULL').run(mediatorId);
-      statement(this.db, 'INSERT INTO signin_tokens (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
+  replaceSigninToken(mediatorId: string, tokenHash: string, expiresAt: string): Promise<void> {
+    return this.#inTransaction(async (q) => {
+      await q.deleteFrom('signin_tokens').where('mediator_id', '=', mediatorId).where('used_at', 'is', null).execute();
+      await q.insertInto('signin_tokens').values({ token_hash: tokenHash, mediator_id: mediatorId, created_at: now(), expires_at: expiresAt, used_at: null }).execute();
     });
   }
   /** Marks the token used and returns its mediator, or undefined if unknown, used or expired. */
-  consumeSigninToken(tokenHash: string): string | undefined {
-    return this.tx(() => {
-      const r = statement(this.db, 'SELECT t.mediator_id, t.expires_at, t.used_at, m.deactivated_at FROM signin_tokens t JOIN mediators m ON m.id = t.mediator_id WHERE t.token_hash = ?').get(tokenHash) as
-        | { mediator_id: string; expires_at: string; used_at: string | null; deactivated_at: string | null }
-        | undefined;
-      if (!r || r.used_at || r.expires_at <= now() || r.deactivated_at) return undefined;
-      statement(this.db, 'UPDATE signin_tokens SET used_at = ? WHERE token_hash = ?').run(now(), tokenHash);
-      return r.mediator_id;
-    });
+  async consumeSigninToken(tokenHash: string): Promise<string | undefined> {
+    const at = now();
+    // One conditional update decides: two tabs using one link at once, one wins.
+    const used = await this.q
+      .updateTable('signin_tokens')
+      .set({ used_at: at })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', at)
+      .where(({ exists, selectFrom }) => exists(selectFrom('mediators').select('id').whereRef('mediators.id', '=', 'signin_tokens.mediator_id').where('deactivated_at', 'is', null)))
+      .returning('mediator_id')
+      .executeTakeFirst();
+    return used?.mediator_id;
   }
-  insertMediatorSession(tokenHash: string, mediatorId: string, expiresAt: string): void {
-    statement(this.db, 'INSERT INTO mediator_sessions (token_hash, mediator_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, mediatorId, now(), expiresAt);
-  }
-  mediatorForSession(tokenHash: string): string | undefined {
-    return this.mediatorSession(tokenHash)?.mediatorId;
+  async insertMediatorSession(tokenHash: string, mediatorId: string, expiresAt: string): Promise<void> {
+    await this.q.insertInto('mediator_sessions').values({ token_hash: tokenHash, mediator_id: mediatorId, created_at: now(), expires_at: expiresAt }).execute();
   }
   /** A live (unexpired) mediator session of an active account: whose it is and when it ends. */
-  mediatorSession(tokenHash: string): { mediatorId: string; expiresAt: string } | undefined {
-    const r = statement(
-      this.db,
-      'SELECT s.mediator_id, s.expires_at FROM mediator_sessions s JOIN mediators m ON m.id = s.mediator_id WHERE s.token_hash = ? AND s.expires_at > ? AND m.deactivated_at IS NULL',
-    ).get(tokenHash, now()) as
-      | { mediator_id: string; expires_at: string }
-      | undefined;
+  async mediatorSession(tokenHash: string): Promise<{ mediatorId: string; expiresAt: string } | undefined> {
+    const r = await this.q
+      .selectFrom('mediator_sessions as s')
+      .innerJoin('mediators as m', 'm.id', 's.mediator_id')
+      .select(['s.mediator_id', 's.expires_at'])
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.expires_at', '>', now())
+      .where('m.deactivated_at', 'is', null)
+      .executeTakeFirst();
     return r && { mediatorId: r.mediator_id, expiresAt: r.expires_at };
   }
-  deleteMediatorSession(tokenHash: string): void {
-    statement(this.db, 'DELETE FROM mediator_sessions WHERE token_hash = ?').run(tokenHash);
+  async deleteMediatorSession(tokenHash: string): Promise<void> {
+    await this.q.deleteFrom('mediator_sessions').where('token_hash', '=', tokenHash).execute();
   }
 
   // --- cases and participants
-  insertCase(c: CaseRow, participants: ParticipantRow[]): void {
-    this.tx(() => {
-      statement(this.db, 'INSERT INTO cases (id, mediator_id, wrapped_key, title_sealed, agreement_json, clause_set_hash, created_at, waiting_room, template_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(c.id, c.mediator_id, c.wrapped_key, c.title_sealed, c.agreement_json, c.clause_set_hash, c.created_at, c.waiting_room ?? null, c.template_version_id ?? null);
-      for (const p of participants) this.insertParticipant(p);
+  insertCase(c: Omit<CaseRow, 'breakdown_json' | 'row_order'> & { breakdown_json?: string | null }, participants: NewParticipant[]): Promise<void> {
+    return this.#inTransaction(async (q) => {
+      await q.insertInto('cases').values({ ...c, breakdown_json: c.breakdown_json ?? null }).execute();
+      for (const p of participants) await new StoreQueries(q).insertParticipant(p);
     });
   }
   /** Replaces the case's protocol agreement; earlier consents stop being current (other hash). */
-  setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): void {
-    statement(this.db, 'UPDATE cases SET agreement_json = ?, clause_set_hash = ? WHERE id = ?').run(agreementJson, clauseSetHash, caseId);
+  async setCaseAgreement(caseId: string, agreementJson: string, clauseSetHash: string): Promise<void> {
+    await this.q.updateTable('cases').set({ agreement_json: agreementJson, clause_set_hash: clauseSetHash }).where('id', '=', caseId).execute();
   }
   /** The template version the case's agreement is now written from (null: the built-in template). */
-  setCaseTemplate(caseId: string, versionId: string | null): void {
-    statement(this.db, 'UPDATE cases SET template_version_id = ? WHERE id = ?').run(versionId, caseId);
+  async setCaseTemplate(caseId: string, versionId: string | null): Promise<void> {
+    await this.q.updateTable('cases').set({ template_version_id: versionId }).where('id', '=', caseId).execute();
   }
-  setCaseWaitingRoom(caseId: string, on: boolean): void {
-    statement(this.db, 'UPDATE cases SET waiting_room = ? WHERE id = ?').run(on ? 1 : 0, caseId);
+  async setCaseWaitingRoom(caseId: string, on: boolean): Promise<void> {
+    await this.q.updateTable('cases').set({ waiting_room: on ? 1 : 0 }).where('id', '=', caseId).execute();
   }
-
-  setCaseBreakdown(caseId: string, breakdownJson: string): void {
-    statement(this.db, 'UPDATE cases SET breakdown_json = ? WHERE id = ?').run(breakdownJson, caseId);
+  /** The breakdown procedure and, when its clause changed with it, the agreement: one statement. */
+  async setCaseBreakdown(caseId: string, breakdownJson: string, agreement?: { json: string; clauseSetHash: string }): Promise<void> {
+    await this.q
+      .updateTable('cases')
+      .set({ breakdown_json: breakdownJson, ...(agreement ? { agreement_json: agreement.json, clause_set_hash: agreement.clauseSetHash } : {}) })
+      .where('id', '=', caseId)
+      .execute();
   }
   /** One more person on a case (on creation, or an assessor or co-mediator added later). */
-  insertParticipant(p: ParticipantRow): void {
-    statement(this.db, 'INSERT INTO participants (id, case_id, display_name_sealed, role, side, created_at, mediator_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(p.id, p.case_id, p.display_name_sealed, p.role, p.side, p.created_at, p.mediator_id ?? null);
+  async insertParticipant(p: NewParticipant): Promise<void> {
+    await this.q
+      .insertInto('participants')
+      .values({ id: p.id, case_id: p.case_id, display_name_sealed: p.display_name_sealed, role: p.role, side: p.side, created_at: p.created_at, removed_at: p.removed_at, mediator_id: p.mediator_id ?? null })
+      .execute();
   }
-  getCase(id: string): CaseRow | undefined {
-    return statement(this.db, 'SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+  getCase(id: string): Promise<CaseRow | undefined> {
+    return this.q.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   }
   /** The columns every request's credential and consent check needs, without the agreement text and title. */
-  getCaseHead(id: string): CaseHead | undefined {
-    return statement(this.db, 'SELECT id, mediator_id, wrapped_key, clause_set_hash FROM cases WHERE id = ?').get(id) as CaseHead | undefined;
+  getCaseHead(id: string): Promise<CaseHead | undefined> {
+    return this.q.selectFrom('cases').select(['id', 'mediator_id', 'wrapped_key', 'clause_set_hash']).where('id', '=', id).executeTakeFirst();
   }
   /** The cases this mediator leads or co-mediates (has a participant row on, not taken off), newest first. */
-  casesOf(mediatorId: string): CaseRow[] {
-    return statement(
-      this.db,
-      "SELECT c.* FROM cases c JOIN participants p ON p.case_id = c.id WHERE p.mediator_id = ? AND p.role = 'mediator' AND p.removed_at IS NULL ORDER BY c.created_at DESC, c.rowid DESC",
-    ).all(mediatorId) as unknown as CaseRow[];
+  casesOf(mediatorId: string): Promise<CaseRow[]> {
+    return this.q
+      .selectFrom('cases as c')
+      .innerJoin('participants as p', 'p.case_id', 'c.id')
+      .selectAll('c')
+      .where('p.mediator_id', '=', mediatorId)
+      .where('p.role', '=', 'mediator')
+      .where('p.removed_at', 'is', null)
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.row_order', 'desc')
+      .execute();
   }
   /** This mediator's own participant row on the case, if they lead or co-mediate it now. */
-  mediatorParticipant(caseId: string, mediatorId: string): ParticipantRow | undefined {
-    return statement(this.db, "SELECT * FROM participants WHERE case_id = ? AND mediator_id = ? AND role = 'mediator' AND removed_at IS NULL").get(caseId, mediatorId) as
-      | ParticipantRow
-      | undefined;
+  mediatorParticipant(caseId: string, mediatorId: string): Promise<ParticipantRow | undefined> {
+    return this.q.selectFrom('participants').selectAll().where('case_id', '=', caseId).where('mediator_id', '=', mediatorId).where('role', '=', 'mediator').where('removed_at', 'is', null).executeTakeFirst();
   }
-  /** Active accounts other than this one, by name: whom a lead can ask to co-mediate. */
-  colleaguesOf(mediatorId: string): MediatorRow[] {
-    return statement(this.db, 'SELECT * FROM mediators WHERE id <> ? AND deactivated_at IS NULL ORDER BY display_name COLLATE NOCASE, created_at').all(mediatorId) as unknown as MediatorRow[];
+  /** Active accounts other than this one, by name (case-blind): whom a lead can ask to co-mediate. */
+  colleaguesOf(mediatorId: string): Promise<MediatorRow[]> {
+    return this.q
+      .selectFrom('mediators')
+      .selectAll()
+      .where('id', '<>', mediatorId)
+      .where('deactivated_at', 'is', null)
+      .orderBy((eb) => eb.fn('lower', ['display_name']))
+      .orderBy('created_at')
+      .execute();
   }
-  participantsOf(caseId: string): ParticipantRow[] {
-    return statement(this.db, 'SELECT * FROM participants WHERE case_id = ? AND removed_at IS NULL ORDER BY created_at, rowid').all(caseId) as unknown as ParticipantRow[];
+  participantsOf(caseId: string): Promise<ParticipantRow[]> {
+    return this.q.selectFrom('participants').selectAll().where('case_id', '=', caseId).where('removed_at', 'is', null).orderBy('created_at').orderBy('row_order').execute();
   }
-  getParticipant(id: string): ParticipantRow | undefined {
-    return statement(this.db, 'SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+  getParticipant(id: string): Promise<ParticipantRow | undefined> {
+    return this.q.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   // --- invitations
-  insertInvitation(i: InvitationRow): void {
-    statement(this.db, 'INSERT INTO invitations (jti, participant_id, case_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(i.jti, i.participant_id, i.case_id, i.issued_at, i.expires_at);
+  async insertInvitation(i: Omit<InvitationRow, 'row_order'>): Promise<void> {
+    await this.q.insertInto('invitations').values(i).execute();
   }
-  getInvitation(jti: string): InvitationRow | undefined {
-    return statement(this.db, 'SELECT * FROM invitations WHERE jti = ?').get(jti) as InvitationRow | undefined;
+  getInvitation(jti: string): Promise<InvitationRow | undefined> {
+    return this.q.selectFrom('invitations').selectAll().where('jti', '=', jti).executeTakeFirst();
   }
   /** The newest invitation of a participant (the one the mediator sees). */
-  latestInvitation(participantId: string): InvitationRow | undefined {
-    return statement(this.db, 'SELECT * FROM invitations WHERE participant_id = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1').get(participantId) as
-      | InvitationRow
-      | undefined;
+  latestInvitation(participantId: string): Promise<InvitationRow | undefined> {
+    return this.q.selectFrom('invitations').selectAll().where('participant_id', '=', participantId).orderBy('issued_at', 'desc').orderBy('row_order', 'desc').limit(1).executeTakeFirst();
   }
   /** The person is no longer on the case (the row stays: their messages and the record name them). */
-  markParticipantRemoved(participantId: string): void {
-    statement(this.db, 'UPDATE participants SET removed_at = ? WHERE id = ? AND removed_at IS NULL').run(now(), participantId);
+  async markParticipantRemoved(participantId: string): Promise<void> {
+    await this.q.updateTable('participants').set({ removed_at: now() }).where('id', '=', participantId).where('removed_at', 'is', null).execute();
   }
-  revokeInvitations(participantId: string): void {
-    statement(this.db, 'UPDATE invitations SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL').run(now(), participantId);
+  async revokeInvitations(participantId: string): Promise<void> {
+    await this.q.updateTable('invitations').set({ revoked_at: now() }).where('participant_id', '=', participantId).where('revoked_at', 'is', null).execute();
   }
-  markInvitationOpened(jti: string): void {
-    statement(this.db, 'UPDATE invitations SET opened_at = ? WHERE jti = ? AND opened_at IS NULL').run(now(), jti);
+  async markInvitationOpened(jti: string): Promise<void> {
+    await this.q.updateTable('invitations').set({ opened_at: now() }).where('jti', '=', jti).where('opened_at', 'is', null).execute();
   }
 
   // --- consent
-  insertConsent(c: ConsentRow & { case_id: string }): void {
-    statement(this.db, 'INSERT INTO consents (participant_id, case_id, clause_set_hash, accepted_clause_ids, at) VALUES (?, ?, ?, ?, ?)')
-      .run(c.participant_id, c.case_id, c.clause_set_hash, c.accepted_clause_ids, c.at);
+  async insertConsent(c: ConsentRow & { case_id: string }): Promise<void> {
+    await this.q.insertInto('consents').values({ participant_id: c.participant_id, case_id: c.case_id, clause_set_hash: c.clause_set_hash, accepted_clause_ids: c.accepted_clause_ids, at: c.at, withdrawn_at: null }).execute();
   }
   /** The newest consent in force: a withdrawn one counts as none (the person may consent again). */
-  latestConsent(participantId: string): ConsentRow | undefined {
-    return statement(this.db, 'SELECT participant_id, clause_set_hash, accepted_clause_ids, at FROM consents WHERE participant_id = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1')
-      .get(participantId) as ConsentRow | undefined;
+  latestConsent(participantId: string): Promise<ConsentRow | undefined> {
+    return this.q
+      .selectFrom('consents')
+      .select(['participant_id', 'clause_set_hash', 'accepted_clause_ids', 'at'])
+      .where('participant_id', '=', participantId)
+      .where('withdrawn_at', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
   /** Withdraws every consent of the person still in force; returns how many there were. */
-  withdrawConsents(participantId: string, at: string): number {
-    return Number(statement(this.db, 'UPDATE consents SET withdrawn_at = ? WHERE participant_id = ? AND withdrawn_at IS NULL').run(at, participantId).changes);
+  async withdrawConsents(participantId: string, at: string): Promise<number> {
+    const r = await this.q.updateTable('consents').set({ withdrawn_at: at }).where('participant_id', '=', participantId).where('withdrawn_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
-  /** Readiness: the database answers a query (throws when it is closed or unreadable). */
-  ping(): boolean {
-    statement(this.db, 'SELECT 1').get();
+  /** Runs `fn` in a transaction of its own, or in the one this runs in already. */
+  #inTransaction<T>(fn: (q: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.q.isTransaction ? fn(this.q) : this.q.transaction().execute(fn);
+  }
+}
+
+/**
+ * The database: the embedded SQLite file `npm start` uses, or Postgres when `DATABASE_URL` names
+ * one (docs/scaling.md). Modules with tables of their own run their queries on `kysely`.
+ */
+export class Store extends StoreQueries {
+  readonly engine: Engine;
+  readonly kysely: Kysely<DB>;
+  /** The SQLite file, or the Postgres server's address without its password. */
+  readonly path: string;
+  readonly #database: Database;
+  readonly #sqlite: DatabaseSync | null;
+  #closed = false;
+
+  private constructor(database: Database, where: string, sqlite: DatabaseSync | null) {
+    super(database.db);
+    this.engine = database.engine;
+    this.kysely = database.db;
+    this.#database = database;
+    this.path = where;
+    this.#sqlite = sqlite;
+  }
+
+  /**
+   * Opens and migrates the database. A SQLite file is created owner-only; its fourteen older
+   * migrations run first (migrations.ts), then the ones both engines share (database.ts).
+   */
+  static async open(o: { dbPath: string; databaseUrl?: string | undefined }): Promise<Store> {
+    let store: Store;
+    if (o.databaseUrl) {
+      const url = new URL(o.databaseUrl);
+      url.password = '';
+      store = new Store(postgresDatabase(o.databaseUrl), url.toString(), null);
+    } else {
+      if (o.dbPath !== ':memory:') ownerOnly(o.dbPath);
+      const conn = new DatabaseSync(o.dbPath);
+      try {
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+        migrateSqlite(conn);
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+      store = new Store(sqliteDatabase(conn), o.dbPath, conn);
+    }
+    try {
+      await migrate(store.#database);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  /** The SQLite connection itself, for tests that look at the file's rows (SQLite only). */
+  get db(): DatabaseSync {
+    if (!this.#sqlite) throw new Error('Raw SQLite access on a Postgres store.');
+    return this.#sqlite;
+  }
+
+  /** Runs `fn` as one transaction: everything it does through the queries it is given, or nothing. */
+  transaction<T>(fn: (q: StoreQueries, trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute((trx) => fn(new StoreQueries(trx), trx));
+  }
+
+  /** Readiness: the database answers a query (rejects when it is closed or unreachable). */
+  async ping(): Promise<boolean> {
+    await this.kysely.selectFrom('server_keys').select('id').limit(1).execute();
     return true;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.db.close();
+    await this.#database.close();
+    this.#sqlite?.close();
+  }
+}
+
+/** The SQLite migrations from before the typed layer, by `PRAGMA user_version`. */
+function migrateSqlite(db: DatabaseSync): void {
+  const version = (): number => (statement(db, 'PRAGMA user_version').get() as { user_version: number }).user_version;
+  for (let v = version(); v < MIGRATIONS.length; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(MIGRATIONS[v]!);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
   }
 }
 

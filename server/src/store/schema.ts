@@ -17,6 +17,8 @@ export interface DB {
     statement: Generated<string>;
     email_sealed: string | null;
     email_hash: string | null;
+    /** Grows with every row written (migration 0015): the order rows were added in. */
+    row_order: Generated<number>;
   };
   signin_tokens: { token_hash: string; mediator_id: string; created_at: string; expires_at: string; used_at: string | null };
   mediator_sessions: { token_hash: string; mediator_id: string; created_at: string; expires_at: string };
@@ -32,6 +34,8 @@ export interface DB {
     breakdown_json: string | null;
     waiting_room: number | null;
     template_version_id: string | null;
+    /** Grows with every row written (migration 0015): the order rows were added in. */
+    row_order: Generated<number>;
   };
   participants: {
     id: string;
@@ -42,8 +46,10 @@ export interface DB {
     created_at: string;
     removed_at: string | null;
     mediator_id: string | null;
+    /** Grows with every row written (migration 0015): the order rows were added in. */
+    row_order: Generated<number>;
   };
-  invitations: { jti: string; participant_id: string; case_id: string; issued_at: string; expires_at: string; revoked_at: string | null; opened_at: string | null };
+  invitations: { jti: string; participant_id: string; case_id: string; issued_at: string; expires_at: string; revoked_at: string | null; opened_at: string | null; row_order: Generated<number> };
   consents: {
     id: Generated<number>;
     participant_id: string;
@@ -54,8 +60,8 @@ export interface DB {
     withdrawn_at: string | null;
   };
   draft_records: { id: Generated<number>; case_id: string; doc_name: string; kind: 'snapshot' | 'update'; sealed: Uint8Array; created_at: string };
-  threads: { id: string; case_id: string; kind: 'joint' | 'caucus' | 'private'; key: string; title_sealed: string | null; created_at: string };
-  thread_members: { thread_id: string; participant_id: string; added_at: string; last_read_seq: Generated<number> };
+  threads: { id: string; case_id: string; kind: 'joint' | 'caucus' | 'private'; key: string; title_sealed: string | null; created_at: string; row_order: Generated<number> };
+  thread_members: { thread_id: string; participant_id: string; added_at: string; last_read_seq: Generated<number>; row_order: Generated<number> };
   messages: {
     seq: Generated<number>;
     id: string;
@@ -81,7 +87,7 @@ export interface DB {
   agreement_signatures: { version_id: string; participant_id: string; record_sealed: string; signature: string; signed_at: string };
   record_entries: { case_id: string; seq: number; hash: string; entry_sealed: string; created_at: string };
   assessments: { case_id: string; assessor_id: string; ratings_sealed: string; released_at: string | null; updated_at: string };
-  assessment_notes: { id: string; case_id: string; assessor_id: string; note_sealed: string; created_at: string };
+  assessment_notes: { id: string; case_id: string; assessor_id: string; note_sealed: string; created_at: string; row_order: Generated<number> };
   scheduled_sessions: {
     id: string;
     case_id: string;
@@ -97,7 +103,7 @@ export interface DB {
   };
   participant_time_zones: { participant_id: string; case_id: string; zone_sealed: string; source: 'browser' | 'mediator'; updated_at: string };
   agreement_templates: { id: string; mediator_id: string; created_at: string };
-  agreement_template_versions: { id: string; template_id: string; version: number; name: string; clauses_json: string; created_at: string };
+  agreement_template_versions: { id: string; template_id: string; version: number; name: string; clauses_json: string; created_at: string; row_order: Generated<number> };
   consent_answers: {
     id: string;
     case_id: string;
@@ -107,6 +113,8 @@ export interface DB {
     clause_set_hash: string;
     at: string;
     answered_at: string | null;
+    /** Grows with every row written (migration 0015): the order rows were added in. */
+    row_order: Generated<number>;
   };
   passkeys: {
     id: string;
@@ -143,5 +151,7 @@ export interface DB {
     used_at: string | null;
     withdrawn_at: string | null;
     mediator_id: string | null;
+    /** Grows with every row written (migration 0015): the order rows were added in. */
+    row_order: Generated<number>;
   };
 }
