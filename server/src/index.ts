@@ -152,10 +152,10 @@ export async function startServer(
   const people: PeopleNotifier = {
     toPeople: (ids, event, payload) => {
       connections.deliver(ids, event, payload);
-      if (event === 'message:posted') mail.notices?.messagePosted(ids, payload as ThreadMessage);
+      if (event === 'message:posted') void mail.notices?.messagePosted(ids, payload as ThreadMessage);
     },
   };
-  const threads = new ThreadService(store, cases, people);
+  const threads = new ThreadService(store, cases, people, logger);
   threads.subscribe(bus);
   // The live case announces new caucuses, placements and record entries on the bus itself.
   const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, bus);
