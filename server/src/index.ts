@@ -106,7 +106,7 @@ export async function startServer(
     lookups: {
       isOnline: (caseId, pid) => live.isOnline(caseId, pid),
       agreementOf: (caseId) => signoff.summary(caseId),
-      templateFor: (mediatorId, versionId) => templates.resolve(mediatorId, versionId),
+      templateFor: (mediatorId, versionId) => templates.resolveNow(mediatorId, versionId),
       templateOf: (caseId) => templates.refOf(caseId),
       answersOf: (caseId, hash) => answers.ofCase(caseId, hash),
       ownAnswersOf: (caseId, pid, hash) => answers.ofPerson(caseId, pid, hash),
