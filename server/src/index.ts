@@ -106,7 +106,7 @@ export async function startServer(
     lookups: {
       isOnline: (caseId, pid) => live.isOnline(caseId, pid),
       agreementOf: (caseId) => signoff.summary(caseId),
-      templateFor: (mediatorId, versionId) => templates.resolve(mediatorId, versionId),
+      templateFor: (mediatorId, versionId) => templates.resolveNow(mediatorId, versionId),
       templateOf: (caseId) => templates.refOf(caseId),
       answersOf: (caseId, hash) => answers.ofCase(caseId, hash),
       ownAnswersOf: (caseId, pid, hash) => answers.ofPerson(caseId, pid, hash),
@@ -152,10 +152,10 @@ export async function startServer(
   const people: PeopleNotifier = {
     toPeople: (ids, event, payload) => {
       connections.deliver(ids, event, payload);
-      if (event === 'message:posted') mail.notices?.messagePosted(ids, payload as ThreadMessage);
+      if (event === 'message:posted') void mail.notices?.messagePosted(ids, payload as ThreadMessage);
     },
   };
-  const threads = new ThreadService(store, cases, people);
+  const threads = new ThreadService(store, cases, people, logger);
   threads.subscribe(bus);
   // The live case announces new caucuses, placements and record entries on the bus itself.
   const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, bus);

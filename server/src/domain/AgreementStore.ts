@@ -1,110 +1,159 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 import { statement } from '../store/statements.ts';
 
-export interface TemplateVersionRow {
-  id: string;
-  template_id: string;
-  version: number;
-  name: string;
-  clauses_json: string;
-  created_at: string;
-}
+export type TemplateVersionRow = Selectable<DB['agreement_template_versions']>;
 /** A version together with the mediator who owns its template: every read is filtered by owner. */
 export type OwnedVersionRow = TemplateVersionRow & { mediator_id: string };
+export type ConsentAnswerRow = Selectable<DB['consent_answers']>;
 
-export interface ConsentAnswerRow {
-  id: string;
-  case_id: string;
-  participant_id: string;
-  kind: 'declined' | 'question' | 'withdrawn';
-  text_sealed: string | null;
-  clause_set_hash: string;
-  at: string;
-  answered_at: string | null;
+/**
+ * SQL for protocol agreement templates (immutable versions) and consent answers, on either engine
+ * (store/database.ts). Answer text arrives sealed.
+ */
+export class AgreementStore {
+  readonly #db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+  }
+
+  /** Runs `fn` in one transaction; its body may await only this store's calls (see store/database.ts). */
+  transaction<T>(fn: (sql: AgreementStore) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => fn(new AgreementStore(trx)));
+  }
+
+  /** The template and its first version, in one transaction. */
+  insertTemplate(t: Selectable<DB['agreement_templates']>, first: TemplateVersionRow): Promise<void> {
+    return this.transaction(async (sql) => {
+      await sql.#db.insertInto('agreement_templates').values(t).execute();
+      await sql.insertVersion(first);
+    });
+  }
+
+  async insertVersion(v: TemplateVersionRow): Promise<void> {
+    await this.#db.insertInto('agreement_template_versions').values(v).execute();
+  }
+
+  #versions() {
+    return this.#db
+      .selectFrom('agreement_template_versions as v')
+      .innerJoin('agreement_templates as t', 't.id', 'v.template_id')
+      .selectAll('v')
+      .select('t.mediator_id');
+  }
+
+  /** The mediator's templates, each as its newest version, newest first. */
+  latestVersionsOf(mediatorId: string): Promise<OwnedVersionRow[]> {
+    return this.#versions()
+      .where('t.mediator_id', '=', mediatorId)
+      .where('v.version', '=', (eb) => eb.selectFrom('agreement_template_versions as w').select((w) => w.fn.max('w.version').as('newest')).whereRef('w.template_id', '=', 'v.template_id'))
+      .orderBy('v.created_at', 'desc')
+      .orderBy('v.id', 'desc')
+      .execute();
+  }
+
+  /** Every version of one template, oldest first. */
+  versionsOf(templateId: string): Promise<OwnedVersionRow[]> {
+    return this.#versions().where('v.template_id', '=', templateId).orderBy('v.version').execute();
+  }
+
+  getVersion(versionId: string): Promise<OwnedVersionRow | undefined> {
+    return this.#versions().where('v.id', '=', versionId).executeTakeFirst();
+  }
+
+  async templateOwner(templateId: string): Promise<string | undefined> {
+    return (await this.#db.selectFrom('agreement_templates').select('mediator_id').where('id', '=', templateId).executeTakeFirst())?.mediator_id;
+  }
+
+  /** How many of the mediator's cases use any version of each template. */
+  async caseCounts(mediatorId: string): Promise<Map<string, number>> {
+    const rows = await this.#db
+      .selectFrom('cases as c')
+      .innerJoin('agreement_template_versions as v', 'v.id', 'c.template_version_id')
+      .select((eb) => ['v.template_id', eb.fn.countAll<number>().as('n')])
+      .where('c.mediator_id', '=', mediatorId)
+      .groupBy('v.template_id')
+      .execute();
+    return new Map(rows.map((r) => [r.template_id, Number(r.n)]));
+  }
+
+  // --- consent answers
+
+  async insertAnswer(a: ConsentAnswerRow): Promise<void> {
+    await this.#db.insertInto('consent_answers').values(a).execute();
+  }
+
+  /** Newest first (ties in `at`: by id, an arbitrary but stable order). */
+  answersOfCase(caseId: string, limit: number): Promise<ConsentAnswerRow[]> {
+    return this.#db.selectFrom('consent_answers').selectAll().where('case_id', '=', caseId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  answersOf(participantId: string, limit: number): Promise<ConsentAnswerRow[]> {
+    return this.#db.selectFrom('consent_answers').selectAll().where('participant_id', '=', participantId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  async countAnswers(participantId: string): Promise<number> {
+    const r = await this.#db.selectFrom('consent_answers').select((eb) => eb.fn.countAll<number>().as('n')).where('participant_id', '=', participantId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Marks a question of this case answered; false when there is no such open question. */
+  async markAnswered(caseId: string, answerId: string, at: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('consent_answers')
+      .set({ answered_at: at })
+      .where('id', '=', answerId)
+      .where('case_id', '=', caseId)
+      .where('kind', '=', 'question')
+      .where('answered_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  getAnswer(answerId: string): Promise<ConsentAnswerRow | undefined> {
+    return this.#db.selectFrom('consent_answers').selectAll().where('id', '=', answerId).executeTakeFirst();
+  }
+
+  /**
+   * Withdraws every consent of the person still in force (the same UPDATE as Store.withdrawConsents,
+   * here so that it joins the transaction that records the withdrawal); returns how many there were.
+   */
+  async withdrawConsents(participantId: string, at: string): Promise<number> {
+    const r = await this.#db.updateTable('consents').set({ withdrawn_at: at }).where('participant_id', '=', participantId).where('withdrawn_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
 }
 
-/** SQL for protocol agreement templates (immutable versions) and consent answers. Answer text arrives sealed. */
-export class AgreementStore {
+/**
+ * The reads CaseService's lookups make (template of a case, answers on a case page or a person's
+ * invitation view) while CaseService is still synchronous (issue 14, step 1): the same SELECTs as
+ * AgreementStore's, through the Store's node:sqlite connection. They go when CaseService is async
+ * and its lookups call the AgreementStore methods.
+ */
+export class AgreementReadsNow {
   readonly #db: DatabaseSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
-  insertTemplate(t: { id: string; mediator_id: string; created_at: string }, first: TemplateVersionRow): void {
-    statement(this.#db, 'INSERT INTO agreement_templates (id, mediator_id, created_at) VALUES (?, ?, ?)').run(t.id, t.mediator_id, t.created_at);
-    this.insertVersion(first);
-  }
-
-  insertVersion(v: TemplateVersionRow): void {
-    statement(this.#db, 'INSERT INTO agreement_template_versions (id, template_id, version, name, clauses_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(v.id, v.template_id, v.version, v.name, v.clauses_json, v.created_at);
-  }
-
-  /** The mediator's templates, each as its newest version, newest first. */
-  latestVersionsOf(mediatorId: string): OwnedVersionRow[] {
-    return statement(
-      this.#db,
-      `SELECT v.*, t.mediator_id FROM agreement_template_versions v JOIN agreement_templates t ON t.id = v.template_id
-       WHERE t.mediator_id = ? AND v.version = (SELECT MAX(version) FROM agreement_template_versions WHERE template_id = v.template_id)
-       ORDER BY v.created_at DESC, v.rowid DESC`,
-    ).all(mediatorId) as unknown as OwnedVersionRow[];
-  }
-
-  /** Every version of one template, oldest first. */
   versionsOf(templateId: string): OwnedVersionRow[] {
-    return statement(
-      this.#db,
-      'SELECT v.*, t.mediator_id FROM agreement_template_versions v JOIN agreement_templates t ON t.id = v.template_id WHERE v.template_id = ? ORDER BY v.version',
-    ).all(templateId) as unknown as OwnedVersionRow[];
+    return statement(this.#db, `${VERSIONS} WHERE v.template_id = ? ORDER BY v.version`).all(templateId) as unknown as OwnedVersionRow[];
   }
 
   getVersion(versionId: string): OwnedVersionRow | undefined {
-    return statement(this.#db, 'SELECT v.*, t.mediator_id FROM agreement_template_versions v JOIN agreement_templates t ON t.id = v.template_id WHERE v.id = ?').get(versionId) as
-      | OwnedVersionRow
-      | undefined;
-  }
-
-  templateOwner(templateId: string): string | undefined {
-    return (statement(this.#db, 'SELECT mediator_id FROM agreement_templates WHERE id = ?').get(templateId) as { mediator_id: string } | undefined)?.mediator_id;
-  }
-
-  /** How many of the mediator's cases use any version of each template. */
-  caseCounts(mediatorId: string): Map<string, number> {
-    const rows = statement(
-      this.#db,
-      `SELECT v.template_id AS template_id, COUNT(*) AS n FROM cases c JOIN agreement_template_versions v ON v.id = c.template_version_id
-       WHERE c.mediator_id = ? GROUP BY v.template_id`,
-    ).all(mediatorId) as Array<{ template_id: string; n: number }>;
-    return new Map(rows.map((r) => [r.template_id, Number(r.n)]));
-  }
-
-  // --- consent answers
-
-  insertAnswer(a: ConsentAnswerRow): void {
-    statement(this.#db, 'INSERT INTO consent_answers (id, case_id, participant_id, kind, text_sealed, clause_set_hash, at, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(a.id, a.case_id, a.participant_id, a.kind, a.text_sealed, a.clause_set_hash, a.at, a.answered_at);
+    return statement(this.#db, `${VERSIONS} WHERE v.id = ?`).get(versionId) as OwnedVersionRow | undefined;
   }
 
   answersOfCase(caseId: string, limit: number): ConsentAnswerRow[] {
-    return statement(this.#db, 'SELECT * FROM consent_answers WHERE case_id = ? ORDER BY at DESC, rowid DESC LIMIT ?').all(caseId, limit) as unknown as ConsentAnswerRow[];
+    return statement(this.#db, 'SELECT * FROM consent_answers WHERE case_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(caseId, limit) as unknown as ConsentAnswerRow[];
   }
 
   answersOf(participantId: string, limit: number): ConsentAnswerRow[] {
-    return statement(this.#db, 'SELECT * FROM consent_answers WHERE participant_id = ? ORDER BY at DESC, rowid DESC LIMIT ?').all(participantId, limit) as unknown as ConsentAnswerRow[];
-  }
-
-  countAnswers(participantId: string): number {
-    return Number((statement(this.#db, 'SELECT COUNT(*) AS n FROM consent_answers WHERE participant_id = ?').get(participantId) as { n: number }).n);
-  }
-
-  /** Marks a question of this case answered; false when there is no such open question. */
-  markAnswered(caseId: string, answerId: string, at: string): boolean {
-    const r = statement(this.#db, "UPDATE consent_answers SET answered_at = ? WHERE id = ? AND case_id = ? AND kind = 'question' AND answered_at IS NULL").run(at, answerId, caseId);
-    return Number(r.changes) > 0;
-  }
-
-  getAnswer(answerId: string): ConsentAnswerRow | undefined {
-    return statement(this.#db, 'SELECT * FROM consent_answers WHERE id = ?').get(answerId) as ConsentAnswerRow | undefined;
+    return statement(this.#db, 'SELECT * FROM consent_answers WHERE participant_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(participantId, limit) as unknown as ConsentAnswerRow[];
   }
 }
+
+const VERSIONS = 'SELECT v.*, t.mediator_id FROM agreement_template_versions v JOIN agreement_templates t ON t.id = v.template_id';

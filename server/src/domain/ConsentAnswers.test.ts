@@ -16,7 +16,7 @@ async function setup() {
 describe('answering instead of agreeing', () => {
   it('a question reaches the mediator with who and when, sealed at rest, and the person sees it pending', async () => {
     const { answers, cases, store, mediatorId, detail, who } = await setup();
-    const view = answers.ask(who('Ana Party'), 'Who pays for the interpreter?');
+    const view = await answers.ask(who('Ana Party'), 'Who pays for the interpreter?');
     expect(view.answers).toEqual([expect.objectContaining({ kind: 'question', text: 'Who pays for the interpreter?', answeredAt: null, current: true })]);
     expect(cases.caseDetail(mediatorId, detail.id).consentAnswers).toEqual([
       expect.objectContaining({ kind: 'question', text: 'Who pays for the interpreter?', displayName: 'Ana Party', role: 'party' }),
@@ -27,22 +27,22 @@ describe('answering instead of agreeing', () => {
 
   it('the mediator marks a question answered; the person sees when', async () => {
     const { answers, cases, mediatorId, detail, who } = await setup();
-    const asked = answers.ask(who('Ana Party'), 'Can my sister join?').answers[0]!;
-    const after = answers.markAnswered(mediatorId, detail.id, asked.id);
+    const asked = (await answers.ask(who('Ana Party'), 'Can my sister join?')).answers[0]!;
+    const after = await answers.markAnswered(mediatorId, detail.id, asked.id);
     expect(after.consentAnswers[0]!.answeredAt).not.toBeNull();
     expect(cases.invitationView(who('Ana Party')).answers[0]!.answeredAt).toBe(after.consentAnswers[0]!.answeredAt);
-    expect(() => answers.markAnswered(mediatorId, detail.id, 'nosuchanswer1')).toThrow(refused(ErrorCode.NotFound));
+    await expect(answers.markAnswered(mediatorId, detail.id, 'nosuchanswer1')).rejects.toThrow(refused(ErrorCode.NotFound));
   });
 
   it('declining is recorded with its reason; someone who agreed must withdraw instead', async () => {
     const { answers, cases, bus, mediatorId, detail, who, agree } = await setup();
     const entries: string[] = [];
     bus.on('record.entry', (e) => entries.push(e.type));
-    answers.decline(who('Ben Party'), 'I want to meet in person.');
+    await answers.decline(who('Ben Party'), 'I want to meet in person.');
     expect(cases.caseDetail(mediatorId, detail.id).consentAnswers[0]).toMatchObject({ kind: 'declined', text: 'I want to meet in person.', displayName: 'Ben Party' });
     expect(entries).toEqual(['consent.declined']);
     agree('Ana Party');
-    expect(() => answers.decline(who('Ana Party'), undefined)).toThrow(refused(ErrorCode.Conflict));
+    await expect(answers.decline(who('Ana Party'), undefined)).rejects.toThrow(refused(ErrorCode.Conflict));
   });
 });
 
@@ -55,7 +55,7 @@ describe('withdrawing consent', () => {
     bus.on('record.entry', (e) => events.push(e.type));
     bus.on('consent.withdrawn', ({ identity }) => events.push(`withdrawn:${identity.displayName}`));
 
-    const view = answers.withdraw(ana, 'I need time to think.');
+    const view = await answers.withdraw(ana, 'I need time to think.');
     expect(cases.hasCurrentConsent(ana)).toBe(false);
     expect(view.consent).toBeNull();
     expect(view.answers[0]).toMatchObject({ kind: 'withdrawn', text: 'I need time to think.' });
@@ -67,6 +67,6 @@ describe('withdrawing consent', () => {
 
   it('is refused when there is no consent to withdraw', async () => {
     const { answers, who } = await setup();
-    expect(() => answers.withdraw(who('Ben Party'), undefined)).toThrow(refused(ErrorCode.Conflict));
+    await expect(answers.withdraw(who('Ben Party'), undefined)).rejects.toThrow(refused(ErrorCode.Conflict));
   });
 });

@@ -3,7 +3,7 @@ import type { CaseService, Identity } from './CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { now, type Store } from '../store/Store.ts';
 import { randomId } from '../crypto/randomId.ts';
-import { AgreementStore, type ConsentAnswerRow } from './AgreementStore.ts';
+import { AgreementReadsNow, AgreementStore, type ConsentAnswerRow } from './AgreementStore.ts';
 
 /** Answers one person may leave on a case in all: enough for any real exchange, not a flood of the mediator's page. */
 export const MAX_ANSWERS_PER_PERSON = 50;
@@ -25,39 +25,43 @@ const SHOWN_TO_PERSON = 20;
 export class ConsentAnswers {
   readonly #store: Store;
   readonly #sql: AgreementStore;
+  /** For the lookups of the still synchronous CaseService only (ofCase, ofPerson). */
+  readonly #now: AgreementReadsNow;
   readonly #cases: CaseService;
   readonly #bus: EventBus;
 
   constructor(store: Store, cases: CaseService, bus: EventBus) {
     this.#store = store;
-    this.#sql = new AgreementStore(store.db);
+    this.#sql = new AgreementStore(store.kysely);
+    this.#now = new AgreementReadsNow(store.db);
     this.#cases = cases;
     this.#bus = bus;
   }
 
   /** Not agreeing. Someone whose consent to this very agreement is in force withdraws it instead. */
-  decline(who: Identity, reason: string | undefined): InvitationView {
+  async decline(who: Identity, reason: string | undefined): Promise<InvitationView> {
     if (this.#cases.hasCurrentConsent(who)) {
       throw new ParleyError(ErrorCode.Conflict, 'You have agreed to this protocol agreement. To take that back, withdraw your consent.');
     }
-    const row = this.#add(who, 'declined', reason);
+    const row = await this.#add(this.#sql, who, 'declined', reason);
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: row.clause_set_hash } });
     this.#told(who, row);
     return this.#cases.invitationView(who);
   }
 
-  ask(who: Identity, question: string): InvitationView {
-    this.#told(who, this.#add(who, 'question', question));
+  async ask(who: Identity, question: string): Promise<InvitationView> {
+    this.#told(who, await this.#add(this.#sql, who, 'question', question));
     return this.#cases.invitationView(who);
   }
 
   /** Takes back the person's consent: refused when none is in force (there is nothing to withdraw). */
-  withdraw(who: Identity, reason: string | undefined): InvitationView {
+  async withdraw(who: Identity, reason: string | undefined): Promise<InvitationView> {
     const consent = this.#store.latestConsent(who.participantId);
     if (!consent) throw new ParleyError(ErrorCode.Conflict, 'You have not agreed to the protocol agreement, so there is no consent to withdraw.');
-    const row = this.#store.tx(() => {
-      const added = this.#add(who, 'withdrawn', reason);
-      this.#store.withdrawConsents(who.participantId, now());
+    // The answer and the end of the consents in one transaction (both through the typed layer).
+    const row = await this.#sql.transaction(async (sql) => {
+      const added = await this.#add(sql, who, 'withdrawn', reason);
+      await sql.withdrawConsents(who.participantId, now());
       return added;
     });
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.withdrawn', actor: actorOf(who), data: { clauseSetHash: consent.clause_set_hash } });
@@ -68,28 +72,28 @@ export class ConsentAnswers {
   }
 
   /** The mediator answered a question (outside the platform) and says so. */
-  markAnswered(mediatorId: string, caseId: string, answerId: string): CaseDetail {
+  async markAnswered(mediatorId: string, caseId: string, answerId: string): Promise<CaseDetail> {
     this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless it is theirs
-    if (!this.#sql.markAnswered(caseId, answerId, now())) {
-      const a = this.#sql.getAnswer(answerId);
+    if (!(await this.#sql.markAnswered(caseId, answerId, now()))) {
+      const a = await this.#sql.getAnswer(answerId);
       if (!a || a.case_id !== caseId || a.kind !== 'question') throw new ParleyError(ErrorCode.NotFound, 'No such question on this case.');
       // Already marked: nothing to change, the answer is the same.
     }
     return this.#cases.caseDetail(mediatorId, caseId);
   }
 
-  /** Every answer on the case, newest first, for the mediator. */
+  /** Every answer on the case, newest first, for the mediator (synchronous: CaseService's `answersOf` lookup, issue 14). */
   ofCase(caseId: string, clauseSetHash: string): CaseConsentAnswer[] {
     const people = new Map(this.#cases.people(caseId).map((p) => [p.id, p]));
-    return this.#sql.answersOfCase(caseId, SHOWN_ON_CASE).map((r) => {
+    return this.#now.answersOfCase(caseId, SHOWN_ON_CASE).map((r) => {
       const p = people.get(r.participant_id);
       return { ...this.#view(r, clauseSetHash), participantId: r.participant_id, displayName: p?.displayName ?? 'Someone no longer on the case', role: p?.role ?? 'party' };
     });
   }
 
-  /** The person's own answers, newest first. */
+  /** The person's own answers, newest first (synchronous: CaseService's `ownAnswersOf` lookup, issue 14). */
   ofPerson(caseId: string, participantId: string, clauseSetHash: string): ConsentAnswer[] {
-    return this.#sql.answersOf(participantId, SHOWN_TO_PERSON).filter((r) => r.case_id === caseId).map((r) => this.#view(r, clauseSetHash));
+    return this.#now.answersOf(participantId, SHOWN_TO_PERSON).filter((r) => r.case_id === caseId).map((r) => this.#view(r, clauseSetHash));
   }
 
   /** The mediator, if in a live session of the case, sees the answer there too. */
@@ -98,10 +102,13 @@ export class ConsentAnswers {
     this.#bus.emit('consent.answered', { caseId: who.caseId, answer });
   }
 
-  /** Stores one answer about the agreement as it is now. */
-  #add(who: Identity, kind: ConsentAnswerKind, text: string | undefined): ConsentAnswerRow {
+  /**
+   * Stores one answer about the agreement as it is now, through `sql` (this.#sql, or a transaction's).
+   * Awaits only `sql`: the case row and the sealing are synchronous.
+   */
+  async #add(sql: AgreementStore, who: Identity, kind: ConsentAnswerKind, text: string | undefined): Promise<ConsentAnswerRow> {
     if (who.role === 'mediator') throw new ParleyError(ErrorCode.Forbidden, 'The mediator does not consent to their own case.');
-    if (this.#sql.countAnswers(who.participantId) >= MAX_ANSWERS_PER_PERSON) {
+    if ((await sql.countAnswers(who.participantId)) >= MAX_ANSWERS_PER_PERSON) {
       throw new ParleyError(ErrorCode.Conflict, 'You have sent the mediator many answers already. Please contact them directly.');
     }
     const c = this.#store.getCaseHead(who.caseId);
@@ -116,7 +123,7 @@ export class ConsentAnswers {
       at: now(),
       answered_at: null,
     };
-    this.#sql.insertAnswer(row);
+    await sql.insertAnswer(row);
     return row;
   }
 

@@ -19,7 +19,7 @@ import type { CaseService } from './CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { now, type Store } from '../store/Store.ts';
 import { randomId } from '../crypto/randomId.ts';
-import { AgreementStore, type OwnedVersionRow } from './AgreementStore.ts';
+import { AgreementReadsNow, AgreementStore, type OwnedVersionRow } from './AgreementStore.ts';
 
 const StoredClauses = z.array(TemplateClause);
 
@@ -33,42 +33,45 @@ const StoredClauses = z.array(TemplateClause);
 export class Templates {
   readonly #store: Store;
   readonly #sql: AgreementStore;
+  /** For the lookups of the still synchronous CaseService only (resolveNow, refOf). */
+  readonly #now: AgreementReadsNow;
   readonly #cases: CaseService;
   readonly #bus: EventBus;
 
   constructor(store: Store, cases: CaseService, bus: EventBus) {
     this.#store = store;
-    this.#sql = new AgreementStore(store.db);
+    this.#sql = new AgreementStore(store.kysely);
+    this.#now = new AgreementReadsNow(store.db);
     this.#cases = cases;
     this.#bus = bus;
   }
 
-  list(mediatorId: string): TemplateList {
-    const counts = this.#sql.caseCounts(mediatorId);
+  async list(mediatorId: string): Promise<TemplateList> {
+    const counts = await this.#sql.caseCounts(mediatorId);
     return {
-      templates: this.#sql.latestVersionsOf(mediatorId).map((v) => ({ id: v.template_id, name: v.name, latest: info(v), caseCount: counts.get(v.template_id) ?? 0 })),
+      templates: (await this.#sql.latestVersionsOf(mediatorId)).map((v) => ({ id: v.template_id, name: v.name, latest: info(v), caseCount: counts.get(v.template_id) ?? 0 })),
       builtIn: { name: BUILT_IN_TEMPLATE.name, clauses: BUILT_IN_TEMPLATE.clauses },
     };
   }
 
-  get(mediatorId: string, templateId: string): TemplateDetail {
-    const versions = this.#owned(mediatorId, templateId);
+  async get(mediatorId: string, templateId: string): Promise<TemplateDetail> {
+    const versions = await owned(this.#sql, mediatorId, templateId);
     const latest = versions[versions.length - 1]!;
     return {
       id: templateId,
       name: latest.name,
       latest: info(latest),
-      caseCount: this.#sql.caseCounts(mediatorId).get(templateId) ?? 0,
+      caseCount: (await this.#sql.caseCounts(mediatorId)).get(templateId) ?? 0,
       clauses: clausesOf(latest),
       versions: versions.map(info),
     };
   }
 
   /** A new template; its first version holds these clauses. */
-  create(mediatorId: string, body: TemplateBody): TemplateDetail {
+  async create(mediatorId: string, body: TemplateBody): Promise<TemplateDetail> {
     const id = randomId();
     const at = now();
-    this.#store.tx(() => this.#sql.insertTemplate({ id, mediator_id: mediatorId, created_at: at }, { id: randomId(), template_id: id, version: 1, name: body.name, clauses_json: JSON.stringify(body.clauses), created_at: at }));
+    await this.#sql.insertTemplate({ id, mediator_id: mediatorId, created_at: at }, { id: randomId(), template_id: id, version: 1, name: body.name, clauses_json: JSON.stringify(body.clauses), created_at: at });
     return this.get(mediatorId, id);
   }
 
@@ -77,30 +80,33 @@ export class Templates {
    * that use them until their mediator moves them. Saving what the newest version already says
    * makes no version.
    */
-  save(mediatorId: string, templateId: string, body: TemplateBody): TemplateDetail {
-    this.#store.tx(() => {
-      const versions = this.#owned(mediatorId, templateId);
+  async save(mediatorId: string, templateId: string, body: TemplateBody): Promise<TemplateDetail> {
+    await this.#sql.transaction(async (sql) => {
+      const versions = await owned(sql, mediatorId, templateId);
       const latest = versions[versions.length - 1]!;
       if (latest.name === body.name && canonicalJson(clausesOf(latest)) === canonicalJson(body.clauses)) return;
-      this.#sql.insertVersion({ id: randomId(), template_id: templateId, version: latest.version + 1, name: body.name, clauses_json: JSON.stringify(body.clauses), created_at: now() });
+      await sql.insertVersion({ id: randomId(), template_id: templateId, version: latest.version + 1, name: body.name, clauses_json: JSON.stringify(body.clauses), created_at: now() });
     });
     return this.get(mediatorId, templateId);
   }
 
   /** The version a new case or a moved case is written from; null or absent: the built-in template. */
-  resolve(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
-    if (!versionId) return BUILT_IN_TEMPLATE;
-    const v = this.#sql.getVersion(versionId);
-    if (!v || v.mediator_id !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such template version.', { details: [{ path: 'templateVersionId', message: 'not one of your templates' }] });
-    return { versionId: v.id, name: v.name, version: v.version, clauses: clausesOf(v) };
+  async resolve(mediatorId: string, versionId: string | null | undefined): Promise<ResolvedTemplate> {
+    return resolved(mediatorId, versionId, versionId ? await this.#sql.getVersion(versionId) : undefined);
+  }
+
+  /** `resolve` for CaseService's `templateFor` lookup, synchronous while CaseService is (issue 14). */
+  resolveNow(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
+    return resolved(mediatorId, versionId, versionId ? this.#now.getVersion(versionId) : undefined);
   }
 
   /** Which template version a case uses (null: the built-in template), with that template's newest version. */
   refOf(caseId: string): CaseTemplateRef | null {
+    // Synchronous (CaseService's `templateOf` lookup, issue 14): reads through #now.
     const versionId = this.#store.getCase(caseId)?.template_version_id;
-    const v = versionId ? this.#sql.getVersion(versionId) : undefined;
+    const v = versionId ? this.#now.getVersion(versionId) : undefined;
     if (!v) return null;
-    const all = this.#sql.versionsOf(v.template_id);
+    const all = this.#now.versionsOf(v.template_id);
     const latest = all[all.length - 1] ?? v;
     return { templateId: v.template_id, name: v.name, versionId: v.id, version: v.version, latest: info(latest) };
   }
@@ -111,11 +117,12 @@ export class Templates {
    * hash changes and everyone consents again before their next live contact (the same path as a
    * changed breakdown procedure).
    */
-  useOnCase(mediatorId: string, caseId: string, versionId: string | null): CaseDetail {
+  async useOnCase(mediatorId: string, caseId: string, versionId: string | null): Promise<CaseDetail> {
     // The templates are the lead's: a co-mediator's own would not be theirs to keep current.
     this.#cases.ledCase(mediatorId, caseId, 'choose the protocol agreement’s template');
     const by = this.#cases.mediatorIdentity(mediatorId, caseId);
-    const template = this.resolve(mediatorId, versionId);
+    const template = await this.resolve(mediatorId, versionId);
+    // Everything from here to the bus is synchronous: the case is read and written in one go.
     const row = this.#store.getCase(caseId)!;
     const current = ProtocolAgreement.parse(JSON.parse(row.agreement_json));
     const next = composeAgreement(template, this.#cases.platformFacts(caseId), current.version + 1);
@@ -136,11 +143,18 @@ export class Templates {
     if (changed) this.#bus.emit('protocol.changed', { caseId });
     return this.#cases.caseDetail(mediatorId, caseId);
   }
+}
 
-  #owned(mediatorId: string, templateId: string): OwnedVersionRow[] {
-    if (this.#sql.templateOwner(templateId) !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such template.');
-    return this.#sql.versionsOf(templateId);
-  }
+/** The template's versions, oldest first; "not found" unless it is this mediator's. */
+async function owned(sql: AgreementStore, mediatorId: string, templateId: string): Promise<OwnedVersionRow[]> {
+  if ((await sql.templateOwner(templateId)) !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such template.');
+  return sql.versionsOf(templateId);
+}
+
+function resolved(mediatorId: string, versionId: string | null | undefined, v: OwnedVersionRow | undefined): ResolvedTemplate {
+  if (!versionId) return BUILT_IN_TEMPLATE;
+  if (!v || v.mediator_id !== mediatorId) throw new ParleyError(ErrorCode.NotFound, 'No such template version.', { details: [{ path: 'templateVersionId', message: 'not one of your templates' }] });
+  return { versionId: v.id, name: v.name, version: v.version, clauses: clausesOf(v) };
 }
 
 const info = (v: OwnedVersionRow): TemplateVersionInfo => ({ id: v.id, version: v.version, createdAt: v.created_at });

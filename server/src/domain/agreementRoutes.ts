@@ -12,43 +12,43 @@ import type { Templates } from './Templates.ts';
 export function mountAgreementRoutes(mount: Mount, d: { templates: Templates; answers: ConsentAnswers; logger: Logger }): void {
   const { templates, answers, logger } = d;
 
-  mount(r.listTemplates, (_req, _res, { caller, reply }) => {
-    reply(templates.list(caller.mediatorId));
+  mount(r.listTemplates, async (_req, _res, { caller, reply }) => {
+    reply(await templates.list(caller.mediatorId));
   });
-  mount(r.createTemplate, (_req, _res, { caller, body, reply }) => {
-    const t = templates.create(caller.mediatorId, body());
+  mount(r.createTemplate, async (_req, _res, { caller, body, reply }) => {
+    const t = await templates.create(caller.mediatorId, body());
     logger.info({ templateId: t.id, clauses: t.clauses.length }, 'agreement template created');
     reply(t);
   });
-  mount(r.getTemplate, (_req, _res, { caller, param, reply }) => {
-    reply(templates.get(caller.mediatorId, param('templateId')));
+  mount(r.getTemplate, async (_req, _res, { caller, param, reply }) => {
+    reply(await templates.get(caller.mediatorId, param('templateId')));
   });
-  mount(r.saveTemplate, (_req, _res, { caller, body, param, reply }) => {
-    const t = templates.save(caller.mediatorId, param('templateId'), body());
+  mount(r.saveTemplate, async (_req, _res, { caller, body, param, reply }) => {
+    const t = await templates.save(caller.mediatorId, param('templateId'), body());
     logger.info({ templateId: t.id, version: t.latest.version }, 'agreement template saved');
     reply(t);
   });
-  mount(r.setCaseTemplate, (_req, _res, { caller, body, param, reply }) => {
-    const detail = templates.useOnCase(caller.mediatorId, param('caseId'), body().templateVersionId);
+  mount(r.setCaseTemplate, async (_req, _res, { caller, body, param, reply }) => {
+    const detail = await templates.useOnCase(caller.mediatorId, param('caseId'), body().templateVersionId);
     logger.info({ caseId: detail.id, templateVersionId: detail.template?.versionId ?? null }, 'case agreement template changed');
     reply(detail);
   });
-  mount(r.markAnswered, (_req, _res, { caller, param, reply }) => {
-    reply(answers.markAnswered(caller.mediatorId, param('caseId'), param('answerId')));
+  mount(r.markAnswered, async (_req, _res, { caller, param, reply }) => {
+    reply(await answers.markAnswered(caller.mediatorId, param('caseId'), param('answerId')));
   });
 
-  mount(r.declineConsent, (_req, _res, { caller, body, reply }) => {
-    const view = answers.decline(caller.identity, body().reason || undefined);
+  mount(r.declineConsent, async (_req, _res, { caller, body, reply }) => {
+    const view = await answers.decline(caller.identity, body().reason || undefined);
     logger.info({ caseId: view.caseId, participantId: view.participant.id }, 'protocol agreement declined');
     reply(view);
   });
-  mount(r.askQuestion, (_req, _res, { caller, body, reply }) => {
-    const view = answers.ask(caller.identity, body().question);
+  mount(r.askQuestion, async (_req, _res, { caller, body, reply }) => {
+    const view = await answers.ask(caller.identity, body().question);
     logger.info({ caseId: view.caseId, participantId: view.participant.id }, 'question about the protocol agreement asked');
     reply(view);
   });
-  mount(r.withdrawConsent, (_req, _res, { caller, body, reply }) => {
-    const view = answers.withdraw(caller.identity, body().reason || undefined);
+  mount(r.withdrawConsent, async (_req, _res, { caller, body, reply }) => {
+    const view = await answers.withdraw(caller.identity, body().reason || undefined);
     logger.info({ caseId: view.caseId, participantId: view.participant.id }, 'consent withdrawn');
     reply(view);
   });

@@ -66,6 +66,10 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   #changePending = false;
   /** Presence changes waiting for their relay (see #onAwareness). */
   #presence: { ids: Set<number>; arrivedAt: number | undefined; timer: ReturnType<typeof setTimeout> } | null = null;
+  /** The compaction in progress, if any (settled; close waits for it before releasing the Y.Doc). */
+  #compaction: Promise<void> = Promise.resolve();
+  /** Set when close() starts: no compaction starts after it but close's own. */
+  #closing: Promise<void> | undefined;
   #closed = false;
 
   private constructor(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, loaded: { updates: Uint8Array[]; bytes: number }, observe?: RelayObserver) {
@@ -85,12 +89,16 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
     this.awareness.on('update', (ch: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => this.#onAwareness(ch, origin));
   }
 
-  /** Reads and opens every sealed record; throws if one was altered (the caller refuses the connection). */
-  static load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, observe?: RelayObserver): DraftDocument {
-    const doc = new DraftDocument(ref, store, logger, policy, store.load(ref), observe);
+  /**
+   * Reads and opens every sealed record; throws if one was altered (the caller refuses the
+   * connection). The caller loads a document once and lets every connection wait for that one
+   * load (DraftHub): the document takes editors' updates only once it is returned.
+   */
+  static async load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, observe?: RelayObserver): Promise<DraftDocument> {
+    const doc = new DraftDocument(ref, store, logger, policy, await store.load(ref), observe);
     // Many small records from a previous run: merge them now, not on the first edit. A store that
     // cannot write right now does not make a readable document unavailable.
-    if (doc.#store.recordCount(ref.name) > 1) doc.#compactSafely();
+    if ((await store.recordCount(ref.name)) > 1) await doc.#compactSafely();
     return doc;
   }
 
@@ -163,25 +171,46 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   /**
    * Writes the queued updates, then merges every record into one sealed snapshot (one
    * transaction) of the state as it is after that write. Throws, deleting nothing, if this
-   * document's queued updates could not be written.
+   * document's queued updates could not be written. Nothing once the document is closing.
    */
-  compact(): void {
+  compact(): Promise<void> {
     this.#clearTimers();
-    if (this.#closed) return;
+    if (this.#closing) return Promise.resolve();
+    const run = this.#compaction.then(() => this.#compactNow());
+    this.#compaction = run.catch(() => undefined);
+    return run;
+  }
+
+  async #compactNow(): Promise<void> {
     const started = performance.now();
-    this.#storedBytes = this.#store.compact(this.ref, () => Y.encodeStateAsUpdate(this.ydoc));
-    this.#logger.debug({ bytes: this.#storedBytes, ms: Math.round(performance.now() - started) }, 'draft compacted');
+    // Updates accepted after the state was taken are not in the snapshot: their bytes still count.
+    let before = 0;
+    const snapshot = await this.#store.compact(this.ref, () => {
+      before = this.#storedBytes;
+      return Y.encodeStateAsUpdate(this.ydoc);
+    });
+    this.#storedBytes = snapshot + (this.#storedBytes - before);
+    this.#logger.debug({ bytes: snapshot, ms: Math.round(performance.now() - started) }, 'draft compacted');
   }
 
   /**
    * Writes everything queued for this document, stores a final snapshot and releases the
    * document (even if storing fails: then the error is thrown after releasing, and the queue keeps
-   * the updates and retries). Connections are closed by the hub.
+   * the updates and retries). Connections are closed by the hub. Once called, every call gives the
+   * same promise.
    */
-  close(): void {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const due = this.#debounce !== null || this.#deadline !== null;
+    this.#clearTimers();
     try {
-      if (this.#debounce || this.#deadline || this.#store.pendingCount(this.ref.name) > 0) this.compact();
+      // A compaction already started finishes first (it reads the Y.Doc released below).
+      await this.#compaction;
+      if (due || this.#store.pendingCount(this.ref.name) > 0) await this.#compactNow();
     } finally {
       this.#closed = true;
       this.#clearTimers();
@@ -262,18 +291,21 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
   }
 
   #schedule(): void {
+    // Closing: its own compaction stores everything; a timer would only hold the process open.
+    if (this.#closing) return;
     if (this.#debounce) clearTimeout(this.#debounce);
-    this.#debounce = setTimeout(() => this.#compactSafely(), this.#policy.debounceMs);
-    this.#deadline ??= setTimeout(() => this.#compactSafely(), this.#policy.maxDelayMs);
+    this.#debounce = setTimeout(() => void this.#compactSafely(), this.#policy.debounceMs);
+    this.#deadline ??= setTimeout(() => void this.#compactSafely(), this.#policy.maxDelayMs);
   }
 
-  #compactSafely(): void {
+  /** Compacts; a failure is logged and tried again later (never rejects). */
+  async #compactSafely(): Promise<void> {
     try {
-      this.compact();
+      await this.compact();
     } catch (err) {
       // Nothing was deleted: the records (and the queue) still hold every update. Try again later.
       this.#logger.error({ err }, 'draft compaction failed');
-      if (!this.#closed) this.#deadline ??= setTimeout(() => this.#compactSafely(), this.#policy.maxDelayMs);
+      if (!this.#closing) this.#deadline ??= setTimeout(() => void this.#compactSafely(), this.#policy.maxDelayMs);
     }
   }
 

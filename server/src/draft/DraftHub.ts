@@ -58,6 +58,12 @@ export class DraftHub {
   readonly #logger: Logger;
   readonly #wss: WebSocketServer;
   readonly #docs = new Map<string, DraftDocument>();
+  /** Documents being read: one load per document, every connection that arrives meanwhile waits for it. */
+  readonly #loading = new Map<string, Promise<DraftDocument>>();
+  /** Connections waiting for their document (loaded or not), per document name. */
+  readonly #waiting = new Map<string, number>();
+  /** Documents released and still storing: a document is loaded again only once its last copy is stored. */
+  readonly #releasing = new Map<string, Promise<void>>();
   readonly #persist: DraftStore;
   readonly #policy: CompactionPolicy;
   readonly #ping: ReturnType<typeof setInterval>;
@@ -68,7 +74,7 @@ export class DraftHub {
     this.#logger = deps.logger.child({ component: 'drafts' });
     // One store, hence one write-behind queue, for every document of the hub: a batch of updates
     // from many documents is one transaction.
-    this.#persist = new DraftStore(deps.store, deps.keys, (caseId) => deps.cases.caseKey(caseId), { logger: this.#logger });
+    this.#persist = new DraftStore(deps.store.kysely, deps.keys, (caseId) => deps.cases.caseKey(caseId), { logger: this.#logger });
     // Compaction encodes the whole document in one go (about 20 ms for a 100 KB draft on a small
     // machine), a pause for every case this server carries. While people keep typing it now comes
     // every 2 minutes, not every 10 s; the records written meanwhile are as durable as a snapshot.
@@ -119,55 +125,109 @@ export class DraftHub {
       ws.close(CloseCode.ServerRestart, 'restarting');
       return;
     }
-    let doc: DraftDocument;
-    try {
-      doc = this.#open(grant.ref);
-    } catch (err) {
-      this.#logger.error({ err, doc: grant.ref.name }, 'draft could not be loaded (altered records or wrong key?)');
-      ws.close(WsCode.InternalError, 'document unavailable');
-      return;
-    }
+    // Nothing the client sends is read until its document is loaded and the connection listens to
+    // it (the load is asynchronous): no update is dropped before, or applied to a document not read yet.
+    ws.pause();
+    const end = (code: number, reason: string) => {
+      ws.resume();
+      ws.close(code, reason);
+    };
     const connections = this.#deps.connections;
     let conn: DraftConnection | undefined;
     const handle: Connection = {
       kind: 'draft',
       principal: grant.principal,
       address,
-      close: (code) => conn?.close(code, closeReason(code)),
+      close: (code) => (conn ? conn.close(code, closeReason(code)) : end(code, closeReason(code))),
     };
+    // Counted from the upgrade on, also while its document loads.
     const unregister = connections.add(handle);
-    conn = new DraftConnection(ws, socket, grant.identity, grant.access, doc, this.#logger, () => connections.allow(handle, 'draft message'));
     ws.once('close', unregister);
-    doc.add(conn);
-    conn.start();
-    this.#logger.info({ doc: grant.ref.name, participantId: grant.identity.participantId, role: grant.identity.role, access: grant.access }, 'draft connection opened');
+    const name = grant.ref.name;
+    this.#waiting.set(name, (this.#waiting.get(name) ?? 0) + 1);
+    const waited = () => {
+      const n = (this.#waiting.get(name) ?? 1) - 1;
+      if (n > 0) this.#waiting.set(name, n);
+      else this.#waiting.delete(name);
+    };
+    this.#open(grant.ref).then(
+      (doc) => {
+        waited();
+        if (this.#closing || ws.readyState !== ws.OPEN) {
+          if (ws.readyState === ws.OPEN) end(CloseCode.ServerRestart, 'restarting');
+          // Loaded for nobody (its connection went meanwhile): released as when its last connection leaves.
+          if (doc.connectionCount === 0 && !this.#waiting.has(name)) this.#release(doc);
+          return;
+        }
+        conn = new DraftConnection(ws, socket, grant.identity, grant.access, doc, this.#logger, () => connections.allow(handle, 'draft message'));
+        doc.add(conn);
+        conn.start();
+        ws.resume();
+        this.#logger.info({ doc: name, participantId: grant.identity.participantId, role: grant.identity.role, access: grant.access }, 'draft connection opened');
+      },
+      (err: unknown) => {
+        waited();
+        this.#logger.error({ err, doc: name }, 'draft could not be loaded (altered records or wrong key?)');
+        end(WsCode.InternalError, 'document unavailable');
+      },
+    )
+      .catch((err: unknown) => {
+        this.#logger.error({ err, doc: name }, 'draft connection could not be started');
+        if (conn) conn.close(WsCode.InternalError, 'internal error');
+        else end(WsCode.InternalError, 'internal error');
+      });
   }
 
-  #open(ref: DraftDocRef): DraftDocument {
-    let doc = this.#docs.get(ref.name);
-    if (doc) return doc;
-    doc = DraftDocument.load(ref, this.#persist, this.#logger, this.#policy, this.#deps.observeRelay);
-    const loaded = doc;
+  /** The loaded document, or the one load of it in progress (started here if there is none). */
+  #open(ref: DraftDocRef): Promise<DraftDocument> {
+    const live = this.#docs.get(ref.name);
+    if (live) return Promise.resolve(live);
+    let loading = this.#loading.get(ref.name);
+    if (!loading) {
+      const started = this.#load(ref).finally(() => this.#loading.delete(ref.name));
+      this.#loading.set(ref.name, started);
+      loading = started;
+    }
+    return loading;
+  }
+
+  async #load(ref: DraftDocRef): Promise<DraftDocument> {
+    // Its last copy first stores its final snapshot (which deletes the rows it covers).
+    await this.#releasing.get(ref.name);
+    const loaded = await DraftDocument.load(ref, this.#persist, this.#logger, this.#policy, this.#deps.observeRelay);
     this.#docs.set(ref.name, loaded);
     if (ref.kind === 'agreement') loaded.on('changed', () => this.#deps.bus.emit('draft.edited', { caseId: ref.caseId }));
-    loaded.once('idle', () => {
-      this.#docs.delete(ref.name);
-      this.#safely(() => loaded.close(), ref.name);
-    });
+    loaded.once('idle', () => this.#release(loaded));
     return loaded;
+  }
+
+  /** Drops the document from the map and closes (stores) it; a later connection loads it again once that is done. */
+  #release(doc: DraftDocument): void {
+    const name = doc.ref.name;
+    if (this.#docs.get(name) !== doc) return;
+    this.#docs.delete(name);
+    const stored: Promise<void> = doc
+      .close()
+      .catch((err: unknown) => this.#logger.error({ err, doc: name }, 'storing a draft failed'))
+      .finally(() => {
+        if (this.#releasing.get(name) === stored) this.#releasing.delete(name);
+      });
+    this.#releasing.set(name, stored);
   }
 
   /** The agreement as it stands now: canonical text, its hash and the state it came from. */
   async snapshotText(caseId: string): Promise<AgreementSnapshot> {
     const ref: DraftDocRef = { name: draftDocName(caseId, 'agreement'), caseId, kind: 'agreement' };
     const live = this.#docs.get(ref.name);
-    const doc = live?.ydoc ?? new Y.Doc();
+    if (live) return snapshotOf(live.ydoc);
+    // Not loaded: its rows and queued updates (a document being stored is whole either way).
+    const { updates } = await this.#persist.load(ref);
+    const doc = new Y.Doc();
     try {
-      if (!live) for (const u of this.#persist.load(ref).updates) Y.applyUpdate(doc, u);
-      const text = agreementPlainText(doc);
-      return { text, hash: agreementHash(text), stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64') };
+      for (const u of updates) Y.applyUpdate(doc, u);
+      return snapshotOf(doc);
     } finally {
-      if (!live) doc.destroy();
+      doc.destroy();
     }
   }
 
@@ -182,15 +242,16 @@ export class DraftHub {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#ping);
+      // Documents still loading first: their connections see the shutdown and go (and release them).
+      await Promise.allSettled([...this.#loading.values()]);
       for (const doc of [...this.#docs.values()]) {
         for (const c of [...doc.connections]) c.close(CloseCode.ServerRestart, 'restarting');
-        // 'idle' already stored and dropped it; a document without connections is closed here.
-        if (this.#docs.get(doc.ref.name) === doc) {
-          this.#docs.delete(doc.ref.name);
-          this.#safely(() => doc.close(), doc.ref.name);
-        }
+        // 'idle' already released it; a document without connections is released here.
+        this.#release(doc);
       }
-      // Whatever is still queued (a document whose write failed) is written before the Store closes.
+      // Every document stores its final snapshot (failures are logged, not thrown)…
+      await Promise.all([...this.#releasing.values()]);
+      // …and whatever is still queued (a document whose write failed) is written before the Store closes.
       await this.#persist.close();
       for (const ws of this.#wss.clients) ws.terminate();
       await new Promise<void>((r) => this.#wss.close(() => r()));
@@ -210,14 +271,11 @@ export class DraftHub {
       }
     }
   }
+}
 
-  #safely(fn: () => void, doc: string): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#logger.error({ err, doc }, 'storing a draft failed');
-    }
-  }
+function snapshotOf(doc: Y.Doc): AgreementSnapshot {
+  const text = agreementPlainText(doc);
+  return { text, hash: agreementHash(text), stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('base64') };
 }
 
 /** Short close reasons (the client shows its own words for each code). */

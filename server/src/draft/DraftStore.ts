@@ -1,7 +1,9 @@
 import type { DraftDocRef } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
+import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
-import { now, type Store } from '../store/Store.ts';
+import { now } from '../store/Store.ts';
+import type { DB } from '../store/schema.ts';
 import { DraftWriteError, DraftWriteQueue, type QueuedUpdate, type WriteQueueOptions } from './DraftWriteQueue.ts';
 
 export interface DraftStoreOptions {
@@ -26,19 +28,20 @@ export interface DraftStoreOptions {
  *
  * Compaction seals the merged document state as one 'snapshot' row and deletes the document's
  * other rows, in one transaction, so a crash at any point leaves either the old rows or the new
- * snapshot. It first writes the queue and takes the state only afterwards, in the same synchronous
- * turn: every row it deletes is covered by that state, and an update queued after the state was
- * taken is still queued, so its row is written after the snapshot and survives.
+ * snapshot. It first writes the queue and takes the state only afterwards, and no other write of
+ * the queue runs until its transaction committed: every row it deletes is covered by that state,
+ * and an update queued after the state was taken is still queued, so its row is written after the
+ * snapshot and survives.
  */
 export class DraftStore {
-  readonly #store: Store;
+  readonly #db: Kysely<DB>;
   readonly #keys: Keyring;
   readonly #caseKey: (caseId: string) => Uint8Array;
   readonly #docKeys = new Map<string, Uint8Array>();
   readonly #queue: DraftWriteQueue;
 
-  constructor(store: Store, keys: Keyring, caseKey: (caseId: string) => Uint8Array, options: DraftStoreOptions) {
-    this.#store = store;
+  constructor(db: Kysely<DB>, keys: Keyring, caseKey: (caseId: string) => Uint8Array, options: DraftStoreOptions) {
+    this.#db = db;
     this.#keys = keys;
     this.#caseKey = caseKey;
     this.#queue = new DraftWriteQueue((batch) => this.#writeBatch(batch), options.logger, options.queue);
@@ -53,16 +56,20 @@ export class DraftStore {
     return k;
   }
 
-  /** Every record of the document, opened, oldest first, then its updates not written yet. Throws if one was altered. */
-  load(doc: DraftDocRef): { updates: Uint8Array[]; bytes: number } {
-    const rows = this.#store.db.prepare('SELECT sealed FROM draft_records WHERE doc_name = ? ORDER BY id').all(doc.name) as unknown as Array<{
-      sealed: Uint8Array;
-    }>;
-    const key = this.#key(doc);
-    const updates = rows.map((r) => this.#keys.openBytes(key, r.sealed));
-    // Queued updates are newer than every written row of their document (one FIFO, written in order).
-    updates.push(...this.#queue.pendingFor(doc.name));
-    return { updates, bytes: updates.reduce((n, u) => n + u.length, 0) };
+  /**
+   * Every record of the document, opened, oldest first, then its updates not written yet. Throws if
+   * one was altered. Runs between two writes of the queue (DraftWriteQueue.exclusive): no update is
+   * seen both as a row and queued, or as neither.
+   */
+  load(doc: DraftDocRef): Promise<{ updates: Uint8Array[]; bytes: number }> {
+    return this.#queue.exclusive(async () => {
+      const rows = await this.#db.selectFrom('draft_records').select('sealed').where('doc_name', '=', doc.name).orderBy('id').execute();
+      const key = this.#key(doc);
+      const updates = rows.map((r) => this.#keys.openBytes(key, r.sealed));
+      // Queued updates are newer than every written row of their document (one FIFO, written in order).
+      updates.push(...this.#queue.pendingFor(doc.name));
+      return { updates, bytes: updates.reduce((n, u) => n + u.length, 0) };
+    });
   }
 
   /** Queues an accepted update for writing; returns at once (see the class comment for when it is stored). */
@@ -70,8 +77,8 @@ export class DraftStore {
     this.#queue.push(doc, update);
   }
 
-  /** Writes every queued update now. True if nothing is left queued (false: failed, retried later). */
-  flush(): boolean {
+  /** Writes every update queued now. True if none of them is left queued (false: failed, retried later). */
+  flush(): Promise<boolean> {
     return this.#queue.flush();
   }
 
@@ -88,38 +95,47 @@ export class DraftStore {
   /**
    * Writes the queue, then replaces every record of the document by one sealed snapshot of
    * `stateNow()` (called after the write). Returns the snapshot's size. Throws, deleting nothing,
-   * if the document's queued updates could not be written.
+   * if the document's queued updates could not be written. No other write of the queue runs from
+   * the first write to the snapshot's commit: an update queued meanwhile is written after the
+   * snapshot, so the delete never takes a row the state does not cover.
    */
-  compact(doc: DraftDocRef, stateNow: () => Uint8Array): number {
-    this.#queue.flush();
-    const left = this.#queue.pendingCount(doc.name);
-    if (left > 0) {
-      throw new DraftWriteError('draft_unflushed', `${left} updates of ${doc.name} are not stored yet; compaction waits for them`);
-    }
-    const state = stateNow();
-    const sealed = this.#keys.sealBytes(this.#key(doc), state);
-    this.#store.tx(() => {
-      this.#store.db.prepare('DELETE FROM draft_records WHERE doc_name = ?').run(doc.name);
-      this.#store.db
-        .prepare("INSERT INTO draft_records (case_id, doc_name, kind, sealed, created_at) VALUES (?, ?, 'snapshot', ?, ?)")
-        .run(doc.caseId, doc.name, sealed, now());
+  compact(doc: DraftDocRef, stateNow: () => Uint8Array): Promise<number> {
+    return this.#queue.exclusive(async () => {
+      const mark = this.#queue.mark();
+      await this.#queue.writeHeld(mark);
+      const left = this.#queue.pendingCount(doc.name, mark);
+      if (left > 0) {
+        throw new DraftWriteError('draft_unflushed', `${left} updates of ${doc.name} are not stored yet; compaction waits for them`);
+      }
+      const state = stateNow();
+      // Sealed before the transaction: it holds the database for the two statements only.
+      const sealed = this.#keys.sealBytes(this.#key(doc), state);
+      const at = now();
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('draft_records').where('doc_name', '=', doc.name).execute();
+        await trx.insertInto('draft_records').values({ case_id: doc.caseId, doc_name: doc.name, kind: 'snapshot', sealed, created_at: at }).execute();
+      });
+      return state.length;
     });
-    return state.length;
   }
 
   /** For tests and diagnostics: how many rows a document has (written ones, not queued). */
-  recordCount(docName: string): number {
-    return (this.#store.db.prepare('SELECT COUNT(*) AS n FROM draft_records WHERE doc_name = ?').get(docName) as { n: number }).n;
+  async recordCount(docName: string): Promise<number> {
+    const r = await this.#db.selectFrom('draft_records').select((eb) => eb.fn.countAll<number>().as('n')).where('doc_name', '=', docName).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   /** One transaction for the whole batch, one sealed row per update, in queue order. */
-  #writeBatch(batch: readonly QueuedUpdate[]): void {
-    // Sealed before BEGIN: the write lock is held for the inserts only.
-    const rows = batch.map((e) => [e.doc.caseId, e.doc.name, this.#keys.sealBytes(this.#key(e.doc), e.update)] as const);
+  async #writeBatch(batch: readonly QueuedUpdate[]): Promise<void> {
+    // Sealed before the transaction: it holds the database for the inserts only.
     const at = now();
-    this.#store.tx(() => {
-      const insert = this.#store.db.prepare("INSERT INTO draft_records (case_id, doc_name, kind, sealed, created_at) VALUES (?, ?, 'update', ?, ?)");
-      for (const [caseId, docName, sealed] of rows) insert.run(caseId, docName, sealed, at);
+    const rows = batch.map((e) => ({ case_id: e.doc.caseId, doc_name: e.doc.name, kind: 'update' as const, sealed: this.#keys.sealBytes(this.#key(e.doc), e.update), created_at: at }));
+    await this.#db.transaction().execute(async (trx) => {
+      // Several rows per statement (ids ascend in the order given); bounded for the engines' parameter limits.
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('draft_records').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
     });
   }
 }
+
+/** 5 parameters a row: far below SQLite's and Postgres's limits on parameters per statement. */
+const ROWS_PER_INSERT = 100;

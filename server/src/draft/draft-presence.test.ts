@@ -21,7 +21,7 @@ function carets(sent: Uint8Array[]): Array<[number, number]> {
 describe('presence relay', () => {
   it('relays the carets of one interval as one message with the latest of each, to everyone but their only owner', async () => {
     const kit = await draftKit();
-    const doc = DraftDocument.load(kit.ref, new DraftStore(kit.store, kit.keys, kit.caseKey, { logger }), logger, { debounceMs: 600_000, maxDelayMs: 600_000 });
+    const doc = await DraftDocument.load(kit.ref, new DraftStore(kit.store.kysely, kit.keys, kit.caseKey, { logger }), logger, { debounceMs: 600_000, maxDelayMs: 600_000 });
     const [ana, ben, cleo] = [fakeConnection('participant_ana'), fakeConnection('participant_ben'), fakeConnection('participant_cleo')];
     for (const c of [ana, ben, cleo]) doc.add(c);
     ana.awarenessIds.add(11);
@@ -51,6 +51,6 @@ describe('presence relay', () => {
       [11, 6],
       [22, 1],
     ]);
-    doc.close();
+    await doc.close();
   });
 });

@@ -9,6 +9,7 @@ import { MediatorAuth } from '../domain/MediatorAuth.ts';
 import { EventBus } from '../events/EventBus.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
+import { statement } from '../store/statements.ts';
 import { appendParagraph } from '../test/yjs.ts';
 import type { DraftConnection } from './DraftConnection.ts';
 
@@ -29,7 +30,6 @@ export interface DraftKit {
 export async function draftKit(): Promise<DraftKit> {
   const sodium = await getSodium();
   const store = new Store(':memory:');
-  // Installed before anything prepares a statement, so every draft write is seen.
   const commits = countDraftCommits(store.db);
   const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
   const bus = new EventBus(createLogger('silent'));
@@ -43,37 +43,43 @@ export async function draftKit(): Promise<DraftKit> {
 }
 
 /**
- * Counts the SQLite transactions that wrote to draft_records: each write statement run outside a
- * transaction (autocommit) is one, each COMMIT of a transaction that ran such a statement is one.
- * Wraps the connection's own methods, so it counts whatever the code under test does.
+ * Counts the SQLite transactions that changed draft_records: each COMMIT after which the table's
+ * row count or highest id differs from what it was at the BEGIN is one. Sees the Store's own
+ * transactions (`exec`) and the typed layer's (Kysely runs `begin` / `commit` / `rollback` as
+ * statements, through the Store's statement cache: those very statements are wrapped, so the
+ * counter may be installed at any time). Draft rows are only ever written in transactions.
  */
 export function countDraftCommits(db: DatabaseSync): () => number {
   let commits = 0;
-  let inTx = false;
-  let touched = false;
+  let atBegin: string | null = null;
+  const shape = () => JSON.stringify(statement(db, 'SELECT COUNT(*) AS n, MAX(id) AS last FROM draft_records').get());
+  const begun = () => (atBegin = shape());
+  const committing = () => {
+    if (atBegin !== null && shape() !== atBegin) commits++;
+    atBegin = null;
+  };
   const exec = db.exec.bind(db);
-  const prepare = db.prepare.bind(db);
   db.exec = (sql: string) => {
     const s = sql.trim().toUpperCase();
-    if (s.startsWith('BEGIN')) [inTx, touched] = [true, false];
-    else if (s.startsWith('COMMIT')) {
-      if (touched) commits++;
-      inTx = false;
-    } else if (s.startsWith('ROLLBACK')) inTx = false;
-    return exec(sql);
+    if (s.startsWith('COMMIT')) committing();
+    else if (s.startsWith('ROLLBACK')) atBegin = null;
+    exec(sql);
+    if (s.startsWith('BEGIN')) begun();
   };
-  db.prepare = (sql: string) => {
-    const st = prepare(sql);
-    if (/^\s*(INSERT|UPDATE|DELETE)\b[\s\S]*\bdraft_records\b/i.test(sql)) {
-      const run = st.run.bind(st);
-      st.run = ((...args: Parameters<typeof run>) => {
-        if (inTx) touched = true;
-        else commits++;
-        return run(...args);
-      }) as typeof st.run;
-    }
-    return st;
-  };
+  for (const [text, before, after] of [
+    ['begin', undefined, begun],
+    ['commit', committing, undefined],
+    ['rollback', () => (atBegin = null), undefined],
+  ] as const) {
+    const st = statement(db, text);
+    const run = st.run.bind(st);
+    st.run = ((...args: Parameters<typeof run>) => {
+      before?.();
+      const out = run(...args);
+      after?.();
+      return out;
+    }) as typeof st.run;
+  }
   return () => commits;
 }
 

@@ -30,32 +30,32 @@ describe('MailNotices reminders', () => {
     const now = () => clock;
     const logger = createLogger('silent');
     const schedule = new Schedule(f.store, f.cases, f.bus, { consentCurrent: () => true, now });
-    const recipients = new MailRecipients(f.store, f.cases, f.keys, { available: true, baseUrl: () => 'http://x' });
+    const recipients = new MailRecipients(f.store, f.cases, f.keys, logger, { available: true, baseUrl: () => 'http://x' });
     const mailer = await Mailer.create({ smtpUrl: smtp.url, from: 'mediation@parley.test' });
-    const outbox = new MailOutbox(new MailStore(f.store.db), mailer, f.cases, logger, { now });
+    const outbox = new MailOutbox(new MailStore(f.store.kysely), mailer, f.cases, logger, { now });
     const opts = { from: 'mediation@parley.test', digestMs: 60_000, reminderLeadMs: 24 * HOUR, now };
     const notices = new MailNotices(f.store, f.cases, recipients, outbox, logger, opts);
     const [ana, ben] = [f.detail.participants[1]!.id, f.detail.participants[2]!.id];
-    recipients.setAddress(f.detail.id, ana, 'ana@example.org');
-    recipients.setAddress(f.detail.id, ben, 'ben@example.org');
+    await recipients.setAddress(f.detail.id, ana, 'ana@example.org');
+    await recipients.setAddress(f.detail.id, ben, 'ben@example.org');
     const body = { date: '2031-01-13', time: '09:00', timeZone: 'Europe/Paris', purpose: 'joint' as const, side: null, durationMinutes: 60, note: '' };
-    schedule.add(f.mediatorId, f.detail.id, body);
+    await schedule.add(f.mediatorId, f.detail.id, body);
     // Within the same reminder window, but cancelled.
-    const dropped = schedule.add(f.mediatorId, f.detail.id, { ...body, time: '09:30' }).session;
-    schedule.cancel(f.mediatorId, f.detail.id, dropped.id);
+    const dropped = (await schedule.add(f.mediatorId, f.detail.id, { ...body, time: '09:30' })).session;
+    await schedule.cancel(f.mediatorId, f.detail.id, dropped.id);
 
-    notices.tick(); // three days ahead: not yet
+    await notices.tick(); // three days ahead: not yet
     clock = Date.parse('2031-01-12T09:00:00Z'); // 23 hours before the first
-    notices.tick();
+    await notices.tick();
     const reminder = await smtp.waitFor((m) => m.to.includes('ben@example.org') && m.parsed.subject === 'Reminder: a joint mediation session');
     expect(reminder.parsed.text).toContain('When: Monday 13 January 2031, 09:00 to 10:00 (time in Europe/Paris, UTC+01:00)');
     await smtp.waitFor((m) => m.to.includes('ana@example.org') && m.parsed.subject === 'Reminder: a joint mediation session');
 
-    notices.tick();
+    await notices.tick();
     // A restart: a new instance over the same database.
-    new MailNotices(f.store, f.cases, recipients, outbox, logger, opts).tick();
+    await new MailNotices(f.store, f.cases, recipients, outbox, logger, opts).tick();
     // Something else sent after those ticks has arrived: whatever they had sent would be in by now.
-    outbox.enqueue(f.detail.id, ben, { to: 'ben@example.org', subject: 'signal', text: 'signal', unsubscribeUrl: 'http://x' });
+    await outbox.enqueue(f.detail.id, ben, { to: 'ben@example.org', subject: 'signal', text: 'signal', unsubscribeUrl: 'http://x' });
     await smtp.waitFor((m) => m.parsed.subject === 'signal');
     expect(smtp.mails.filter((m) => m.parsed.subject?.startsWith('Reminder')).map((m) => m.to)).toEqual(expect.arrayContaining([['ana@example.org'], ['ben@example.org']]));
     expect(smtp.mails.filter((m) => m.parsed.subject?.startsWith('Reminder'))).toHaveLength(2);

@@ -19,7 +19,7 @@ async function outbox(opts: { retryBaseMs: number; maxAttempts?: number }) {
   const f = await caseFixture([{ displayName: 'Ana', role: 'party', side: 'A' }]);
   const { logger, lines } = captureLogs();
   const mailer = await Mailer.create({ smtpUrl: smtp.url, from: 'Parley <mediation@parley.test>' });
-  const box = new MailOutbox(new MailStore(f.store.db), mailer, f.cases, logger, opts);
+  const box = new MailOutbox(new MailStore(f.store.kysely), mailer, f.cases, logger, opts);
   const pid = f.detail.participants[1]!.id;
   return { f, box, lines, pid, mailer };
 }
@@ -30,7 +30,7 @@ describe('MailOutbox', () => {
   it('keeps a waiting mail sealed, and tries a refused one again later until the server takes it', async () => {
     const { f, box, lines, pid, mailer } = await outbox({ retryBaseMs: 50 });
     smtp.refuse(1);
-    box.enqueue(f.detail.id, pid, mail('retry@example.org'));
+    await box.enqueue(f.detail.id, pid, mail('retry@example.org'));
     const waiting = JSON.stringify(f.store.db.prepare('SELECT * FROM mail_outbox').all());
     expect(waiting).toContain(f.detail.id);
     for (const plain of ['retry@example.org', 'SECRET-LINK', 'invitation']) expect(waiting).not.toContain(plain);
@@ -46,10 +46,10 @@ describe('MailOutbox', () => {
   it('gives a mail up after its last attempt, with an error in the log, and goes on', async () => {
     const { f, box, lines, pid, mailer } = await outbox({ retryBaseMs: 20, maxAttempts: 3 });
     smtp.refuse(3);
-    box.enqueue(f.detail.id, pid, mail('never@example.org'));
+    await box.enqueue(f.detail.id, pid, mail('never@example.org'));
     await vi.waitFor(() => expect(lines.find((l) => l.msg === 'mail given up after its last attempt')).toMatchObject({ level: 50, attempts: 3 }), { timeout: 20_000 });
     expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM mail_outbox').get()).toEqual({ n: 0 });
-    box.enqueue(f.detail.id, pid, mail('next@example.org'));
+    await box.enqueue(f.detail.id, pid, mail('next@example.org'));
     await smtp.waitFor((m) => m.to.includes('next@example.org'));
     await box.close();
     await mailer.close();

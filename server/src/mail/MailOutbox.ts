@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import { randomId } from '../crypto/randomId.ts';
 import type { Mailer, OutgoingMail } from './Mailer.ts';
-import type { MailStore } from './MailStore.ts';
+import type { MailStore, OutboxRow } from './MailStore.ts';
 
 /** Seals and opens a mail with its case's key (CaseService.sealForCase / openForCase). */
 export interface CaseSealer {
@@ -47,12 +47,20 @@ export class MailOutbox {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** Stores the mail and starts sending it; the caller does not wait for the SMTP server. */
-  enqueue(caseId: string, participantId: string, mail: OutgoingMail): void {
+  /** Stores the mail and starts sending it; the caller waits for the write, not for the SMTP server. */
+  async enqueue(caseId: string, participantId: string, mail: OutgoingMail): Promise<void> {
+    await this.#db.enqueue(this.seal(caseId, participantId, mail));
+    void this.kick();
+  }
+
+  /**
+   * The outbox row of a mail, for a caller that writes it in its own transaction (MailStore.enqueue
+   * on it) and calls `kick` once that is committed: a mail is never sent from a write that is then
+   * rolled back.
+   */
+  seal(caseId: string, participantId: string, mail: OutgoingMail): OutboxRow {
     const at = new Date(this.#now()).toISOString();
-    this.#db.enqueue({ id: randomId(), case_id: caseId, participant_id: participantId, mail_sealed: this.#sealer.sealForCase(caseId, JSON.stringify(mail)), attempts: 0, next_attempt_at: at, created_at: at });
-    // After the caller's transaction: a mail is never sent from a write that is then rolled back.
-    queueMicrotask(() => void this.kick());
+    return { id: randomId(), case_id: caseId, participant_id: participantId, mail_sealed: this.#sealer.sealForCase(caseId, JSON.stringify(mail)), attempts: 0, next_attempt_at: at, created_at: at };
   }
 
   /** Sends whatever is due; one pass at a time (a call during a pass asks for another one after it). */
@@ -78,23 +86,23 @@ export class MailOutbox {
   }
 
   async #pass(): Promise<void> {
-    for (const row of this.#db.due(new Date(this.#now()).toISOString(), 20)) {
+    for (const row of await this.#db.due(new Date(this.#now()).toISOString(), 20)) {
       if (this.#closed) return;
       const mail = JSON.parse(this.#sealer.openForCase(row.case_id, row.mail_sealed)) as OutgoingMail;
       try {
         await this.#mailer.send(mail);
-        this.#db.remove(row.id);
+        await this.#db.remove(row.id);
         this.#logger.info({ caseId: row.case_id, participantId: row.participant_id, attempts: row.attempts + 1 }, 'mail sent');
       } catch (err) {
         const attempts = row.attempts + 1;
         // Only the SMTP answer: never the address, the subject or the text.
         const reason = err instanceof Error ? err.message : String(err);
         if (attempts >= this.#maxAttempts) {
-          this.#db.remove(row.id);
+          await this.#db.remove(row.id);
           this.#logger.error({ caseId: row.case_id, participantId: row.participant_id, attempts, reason }, 'mail given up after its last attempt');
         } else {
           const wait = this.#retryBaseMs * 3 ** (attempts - 1);
-          this.#db.retryLater(row.id, attempts, new Date(this.#now() + wait).toISOString());
+          await this.#db.retryLater(row.id, attempts, new Date(this.#now() + wait).toISOString());
           this.#later(wait);
           this.#logger.warn({ caseId: row.case_id, participantId: row.participant_id, attempts, retryInMs: wait, reason }, 'mail not accepted; will try again');
         }

@@ -2,6 +2,7 @@ import { ErrorCode, ParleyError, type CaseMail, type MyMail, type MyMailBody, ty
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { EventBus } from '../events/EventBus.ts';
+import type { Logger } from '../logger.ts';
 import { randomId } from '../crypto/randomId.ts';
 import type { Store } from '../store/Store.ts';
 import { MailStore, type RecipientRow } from './MailStore.ts';
@@ -27,78 +28,111 @@ export class MailRecipients {
   readonly #store: Store;
   readonly #cases: CaseService;
   readonly #keys: Keyring;
+  readonly #logger: Logger;
   readonly #available: boolean;
   readonly #baseUrl: () => string;
+  /** Addresses given with new people, stored one after the other; reads wait for them (MailNotices too). */
+  #writes: Promise<void> = Promise.resolve();
 
-  constructor(store: Store, cases: CaseService, keys: Keyring, opts: { available: boolean; baseUrl: () => string }) {
-    this.#db = new MailStore(store.db);
+  constructor(store: Store, cases: CaseService, keys: Keyring, logger: Logger, opts: { available: boolean; baseUrl: () => string }) {
+    this.#db = new MailStore(store.kysely);
     this.#store = store;
     this.#cases = cases;
     this.#keys = keys;
+    this.#logger = logger;
     this.#available = opts.available;
     this.#baseUrl = opts.baseUrl;
   }
 
-  /** The address given with a new person is stored before anything is mailed (MailNotices subscribes after this). */
+  /** The address given with a new person is stored before anything is mailed (MailNotices waits for `stored`). */
   subscribe(bus: EventBus): () => void {
     return bus.on('invitation.issued', (e) => {
-      if (e.email) this.setAddress(e.caseId, e.participantId, e.email);
+      const email = e.email;
+      if (!email) return;
+      this.#writes = this.#writes
+        .then(() => this.setAddress(e.caseId, e.participantId, email))
+        .catch((err: unknown) => this.#logger.error({ err, caseId: e.caseId, participantId: e.participantId }, 'e-mail address not stored'));
     });
   }
 
-  forMediator(mediatorId: string, caseId: string): CaseMail {
+  /** Resolves when every address announced on the bus so far is stored (or its failure logged). */
+  stored(): Promise<void> {
+    return this.#writes;
+  }
+
+  async forMediator(mediatorId: string, caseId: string): Promise<CaseMail> {
     this.#cases.mediatorIdentity(mediatorId, caseId);
-    const rows = new Map(this.#db.recipientsOf(caseId).map((r) => [r.participant_id, r]));
+    await this.stored();
+    const rows = new Map((await this.#db.recipientsOf(caseId)).map((r) => [r.participant_id, r]));
     const people = this.#cases.roster(caseId).filter((p) => p.role !== 'mediator');
     return { available: this.#available, people: people.map((p) => ({ participantId: p.id, ...this.#settings(rows.get(p.id)) })) };
   }
 
   /** The mediator's correction; a person who turned mails off stays off (a new address is no consent to mails). */
-  setByMediator(mediatorId: string, caseId: string, participantId: string, email: string | null): CaseMail {
+  async setByMediator(mediatorId: string, caseId: string, participantId: string, email: string | null): Promise<CaseMail> {
     this.#cases.mediatorIdentity(mediatorId, caseId);
     const p = this.#cases.roster(caseId).find((x) => x.id === participantId);
     if (!p || p.role === 'mediator') throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
-    this.setAddress(caseId, participantId, email);
+    await this.stored();
+    await this.setAddress(caseId, participantId, email);
     return this.forMediator(mediatorId, caseId);
   }
 
-  forInvitee(who: Identity): MyMail {
-    return { available: this.#available, ...this.#settings(this.#db.recipient(who.participantId)) };
+  async forInvitee(who: Identity): Promise<MyMail> {
+    await this.stored();
+    return { available: this.#available, ...this.#settings(await this.#db.recipient(who.participantId)) };
   }
 
-  setMine(who: Identity, body: MyMailBody): MyMail {
-    this.#store.tx(() => {
-      if (body.email !== undefined) this.setAddress(who.caseId, who.participantId, body.email);
+  async setMine(who: Identity, body: MyMailBody): Promise<MyMail> {
+    await this.stored();
+    // Sealed before the transaction, whose body only awaits its own queries.
+    const fresh = this.#newRow(who.caseId, who.participantId);
+    const address = body.email === undefined ? undefined : this.#sealAddress(who.caseId, body.email);
+    await this.#db.transaction(async (db) => {
+      if (address !== undefined) {
+        await db.insertRecipientIfMissing(fresh);
+        await db.setAddress(who.participantId, address);
+      }
       if (body.mailsOn !== undefined) {
-        this.#row(who.caseId, who.participantId);
-        this.#db.setOptedOut(who.participantId, body.mailsOn ? null : new Date().toISOString());
+        await db.insertRecipientIfMissing(fresh);
+        await db.setOptedOut(who.participantId, body.mailsOn ? null : new Date().toISOString());
       }
     });
     return this.forInvitee(who);
   }
 
   /** The link in a mail: mails off for that person. An unknown token is refused the same way whatever it is. */
-  unsubscribe(token: string): void {
-    const row = this.#db.byUnsubscribeHash(this.#keys.hashHex(token));
+  async unsubscribe(token: string): Promise<void> {
+    const row = await this.#db.byUnsubscribeHash(this.#keys.hashHex(token));
     if (!row) throw new ParleyError(ErrorCode.LinkInvalid, 'This link to stop e-mails is not valid. You can turn e-mails off on your Parley page.');
-    if (!row.opted_out_at) this.#db.setOptedOut(row.participant_id, new Date().toISOString());
+    if (!row.opted_out_at) await this.#db.setOptedOut(row.participant_id, new Date().toISOString());
   }
 
-  setAddress(caseId: string, participantId: string, email: string | null): void {
-    this.#row(caseId, participantId);
-    this.#db.setAddress(participantId, email === null ? null : this.#cases.sealForCase(caseId, email));
+  async setAddress(caseId: string, participantId: string, email: string | null): Promise<void> {
+    const fresh = this.#newRow(caseId, participantId);
+    const address = this.#sealAddress(caseId, email);
+    await this.#db.insertRecipientIfMissing(fresh);
+    await this.#db.setAddress(participantId, address);
   }
 
   /** Where to mail this person, or null: no address, mails turned off, or no longer on the case. */
-  deliverable(participantId: string): Deliverable | null {
-    const r = this.#db.recipient(participantId);
+  async deliverable(participantId: string): Promise<Deliverable | null> {
+    return this.#deliverable(await this.#db.recipient(participantId));
+  }
+
+  /** Everyone on the case whom a mail can reach. */
+  async deliverablesOf(caseId: string): Promise<Deliverable[]> {
+    return (await this.#db.recipientsOf(caseId)).flatMap((r) => this.#deliverable(r) ?? []);
+  }
+
+  #deliverable(r: RecipientRow | undefined): Deliverable | null {
     if (!r?.address_sealed || r.opted_out_at) return null;
-    const p = this.#store.getParticipant(participantId);
+    const p = this.#store.getParticipant(r.participant_id);
     if (!p || p.removed_at || p.role === 'mediator') return null;
     const token = this.#cases.openForCase(r.case_id, r.unsubscribe_sealed);
     return {
       caseId: r.case_id,
-      participantId,
+      participantId: r.participant_id,
       role: p.role,
       side: p.side,
       address: this.#cases.openForCase(r.case_id, r.address_sealed),
@@ -106,21 +140,18 @@ export class MailRecipients {
     };
   }
 
-  /** Everyone on the case whom a mail can reach. */
-  deliverablesOf(caseId: string): Deliverable[] {
-    return this.#db.recipientsOf(caseId).flatMap((r) => this.deliverable(r.participant_id) ?? []);
-  }
-
   #settings(r: RecipientRow | undefined): { email: string | null; mailsOn: boolean } {
     return { email: r?.address_sealed ? this.#cases.openForCase(r.case_id, r.address_sealed) : null, mailsOn: !r?.opted_out_at };
   }
 
-  /** The person's row, made with their unsubscribe token the first time. */
-  #row(caseId: string, participantId: string): RecipientRow {
-    const found = this.#db.recipient(participantId);
-    if (found) return found;
+  #sealAddress(caseId: string, email: string | null): string | null {
+    return email === null ? null : this.#cases.sealForCase(caseId, email);
+  }
+
+  /** The row a person gets the first time (with their unsubscribe token); kept as it is when they have one. */
+  #newRow(caseId: string, participantId: string): RecipientRow {
     const token = randomId(32);
-    const row: RecipientRow = {
+    return {
       participant_id: participantId,
       case_id: caseId,
       address_sealed: null,
@@ -130,7 +161,5 @@ export class MailRecipients {
       digest_count: 0,
       digest_since: null,
     };
-    this.#db.insertRecipient(row);
-    return row;
   }
 }

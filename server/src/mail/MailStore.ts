@@ -1,126 +1,137 @@
-import type { DatabaseSync } from 'node:sqlite';
-import { statement } from '../store/statements.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 
-export interface RecipientRow {
-  participant_id: string;
-  case_id: string;
-  address_sealed: string | null;
-  opted_out_at: string | null;
-  unsubscribe_sealed: string;
-  unsubscribe_hash: string;
-  /** Thread messages for this person since the last digest (0: none waiting). */
-  digest_count: number;
-  /** When the first of them arrived: the digest goes out one window later. */
-  digest_since: string | null;
-}
-
-export interface OutboxRow {
-  id: string;
-  case_id: string;
-  participant_id: string;
-  /** An OutgoingMail as JSON, sealed with the case key. */
-  mail_sealed: string;
-  attempts: number;
-  next_attempt_at: string;
-  created_at: string;
-}
-
+/**
+ * A person's mail settings. `digest_count`: thread messages for them since the last digest (0:
+ * none waiting); `digest_since`: when the first of them arrived (the digest goes out one window later).
+ */
+export type RecipientRow = Selectable<DB['mail_recipients']>;
+/** A mail waiting to go out: `mail_sealed` is an OutgoingMail as JSON, sealed with the case key. */
+export type OutboxRow = Selectable<DB['mail_outbox']>;
 /** A session that may be due for its reminder. */
-export interface DueSessionRow {
-  id: string;
-  case_id: string;
-  starts_at: string;
-  sequence: number;
-  updated_at: string;
-}
+export type DueSessionRow = Pick<Selectable<DB['scheduled_sessions']>, 'id' | 'case_id' | 'starts_at' | 'sequence' | 'updated_at'>;
 
-/** SQL for mail addresses, opt-outs, the outbox and sent reminders. Everything confidential arrives sealed. */
+/**
+ * SQL for mail addresses, opt-outs, the outbox and sent reminders, on either engine
+ * (store/database.ts). Everything confidential arrives sealed.
+ */
 export class MailStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Kysely<DB>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
   }
 
-  recipient(participantId: string): RecipientRow | undefined {
-    return statement(this.#db, 'SELECT * FROM mail_recipients WHERE participant_id = ?').get(participantId) as RecipientRow | undefined;
+  /**
+   * Runs `fn` in one transaction, with a MailStore on it (its body awaits only these queries);
+   * within one already, in that one.
+   */
+  transaction<T>(fn: (within: MailStore) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this);
+    return this.#db.transaction().execute((trx) => fn(new MailStore(trx)));
   }
 
-  recipientsOf(caseId: string): RecipientRow[] {
-    return statement(this.#db, 'SELECT * FROM mail_recipients WHERE case_id = ?').all(caseId) as unknown as RecipientRow[];
+  recipient(participantId: string): Promise<RecipientRow | undefined> {
+    return this.#db.selectFrom('mail_recipients').selectAll().where('participant_id', '=', participantId).executeTakeFirst();
   }
 
-  byUnsubscribeHash(hash: string): RecipientRow | undefined {
-    return statement(this.#db, 'SELECT * FROM mail_recipients WHERE unsubscribe_hash = ?').get(hash) as RecipientRow | undefined;
+  recipientsOf(caseId: string): Promise<RecipientRow[]> {
+    return this.#db.selectFrom('mail_recipients').selectAll().where('case_id', '=', caseId).orderBy('participant_id').execute();
   }
 
-  insertRecipient(r: RecipientRow): void {
-    statement(
-      this.#db,
-      `INSERT INTO mail_recipients (participant_id, case_id, address_sealed, opted_out_at, unsubscribe_sealed, unsubscribe_hash, digest_count, digest_since)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(r.participant_id, r.case_id, r.address_sealed, r.opted_out_at, r.unsubscribe_sealed, r.unsubscribe_hash, r.digest_count, r.digest_since);
+  byUnsubscribeHash(hash: string): Promise<RecipientRow | undefined> {
+    return this.#db.selectFrom('mail_recipients').selectAll().where('unsubscribe_hash', '=', hash).executeTakeFirst();
   }
 
-  setAddress(participantId: string, addressSealed: string | null): void {
-    statement(this.#db, 'UPDATE mail_recipients SET address_sealed = ? WHERE participant_id = ?').run(addressSealed, participantId);
+  /** The person's row, unless they have one already (it is kept as it is). */
+  async insertRecipientIfMissing(r: RecipientRow): Promise<void> {
+    await this.#db.insertInto('mail_recipients').values(r).onConflict((oc) => oc.column('participant_id').doNothing()).execute();
+  }
+
+  async setAddress(participantId: string, addressSealed: string | null): Promise<void> {
+    await this.#db.updateTable('mail_recipients').set({ address_sealed: addressSealed }).where('participant_id', '=', participantId).execute();
   }
 
   /** Off also drops what was waiting for them: someone who said "no more mails" gets none. */
-  setOptedOut(participantId: string, at: string | null): void {
-    statement(this.#db, 'UPDATE mail_recipients SET opted_out_at = ?, digest_count = 0, digest_since = NULL WHERE participant_id = ?').run(at, participantId);
-    if (at) statement(this.#db, 'DELETE FROM mail_outbox WHERE participant_id = ?').run(participantId);
+  setOptedOut(participantId: string, at: string | null): Promise<void> {
+    return this.transaction(async (within) => {
+      const trx = within.#db;
+      await trx.updateTable('mail_recipients').set({ opted_out_at: at, digest_count: 0, digest_since: null }).where('participant_id', '=', participantId).execute();
+      if (at) await trx.deleteFrom('mail_outbox').where('participant_id', '=', participantId).execute();
+    });
   }
 
-  countMessage(participantId: string, at: string): void {
-    statement(this.#db, 'UPDATE mail_recipients SET digest_count = digest_count + 1, digest_since = COALESCE(digest_since, ?) WHERE participant_id = ?').run(at, participantId);
+  async countMessage(participantId: string, at: string): Promise<void> {
+    await this.#db
+      .updateTable('mail_recipients')
+      .set((eb) => ({ digest_count: eb('digest_count', '+', 1), digest_since: eb.fn.coalesce('digest_since', eb.val(at)) }))
+      .where('participant_id', '=', participantId)
+      .execute();
   }
 
   /** People whose first unmailed message is older than `before`. */
-  digestsDue(before: string): RecipientRow[] {
-    return statement(this.#db, 'SELECT * FROM mail_recipients WHERE digest_count > 0 AND digest_since <= ?').all(before) as unknown as RecipientRow[];
+  digestsDue(before: string): Promise<RecipientRow[]> {
+    return this.#db.selectFrom('mail_recipients').selectAll().where('digest_count', '>', 0).where('digest_since', '<=', before).execute();
   }
 
-  clearDigest(participantId: string): void {
-    statement(this.#db, 'UPDATE mail_recipients SET digest_count = 0, digest_since = NULL WHERE participant_id = ?').run(participantId);
+  /** Returns whether there was a digest waiting (of two passes at once, one takes it). */
+  async clearDigest(participantId: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('mail_recipients')
+      .set({ digest_count: 0, digest_since: null })
+      .where('participant_id', '=', participantId)
+      .where('digest_count', '>', 0)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  enqueue(r: OutboxRow): void {
-    statement(this.#db, 'INSERT INTO mail_outbox (id, case_id, participant_id, mail_sealed, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      r.id,
-      r.case_id,
-      r.participant_id,
-      r.mail_sealed,
-      r.attempts,
-      r.next_attempt_at,
-      r.created_at,
-    );
+  async enqueue(r: OutboxRow): Promise<void> {
+    await this.#db.insertInto('mail_outbox').values(r).execute();
   }
 
-  due(at: string, limit: number): OutboxRow[] {
-    return statement(this.#db, 'SELECT * FROM mail_outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?').all(at, limit) as unknown as OutboxRow[];
+  due(at: string, limit: number): Promise<OutboxRow[]> {
+    return this.#db.selectFrom('mail_outbox').selectAll().where('next_attempt_at', '<=', at).orderBy('next_attempt_at').orderBy('created_at').orderBy('id').limit(limit).execute();
   }
 
   /** Sent or given up: the sealed mail is not kept (it holds a link). */
-  remove(id: string): void {
-    statement(this.#db, 'DELETE FROM mail_outbox WHERE id = ?').run(id);
+  async remove(id: string): Promise<void> {
+    await this.#db.deleteFrom('mail_outbox').where('id', '=', id).execute();
   }
 
-  retryLater(id: string, attempts: number, nextAt: string): void {
-    statement(this.#db, 'UPDATE mail_outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?').run(attempts, nextAt, id);
+  async retryLater(id: string, attempts: number, nextAt: string): Promise<void> {
+    await this.#db.updateTable('mail_outbox').set({ attempts, next_attempt_at: nextAt }).where('id', '=', id).execute();
   }
 
   /** Sessions not cancelled that start in (from, to] and were not reminded of in their current version. */
-  remindersDue(from: string, to: string): DueSessionRow[] {
-    return statement(
-      this.#db,
-      `SELECT s.id, s.case_id, s.starts_at, s.sequence, s.updated_at FROM scheduled_sessions s
-       WHERE s.cancelled_at IS NULL AND s.starts_at > ? AND s.starts_at <= ?
-       AND NOT EXISTS (SELECT 1 FROM mail_reminders r WHERE r.session_id = s.id AND r.sequence = s.sequence)`,
-    ).all(from, to) as unknown as DueSessionRow[];
+  remindersDue(from: string, to: string): Promise<DueSessionRow[]> {
+    return this.#db
+      .selectFrom('scheduled_sessions as s')
+      .select(['s.id', 's.case_id', 's.starts_at', 's.sequence', 's.updated_at'])
+      .where('s.cancelled_at', 'is', null)
+      .where('s.starts_at', '>', from)
+      .where('s.starts_at', '<=', to)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('mail_reminders as r').select('r.session_id').whereRef('r.session_id', '=', 's.id').whereRef('r.sequence', '=', 's.sequence'))),
+      )
+      .orderBy('s.starts_at')
+      .orderBy('s.id')
+      .execute();
   }
 
-  markReminded(sessionId: string, sequence: number, at: string): void {
-    statement(this.#db, 'INSERT OR IGNORE INTO mail_reminders (session_id, sequence, at) VALUES (?, ?, ?)').run(sessionId, sequence, at);
+  /** Whether the session is still at this version and not cancelled. */
+  async sessionAt(sessionId: string, sequence: number): Promise<boolean> {
+    const r = await this.#db.selectFrom('scheduled_sessions').select('id').where('id', '=', sessionId).where('sequence', '=', sequence).where('cancelled_at', 'is', null).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** Returns whether this version of the session was not marked yet (of two passes at once, one marks it). */
+  async markReminded(sessionId: string, sequence: number, at: string): Promise<boolean> {
+    const r = await this.#db
+      .insertInto('mail_reminders')
+      .values({ session_id: sessionId, sequence, at })
+      .onConflict((oc) => oc.columns(['session_id', 'sequence']).doNothing())
+      .returning('session_id')
+      .executeTakeFirst();
+    return r !== undefined;
   }
 }

@@ -27,11 +27,11 @@ export async function startMail(
   config: MailConfig | undefined,
   d: { store: Store; cases: CaseService; keys: Keyring; bus: EventBus; logger: Logger; baseUrl: () => string; outbox?: OutboxOptions },
 ): Promise<RunningMail> {
-  const recipients = new MailRecipients(d.store, d.cases, d.keys, { available: config !== undefined, baseUrl: d.baseUrl });
+  const recipients = new MailRecipients(d.store, d.cases, d.keys, d.logger, { available: config !== undefined, baseUrl: d.baseUrl });
   recipients.subscribe(d.bus);
   if (!config) return { recipients, notices: undefined, mailer: undefined, close: async () => {} };
   const mailer = await Mailer.create(config);
-  const outbox = new MailOutbox(new MailStore(d.store.db), mailer, d.cases, d.logger, d.outbox);
+  const outbox = new MailOutbox(new MailStore(d.store.kysely), mailer, d.cases, d.logger, d.outbox);
   const notices = new MailNotices(d.store, d.cases, recipients, outbox, d.logger, { from: config.from, digestMs: config.digestMs, reminderLeadMs: config.reminderLeadMs });
   notices.subscribe(d.bus);
   notices.start();
@@ -45,6 +45,8 @@ export async function startMail(
     close() {
       closed ??= (async () => {
         notices.stop();
+        // What reacts to the bus or ticks now writes its mails before the store closes.
+        await notices.settled();
         await outbox.close();
         await mailer.close();
       })();

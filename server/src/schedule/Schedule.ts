@@ -61,7 +61,7 @@ export class Schedule {
   readonly #now: () => number;
 
   constructor(store: Store, cases: CaseService, bus: EventBus, opts: { consentCurrent: ConsentCheck; now?: () => number }) {
-    this.#db = new ScheduleStore(store.db);
+    this.#db = new ScheduleStore(store.kysely);
     this.#cases = cases;
     this.#bus = bus;
     this.#consentCurrent = opts.consentCurrent;
@@ -71,16 +71,15 @@ export class Schedule {
   // --- the mediator ------------------------------------------------------------------------------
 
   /** Every session of the mediator's case, and everyone's zone. Another mediator's case is "not found". */
-  forMediator(mediatorId: string, caseId: string): CaseSchedule {
+  async forMediator(mediatorId: string, caseId: string): Promise<CaseSchedule> {
     this.#cases.mediatorIdentity(mediatorId, caseId);
     return this.#caseSchedule(caseId);
   }
 
-  add(mediatorId: string, caseId: string, body: ScheduleBody): { schedule: CaseSchedule; session: ScheduledSession } {
+  async add(mediatorId: string, caseId: string, body: ScheduleBody): Promise<{ schedule: CaseSchedule; session: ScheduledSession }> {
     const by = this.#cases.mediatorIdentity(mediatorId, caseId);
-    if (this.#db.count(caseId) >= SCHEDULE_LIMITS.perCase) {
-      throw new ParleyError(ErrorCode.Conflict, `A case holds at most ${SCHEDULE_LIMITS.perCase} scheduled sessions and deadlines.`);
-    }
+    const full = () => new ParleyError(ErrorCode.Conflict, `A case holds at most ${SCHEDULE_LIMITS.perCase} scheduled sessions and deadlines.`);
+    if ((await this.#db.count(caseId)) >= SCHEDULE_LIMITS.perCase) throw full();
     this.#checkSide(caseId, body);
     const startsAt = this.#futureInstant(body);
     const at = this.#iso();
@@ -97,29 +96,29 @@ export class Schedule {
       created_at: at,
       updated_at: at,
     };
-    this.#db.insert(row);
+    // Counted again with the insert: two added at once cannot pass the limit together.
+    if (!(await this.#db.insertUnlessFull(row, SCHEDULE_LIMITS.perCase))) throw full();
     this.#bus.emit('session.changed', { caseId, sessionId: row.id, change: 'scheduled', previous: null });
     this.#record(by, { type: 'session.scheduled', data: { purpose: row.purpose, side: row.side, startsAt, durationMinutes: row.duration_minutes, timeZone: body.timeZone } });
-    return { schedule: this.#caseSchedule(caseId), session: this.#view(row, true) };
+    return { schedule: await this.#caseSchedule(caseId), session: this.#view(row, true) };
   }
 
   /** A new time (and possibly length, purpose or note) for the same session: same id, sequence + 1. */
-  reschedule(mediatorId: string, caseId: string, sessionId: string, body: ScheduleBody): CaseSchedule {
+  async reschedule(mediatorId: string, caseId: string, sessionId: string, body: ScheduleBody): Promise<CaseSchedule> {
     const by = this.#cases.mediatorIdentity(mediatorId, caseId);
-    const row = this.#live(caseId, sessionId);
+    await this.#live(caseId, sessionId);
     this.#checkSide(caseId, body);
     const startsAt = this.#futureInstant(body);
-    const next: ScheduledRow = {
-      ...row,
+    const { row, next } = await this.#change(caseId, sessionId, (r) => ({
+      ...r,
       starts_at: startsAt,
       duration_minutes: body.durationMinutes,
       purpose: body.purpose,
       side: body.side,
       details_sealed: this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
-      sequence: row.sequence + 1,
+      sequence: r.sequence + 1,
       updated_at: this.#iso(),
-    };
-    this.#db.update(next);
+    }));
     this.#bus.emit('session.changed', { caseId, sessionId, change: 'rescheduled', previous: { startsAt: row.starts_at, durationMinutes: row.duration_minutes } });
     this.#record(by, {
       type: 'session.rescheduled',
@@ -129,11 +128,10 @@ export class Schedule {
   }
 
   /** Marked cancelled, not deleted: a calendar that has it learns of the cancellation (STATUS:CANCELLED). */
-  cancel(mediatorId: string, caseId: string, sessionId: string): CaseSchedule {
+  async cancel(mediatorId: string, caseId: string, sessionId: string): Promise<CaseSchedule> {
     const by = this.#cases.mediatorIdentity(mediatorId, caseId);
-    const row = this.#live(caseId, sessionId);
     const at = this.#iso();
-    this.#db.update({ ...row, cancelled_at: at, sequence: row.sequence + 1, updated_at: at });
+    const { row } = await this.#change(caseId, sessionId, (r) => ({ ...r, cancelled_at: at, sequence: r.sequence + 1, updated_at: at }));
     this.#bus.emit('session.changed', { caseId, sessionId, change: 'cancelled', previous: null });
     const { timeZone } = this.#open(row);
     this.#record(by, { type: 'session.cancelled', data: { purpose: row.purpose, side: row.side, startsAt: row.starts_at, timeZone } });
@@ -141,12 +139,12 @@ export class Schedule {
   }
 
   /** The mediator sets or corrects a person's zone (null: unknown again, so their browser may tell it). */
-  setParticipantZone(mediatorId: string, caseId: string, participantId: string, zone: string | null): CaseSchedule {
+  async setParticipantZone(mediatorId: string, caseId: string, participantId: string, zone: string | null): Promise<CaseSchedule> {
     this.#cases.mediatorIdentity(mediatorId, caseId);
     const person = this.#cases.roster(caseId).find((p) => p.id === participantId);
     if (!person || person.role === 'mediator') throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
-    if (zone === null) this.#db.clearZone(participantId);
-    else this.#putZone(caseId, participantId, zone, 'mediator');
+    if (zone === null) await this.#db.clearZone(participantId);
+    else await this.#putZone(caseId, participantId, zone, 'mediator');
     return this.#caseSchedule(caseId);
   }
 
@@ -156,26 +154,23 @@ export class Schedule {
    * What concerns this person (sessionConcerns): the times before consent, since people plan their
    * day around them; the mediator's note only with a current consent, as it is case content.
    */
-  forInvitee(who: Identity): InviteeSchedule {
+  async forInvitee(who: Identity): Promise<InviteeSchedule> {
     const withNote = this.#consentCurrent(who);
-    const sessions = this.#db
-      .sessionsOf(who.caseId)
-      .filter((r) => sessionConcerns(who, r))
-      .map((r) => this.#view(r, withNote));
-    const z = this.#db.zoneOf(who.participantId);
+    const sessions = (await this.#db.sessionsOf(who.caseId)).filter((r) => sessionConcerns(who, r)).map((r) => this.#view(r, withNote));
+    const z = await this.#db.zoneOf(who.participantId);
     return { sessions, timeZone: z ? { zone: this.#cases.openForCase(who.caseId, z.zone_sealed), source: z.source } : null };
   }
 
   /** The zone the person's browser is in; a zone the mediator set is kept (they know better, e.g. someone travelling). */
-  reportZone(who: Identity, zone: string): InviteeSchedule {
-    if (this.#db.zoneOf(who.participantId)?.source !== 'mediator') this.#putZone(who.caseId, who.participantId, zone, 'browser');
+  async reportZone(who: Identity, zone: string): Promise<InviteeSchedule> {
+    await this.#putZone(who.caseId, who.participantId, zone, 'browser');
     return this.forInvitee(who);
   }
 
   // --- inside ------------------------------------------------------------------------------------
 
-  #caseSchedule(caseId: string): CaseSchedule {
-    const zones = new Map(this.#db.zonesOf(caseId).map((z) => [z.participant_id, z]));
+  async #caseSchedule(caseId: string): Promise<CaseSchedule> {
+    const zones = new Map((await this.#db.zonesOf(caseId)).map((z) => [z.participant_id, z]));
     const people: PersonTimeZone[] = this.#cases
       .people(caseId)
       .filter((p) => p.role !== 'mediator')
@@ -190,7 +185,7 @@ export class Schedule {
           source: z?.source ?? null,
         };
       });
-    return { sessions: this.#db.sessionsOf(caseId).map((r) => this.#view(r, true)), people };
+    return { sessions: (await this.#db.sessionsOf(caseId)).map((r) => this.#view(r, true)), people };
   }
 
   #view(r: ScheduledRow, withNote: boolean): ScheduledSession {
@@ -209,11 +204,25 @@ export class Schedule {
   }
 
   /** A session that can still be changed: it exists in this case and is not cancelled. */
-  #live(caseId: string, sessionId: string): ScheduledRow {
-    const row = this.#db.get(caseId, sessionId);
+  async #live(caseId: string, sessionId: string): Promise<ScheduledRow> {
+    const row = await this.#db.get(caseId, sessionId);
     if (!row) throw new ParleyError(ErrorCode.NotFound, 'No such session.');
     if (row.cancelled_at) throw new ParleyError(ErrorCode.Conflict, 'This session was cancelled. Schedule a new one instead.');
     return row;
+  }
+
+  /**
+   * Writes the next version of a live session, made from the stored one. The write holds only if
+   * nobody changed the session in between (its sequence); otherwise it is made again from the
+   * newer one, as if the two changes had come one after the other.
+   */
+  async #change(caseId: string, sessionId: string, make: (row: ScheduledRow) => ScheduledRow): Promise<{ row: ScheduledRow; next: ScheduledRow }> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.#live(caseId, sessionId);
+      const next = make(row);
+      if (await this.#db.update(next, row.sequence)) return { row, next };
+      if (attempt >= 5) throw new ParleyError(ErrorCode.Conflict, 'This session is being changed by someone else. Try again.');
+    }
   }
 
   /** A caucus or a deadline for a side that nobody on the case belongs to is a mistake. */
@@ -232,8 +241,10 @@ export class Schedule {
     return at.toISOString();
   }
 
-  #putZone(caseId: string, participantId: string, zone: string, source: TimeZoneSource): void {
-    this.#db.putZone({ participant_id: participantId, case_id: caseId, zone_sealed: this.#cases.sealForCase(caseId, zone), source, updated_at: this.#iso() });
+  /** A zone from the browser never replaces one the mediator set. */
+  #putZone(caseId: string, participantId: string, zone: string, source: TimeZoneSource): Promise<void> {
+    const row = { participant_id: participantId, case_id: caseId, zone_sealed: this.#cases.sealForCase(caseId, zone), source, updated_at: this.#iso() };
+    return this.#db.putZone(row, { keepMediators: source === 'browser' });
   }
 
   #seal(caseId: string, d: SealedDetails): string {

@@ -1,21 +1,12 @@
-import type { DatabaseSync } from 'node:sqlite';
-import type { SessionPurpose, TimeZoneSource } from '@parley/shared';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 
-export interface ScheduledRow {
-  id: string;
-  case_id: string;
-  /** UTC, ISO 8601 with Z. */
-  starts_at: string;
-  duration_minutes: number;
-  purpose: SessionPurpose;
-  side: string | null;
-  /** SealedDetails as JSON, sealed with the case key. */
-  details_sealed: string;
-  sequence: number;
-  cancelled_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/**
+ * A scheduled session: `starts_at` is UTC, ISO 8601 with Z; `details_sealed` is SealedDetails as
+ * JSON, sealed with the case key.
+ */
+export type ScheduledRow = Selectable<DB['scheduled_sessions']>;
+export type TimeZoneRow = Selectable<DB['participant_time_zones']>;
 
 /** What is sealed of a scheduled session: the zone the mediator set it in, and their note. */
 export interface SealedDetails {
@@ -23,71 +14,95 @@ export interface SealedDetails {
   note: string;
 }
 
-export interface TimeZoneRow {
-  participant_id: string;
-  case_id: string;
-  zone_sealed: string;
-  source: TimeZoneSource;
-  updated_at: string;
-}
-
-/** SQL for scheduled sessions and people's time zones. Everything confidential arrives here already sealed. */
+/**
+ * SQL for scheduled sessions and people's time zones, on either engine (store/database.ts).
+ * Everything confidential arrives here already sealed.
+ */
 export class ScheduleStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Kysely<DB>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
   }
 
-  sessionsOf(caseId: string): ScheduledRow[] {
-    return this.#db.prepare('SELECT * FROM scheduled_sessions WHERE case_id = ? ORDER BY starts_at, created_at').all(caseId) as unknown as ScheduledRow[];
+  sessionsOf(caseId: string): Promise<ScheduledRow[]> {
+    return this.#db.selectFrom('scheduled_sessions').selectAll().where('case_id', '=', caseId).orderBy('starts_at').orderBy('created_at').orderBy('id').execute();
   }
 
-  count(caseId: string): number {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM scheduled_sessions WHERE case_id = ?').get(caseId) as { n: number }).n;
+  async count(caseId: string): Promise<number> {
+    const r = await this.#db.selectFrom('scheduled_sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
-  get(caseId: string, id: string): ScheduledRow | undefined {
-    return this.#db.prepare('SELECT * FROM scheduled_sessions WHERE case_id = ? AND id = ?').get(caseId, id) as ScheduledRow | undefined;
+  get(caseId: string, id: string): Promise<ScheduledRow | undefined> {
+    return this.#db.selectFrom('scheduled_sessions').selectAll().where('case_id', '=', caseId).where('id', '=', id).executeTakeFirst();
   }
 
-  insert(r: ScheduledRow): void {
-    this.#db
-      .prepare(
-        `INSERT INTO scheduled_sessions (id, case_id, starts_at, duration_minutes, purpose, side, details_sealed, sequence, cancelled_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(r.id, r.case_id, r.starts_at, r.duration_minutes, r.purpose, r.side, r.details_sealed, r.sequence, r.cancelled_at, r.created_at, r.updated_at);
+  /** Inserts the session unless the case already holds `max` of them; returns whether it did. */
+  insertUnlessFull(r: ScheduledRow, max: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const { n } = await trx
+        .selectFrom('scheduled_sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('case_id', '=', r.case_id)
+        .executeTakeFirstOrThrow();
+      if (Number(n) >= max) return false;
+      await trx.insertInto('scheduled_sessions').values(r).execute();
+      return true;
+    });
   }
 
-  /** A reschedule or a cancellation: the whole row as it is now (the sequence already raised by the caller). */
-  update(r: ScheduledRow): void {
-    this.#db
-      .prepare(
-        `UPDATE scheduled_sessions SET starts_at = ?, duration_minutes = ?, purpose = ?, side = ?, details_sealed = ?, sequence = ?, cancelled_at = ?, updated_at = ?
-         WHERE case_id = ? AND id = ?`,
-      )
-      .run(r.starts_at, r.duration_minutes, r.purpose, r.side, r.details_sealed, r.sequence, r.cancelled_at, r.updated_at, r.case_id, r.id);
+  /**
+   * A reschedule or a cancellation: the whole row as it is now (the sequence already raised by the
+   * caller), written only if the session is still at `fromSequence` and not cancelled. Returns
+   * whether it was: two changes at once cannot both take the same next sequence.
+   */
+  async update(r: ScheduledRow, fromSequence: number): Promise<boolean> {
+    const res = await this.#db
+      .updateTable('scheduled_sessions')
+      .set({
+        starts_at: r.starts_at,
+        duration_minutes: r.duration_minutes,
+        purpose: r.purpose,
+        side: r.side,
+        details_sealed: r.details_sealed,
+        sequence: r.sequence,
+        cancelled_at: r.cancelled_at,
+        updated_at: r.updated_at,
+      })
+      .where('case_id', '=', r.case_id)
+      .where('id', '=', r.id)
+      .where('sequence', '=', fromSequence)
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 
-  zonesOf(caseId: string): TimeZoneRow[] {
-    return this.#db.prepare('SELECT * FROM participant_time_zones WHERE case_id = ?').all(caseId) as unknown as TimeZoneRow[];
+  zonesOf(caseId: string): Promise<TimeZoneRow[]> {
+    return this.#db.selectFrom('participant_time_zones').selectAll().where('case_id', '=', caseId).execute();
   }
 
-  zoneOf(participantId: string): TimeZoneRow | undefined {
-    return this.#db.prepare('SELECT * FROM participant_time_zones WHERE participant_id = ?').get(participantId) as TimeZoneRow | undefined;
+  zoneOf(participantId: string): Promise<TimeZoneRow | undefined> {
+    return this.#db.selectFrom('participant_time_zones').selectAll().where('participant_id', '=', participantId).executeTakeFirst();
   }
 
-  putZone(r: TimeZoneRow): void {
-    this.#db
-      .prepare(
-        `INSERT INTO participant_time_zones (participant_id, case_id, zone_sealed, source, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (participant_id) DO UPDATE SET zone_sealed = excluded.zone_sealed, source = excluded.source, updated_at = excluded.updated_at`,
-      )
-      .run(r.participant_id, r.case_id, r.zone_sealed, r.source, r.updated_at);
+  /** Sets the person's zone; with `keepMediators`, a zone the mediator set stays as it is (in the same statement). */
+  async putZone(r: TimeZoneRow, opts: { keepMediators?: boolean } = {}): Promise<void> {
+    await this.#db
+      .insertInto('participant_time_zones')
+      .values(r)
+      .onConflict((oc) => {
+        const update = oc.column('participant_id').doUpdateSet((eb) => ({
+          zone_sealed: eb.ref('excluded.zone_sealed'),
+          source: eb.ref('excluded.source'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }));
+        return opts.keepMediators ? update.where('participant_time_zones.source', '<>', 'mediator') : update;
+      })
+      .execute();
   }
 
-  clearZone(participantId: string): void {
-    this.#db.prepare('DELETE FROM participant_time_zones WHERE participant_id = ?').run(participantId);
+  async clearZone(participantId: string): Promise<void> {
+    await this.#db.deleteFrom('participant_time_zones').where('participant_id', '=', participantId).execute();
   }
 }

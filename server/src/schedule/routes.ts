@@ -13,46 +13,46 @@ import type { Schedule } from './Schedule.ts';
 export function mountScheduleRoutes(mount: Mount, d: { schedule: Schedule; logger: Logger }): void {
   const s = d.schedule;
 
-  mount(r.caseSchedule, (_req, _res, { caller, param, reply }) => {
-    reply(s.forMediator(caller.mediatorId, param('caseId')));
+  mount(r.caseSchedule, async (_req, _res, { caller, param, reply }) => {
+    reply(await s.forMediator(caller.mediatorId, param('caseId')));
   });
-  mount(r.scheduleSession, (_req, _res, { caller, body, param, reply }) => {
-    const { schedule, session } = s.add(caller.mediatorId, param('caseId'), body());
+  mount(r.scheduleSession, async (_req, _res, { caller, body, param, reply }) => {
+    const { schedule, session } = await s.add(caller.mediatorId, param('caseId'), body());
     d.logger.info({ caseId: param('caseId'), sessionId: session.id, purpose: session.purpose }, 'session scheduled');
     reply(schedule);
   });
-  mount(r.rescheduleSession, (_req, _res, { caller, body, param, reply }) => {
-    const schedule = s.reschedule(caller.mediatorId, param('caseId'), param('sessionId'), body());
+  mount(r.rescheduleSession, async (_req, _res, { caller, body, param, reply }) => {
+    const schedule = await s.reschedule(caller.mediatorId, param('caseId'), param('sessionId'), body());
     d.logger.info({ caseId: param('caseId'), sessionId: param('sessionId') }, 'session rescheduled');
     reply(schedule);
   });
-  mount(r.cancelSession, (_req, _res, { caller, param, reply }) => {
-    const schedule = s.cancel(caller.mediatorId, param('caseId'), param('sessionId'));
+  mount(r.cancelSession, async (_req, _res, { caller, param, reply }) => {
+    const schedule = await s.cancel(caller.mediatorId, param('caseId'), param('sessionId'));
     d.logger.info({ caseId: param('caseId'), sessionId: param('sessionId') }, 'session cancelled');
     reply(schedule);
   });
-  mount(r.setParticipantTimeZone, (_req, _res, { caller, body, param, reply }) => {
-    reply(s.setParticipantZone(caller.mediatorId, param('caseId'), param('pid'), body().timeZone));
+  mount(r.setParticipantTimeZone, async (_req, _res, { caller, body, param, reply }) => {
+    reply(await s.setParticipantZone(caller.mediatorId, param('caseId'), param('pid'), body().timeZone));
   });
-  mount(r.caseCalendar, (_req, res, { caller, param }) => {
-    sendCalendar(res, s.forMediator(caller.mediatorId, param('caseId')).sessions, 'mediation-sessions.ics');
+  mount(r.caseCalendar, async (_req, res, { caller, param }) => {
+    sendCalendar(res, (await s.forMediator(caller.mediatorId, param('caseId'))).sessions, 'mediation-sessions.ics');
   });
-  mount(r.sessionCalendar, (_req, res, { caller, param }) => {
-    sendCalendar(res, [one(s.forMediator(caller.mediatorId, param('caseId')).sessions, param('sessionId'))], 'mediation-session.ics');
+  mount(r.sessionCalendar, async (_req, res, { caller, param }) => {
+    sendCalendar(res, [one((await s.forMediator(caller.mediatorId, param('caseId'))).sessions, param('sessionId'))], 'mediation-session.ics');
   });
 
-  mount(r.invitationSchedule, (_req, _res, { caller, reply }) => {
-    reply(s.forInvitee(caller.identity));
+  mount(r.invitationSchedule, async (_req, _res, { caller, reply }) => {
+    reply(await s.forInvitee(caller.identity));
   });
-  mount(r.setMyTimeZone, (_req, _res, { caller, body, reply }) => {
-    reply(s.reportZone(caller.identity, body().timeZone));
+  mount(r.setMyTimeZone, async (_req, _res, { caller, body, reply }) => {
+    reply(await s.reportZone(caller.identity, body().timeZone));
   });
-  mount(r.invitationCalendar, (_req, res, { caller }) => {
-    sendCalendar(res, s.forInvitee(caller.identity).sessions, 'mediation-sessions.ics');
+  mount(r.invitationCalendar, async (_req, res, { caller }) => {
+    sendCalendar(res, (await s.forInvitee(caller.identity)).sessions, 'mediation-sessions.ics');
   });
   // Only among the sessions that concern this person: another side's caucus is "not found".
-  mount(r.invitationSessionCalendar, (_req, res, { caller, param }) => {
-    sendCalendar(res, [one(s.forInvitee(caller.identity).sessions, param('sessionId'))], 'mediation-session.ics');
+  mount(r.invitationSessionCalendar, async (_req, res, { caller, param }) => {
+    sendCalendar(res, [one((await s.forInvitee(caller.identity)).sessions, param('sessionId'))], 'mediation-session.ics');
   });
 }
 

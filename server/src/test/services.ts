@@ -28,7 +28,7 @@ export async function caseFixture(participants: Array<Omit<NewParticipant, 'side
     baseUrl: () => 'http://x',
     bus,
     lookups: {
-      templateFor: (m, v) => templates.resolve(m, v),
+      templateFor: (m, v) => templates.resolveNow(m, v),
       templateOf: (c) => templates.refOf(c),
       answersOf: (c, h) => answers.ofCase(c, h),
       ownAnswersOf: (c, p, h) => answers.ofPerson(c, p, h),

@@ -1,112 +1,131 @@
-import type { DatabaseSync } from 'node:sqlite';
-import { statement } from '../store/statements.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB } from '../store/schema.ts';
 
-export interface ThreadRow {
-  id: string;
-  case_id: string;
-  kind: 'joint' | 'caucus' | 'private';
-  key: string;
-  title_sealed: string | null;
-  created_at: string;
-}
-export interface MessageRow {
-  seq: number;
-  id: string;
-  thread_id: string;
-  author_id: string;
-  client_id: string;
-  body_sealed: string | null;
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-}
+export type ThreadRow = Selectable<DB['threads']>;
+export type MessageRow = Selectable<DB['messages']>;
+/** A member of a thread and when they were added (the order members are shown in). */
+export type MemberRow = Pick<Selectable<DB['thread_members']>, 'participant_id' | 'added_at'>;
 
-/** SQL for threads, members and messages. Bodies arrive here already sealed. */
+/**
+ * SQL for threads, members and messages, on either engine (store/database.ts). Bodies arrive here
+ * already sealed. A message's `seq` is the table's own identity (autoincrement), unique across
+ * threads and growing: concurrent sends never compute it, so two of them cannot get the same one.
+ */
 export class ThreadStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Kysely<DB>;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
   }
 
   /** Creates the thread if missing (unique per case, kind and key) and returns it. */
-  ensureThread(t: ThreadRow): ThreadRow {
-    statement(this.#db, 'INSERT OR IGNORE INTO threads (id, case_id, kind, key, title_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.id, t.case_id, t.kind, t.key, t.title_sealed, t.created_at);
-    return statement(this.#db, 'SELECT * FROM threads WHERE case_id = ? AND kind = ? AND key = ?').get(t.case_id, t.kind, t.key) as unknown as ThreadRow;
+  async ensureThread(t: ThreadRow): Promise<ThreadRow> {
+    await this.#db.insertInto('threads').values(t).onConflict((oc) => oc.columns(['case_id', 'kind', 'key']).doNothing()).execute();
+    return this.#db.selectFrom('threads').selectAll().where('case_id', '=', t.case_id).where('kind', '=', t.kind).where('key', '=', t.key).executeTakeFirstOrThrow();
   }
 
   /** Adds members; returns those who were not members before. */
-  addMembers(threadId: string, participantIds: string[], at: string): string[] {
-    const ins = statement(this.#db, 'INSERT OR IGNORE INTO thread_members (thread_id, participant_id, added_at) VALUES (?, ?, ?)');
-    return participantIds.filter((pid) => Number(ins.run(threadId, pid, at).changes) > 0);
+  async addMembers(threadId: string, participantIds: string[], at: string): Promise<string[]> {
+    const ids = [...new Set(participantIds)];
+    if (ids.length === 0) return [];
+    const added = await this.#db
+      .insertInto('thread_members')
+      .values(ids.map((participant_id) => ({ thread_id: threadId, participant_id, added_at: at })))
+      .onConflict((oc) => oc.columns(['thread_id', 'participant_id']).doNothing())
+      .returning('participant_id')
+      .execute();
+    const isNew = new Set(added.map((r) => r.participant_id));
+    return ids.filter((id) => isNew.has(id));
   }
 
-  getThread(id: string): ThreadRow | undefined {
-    return statement(this.#db, 'SELECT * FROM threads WHERE id = ?').get(id) as ThreadRow | undefined;
+  getThread(id: string): Promise<ThreadRow | undefined> {
+    return this.#db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  threadsOfCase(caseId: string, kind: ThreadRow['kind']): ThreadRow[] {
-    return statement(this.#db, 'SELECT * FROM threads WHERE case_id = ? AND kind = ? ORDER BY created_at, rowid').all(caseId, kind) as unknown as ThreadRow[];
+  /** In the order they were made (ties: by id; ThreadService orders the threads it shows). */
+  threadsOfCase(caseId: string, kind: ThreadRow['kind']): Promise<ThreadRow[]> {
+    return this.#db.selectFrom('threads').selectAll().where('case_id', '=', caseId).where('kind', '=', kind).orderBy('created_at').orderBy('id').execute();
   }
 
-  threadsOf(participantId: string): ThreadRow[] {
-    return statement(this.#db, 'SELECT t.* FROM threads t JOIN thread_members m ON m.thread_id = t.id WHERE m.participant_id = ? ORDER BY t.created_at, t.rowid')
-      .all(participantId) as unknown as ThreadRow[];
+  threadsOf(participantId: string): Promise<ThreadRow[]> {
+    return this.#db
+      .selectFrom('threads as t')
+      .innerJoin('thread_members as m', 'm.thread_id', 't.id')
+      .selectAll('t')
+      .where('m.participant_id', '=', participantId)
+      .orderBy('t.created_at')
+      .orderBy('t.id')
+      .execute();
   }
 
-  members(threadId: string): string[] {
-    return (statement(this.#db, 'SELECT participant_id FROM thread_members WHERE thread_id = ? ORDER BY added_at, rowid').all(threadId) as Array<{ participant_id: string }>).map(
-      (r) => r.participant_id,
-    );
+  /** In the order they were added (ties: by id; ThreadService shows people added together in the case's order). */
+  members(threadId: string): Promise<MemberRow[]> {
+    return this.#db.selectFrom('thread_members').select(['participant_id', 'added_at']).where('thread_id', '=', threadId).orderBy('added_at').orderBy('participant_id').execute();
   }
 
-  isMember(threadId: string, participantId: string): boolean {
-    return !!statement(this.#db, 'SELECT 1 FROM thread_members WHERE thread_id = ? AND participant_id = ?').get(threadId, participantId);
+  async isMember(threadId: string, participantId: string): Promise<boolean> {
+    const r = await this.#db.selectFrom('thread_members').select('thread_id').where('thread_id', '=', threadId).where('participant_id', '=', participantId).executeTakeFirst();
+    return r !== undefined;
   }
 
   /** Inserts a message; a resend with the same client id returns the stored one instead. */
-  insertMessage(m: Omit<MessageRow, 'seq' | 'edited_at' | 'deleted_at'>): { row: MessageRow; duplicate: boolean } {
-    const r = statement(this.#db, 'INSERT OR IGNORE INTO messages (id, thread_id, author_id, client_id, body_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(m.id, m.thread_id, m.author_id, m.client_id, m.body_sealed, m.created_at);
-    const row = statement(this.#db, 'SELECT * FROM messages WHERE author_id = ? AND client_id = ?').get(m.author_id, m.client_id) as unknown as MessageRow;
-    return { row, duplicate: Number(r.changes) === 0 };
+  async insertMessage(m: Omit<MessageRow, 'seq' | 'edited_at' | 'deleted_at'>): Promise<{ row: MessageRow; duplicate: boolean }> {
+    const inserted = await this.#db
+      .insertInto('messages')
+      .values({ ...m, edited_at: null, deleted_at: null })
+      .onConflict((oc) => oc.columns(['author_id', 'client_id']).doNothing())
+      .returning('seq')
+      .executeTakeFirst();
+    const row = await this.#db.selectFrom('messages').selectAll().where('author_id', '=', m.author_id).where('client_id', '=', m.client_id).executeTakeFirstOrThrow();
+    return { row, duplicate: inserted === undefined };
   }
 
-  getMessage(id: string): MessageRow | undefined {
-    return statement(this.#db, 'SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+  getMessage(id: string): Promise<MessageRow | undefined> {
+    return this.#db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  history(threadId: string, beforeSeq: number | undefined, limit: number): MessageRow[] {
-    const rows = statement(this.#db, 'SELECT * FROM messages WHERE thread_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(threadId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as unknown as MessageRow[];
+  async history(threadId: string, beforeSeq: number | undefined, limit: number): Promise<MessageRow[]> {
+    let q = this.#db.selectFrom('messages').selectAll().where('thread_id', '=', threadId);
+    if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
+    const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
     return rows.reverse();
   }
 
-  editMessage(id: string, bodySealed: string, at: string): void {
-    statement(this.#db, 'UPDATE messages SET body_sealed = ?, edited_at = ? WHERE id = ?').run(bodySealed, at, id);
+  async editMessage(id: string, bodySealed: string, at: string): Promise<void> {
+    await this.#db.updateTable('messages').set({ body_sealed: bodySealed, edited_at: at }).where('id', '=', id).execute();
   }
 
   /** The body is erased, not kept: a tombstone records only who deleted what when. */
-  deleteMessage(id: string, at: string): void {
-    statement(this.#db, 'UPDATE messages SET body_sealed = NULL, deleted_at = ? WHERE id = ?').run(at, id);
+  async deleteMessage(id: string, at: string): Promise<void> {
+    await this.#db.updateTable('messages').set({ body_sealed: null, deleted_at: at }).where('id', '=', id).execute();
   }
 
-  lastMessage(threadId: string): MessageRow | undefined {
-    return statement(this.#db, 'SELECT * FROM messages WHERE thread_id = ? ORDER BY seq DESC LIMIT 1').get(threadId) as MessageRow | undefined;
+  lastMessage(threadId: string): Promise<MessageRow | undefined> {
+    return this.#db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   }
 
-  unread(threadId: string, participantId: string): number {
-    const r = statement(
-      this.#db,
-      `SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND deleted_at IS NULL AND author_id <> ?
-       AND seq > (SELECT last_read_seq FROM thread_members WHERE thread_id = ? AND participant_id = ?)`,
-    ).get(threadId, participantId, threadId, participantId) as { n: number };
-    return r.n;
+  async unread(threadId: string, participantId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('thread_id', '=', threadId)
+      .where('deleted_at', 'is', null)
+      .where('author_id', '<>', participantId)
+      .where('seq', '>', (eb) =>
+        eb.selectFrom('thread_members').select('thread_members.last_read_seq').where('thread_members.thread_id', '=', threadId).where('thread_members.participant_id', '=', participantId),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
-  markRead(threadId: string, participantId: string, upToSeq: number): void {
-    statement(this.#db, 'UPDATE thread_members SET last_read_seq = MAX(last_read_seq, ?) WHERE thread_id = ? AND participant_id = ?')
-      .run(upToSeq, threadId, participantId);
+  /** Never moves the mark back (a late or repeated read of older messages). */
+  async markRead(threadId: string, participantId: string, upToSeq: number): Promise<void> {
+    await this.#db
+      .updateTable('thread_members')
+      .set({ last_read_seq: upToSeq })
+      .where('thread_id', '=', threadId)
+      .where('participant_id', '=', participantId)
+      .where('last_read_seq', '<', upToSeq)
+      .execute();
   }
 }

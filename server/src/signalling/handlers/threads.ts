@@ -13,22 +13,22 @@ const consented = (socket: ParleySocket): Identity => socket.data.identity;
 
 export const threadHandlers: HandlerGroup<Names> = {
   async 'thread:list'(socket, _p, deps) {
-    return { threads: deps.threads.list(consented(socket)) };
+    return { threads: await deps.threads.list(consented(socket)) };
   },
   async 'thread:history'(socket, p, deps) {
-    return { messages: deps.threads.history(consented(socket), p.threadId, p.beforeSeq, p.limit) };
+    return { messages: await deps.threads.history(consented(socket), p.threadId, p.beforeSeq, p.limit) };
   },
   async 'message:send'(socket, p, deps) {
-    return { message: deps.threads.send(consented(socket), p.threadId, p.body, p.clientId) };
+    return { message: await deps.threads.send(consented(socket), p.threadId, p.body, p.clientId) };
   },
   async 'message:edit'(socket, p, deps) {
-    return { message: deps.threads.edit(consented(socket), p.messageId, p.body) };
+    return { message: await deps.threads.edit(consented(socket), p.messageId, p.body) };
   },
   async 'message:delete'(socket, p, deps) {
-    deps.threads.delete(consented(socket), p.messageId);
+    await deps.threads.delete(consented(socket), p.messageId);
     return { deleted: true };
   },
   async 'thread:read'(socket, p, deps) {
-    return { unread: deps.threads.markRead(consented(socket), p.threadId, p.upToSeq) };
+    return { unread: await deps.threads.markRead(consented(socket), p.threadId, p.upToSeq) };
   },
 };
