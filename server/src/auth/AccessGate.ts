@@ -103,16 +103,16 @@ export class AccessGate {
    * An invitation token, or the mediator's session cookie value plus the case they open.
    * Throws the typed refusal the client is shown.
    */
-  authenticate(c: { token?: string | null | undefined; sessionToken?: string | undefined; caseId?: string | undefined }): Principal {
+  async authenticate(c: { token?: string | null | undefined; sessionToken?: string | undefined; caseId?: string | undefined }): Promise<Principal> {
     if (c.token) {
-      const identity = this.#cases.authenticateInvite(c.token);
+      const identity = await this.#cases.authenticateInvite(c.token);
       return { identity, credential: { kind: 'invite', token: c.token, expiresAt: identity.expiresAt ?? Number.POSITIVE_INFINITY } };
     }
     if (c.sessionToken !== undefined) {
-      const s = this.#auth.session(c.sessionToken);
+      const s = await this.#auth.session(c.sessionToken);
       if (!s) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in again.');
       if (!c.caseId) throw new ParleyError(ErrorCode.BadRequest, 'No case was named.');
-      const identity = this.#cases.mediatorIdentity(s.mediatorId, c.caseId);
+      const identity = await this.#cases.mediatorIdentity(s.mediatorId, c.caseId);
       return { identity, credential: { kind: 'mediator', mediatorId: s.mediatorId, sessionHash: s.sessionHash, expiresAt: s.expiresAt } };
     }
     throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
@@ -124,21 +124,21 @@ export class AccessGate {
    * by another mediator, `link_invalid` / `link_expired` / `link_revoked` for
    * a link, 403 `consent_required` for case content without current consent.
    */
-  caller<W extends Audience>(who: W, presented: Presented): Caller<W> {
+  async caller<W extends Audience>(who: W, presented: Presented): Promise<Caller<W>> {
     switch (who) {
       case 'mediator':
       case 'admin': {
         // A deactivated account has no session (MediatorAccounts.deactivate, Store.mediatorSession).
-        const s = this.#auth.session(presented.sessionToken);
+        const s = await this.#auth.session(presented.sessionToken);
         if (!s) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
-        if (who === 'admin' && !this.#auth.isActiveAdmin(s.mediatorId)) throw new ParleyError(ErrorCode.Forbidden, 'Only the platform’s administrator can do this.');
+        if (who === 'admin' && !(await this.#auth.isActiveAdmin(s.mediatorId))) throw new ParleyError(ErrorCode.Forbidden, 'Only the platform’s administrator can do this.');
         return { mediatorId: s.mediatorId } as Caller<W>;
       }
       case 'invitee':
       case 'consented-invitee': {
         if (!presented.token) throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid.');
-        const identity = this.#cases.authenticateInvite(presented.token);
-        if (who === 'consented-invitee') this.requireConsent(identity, 'content');
+        const identity = await this.#cases.authenticateInvite(presented.token);
+        if (who === 'consented-invitee') await this.requireConsent(identity, 'content');
         return { identity } as Caller<W>;
       }
       case 'draft-holder':
@@ -170,10 +170,10 @@ export class AccessGate {
    * (some only before the connection has joined: socketConsentBeforeJoin).
    * Returns the identity as it stands now; throws the typed refusal the request is answered with.
    */
-  authorise(p: Principal, request: RequestName, joined: boolean): Identity {
-    const identity = this.recheck(p);
+  async authorise(p: Principal, request: RequestName, joined: boolean): Promise<Identity> {
+    const identity = await this.recheck(p);
     const purpose = socketConsent[request] ?? (joined ? undefined : socketConsentBeforeJoin[request]);
-    if (purpose) this.requireConsent(identity, purpose);
+    if (purpose) await this.requireConsent(identity, purpose);
     return identity;
   }
 
@@ -183,34 +183,36 @@ export class AccessGate {
    * case's document, `forbidden` for a document the role may not open, `consent_required` without
    * current consent, and the credential refusals of `authenticate`.
    */
-  draft(presented: Presented, docName: string | null): { ref: DraftDocRef; principal: Principal; access: Exclude<DraftAccess, 'none'> } {
+  async draft(presented: Presented, docName: string | null): Promise<{ ref: DraftDocRef; principal: Principal; access: Exclude<DraftAccess, 'none'> }> {
     if (!presented.token && !presented.sessionToken) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
     const ref = parseDraftDocName(docName);
     if (!ref) throw new ParleyError(ErrorCode.NotFound, 'There is no such document.');
-    const principal = presented.token ? this.authenticate({ token: presented.token }) : this.authenticate({ sessionToken: presented.sessionToken, caseId: ref.caseId });
+    const principal = presented.token ? await this.authenticate({ token: presented.token }) : await this.authenticate({ sessionToken: presented.sessionToken, caseId: ref.caseId });
     const identity = principal.identity;
     if (identity.caseId !== ref.caseId) throw new ParleyError(ErrorCode.NotFound, 'That document belongs to another case.');
-    this.requireConsent(identity, 'content');
+    await this.requireConsent(identity, 'content');
     const access = draftAccess(identity.role, ref.kind);
     if (access === 'none') throw new ParleyError(ErrorCode.Forbidden, 'You may not open this document.');
     return { ref, principal, access };
   }
 
   /** Whether this identity may see case content now: the mediator always, everyone else with current consent (3.6.8). */
-  consentCurrent(identity: Identity): boolean {
-    return canJoinSession({ role: identity.role, consentCurrent: this.#cases.hasCurrentConsent(identity) }).allowed;
+  async consentCurrent(identity: Identity): Promise<boolean> {
+    // The mediator needs no consent: no query for them.
+    if (canJoinSession({ role: identity.role, consentCurrent: false }).allowed) return true;
+    return canJoinSession({ role: identity.role, consentCurrent: await this.#cases.hasCurrentConsent(identity) }).allowed;
   }
 
   /** Throws `consent_required` unless `consentCurrent`. */
-  requireConsent(identity: Identity, purpose: ConsentPurpose): void {
-    if (!this.consentCurrent(identity)) throw new ParleyError(ErrorCode.ConsentRequired, consentWords[purpose]);
+  async requireConsent(identity: Identity, purpose: ConsentPurpose): Promise<void> {
+    if (!(await this.consentCurrent(identity))) throw new ParleyError(ErrorCode.ConsentRequired, consentWords[purpose]);
   }
 
   /** Re-checks the credential from the store (revocation, expiry, sign-out, case ownership). Throws the refusal. */
-  recheck(p: Principal): Identity {
+  async recheck(p: Principal): Promise<Identity> {
     const cr = p.credential;
     if (cr.kind === 'invite') return this.#cases.authenticateInvite(cr.token);
-    const s = this.#auth.sessionByHash(cr.sessionHash);
+    const s = await this.#auth.sessionByHash(cr.sessionHash);
     if (!s || s.mediatorId !== cr.mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'You were signed out. Sign in again to continue.');
     return this.#cases.mediatorIdentity(s.mediatorId, p.identity.caseId);
   }
@@ -219,12 +221,17 @@ export class AccessGate {
   async standing(p: Principal): Promise<Standing> {
     let identity: Identity;
     try {
-      identity = this.recheck(p);
+      identity = await this.recheck(p);
     } catch (err) {
       const error = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Could not re-check credentials.', { cause: err });
       return { ok: false, consent: false, close: closeCodeFor(error, p.credential.kind), error };
     }
-    if (!this.consentCurrent(identity)) return { ok: false, consent: true };
+    try {
+      if (!(await this.consentCurrent(identity))) return { ok: false, consent: true };
+    } catch {
+      // The store did not answer: nothing reaches them this time, and the connection stays.
+      return { ok: false, consent: true };
+    }
     return { ok: true, identity };
   }
 }
