@@ -167,6 +167,8 @@ export const ConfigSchema = z
     PARLEY_PUBLIC_URL: z.url().optional(),
     PARLEY_DATA_DIR: z.string().default('.data'),
     PARLEY_DB_PATH: z.string().optional(),
+    /** Postgres instead of the embedded SQLite file (several nodes: docs/scaling.md). */
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// address').optional(),
     PARLEY_MASTER_KEY: z
       .string()
       .regex(MASTER_KEY_PATTERN, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
@@ -278,6 +280,8 @@ export interface Config {
   publicUrl: string | undefined;
   dataDir: string;
   dbPath: string;
+  /** A Postgres server's address; unset: the SQLite file at dbPath. */
+  databaseUrl: string | undefined;
   masterKey: string | undefined;
   /** Absolute path of the file holding the master key (PARLEY_MASTER_KEY_FILE). */
   masterKeyFile: string | undefined;
@@ -324,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.PARLEY_PUBLIC_URL?.replace(/\/$/, ''),
     dataDir,
     dbPath: c.PARLEY_DB_PATH ? path.resolve(repoRoot, c.PARLEY_DB_PATH) : path.join(dataDir, 'parley.db'),
+    databaseUrl: c.DATABASE_URL,
     masterKey: c.PARLEY_MASTER_KEY,
     masterKeyFile: c.PARLEY_MASTER_KEY_FILE ? path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE) : undefined,
     allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),

@@ -82,12 +82,15 @@ export async function startServer(
   const logger = opts.logger ?? createLogger(config.logLevel);
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const sodium = await getSodium();
-  const store = new Store(config.dbPath);
+  const store = await Store.open({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
   let opened: ReturnType<typeof Keyring.open>;
   try {
-    opened = Keyring.open(sodium, { key: config.masterKey, keyFile: config.masterKeyFile, dataDir: config.dataDir }, store.getServerKey('signing'), (k) => store.putServerKey('signing', k));
+    let made: { publicKey: string; sealedSecretKey: string } | undefined;
+    opened = Keyring.open(sodium, { key: config.masterKey, keyFile: config.masterKeyFile, dataDir: config.dataDir }, await store.getServerKey('signing'), (k) => (made = k));
+    // The first start made the signing key: kept (sealed with the master key) before anything is signed with it.
+    if (made) await store.putServerKey('signing', made);
   } catch (err) {
-    store.close(); // refused to start (e.g. a copy of the data folder without its key): leave nothing open
+    await store.close(); // refused to start (e.g. a copy of the data folder without its key): leave nothing open
     throw err;
   }
   const { keys, source: masterKeySource } = opened;
@@ -106,7 +109,7 @@ export async function startServer(
     lookups: {
       isOnline: (caseId, pid) => live.isOnline(caseId, pid),
       agreementOf: (caseId) => signoff.summary(caseId),
-      templateFor: (mediatorId, versionId) => templates.resolveNow(mediatorId, versionId),
+      templateFor: (mediatorId, versionId) => templates.resolve(mediatorId, versionId),
       templateOf: (caseId) => templates.refOf(caseId),
       answersOf: (caseId, hash) => answers.ofCase(caseId, hash),
       ownAnswersOf: (caseId, pid, hash) => answers.ofPerson(caseId, pid, hash),
@@ -130,7 +133,7 @@ export async function startServer(
       ...(opts.consumerAckTimeoutMs ? { consumerAckTimeoutMs: opts.consumerAckTimeoutMs } : {}),
     });
   } catch (err) {
-    store.close();
+    await store.close();
     throw err instanceof MediaPortError ? mediaPortConfigError(err, config) : err;
   }
   sfu.pool.on('workerDied', (w, error) => logger.error({ worker: w.index, pid: w.worker.pid, port: w.port, err: error }, 'mediasoup worker died; starting a replacement on the same port'));
@@ -262,7 +265,7 @@ export async function startServer(
   }
   const redirectUrl = redirect ? `http://${urlHost((redirect.address() as AddressInfo).port)}` : undefined;
 
-  const boot = auth.bootstrap(config.mediatorName);
+  const boot = await auth.bootstrap(config.mediatorName);
   logger.info(
     {
       url: baseUrl,
@@ -277,7 +280,7 @@ export async function startServer(
       mediaPorts: sfu.pool.ports().map((p) => p.port),
       mediaListenIp: config.rtc.listenIp,
       mediaAnnouncedAddress: config.rtc.announcedAddress,
-      db: config.dbPath,
+      db: store.path,
     },
     'parley started',
   );
@@ -328,7 +331,7 @@ export async function startServer(
         closingStep = 'closing the media workers, the mail and the store';
         sfu.close();
         await mail.close();
-        store.close();
+        await store.close();
         closingStep = 'stopped';
         logger.info({ sockets }, 'parley stopped');
       })();

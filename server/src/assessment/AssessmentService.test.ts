@@ -22,7 +22,7 @@ async function setup(file = ':memory:') {
   const clock = { now: T0 };
   const service = new AssessmentService(store, cases, { entries: () => entries }, { now: () => clock.now });
   const consent = (name: string) => cases.recordConsent(who(name), { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash });
-  const mediator = { id: cases.mediatorParticipantId(detail.id), displayName: 'Maria Mediator', role: 'mediator' as const };
+  const mediator = { id: await cases.mediatorParticipantId(detail.id), displayName: 'Maria Mediator', role: 'mediator' as const };
   const happen = (secondsFromT0: number, type: RecordEntry['type'], data: RecordEntry['data'] = {}, actor: RecordEntry['actor'] = mediator) =>
     entries.push({ v: 1, caseId: detail.id, seq: entries.length + 1, at: new Date(T0 + secondsFromT0 * 1000).toISOString(), type, actor, data, prevHash: GENESIS_HASH, hash: 'h', signature: 's' });
   // Someone joins the joint room: notes link only what the assessor could perceive, so rooms matter.
@@ -36,7 +36,7 @@ async function setup(file = ':memory:') {
 describe('AssessmentService', () => {
   it('stamps a note with wall time and session time and links the nearest session events', async () => {
     const { service, who, consent, happen, clock, joins } = await setup();
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     happen(0, 'participant.joined', { room: 'Joint room' });
     joins('Cleo Assessor', 1);
     joins('Ana Party', 2);
@@ -50,7 +50,7 @@ describe('AssessmentService', () => {
 
   it('uses when the assessor started writing, within the last ten minutes and never in the future', async () => {
     const { service, who, consent, clock } = await setup();
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     clock.now = T0 + 3_600_000;
     const cleo = who('Cleo Assessor');
     expect((await service.addNote(cleo, { text: 'a', observedAt: new Date(T0 + 3_540_000).toISOString() })).at).toBe(new Date(T0 + 3_540_000).toISOString());
@@ -61,7 +61,7 @@ describe('AssessmentService', () => {
 
   it('adds events of the 30 seconds after a note once they have happened, then keeps the links', async () => {
     const { service, who, consent, happen, clock, joins } = await setup();
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     happen(0, 'participant.joined', { room: 'Joint room' });
     joins('Cleo Assessor', 1);
     joins('Ana Party', 2);
@@ -78,8 +78,8 @@ describe('AssessmentService', () => {
 
   it('rates items, edits and deletes notes, and keeps each assessor to their own scorecard', async () => {
     const { service, who, consent } = await setup();
-    consent('Cleo Assessor');
-    consent('Dora Assessor');
+    await consent('Cleo Assessor');
+    await consent('Dora Assessor');
     const cleo = who('Cleo Assessor');
     await service.setRating(cleo, { itemId: '3.6.13', rating: 'competent' });
     await service.setRating(cleo, { itemId: '2.11-v', rating: 'strong' });
@@ -94,9 +94,18 @@ describe('AssessmentService', () => {
     expect((await service.view(cleo)).scorecard.notes).toEqual([]);
   });
 
+  it('shows notes about the same instant in the order they were written', async () => {
+    const { service, who, consent } = await setup();
+    await consent('Cleo Assessor');
+    const cleo = who('Cleo Assessor');
+    const texts = Array.from({ length: 6 }, (_, i) => `Note ${i}`);
+    for (const text of texts) await service.addNote(cleo, { text });
+    expect((await service.view(cleo)).scorecard.notes.map((x) => x.text)).toEqual(texts);
+  });
+
   it('refuses parties and advisors, and an assessor who never consented', async () => {
     const { service, who, consent } = await setup();
-    consent('Ana Party');
+    await consent('Ana Party');
     await expect(service.view(who('Ana Party'))).rejects.toThrow(/Only the assessor/);
     await expect(service.addNote(who('Ana Party'), { text: 'x' })).rejects.toThrow(/Only the assessor/);
     await expect(service.view(who('Cleo Assessor'))).rejects.toThrow(/agree to the protocol agreement/);
@@ -104,7 +113,7 @@ describe('AssessmentService', () => {
 
   it('shows the mediator a scorecard only after the assessor releases it, and not after they take it back', async () => {
     const { service, who, consent, mediatorId, detail } = await setup();
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     const cleo = who('Cleo Assessor');
     await service.setRating(cleo, { itemId: '3.7.16', rating: 'strong' });
     // Nothing released yet is the normal state: an empty answer, not an error; there is no report of nothing.
@@ -121,7 +130,7 @@ describe('AssessmentService', () => {
 
   it('exports a self-describing JSON with every item, the scale and the notes', async () => {
     const { service, who, consent } = await setup();
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     const cleo = who('Cleo Assessor');
     await service.setRating(cleo, { itemId: '2.1', rating: 'not-yet' });
     await service.addNote(cleo, { text: 'Lost the share twice', itemId: '2.1' });
@@ -136,21 +145,21 @@ describe('AssessmentService', () => {
   it('seals ratings and notes at rest: the database file holds no note text', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-assessment-')), 'db.sqlite');
     const { service, who, consent, happen, clock, store } = await setup(file);
-    consent('Cleo Assessor');
+    await consent('Cleo Assessor');
     happen(0, 'participant.joined', { room: 'Joint room' });
     clock.now = T0 + 60_000;
     const cleo = who('Cleo Assessor');
     await service.setRating(cleo, { itemId: '3.6.13', rating: 'strong' });
     const n = await service.addNote(cleo, { text: 'Quokkafluent reframing of the fence issue', itemId: '3.7.3' });
     await service.editNote(cleo, n.id, { text: 'Quokkafluent reframing, edited with Zugzwangish detail' });
-    clock.now += 1000; // a later note (notes of the same instant are in id order)
+    clock.now += 1000; // a later note
     await service.addNote(cleo, { text: 'Marmalopian summary before the break' });
     expect((await service.view(cleo)).scorecard.notes.map((x) => x.text)).toEqual(['Quokkafluent reframing, edited with Zugzwangish detail', 'Marmalopian summary before the break']);
     const rows = store.db.prepare('SELECT * FROM assessment_notes').all();
     expect(JSON.stringify(rows)).not.toMatch(/Quokka|Zugzwang|Marmalop|3\.7\.3/);
     expect(JSON.stringify(store.db.prepare('SELECT * FROM assessments').all())).not.toMatch(/strong|3\.6\.13/);
     store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    store.close();
+    await store.close();
     const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
     for (const word of ['Quokkafluent', 'Zugzwangish', 'Marmalopian']) expect(bytes.includes(Buffer.from(word)), word).toBe(false);
   });

@@ -10,7 +10,7 @@ import { AssessmentStore, type AssessmentRow, type NoteRow } from './AssessmentS
 
 /** Where notes find the session events they are linked to (the SessionRecord). */
 export interface RecordReader {
-  entries(caseId: string): RecordEntry[];
+  entries(caseId: string): RecordEntry[] | Promise<RecordEntry[]>;
 }
 
 /** A note as sealed at rest: what the assessor sees, plus when its links were last worked out. */
@@ -42,24 +42,26 @@ export class AssessmentService {
   }
 
   async view(who: Identity): Promise<AssessmentView> {
-    this.#requireAssessor(who);
+    await this.#requireAssessor(who);
     return {
       caseId: who.caseId,
-      caseTitle: this.#cases.caseTitle(who.caseId),
-      mediatorName: this.#mediatorName(who.caseId),
+      caseTitle: await this.#cases.caseTitle(who.caseId),
+      mediatorName: await this.#mediatorName(who.caseId),
       assessor: { id: who.participantId, displayName: who.displayName },
       scorecard: await this.#scorecard(who.caseId, who.participantId),
     };
   }
 
   async setRating(who: Identity, body: SetRatingBody): Promise<Scorecard> {
-    this.#requireAssessor(who);
-    // Read, change and write in one transaction: two ratings set at once both count.
+    await this.#requireAssessor(who);
+    // Read, change and write in one transaction: two ratings set at once both count. The case key
+    // is read first: opening and sealing in the body then read nothing (it awaits only its queries).
+    await this.#cases.caseKey(who.caseId);
     await this.#db.transaction(async (db) => {
       const ratings = await this.#ratings(who.caseId, who.participantId, db);
       if (body.rating === null) delete ratings[body.itemId];
       else ratings[body.itemId] = body.rating;
-      await db.putRatings(who.caseId, who.participantId, this.#cases.sealForCase(who.caseId, JSON.stringify(ratings)), this.#iso());
+      await db.putRatings(who.caseId, who.participantId, await this.#cases.sealForCase(who.caseId, JSON.stringify(ratings)), this.#iso());
     });
     return this.#scorecard(who.caseId, who.participantId);
   }
@@ -70,11 +72,11 @@ export class AssessmentService {
    * out of; shared/src/assessment-events.ts says which and why).
    */
   async addNote(who: Identity, body: NewNoteBody): Promise<AssessmentNote> {
-    this.#requireAssessor(who);
+    await this.#requireAssessor(who);
     const now = this.#now();
     const observed = body.observedAt ? Date.parse(body.observedAt) : now;
     const atMs = Math.min(now, Math.max(now - MAX_OBSERVED_AGO_MS, observed));
-    const entries = this.#record.entries(who.caseId);
+    const entries = await this.#record.entries(who.caseId);
     const note: StoredNote = {
       id: randomId(12),
       itemId: body.itemId ?? null,
@@ -85,8 +87,8 @@ export class AssessmentService {
       links: linkNearestEvents(entries, atMs, { excludeActorId: who.participantId, observer: who }),
       linkedAt: new Date(now).toISOString(),
     };
-    const sealed = this.#seal(who.caseId, note);
-    const emptyRatings = this.#cases.sealForCase(who.caseId, '{}');
+    const sealed = await this.#seal(who.caseId, note);
+    const emptyRatings = await this.#cases.sealForCase(who.caseId, '{}');
     await this.#db.transaction(async (db) => {
       if ((await db.noteCount(who.caseId, who.participantId)) >= MAX_NOTES) {
         throw new ParleyError(ErrorCode.Conflict, `A scorecard holds at most ${MAX_NOTES} notes.`);
@@ -99,24 +101,26 @@ export class AssessmentService {
   }
 
   async editNote(who: Identity, noteId: string, body: EditNoteBody): Promise<AssessmentNote> {
-    this.#requireAssessor(who);
+    await this.#requireAssessor(who);
+    // The case key first, as in setRating: the body opens and seals without reading anything else.
+    await this.#cases.caseKey(who.caseId);
     return this.#db.transaction(async (db) => {
       const row = await this.#ownNote(who, noteId, db);
-      const note = this.#open(row);
+      const note = await this.#open(row);
       const next: StoredNote = {
         ...note,
         ...(body.text !== undefined ? { text: body.text } : {}),
         ...(body.itemId !== undefined ? { itemId: body.itemId } : {}),
         editedAt: this.#iso(),
       };
-      await db.updateNote(row.id, this.#seal(who.caseId, next));
+      await db.updateNote(row.id, await this.#seal(who.caseId, next));
       await db.touch(who.caseId, who.participantId, this.#iso());
       return publicNote(next);
     });
   }
 
   async deleteNote(who: Identity, noteId: string): Promise<void> {
-    this.#requireAssessor(who);
+    await this.#requireAssessor(who);
     await this.#db.transaction(async (db) => {
       await db.deleteNote((await this.#ownNote(who, noteId, db)).id);
       await db.touch(who.caseId, who.participantId, this.#iso());
@@ -125,8 +129,8 @@ export class AssessmentService {
 
   /** Shares the scorecard with the mediator, or takes it back (the assessor decides when). */
   async release(who: Identity, released: boolean): Promise<Scorecard> {
-    this.#requireAssessor(who);
-    const emptyRatings = this.#cases.sealForCase(who.caseId, '{}');
+    await this.#requireAssessor(who);
+    const emptyRatings = await this.#cases.sealForCase(who.caseId, '{}');
     await this.#db.transaction(async (db) => {
       await db.ensure(who.caseId, who.participantId, emptyRatings, this.#iso());
       await db.setReleased(who.caseId, who.participantId, released ? this.#iso() : null);
@@ -135,45 +139,45 @@ export class AssessmentService {
   }
 
   async exportFor(who: Identity): Promise<AssessmentExport> {
-    this.#requireAssessor(who);
+    await this.#requireAssessor(who);
     return this.#export(who.caseId, { id: who.participantId, displayName: who.displayName }, await this.#scorecard(who.caseId, who.participantId));
   }
 
   /** The mediator's view: released scorecards only; an empty list while none is released (the normal state, not an error). */
   async released(mediatorId: string, caseId: string): Promise<ReleasedAssessments> {
     // The assessors assess the lead mediator: what they share reaches the lead, not a co-mediator.
-    this.#cases.ledCase(mediatorId, caseId, 'read what the assessors shared about them');
-    const me = this.#cases.mediatorIdentity(mediatorId, caseId);
-    const names = new Map(this.#cases.people(me.caseId).map((p) => [p.id, p.displayName]));
+    await this.#cases.ledCase(mediatorId, caseId, 'read what the assessors shared about them');
+    const me = await this.#cases.mediatorIdentity(mediatorId, caseId);
+    const names = new Map((await this.#cases.people(me.caseId)).map((p) => [p.id, p.displayName]));
     const assessments: ReleasedAssessments['assessments'] = [];
     for (const r of await this.#db.released(me.caseId)) {
       assessments.push({ assessor: { id: r.assessor_id, displayName: names.get(r.assessor_id) ?? 'Assessor' }, scorecard: await this.#scorecard(me.caseId, r.assessor_id) });
     }
-    return { caseTitle: this.#cases.caseTitle(me.caseId), assessments };
+    return { caseTitle: await this.#cases.caseTitle(me.caseId), assessments };
   }
 
   /** The report's content: there is no report of nothing, so none released reads as "not found". */
   async releasedExports(mediatorId: string, caseId: string): Promise<AssessmentExport[]> {
     const r = await this.released(mediatorId, caseId);
     if (r.assessments.length === 0) throw new ParleyError(ErrorCode.NotFound, 'No assessor has shared an assessment with you for this case.');
-    return r.assessments.map((a) => this.#export(caseId, a.assessor, a.scorecard));
+    return Promise.all(r.assessments.map((a) => this.#export(caseId, a.assessor, a.scorecard)));
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  #requireAssessor(who: Identity): void {
+  async #requireAssessor(who: Identity): Promise<void> {
     // Parties, advisors and the mediator never reach the scorecard through these calls.
     if (who.role !== 'assessor') throw new ParleyError(ErrorCode.Forbidden, 'Only the assessor of this case can open the assessment.');
-    if (!this.#cases.hasConsented(who)) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
+    if (!(await this.#cases.hasConsented(who))) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
   }
 
   async #ratings(caseId: string, assessorId: string, db = this.#db): Promise<Record<string, Rating>> {
     return this.#ratingsOf(caseId, await db.get(caseId, assessorId));
   }
 
-  #ratingsOf(caseId: string, row: AssessmentRow | undefined): Record<string, Rating> {
+  async #ratingsOf(caseId: string, row: AssessmentRow | undefined): Promise<Record<string, Rating>> {
     if (!row) return {};
-    const raw = JSON.parse(this.#cases.openForCase(caseId, row.ratings_sealed)) as Record<string, unknown>;
+    const raw = JSON.parse(await this.#cases.openForCase(caseId, row.ratings_sealed)) as Record<string, unknown>;
     const out: Record<string, Rating> = {};
     for (const [id, v] of Object.entries(raw)) {
       const r = ItemRating.safeParse(v);
@@ -185,7 +189,7 @@ export class AssessmentService {
   async #scorecard(caseId: string, assessorId: string): Promise<Scorecard> {
     const row = await this.#db.get(caseId, assessorId);
     return {
-      ratings: this.#ratingsOf(caseId, row),
+      ratings: await this.#ratingsOf(caseId, row),
       notes: (await this.#notes(caseId, assessorId)).map(publicNote),
       releasedToMediator: !!row?.released_at,
       releasedAt: row?.released_at ?? null,
@@ -203,17 +207,17 @@ export class AssessmentService {
     let observer: { displayName: string } | undefined;
     const out: StoredNote[] = [];
     for (const row of await this.#db.notes(caseId, assessorId)) {
-      const note = this.#open(row);
+      const note = await this.#open(row);
       const windowEnd = Date.parse(note.at) + LINK_AFTER_MS;
       if (Date.parse(note.linkedAt) >= windowEnd) {
         out.push(note);
         continue;
       }
-      entries ??= this.#record.entries(caseId);
-      observer ??= { displayName: this.#cases.people(caseId).find((p) => p.id === assessorId)?.displayName ?? '' };
+      entries ??= await this.#record.entries(caseId);
+      observer ??= { displayName: (await this.#cases.people(caseId)).find((p) => p.id === assessorId)?.displayName ?? '' };
       const links = linkNearestEvents(entries, Date.parse(note.at), { excludeActorId: assessorId, observer });
       const next: StoredNote = { ...note, links, linkedAt: new Date(now).toISOString() };
-      if (now >= windowEnd) await this.#db.updateNote(row.id, this.#seal(caseId, next));
+      if (now >= windowEnd) await this.#db.updateNote(row.id, await this.#seal(caseId, next));
       out.push(next);
     }
     return out;
@@ -225,26 +229,26 @@ export class AssessmentService {
     return row;
   }
 
-  #open(row: NoteRow): StoredNote {
-    return JSON.parse(this.#cases.openForCase(row.case_id, row.note_sealed)) as StoredNote;
+  async #open(row: NoteRow): Promise<StoredNote> {
+    return JSON.parse(await this.#cases.openForCase(row.case_id, row.note_sealed)) as StoredNote;
   }
 
-  #seal(caseId: string, note: StoredNote): string {
+  #seal(caseId: string, note: StoredNote): Promise<string> {
     return this.#cases.sealForCase(caseId, JSON.stringify(note));
   }
 
-  #mediatorName(caseId: string): string {
-    const lead = this.#cases.mediatorParticipantId(caseId);
-    return this.#cases.people(caseId).find((p) => p.id === lead)?.displayName ?? 'The mediator';
+  async #mediatorName(caseId: string): Promise<string> {
+    const lead = await this.#cases.mediatorParticipantId(caseId);
+    return (await this.#cases.people(caseId)).find((p) => p.id === lead)?.displayName ?? 'The mediator';
   }
 
-  #export(caseId: string, assessor: PersonName, card: Scorecard): AssessmentExport {
+  async #export(caseId: string, assessor: PersonName, card: Scorecard): Promise<AssessmentExport> {
     const items = assessableItems();
     return {
       format: 'parley.assessment/1',
       caseId,
-      caseTitle: this.#cases.caseTitle(caseId),
-      mediatorName: this.#mediatorName(caseId),
+      caseTitle: await this.#cases.caseTitle(caseId),
+      mediatorName: await this.#mediatorName(caseId),
       assessor,
       exportedAt: this.#iso(),
       criteria: IMI_SOURCE.document,

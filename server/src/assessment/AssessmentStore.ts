@@ -61,7 +61,7 @@ export class AssessmentStore {
     await this.#db.updateTable('assessments').set({ updated_at: at }).where('case_id', '=', caseId).where('assessor_id', '=', assessorId).execute();
   }
 
-  /** In time order; notes about the same instant in id order. */
+  /** In time order; notes about the same instant in the order they were written. */
   notes(caseId: string, assessorId: string): Promise<NoteRow[]> {
     return this.#db
       .selectFrom('assessment_notes')
@@ -69,7 +69,7 @@ export class AssessmentStore {
       .where('case_id', '=', caseId)
       .where('assessor_id', '=', assessorId)
       .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('row_order')
       .execute();
   }
 
@@ -87,7 +87,7 @@ export class AssessmentStore {
     return this.#db.selectFrom('assessment_notes').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async insertNote(n: NoteRow): Promise<void> {
+  async insertNote(n: Omit<NoteRow, 'row_order'>): Promise<void> {
     await this.#db.insertInto('assessment_notes').values(n).execute();
   }
 

@@ -28,14 +28,14 @@ async function setup() {
     registry!.add({ kind, principal, address: '192.0.2.1', close: (code) => void closed.push(code) });
     return closed;
   };
-  const party = (name: string, kind: Connection['kind'] = 'signalling') => open(gate.authenticate({ token: tokenOf(name) }), kind);
-  const consent = (name: string) => {
-    const d = f.cases.caseDetail(f.mediatorId, f.detail.id);
-    f.cases.recordConsent(f.who(name, d), { acceptedClauseIds: d.agreement.clauses.filter((c) => !c.optional).map((c) => c.id), clauseSetHash: d.clauseSetHash });
+  const party = async (name: string, kind: Connection['kind'] = 'signalling') => open(await gate.authenticate({ token: tokenOf(name) }), kind);
+  const consent = async (name: string) => {
+    const d = await f.cases.caseDetail(f.mediatorId, f.detail.id);
+    await f.cases.recordConsent(f.who(name, d), { acceptedClauseIds: d.agreement.clauses.filter((c) => !c.optional).map((c) => c.id), clauseSetHash: d.clauseSetHash });
   };
-  const signedIn = () => {
-    const { sessionToken } = f.auth.signIn(f.auth.bootstrap('Maria Mediator').signinToken);
-    return { sessionToken, closed: open(gate.authenticate({ sessionToken, caseId: f.detail.id })) };
+  const signedIn = async () => {
+    const { sessionToken } = await f.auth.signIn((await f.auth.bootstrap('Maria Mediator')).signinToken);
+    return { sessionToken, closed: open(await gate.authenticate({ sessionToken, caseId: f.detail.id })) };
   };
   return { ...f, party, consent, signedIn };
 }
@@ -43,8 +43,8 @@ async function setup() {
 describe('Connections on the event bus', () => {
   it('a withdrawn link ends every connection of that person, socket and draft, and no one else’s', async () => {
     const { cases, mediatorId, detail, who, party } = await setup();
-    const [anaSocket, anaDraft, ben] = [party('Ana Party'), party('Ana Party', 'draft'), party('Ben Party')];
-    cases.revokeInvitation(mediatorId, detail.id, who('Ana Party').participantId);
+    const [anaSocket, anaDraft, ben] = [await party('Ana Party'), await party('Ana Party', 'draft'), await party('Ben Party')];
+    await cases.revokeInvitation(mediatorId, detail.id, who('Ana Party').participantId);
     expect(anaSocket).toEqual([CloseCode.Revoked]);
     expect(anaDraft).toEqual([CloseCode.Revoked]);
     expect(ben).toEqual([]);
@@ -52,15 +52,15 @@ describe('Connections on the event bus', () => {
 
   it('a new link replaces the old one: connections opened with the old one end', async () => {
     const { cases, mediatorId, detail, who, party } = await setup();
-    const ben = party('Ben Party');
-    cases.reissueInvitation(mediatorId, detail.id, who('Ben Party').participantId);
+    const ben = await party('Ben Party');
+    await cases.reissueInvitation(mediatorId, detail.id, who('Ben Party').participantId);
     expect(ben).toEqual([CloseCode.Revoked]);
   });
 
   it('signing out ends the connections opened with that session only', async () => {
     const { auth, party, signedIn } = await setup();
-    const [first, second, ana] = [signedIn(), signedIn(), party('Ana Party')];
-    auth.signOut(first.sessionToken);
+    const [first, second, ana] = [await signedIn(), await signedIn(), await party('Ana Party')];
+    await auth.signOut(first.sessionToken);
     expect(first.closed).toEqual([CloseCode.SignedOut]);
     expect(second.closed).toEqual([]);
     expect(ana).toEqual([]);
@@ -68,9 +68,9 @@ describe('Connections on the event bus', () => {
 
   it('a rewritten protocol agreement closes the draft of someone whose consent it made stale; their socket stays', async () => {
     const { people, mediatorId, detail, party, consent } = await setup();
-    consent('Ana Party');
-    const [socket, draft] = [party('Ana Party'), party('Ana Party', 'draft')];
-    people.add(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
+    await consent('Ana Party');
+    const [socket, draft] = [await party('Ana Party'), await party('Ana Party', 'draft')];
+    await people.add(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
     await vi.waitFor(() => expect(draft).toEqual([CloseCode.ConsentChanged]));
     expect(socket).toEqual([]);
   });

@@ -52,7 +52,7 @@ export class EmailSignIn {
       return;
     }
     this.#remember(account.mediatorId);
-    const { token } = this.#auth.newSigninToken(account.mediatorId);
+    const { token } = await this.#auth.newSigninToken(account.mediatorId);
     void mailer.send({ to: account.email, subject: 'Your sign-in link for Parley', text: signinMailText(`${this.#baseUrl()}/signin#token=${token}`) }).then(
       () => this.#logger.info({ mediatorId: account.mediatorId }, 'e-mail sign-in link sent'),
       (err: unknown) => this.#logger.warn({ mediatorId: account.mediatorId, err: (err as Error).message }, 'e-mail sign-in link could not be sent'),

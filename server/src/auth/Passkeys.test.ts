@@ -21,10 +21,12 @@ let clock: number;
 
 async function fixture(opts: { maxSigninAttempts?: number } = {}) {
   const sodium = await getSodium();
-  store = new Store(':memory:');
-  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
+  store = await Store.open({ dbPath: ':memory:' });
+  let made: { publicKey: string; sealedSecretKey: string } | undefined;
+  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => (made = k));
+  await store.putServerKey('signing', made!);
   auth = new MediatorAuth(store, keys, new EventBus(createLogger('silent')));
-  mediatorId = auth.bootstrap('Maria Mediator').mediatorId;
+  mediatorId = (await auth.bootstrap('Maria Mediator')).mediatorId;
   const logs = captureLogs();
   lines = logs.lines;
   clock = Date.now();
@@ -61,7 +63,7 @@ describe('a passkey', () => {
   it('added while signed in signs its mediator in with a new session, and is listed with its name and last use', async () => {
     const device = await addPasskey('Laptop');
     const s = await passkeys.signIn(await signInWith(device));
-    expect(auth.session(s.sessionToken)?.mediatorId).toBe(mediatorId);
+    expect((await auth.session(s.sessionToken))?.mediatorId).toBe(mediatorId);
     const [listed] = (await passkeys.list(mediatorId)).passkeys;
     expect(listed).toMatchObject({ name: 'Laptop' });
     expect(listed?.lastUsedAt).not.toBeNull();
@@ -149,7 +151,7 @@ describe('passkey attempts', () => {
   });
 
   it("of one mediator's registration cannot be completed by another mediator", async () => {
-    store.insertMediator({ id: 'other-mediator-id', display_name: 'Otto', created_at: new Date().toISOString() });
+    await store.insertMediator({ id: 'other-mediator-id', display_name: 'Otto', created_at: new Date().toISOString() });
     const device = new SoftAuthenticator();
     const { attemptId, options } = await passkeys.registrationOptions(mediatorId, ORIGIN);
     await expect(passkeys.register('other-mediator-id', { attemptId, name: 'Stolen', response: device.register(options, ORIGIN) })).rejects.toMatchObject({ code: 'unauthorised' });

@@ -73,7 +73,7 @@ export class Passkeys {
     const rp = this.#relyingParty(origin);
     const mine = await this.#sql.ofMediator(mediatorId);
     if (mine.length >= MAX_PASSKEYS) throw new ParleyError(ErrorCode.Conflict, `You have ${MAX_PASSKEYS} passkeys, the most an account can have. Remove one you no longer use first.`);
-    const me = this.#auth.mediator(mediatorId);
+    const me = await this.#auth.mediator(mediatorId);
     if (!me) throw new ParleyError(ErrorCode.Unauthorised, 'Please sign in.');
     const options = await generateRegistrationOptions({
       rpName: 'Parley',
@@ -203,7 +203,7 @@ export class Passkeys {
       this.#refuse('counter already used', { passkeyId: row.id });
       throw new ParleyError(ErrorCode.Unauthorised, NOT_CONFIRMED);
     }
-    const session = this.#auth.openSession(row.mediator_id);
+    const session = await this.#auth.openSession(row.mediator_id);
     return { ...session, passkeyId: row.id };
   }
 

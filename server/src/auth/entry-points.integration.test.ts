@@ -72,7 +72,7 @@ describe('a withdrawn link', () => {
     await must(before, 'thread:list', {});
     // Withdrawn in the store only, as another node or a missed event would leave it: the open
     // socket is not told, so only the per-request check can stop it.
-    server.store.revokeInvitations(idOf(detail, 'Ana Party'));
+    await server.store.revokeInvitations(idOf(detail, 'Ana Party'));
 
     expect(await codes(tA, detail, before)).toEqual({
       invitation: '401 link_revoked',

@@ -33,6 +33,6 @@ export function mountPasskeyRoutes(mount: Mount, d: { passkeys: Passkeys; auth: 
     const s = await p.signIn(body());
     d.setSession(req, res, s.sessionToken);
     d.logger.info({ mediatorId: s.mediatorId, passkeyId: s.passkeyId }, 'mediator signed in with a passkey');
-    reply({ mediator: d.auth.mediator(s.mediatorId)! });
+    reply({ mediator: (await d.auth.mediator(s.mediatorId))! });
   });
 }

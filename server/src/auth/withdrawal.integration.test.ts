@@ -70,7 +70,7 @@ describe('withdrawn and expired links', () => {
     await must(b, 'thread:list', {});
     const aEnded = ended(a);
     // Withdrawn in the store only, as another node or a missed event would leave it.
-    server.store.revokeInvitations(idOf(detail, 'Ana Party'));
+    await server.store.revokeInvitations(idOf(detail, 'Ana Party'));
 
     const toBen = nextEvent(b, 'message:posted');
     await must(m, 'message:send', { threadId: joint, body: 'Our proposal for the fence', clientId: crypto.randomUUID() });

@@ -17,7 +17,7 @@ export class AccountStore {
   }
 
   mediators(): Promise<MediatorAccountRow[]> {
-    return this.#db.selectFrom('mediators').selectAll().orderBy('created_at').orderBy('id').execute();
+    return this.#db.selectFrom('mediators').selectAll().orderBy('created_at').orderBy('row_order').execute();
   }
 
   async activeAdminCount(): Promise<number> {
@@ -73,7 +73,7 @@ export class AccountStore {
     if (Object.keys(change).length > 0) await this.#db.updateTable('mediators').set(change).where('id', '=', id).execute();
   }
 
-  async insertInvitation(i: Omit<MediatorInvitationRow, 'used_at' | 'withdrawn_at' | 'mediator_id'>): Promise<void> {
+  async insertInvitation(i: Omit<MediatorInvitationRow, 'used_at' | 'withdrawn_at' | 'mediator_id' | 'row_order'>): Promise<void> {
     await this.#db.insertInto('mediator_invitations').values({ ...i, used_at: null, withdrawn_at: null, mediator_id: null }).execute();
   }
 
@@ -89,7 +89,7 @@ export class AccountStore {
       .where('withdrawn_at', 'is', null)
       .where('expires_at', '>', now())
       .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('row_order')
       .execute();
   }
 

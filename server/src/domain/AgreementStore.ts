@@ -1,7 +1,5 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { statement } from '../store/statements.ts';
 
 export type TemplateVersionRow = Selectable<DB['agreement_template_versions']>;
 /** A version together with the mediator who owns its template: every read is filtered by owner. */
@@ -25,14 +23,14 @@ export class AgreementStore {
   }
 
   /** The template and its first version, in one transaction. */
-  insertTemplate(t: Selectable<DB['agreement_templates']>, first: TemplateVersionRow): Promise<void> {
+  insertTemplate(t: Selectable<DB['agreement_templates']>, first: Omit<TemplateVersionRow, 'row_order'>): Promise<void> {
     return this.transaction(async (sql) => {
       await sql.#db.insertInto('agreement_templates').values(t).execute();
       await sql.insertVersion(first);
     });
   }
 
-  async insertVersion(v: TemplateVersionRow): Promise<void> {
+  async insertVersion(v: Omit<TemplateVersionRow, 'row_order'>): Promise<void> {
     await this.#db.insertInto('agreement_template_versions').values(v).execute();
   }
 
@@ -50,7 +48,7 @@ export class AgreementStore {
       .where('t.mediator_id', '=', mediatorId)
       .where('v.version', '=', (eb) => eb.selectFrom('agreement_template_versions as w').select((w) => w.fn.max('w.version').as('newest')).whereRef('w.template_id', '=', 'v.template_id'))
       .orderBy('v.created_at', 'desc')
-      .orderBy('v.id', 'desc')
+      .orderBy('v.row_order', 'desc')
       .execute();
   }
 
@@ -81,17 +79,17 @@ export class AgreementStore {
 
   // --- consent answers
 
-  async insertAnswer(a: ConsentAnswerRow): Promise<void> {
+  async insertAnswer(a: Omit<ConsentAnswerRow, 'row_order'>): Promise<void> {
     await this.#db.insertInto('consent_answers').values(a).execute();
   }
 
-  /** Newest first (ties in `at`: by id, an arbitrary but stable order). */
+  /** Newest first (ties in `at`: the one written last first). */
   answersOfCase(caseId: string, limit: number): Promise<ConsentAnswerRow[]> {
-    return this.#db.selectFrom('consent_answers').selectAll().where('case_id', '=', caseId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return this.#db.selectFrom('consent_answers').selectAll().where('case_id', '=', caseId).orderBy('at', 'desc').orderBy('row_order', 'desc').limit(limit).execute();
   }
 
   answersOf(participantId: string, limit: number): Promise<ConsentAnswerRow[]> {
-    return this.#db.selectFrom('consent_answers').selectAll().where('participant_id', '=', participantId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return this.#db.selectFrom('consent_answers').selectAll().where('participant_id', '=', participantId).orderBy('at', 'desc').orderBy('row_order', 'desc').limit(limit).execute();
   }
 
   async countAnswers(participantId: string): Promise<number> {
@@ -125,35 +123,3 @@ export class AgreementStore {
     return Number(r.numUpdatedRows);
   }
 }
-
-/**
- * The reads CaseService's lookups make (template of a case, answers on a case page or a person's
- * invitation view) while CaseService is still synchronous (issue 14, step 1): the same SELECTs as
- * AgreementStore's, through the Store's node:sqlite connection. They go when CaseService is async
- * and its lookups call the AgreementStore methods.
- */
-export class AgreementReadsNow {
-  readonly #db: DatabaseSync;
-
-  constructor(db: DatabaseSync) {
-    this.#db = db;
-  }
-
-  versionsOf(templateId: string): OwnedVersionRow[] {
-    return statement(this.#db, `${VERSIONS} WHERE v.template_id = ? ORDER BY v.version`).all(templateId) as unknown as OwnedVersionRow[];
-  }
-
-  getVersion(versionId: string): OwnedVersionRow | undefined {
-    return statement(this.#db, `${VERSIONS} WHERE v.id = ?`).get(versionId) as OwnedVersionRow | undefined;
-  }
-
-  answersOfCase(caseId: string, limit: number): ConsentAnswerRow[] {
-    return statement(this.#db, 'SELECT * FROM consent_answers WHERE case_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(caseId, limit) as unknown as ConsentAnswerRow[];
-  }
-
-  answersOf(participantId: string, limit: number): ConsentAnswerRow[] {
-    return statement(this.#db, 'SELECT * FROM consent_answers WHERE participant_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(participantId, limit) as unknown as ConsentAnswerRow[];
-  }
-}
-
-const VERSIONS = 'SELECT v.*, t.mediator_id FROM agreement_template_versions v JOIN agreement_templates t ON t.id = v.template_id';

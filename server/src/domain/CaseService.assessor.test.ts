@@ -17,8 +17,8 @@ async function setup(file = ':memory:') {
     file,
   );
   const idOf = (name: string) => who(name).participantId;
-  const consent = (name: string, opts: { caucuses: boolean }) => {
-    const d = cases.caseDetail(mediatorId, detail.id);
+  const consent = async (name: string, opts: { caucuses: boolean }) => {
+    const d = await cases.caseDetail(mediatorId, detail.id);
     const ids = d.agreement.clauses.filter((c) => !c.optional || (opts.caucuses && c.id === ASSESSOR_CAUCUS_CLAUSE_ID)).map((c) => c.id);
     return cases.recordConsent(who(name), { acceptedClauseIds: ids, clauseSetHash: d.clauseSetHash });
   };
@@ -28,69 +28,69 @@ async function setup(file = ':memory:') {
 describe('CaseService with an assessor', () => {
   it('discloses the assessor by name in the agreement people read, but stores no name in agreement_json', async () => {
     const { cases, store, detail, who } = await setup();
-    expect(cases.hasAssessor(detail.id)).toBe(true);
-    const shown = cases.invitationView(who('Ana Party')).agreement.clauses.find((c) => c.id === ASSESSOR_CLAUSE_ID)!;
+    expect(await cases.hasAssessor(detail.id)).toBe(true);
+    const shown = (await cases.invitationView(who('Ana Party'))).agreement.clauses.find((c) => c.id === ASSESSOR_CLAUSE_ID)!;
     expect(shown.body).toContain('An assessor, Cleo Zamenhof, takes part');
     expect(detail.agreement.clauses.find((c) => c.id === ASSESSOR_CAUCUS_CLAUSE_ID)!.optional).toBe(true);
-    const row = store.getCase(detail.id)!;
+    const row = (await store.getCase(detail.id))!;
     expect(row.agreement_json).not.toContain('Zamenhof');
     expect(row.agreement_json).toContain(`{{assessor:${who('Cleo Zamenhof').participantId}}}`);
-    expect(cases.invitationView(who('Ben Party')).others).toContainEqual({ displayName: 'Cleo Zamenhof', role: 'assessor', side: null });
+    expect((await cases.invitationView(who('Ben Party'))).others).toContainEqual({ displayName: 'Cleo Zamenhof', role: 'assessor', side: null });
   });
 
   it('consent needs every required clause; the optional one may be declined, and which was accepted is recorded', async () => {
     const { cases, store, detail, who, consent, idOf } = await setup();
     const required = detail.agreement.clauses.filter((c) => !c.optional).map((c) => c.id);
-    expect(() => cases.recordConsent(who('Ana Party'), { acceptedClauseIds: required.slice(1), clauseSetHash: detail.clauseSetHash })).toThrow(/Every clause/);
-    expect(() => cases.recordConsent(who('Ana Party'), { acceptedClauseIds: [...required, 'made-up'], clauseSetHash: detail.clauseSetHash })).toThrow(/Every clause/);
-    expect(consent('Ana Party', { caucuses: false }).consent?.current).toBe(true);
-    expect(JSON.parse(store.latestConsent(idOf('Ana Party'))!.accepted_clause_ids)).not.toContain(ASSESSOR_CAUCUS_CLAUSE_ID);
-    consent('Ben Party', { caucuses: true });
-    expect(JSON.parse(store.latestConsent(idOf('Ben Party'))!.accepted_clause_ids)).toContain(ASSESSOR_CAUCUS_CLAUSE_ID);
+    await expect(cases.recordConsent(who('Ana Party'), { acceptedClauseIds: required.slice(1), clauseSetHash: detail.clauseSetHash })).rejects.toThrow(/Every clause/);
+    await expect(cases.recordConsent(who('Ana Party'), { acceptedClauseIds: [...required, 'made-up'], clauseSetHash: detail.clauseSetHash })).rejects.toThrow(/Every clause/);
+    expect((await consent('Ana Party', { caucuses: false })).consent?.current).toBe(true);
+    expect(JSON.parse((await store.latestConsent(idOf('Ana Party')))!.accepted_clause_ids)).not.toContain(ASSESSOR_CAUCUS_CLAUSE_ID);
+    await consent('Ben Party', { caucuses: true });
+    expect(JSON.parse((await store.latestConsent(idOf('Ben Party')))!.accepted_clause_ids)).toContain(ASSESSOR_CAUCUS_CLAUSE_ID);
     // The assessor consents like everyone else before any live contact.
-    expect(cases.hasCurrentConsent(who('Cleo Zamenhof'))).toBe(false);
-    consent('Cleo Zamenhof', { caucuses: false });
-    expect(cases.hasCurrentConsent(who('Cleo Zamenhof'))).toBe(true);
+    expect(await cases.hasCurrentConsent(who('Cleo Zamenhof'))).toBe(false);
+    await consent('Cleo Zamenhof', { caucuses: false });
+    expect(await cases.hasCurrentConsent(who('Cleo Zamenhof'))).toBe(true);
   });
 
   it('the assessor may follow into a room only if every party and advisor there accepted the caucus clause', async () => {
     const { cases, detail, idOf, consent } = await setup();
     const [ana, abe, ben, cleo] = ['Ana Party', 'Abe Advisor', 'Ben Party', 'Cleo Zamenhof'].map(idOf) as [string, string, string, string];
-    const mediator = cases.mediatorParticipantId(detail.id);
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, ana])).toBe(false); // no consent yet
-    consent('Ana Party', { caucuses: true });
-    consent('Abe Advisor', { caucuses: false });
-    consent('Ben Party', { caucuses: true });
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, ana])).toBe(true);
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, ana, abe])).toBe(false); // the advisor declined
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, ben, cleo])).toBe(true); // mediator and assessor do not count
-    expect(cases.assessorMayFollowInto(detail.id, [mediator])).toBe(true);
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, 'not-a-participant'])).toBe(false);
-    expect(cases.assessorMayFollowInto('no-such-case-id', [mediator])).toBe(false);
+    const mediator = await cases.mediatorParticipantId(detail.id);
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, ana])).toBe(false); // no consent yet
+    await consent('Ana Party', { caucuses: true });
+    await consent('Abe Advisor', { caucuses: false });
+    await consent('Ben Party', { caucuses: true });
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, ana])).toBe(true);
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, ana, abe])).toBe(false); // the advisor declined
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, ben, cleo])).toBe(true); // mediator and assessor do not count
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator])).toBe(true);
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, 'not-a-participant'])).toBe(false);
+    expect(await cases.assessorMayFollowInto('no-such-case-id', [mediator])).toBe(false);
   });
 
   it('a second assessor added later changes the agreement, so earlier consents (and caucus permissions) stop being current', async () => {
     const { cases, people, mediatorId, detail, consent, idOf, who } = await setup();
-    consent('Ana Party', { caucuses: true });
-    const mediator = cases.mediatorParticipantId(detail.id);
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(true);
-    const after = people.add(mediatorId, detail.id, { displayName: 'Dora Second', role: 'assessor', side: null });
+    await consent('Ana Party', { caucuses: true });
+    const mediator = await cases.mediatorParticipantId(detail.id);
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(true);
+    const after = await people.add(mediatorId, detail.id, { displayName: 'Dora Second', role: 'assessor', side: null });
     expect(after.clauseSetHash).not.toBe(detail.clauseSetHash);
     expect(after.agreement.version).toBe(detail.agreement.version + 1);
     expect(after.agreement.clauses.find((c) => c.id === ASSESSOR_CLAUSE_ID)!.body).toContain('Two assessors, Cleo Zamenhof and Dora Second, take part');
     expect(after.participants.find((p) => p.displayName === 'Dora Second')).toMatchObject({ role: 'assessor', side: null, invitation: { status: 'active' } });
-    expect(cases.hasCurrentConsent(who('Ana Party'))).toBe(false);
-    expect(cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(false);
-    expect(() => people.add(mediatorId, detail.id, { displayName: 'Third', role: 'assessor', side: null })).toThrow(/at most 2 assessors/);
+    expect(await cases.hasCurrentConsent(who('Ana Party'))).toBe(false);
+    expect(await cases.assessorMayFollowInto(detail.id, [mediator, idOf('Ana Party')])).toBe(false);
+    await expect(people.add(mediatorId, detail.id, { displayName: 'Third', role: 'assessor', side: null })).rejects.toThrow(/at most 2 assessors/);
     // A party added later leaves the agreement alone.
-    const withParty = people.add(mediatorId, detail.id, { displayName: 'Carl Party', role: 'party', side: 'C' });
+    const withParty = await people.add(mediatorId, detail.id, { displayName: 'Carl Party', role: 'party', side: 'C' });
     expect(withParty.clauseSetHash).toBe(after.clauseSetHash);
   });
 
   it('a case without an assessor has no assessor clauses and nobody to follow', async () => {
     const { cases, mediatorId } = await setup();
-    const d = cases.createCase(mediatorId, { title: 'Plain', participants: [{ displayName: 'Ana', role: 'party', side: 'A' }] });
-    expect(cases.hasAssessor(d.id)).toBe(false);
+    const d = await cases.createCase(mediatorId, { title: 'Plain', participants: [{ displayName: 'Ana', role: 'party', side: 'A' }] });
+    expect(await cases.hasAssessor(d.id)).toBe(false);
     expect(d.agreement.clauses.some((c) => c.id.startsWith('assessor'))).toBe(false);
   });
 
@@ -98,7 +98,7 @@ describe('CaseService with an assessor', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-assessor-')), 'db.sqlite');
     const { store } = await setup(file);
     store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    store.close();
+    await store.close();
     const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
     expect(bytes.includes(Buffer.from('Zamenhof'))).toBe(false);
   });

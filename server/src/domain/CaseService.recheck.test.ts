@@ -27,36 +27,36 @@ describe('re-authenticating an invitation', () => {
     const { cases, mediatorId, detail, tokenOf } = await setup();
     const ana = tokenOf('Ana Party');
     const ben = tokenOf('Ben Party');
-    expect(cases.authenticateInvite(ana).displayName).toBe('Ana Party');
-    expect(cases.authenticateInvite(ben).displayName).toBe('Ben Party');
+    expect((await cases.authenticateInvite(ana)).displayName).toBe('Ana Party');
+    expect((await cases.authenticateInvite(ben)).displayName).toBe('Ben Party');
 
-    cases.revokeInvitation(mediatorId, detail.id, cases.authenticateInvite(ana).participantId);
-    expect(() => cases.authenticateInvite(ana)).toThrow(refused(ErrorCode.LinkRevoked));
+    await cases.revokeInvitation(mediatorId, detail.id, (await cases.authenticateInvite(ana)).participantId);
+    await expect(cases.authenticateInvite(ana)).rejects.toThrow(refused(ErrorCode.LinkRevoked));
 
     // Links live an hour in the fixture; two hours later Ben's remembered link has expired.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 2 * 3600_000);
-    expect(() => cases.authenticateInvite(ben)).toThrow(refused(ErrorCode.LinkExpired));
+    await expect(cases.authenticateInvite(ben)).rejects.toThrow(refused(ErrorCode.LinkExpired));
   });
 
   it('names follow the store: a renamed mediator and a person added later', async () => {
     const { cases, people, auth, mediatorId, detail, tokenOf } = await setup();
-    const names = () => cases.people(detail.id).map((p) => p.displayName);
-    expect(names()).toEqual(['Maria Mediator', 'Ana Party', 'Ben Party']);
-    expect(cases.mediatorIdentity(mediatorId, detail.id).displayName).toBe('Maria Mediator');
+    const names = async () => (await cases.people(detail.id)).map((p) => p.displayName);
+    expect(await names()).toEqual(['Maria Mediator', 'Ana Party', 'Ben Party']);
+    expect((await cases.mediatorIdentity(mediatorId, detail.id)).displayName).toBe('Maria Mediator');
 
-    auth.setDisplayName(mediatorId, 'Maria Renamed', cases.resealMediatorName(mediatorId, 'Maria Renamed'));
-    expect(names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party']);
-    expect(cases.mediatorIdentity(mediatorId, detail.id).displayName).toBe('Maria Renamed');
-    expect(cases.invitationView(cases.authenticateInvite(tokenOf('Ana Party'))).others.map((o) => o.displayName)).toEqual(['Maria Renamed', 'Ben Party']);
+    await auth.setDisplayName(mediatorId, 'Maria Renamed', await cases.resealMediatorName(mediatorId, 'Maria Renamed'));
+    expect(await names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party']);
+    expect((await cases.mediatorIdentity(mediatorId, detail.id)).displayName).toBe('Maria Renamed');
+    expect((await cases.invitationView(await cases.authenticateInvite(tokenOf('Ana Party')))).others.map((o) => o.displayName)).toEqual(['Maria Renamed', 'Ben Party']);
 
-    people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
-    expect(names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party', 'Dan Advisor']);
+    await people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
+    expect(await names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party', 'Dan Advisor']);
   });
 
   it('a case that does not exist has no key, whatever keys are remembered', async () => {
     const { cases, detail } = await setup();
-    expect(cases.caseKey(detail.id)).toBe(cases.caseKey(detail.id));
-    expect(() => cases.caseKey('nocase_12345678')).toThrow(refused(ErrorCode.NotFound));
+    expect(await cases.caseKey(detail.id)).toBe(await cases.caseKey(detail.id));
+    await expect(cases.caseKey('nocase_12345678')).rejects.toThrow(refused(ErrorCode.NotFound));
   });
 });

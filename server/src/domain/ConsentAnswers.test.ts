@@ -18,7 +18,7 @@ describe('answering instead of agreeing', () => {
     const { answers, cases, store, mediatorId, detail, who } = await setup();
     const view = await answers.ask(who('Ana Party'), 'Who pays for the interpreter?');
     expect(view.answers).toEqual([expect.objectContaining({ kind: 'question', text: 'Who pays for the interpreter?', answeredAt: null, current: true })]);
-    expect(cases.caseDetail(mediatorId, detail.id).consentAnswers).toEqual([
+    expect((await cases.caseDetail(mediatorId, detail.id)).consentAnswers).toEqual([
       expect.objectContaining({ kind: 'question', text: 'Who pays for the interpreter?', displayName: 'Ana Party', role: 'party' }),
     ]);
     const raw = JSON.stringify(store.db.prepare('SELECT * FROM consent_answers').all());
@@ -30,7 +30,7 @@ describe('answering instead of agreeing', () => {
     const asked = (await answers.ask(who('Ana Party'), 'Can my sister join?')).answers[0]!;
     const after = await answers.markAnswered(mediatorId, detail.id, asked.id);
     expect(after.consentAnswers[0]!.answeredAt).not.toBeNull();
-    expect(cases.invitationView(who('Ana Party')).answers[0]!.answeredAt).toBe(after.consentAnswers[0]!.answeredAt);
+    expect((await cases.invitationView(who('Ana Party'))).answers[0]!.answeredAt).toBe(after.consentAnswers[0]!.answeredAt);
     await expect(answers.markAnswered(mediatorId, detail.id, 'nosuchanswer1')).rejects.toThrow(refused(ErrorCode.NotFound));
   });
 
@@ -39,9 +39,9 @@ describe('answering instead of agreeing', () => {
     const entries: string[] = [];
     bus.on('record.entry', (e) => entries.push(e.type));
     await answers.decline(who('Ben Party'), 'I want to meet in person.');
-    expect(cases.caseDetail(mediatorId, detail.id).consentAnswers[0]).toMatchObject({ kind: 'declined', text: 'I want to meet in person.', displayName: 'Ben Party' });
+    expect((await cases.caseDetail(mediatorId, detail.id)).consentAnswers[0]).toMatchObject({ kind: 'declined', text: 'I want to meet in person.', displayName: 'Ben Party' });
     expect(entries).toEqual(['consent.declined']);
-    agree('Ana Party');
+    await agree('Ana Party');
     await expect(answers.decline(who('Ana Party'), undefined)).rejects.toThrow(refused(ErrorCode.Conflict));
   });
 });
@@ -49,20 +49,20 @@ describe('answering instead of agreeing', () => {
 describe('withdrawing consent', () => {
   it('makes the person not consented, is recorded, and tells the connections; they may consent again', async () => {
     const { answers, cases, bus, who, agree } = await setup();
-    agree('Ana Party');
+    await agree('Ana Party');
     const ana = who('Ana Party');
     const events: string[] = [];
     bus.on('record.entry', (e) => events.push(e.type));
     bus.on('consent.withdrawn', ({ identity }) => events.push(`withdrawn:${identity.displayName}`));
 
     const view = await answers.withdraw(ana, 'I need time to think.');
-    expect(cases.hasCurrentConsent(ana)).toBe(false);
+    expect(await cases.hasCurrentConsent(ana)).toBe(false);
     expect(view.consent).toBeNull();
     expect(view.answers[0]).toMatchObject({ kind: 'withdrawn', text: 'I need time to think.' });
     expect(events).toEqual(['consent.withdrawn', 'withdrawn:Ana Party']);
 
-    agree('Ana Party');
-    expect(cases.hasCurrentConsent(ana)).toBe(true);
+    await agree('Ana Party');
+    expect(await cases.hasCurrentConsent(ana)).toBe(true);
   });
 
   it('is refused when there is no consent to withdraw', async () => {

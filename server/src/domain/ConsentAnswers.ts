@@ -3,7 +3,7 @@ import type { CaseService, Identity } from './CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { now, type Store } from '../store/Store.ts';
 import { randomId } from '../crypto/randomId.ts';
-import { AgreementReadsNow, AgreementStore, type ConsentAnswerRow } from './AgreementStore.ts';
+import { AgreementStore, type ConsentAnswerRow } from './AgreementStore.ts';
 
 /** Answers one person may leave on a case in all: enough for any real exchange, not a flood of the mediator's page. */
 export const MAX_ANSWERS_PER_PERSON = 50;
@@ -25,47 +25,45 @@ const SHOWN_TO_PERSON = 20;
 export class ConsentAnswers {
   readonly #store: Store;
   readonly #sql: AgreementStore;
-  /** For the lookups of the still synchronous CaseService only (ofCase, ofPerson). */
-  readonly #now: AgreementReadsNow;
   readonly #cases: CaseService;
   readonly #bus: EventBus;
 
   constructor(store: Store, cases: CaseService, bus: EventBus) {
     this.#store = store;
     this.#sql = new AgreementStore(store.kysely);
-    this.#now = new AgreementReadsNow(store.db);
     this.#cases = cases;
     this.#bus = bus;
   }
 
   /** Not agreeing. Someone whose consent to this very agreement is in force withdraws it instead. */
   async decline(who: Identity, reason: string | undefined): Promise<InvitationView> {
-    if (this.#cases.hasCurrentConsent(who)) {
+    if (await this.#cases.hasCurrentConsent(who)) {
       throw new ParleyError(ErrorCode.Conflict, 'You have agreed to this protocol agreement. To take that back, withdraw your consent.');
     }
-    const row = await this.#add(this.#sql, who, 'declined', reason);
+    const row = await this.#add(this.#sql, await this.#answer(who, 'declined', reason));
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: row.clause_set_hash } });
-    this.#told(who, row);
+    await this.#told(who, row);
     return this.#cases.invitationView(who);
   }
 
   async ask(who: Identity, question: string): Promise<InvitationView> {
-    this.#told(who, await this.#add(this.#sql, who, 'question', question));
+    await this.#told(who, await this.#add(this.#sql, await this.#answer(who, 'question', question)));
     return this.#cases.invitationView(who);
   }
 
   /** Takes back the person's consent: refused when none is in force (there is nothing to withdraw). */
   async withdraw(who: Identity, reason: string | undefined): Promise<InvitationView> {
-    const consent = this.#store.latestConsent(who.participantId);
+    const consent = await this.#store.latestConsent(who.participantId);
     if (!consent) throw new ParleyError(ErrorCode.Conflict, 'You have not agreed to the protocol agreement, so there is no consent to withdraw.');
+    const answer = await this.#answer(who, 'withdrawn', reason);
     // The answer and the end of the consents in one transaction (both through the typed layer).
     const row = await this.#sql.transaction(async (sql) => {
-      const added = await this.#add(sql, who, 'withdrawn', reason);
+      const added = await this.#add(sql, answer);
       await sql.withdrawConsents(who.participantId, now());
       return added;
     });
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.withdrawn', actor: actorOf(who), data: { clauseSetHash: consent.clause_set_hash } });
-    this.#told(who, row);
+    await this.#told(who, row);
     // After the record entry: the connections that close next are explained by it.
     this.#bus.emit('consent.withdrawn', { identity: who });
     return this.#cases.invitationView(who);
@@ -73,7 +71,7 @@ export class ConsentAnswers {
 
   /** The mediator answered a question (outside the platform) and says so. */
   async markAnswered(mediatorId: string, caseId: string, answerId: string): Promise<CaseDetail> {
-    this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless it is theirs
+    await this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless it is theirs
     if (!(await this.#sql.markAnswered(caseId, answerId, now()))) {
       const a = await this.#sql.getAnswer(answerId);
       if (!a || a.case_id !== caseId || a.kind !== 'question') throw new ParleyError(ErrorCode.NotFound, 'No such question on this case.');
@@ -82,56 +80,61 @@ export class ConsentAnswers {
     return this.#cases.caseDetail(mediatorId, caseId);
   }
 
-  /** Every answer on the case, newest first, for the mediator (synchronous: CaseService's `answersOf` lookup, issue 14). */
-  ofCase(caseId: string, clauseSetHash: string): CaseConsentAnswer[] {
-    const people = new Map(this.#cases.people(caseId).map((p) => [p.id, p]));
-    return this.#now.answersOfCase(caseId, SHOWN_ON_CASE).map((r) => {
+  /** Every answer on the case, newest first, for the mediator (CaseService's `answersOf` lookup). */
+  async ofCase(caseId: string, clauseSetHash: string): Promise<CaseConsentAnswer[]> {
+    const people = new Map((await this.#cases.people(caseId)).map((p) => [p.id, p]));
+    const out: CaseConsentAnswer[] = [];
+    for (const r of await this.#sql.answersOfCase(caseId, SHOWN_ON_CASE)) {
       const p = people.get(r.participant_id);
-      return { ...this.#view(r, clauseSetHash), participantId: r.participant_id, displayName: p?.displayName ?? 'Someone no longer on the case', role: p?.role ?? 'party' };
-    });
+      out.push({ ...(await this.#view(r, clauseSetHash)), participantId: r.participant_id, displayName: p?.displayName ?? 'Someone no longer on the case', role: p?.role ?? 'party' });
+    }
+    return out;
   }
 
-  /** The person's own answers, newest first (synchronous: CaseService's `ownAnswersOf` lookup, issue 14). */
-  ofPerson(caseId: string, participantId: string, clauseSetHash: string): ConsentAnswer[] {
-    return this.#now.answersOf(participantId, SHOWN_TO_PERSON).filter((r) => r.case_id === caseId).map((r) => this.#view(r, clauseSetHash));
+  /** The person's own answers, newest first (CaseService's `ownAnswersOf` lookup). */
+  async ofPerson(caseId: string, participantId: string, clauseSetHash: string): Promise<ConsentAnswer[]> {
+    const out: ConsentAnswer[] = [];
+    for (const r of await this.#sql.answersOf(participantId, SHOWN_TO_PERSON)) if (r.case_id === caseId) out.push(await this.#view(r, clauseSetHash));
+    return out;
   }
 
   /** The mediator, if in a live session of the case, sees the answer there too. */
-  #told(who: Identity, row: ConsentAnswerRow): void {
-    const answer = { ...this.#view(row, row.clause_set_hash), participantId: who.participantId, displayName: who.displayName, role: who.role };
+  async #told(who: Identity, row: Omit<ConsentAnswerRow, 'row_order'>): Promise<void> {
+    const answer = { ...(await this.#view(row, row.clause_set_hash)), participantId: who.participantId, displayName: who.displayName, role: who.role };
     this.#bus.emit('consent.answered', { caseId: who.caseId, answer });
   }
 
-  /**
-   * Stores one answer about the agreement as it is now, through `sql` (this.#sql, or a transaction's).
-   * Awaits only `sql`: the case row and the sealing are synchronous.
-   */
-  async #add(sql: AgreementStore, who: Identity, kind: ConsentAnswerKind, text: string | undefined): Promise<ConsentAnswerRow> {
+  /** One answer about the agreement as it is now, sealed, ready to store (before any transaction: it reads the case). */
+  async #answer(who: Identity, kind: ConsentAnswerKind, text: string | undefined): Promise<Omit<ConsentAnswerRow, 'row_order'>> {
     if (who.role === 'mediator') throw new ParleyError(ErrorCode.Forbidden, 'The mediator does not consent to their own case.');
-    if ((await sql.countAnswers(who.participantId)) >= MAX_ANSWERS_PER_PERSON) {
-      throw new ParleyError(ErrorCode.Conflict, 'You have sent the mediator many answers already. Please contact them directly.');
-    }
-    const c = this.#store.getCaseHead(who.caseId);
+    const c = await this.#store.getCaseHead(who.caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    const row: ConsentAnswerRow = {
+    return {
       id: randomId(),
       case_id: c.id,
       participant_id: who.participantId,
       kind,
-      text_sealed: text ? this.#cases.sealForCase(c.id, text) : null,
+      text_sealed: text ? await this.#cases.sealForCase(c.id, text) : null,
       clause_set_hash: c.clause_set_hash,
       at: now(),
       answered_at: null,
     };
+  }
+
+  /** Stores the answer through `sql` (this.#sql, or a transaction's), within the person's allowance. Awaits only `sql`. */
+  async #add(sql: AgreementStore, row: Omit<ConsentAnswerRow, 'row_order'>): Promise<Omit<ConsentAnswerRow, 'row_order'>> {
+    if ((await sql.countAnswers(row.participant_id)) >= MAX_ANSWERS_PER_PERSON) {
+      throw new ParleyError(ErrorCode.Conflict, 'You have sent the mediator many answers already. Please contact them directly.');
+    }
     await sql.insertAnswer(row);
     return row;
   }
 
-  #view(r: ConsentAnswerRow, clauseSetHash: string): ConsentAnswer {
+  async #view(r: Omit<ConsentAnswerRow, 'row_order'>, clauseSetHash: string): Promise<ConsentAnswer> {
     return {
       id: r.id,
       kind: r.kind,
-      text: r.text_sealed ? this.#cases.openForCase(r.case_id, r.text_sealed) : null,
+      text: r.text_sealed ? await this.#cases.openForCase(r.case_id, r.text_sealed) : null,
       at: r.at,
       answeredAt: r.answered_at,
       current: r.clause_set_hash === clauseSetHash,

@@ -75,7 +75,7 @@ export class MediatorAccounts {
       expires_at: new Date(Date.now() + MEDIATOR_INVITATION_TTL_MS).toISOString(),
     };
     await this.#sql.insertInvitation(row);
-    return { invitation: pending({ ...row, used_at: null, withdrawn_at: null, mediator_id: null }), url: `${this.#baseUrl()}/welcome#token=${token}` };
+    return { invitation: pending(row), url: `${this.#baseUrl()}/welcome#token=${token}` };
   }
 
   async withdrawInvitation(invitationId: string): Promise<MediatorList> {
@@ -86,7 +86,7 @@ export class MediatorAccounts {
   /** What the invitee reads before accepting: their name as the administrator wrote it, and who invited them. */
   async viewInvitation(token: string): Promise<MediatorInvitationView> {
     const inv = await this.#openInvitation(token);
-    return { displayName: inv.display_name, invitedBy: this.#store.getMediator(inv.invited_by)?.display_name ?? 'The administrator', expiresAt: inv.expires_at };
+    return { displayName: inv.display_name, invitedBy: (await this.#store.getMediator(inv.invited_by))?.display_name ?? 'The administrator', expiresAt: inv.expires_at };
   }
 
   /** Creates the account with the name the invitee confirmed; the link dies. Returns the new account's id. */
@@ -104,7 +104,7 @@ export class MediatorAccounts {
    * their co-mediators go on running them.
    */
   async deactivate(adminId: string, mediatorId: string): Promise<MediatorList> {
-    const m = this.#store.getMediator(mediatorId);
+    const m = await this.#store.getMediator(mediatorId);
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
     if (mediatorId === adminId) throw new ParleyError(ErrorCode.Conflict, 'You cannot deactivate your own account.');
     if (m.deactivated_at) return this.list();
@@ -118,18 +118,18 @@ export class MediatorAccounts {
    * from the administrator (none is made here: the administrator asks for one if needed).
    */
   async reactivate(mediatorId: string): Promise<MediatorList> {
-    const m = this.#store.getMediator(mediatorId);
+    const m = await this.#store.getMediator(mediatorId);
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
     if (m.deactivated_at) await this.#sql.reactivate(mediatorId);
     return await this.list();
   }
 
   /** A new one-time sign-in link for an active account whose owner lost theirs; the administrator passes it on. */
-  signinLink(mediatorId: string): SigninLinkCreated {
-    const m = this.#store.getMediator(mediatorId);
+  async signinLink(mediatorId: string): Promise<SigninLinkCreated> {
+    const m = await this.#store.getMediator(mediatorId);
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
     if (m.deactivated_at) throw new ParleyError(ErrorCode.Conflict, 'This account is deactivated.');
-    const { token, expiresAt } = this.#auth.newSigninToken(mediatorId);
+    const { token, expiresAt } = await this.#auth.newSigninToken(mediatorId);
     return { url: `${this.#baseUrl()}/signin#token=${token}`, expiresAt };
   }
 
@@ -164,6 +164,6 @@ export class MediatorAccounts {
   }
 }
 
-function pending(r: MediatorInvitationRow): PendingMediatorInvitation {
+function pending(r: Pick<MediatorInvitationRow, 'id' | 'display_name' | 'created_at' | 'expires_at'>): PendingMediatorInvitation {
   return { id: r.id, displayName: r.display_name, createdAt: r.created_at, expiresAt: r.expires_at };
 }

@@ -34,12 +34,12 @@ describe('templates are versioned', () => {
   it('a case uses the version it was created with; a newer version changes nothing until the case is moved to it', async () => {
     const { templates, cases, mediatorId } = await caseFixture(parties);
     const t1 = await templates.create(mediatorId, withFees('120 EUR an hour.'));
-    const c = cases.createCase(mediatorId, { title: 'Shop lease', participants: parties, templateVersionId: t1.latest.id });
+    const c = await cases.createCase(mediatorId, { title: 'Shop lease', participants: parties, templateVersionId: t1.latest.id });
     expect(clause(c, 'fees')!.body).toBe('120 EUR an hour.');
     expect(c.template).toMatchObject({ templateId: t1.id, version: 1, latest: { version: 1 } });
 
     const t2 = await templates.save(mediatorId, t1.id, withFees('150 EUR an hour.'));
-    const still = cases.caseDetail(mediatorId, c.id);
+    const still = await cases.caseDetail(mediatorId, c.id);
     expect(clause(still, 'fees')!.body).toBe('120 EUR an hour.');
     expect(still.clauseSetHash).toBe(c.clauseSetHash);
     expect(still.template).toMatchObject({ version: 1, latest: { version: 2 } });
@@ -54,15 +54,15 @@ describe('templates are versioned', () => {
   it('moving a case asks everyone who consented to consent again, and says so on the bus', async () => {
     const { templates, cases, bus, mediatorId, detail, who } = await caseFixture(parties);
     const ana = who('Ana Party');
-    cases.recordConsent(ana, { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash });
-    expect(cases.hasCurrentConsent(ana)).toBe(true);
+    await cases.recordConsent(ana, { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash });
+    expect(await cases.hasCurrentConsent(ana)).toBe(true);
     const changed: string[] = [];
     bus.on('protocol.changed', ({ caseId }) => changed.push(caseId));
     const t = await templates.create(mediatorId, withFees('Free of charge.'));
 
     await templates.useOnCase(mediatorId, detail.id, t.latest.id);
     expect(changed).toEqual([detail.id]);
-    expect(cases.hasCurrentConsent(ana)).toBe(false);
+    expect(await cases.hasCurrentConsent(ana)).toBe(false);
   });
 });
 
@@ -70,9 +70,9 @@ describe('the platform’s clauses follow the case’s settings, not the templat
   it('a case written from a template has the breakdown clause of its settings, before and after the settings change', async () => {
     const { templates, cases, mediatorId } = await caseFixture(parties);
     const t = await templates.create(mediatorId, withFees('120 EUR an hour.'));
-    const c = cases.createCase(mediatorId, { title: 'Shop lease', participants: parties, templateVersionId: t.latest.id });
+    const c = await cases.createCase(mediatorId, { title: 'Shop lease', participants: parties, templateVersionId: t.latest.id });
     expect(clause(c, BREAKDOWN_CLAUSE_ID)!.body).toContain('after 1 minute');
-    const changed = cases.setBreakdown(mediatorId, c.id, { ...DEFAULT_BREAKDOWN, graceSeconds: 180 });
+    const changed = await cases.setBreakdown(mediatorId, c.id, { ...DEFAULT_BREAKDOWN, graceSeconds: 180 });
     expect(clause(changed, BREAKDOWN_CLAUSE_ID)!.body).toContain('after 3 minutes');
     // Moving to a newer version keeps the settings the case has now.
     const t2 = await templates.save(mediatorId, t.id, withFees('150 EUR an hour.'));
@@ -82,7 +82,7 @@ describe('the platform’s clauses follow the case’s settings, not the templat
   it('assessors on the case are disclosed whatever the template says', async () => {
     const { templates, cases, mediatorId } = await caseFixture(parties);
     const t = await templates.create(mediatorId, { name: 'Bare', clauses: [] });
-    const c = cases.createCase(mediatorId, { title: 'Observed', participants: [...parties, { displayName: 'Olga Observer', role: 'assessor', side: null }], templateVersionId: t.latest.id });
+    const c = await cases.createCase(mediatorId, { title: 'Observed', participants: [...parties, { displayName: 'Olga Observer', role: 'assessor', side: null }], templateVersionId: t.latest.id });
     expect(clause(c, 'assessor')!.body).toContain('Olga Observer');
   });
 });
@@ -91,7 +91,7 @@ describe('templates belong to their mediator', () => {
   async function twoMediators() {
     const f = await caseFixture(parties);
     const otherId = 'other-mediator-01';
-    f.store.insertMediator({ id: otherId, display_name: 'Oscar Other', created_at: now() });
+    await f.store.insertMediator({ id: otherId, display_name: 'Oscar Other', created_at: now() });
     const mine = await f.templates.create(f.mediatorId, withFees('120 EUR an hour.'));
     return { ...f, otherId, mine };
   }
@@ -101,8 +101,8 @@ describe('templates belong to their mediator', () => {
     expect((await templates.list(otherId)).templates).toEqual([]);
     await expect(templates.get(otherId, mine.id)).rejects.toThrow(refused(ErrorCode.NotFound));
     await expect(templates.save(otherId, mine.id, withFees('0 EUR.'))).rejects.toThrow(refused(ErrorCode.NotFound));
-    expect(() => cases.createCase(otherId, { title: 'Theirs', participants: parties, templateVersionId: mine.latest.id })).toThrow(refused(ErrorCode.NotFound));
-    expect(cases.listCases(otherId)).toEqual([]);
+    await expect(cases.createCase(otherId, { title: 'Theirs', participants: parties, templateVersionId: mine.latest.id })).rejects.toThrow(refused(ErrorCode.NotFound));
+    expect(await cases.listCases(otherId)).toEqual([]);
   });
 
   it('nobody moves another mediator’s case, and nobody moves a case to another mediator’s template', async () => {
@@ -110,7 +110,7 @@ describe('templates belong to their mediator', () => {
     await expect(templates.useOnCase(otherId, detail.id, null)).rejects.toThrow(refused(ErrorCode.NotFound));
     const theirs = await templates.create(otherId, withFees('Theirs.'));
     await expect(templates.useOnCase(mediatorId, detail.id, theirs.latest.id)).rejects.toThrow(refused(ErrorCode.NotFound));
-    expect(cases.caseDetail(mediatorId, detail.id).clauseSetHash).toBe(detail.clauseSetHash);
+    expect((await cases.caseDetail(mediatorId, detail.id)).clauseSetHash).toBe(detail.clauseSetHash);
     expect((await templates.get(mediatorId, mine.id)).versions).toHaveLength(1);
   });
 });

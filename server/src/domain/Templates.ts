@@ -19,7 +19,7 @@ import type { CaseService } from './CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { now, type Store } from '../store/Store.ts';
 import { randomId } from '../crypto/randomId.ts';
-import { AgreementReadsNow, AgreementStore, type OwnedVersionRow } from './AgreementStore.ts';
+import { AgreementStore, type OwnedVersionRow } from './AgreementStore.ts';
 
 const StoredClauses = z.array(TemplateClause);
 
@@ -33,15 +33,12 @@ const StoredClauses = z.array(TemplateClause);
 export class Templates {
   readonly #store: Store;
   readonly #sql: AgreementStore;
-  /** For the lookups of the still synchronous CaseService only (resolveNow, refOf). */
-  readonly #now: AgreementReadsNow;
   readonly #cases: CaseService;
   readonly #bus: EventBus;
 
   constructor(store: Store, cases: CaseService, bus: EventBus) {
     this.#store = store;
     this.#sql = new AgreementStore(store.kysely);
-    this.#now = new AgreementReadsNow(store.db);
     this.#cases = cases;
     this.#bus = bus;
   }
@@ -95,18 +92,12 @@ export class Templates {
     return resolved(mediatorId, versionId, versionId ? await this.#sql.getVersion(versionId) : undefined);
   }
 
-  /** `resolve` for CaseService's `templateFor` lookup, synchronous while CaseService is (issue 14). */
-  resolveNow(mediatorId: string, versionId: string | null | undefined): ResolvedTemplate {
-    return resolved(mediatorId, versionId, versionId ? this.#now.getVersion(versionId) : undefined);
-  }
-
   /** Which template version a case uses (null: the built-in template), with that template's newest version. */
-  refOf(caseId: string): CaseTemplateRef | null {
-    // Synchronous (CaseService's `templateOf` lookup, issue 14): reads through #now.
-    const versionId = this.#store.getCase(caseId)?.template_version_id;
-    const v = versionId ? this.#now.getVersion(versionId) : undefined;
+  async refOf(caseId: string): Promise<CaseTemplateRef | null> {
+    const versionId = (await this.#store.getCase(caseId))?.template_version_id;
+    const v = versionId ? await this.#sql.getVersion(versionId) : undefined;
     if (!v) return null;
-    const all = this.#now.versionsOf(v.template_id);
+    const all = await this.#sql.versionsOf(v.template_id);
     const latest = all[all.length - 1] ?? v;
     return { templateId: v.template_id, name: v.name, versionId: v.id, version: v.version, latest: info(latest) };
   }
@@ -119,20 +110,23 @@ export class Templates {
    */
   async useOnCase(mediatorId: string, caseId: string, versionId: string | null): Promise<CaseDetail> {
     // The templates are the lead's: a co-mediator's own would not be theirs to keep current.
-    this.#cases.ledCase(mediatorId, caseId, 'choose the protocol agreement’s template');
-    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    await this.#cases.ledCase(mediatorId, caseId, 'choose the protocol agreement’s template');
+    const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
     const template = await this.resolve(mediatorId, versionId);
-    // Everything from here to the bus is synchronous: the case is read and written in one go.
-    const row = this.#store.getCase(caseId)!;
-    const current = ProtocolAgreement.parse(JSON.parse(row.agreement_json));
-    const next = composeAgreement(template, this.#cases.platformFacts(caseId), current.version + 1);
-    const changed = canonicalJson(next.clauses) !== canonicalJson(current.clauses);
-    const moved = (row.template_version_id ?? null) !== template.versionId;
-    if (!changed && !moved) return this.#cases.caseDetail(mediatorId, caseId);
-    this.#store.tx(() => {
-      this.#store.setCaseTemplate(caseId, template.versionId);
-      if (changed) this.#store.setCaseAgreement(caseId, JSON.stringify(next), this.#cases.clauseSetHash(next));
+    const facts = await this.#cases.platformFacts(caseId);
+    // The case is read and written in one transaction: a change made meanwhile is not overwritten unseen.
+    const changed = await this.#store.transaction(async (q) => {
+      const row = (await q.getCase(caseId))!;
+      const current = ProtocolAgreement.parse(JSON.parse(row.agreement_json));
+      const next = composeAgreement(template, facts, current.version + 1);
+      const rewritten = canonicalJson(next.clauses) !== canonicalJson(current.clauses);
+      const moved = (row.template_version_id ?? null) !== template.versionId;
+      if (!rewritten && !moved) return null;
+      await q.setCaseTemplate(caseId, template.versionId);
+      if (rewritten) await q.setCaseAgreement(caseId, JSON.stringify(next), this.#cases.clauseSetHash(next));
+      return rewritten;
     });
+    if (changed === null) return this.#cases.caseDetail(mediatorId, caseId);
     this.#bus.emit('record.entry', {
       caseId,
       type: 'protocol.template-changed',

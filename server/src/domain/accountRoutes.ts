@@ -37,8 +37,8 @@ export function mountAccountRoutes(mount: Mount, d: { accounts: MediatorAccounts
     logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator account reactivated');
     reply(list);
   });
-  mount(r.mediatorSigninLink, (_req, _res, { caller, param, reply }) => {
-    const link = accounts.signinLink(param('mediatorId'));
+  mount(r.mediatorSigninLink, async (_req, _res, { caller, param, reply }) => {
+    const link = await accounts.signinLink(param('mediatorId'));
     logger.info({ mediatorId: param('mediatorId'), by: caller.mediatorId }, 'mediator sign-in link made');
     reply(link);
   });

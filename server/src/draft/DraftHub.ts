@@ -93,7 +93,24 @@ export class DraftHub {
    */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!req.url?.startsWith(DRAFT_PATH_PREFIX)) return false;
+    void this.#upgrade(req, socket, head).catch((err: unknown) => {
+      this.#logger.error({ err }, 'draft upgrade failed');
+      socket.destroy();
+    });
+    return true;
+  }
+
+  /**
+   * The credentials are checked with the store (asynchronously). Meanwhile nothing is read from the
+   * socket: what the client sent early stays in it (and in `head`) for the WebSocket, as while its
+   * document loads (#onConnection). Node took its own listeners off the socket at the upgrade, so an
+   * error on it meanwhile is handled here, and a socket that closed meanwhile is not upgraded.
+   */
+  async #upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const address = this.#deps.addressOf(req);
+    socket.pause();
+    const onError = (err: Error) => this.#logger.debug({ err }, 'draft connection failed before its upgrade');
+    socket.on('error', onError);
     let grant: DraftGrant;
     try {
       if (this.#closing) throw new DraftRefusal(CloseCode.ServerRestart, 'restarting');
@@ -102,7 +119,9 @@ export class DraftHub {
       } catch (err) {
         throw new DraftRefusal(WsCode.TryAgainLater, 'too many connection attempts', { cause: err });
       }
-      grant = authenticateDraft(req, this.#deps);
+      grant = await authenticateDraft(req, this.#deps);
+      // The server may have begun to shut down while the credentials were checked.
+      if (this.#closing) throw new DraftRefusal(CloseCode.ServerRestart, 'restarting');
       try {
         this.#deps.connections.checkCapacity('draft', grant.principal, address);
       } catch (err) {
@@ -113,25 +132,33 @@ export class DraftHub {
       if (refusal.closeCode !== WsCode.TryAgainLater) {
         this.#logger.warn({ code: refusal.closeCode, reason: refusal.message, origin: req.headers.origin, cause: refusal.closeCode === WsCode.InternalError ? err : undefined }, 'draft connection refused');
       }
+      // The error listener stays: the socket is answered and destroyed.
       refuseUpgrade(socket, refusal);
-      return true;
+      return;
     }
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      this.#logger.debug({ doc: grant.ref.name }, 'draft connection closed before its upgrade');
+      socket.destroy();
+      return;
+    }
+    // ws puts its own error listener on from here; the socket stays paused until its document is loaded.
+    socket.off('error', onError);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, socket, grant, address));
-    return true;
   }
 
   #onConnection(ws: WebSocket, socket: Duplex, grant: DraftGrant, address: string): void {
-    if (this.#closing) {
-      ws.close(CloseCode.ServerRestart, 'restarting');
-      return;
-    }
     // Nothing the client sends is read until its document is loaded and the connection listens to
     // it (the load is asynchronous): no update is dropped before, or applied to a document not read yet.
+    // (The socket was paused already while the credentials were checked: #upgrade.)
     ws.pause();
     const end = (code: number, reason: string) => {
       ws.resume();
       ws.close(code, reason);
     };
+    if (this.#closing) {
+      end(CloseCode.ServerRestart, 'restarting');
+      return;
+    }
     const connections = this.#deps.connections;
     let conn: DraftConnection | undefined;
     const handle: Connection = {

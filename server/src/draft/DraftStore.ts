@@ -36,23 +36,23 @@ export interface DraftStoreOptions {
 export class DraftStore {
   readonly #db: Kysely<DB>;
   readonly #keys: Keyring;
-  readonly #caseKey: (caseId: string) => Uint8Array;
+  readonly #caseKey: (caseId: string) => Promise<Uint8Array>;
   readonly #docKeys = new Map<string, Uint8Array>();
   readonly #queue: DraftWriteQueue;
 
-  constructor(db: Kysely<DB>, keys: Keyring, caseKey: (caseId: string) => Uint8Array, options: DraftStoreOptions) {
+  constructor(db: Kysely<DB>, keys: Keyring, caseKey: (caseId: string) => Promise<Uint8Array>, options: DraftStoreOptions) {
     this.#db = db;
     this.#keys = keys;
     this.#caseKey = caseKey;
     this.#queue = new DraftWriteQueue((batch) => this.#writeBatch(batch), options.logger, options.queue);
   }
 
-  #key(doc: DraftDocRef): Uint8Array {
-    let k = this.#docKeys.get(doc.name);
-    if (!k) {
-      k = this.#keys.deriveKey(this.#caseKey(doc.caseId), `draft/${doc.name}`);
-      this.#docKeys.set(doc.name, k);
-    }
+  /** The document's key (derived once from the case key, which is read from the store the first time). */
+  async #key(doc: DraftDocRef): Promise<Uint8Array> {
+    const known = this.#docKeys.get(doc.name);
+    if (known) return known;
+    const k = this.#keys.deriveKey(await this.#caseKey(doc.caseId), `draft/${doc.name}`);
+    this.#docKeys.set(doc.name, k);
     return k;
   }
 
@@ -64,7 +64,7 @@ export class DraftStore {
   load(doc: DraftDocRef): Promise<{ updates: Uint8Array[]; bytes: number }> {
     return this.#queue.exclusive(async () => {
       const rows = await this.#db.selectFrom('draft_records').select('sealed').where('doc_name', '=', doc.name).orderBy('id').execute();
-      const key = this.#key(doc);
+      const key = await this.#key(doc);
       const updates = rows.map((r) => this.#keys.openBytes(key, r.sealed));
       // Queued updates are newer than every written row of their document (one FIFO, written in order).
       updates.push(...this.#queue.pendingFor(doc.name));
@@ -109,7 +109,7 @@ export class DraftStore {
       }
       const state = stateNow();
       // Sealed before the transaction: it holds the database for the two statements only.
-      const sealed = this.#keys.sealBytes(this.#key(doc), state);
+      const sealed = this.#keys.sealBytes(await this.#key(doc), state);
       const at = now();
       await this.#db.transaction().execute(async (trx) => {
         await trx.deleteFrom('draft_records').where('doc_name', '=', doc.name).execute();
@@ -128,8 +128,10 @@ export class DraftStore {
   /** One transaction for the whole batch, one sealed row per update, in queue order. */
   async #writeBatch(batch: readonly QueuedUpdate[]): Promise<void> {
     // Sealed before the transaction: it holds the database for the inserts only.
+    const keys = new Map<string, Uint8Array>();
+    for (const e of batch) if (!keys.has(e.doc.name)) keys.set(e.doc.name, await this.#key(e.doc));
     const at = now();
-    const rows = batch.map((e) => ({ case_id: e.doc.caseId, doc_name: e.doc.name, kind: 'update' as const, sealed: this.#keys.sealBytes(this.#key(e.doc), e.update), created_at: at }));
+    const rows = batch.map((e) => ({ case_id: e.doc.caseId, doc_name: e.doc.name, kind: 'update' as const, sealed: this.#keys.sealBytes(keys.get(e.doc.name)!, e.update), created_at: at }));
     await this.#db.transaction().execute(async (trx) => {
       // Several rows per statement (ids ascend in the order given); bounded for the engines' parameter limits.
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('draft_records').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();

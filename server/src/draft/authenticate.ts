@@ -59,7 +59,7 @@ const forbidden = (reason: string) => new DraftRefusal(CloseCode.Forbidden, reas
  * onAuthenticate for a WebSocket upgrade: origin allow-list (cross-site WebSocket hijacking,
  * docs/threats.md #6), then the credentials in the URL (`?token=`) or the mediator's cookie.
  */
-export function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps): DraftGrant {
+export async function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps): Promise<DraftGrant> {
   if (!deps.isAllowedOrigin(req.headers.origin)) throw new DraftRefusal(CloseCode.Forbidden, 'origin not allowed');
   const url = new URL(req.url ?? '/', 'http://parley.invalid');
   const docName = url.pathname.startsWith(DRAFT_PATH_PREFIX) ? url.pathname.slice(DRAFT_PATH_PREFIX.length) : null;
@@ -73,9 +73,9 @@ export function authenticateDraft(req: http.IncomingMessage, deps: DraftAuthDeps
  * access check a browser uses to learn why an upgrade was refused (a browser cannot read a refused
  * upgrade's status).
  */
-export function authoriseDraft(presented: Presented, docName: string | null, deps: Pick<DraftAuthDeps, 'gate'>): DraftGrant {
+export async function authoriseDraft(presented: Presented, docName: string | null, deps: Pick<DraftAuthDeps, 'gate'>): Promise<DraftGrant> {
   try {
-    const { ref, principal, access } = deps.gate.draft(presented, docName);
+    const { ref, principal, access } = await deps.gate.draft(presented, docName);
     return { ref, principal, identity: principal.identity, access };
   } catch (err) {
     if (!(err instanceof ParleyError)) throw err;

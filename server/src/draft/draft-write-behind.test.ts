@@ -130,7 +130,7 @@ describe('draft write-behind', () => {
     const drafts = new DraftStore(kit.store.kysely, kit.keys, kit.caseKey, { logger: log, queue: { retryBaseMs: 10, retryMaxMs: 40 } });
     // While `broken`, rows of the agreement cannot be sealed (those of the notes can).
     let broken = false;
-    const agreementKey = kit.keys.deriveKey(kit.caseKey(kit.ref.caseId), `draft/${kit.ref.name}`);
+    const agreementKey = kit.keys.deriveKey(await kit.caseKey(kit.ref.caseId), `draft/${kit.ref.name}`);
     const seal = kit.keys.sealBytes.bind(kit.keys);
     vi.spyOn(kit.keys, 'sealBytes').mockImplementation((key, bytes) => {
       if (broken && Buffer.from(key).equals(agreementKey)) throw new Error('sealing failed: key unavailable');

@@ -18,7 +18,7 @@ import type { DraftConnection } from './DraftConnection.ts';
 export interface DraftKit {
   store: Store;
   keys: Keyring;
-  caseKey: (caseId: string) => Uint8Array;
+  caseKey: (caseId: string) => Promise<Uint8Array>;
   /** The case's agreement draft and the mediator's notes: two documents of one case. */
   ref: DraftDocRef;
   notes: DraftDocRef;
@@ -29,13 +29,15 @@ export interface DraftKit {
 /** An in-memory store with one real case (draft rows reference it) and its key. */
 export async function draftKit(): Promise<DraftKit> {
   const sodium = await getSodium();
-  const store = new Store(':memory:');
+  const store = await Store.open({ dbPath: ':memory:' });
   const commits = countDraftCommits(store.db);
-  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
+  let saved: Promise<void> | undefined;
+  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => void (saved = store.putServerKey('signing', k)));
+  await saved;
   const bus = new EventBus(createLogger('silent'));
-  const { mediatorId } = new MediatorAuth(store, keys, bus).bootstrap('Mediator');
+  const { mediatorId } = await new MediatorAuth(store, keys, bus).bootstrap('Mediator');
   const cases = new CaseService(store, keys, { inviteTtlMs: 3600_000, baseUrl: () => 'http://x', bus });
-  const c = cases.createCase(mediatorId, { title: 'Fence repair', participants: [{ displayName: 'Ana Party', role: 'party', side: 'A' }] });
+  const c = await cases.createCase(mediatorId, { title: 'Fence repair', participants: [{ displayName: 'Ana Party', role: 'party', side: 'A' }] });
   const ref = parseDraftDocName(draftDocName(c.id, 'agreement'));
   const notes = parseDraftDocName(draftDocName(c.id, 'notes'));
   if (!ref || !notes) throw new Error('draft name did not parse');

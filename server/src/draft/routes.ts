@@ -9,9 +9,9 @@ import { authoriseDraft, DraftRefusal } from './authenticate.ts';
  * whether to keep retrying or to stop and say why (link withdrawn, expired, consent needed).
  */
 export function mountDraftRoutes(mount: Mount, d: { gate: AccessGate }): void {
-  mount(httpRoutes.draftAccess, (req, res, { caller, reply }) => {
+  mount(httpRoutes.draftAccess, async (req, res, { caller, reply }) => {
     try {
-      reply({ access: authoriseDraft(caller.presented, String(req.params.docName), d).access });
+      reply({ access: (await authoriseDraft(caller.presented, String(req.params.docName), d)).access });
     } catch (err) {
       if (!(err instanceof DraftRefusal)) throw err;
       res.status(err.httpStatus).json(err.toAnswer() satisfies DraftAccessAnswer);

@@ -108,28 +108,28 @@ export function createApp(deps: AppDeps): express.Express {
   const setSession: SessionCookie = (req, res, sessionToken) => {
     res.setHeader('Set-Cookie', sessionCookie(sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
   };
-  const startSession = (req: Request, res: Response, s: { sessionToken: string; mediatorId: string }) => {
+  const startSession = async (req: Request, res: Response, s: { sessionToken: string; mediatorId: string }) => {
     setSession(req, res, s.sessionToken);
     logger.info({ mediatorId: s.mediatorId }, 'mediator signed in');
-    return { mediator: auth.mediator(s.mediatorId)! };
+    return { mediator: (await auth.mediator(s.mediatorId))! };
   };
-  mount(r.signin, (req, res, { body, reply }) => {
-    reply(startSession(req, res, auth.signIn(body().token)));
+  mount(r.signin, async (req, res, { body, reply }) => {
+    reply(await startSession(req, res, await auth.signIn(body().token)));
   });
   // The invitee confirms their name: the account is created, the link dies, they are signed in.
   mount(r.acceptMediatorInvitation, async (req, res, { body, reply }) => {
     const { token, displayName } = body();
     const mediatorId = await deps.accounts.accept(token, displayName);
     logger.info({ mediatorId }, 'mediator invitation accepted');
-    reply(startSession(req, res, auth.openSession(mediatorId)));
+    reply(await startSession(req, res, await auth.openSession(mediatorId)));
   });
-  mount(r.signout, (req, res, { reply }) => {
-    auth.signOut(presentedBy(req.headers).sessionToken);
+  mount(r.signout, async (req, res, { reply }) => {
+    await auth.signOut(presentedBy(req.headers).sessionToken);
     res.setHeader('Set-Cookie', clearedSessionCookie(secure(req)));
     reply();
   });
-  mount(r.me, (_req, _res, { caller, reply }) => {
-    reply({ mediator: auth.mediator(caller.mediatorId)! });
+  mount(r.me, async (_req, _res, { caller, reply }) => {
+    reply({ mediator: (await auth.mediator(caller.mediatorId))! });
   });
   // The name the mediator goes by: on the account, and re-sealed into every one of their cases;
   // organisation and statement are shown to the people they invite [3.6.14].
@@ -139,49 +139,49 @@ export function createApp(deps: AppDeps): express.Express {
     // First: an address another account has is refused before anything changes.
     if (email !== undefined) await deps.accounts.setEmail(id, email);
     await deps.accounts.setProfile(id, { organisation, statement });
-    const mediator = auth.setDisplayName(id, displayName, cases.resealMediatorName(id, displayName));
+    const mediator = await auth.setDisplayName(id, displayName, await cases.resealMediatorName(id, displayName));
     logger.info({ mediatorId: id }, 'mediator profile changed');
     reply({ mediator });
   });
 
-  mount(r.listCases, (_req, _res, { caller, reply }) => {
-    reply({ cases: cases.listCases(caller.mediatorId) });
+  mount(r.listCases, async (_req, _res, { caller, reply }) => {
+    reply({ cases: await cases.listCases(caller.mediatorId) });
   });
-  mount(r.createCase, (_req, _res, { caller, body, reply }) => {
-    const detail = cases.createCase(caller.mediatorId, body());
+  mount(r.createCase, async (_req, _res, { caller, body, reply }) => {
+    const detail = await cases.createCase(caller.mediatorId, body());
     logger.info({ caseId: detail.id, participants: detail.participants.length }, 'case created');
     reply(detail);
   });
-  mount(r.getCase, (_req, _res, { caller, param, reply }) => {
-    reply(cases.caseDetail(caller.mediatorId, param('caseId')));
+  mount(r.getCase, async (_req, _res, { caller, param, reply }) => {
+    reply(await cases.caseDetail(caller.mediatorId, param('caseId')));
   });
-  mount(r.setBreakdown, (_req, _res, { caller, body, param, reply }) => {
+  mount(r.setBreakdown, async (_req, _res, { caller, body, param, reply }) => {
     const settings = body();
-    const detail = cases.setBreakdown(caller.mediatorId, param('caseId'), settings);
+    const detail = await cases.setBreakdown(caller.mediatorId, param('caseId'), settings);
     logger.info({ caseId: detail.id }, 'breakdown procedure changed');
     reply(detail);
   });
-  mount(r.setWaitingRoom, (_req, _res, { caller, body, param, reply }) => {
-    const detail = cases.setWaitingRoom(caller.mediatorId, param('caseId'), body().on);
+  mount(r.setWaitingRoom, async (_req, _res, { caller, body, param, reply }) => {
+    const detail = await cases.setWaitingRoom(caller.mediatorId, param('caseId'), body().on);
     logger.info({ caseId: detail.id, on: detail.waitingRoom }, 'waiting room changed');
     reply(detail);
   });
-  mount(r.revokeLink, (_req, _res, { caller, param, reply }) => {
-    const detail = cases.revokeInvitation(caller.mediatorId, param('caseId'), param('pid'));
+  mount(r.revokeLink, async (_req, _res, { caller, param, reply }) => {
+    const detail = await cases.revokeInvitation(caller.mediatorId, param('caseId'), param('pid'));
     logger.info({ caseId: detail.id, participantId: param('pid') }, 'invitation revoked');
     reply(detail);
   });
-  mount(r.reissueLink, (_req, _res, { caller, param, reply }) => {
-    const detail = cases.reissueInvitation(caller.mediatorId, param('caseId'), param('pid'));
+  mount(r.reissueLink, async (_req, _res, { caller, param, reply }) => {
+    const detail = await cases.reissueInvitation(caller.mediatorId, param('caseId'), param('pid'));
     logger.info({ caseId: detail.id, participantId: param('pid') }, 'invitation reissued');
     reply(detail);
   });
 
-  mount(r.invitation, (_req, _res, { caller, reply }) => {
-    reply(cases.invitationView(caller.identity));
+  mount(r.invitation, async (_req, _res, { caller, reply }) => {
+    reply(await cases.invitationView(caller.identity));
   });
-  mount(r.consent, (_req, _res, { caller, body, reply }) => {
-    const view = cases.recordConsent(caller.identity, body());
+  mount(r.consent, async (_req, _res, { caller, body, reply }) => {
+    const view = await cases.recordConsent(caller.identity, body());
     logger.info({ caseId: view.caseId, participantId: view.participant.id, clauseSetHash: view.clauseSetHash }, 'consent recorded');
     reply(view);
   });

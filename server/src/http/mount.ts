@@ -44,8 +44,9 @@ export function mounter(app: express.Express, gate: AccessGate): Mount {
   return (route, handler, before = []) => {
     type R = typeof route;
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    const audience: express.RequestHandler = (req, res, next) => {
-      res.locals.caller = gate.caller(route.who, presentedBy(req.headers));
+    // Express 5 passes a rejected promise to the error handler: the typed refusal is answered as before.
+    const audience: express.RequestHandler = async (req, res, next) => {
+      res.locals.caller = await gate.caller(route.who, presentedBy(req.headers));
       next();
     };
     app[method](route.path, audience, ...before, (req, res) => {

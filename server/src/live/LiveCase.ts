@@ -58,8 +58,8 @@ export class LiveCase {
       newId: () => string;
       bus: EventBus;
       breakdown: BreakdownSettings;
-      /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
-      mayObserveCaucus?: (occupantIds: string[]) => boolean;
+      /** Whether everyone among these occupants agreed to the assessor following into their caucus (read from the store). */
+      mayObserveCaucus?: (occupantIds: string[]) => Promise<boolean>;
       /** Parties and advisors wait until the mediator lets them in (Rooms.placementOf). Off unless set. */
       waitingRoom?: boolean;
     },
@@ -69,7 +69,16 @@ export class LiveCase {
     this.#logger = logger.child({ caseId });
     this.#mediatorId = opts.mediatorId;
     this.#bus = opts.bus;
-    const mayObserveCaucus = opts.mayObserveCaucus ?? (() => false);
+    const ask = opts.mayObserveCaucus ?? (async () => false);
+    // A check that fails counts as a refusal: the assessor stays outside, the move goes on.
+    const mayObserveCaucus = async (occupantIds: string[]): Promise<boolean> => {
+      try {
+        return await ask(occupantIds);
+      } catch (err) {
+        this.#logger.error({ err }, 'could not check whether the assessor may follow into the caucus; they stay outside');
+        return false;
+      }
+    };
     this.notify = new Notifier(() => this.#members.values());
     this.announcements = new Announcements(this.notify);
     this.shares = new Shares({
@@ -237,10 +246,13 @@ export class LiveCase {
     const existing = this.#members.get(identity.participantId);
     if (existing?.connection === 'reconnecting') return this.#rejoin(existing, socket, 'recovered');
     if (existing) return this.#replace(existing, socket);
-    const roomId = identity.role === 'assessor' ? this.#observers.target() : this.rooms.placementOf(identity.participantId, identity.role);
-    const member = new Member(identity, socket, roomId);
-    this.media.addPeer(member.id, roomId);
-    this.#members.set(member.id, member);
+    // An assessor goes where the mediator is if everyone there agreed, which is read from the store:
+    // found and entered between moves (Rooms.between), so no move re-wires that room meanwhile.
+    const member =
+      identity.role === 'assessor'
+        ? await this.rooms.between(async () => this.#enter(identity, socket, await this.#observers.target()))
+        : this.#enter(identity, socket, this.rooms.placementOf(identity.participantId, identity.role));
+    const roomId = member.roomId;
     await this.moderation.applyHold(member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
@@ -248,6 +260,16 @@ export class LiveCase {
     if (member.role === 'assessor') this.#observers.joined(member);
     this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
     await this.ladder.arrived(member);
+    return member;
+  }
+
+  /** A new member in `roomId`, with their media there. */
+  #enter(identity: Identity, socket: ParleySocket, roomId: string): Member {
+    // The live case may have ended while an assessor's room was looked up.
+    if (this.#closed) throw new ParleyError(ErrorCode.NotInSession, 'The session ended. Please join again.');
+    const member = new Member(identity, socket, roomId);
+    this.media.addPeer(member.id, roomId);
+    this.#members.set(member.id, member);
     return member;
   }
 

@@ -16,7 +16,7 @@ afterAll(() => sfu?.close());
 function setup() {
   const logger = createLogger('silent');
   const bus = new EventBus(logger);
-  const live = new LiveSessions(sfu, logger, { mediatorOf: () => 'maria', breakdownOf: () => DEFAULT_BREAKDOWN }, bus);
+  const live = new LiveSessions(sfu, logger, { mediatorOf: async () => 'maria', breakdownOf: async () => DEFAULT_BREAKDOWN }, bus);
   live.subscribe(bus);
   return { bus, live };
 }
@@ -41,6 +41,43 @@ describe('LiveSessions on the event bus', () => {
     bus.emit('agreement.changed', { caseId: 'case-c', current });
     bus.emit('agreement.changed', { caseId: 'no-live-session', current: null });
     expect(toAll.mock.calls).toEqual([['agreement:updated', { current }]]);
+    live.closeAll();
+  });
+
+  it('a change announced while the live case is being made (its facts read from the store) is not lost', async () => {
+    const logger = createLogger('silent');
+    const bus = new EventBus(logger);
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked = false;
+    const live = new LiveSessions(
+      sfu,
+      logger,
+      {
+        mediatorOf: async () => 'maria',
+        breakdownOf: async () => {
+          asked = true;
+          await held;
+          return DEFAULT_BREAKDOWN;
+        },
+        waitingRoomOf: async () => {
+          await held;
+          return true;
+        },
+      },
+      bus,
+    );
+    live.subscribe(bus);
+    const making = live.withCase('case-d', (c) => c);
+    await vi.waitFor(() => expect(asked).toBe(true));
+    const by = { caseId: 'case-d', participantId: 'maria', role: 'mediator' as const, displayName: 'Maria', side: null };
+    const settings = { ...DEFAULT_BREAKDOWN, graceSeconds: 90 };
+    bus.emit('breakdown.changed', { caseId: 'case-d', settings, by });
+    bus.emit('waiting-room.changed', { caseId: 'case-d', on: false, by });
+    release();
+    const running = await making;
+    expect(running.ladder.settings).toEqual(settings);
+    expect(running.rooms.waiting('party')).toBe(false);
     live.closeAll();
   });
 });

@@ -10,14 +10,14 @@ import { ReplaceableMedia } from './ReplaceableMedia.ts';
 /** How long a case whose worker died waits for one to be running again (its replacement starts in well under a second). */
 const WORKER_WAIT_MS = 15_000;
 
-/** What a live case needs to know of its case when it starts. */
+/** What a live case needs to know of its case when it starts (read from the store: answers are promises). */
 export interface CaseFacts {
-  mediatorOf: (caseId: string) => string;
-  breakdownOf: (caseId: string) => BreakdownSettings;
+  mediatorOf: (caseId: string) => Promise<string>;
+  breakdownOf: (caseId: string) => Promise<BreakdownSettings>;
   /** Whether the case's parties and advisors wait to be let in (absent: never). */
-  waitingRoomOf?: (caseId: string) => boolean;
+  waitingRoomOf?: (caseId: string) => Promise<boolean>;
   /** Whether every one of these people agreed to the assessor following into their caucus. */
-  mayObserveCaucus?: (caseId: string, occupantIds: string[]) => boolean;
+  mayObserveCaucus?: (caseId: string, occupantIds: string[]) => Promise<boolean>;
 }
 
 /** Registry of live cases. Creation goes through a per-case queue (two joins, one LiveCase). */
@@ -27,6 +27,11 @@ export class LiveSessions {
   readonly #cases = new Map<string, LiveCase>();
   readonly #queue = new KeyedQueue();
   readonly #facts: CaseFacts;
+  /**
+   * Cases whose LiveCase is being made, with the changes announced meanwhile: its facts were read
+   * from the store before, and may be older than a change announced before it exists.
+   */
+  readonly #starting = new Map<string, { breakdown?: BreakdownSettings; waitingRoom?: boolean }>();
   readonly #bus: EventBus;
 
   constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, bus: EventBus) {
@@ -80,15 +85,29 @@ export class LiveSessions {
     return this.#queue.run(caseId, async () => {
       let live = this.get(caseId);
       if (!live) {
-        // The SFU's CaseMedia is a RouterMedia as it is: the compiler checks it here.
-        const first: RouterMedia = await this.#sfu.caseMedia(caseId);
+        const changed: { breakdown?: BreakdownSettings; waitingRoom?: boolean } = {};
+        this.#starting.set(caseId, changed);
+        let facts: [string, BreakdownSettings, boolean];
+        let first: RouterMedia;
+        try {
+          // Read before the media is made: a failed read leaves no router behind.
+          facts = await Promise.all([this.#facts.mediatorOf(caseId), this.#facts.breakdownOf(caseId), this.#facts.waitingRoomOf?.(caseId) ?? false]);
+          // The SFU's CaseMedia is a RouterMedia as it is: the compiler checks it here.
+          first = await this.#sfu.caseMedia(caseId);
+        } finally {
+          // From here on (no await until it is in #cases) the live case itself hears of changes.
+          this.#starting.delete(caseId);
+        }
+        const [mediatorId, read, readWaitingRoom] = facts;
+        const breakdown = changed.breakdown ?? read;
+        const waitingRoom = changed.waitingRoom ?? readWaitingRoom;
         // Rebuilt in this case's queue: a person rejoining after the worker died waits for the new media.
         const media = new ReplaceableMedia(first, () => this.#queue.run(caseId, () => this.#mediaOnLiveWorker(caseId)), this.#logger.child({ caseId }));
         live = new LiveCase(caseId, media, this.#logger, {
-          mediatorId: this.#facts.mediatorOf(caseId),
-          breakdown: this.#facts.breakdownOf(caseId),
-          waitingRoom: this.#facts.waitingRoomOf?.(caseId) ?? false,
-          mayObserveCaucus: (ids) => this.#facts.mayObserveCaucus?.(caseId, ids) ?? false,
+          mediatorId,
+          breakdown,
+          waitingRoom,
+          mayObserveCaucus: async (ids) => (await this.#facts.mayObserveCaucus?.(caseId, ids)) ?? false,
           newId: () => randomId(9),
           bus: this.#bus,
         });
@@ -121,8 +140,18 @@ export class LiveSessions {
    */
   subscribe(bus: EventBus): () => void {
     return bus.onEach({
-      'breakdown.changed': ({ caseId, settings }) => this.get(caseId)?.setBreakdown(settings),
-      'waiting-room.changed': ({ caseId, on, by }) => void this.get(caseId)?.setWaitingRoom(on, by),
+      'breakdown.changed': ({ caseId, settings }) => {
+        const starting = this.#starting.get(caseId);
+        if (starting) starting.breakdown = settings;
+        this.get(caseId)?.setBreakdown(settings);
+      },
+      'waiting-room.changed': ({ caseId, on, by }) => {
+        const starting = this.#starting.get(caseId);
+        if (starting) starting.waitingRoom = on;
+        void this.get(caseId)
+          ?.setWaitingRoom(on, by)
+          .catch((err: unknown) => this.#logger.error({ err, caseId }, 'the live session could not follow the changed waiting room'));
+      },
       'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
       // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
       'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),

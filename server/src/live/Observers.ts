@@ -17,8 +17,8 @@ export interface ObserversHost {
   /** Tells `m` who is already in the room they just entered. */
   showRoomTo(m: Member): void;
   record<T extends RecordEventType>(type: T, by: PersonRef | null, data: RecordData<T>): void;
-  /** Whether everyone among these occupants agreed to the assessor following into their caucus. */
-  mayObserveCaucus(occupantIds: string[]): boolean;
+  /** Whether everyone among these occupants agreed to the assessor following into their caucus (read from the store). */
+  mayObserveCaucus(occupantIds: string[]): Promise<boolean>;
 }
 
 /**
@@ -42,13 +42,30 @@ export class Observers {
     return h.member(h.mediatorId) ?? h.members().find((m) => m.role === 'mediator');
   }
 
-  /** The room the followed mediator is in, if everyone there agreed to be observed; else the waiting room. */
-  target(): string {
+  /**
+   * The room the followed mediator is in, if everyone there agreed to be observed; else the waiting
+   * room. The agreement is read from the store: if meanwhile the followed mediator's room or the
+   * people in it changed (someone joined or left it), it is asked again for the room as it is now,
+   * and after a few such changes the answer is "outside". The joint room needs no agreement.
+   */
+  async target(): Promise<string> {
+    for (let asked = 1; ; asked++) {
+      const seen = this.#mediatorRoom();
+      if (seen.room === null || seen.room === JOINT_ROOM) return observerRoomFor(seen.room, false);
+      const agreed = await this.#host.mayObserveCaucus(seen.occupants);
+      const now = this.#mediatorRoom();
+      if (now.room === seen.room && sameIds(now.occupants, seen.occupants)) return observerRoomFor(seen.room, agreed);
+      if (asked >= TARGET_ATTEMPTS) return observerRoomFor(now.room, false);
+    }
+  }
+
+  /** The room of the followed mediator (null: none present) and who else but assessors is in it. */
+  #mediatorRoom(): { room: string | null; occupants: string[] } {
     const h = this.#host;
     const mediator = this.#followed();
     const room = mediator ? mediator.roomId : null;
     const occupants = room ? h.members().filter((m) => m.roomId === room && m.role !== 'assessor').map((m) => m.id) : [];
-    return observerRoomFor(room, room !== null && h.mayObserveCaucus(occupants));
+    return { room, occupants };
   }
 
   joined(o: Member): void {
@@ -57,7 +74,8 @@ export class Observers {
 
   /**
    * Before anyone is re-wired by a move: observers in a caucus step out, so not one packet of a
-   * caucus reaches an assessor its new occupants did not agree to. `after` puts them back where allowed.
+   * caucus reaches an assessor its new occupants did not agree to. `after` puts them back where
+   * allowed, only once the (asynchronous) check of the occupants' agreement has answered.
    */
   async beforeMove(movers: Member[], toRoomId: string): Promise<Map<string, string>> {
     const observers = this.#host.members().filter((m) => m.role === 'assessor');
@@ -75,7 +93,10 @@ export class Observers {
 
   /** Puts every assessor where the mediator is (or outside); records where that changed. */
   async after(before: Map<string, string>): Promise<void> {
-    const target = this.target();
+    // No assessor: nothing to ask the store.
+    if (!this.#host.members().some((m) => m.role === 'assessor')) return;
+    // Until this answers, the observers who stepped out stay out.
+    const target = await this.target();
     for (const o of this.#host.members()) {
       if (o.role !== 'assessor') continue;
       await this.#setRoom(o, target);
@@ -94,4 +115,13 @@ export class Observers {
     o.roomId = roomId;
     if (this.#host.media.hasPeer(o.id)) await this.#host.media.movePeer(o.id, roomId);
   }
+}
+
+/** How many times `target` asks for the agreement of a room whose occupants keep changing meanwhile. */
+const TARGET_ATTEMPTS = 3;
+
+function sameIds(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
 }

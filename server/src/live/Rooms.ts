@@ -176,6 +176,15 @@ export class Rooms {
     return room;
   }
 
+  /**
+   * Runs `fn` between moves: no move, room close or timer end runs until it is done. An assessor
+   * joining is placed this way (LiveCase.join), so the room found for them is not re-wired under
+   * them before they are in it.
+   */
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#serial(fn);
+  }
+
   close(roomId: string, by: PersonRef | null): Promise<void> {
     return this.#serial(() => this.#close(roomId, by));
   }

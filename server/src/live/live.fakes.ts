@@ -150,7 +150,7 @@ export function person(participantId: string, role: Role, opts: { invited?: bool
 export const BREAKDOWN: BreakdownSettings = { graceSeconds: 30, pauseJointSession: true, audioOnlyFallback: true, textFallback: true, reschedulingContact: '' };
 
 /** A live case on fake media, with the bus events it emitted. */
-export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean; waitingRoom?: boolean } = {}) {
+export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean | Promise<boolean>; waitingRoom?: boolean } = {}) {
   const media = new FakeMedia();
   const bus = new EventBus(createLogger('silent'));
   const events: { [K in keyof ServerEvents]?: ServerEvents[K][] } = {};
@@ -163,7 +163,8 @@ export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus
     newId: () => `id${++ids}`,
     breakdown: opts.breakdown ?? BREAKDOWN,
     bus,
-    ...(opts.mayObserveCaucus ? { mayObserveCaucus: opts.mayObserveCaucus } : {}),
+    // Asynchronous, as the store's answer is: a plain answer still arrives a turn later.
+    ...(opts.mayObserveCaucus ? { mayObserveCaucus: async (ids: string[]) => opts.mayObserveCaucus!(ids) } : {}),
     ...(opts.waitingRoom ? { waitingRoom: true } : {}),
   });
   const sockets = new Map<string, FakeSocket>();

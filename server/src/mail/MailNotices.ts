@@ -114,16 +114,16 @@ export class MailNotices {
     await this.#recipients.stored();
     const to = await this.#recipients.deliverable(e.participantId);
     if (!to) return;
-    await this.#send(to, invitationText({ mediator: this.#mediator(e.caseId), url: e.url, expiresAt: e.expiresAt, zone: await this.#zoneOf(to) }));
+    await this.#send(to, invitationText({ mediator: await this.#mediator(e.caseId), url: e.url, expiresAt: e.expiresAt, zone: await this.#zoneOf(to) }));
   }
 
   async #sessionChanged(e: ServerEvents['session.changed']): Promise<void> {
     const row = await this.#schedule.get(e.caseId, e.sessionId);
     if (!row) return;
-    const details = this.#details(row);
+    const details = await this.#details(row);
     const session = { id: row.id, startsAt: row.starts_at, durationMinutes: row.duration_minutes, purpose: row.purpose, side: row.side, setInTimeZone: details.timeZone, sequence: row.sequence, cancelledAt: row.cancelled_at, note: null };
     const method = e.change === 'cancelled' ? 'CANCEL' : 'REQUEST';
-    const mediator = this.#mediator(e.caseId);
+    const mediator = await this.#mediator(e.caseId);
     for (const to of await this.#concerned(row)) {
       const zone = (await this.#zoneOf(to)) ?? details.timeZone;
       const previous = e.previous && { ...e.previous, purpose: row.purpose };
@@ -163,11 +163,11 @@ export class MailNotices {
         const row = await this.#schedule.get(s.case_id, s.id);
         // Moved or cancelled since it was found due: the next pass sees it as it is now.
         if (!row || row.sequence !== s.sequence || row.cancelled_at) continue;
-        const mediator = this.#mediator(s.case_id);
-        const setIn = this.#details(row).timeZone;
+        const mediator = await this.#mediator(s.case_id);
+        const setIn = (await this.#details(row)).timeZone;
         for (const to of await this.#concerned(row)) {
           const words = reminderText({ mediator, session: { startsAt: row.starts_at, durationMinutes: row.duration_minutes, purpose: row.purpose }, zone: (await this.#zoneOf(to)) ?? setIn });
-          mails.push(this.#outbox.seal(to.caseId, to.participantId, this.#mail(to, words)));
+          mails.push(await this.#outbox.seal(to.caseId, to.participantId, this.#mail(to, words)));
         }
       }
       const marked = await this.#db.transaction(async (db) => {
@@ -199,9 +199,9 @@ export class MailNotices {
     return (await this.#recipients.deliverablesOf(row.case_id)).filter((to) => sessionConcerns(to, row));
   }
 
-  #mediator(caseId: string): string {
-    const lead = this.#cases.mediatorParticipantId(caseId);
-    return this.#cases.people(caseId).find((p) => p.id === lead)?.displayName ?? 'Your mediator';
+  async #mediator(caseId: string): Promise<string> {
+    const lead = await this.#cases.mediatorParticipantId(caseId);
+    return (await this.#cases.people(caseId)).find((p) => p.id === lead)?.displayName ?? 'Your mediator';
   }
 
   async #zoneOf(to: Deliverable): Promise<string | null> {
@@ -209,7 +209,7 @@ export class MailNotices {
     return z ? this.#cases.openForCase(to.caseId, z.zone_sealed) : null;
   }
 
-  #details(row: ScheduledRow): SealedDetails {
-    return JSON.parse(this.#cases.openForCase(row.case_id, row.details_sealed)) as SealedDetails;
+  async #details(row: ScheduledRow): Promise<SealedDetails> {
+    return JSON.parse(await this.#cases.openForCase(row.case_id, row.details_sealed)) as SealedDetails;
   }
 }

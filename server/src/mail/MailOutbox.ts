@@ -5,8 +5,8 @@ import type { MailStore, OutboxRow } from './MailStore.ts';
 
 /** Seals and opens a mail with its case's key (CaseService.sealForCase / openForCase). */
 export interface CaseSealer {
-  sealForCase(caseId: string, text: string): string;
-  openForCase(caseId: string, sealed: string): string;
+  sealForCase(caseId: string, text: string): Promise<string>;
+  openForCase(caseId: string, sealed: string): Promise<string>;
 }
 
 export interface OutboxOptions {
@@ -49,7 +49,7 @@ export class MailOutbox {
 
   /** Stores the mail and starts sending it; the caller waits for the write, not for the SMTP server. */
   async enqueue(caseId: string, participantId: string, mail: OutgoingMail): Promise<void> {
-    await this.#db.enqueue(this.seal(caseId, participantId, mail));
+    await this.#db.enqueue(await this.seal(caseId, participantId, mail));
     void this.kick();
   }
 
@@ -58,9 +58,10 @@ export class MailOutbox {
    * on it) and calls `kick` once that is committed: a mail is never sent from a write that is then
    * rolled back.
    */
-  seal(caseId: string, participantId: string, mail: OutgoingMail): OutboxRow {
+  async seal(caseId: string, participantId: string, mail: OutgoingMail): Promise<OutboxRow> {
+    const mailSealed = await this.#sealer.sealForCase(caseId, JSON.stringify(mail));
     const at = new Date(this.#now()).toISOString();
-    return { id: randomId(), case_id: caseId, participant_id: participantId, mail_sealed: this.#sealer.sealForCase(caseId, JSON.stringify(mail)), attempts: 0, next_attempt_at: at, created_at: at };
+    return { id: randomId(), case_id: caseId, participant_id: participantId, mail_sealed: mailSealed, attempts: 0, next_attempt_at: at, created_at: at };
   }
 
   /** Sends whatever is due; one pass at a time (a call during a pass asks for another one after it). */
@@ -88,7 +89,7 @@ export class MailOutbox {
   async #pass(): Promise<void> {
     for (const row of await this.#db.due(new Date(this.#now()).toISOString(), 20)) {
       if (this.#closed) return;
-      const mail = JSON.parse(this.#sealer.openForCase(row.case_id, row.mail_sealed)) as OutgoingMail;
+      const mail = JSON.parse(await this.#sealer.openForCase(row.case_id, row.mail_sealed)) as OutgoingMail;
       try {
         await this.#mailer.send(mail);
         await this.#db.remove(row.id);

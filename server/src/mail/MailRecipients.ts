@@ -61,17 +61,18 @@ export class MailRecipients {
   }
 
   async forMediator(mediatorId: string, caseId: string): Promise<CaseMail> {
-    this.#cases.mediatorIdentity(mediatorId, caseId);
+    await this.#cases.mediatorIdentity(mediatorId, caseId);
     await this.stored();
     const rows = new Map((await this.#db.recipientsOf(caseId)).map((r) => [r.participant_id, r]));
-    const people = this.#cases.roster(caseId).filter((p) => p.role !== 'mediator');
-    return { available: this.#available, people: people.map((p) => ({ participantId: p.id, ...this.#settings(rows.get(p.id)) })) };
+    const people: CaseMail['people'] = [];
+    for (const p of await this.#cases.roster(caseId)) if (p.role !== 'mediator') people.push({ participantId: p.id, ...(await this.#settings(rows.get(p.id))) });
+    return { available: this.#available, people };
   }
 
   /** The mediator's correction; a person who turned mails off stays off (a new address is no consent to mails). */
   async setByMediator(mediatorId: string, caseId: string, participantId: string, email: string | null): Promise<CaseMail> {
-    this.#cases.mediatorIdentity(mediatorId, caseId);
-    const p = this.#cases.roster(caseId).find((x) => x.id === participantId);
+    await this.#cases.mediatorIdentity(mediatorId, caseId);
+    const p = (await this.#cases.roster(caseId)).find((x) => x.id === participantId);
     if (!p || p.role === 'mediator') throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
     await this.stored();
     await this.setAddress(caseId, participantId, email);
@@ -80,14 +81,14 @@ export class MailRecipients {
 
   async forInvitee(who: Identity): Promise<MyMail> {
     await this.stored();
-    return { available: this.#available, ...this.#settings(await this.#db.recipient(who.participantId)) };
+    return { available: this.#available, ...(await this.#settings(await this.#db.recipient(who.participantId))) };
   }
 
   async setMine(who: Identity, body: MyMailBody): Promise<MyMail> {
     await this.stored();
     // Sealed before the transaction, whose body only awaits its own queries.
-    const fresh = this.#newRow(who.caseId, who.participantId);
-    const address = body.email === undefined ? undefined : this.#sealAddress(who.caseId, body.email);
+    const fresh = await this.#newRow(who.caseId, who.participantId);
+    const address = body.email === undefined ? undefined : await this.#sealAddress(who.caseId, body.email);
     await this.#db.transaction(async (db) => {
       if (address !== undefined) {
         await db.insertRecipientIfMissing(fresh);
@@ -109,8 +110,8 @@ export class MailRecipients {
   }
 
   async setAddress(caseId: string, participantId: string, email: string | null): Promise<void> {
-    const fresh = this.#newRow(caseId, participantId);
-    const address = this.#sealAddress(caseId, email);
+    const fresh = await this.#newRow(caseId, participantId);
+    const address = await this.#sealAddress(caseId, email);
     await this.#db.insertRecipientIfMissing(fresh);
     await this.#db.setAddress(participantId, address);
   }
@@ -122,41 +123,46 @@ export class MailRecipients {
 
   /** Everyone on the case whom a mail can reach. */
   async deliverablesOf(caseId: string): Promise<Deliverable[]> {
-    return (await this.#db.recipientsOf(caseId)).flatMap((r) => this.#deliverable(r) ?? []);
+    const out: Deliverable[] = [];
+    for (const r of await this.#db.recipientsOf(caseId)) {
+      const d = await this.#deliverable(r);
+      if (d) out.push(d);
+    }
+    return out;
   }
 
-  #deliverable(r: RecipientRow | undefined): Deliverable | null {
+  async #deliverable(r: RecipientRow | undefined): Promise<Deliverable | null> {
     if (!r?.address_sealed || r.opted_out_at) return null;
-    const p = this.#store.getParticipant(r.participant_id);
+    const p = await this.#store.getParticipant(r.participant_id);
     if (!p || p.removed_at || p.role === 'mediator') return null;
-    const token = this.#cases.openForCase(r.case_id, r.unsubscribe_sealed);
+    const token = await this.#cases.openForCase(r.case_id, r.unsubscribe_sealed);
     return {
       caseId: r.case_id,
       participantId: r.participant_id,
       role: p.role,
       side: p.side,
-      address: this.#cases.openForCase(r.case_id, r.address_sealed),
+      address: await this.#cases.openForCase(r.case_id, r.address_sealed),
       unsubscribeUrl: `${this.#baseUrl()}/unsubscribe#t=${token}`,
     };
   }
 
-  #settings(r: RecipientRow | undefined): { email: string | null; mailsOn: boolean } {
-    return { email: r?.address_sealed ? this.#cases.openForCase(r.case_id, r.address_sealed) : null, mailsOn: !r?.opted_out_at };
+  async #settings(r: RecipientRow | undefined): Promise<{ email: string | null; mailsOn: boolean }> {
+    return { email: r?.address_sealed ? await this.#cases.openForCase(r.case_id, r.address_sealed) : null, mailsOn: !r?.opted_out_at };
   }
 
-  #sealAddress(caseId: string, email: string | null): string | null {
+  async #sealAddress(caseId: string, email: string | null): Promise<string | null> {
     return email === null ? null : this.#cases.sealForCase(caseId, email);
   }
 
   /** The row a person gets the first time (with their unsubscribe token); kept as it is when they have one. */
-  #newRow(caseId: string, participantId: string): RecipientRow {
+  async #newRow(caseId: string, participantId: string): Promise<RecipientRow> {
     const token = randomId(32);
     return {
       participant_id: participantId,
       case_id: caseId,
       address_sealed: null,
       opted_out_at: null,
-      unsubscribe_sealed: this.#cases.sealForCase(caseId, token),
+      unsubscribe_sealed: await this.#cases.sealForCase(caseId, token),
       unsubscribe_hash: this.#keys.hashHex(token),
       digest_count: 0,
       digest_since: null,

@@ -67,7 +67,7 @@ describe('/api/ready', () => {
   it('answers 503 naming the store check when the database is closed, without its path or the error', async () => {
     const { logger, lines } = captureLogs();
     const server = await start({}, logger);
-    server.store.close();
+    await server.store.close();
     const r = await ready(server.url);
     expect(r.status).toBe(503);
     expect(r.body.checks.filter((c) => !c.ok)).toEqual([{ name: 'store', ok: false, reason: 'the database does not answer' }]);

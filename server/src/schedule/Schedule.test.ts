@@ -101,7 +101,7 @@ describe('Schedule', () => {
     const { add, schedule, mediatorId, caseId, cases } = await setup();
     const { session } = await add();
     expect((await refusal(() => schedule.forMediator('someone-else', caseId))).code).toBe('not_found');
-    const other = cases.createCase(mediatorId, { title: 'Other', participants: [{ displayName: 'Cy', role: 'party', side: 'A' }] });
+    const other = await cases.createCase(mediatorId, { title: 'Other', participants: [{ displayName: 'Cy', role: 'party', side: 'A' }] });
     expect((await refusal(() => schedule.cancel(mediatorId, other.id, session.id))).code).toBe('not_found');
   });
 

@@ -25,7 +25,7 @@ type ScheduleEntryType = 'session.scheduled' | 'session.rescheduled' | 'session.
 type ScheduleEntry = { [T in ScheduleEntryType]: { type: T; data: RecordData<T> } }[ScheduleEntryType];
 
 /** Where the schedule asks whether an invitee may read case content (the mediator's note): AccessGate.consentCurrent. */
-export type ConsentCheck = (identity: Identity) => boolean;
+export type ConsentCheck = (identity: Identity) => boolean | Promise<boolean>;
 
 /**
  * The wall-clock time `date` `time` in `zone` as a UTC instant. Refuses a date that does not exist
@@ -72,15 +72,15 @@ export class Schedule {
 
   /** Every session of the mediator's case, and everyone's zone. Another mediator's case is "not found". */
   async forMediator(mediatorId: string, caseId: string): Promise<CaseSchedule> {
-    this.#cases.mediatorIdentity(mediatorId, caseId);
+    await this.#cases.mediatorIdentity(mediatorId, caseId);
     return this.#caseSchedule(caseId);
   }
 
   async add(mediatorId: string, caseId: string, body: ScheduleBody): Promise<{ schedule: CaseSchedule; session: ScheduledSession }> {
-    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
     const full = () => new ParleyError(ErrorCode.Conflict, `A case holds at most ${SCHEDULE_LIMITS.perCase} scheduled sessions and deadlines.`);
     if ((await this.#db.count(caseId)) >= SCHEDULE_LIMITS.perCase) throw full();
-    this.#checkSide(caseId, body);
+    await this.#checkSide(caseId, body);
     const startsAt = this.#futureInstant(body);
     const at = this.#iso();
     const row: ScheduledRow = {
@@ -90,7 +90,7 @@ export class Schedule {
       duration_minutes: body.durationMinutes,
       purpose: body.purpose,
       side: body.side,
-      details_sealed: this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
+      details_sealed: await this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
       sequence: 0,
       cancelled_at: null,
       created_at: at,
@@ -100,22 +100,23 @@ export class Schedule {
     if (!(await this.#db.insertUnlessFull(row, SCHEDULE_LIMITS.perCase))) throw full();
     this.#bus.emit('session.changed', { caseId, sessionId: row.id, change: 'scheduled', previous: null });
     this.#record(by, { type: 'session.scheduled', data: { purpose: row.purpose, side: row.side, startsAt, durationMinutes: row.duration_minutes, timeZone: body.timeZone } });
-    return { schedule: await this.#caseSchedule(caseId), session: this.#view(row, true) };
+    return { schedule: await this.#caseSchedule(caseId), session: await this.#view(row, true) };
   }
 
   /** A new time (and possibly length, purpose or note) for the same session: same id, sequence + 1. */
   async reschedule(mediatorId: string, caseId: string, sessionId: string, body: ScheduleBody): Promise<CaseSchedule> {
-    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
     await this.#live(caseId, sessionId);
-    this.#checkSide(caseId, body);
+    await this.#checkSide(caseId, body);
     const startsAt = this.#futureInstant(body);
+    const details = await this.#seal(caseId, { timeZone: body.timeZone, note: body.note });
     const { row, next } = await this.#change(caseId, sessionId, (r) => ({
       ...r,
       starts_at: startsAt,
       duration_minutes: body.durationMinutes,
       purpose: body.purpose,
       side: body.side,
-      details_sealed: this.#seal(caseId, { timeZone: body.timeZone, note: body.note }),
+      details_sealed: details,
       sequence: r.sequence + 1,
       updated_at: this.#iso(),
     }));
@@ -129,19 +130,19 @@ export class Schedule {
 
   /** Marked cancelled, not deleted: a calendar that has it learns of the cancellation (STATUS:CANCELLED). */
   async cancel(mediatorId: string, caseId: string, sessionId: string): Promise<CaseSchedule> {
-    const by = this.#cases.mediatorIdentity(mediatorId, caseId);
+    const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
     const at = this.#iso();
     const { row } = await this.#change(caseId, sessionId, (r) => ({ ...r, cancelled_at: at, sequence: r.sequence + 1, updated_at: at }));
     this.#bus.emit('session.changed', { caseId, sessionId, change: 'cancelled', previous: null });
-    const { timeZone } = this.#open(row);
+    const { timeZone } = await this.#open(row);
     this.#record(by, { type: 'session.cancelled', data: { purpose: row.purpose, side: row.side, startsAt: row.starts_at, timeZone } });
     return this.#caseSchedule(caseId);
   }
 
   /** The mediator sets or corrects a person's zone (null: unknown again, so their browser may tell it). */
   async setParticipantZone(mediatorId: string, caseId: string, participantId: string, zone: string | null): Promise<CaseSchedule> {
-    this.#cases.mediatorIdentity(mediatorId, caseId);
-    const person = this.#cases.roster(caseId).find((p) => p.id === participantId);
+    await this.#cases.mediatorIdentity(mediatorId, caseId);
+    const person = (await this.#cases.roster(caseId)).find((p) => p.id === participantId);
     if (!person || person.role === 'mediator') throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
     if (zone === null) await this.#db.clearZone(participantId);
     else await this.#putZone(caseId, participantId, zone, 'mediator');
@@ -155,10 +156,10 @@ export class Schedule {
    * day around them; the mediator's note only with a current consent, as it is case content.
    */
   async forInvitee(who: Identity): Promise<InviteeSchedule> {
-    const withNote = this.#consentCurrent(who);
-    const sessions = (await this.#db.sessionsOf(who.caseId)).filter((r) => sessionConcerns(who, r)).map((r) => this.#view(r, withNote));
+    const withNote = await this.#consentCurrent(who);
+    const sessions = await Promise.all((await this.#db.sessionsOf(who.caseId)).filter((r) => sessionConcerns(who, r)).map((r) => this.#view(r, withNote)));
     const z = await this.#db.zoneOf(who.participantId);
-    return { sessions, timeZone: z ? { zone: this.#cases.openForCase(who.caseId, z.zone_sealed), source: z.source } : null };
+    return { sessions, timeZone: z ? { zone: await this.#cases.openForCase(who.caseId, z.zone_sealed), source: z.source } : null };
   }
 
   /** The zone the person's browser is in; a zone the mediator set is kept (they know better, e.g. someone travelling). */
@@ -171,25 +172,24 @@ export class Schedule {
 
   async #caseSchedule(caseId: string): Promise<CaseSchedule> {
     const zones = new Map((await this.#db.zonesOf(caseId)).map((z) => [z.participant_id, z]));
-    const people: PersonTimeZone[] = this.#cases
-      .people(caseId)
-      .filter((p) => p.role !== 'mediator')
-      .map((p) => {
-        const z = zones.get(p.id);
-        return {
-          participantId: p.id,
-          displayName: p.displayName,
-          role: p.role,
-          side: p.side,
-          timeZone: z ? this.#cases.openForCase(caseId, z.zone_sealed) : null,
-          source: z?.source ?? null,
-        };
+    const people: PersonTimeZone[] = [];
+    for (const p of await this.#cases.people(caseId)) {
+      if (p.role === 'mediator') continue;
+      const z = zones.get(p.id);
+      people.push({
+        participantId: p.id,
+        displayName: p.displayName,
+        role: p.role,
+        side: p.side,
+        timeZone: z ? await this.#cases.openForCase(caseId, z.zone_sealed) : null,
+        source: z?.source ?? null,
       });
-    return { sessions: (await this.#db.sessionsOf(caseId)).map((r) => this.#view(r, true)), people };
+    }
+    return { sessions: await Promise.all((await this.#db.sessionsOf(caseId)).map((r) => this.#view(r, true))), people };
   }
 
-  #view(r: ScheduledRow, withNote: boolean): ScheduledSession {
-    const d = this.#open(r);
+  async #view(r: ScheduledRow, withNote: boolean): Promise<ScheduledSession> {
+    const d = await this.#open(r);
     return {
       id: r.id,
       startsAt: r.starts_at,
@@ -226,9 +226,9 @@ export class Schedule {
   }
 
   /** A caucus or a deadline for a side that nobody on the case belongs to is a mistake. */
-  #checkSide(caseId: string, body: ScheduleBody): void {
+  async #checkSide(caseId: string, body: ScheduleBody): Promise<void> {
     if (body.side === null) return;
-    if (!this.#cases.people(caseId).some((p) => p.role === 'party' && p.side === body.side)) {
+    if (!(await this.#cases.people(caseId)).some((p) => p.role === 'party' && p.side === body.side)) {
       throw new ParleyError(ErrorCode.BadRequest, `No party of this case is on side ${body.side}.`, { details: [{ path: 'side', message: 'no party on this side' }] });
     }
   }
@@ -242,17 +242,17 @@ export class Schedule {
   }
 
   /** A zone from the browser never replaces one the mediator set. */
-  #putZone(caseId: string, participantId: string, zone: string, source: TimeZoneSource): Promise<void> {
-    const row = { participant_id: participantId, case_id: caseId, zone_sealed: this.#cases.sealForCase(caseId, zone), source, updated_at: this.#iso() };
+  async #putZone(caseId: string, participantId: string, zone: string, source: TimeZoneSource): Promise<void> {
+    const row = { participant_id: participantId, case_id: caseId, zone_sealed: await this.#cases.sealForCase(caseId, zone), source, updated_at: this.#iso() };
     return this.#db.putZone(row, { keepMediators: source === 'browser' });
   }
 
-  #seal(caseId: string, d: SealedDetails): string {
+  #seal(caseId: string, d: SealedDetails): Promise<string> {
     return this.#cases.sealForCase(caseId, JSON.stringify(d));
   }
 
-  #open(r: ScheduledRow): SealedDetails {
-    return JSON.parse(this.#cases.openForCase(r.case_id, r.details_sealed)) as SealedDetails;
+  async #open(r: ScheduledRow): Promise<SealedDetails> {
+    return JSON.parse(await this.#cases.openForCase(r.case_id, r.details_sealed)) as SealedDetails;
   }
 
   #record(by: Identity, e: ScheduleEntry): void {

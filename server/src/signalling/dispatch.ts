@@ -41,6 +41,11 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
     return socket.connected;
   };
 
+  // Each request is authorised with the store (async) before its handler starts. Handlers used to
+  // start in the order the requests arrived (the check was synchronous), then ran side by side: a
+  // request waits here only for the check of the one before it, so they still start in that order.
+  const turns = new Turns();
+
   for (const name of names as Set<RequestName>) {
     socket.on(name, (...args: unknown[]) => {
       // socket.io puts the ack last, whatever came before it: a request sent with no payload or
@@ -50,7 +55,7 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
         if (overBudget() && typeof ack === 'function') safeAck(ack, { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests at once. Please slow down.' } }, log);
         return;
       }
-      void dispatch(socket, name, args, ack, deps, log);
+      void dispatch(socket, name, args, ack, deps, log, turns);
     });
   }
 
@@ -65,7 +70,7 @@ export function attachDispatcher(socket: ParleySocket, deps: HandlerDeps, connec
   });
 }
 
-async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[], ack: unknown, deps: HandlerDeps, log: Logger): Promise<void> {
+async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[], ack: unknown, deps: HandlerDeps, log: Logger, turns: Turns): Promise<void> {
   const started = performance.now();
   if (typeof ack !== 'function') {
     // Requests without an ack cannot be answered; refuse them without acting.
@@ -73,6 +78,7 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
     return;
   }
   let result: Ack<unknown>;
+  let turn: Turn | undefined;
   try {
     // One payload per request; more arguments are a malformed request, not something to ignore.
     if (args.length > 1) throw new ParleyError(ErrorCode.BadRequest, 'The request was not valid.', { details: [{ path: '', message: `expected one payload, got ${args.length} arguments` }] });
@@ -82,11 +88,17 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
         details: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }
+    // A malformed request is answered at once; a valid one waits for the check of the one before it.
+    turn = turns.take();
+    await turn.ready;
     // Who is asking, re-checked on every request (withdrawn or expired link, signed-out or expired
     // session, consent where the request needs it): handlers read socket.data.identity as it stands now.
-    socket.data.identity = deps.gate.authorise(socket.data.principal!, name, !!socket.data.member);
+    socket.data.identity = await deps.gate.authorise(socket.data.principal!, name, !!socket.data.member);
     const handler = handlers[name] as (s: ParleySocket, p: unknown, d: HandlerDeps) => Promise<unknown>;
-    result = { ok: true, data: await handler(socket, parsed.data, deps) };
+    const handled = handler(socket, parsed.data, deps);
+    // Started (its synchronous part has run): the next request's check may go ahead.
+    turn.release();
+    result = { ok: true, data: await handled };
     log.debug({ event: name, ms: Math.round(performance.now() - started) }, 'request handled');
   } catch (err) {
     const wire: WireError =
@@ -94,8 +106,31 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
     if (wire.code === ErrorCode.Internal) log.error({ event: name, err }, 'request failed');
     else log.warn({ event: name, code: wire.code, details: wire.details }, 'request refused');
     result = { ok: false, error: wire };
+  } finally {
+    turn?.release();
   }
   safeAck(ack, result, log);
+}
+
+interface Turn {
+  ready: Promise<void>;
+  release: () => void;
+}
+
+/**
+ * One socket's requests in the order they arrived: each takes a turn, waits for the turn before it
+ * to be released (its check done and its handler started, or the request refused), then releases
+ * its own. Only the start is ordered; the handlers run side by side as they always did.
+ */
+class Turns {
+  #last: Promise<void> = Promise.resolve();
+
+  take(): Turn {
+    const ready = this.#last;
+    let release!: () => void;
+    this.#last = new Promise<void>((resolve) => (release = resolve));
+    return { ready, release };
+  }
 }
 
 function safeAck(ack: unknown, result: Ack<unknown>, log: Logger): void {

@@ -50,7 +50,9 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
     },
   });
 
-  io.use((socket, next) => {
+  // Async: the credentials are checked with the store. socket.io does not await the middleware,
+  // so everything is inside the try: a refusal reaches the client, never an unhandled rejection.
+  io.use(async (socket, next) => {
     try {
       // Not socket.handshake.address: that is the socket's peer, which behind a proxy is the proxy.
       const address = deps.addressOf(socket.request);
@@ -59,7 +61,7 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
       if (!parsed.success) throw new ParleyError(ErrorCode.BadRequest, 'This version of the page is out of date. Reload it.');
       const { token, caseId, device } = parsed.data;
       if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
-      const principal = token ? gate.authenticate({ token }) : gate.authenticate({ sessionToken: presentedBy(socket.handshake.headers).sessionToken ?? '', caseId });
+      const principal = token ? await gate.authenticate({ token }) : await gate.authenticate({ sessionToken: presentedBy(socket.handshake.headers).sessionToken ?? '', caseId });
       connections.checkCapacity('signalling', principal, address);
       socket.data.principal = principal;
       socket.data.identity = principal.identity;

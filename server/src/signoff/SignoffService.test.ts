@@ -19,14 +19,14 @@ async function setup() {
   signoff.subscribe(f.bus);
   const changes: Array<ServerEvents['agreement.changed']> = [];
   f.bus.on('agreement.changed', (e) => changes.push(e));
-  const mediator = f.cases.mediatorIdentity(f.mediatorId, f.detail.id);
+  const mediator = await f.cases.mediatorIdentity(f.mediatorId, f.detail.id);
   return { ...f, signoff, record, changes, mediator };
 }
 
-/** A draft edit, heard and acted on (the listener's queries are settled by the next turn of the event loop). */
-async function edited(bus: EventBus, caseId: string): Promise<void> {
+/** A draft edit, heard and acted on. */
+async function edited(bus: EventBus, signoff: SignoffService, caseId: string): Promise<void> {
   bus.emit('draft.edited', { caseId });
-  await new Promise((resolve) => setImmediate(resolve));
+  await signoff.settled();
 }
 
 describe('SignoffService on the event bus', () => {
@@ -45,24 +45,24 @@ describe('SignoffService on the event bus', () => {
     const v = await signoff.freeze(mediator);
     await signoff.sign(who('Ana Party'), v.id, v.textHash);
     changes.length = 0;
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
     expect((await signoff.view(detail.id))?.status).toBe('voided');
-    expect(record.entries(detail.id).map((e) => e.type)).toEqual(['agreement.frozen', 'agreement.signed', 'agreement.voided']);
+    expect((await record.entries(detail.id)).map((e) => e.type)).toEqual(['agreement.frozen', 'agreement.signed', 'agreement.voided']);
     expect(changes).toEqual([{ caseId: detail.id, current: expect.objectContaining({ id: v.id, status: 'voided' }) }]);
   });
 
   it('an edit voids a version frozen after edits that found nothing to void (their answer is not kept past a freeze)', async () => {
     const { bus, signoff, mediator, detail } = await setup();
-    await edited(bus, detail.id);
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
+    await edited(bus, signoff, detail.id);
     const v1 = await signoff.freeze(mediator);
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
     expect(await signoff.view(detail.id)).toMatchObject({ id: v1.id, status: 'voided' });
     // Voided: later edits find nothing to void, and the next frozen version is voided by an edit again.
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
     const v2 = await signoff.freeze(mediator);
     expect(await signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'awaiting-signatures' });
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
     expect(await signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'voided' });
   });
 
@@ -71,7 +71,7 @@ describe('SignoffService on the event bus', () => {
     const v = await signoff.freeze(mediator);
     for (const name of ['Ana Party', 'Ben Party']) await signoff.sign(who(name), v.id, v.textHash);
     changes.length = 0;
-    await edited(bus, detail.id);
+    await edited(bus, signoff, detail.id);
     expect((await signoff.view(detail.id))?.status).toBe('signed');
     expect(changes).toEqual([]);
   });

@@ -30,7 +30,6 @@ export const sha256Hex = (text: string): string => crypto.createHash('sha256').u
  * recorded that person's acceptance of the text with that hash at that time.
  */
 export class SignoffService {
-  readonly #store: Store;
   readonly #db: SignoffStore;
   readonly #cases: CaseService;
   readonly #keys: Keyring;
@@ -55,9 +54,10 @@ export class SignoffService {
    * its "nothing to void" is not kept (the edit after the freeze must find the new version).
    */
   #freezes = 0;
+  /** Reactions to draft edits still running (settled). */
+  readonly #reactions = new Set<Promise<void>>();
 
   constructor(store: Store, cases: CaseService, keys: Keyring, deps: { source: AgreementSource; bus: EventBus; logger: Logger; record?: RecordSink }) {
-    this.#store = store;
     this.#db = new SignoffStore(store.kysely);
     this.#cases = cases;
     this.#keys = keys;
@@ -70,13 +70,20 @@ export class SignoffService {
   /** An edit of the agreement draft voids a frozen version that is not signed by everyone yet. */
   subscribe(bus: EventBus): () => void {
     return bus.on('draft.edited', ({ caseId }) => {
-      void this.draftChanged(caseId).then(
+      const reaction = this.draftChanged(caseId).then(
         (voided) => {
           if (voided) this.#logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
         },
         (err: unknown) => this.#logger.error({ caseId, err }, 'draft edited after freeze: pending signatures could not be voided'),
       );
+      this.#reactions.add(reaction);
+      void reaction.finally(() => this.#reactions.delete(reaction));
     });
+  }
+
+  /** Resolves when every reaction to a draft edit heard so far is done (a failure is logged, never thrown). */
+  async settled(): Promise<void> {
+    while (this.#reactions.size > 0) await Promise.all(this.#reactions);
   }
 
   async freeze(mediator: Identity): Promise<AgreementVersionView> {
@@ -85,17 +92,18 @@ export class SignoffService {
     if (snap.hash !== sha256Hex(snap.text)) throw new ParleyError(ErrorCode.Internal, 'Draft snapshot hash mismatch.');
     const at = new Date().toISOString();
     const id = randomId(12);
-    const textSealed = this.#cases.sealForCase(mediator.caseId, snap.text);
+    // Sealed before the transaction, whose body awaits only its own queries.
+    const textSealed = await this.#cases.sealForCase(mediator.caseId, snap.text);
     await this.#db.transaction(async (db) => {
       const current = await db.current(mediator.caseId);
-      if (current && !current.voided_at && !this.#complete(current, await db.signatures(current.id))) await db.void(current.id, 'A new version was frozen.', at);
+      if (current && !current.voided_at && !complete(await db.signerIds(current.case_id), await db.signatures(current.id))) await db.void(current.id, 'A new version was frozen.', at);
       await db.insertNext({ id, case_id: mediator.caseId, text_sealed: textSealed, text_hash: snap.hash, frozen_at: at, frozen_by: mediator.participantId });
     });
     // From now on an edit voids this version.
     this.#freezes++;
     this.#nothingToVoid.delete(mediator.caseId);
     const view = (await this.view(mediator.caseId))!;
-    this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
+    await this.#record?.append(mediator.caseId, 'agreement.frozen', actorOf(mediator), { version: view.version, textHash: view.textHash });
     await this.#changed(mediator.caseId);
     return view;
   }
@@ -111,20 +119,19 @@ export class SignoffService {
     return v ? this.#view(v, await this.#db.signatures(v.id)) : null;
   }
 
-  /**
-   * Where the newest version stands, without opening its text (the mediator's case list). Synchronous
-   * while CaseService.listCases is (SignoffStore's synchronous reads; issue 14).
-   */
-  summary(caseId: string): CaseSummary['agreement'] {
-    const v = this.#db.currentNow(this.#store.db, caseId);
+  /** Where the newest version stands, without opening its text (the mediator's case list). */
+  async summary(caseId: string): Promise<CaseSummary['agreement']> {
+    const v = await this.#db.current(caseId);
     if (!v) return null;
-    const sigs = this.#db.signaturesNow(this.#store.db, v.id);
-    return { version: v.version, status: v.voided_at ? 'voided' : this.#complete(v, sigs) ? 'signed' : 'awaiting-signatures', ...this.#progress(v, sigs) };
+    const [signerIds, sigs] = await Promise.all([this.#db.signerIds(v.case_id), this.#db.signatures(v.id)]);
+    return { version: v.version, status: v.voided_at ? 'voided' : complete(signerIds, sigs) ? 'signed' : 'awaiting-signatures', ...progress(signerIds, sigs) };
   }
 
   async sign(who: Identity, versionId: string, textHash: string): Promise<AgreementVersionView> {
     if (!mustSign(who.role)) throw new ParleyError(ErrorCode.Forbidden, 'Only the parties sign the agreement.');
     // The checks and the signature in one transaction: the version cannot be withdrawn in between.
+    // The record is sealed in it with the case key, read before (the body awaits only its queries).
+    const key = await this.#cases.caseKey(who.caseId);
     const v = await this.#db.transaction(async (db) => {
       const v = await db.current(who.caseId);
       this.#checkSignable(v, versionId, textHash);
@@ -143,12 +150,12 @@ export class SignoffService {
       };
       const s = this.#keys.sodium;
       const signature = s.to_base64(this.#keys.signDetached(s.from_string(canonicalJson(record))), s.base64_variants.URLSAFE_NO_PADDING);
-      const added = await db.insertSignature({ version_id: v.id, participant_id: who.participantId, record_sealed: this.#cases.sealForCase(who.caseId, canonicalJson(record)), signature, signed_at: signedAt });
+      const added = await db.insertSignature({ version_id: v.id, participant_id: who.participantId, record_sealed: this.#keys.sealText(key, canonicalJson(record)), signature, signed_at: signedAt });
       if (!added) throw new ParleyError(ErrorCode.Conflict, 'You have already signed this version.');
       return v;
     });
     // After the commit (as before: the record keeps its own chain).
-    this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
+    await this.#record?.append(who.caseId, 'agreement.signed', actorOf(who), { version: v.version, textHash: v.text_hash });
     await this.#changed(who.caseId);
     return this.#view(v, await this.#db.signatures(v.id));
   }
@@ -170,7 +177,7 @@ export class SignoffService {
     const voided = await this.#db.transaction(async (db) => {
       const v = await db.current(caseId);
       if (!v || v.voided_at) return 'nothing' as const;
-      if (this.#complete(v, await db.signatures(v.id))) return null;
+      if (complete(await db.signerIds(v.case_id), await db.signatures(v.id))) return null;
       return (await db.void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString())) ? v : null;
     });
     if (voided === 'nothing') {
@@ -178,7 +185,7 @@ export class SignoffService {
       return false;
     }
     if (!voided) return false;
-    this.#record?.append(caseId, 'agreement.voided', null, { version: voided.version, reason: 'edited after freeze' });
+    await this.#record?.append(caseId, 'agreement.voided', null, { version: voided.version, reason: 'edited after freeze' });
     await this.#changed(caseId);
     return true;
   }
@@ -188,10 +195,11 @@ export class SignoffService {
     const v = await this.#db.current(caseId);
     if (!v) return null;
     const sigs = await this.#db.signatures(v.id);
+    const key = await this.#cases.caseKey(caseId);
     return {
-      view: this.#view(v, sigs),
-      caseTitle: this.#cases.caseTitle(caseId),
-      records: sigs.map((row) => ({ record: JSON.parse(this.#cases.openForCase(caseId, row.record_sealed)) as SignatureRecord, signature: row.signature })),
+      view: await this.#view(v, sigs),
+      caseTitle: await this.#cases.caseTitle(caseId),
+      records: sigs.map((row) => ({ record: JSON.parse(this.#keys.openText(key, row.record_sealed)) as SignatureRecord, signature: row.signature })),
     };
   }
 
@@ -226,34 +234,31 @@ export class SignoffService {
     this.#bus.emit('agreement.changed', { caseId, current: await this.status(caseId) });
   }
 
-  /** `sigs`: the version's signatures. */
-  #progress(v: VersionRow, sigs: SignatureRow[]): { signedCount: number; signerCount: number } {
-    const signed = new Set(sigs.map((s) => s.participant_id));
-    const needed = this.#cases.people(v.case_id).filter((p) => mustSign(p.role));
-    return { signedCount: needed.filter((p) => signed.has(p.id)).length, signerCount: needed.length };
-  }
-
-  #complete(v: VersionRow, sigs: SignatureRow[]): boolean {
-    const { signedCount, signerCount } = this.#progress(v, sigs);
-    return signerCount > 0 && signedCount === signerCount;
-  }
-
-  #view(v: VersionRow, signatures: SignatureRow[]): AgreementVersionView {
+  async #view(v: VersionRow, signatures: SignatureRow[]): Promise<AgreementVersionView> {
     const sigs = new Map(signatures.map((s) => [s.participant_id, s.signed_at]));
-    const complete = this.#complete(v, signatures);
+    const signers = (await this.#cases.people(v.case_id)).filter((p) => mustSign(p.role));
+    const done = complete(signers.map((p) => p.id), signatures);
     return {
       id: v.id,
       version: v.version,
-      text: this.#cases.openForCase(v.case_id, v.text_sealed),
+      text: await this.#cases.openForCase(v.case_id, v.text_sealed),
       textHash: v.text_hash,
       frozenAt: v.frozen_at,
-      status: v.voided_at ? 'voided' : complete ? 'signed' : 'awaiting-signatures',
+      status: v.voided_at ? 'voided' : done ? 'signed' : 'awaiting-signatures',
       voidedAt: v.voided_at,
       voidReason: v.void_reason,
-      signers: this.#cases
-        .people(v.case_id)
-        .filter((p) => mustSign(p.role))
-        .map((p) => ({ participantId: p.id, displayName: p.displayName, role: p.role, signedAt: sigs.get(p.id) ?? null })),
+      signers: signers.map((p) => ({ participantId: p.id, displayName: p.displayName, role: p.role, signedAt: sigs.get(p.id) ?? null })),
     };
   }
+}
+
+/** How many of those who must sign (`signerIds`, SignoffStore.signerIds) signed the version (`sigs`: its signatures). */
+function progress(signerIds: string[], sigs: SignatureRow[]): { signedCount: number; signerCount: number } {
+  const signed = new Set(sigs.map((s) => s.participant_id));
+  return { signedCount: signerIds.filter((id) => signed.has(id)).length, signerCount: signerIds.length };
+}
+
+function complete(signerIds: string[], sigs: SignatureRow[]): boolean {
+  const { signedCount, signerCount } = progress(signerIds, sigs);
+  return signerCount > 0 && signedCount === signerCount;
 }

@@ -1,7 +1,6 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { Compilable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { mustSign } from '@parley/shared';
 import type { DB } from '../store/schema.ts';
-import { statement } from '../store/statements.ts';
 
 export type VersionRow = Selectable<DB['agreement_versions']>;
 export type SignatureRow = Selectable<DB['agreement_signatures']>;
@@ -59,16 +58,17 @@ export class SignoffStore {
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  // Synchronous reads on the SQLite connection, the same queries compiled by Kysely: only for
-  // CaseService.listCases (the case list's agreement column), which is still synchronous. To be
-  // removed when CaseService moves to the typed layer (issue 14).
-
-  currentNow(conn: DatabaseSync, caseId: string): VersionRow | undefined {
-    return runNow(conn, this.#currentQuery(caseId))[0];
-  }
-
-  signaturesNow(conn: DatabaseSync, versionId: string): SignatureRow[] {
-    return runNow(conn, this.#signaturesQuery(versionId));
+  /** Who must sign the case's agreement now (the parties on the case), in the case's order. */
+  async signerIds(caseId: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('participants')
+      .select(['id', 'role'])
+      .where('case_id', '=', caseId)
+      .where('removed_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('row_order')
+      .execute();
+    return rows.filter((p) => mustSign(p.role)).map((p) => p.id);
   }
 
   #currentQuery(caseId: string) {
@@ -78,9 +78,4 @@ export class SignoffStore {
   #signaturesQuery(versionId: string) {
     return this.#db.selectFrom('agreement_signatures').selectAll().where('version_id', '=', versionId).orderBy('signed_at').orderBy('participant_id');
   }
-}
-
-function runNow<R>(conn: DatabaseSync, q: Compilable<R>): R[] {
-  const c = q.compile();
-  return statement(conn, c.sql).all(...(c.parameters as SQLInputValue[])) as R[];
 }

@@ -34,17 +34,17 @@ export function mountSignoffRoutes(mount: Mount, d: SignoffRouteDeps): void {
   };
 
   mount(r.caseAgreement, async (_req, _res, { caller, param, reply }) => {
-    const caseId = d.cases.caseDetail(caller.mediatorId, param('caseId')).id;
+    const caseId = (await d.cases.caseDetail(caller.mediatorId, param('caseId'))).id;
     reply({ current: await d.signoff.view(caseId) });
   });
   mount(r.freezeAgreement, async (_req, _res, { caller, param, reply }) => {
-    const me = d.cases.mediatorIdentity(caller.mediatorId, param('caseId'));
+    const me = await d.cases.mediatorIdentity(caller.mediatorId, param('caseId'));
     const view = await d.signoff.freeze(me);
     d.logger.info({ caseId: me.caseId, version: view.version, textHash: view.textHash }, 'agreement frozen');
     reply({ current: view });
   });
   mount(r.caseAgreementExport, async (_req, res, { caller, param }) => {
-    await sendExport(res, d.cases.caseDetail(caller.mediatorId, param('caseId')).id);
+    await sendExport(res, (await d.cases.caseDetail(caller.mediatorId, param('caseId'))).id);
   });
 
   mount(r.invitationAgreement, async (_req, _res, { caller, reply }) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { Store } from './Store.ts';
-import { migrate, postgresDatabase, sqliteDatabase, type Database } from './database.ts';
+import { migrate, postgresDatabase, ROW_ORDERED, sqliteDatabase, type Database, type Engine } from './database.ts';
 import type { DB } from './schema.ts';
 import { startPostgres, type RunningPostgres } from '../test/postgres.ts';
 
@@ -15,33 +15,47 @@ import { startPostgres, type RunningPostgres } from '../test/postgres.ts';
  */
 let postgres: RunningPostgres;
 let store: Store;
-const engines: Record<'sqlite' | 'postgres', Database> = {} as never;
+const engines: Record<Engine, Database> = {} as never;
 
 beforeAll(async () => {
   postgres = await startPostgres();
   engines.postgres = postgresDatabase(postgres.url);
-  store = new Store(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-engines-')), 'db.sqlite'));
+  store = await Store.open({ dbPath: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-engines-')), 'db.sqlite') });
   engines.sqlite = sqliteDatabase(store.db);
   for (const d of Object.values(engines)) await migrate(d);
 }, 120_000);
 afterAll(async () => {
   for (const d of Object.values(engines)) await d.close();
-  store?.close();
+  await store?.close();
   await postgres?.stop();
 });
+
+/**
+ * `row_order` differs by design: SQLite cannot add an identity column to a table that exists, so
+ * there it is a nullable INTEGER a trigger fills; Postgres has a bigint identity. Each engine's own
+ * form counts as the one description "row_order ordered"; any other form stays as it is (and differs).
+ */
+const ROW_ORDER: Record<Engine, string> = { sqlite: 'row_order integer null -', postgres: 'row_order int8 not-null default' };
 
 /**
  * Each table's columns as "name type null/not-null default/-", with the engines' type names made
  * alike. SQLite lets a TEXT primary key hold NULL (an old quirk kept for compatibility) and says
  * so; Postgres never does. Parley never writes one, so a key column counts as not null on both.
  */
-async function schemaOf(db: Kysely<DB>, primaryKey: (table: string, column: string) => boolean = () => false): Promise<Record<string, string[]>> {
+async function schemaOf(engine: Engine, primaryKey: (table: string, column: string) => boolean = () => false): Promise<Record<string, string[]>> {
+  const db: Kysely<DB> = engines[engine].db;
   const alike: Record<string, string> = { text: 'text', integer: 'integer', int4: 'integer', blob: 'bytes', bytea: 'bytes' };
   const tables = await db.introspection.getTables();
   return Object.fromEntries(
     tables
       .filter((t) => !t.name.startsWith('kysely_') && t.name !== 'sqlite_sequence')
-      .map((t) => [t.name, t.columns.map((c) => `${c.name} ${alike[c.dataType.toLowerCase()] ?? c.dataType} ${c.isNullable && !primaryKey(t.name, c.name) ? 'null' : 'not-null'} ${c.hasDefaultValue || c.isAutoIncrementing ? 'default' : '-'}`).sort()])
+      .map((t) => [
+        t.name,
+        t.columns
+          .map((c) => `${c.name} ${alike[c.dataType.toLowerCase()] ?? c.dataType} ${c.isNullable && !primaryKey(t.name, c.name) ? 'null' : 'not-null'} ${c.hasDefaultValue || c.isAutoIncrementing ? 'default' : '-'}`)
+          .map((d) => (d === ROW_ORDER[engine] ? 'row_order ordered' : d))
+          .sort(),
+      ])
       .sort(([a], [b]) => String(a).localeCompare(String(b))),
   );
 }
@@ -51,15 +65,19 @@ const sqliteKey = (table: string, column: string) =>
 
 describe('the Postgres schema', () => {
   it('has every table and column SQLite has, with the same types, nullability and defaults', async () => {
-    const [lite, pg] = [await schemaOf(engines.sqlite.db, sqliteKey), await schemaOf(engines.postgres.db)];
+    const [lite, pg] = [await schemaOf('sqlite', sqliteKey), await schemaOf('postgres')];
     expect(Object.keys(lite).length).toBeGreaterThanOrEqual(25);
     expect(pg).toEqual(lite);
+    // The normalised row_order is on the tables listed in order, and only there.
+    const ordered = (schema: Record<string, string[]>) => Object.keys(schema).filter((t) => schema[t]!.includes('row_order ordered')).sort();
+    expect(ordered(lite)).toEqual([...ROW_ORDERED].sort());
+    expect(ordered(pg)).toEqual([...ROW_ORDERED].sort());
   });
 
   it('migrating again changes nothing (every node runs it at start)', async () => {
     await migrate(engines.postgres);
     await migrate(engines.sqlite);
-    expect(await schemaOf(engines.postgres.db)).toEqual(await schemaOf(engines.sqlite.db, sqliteKey));
+    expect(await schemaOf('postgres')).toEqual(await schemaOf('sqlite', sqliteKey));
   });
 });
 
@@ -131,6 +149,21 @@ describe.each(['sqlite', 'postgres'] as const)('typed queries on %s', (engine) =
     expect(Number((await add()).numInsertedOrUpdatedRows)).toBe(0);
     const { n } = await db().selectFrom('thread_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thread_id', '=', threadId).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(1);
+  });
+
+  it('rows written with the same created_at come back in the order they were written, by row_order', async () => {
+    const { caseId, personId } = await aCase();
+    // Written after the case's first person, at the same time, their ids sorting the other way round.
+    const later = [id('person-c'), id('person-b'), id('person-a')];
+    for (const [i, p] of later.entries()) {
+      await db()
+        .insertInto('participants')
+        .values({ id: p, case_id: caseId, display_name_sealed: 'sealed-name', role: 'party', side: `S${i}`, created_at: at, removed_at: null, mediator_id: null })
+        .execute();
+    }
+    const rows = await db().selectFrom('participants').select(['id', 'row_order']).where('case_id', '=', caseId).orderBy('created_at').orderBy('row_order').execute();
+    expect(rows.map((r) => r.id)).toEqual([personId, ...later]);
+    expect(rows.every((r) => typeof r.row_order === 'number')).toBe(true);
   });
 
   it('a transaction that fails leaves nothing behind', async () => {

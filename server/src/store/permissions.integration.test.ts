@@ -34,22 +34,22 @@ describe('data folder permissions', () => {
     }
   });
 
-  it('an existing database with loose permissions is tightened to 0600 when opened', () => {
+  it('an existing database with loose permissions is tightened to 0600 when opened', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-perm-'));
     dirs.push(dir);
     const db = path.join(dir, 'parley.db');
-    const first = new Store(db);
+    const first = await Store.open({ dbPath: db });
     first.db.exec('CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1);');
-    first.close();
+    await first.close();
     // As an older version left them (or a restore from a backup with the default umask).
     fs.chmodSync(db, 0o644);
     for (const f of [`${db}-wal`, `${db}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o644);
-    const again = new Store(db);
+    const again = await Store.open({ dbPath: db });
     try {
       expect(octal(mode(db))).toBe('600');
       for (const f of [`${db}-wal`, `${db}-shm`]) if (fs.existsSync(f)) expect(octal(mode(f)), f).toBe('600');
     } finally {
-      again.close();
+      await again.close();
     }
   });
 });

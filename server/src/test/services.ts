@@ -18,17 +18,19 @@ import { Store } from '../store/Store.ts';
  */
 export async function caseFixture(participants: Array<Omit<NewParticipant, 'side'> & { side: string | null }>, file = ':memory:') {
   const sodium = await getSodium();
-  const store = new Store(file);
-  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => store.putServerKey('signing', k));
+  const store = await Store.open({ dbPath: file });
+  let made: { publicKey: string; sealedSecretKey: string } | undefined;
+  const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => (made = k));
+  await store.putServerKey('signing', made!);
   const bus = new EventBus(createLogger('silent'));
   const auth = new MediatorAuth(store, keys, bus);
-  const { mediatorId } = auth.bootstrap('Maria Mediator');
+  const { mediatorId } = await auth.bootstrap('Maria Mediator');
   const cases: CaseService = new CaseService(store, keys, {
     inviteTtlMs: 3600_000,
     baseUrl: () => 'http://x',
     bus,
     lookups: {
-      templateFor: (m, v) => templates.resolveNow(m, v),
+      templateFor: (m, v) => templates.resolve(m, v),
       templateOf: (c) => templates.refOf(c),
       answersOf: (c, h) => answers.ofCase(c, h),
       ownAnswersOf: (c, p, h) => answers.ofPerson(c, p, h),
@@ -37,7 +39,7 @@ export async function caseFixture(participants: Array<Omit<NewParticipant, 'side
   const templates = new Templates(store, cases, bus);
   const answers = new ConsentAnswers(store, cases, bus);
   const people = new CasePeople(store, cases, bus);
-  const detail = cases.createCase(mediatorId, { title: 'Fence dispute', participants });
+  const detail = await cases.createCase(mediatorId, { title: 'Fence dispute', participants });
   /** The identity a person's link would give them. */
   const who = (name: string, d: CaseDetail = detail): Identity => {
     const p = d.participants.find((x) => x.displayName === name)!;

@@ -29,7 +29,7 @@ describe('ThreadService on the event bus', () => {
     const { bus, detail, told, cases, caucusesOf, threads } = await setup();
     bus.emit('room.created', { caseId: detail.id, roomId: 'room-1', name: 'Ana alone' });
     await threads.settled();
-    expect(told).toEqual([{ to: [cases.mediatorParticipantId(detail.id)], event: 'thread:added', title: 'Caucus: Ana alone' }]);
+    expect(told).toEqual([{ to: [await cases.mediatorParticipantId(detail.id)], event: 'thread:added', title: 'Caucus: Ana alone' }]);
     expect(await caucusesOf('Ana Party')).toEqual([]);
   });
 
@@ -40,7 +40,7 @@ describe('ThreadService on the event bus', () => {
     bus.emit('room.placed', { caseId: detail.id, roomId: 'room-1', participantIds: [id('Ana Party'), id('Cleo Assessor')] });
     await threads.settled();
     expect(told).toEqual([
-      { to: [cases.mediatorParticipantId(detail.id)], event: 'thread:added', title: 'Caucus: Ana alone' },
+      { to: [await cases.mediatorParticipantId(detail.id)], event: 'thread:added', title: 'Caucus: Ana alone' },
       { to: [id('Ana Party')], event: 'thread:added', title: 'Caucus: Ana alone' },
     ]);
     expect(await caucusesOf('Ana Party')).toEqual(['Caucus: Ana alone']);
@@ -67,19 +67,28 @@ describe('ThreadService names', () => {
   it('titles, members and authors show the names as stored now: a renamed mediator, a person added later', async () => {
     const { threads, cases, people, auth, mediatorId, detail, who } = await setup();
     const ana = who('Ana Party');
-    const mediator = cases.mediatorIdentity(mediatorId, detail.id);
+    const mediator = await cases.mediatorIdentity(mediatorId, detail.id);
     const jointOf = async (w: typeof ana) => (await threads.list(w)).find((t) => t.kind === 'joint')!;
     await threads.send(mediator, (await jointOf(mediator)).id, 'Welcome.', 'client-1');
     expect((await threads.list(ana)).map((t) => t.title)).toEqual(['Joint thread', 'Private: you and Maria Mediator']);
 
-    auth.setDisplayName(mediatorId, 'Maria Renamed', cases.resealMediatorName(mediatorId, 'Maria Renamed'));
+    await auth.setDisplayName(mediatorId, 'Maria Renamed', await cases.resealMediatorName(mediatorId, 'Maria Renamed'));
     expect((await threads.list(ana)).map((t) => t.title)).toEqual(['Joint thread', 'Private: you and Maria Renamed']);
     expect((await threads.history(ana, (await jointOf(ana)).id, undefined, 50)).map((m) => m.author.displayName)).toEqual(['Maria Renamed']);
 
-    const added = people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
+    const added = await people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
     expect((await jointOf(ana)).members.map((m) => m.displayName)).toEqual(['Maria Mediator', 'Ana Party', 'Ben Party', 'Cleo Assessor', 'Dan Advisor'].map((n) => (n === 'Maria Mediator' ? 'Maria Renamed' : n)));
     expect((await threads.list(who('Dan Advisor', added))).map((t) => t.title)).toEqual(['Joint thread', 'Private: you and Maria Renamed']);
-    expect((await threads.list(cases.mediatorIdentity(mediatorId, detail.id))).map((t) => t.title)).toContain('Private: Dan Advisor');
+    expect((await threads.list(await cases.mediatorIdentity(mediatorId, detail.id))).map((t) => t.title)).toContain('Private: Dan Advisor');
+  });
+});
+
+describe('ThreadService order', () => {
+  it('lists the threads as they were made: the joint one, then the private ones in the case order of people', async () => {
+    const { threads, cases, mediatorId, detail } = await setup();
+    const mediator = await cases.mediatorIdentity(mediatorId, detail.id);
+    expect((await threads.list(mediator)).map((t) => t.title)).toEqual(['Joint thread', 'Private: Ana Party', 'Private: Ben Party']);
+    expect((await threads.list(mediator)).find((t) => t.kind === 'private')!.members.map((m) => m.displayName)).toEqual(['Maria Mediator', 'Ana Party']);
   });
 });
 

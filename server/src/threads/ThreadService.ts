@@ -8,15 +8,12 @@ import type { Store } from '../store/Store.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { Logger } from '../logger.ts';
 import type { PeopleNotifier } from '../events/PeopleNotifier.ts';
-import { ThreadStore, type MemberRow, type MessageRow, type ThreadRow } from './ThreadStore.ts';
+import { ThreadStore, type MessageRow, type ThreadRow } from './ThreadStore.ts';
 
 type Person = { id: string; displayName: string; role: Role };
 
 const now = () => new Date().toISOString();
 const newId = () => randomId(12);
-const byValue = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Threads made at the same moment (a case's first list) show as they were made: the joint one, then the private ones. */
-const KIND_ORDER: Record<ThreadRow['kind'], number> = { joint: 0, private: 1, caucus: 2 };
 
 /**
  * Threads: who belongs to which, sealed storage of every body, and live delivery to members
@@ -63,7 +60,7 @@ export class ThreadService {
 
   /** The joint thread and one private thread per participant; idempotent, also for later additions. */
   async ensureCaseThreads(caseId: string): Promise<void> {
-    const people = this.#cases.roster(caseId);
+    const people = await this.#cases.roster(caseId);
     // Every thread:list used to redo this (a statement or two per person, each time). Threads and
     // memberships are never deleted, so the same roster as last time needs nothing new.
     const signature = people.map((p) => `${p.role}:${p.id}`).join(',');
@@ -92,14 +89,14 @@ export class ThreadService {
 
   /** A caucus gets its own thread when it opens, with every mediator in it; whoever is placed in it joins the thread. */
   async caucusOpened(caseId: string, roomId: string, name: string): Promise<void> {
-    const mediators = this.#cases.roster(caseId).filter((p) => p.role === 'mediator').map((p) => p.id);
-    const t = await this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'caucus', key: roomId, title_sealed: this.#cases.sealForCase(caseId, name), created_at: now() });
+    const mediators = (await this.#cases.roster(caseId)).filter((p) => p.role === 'mediator').map((p) => p.id);
+    const t = await this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'caucus', key: roomId, title_sealed: await this.#cases.sealForCase(caseId, name), created_at: now() });
     await this.#announceNewMembers(caseId, t, await this.#db.addMembers(t.id, mediators, now()));
   }
 
   async placedInCaucus(caseId: string, roomId: string, participantIds: string[]): Promise<void> {
     const t = await this.#db.ensureThread({ id: newId(), case_id: caseId, kind: 'caucus', key: roomId, title_sealed: null, created_at: now() });
-    const people = new Map(this.#cases.people(caseId).map((p) => [p.id, p]));
+    const people = new Map((await this.#cases.people(caseId)).map((p) => [p.id, p]));
     // Observers follow rooms but never join a party's written caucus.
     const joining = participantIds.filter((id) => people.get(id) && people.get(id)!.role !== 'assessor');
     await this.#announceNewMembers(caseId, t, await this.#db.addMembers(t.id, joining, now()));
@@ -107,15 +104,16 @@ export class ThreadService {
 
   async list(who: Identity): Promise<ThreadSummary[]> {
     await this.ensureCaseThreads(who.caseId);
-    const people = this.#peopleOf(who.caseId);
+    const people = await this.#peopleOf(who.caseId);
     const threads = (await this.#db.threadsOf(who.participantId)).filter((t) => t.case_id === who.caseId);
-    return Promise.all(this.#inOrder(threads, people).map((t) => this.#summary(t, who.participantId, people)));
+    return Promise.all(threads.map((t) => this.#summary(t, who.participantId, people)));
   }
 
   async history(who: Identity, threadId: string, beforeSeq: number | undefined, limit: number): Promise<ThreadMessage[]> {
     const t = await this.#memberThread(who, threadId);
-    const people = this.#peopleOf(t.case_id);
-    return (await this.#db.history(t.id, beforeSeq, limit)).filter((m) => !m.deleted_at || canSeeTombstone(who.role)).map((m) => this.#message(t, m, people));
+    const people = await this.#peopleOf(t.case_id);
+    const rows = (await this.#db.history(t.id, beforeSeq, limit)).filter((m) => !m.deleted_at || canSeeTombstone(who.role));
+    return Promise.all(rows.map((m) => this.#message(t, m, people)));
   }
 
   async send(who: Identity, threadId: string, body: string, clientId: string): Promise<ThreadMessage> {
@@ -126,10 +124,10 @@ export class ThreadService {
       thread_id: t.id,
       author_id: who.participantId,
       client_id: clientId,
-      body_sealed: this.#cases.sealForCase(t.case_id, body),
+      body_sealed: await this.#cases.sealForCase(t.case_id, body),
       created_at: now(),
     });
-    const msg = this.#message(t, row, this.#peopleOf(t.case_id));
+    const msg = await this.#message(t, row, await this.#peopleOf(t.case_id));
     if (!duplicate) this.#people.toPeople(await this.#memberIds(t.id), 'message:posted', msg);
     return msg;
   }
@@ -139,8 +137,8 @@ export class ThreadService {
     if (!canEditMessage({ id: who.participantId }, { authorId: m.author_id, at: m.created_at, deletedAt: m.deleted_at })) {
       throw new ParleyError(ErrorCode.Forbidden, 'You can correct your own messages for 15 minutes after sending them.');
     }
-    await this.#db.editMessage(m.id, this.#cases.sealForCase(t.case_id, body), now());
-    const msg = this.#message(t, (await this.#db.getMessage(m.id))!, this.#peopleOf(t.case_id));
+    await this.#db.editMessage(m.id, await this.#cases.sealForCase(t.case_id, body), now());
+    const msg = await this.#message(t, (await this.#db.getMessage(m.id))!, await this.#peopleOf(t.case_id));
     this.#people.toPeople(await this.#memberIds(t.id), 'message:updated', msg);
     return msg;
   }
@@ -151,8 +149,8 @@ export class ThreadService {
       throw new ParleyError(ErrorCode.Forbidden, 'You can delete only your own messages.');
     }
     await this.#db.deleteMessage(m.id, now());
-    const people = this.#peopleOf(t.case_id);
-    const tomb = this.#message(t, (await this.#db.getMessage(m.id))!, people);
+    const people = await this.#peopleOf(t.case_id);
+    const tomb = await this.#message(t, (await this.#db.getMessage(m.id))!, people);
     const members = await this.#memberIds(t.id);
     const mediators = members.filter((id) => canSeeTombstone(people.get(id)?.role ?? 'party'));
     this.#people.toPeople(mediators, 'message:updated', tomb);
@@ -167,7 +165,7 @@ export class ThreadService {
 
   async #announceNewMembers(caseId: string, t: ThreadRow, added: string[]): Promise<void> {
     if (added.length === 0) return;
-    const people = this.#peopleOf(caseId);
+    const people = await this.#peopleOf(caseId);
     for (const pid of added) this.#people.toPeople([pid], 'thread:added', await this.#summary(t, pid, people));
   }
 
@@ -183,38 +181,19 @@ export class ThreadService {
     return { t: await this.#memberThread(who, m.thread_id), m };
   }
 
-  #peopleOf(caseId: string): Map<string, Person> {
-    return new Map(this.#cases.people(caseId).map((p) => [p.id, { id: p.id, displayName: p.displayName, role: p.role }]));
+  async #peopleOf(caseId: string): Promise<Map<string, Person>> {
+    return new Map((await this.#cases.people(caseId)).map((p) => [p.id, { id: p.id, displayName: p.displayName, role: p.role }]));
   }
 
   async #memberIds(threadId: string): Promise<string[]> {
     return (await this.#db.members(threadId)).map((m) => m.participant_id);
   }
 
-  /**
-   * Where it was made at the same moment as another, a thread or a member shows in the order it
-   * was made in: the joint thread first, then people (and their private threads) as the case lists them.
-   */
-  #inOrder(threads: ThreadRow[], people: Map<string, Person>): ThreadRow[] {
-    const at = this.#positions(people);
-    return [...threads].sort((a, b) => byValue(a.created_at, b.created_at) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byValue(at(a.key), at(b.key)) || byValue(a.id, b.id));
-  }
-
-  #membersInOrder(members: MemberRow[], people: Map<string, Person>): MemberRow[] {
-    const at = this.#positions(people);
-    return [...members].sort((a, b) => byValue(a.added_at, b.added_at) || byValue(at(a.participant_id), at(b.participant_id)) || byValue(a.participant_id, b.participant_id));
-  }
-
-  #positions(people: Map<string, Person>): (id: string) => number {
-    const index = new Map([...people.keys()].map((id, i) => [id, i]));
-    return (id) => index.get(id) ?? Number.MAX_SAFE_INTEGER;
-  }
-
   async #summary(t: ThreadRow, viewerId: string, people: Map<string, Person>): Promise<ThreadSummary> {
     const [memberRows, unread, last] = await Promise.all([this.#db.members(t.id), this.#db.unread(t.id, viewerId), this.#db.lastMessage(t.id)]);
-    const members = this.#membersInOrder(memberRows, people).map((m) => people.get(m.participant_id)).filter((p): p is Person => !!p);
+    const members = memberRows.map((m) => people.get(m.participant_id)).filter((p): p is Person => !!p);
     let title = 'Joint thread';
-    if (t.kind === 'caucus') title = t.title_sealed ? `Caucus: ${this.#cases.openForCase(t.case_id, t.title_sealed)}` : 'Caucus';
+    if (t.kind === 'caucus') title = t.title_sealed ? `Caucus: ${await this.#cases.openForCase(t.case_id, t.title_sealed)}` : 'Caucus';
     if (t.kind === 'private') {
       const other = people.get(t.key);
       const mediators = members.filter((p) => p.role === 'mediator').map((p) => p.displayName);
@@ -224,14 +203,14 @@ export class ThreadService {
     return { id: t.id, kind: t.kind, title, members, unread, lastMessageAt: last?.created_at ?? null };
   }
 
-  #message(t: ThreadRow, m: MessageRow, people: Map<string, Person>): ThreadMessage {
+  async #message(t: ThreadRow, m: MessageRow, people: Map<string, Person>): Promise<ThreadMessage> {
     const author = people.get(m.author_id) ?? { id: m.author_id, displayName: 'Former participant', role: 'party' as const };
     return {
       id: m.id,
       threadId: t.id,
       seq: m.seq,
       author,
-      body: m.body_sealed ? this.#cases.openForCase(t.case_id, m.body_sealed) : null,
+      body: m.body_sealed ? await this.#cases.openForCase(t.case_id, m.body_sealed) : null,
       at: m.created_at,
       editedAt: m.edited_at,
       deletedAt: m.deleted_at,

@@ -19,7 +19,7 @@ export class ThreadStore {
   }
 
   /** Creates the thread if missing (unique per case, kind and key) and returns it. */
-  async ensureThread(t: ThreadRow): Promise<ThreadRow> {
+  async ensureThread(t: Omit<ThreadRow, 'row_order'>): Promise<ThreadRow> {
     await this.#db.insertInto('threads').values(t).onConflict((oc) => oc.columns(['case_id', 'kind', 'key']).doNothing()).execute();
     return this.#db.selectFrom('threads').selectAll().where('case_id', '=', t.case_id).where('kind', '=', t.kind).where('key', '=', t.key).executeTakeFirstOrThrow();
   }
@@ -42,11 +42,15 @@ export class ThreadStore {
     return this.#db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** In the order they were made (ties: by id; ThreadService orders the threads it shows). */
+  /** In the order they were made. */
   threadsOfCase(caseId: string, kind: ThreadRow['kind']): Promise<ThreadRow[]> {
-    return this.#db.selectFrom('threads').selectAll().where('case_id', '=', caseId).where('kind', '=', kind).orderBy('created_at').orderBy('id').execute();
+    return this.#db.selectFrom('threads').selectAll().where('case_id', '=', caseId).where('kind', '=', kind).orderBy('created_at').orderBy('row_order').execute();
   }
 
+  /**
+   * In the order they were made; made at the same moment (a case's first list), as they were
+   * written: the joint thread, then the private ones in the case's order of people.
+   */
   threadsOf(participantId: string): Promise<ThreadRow[]> {
     return this.#db
       .selectFrom('threads as t')
@@ -54,13 +58,13 @@ export class ThreadStore {
       .selectAll('t')
       .where('m.participant_id', '=', participantId)
       .orderBy('t.created_at')
-      .orderBy('t.id')
+      .orderBy('t.row_order')
       .execute();
   }
 
-  /** In the order they were added (ties: by id; ThreadService shows people added together in the case's order). */
+  /** In the order they were added (people added together: in the order given, the case's). */
   members(threadId: string): Promise<MemberRow[]> {
-    return this.#db.selectFrom('thread_members').select(['participant_id', 'added_at']).where('thread_id', '=', threadId).orderBy('added_at').orderBy('participant_id').execute();
+    return this.#db.selectFrom('thread_members').select(['participant_id', 'added_at']).where('thread_id', '=', threadId).orderBy('added_at').orderBy('row_order').execute();
   }
 
   async isMember(threadId: string, participantId: string): Promise<boolean> {

@@ -32,10 +32,10 @@ export const sessionHandlers: HandlerGroup<Names> = {
         view: {
           ...lc.viewFor(member),
           caseId: identity.caseId,
-          caseTitle: cases.caseTitle(identity.caseId),
+          caseTitle: await cases.caseTitle(identity.caseId),
           agreement: await agreementOf(identity.caseId),
           // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
-          consentAnswers: canModerate(identity.role) ? cases.openConsentAnswers(identity.caseId) : [],
+          consentAnswers: canModerate(identity.role) ? await cases.openConsentAnswers(identity.caseId) : [],
           routerRtpCapabilities: lc.media.rtpCapabilities,
         },
       };
