@@ -19,6 +19,7 @@ import {
 import { loadConfig, startServer, type RunningServer } from '../index.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Limits } from '../auth/limits.ts';
+import { testDatabaseUrl } from './engine.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -34,8 +35,10 @@ export async function startTestServer(
   opts: { consumerAckTimeoutMs?: number } = {},
 ): Promise<RunningServer & { dataDir: string }> {
   const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
+  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl(dataDir));
   const config = loadConfig({
     ...process.env,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     PARLEY_PORT: '0',
     // A free media port per server: test files run side by side, each with its own platform.
     PARLEY_MEDIA_PORT: '0',

@@ -9,6 +9,8 @@ import { CasePeople } from '../domain/CasePeople.ts';
 import { EventBus } from '../events/EventBus.ts';
 import { createLogger } from '../logger.ts';
 import { Store } from '../store/Store.ts';
+import { testDatabaseUrl } from './engine.ts';
+import { randomUUID } from 'node:crypto';
 
 /**
  * The domain services without a server, for unit tests: a real store (a file or memory), a fresh
@@ -18,7 +20,8 @@ import { Store } from '../store/Store.ts';
  */
 export async function caseFixture(participants: Array<Omit<NewParticipant, 'side'> & { side: string | null }>, file = ':memory:') {
   const sodium = await getSodium();
-  const store = await Store.open({ dbPath: file });
+  // On Postgres (PARLEY_TEST_ENGINE) a database of its own, whatever `file` says.
+  const store = await Store.open({ dbPath: file, databaseUrl: await testDatabaseUrl(file === ':memory:' ? `memory-${randomUUID()}` : file) });
   let made: { publicKey: string; sealedSecretKey: string } | undefined;
   const keys = Keyring.create(sodium, sodium.crypto_secretbox_keygen(), undefined, (k) => (made = k));
   await store.putServerKey('signing', made!);
