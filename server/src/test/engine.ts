@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
+import type { Store } from '../store/Store.ts';
 
 /**
  * Which database engine the tests run on (issue 14: the store tests run against both). By default
@@ -32,4 +35,25 @@ export async function testDatabaseUrl(dataDir: string): Promise<string | undefin
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Everything the database keeps, as bytes, for "no plaintext at rest" checks. SQLite: the file
+ * and its WAL after a checkpoint (what lies on disk). Postgres: every row of every table, each
+ * value as text and binary values as their bytes (what the server stores; its own files are not
+ * ours to read).
+ */
+export async function storedBytes(store: Store): Promise<Buffer> {
+  if (store.engine === 'sqlite') {
+    store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return Buffer.concat([store.path, `${store.path}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+  }
+  const parts: Buffer[] = [];
+  for (const t of await store.kysely.introspection.getTables()) {
+    const rows = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(t.name)}`.execute(store.kysely);
+    for (const row of rows.rows) {
+      for (const v of Object.values(row)) parts.push(v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(String(v), 'utf8'));
+    }
+  }
+  return Buffer.concat(parts);
 }
