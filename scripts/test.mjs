@@ -1,6 +1,6 @@
 // `npm test` (via scripts/run.sh, which has already set up Node 24, packages and the worker):
-// type check → unit + integration (vitest, real mediasoup worker) → client build → e2e (Playwright,
-// Debian Chromium). Prints one closing line "tests: N passed, N failed" and writes timings.
+// type check → unit + integration (vitest, real mediasoup worker) → the server's tests again on
+// Postgres → client build → e2e (Playwright, Debian Chromium). Prints one closing line "tests: N passed, N failed" and writes timings.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +48,18 @@ if (wants('unit')) {
   passed += counted.passed;
   failed += counted.failed;
   for (const name of counted.brokenFiles) process.stdout.write(`test file did not run: ${path.relative(root, name)}\n`);
+}
+
+if (wants('postgres')) {
+  // The server's tests once more, on a real Postgres (issue 14: one store, two engines): the
+  // global setup starts one cluster, and every test platform gets a database of its own.
+  const file = path.join(out, 'vitest-postgres.json');
+  fs.rmSync(file, { force: true });
+  step('server tests on Postgres (vitest)', bin('vitest'), ['run', 'server/src', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { PARLEY_TEST_ENGINE: 'postgres' });
+  const counted = countVitest(readJson(file));
+  passed += counted.passed;
+  failed += counted.failed;
+  for (const name of counted.brokenFiles) process.stdout.write(`test file did not run on Postgres: ${path.relative(root, name)}\n`);
 }
 
 if (wants('e2e')) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caseFixture } from '../test/services.ts';
+import { storedBytes } from '../test/engine.ts';
 import { GENESIS_HASH, type RecordEntry } from '@parley/shared';
 import { AssessmentService } from './AssessmentService.ts';
 
@@ -155,12 +156,13 @@ describe('AssessmentService', () => {
     clock.now += 1000; // a later note
     await service.addNote(cleo, { text: 'Marmalopian summary before the break' });
     expect((await service.view(cleo)).scorecard.notes.map((x) => x.text)).toEqual(['Quokkafluent reframing, edited with Zugzwangish detail', 'Marmalopian summary before the break']);
-    const rows = store.db.prepare('SELECT * FROM assessment_notes').all();
+    const rows = await store.kysely.selectFrom('assessment_notes').selectAll().execute();
+    expect(rows).toHaveLength(2);
     expect(JSON.stringify(rows)).not.toMatch(/Quokka|Zugzwang|Marmalop|3\.7\.3/);
-    expect(JSON.stringify(store.db.prepare('SELECT * FROM assessments').all())).not.toMatch(/strong|3\.6\.13/);
-    store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    expect(JSON.stringify(await store.kysely.selectFrom('assessments').selectAll().execute())).not.toMatch(/strong|3\.6\.13/);
+    const bytes = await storedBytes(store);
     await store.close();
-    const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+    expect(bytes.length).toBeGreaterThan(0);
     for (const word of ['Quokkafluent', 'Zugzwangish', 'Marmalopian']) expect(bytes.includes(Buffer.from(word)), word).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssessmentExport, AssessmentNote, AssessmentView, CaseDetail, ReleasedAssessments, Scorecard, ThreadSummary } from '@parley/shared';
-import { api, connect, consent, createCase, must, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, createCase, must, nextEvent, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
 
 /**
  * The assessor over HTTP and signalling, against the real server: invited by the mediator, kept
@@ -75,9 +75,13 @@ describe('the assessor in threads', () => {
     await must(a, 'session:join', {});
     await must(c, 'session:join', {});
     const { room } = await must(m, 'room:create', { name: 'Caucus A' });
-    await must(m, 'room:move', { participantIds: [person(detail, 'Ana Party').id], roomId: room.id });
     // Whether the assessor may be placed in a caucus is the live session's rule; either way no caucus thread.
     await request(m, 'room:move', { participantIds: [person(detail, 'Cleo Assessor').id], roomId: room.id });
+    // Threads follow placements a moment later, one after the other: once Ana is told of the caucus
+    // thread, the assessor's placement (before hers) has been dealt with too.
+    const anaAdded = nextEvent(a, 'thread:added');
+    await must(m, 'room:move', { participantIds: [person(detail, 'Ana Party').id], roomId: room.id });
+    expect((await anaAdded).kind).toBe('caucus');
 
     const mine = (await must(c, 'thread:list', {})).threads as ThreadSummary[];
     expect(mine.map((t) => t.kind)).toEqual(['joint']);

@@ -11,7 +11,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let cookie: string;
 let detail: CaseDetail;
 const sockets: ClientSocket[] = [];
-const setSessionExpiry = (iso: string) => server.store.db.prepare('UPDATE mediator_sessions SET expires_at = ?').run(iso);
+const setSessionExpiry = (iso: string) => server.store.kysely.updateTable('mediator_sessions').set({ expires_at: iso }).execute();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -29,14 +29,14 @@ describe("a mediator's socket", () => {
     sockets.push(m);
     expect(await request(m, 'thread:list', {})).toMatchObject({ ok: true });
 
-    setSessionExpiry(new Date(Date.now() - 1000).toISOString());
+    await setSessionExpiry(new Date(Date.now() - 1000).toISOString());
     expect(await request(m, 'thread:list', {})).toMatchObject({ ok: false, error: { code: 'unauthorised' } });
     expect(await request(m, 'session:join', {})).toMatchObject({ ok: false, error: { code: 'unauthorised' } });
     // The same session over HTTP is refused the same way.
     expect((await api(server, 'GET', `/api/cases/${detail.id}`, { cookie })).status).toBe(401);
 
     // The check reads the session as it stands: a session that is valid again is let through.
-    setSessionExpiry(new Date(Date.now() + 3600_000).toISOString());
+    await setSessionExpiry(new Date(Date.now() + 3600_000).toISOString());
     expect(await request(m, 'thread:list', {})).toMatchObject({ ok: true });
   });
 
@@ -46,7 +46,7 @@ describe("a mediator's socket", () => {
     expect(await request(m, 'session:join', {})).toMatchObject({ ok: true });
 
     // Ended in the store only, as another node's sign-out would leave it.
-    server.store.db.prepare('DELETE FROM mediator_sessions').run();
+    await server.store.kysely.deleteFrom('mediator_sessions').execute();
     expect(await request(m, 'moderation:mute', { participantIds: 'all' })).toMatchObject({ ok: false, error: { code: 'unauthorised' } });
     expect(await request(m, 'thread:list', {})).toMatchObject({ ok: false, error: { code: 'unauthorised' } });
     await expect(connect(server, { caseId: detail.id }, { cookie })).rejects.toMatchObject({ data: { code: 'unauthorised' } });

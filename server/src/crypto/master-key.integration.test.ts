@@ -5,11 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, createCase, signIn, startTestServer } from '../test/harness.ts';
+import { onPostgres, storedBytes, testDatabaseUrl } from '../test/engine.ts';
+import { Store } from '../store/Store.ts';
 
 /**
  * The master key wraps every case key. Kept in `master.key` beside the database (the default), a
  * copy of the data folder is a copy of every case; kept in a secret store (PARLEY_MASTER_KEY_FILE),
- * the folder alone opens nothing.
+ * the folder alone opens nothing. On Postgres the data is the folder and the database named after it
+ * (test/engine.ts): a "copy" of the data is a copy of the folder on that same database (a refused
+ * start writes nothing to it).
  */
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-key-'));
@@ -22,7 +26,7 @@ beforeAll(async () => {
   fs.mkdirSync(secrets, { mode: 0o700 });
   fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   // A server with the key in the secret file writes a case, then stops.
-  const server = await startTestServer({ PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY_FILE: keyFile });
+  const server = await startTestServer({ PARLEY_MASTER_KEY_FILE: keyFile }, dataDir);
   await createCase(server, await signIn(server));
   await server.close();
 });
@@ -32,10 +36,16 @@ afterAll(() => {
 
 const filesUnder = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-const copyOfData = () => {
+/** The environment of a server on the data in `dir`: the folder, and on Postgres its database. */
+const dataEnv = async (dir: string, databaseOf = dir): Promise<Record<string, string>> => ({
+  PARLEY_DATA_DIR: dir,
+  ...(onPostgres ? { DATABASE_URL: (await testDatabaseUrl(databaseOf))! } : {}),
+});
+/** A copy of the data the first server wrote (on Postgres nothing may be in the folder: the copy shares its database). */
+const copyOfData = async () => {
   const copy = fs.mkdtempSync(path.join(tmp, 'copy-'));
-  fs.cpSync(dataDir, copy, { recursive: true });
-  return copy;
+  if (!onPostgres || fs.existsSync(dataDir)) fs.cpSync(dataDir, copy, { recursive: true });
+  return { copy, env: await dataEnv(copy, dataDir) };
 };
 
 /** `npm start`'s entry point in a child process; resolves when it exits or prints its banner. */
@@ -61,14 +71,30 @@ function startMain(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 describe('master key in a secret file (PARLEY_MASTER_KEY_FILE)', () => {
-  it('leaves no key in the data folder', () => {
+  it('leaves no key in the data folder', async () => {
     expect(fs.existsSync(path.join(dataDir, 'master.key'))).toBe(false);
-    for (const f of filesUnder(dataDir)) expect(fs.readFileSync(f).includes(key), f).toBe(false);
+    const raw = Buffer.from(key, 'base64url');
+    // On Postgres the folder may hold nothing at all; the database is searched too.
+    for (const f of fs.existsSync(dataDir) || !onPostgres ? filesUnder(dataDir) : []) {
+      expect(fs.readFileSync(f).includes(key), f).toBe(false);
+      expect(fs.readFileSync(f).includes(raw), f).toBe(false);
+    }
+    if (onPostgres) {
+      const store = await Store.open({ dbPath: ':memory:', databaseUrl: await testDatabaseUrl(dataDir) });
+      try {
+        const bytes = await storedBytes(store);
+        expect(bytes.length).toBeGreaterThan(0);
+        expect(bytes.includes(key)).toBe(false);
+        expect(bytes.includes(raw)).toBe(false);
+      } finally {
+        await store.close();
+      }
+    }
   });
 
   it('a copy of the data folder alone does not start: a clear error naming both variables, and no new key', async () => {
-    const copy = copyOfData();
-    const started = startTestServer({ PARLEY_DATA_DIR: copy });
+    const { copy, env } = await copyOfData();
+    const started = startTestServer(env);
     await expect(started).rejects.toThrow(/PARLEY_MASTER_KEY_FILE/);
     await expect(started).rejects.toThrow(/PARLEY_MASTER_KEY\b/);
     await expect(started).rejects.toMatchObject({ name: 'ConfigError' });
@@ -78,12 +104,12 @@ describe('master key in a secret file (PARLEY_MASTER_KEY_FILE)', () => {
   it('a different key for the same data is refused with a clear error, not a crash', async () => {
     const other = path.join(secrets, 'other-key');
     fs.writeFileSync(other, crypto.randomBytes(32).toString('base64url'), { mode: 0o600 });
-    const started = startTestServer({ PARLEY_DATA_DIR: copyOfData(), PARLEY_MASTER_KEY_FILE: other });
+    const started = startTestServer({ ...(await copyOfData()).env, PARLEY_MASTER_KEY_FILE: other });
     await expect(started).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/does not open this data/) });
   });
 
   it('npm start on a copy of the data folder exits with code 2 and the message, without a stack trace', async () => {
-    const r = await startMain({ PARLEY_DATA_DIR: copyOfData() });
+    const r = await startMain((await copyOfData()).env);
     await r.stop();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/PARLEY_MASTER_KEY_FILE/);
@@ -96,7 +122,7 @@ describe('master key beside the database (the default)', () => {
     const dir = path.join(tmp, 'default-data');
     for (const start of ['first', 'second']) {
       const cap = captureLogs();
-      const server = await startTestServer({ PARLEY_DATA_DIR: dir }, undefined, undefined, cap.logger);
+      const server = await startTestServer({}, dir, undefined, cap.logger);
       await server.close();
       const warnings = cap.lines.filter((l) => l.level === 40 && /master key is stored beside the database/.test(l.msg));
       expect(warnings, `${start} start`).toHaveLength(1);
@@ -107,14 +133,14 @@ describe('master key beside the database (the default)', () => {
 
   it('is not warned about when the key comes from PARLEY_MASTER_KEY_FILE', async () => {
     const cap = captureLogs();
-    const server = await startTestServer({ PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY_FILE: keyFile }, undefined, undefined, cap.logger);
+    const server = await startTestServer({ PARLEY_MASTER_KEY_FILE: keyFile }, dataDir, undefined, cap.logger);
     await server.close();
     expect(cap.lines.filter((l) => /master key/i.test(l.msg) && l.level >= 40)).toEqual([]);
     expect(server.masterKeySource).toMatchObject({ kind: 'key-file', path: keyFile });
   });
 
   it('npm start shows the warning as its own paragraph in the start banner', async () => {
-    const r = await startMain({ PARLEY_DATA_DIR: path.join(tmp, 'banner-data') });
+    const r = await startMain(await dataEnv(path.join(tmp, 'banner-data')));
     await r.stop();
     expect(r.code).toBeNull(); // it started
     const banner = r.stderr.replace(/\s+/g, ' '); // the paragraph is wrapped for the terminal

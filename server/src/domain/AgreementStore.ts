@@ -115,8 +115,8 @@ export class AgreementStore {
   }
 
   /**
-   * Withdraws every consent of the person still in force (the same UPDATE as Store.withdrawConsents,
-   * here so that it joins the transaction that records the withdrawal); returns how many there were.
+   * Withdraws every consent of the person still in force (here so that it joins the
+   * transaction that records the withdrawal); returns how many there were.
    */
   async withdrawConsents(participantId: string, at: string): Promise<number> {
     const r = await this.#db.updateTable('consents').set({ withdrawn_at: at }).where('participant_id', '=', participantId).where('withdrawn_at', 'is', null).executeTakeFirst();

@@ -21,7 +21,7 @@ describe('answering instead of agreeing', () => {
     expect((await cases.caseDetail(mediatorId, detail.id)).consentAnswers).toEqual([
       expect.objectContaining({ kind: 'question', text: 'Who pays for the interpreter?', displayName: 'Ana Party', role: 'party' }),
     ]);
-    const raw = JSON.stringify(store.db.prepare('SELECT * FROM consent_answers').all());
+    const raw = JSON.stringify(await store.kysely.selectFrom('consent_answers').selectAll().execute());
     expect(raw).not.toContain('interpreter');
   });
 

@@ -62,10 +62,6 @@ export class MediatorAuth {
     return { sessionToken, mediatorId };
   }
 
-  async mediatorForSession(sessionToken: string | undefined): Promise<string | undefined> {
-    return (await this.session(sessionToken))?.mediatorId;
-  }
-
   /**
    * The session behind a cookie value: who, its hash (how connections opened with it are found
    * again at sign-out; the cookie itself is never kept) and when it ends.

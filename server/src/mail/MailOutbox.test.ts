@@ -5,6 +5,7 @@ import { startSmtp } from '../test/smtp.ts';
 import { Mailer } from './Mailer.ts';
 import { MailOutbox } from './MailOutbox.ts';
 import { MailStore } from './MailStore.ts';
+import type { Store } from '../store/Store.ts';
 
 /** The outbox against a real SMTP server that refuses some mails, as a busy server does. */
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -24,6 +25,9 @@ async function outbox(opts: { retryBaseMs: number; maxAttempts?: number }) {
   return { f, box, lines, pid, mailer };
 }
 
+/** The mails still in the outbox. */
+const waitingMails = (store: Store) => store.kysely.selectFrom('mail_outbox').selectAll().execute();
+
 const mail = (to: string) => ({ to, subject: 'Your invitation to an online mediation', text: 'http://x/join#t=SECRET-LINK', unsubscribeUrl: 'http://x/unsubscribe#t=u' });
 
 describe('MailOutbox', () => {
@@ -31,13 +35,13 @@ describe('MailOutbox', () => {
     const { f, box, lines, pid, mailer } = await outbox({ retryBaseMs: 50 });
     smtp.refuse(1);
     await box.enqueue(f.detail.id, pid, mail('retry@example.org'));
-    const waiting = JSON.stringify(f.store.db.prepare('SELECT * FROM mail_outbox').all());
+    const waiting = JSON.stringify(await f.store.kysely.selectFrom('mail_outbox').selectAll().execute());
     expect(waiting).toContain(f.detail.id);
     for (const plain of ['retry@example.org', 'SECRET-LINK', 'invitation']) expect(waiting).not.toContain(plain);
     await smtp.waitFor((m) => m.to.includes('retry@example.org'));
     expect(lines.find((l) => l.msg === 'mail not accepted; will try again')).toMatchObject({ level: 40, attempts: 1, retryInMs: 50 });
     expect(JSON.stringify(lines)).not.toContain('retry@example.org');
-    await vi.waitFor(() => expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM mail_outbox').get()).toEqual({ n: 0 }));
+    await vi.waitFor(async () => expect(await waitingMails(f.store)).toEqual([]));
     await box.close();
     await mailer.close();
     await mailer.close();
@@ -48,7 +52,7 @@ describe('MailOutbox', () => {
     smtp.refuse(3);
     await box.enqueue(f.detail.id, pid, mail('never@example.org'));
     await vi.waitFor(() => expect(lines.find((l) => l.msg === 'mail given up after its last attempt')).toMatchObject({ level: 50, attempts: 3 }), { timeout: 20_000 });
-    expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM mail_outbox').get()).toEqual({ n: 0 });
+    expect(await waitingMails(f.store)).toEqual([]);
     await box.enqueue(f.detail.id, pid, mail('next@example.org'));
     await smtp.waitFor((m) => m.to.includes('next@example.org'));
     await box.close();

@@ -161,8 +161,8 @@ describe('e-mail notifications', () => {
     expect(after.body.people.find((p) => p.participantId === ben)?.email).toBe(BEN);
   });
 
-  it('keeps addresses and waiting mails sealed at rest', () => {
-    const rows = server.store.db.prepare('SELECT * FROM mail_recipients').all();
+  it('keeps addresses and waiting mails sealed at rest', async () => {
+    const rows = await server.store.kysely.selectFrom('mail_recipients').selectAll().execute();
     expect(rows.length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain('@example.org');
   });

@@ -145,7 +145,10 @@ describe('Schedule', () => {
     const { add, schedule, who, store } = await setup();
     await add({ timeZone: 'America/Sao_Paulo', note: 'Bring the survey' });
     await schedule.reportZone(who('Ana Party'), 'Pacific/Auckland');
-    const dump = JSON.stringify([store.db.prepare('SELECT * FROM scheduled_sessions').all(), store.db.prepare('SELECT * FROM participant_time_zones').all()]);
+    const dump = JSON.stringify([
+      await store.kysely.selectFrom('scheduled_sessions').selectAll().execute(),
+      await store.kysely.selectFrom('participant_time_zones').selectAll().execute(),
+    ]);
     expect(dump).toContain('2031-01-16T'); // the instant is there…
     for (const secret of ['Sao_Paulo', 'survey', 'Auckland']) expect(dump).not.toContain(secret); // …the rest is sealed
   });

@@ -120,16 +120,32 @@ async function snapshot(): Promise<string> {
     if (!lc) return null;
     return lc.members().map((m) => ({ id: m.id, view: lc.viewFor(m), producers: lc.media.producersOf(m.id) }));
   };
-  const table = (sql: string, ...args: string[]) => server.store.db.prepare(sql).all(...args);
+  const db = server.store.kysely;
   return JSON.stringify({
     live: view(detail.id),
     other: view(otherCase.id),
-    threads: table('SELECT * FROM threads ORDER BY id'),
-    members: table('SELECT * FROM thread_members ORDER BY thread_id, participant_id'),
-    messages: table('SELECT * FROM messages ORDER BY id'),
-    record: table('SELECT * FROM record_entries ORDER BY case_id, seq'),
+    threads: await db.selectFrom('threads').selectAll().orderBy('id').execute(),
+    members: await db.selectFrom('thread_members').selectAll().orderBy('thread_id').orderBy('participant_id').execute(),
+    messages: await db.selectFrom('messages').selectAll().orderBy('id').execute(),
+    record: await db.selectFrom('record_entries').selectAll().orderBy('case_id').orderBy('seq').execute(),
     draft: (await server.drafts.snapshotText(detail.id)).hash,
   });
+}
+
+/**
+ * The state once what earlier requests and `heal` set going is written: the session record and the
+ * caucus threads follow their events a moment later (on Postgres, long enough to land between two
+ * snapshots). Two snapshots a little apart that agree.
+ */
+async function settledSnapshot(): Promise<string> {
+  let last = await snapshot();
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 15));
+    const next = await snapshot();
+    if (next === last) return next;
+    last = next;
+  }
+  throw new Error('the state did not settle');
 }
 
 const WireErrorShape = z.object({ code: z.enum(Object.values(ErrorCode) as [string, ...string[]]), message: z.string().min(1) });
@@ -152,7 +168,7 @@ const tally = new Map<string, number>();
 async function oneRun(event: RequestName, who: Who, input: { payload: unknown; arity: Arity; extra: unknown }): Promise<void> {
   await heal();
   const s = sockets[who]!;
-  const before = await snapshot();
+  const before = await settledSnapshot();
   const logMark = logs.lines.length;
   const answer = await send(s, event, input.payload, input.arity, input.extra);
   const newLines = () => logs.lines.slice(logMark);

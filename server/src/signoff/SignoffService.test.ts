@@ -66,6 +66,17 @@ describe('SignoffService on the event bus', () => {
     expect(await signoff.view(detail.id)).toMatchObject({ id: v2.id, status: 'voided' });
   });
 
+  it('an edit whose check reads the versions only after a freeze that holds it voids nothing; a later edit does', async () => {
+    const { bus, signoff, mediator, detail } = await setup();
+    await edited(bus, signoff, detail.id); // edit 1, heard before the freeze: in its text
+    const v = await signoff.freeze(mediator);
+    // Edit 1's check, had it reached the database only now (on Postgres it is a round trip away).
+    expect(await signoff.draftChanged(detail.id, 1)).toBe(false);
+    expect(await signoff.view(detail.id)).toMatchObject({ id: v.id, status: 'awaiting-signatures' });
+    await edited(bus, signoff, detail.id); // edit 2, after the freeze
+    expect(await signoff.view(detail.id)).toMatchObject({ id: v.id, status: 'voided' });
+  });
+
   it('an edit after everyone signed leaves the signed version alone', async () => {
     const { bus, signoff, changes, mediator, detail, who } = await setup();
     const v = await signoff.freeze(mediator);

@@ -56,6 +56,14 @@ export class SignoffService {
   #freezes = 0;
   /** Reactions to draft edits still running (settled). */
   readonly #reactions = new Set<Promise<void>>();
+  /** The edits of each case's draft heard here so far, numbered in the order heard. */
+  readonly #edits = new Map<string, number>();
+  /**
+   * Each case's newest version frozen here and the last edit its text holds. An edit's check may
+   * read the versions only after a freeze that followed the edit committed (on Postgres the check
+   * is a round trip away): the edit is in that version's text, so it voids nothing.
+   */
+  readonly #frozenWith = new Map<string, { versionId: string; edit: number }>();
 
   constructor(store: Store, cases: CaseService, keys: Keyring, deps: { source: AgreementSource; bus: EventBus; logger: Logger; record?: RecordSink }) {
     this.#db = new SignoffStore(store.kysely);
@@ -70,7 +78,9 @@ export class SignoffService {
   /** An edit of the agreement draft voids a frozen version that is not signed by everyone yet. */
   subscribe(bus: EventBus): () => void {
     return bus.on('draft.edited', ({ caseId }) => {
-      const reaction = this.draftChanged(caseId).then(
+      const edit = (this.#edits.get(caseId) ?? 0) + 1;
+      this.#edits.set(caseId, edit);
+      const reaction = this.draftChanged(caseId, edit).then(
         (voided) => {
           if (voided) this.#logger.info({ caseId }, 'draft edited after freeze: pending signatures voided');
         },
@@ -87,6 +97,8 @@ export class SignoffService {
   }
 
   async freeze(mediator: Identity): Promise<AgreementVersionView> {
+    // Every edit heard so far is in the draft the snapshot reads (an edit is heard as it is applied).
+    const edit = this.#edits.get(mediator.caseId) ?? 0;
     const snap = await this.#source.snapshotText(mediator.caseId);
     if (!snap.text.trim()) throw new ParleyError(ErrorCode.Conflict, 'The agreement draft is empty: there is nothing to freeze yet.');
     if (snap.hash !== sha256Hex(snap.text)) throw new ParleyError(ErrorCode.Internal, 'Draft snapshot hash mismatch.');
@@ -94,6 +106,8 @@ export class SignoffService {
     const id = randomId(12);
     // Sealed before the transaction, whose body awaits only its own queries.
     const textSealed = await this.#cases.sealForCase(mediator.caseId, snap.text);
+    // Known before the commit, for the checks of edits that read the new version.
+    this.#frozenWith.set(mediator.caseId, { versionId: id, edit });
     await this.#db.transaction(async (db) => {
       const current = await db.current(mediator.caseId);
       if (current && !current.voided_at && !complete(await db.signerIds(current.case_id), await db.signatures(current.id))) await db.void(current.id, 'A new version was frozen.', at);
@@ -168,15 +182,18 @@ export class SignoffService {
 
   /**
    * Any edit of the draft before every party signed voids the frozen version and its signatures.
-   * Returns whether this edit voided it (of edits at once, one does).
+   * Returns whether this edit voided it (of edits at once, one does). `edit` is its number as heard
+   * (subscribe): a version frozen with that edit in its text is not voided by it.
    */
-  async draftChanged(caseId: string): Promise<boolean> {
+  async draftChanged(caseId: string, edit?: number): Promise<boolean> {
     if (this.#nothingToVoid.has(caseId)) return false;
     const freezes = this.#freezes;
     // The check and the void in one transaction: a last signature cannot land in between.
     const voided = await this.#db.transaction(async (db) => {
       const v = await db.current(caseId);
       if (!v || v.voided_at) return 'nothing' as const;
+      const frozen = this.#frozenWith.get(caseId);
+      if (edit !== undefined && frozen?.versionId === v.id && edit <= frozen.edit) return null;
       if (complete(await db.signerIds(v.case_id), await db.signatures(v.id))) return null;
       return (await db.void(v.id, 'The draft was edited after it was frozen.', new Date().toISOString())) ? v : null;
     });

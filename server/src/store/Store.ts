@@ -218,12 +218,6 @@ export class StoreQueries {
       .limit(1)
       .executeTakeFirst();
   }
-  /** Withdraws every consent of the person still in force; returns how many there were. */
-  async withdrawConsents(participantId: string, at: string): Promise<number> {
-    const r = await this.q.updateTable('consents').set({ withdrawn_at: at }).where('participant_id', '=', participantId).where('withdrawn_at', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows);
-  }
-
   /** Runs `fn` in a transaction of its own, or in the one this runs in already. */
   #inTransaction<T>(fn: (q: Kysely<DB>) => Promise<T>): Promise<T> {
     return this.q.isTransaction ? fn(this.q) : this.q.transaction().execute(fn);

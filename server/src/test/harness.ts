@@ -35,7 +35,8 @@ export async function startTestServer(
   opts: { consumerAckTimeoutMs?: number } = {},
 ): Promise<RunningServer & { dataDir: string }> {
   const dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-it-'));
-  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl(dataDir));
+  // Named after the data folder the server runs on (env may name it): a restart finds its data.
+  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl(env.PARLEY_DATA_DIR ?? dataDir));
   const config = loadConfig({
     ...process.env,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

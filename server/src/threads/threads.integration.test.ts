@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail, ThreadSummary } from '@parley/shared';
 import { api, connect, consent, createCase, must, nextEvent, recorder, request, signIn, startTestServer, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { storedBytes } from '../test/engine.ts';
 
 /** Threads against the real server: membership enforced server-side, sealed at rest, durable. */
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -54,9 +53,12 @@ describe('threads', () => {
     const privateA = byKind(aList.threads, 'private')[0]!.id;
     expect(bList.threads.map((t) => t.id)).not.toContain(privateA);
 
+    // Deliveries are re-checked on their way, after the author's answer: each reader's copy is awaited.
     const toB = nextEvent(b, 'message:posted');
+    const jointToM = nextEvent(m, 'message:posted');
     await must(a, 'message:send', { threadId: joint, body: 'Good morning everyone', clientId: crypto.randomUUID() });
     expect((await toB).body).toBe('Good morning everyone');
+    expect((await jointToM).body).toBe('Good morning everyone');
 
     const toM = nextEvent(m, 'message:posted');
     const clientId = crypto.randomUUID();
@@ -69,14 +71,18 @@ describe('threads', () => {
     // B, even as a raw client, cannot read or write A's private thread, and was never sent it.
     expect(await request(b, 'thread:history', { threadId: privateA })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await request(b, 'message:send', { threadId: privateA, body: 'hi', clientId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    // No wait needed: the server sends a message to its readers before it answers the sender, and
-    // B's answers above came on B's socket after anything sent to B then (one socket, in order).
+    // The deliveries to one connection arrive in the order they were asked for, and the server asks
+    // for them before it answers the sender: once B has the mediator's next joint message, anything
+    // the private one sent B would have arrived before it.
+    const nextToB = nextEvent(b, 'message:posted');
+    await must(m, 'message:send', { threadId: joint, body: 'Welcome, both of you', clientId: crypto.randomUUID() });
+    expect((await nextToB).body).toBe('Welcome, both of you');
     expect(JSON.stringify(bLog)).not.toContain(SECRET);
-    expect(bLog.filter((e) => e.event === 'message:posted')).toHaveLength(1);
+    expect(bLog.filter((e) => e.event === 'message:posted')).toHaveLength(2);
 
     // Unread counts, then read.
     const bJoint = byKind((await must(b, 'thread:list', {})).threads, 'joint')[0]!;
-    expect(bJoint.unread).toBe(1);
+    expect(bJoint.unread).toBe(2);
     const hist = await must(b, 'thread:history', { threadId: joint });
     expect(await must(b, 'thread:read', { threadId: joint, upToSeq: hist.messages.at(-1)!.seq })).toEqual({ unread: 0 });
   });
@@ -143,9 +149,8 @@ describe('threads', () => {
 
   it('keep history across a restart, and keep no plaintext in the database file', async () => {
     const dataDir = server.dataDir;
+    const bytes = await storedBytes(server.store);
     await server.close();
-    const dbFiles = fs.readdirSync(dataDir).filter((f) => f.startsWith('parley.db')).map((f) => path.join(dataDir, f));
-    const bytes = Buffer.concat(dbFiles.map((f) => fs.readFileSync(f)));
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.includes(Buffer.from('mooring'))).toBe(false);
     expect(bytes.includes(Buffer.from('Good morning everyone'))).toBe(false);
