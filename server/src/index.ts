@@ -161,7 +161,7 @@ export async function startServer(
   const threads = new ThreadService(store, cases, people, logger);
   threads.subscribe(bus);
   // The live case announces new caucuses, placements and record entries on the bus itself.
-  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId), mayObserveCaucus: (caseId, ids) => cases.assessorMayFollowInto(caseId, ids) }, bus);
+  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId), mayObserveCaucus: (caseId, ids) => cases.consent.mayAssessorFollowInto(caseId, ids) }, bus);
   // After the record: a changed breakdown procedure is on record before the live case follows it.
   live.subscribe(bus);
 

@@ -168,7 +168,7 @@ export class AssessmentService {
   async #requireAssessor(who: Identity): Promise<void> {
     // Parties, advisors and the mediator never reach the scorecard through these calls.
     if (who.role !== 'assessor') throw new ParleyError(ErrorCode.Forbidden, 'Only the assessor of this case can open the assessment.');
-    if (!(await this.#cases.hasConsented(who))) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
+    if (!(await this.#cases.consent.hasAny(who))) throw new ParleyError(ErrorCode.ConsentRequired, 'Please read and agree to the protocol agreement first.');
   }
 
   async #ratings(caseId: string, assessorId: string, db = this.#db): Promise<Record<string, Rating>> {

@@ -105,7 +105,7 @@ export class AccessGate {
    */
   async authenticate(c: { token?: string | null | undefined; sessionToken?: string | undefined; caseId?: string | undefined }): Promise<Principal> {
     if (c.token) {
-      const identity = await this.#cases.authenticateInvite(c.token);
+      const identity = await this.#cases.invitations.authenticate(c.token);
       return { identity, credential: { kind: 'invite', token: c.token, expiresAt: identity.expiresAt ?? Number.POSITIVE_INFINITY } };
     }
     if (c.sessionToken !== undefined) {
@@ -137,7 +137,7 @@ export class AccessGate {
       case 'invitee':
       case 'consented-invitee': {
         if (!presented.token) throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid.');
-        const identity = await this.#cases.authenticateInvite(presented.token);
+        const identity = await this.#cases.invitations.authenticate(presented.token);
         if (who === 'consented-invitee') await this.requireConsent(identity, 'content');
         return { identity } as Caller<W>;
       }
@@ -200,7 +200,7 @@ export class AccessGate {
   async consentCurrent(identity: Identity): Promise<boolean> {
     // The mediator needs no consent: no query for them.
     if (canJoinSession({ role: identity.role, consentCurrent: false }).allowed) return true;
-    return canJoinSession({ role: identity.role, consentCurrent: await this.#cases.hasCurrentConsent(identity) }).allowed;
+    return canJoinSession({ role: identity.role, consentCurrent: await this.#cases.consent.hasCurrent(identity) }).allowed;
   }
 
   /** Throws `consent_required` unless `consentCurrent`. */
@@ -211,7 +211,7 @@ export class AccessGate {
   /** Re-checks the credential from the store (revocation, expiry, sign-out, case ownership). Throws the refusal. */
   async recheck(p: Principal): Promise<Identity> {
     const cr = p.credential;
-    if (cr.kind === 'invite') return this.#cases.authenticateInvite(cr.token);
+    if (cr.kind === 'invite') return this.#cases.invitations.authenticate(cr.token);
     const s = await this.#auth.sessionByHash(cr.sessionHash);
     if (!s || s.mediatorId !== cr.mediatorId) throw new ParleyError(ErrorCode.Unauthorised, 'You were signed out. Sign in again to continue.');
     return this.#cases.mediatorIdentity(s.mediatorId, p.identity.caseId);

@@ -60,7 +60,7 @@ export class CasePeople {
       if (p.role === 'assessor') await this.#rewrite(q, caseId, (a) => withAssessorClauses(a, [...assessors.map((x) => x.id), p.id]));
     });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId });
-    await this.#cases.issueInvitation(p, body.email);
+    await this.#cases.invitations.issue(p, body.email);
     this.#record(by, 'participant.added', body.displayName, body.role);
     return this.#cases.caseDetail(mediatorId, caseId);
   }

@@ -27,16 +27,16 @@ describe('re-authenticating an invitation', () => {
     const { cases, mediatorId, detail, tokenOf } = await setup();
     const ana = tokenOf('Ana Party');
     const ben = tokenOf('Ben Party');
-    expect((await cases.authenticateInvite(ana)).displayName).toBe('Ana Party');
-    expect((await cases.authenticateInvite(ben)).displayName).toBe('Ben Party');
+    expect((await cases.invitations.authenticate(ana)).displayName).toBe('Ana Party');
+    expect((await cases.invitations.authenticate(ben)).displayName).toBe('Ben Party');
 
-    await cases.revokeInvitation(mediatorId, detail.id, (await cases.authenticateInvite(ana)).participantId);
-    await expect(cases.authenticateInvite(ana)).rejects.toThrow(refused(ErrorCode.LinkRevoked));
+    await cases.revokeInvitation(mediatorId, detail.id, (await cases.invitations.authenticate(ana)).participantId);
+    await expect(cases.invitations.authenticate(ana)).rejects.toThrow(refused(ErrorCode.LinkRevoked));
 
     // Links live an hour in the fixture; two hours later Ben's remembered link has expired.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 2 * 3600_000);
-    await expect(cases.authenticateInvite(ben)).rejects.toThrow(refused(ErrorCode.LinkExpired));
+    await expect(cases.invitations.authenticate(ben)).rejects.toThrow(refused(ErrorCode.LinkExpired));
   });
 
   it('names follow the store: a renamed mediator and a person added later', async () => {
@@ -48,7 +48,7 @@ describe('re-authenticating an invitation', () => {
     await auth.setDisplayName(mediatorId, 'Maria Renamed', await cases.resealMediatorName(mediatorId, 'Maria Renamed'));
     expect(await names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party']);
     expect((await cases.mediatorIdentity(mediatorId, detail.id)).displayName).toBe('Maria Renamed');
-    expect((await cases.invitationView(await cases.authenticateInvite(tokenOf('Ana Party')))).others.map((o) => o.displayName)).toEqual(['Maria Renamed', 'Ben Party']);
+    expect((await cases.invitations.view(await cases.invitations.authenticate(tokenOf('Ana Party')))).others.map((o) => o.displayName)).toEqual(['Maria Renamed', 'Ben Party']);
 
     await people.add(mediatorId, detail.id, { displayName: 'Dan Advisor', role: 'advisor', side: 'A' });
     expect(await names()).toEqual(['Maria Renamed', 'Ana Party', 'Ben Party', 'Dan Advisor']);

@@ -1,9 +1,6 @@
 import {
-  ASSESSOR_CAUCUS_CLAUSE_ID,
   BUILT_IN_TEMPLATE,
   composeAgreement,
-  renderAssessorNames,
-  renderMediatorNames,
   type CaseMediator,
   type PlatformFacts,
   BREAKDOWN_CLAUSE_ID,
@@ -28,11 +25,11 @@ import {
   type Role,
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
-import { InviteVerifier, signInvite, type InvitePayload } from '../crypto/tokens.ts';
 import type { Identity } from './identity.ts';
 import { now, type CaseHead, type CaseRow, type NewParticipant, type ParticipantRow, type Store } from '../store/Store.ts';
-import { OpenedNames } from './OpenedNames.ts';
-import { profileOf } from './MediatorAuth.ts';
+import { CaseKeys } from './CaseKeys.ts';
+import { Consent } from './Consent.ts';
+import { Invitations } from './Invitations.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import { randomId } from '../crypto/randomId.ts';
 
@@ -74,9 +71,11 @@ export class CaseService {
   readonly #keys: Keyring;
   readonly #inviteTtlMs: number;
   readonly #baseUrl: () => string;
-  readonly #caseKeys = new Map<string, Uint8Array>();
-  readonly #invites: InviteVerifier;
-  readonly #names = new OpenedNames();
+  readonly #caseKeys: CaseKeys;
+  /** Links: issued, checked on every use, withdrawn, and what a person sees on opening theirs. */
+  readonly invitations: Invitations;
+  /** Consent to the protocol agreement and the questions asked of it. */
+  readonly consent: Consent;
   /** Where consents, breakdown changes, rewritten agreements and withdrawn links are announced. */
   readonly #bus: EventBus;
   readonly #isOnline: NonNullable<CaseLookups['isOnline']>;
@@ -86,7 +85,9 @@ export class CaseService {
   constructor(store: Store, keys: Keyring, opts: { inviteTtlMs: number; baseUrl: () => string; bus: EventBus; lookups?: CaseLookups }) {
     this.#store = store;
     this.#keys = keys;
-    this.#invites = new InviteVerifier(keys);
+    this.#caseKeys = new CaseKeys(store, keys);
+    this.invitations = new Invitations(store, keys, this.#caseKeys, { ...opts, ownAnswersOf: opts.lookups?.ownAnswersOf });
+    this.consent = new Consent(store, { bus: opts.bus, answersOf: opts.lookups?.answersOf });
     this.#inviteTtlMs = opts.inviteTtlMs;
     this.#baseUrl = opts.baseUrl;
     this.#bus = opts.bus;
@@ -104,8 +105,8 @@ export class CaseService {
     if (!mediator) throw new ParleyError(ErrorCode.Unauthorised, 'Sign in again.');
     // Resolved first: a template version that is not theirs refuses the case before anything is stored.
     const template = await this.#templateFor(mediatorId, body.templateVersionId);
-    const { key, wrapped } = this.#keys.newCaseKey();
     const caseId = randomId();
+    const { key, wrapped } = this.#caseKeys.create(caseId);
     const createdAt = now();
     const people: NewParticipant[] = [
       { id: randomId(), case_id: caseId, display_name_sealed: this.#keys.sealText(key, mediator.display_name), role: 'mediator', side: null, created_at: createdAt, removed_at: null, mediator_id: mediatorId },
@@ -134,8 +135,7 @@ export class CaseService {
       template_version_id: template.versionId,
     };
     await this.#store.insertCase(row, people);
-    this.#caseKeys.set(caseId, key);
-    for (const [i, p] of people.slice(1).entries()) await this.issueInvitation(p, body.participants[i]!.email);
+    for (const [i, p] of people.slice(1).entries()) await this.invitations.issue(p, body.participants[i]!.email);
     return this.caseDetail(mediatorId, caseId);
   }
 
@@ -150,7 +150,7 @@ export class CaseService {
     const out: Array<{ id: string; display_name_sealed: string }> = [];
     for (const c of await this.#store.casesOf(mediatorId)) {
       for (const p of await this.#store.participantsOf(c.id)) {
-        if (p.role === 'mediator' && p.mediator_id === mediatorId) out.push({ id: p.id, display_name_sealed: this.#keys.sealText(this.#keyOf(c), displayName) });
+        if (p.role === 'mediator' && p.mediator_id === mediatorId) out.push({ id: p.id, display_name_sealed: this.#caseKeys.seal(c, displayName) });
       }
     }
     return out;
@@ -162,7 +162,7 @@ export class CaseService {
       const everyone = await this.#store.participantsOf(c.id);
       const people = everyone.filter((p) => requiresConsent(p.role));
       let consentedCount = 0;
-      for (const p of people) if (await this.#consentCurrent(p.id, c.clause_set_hash)) consentedCount++;
+      for (const p of people) if (await this.consent.isCurrent(p.id, c.clause_set_hash)) consentedCount++;
       out.push({
         id: c.id,
         title: this.#open(c, c.title_sealed),
@@ -186,7 +186,7 @@ export class CaseService {
       id: c.id,
       title: this.#open(c, c.title_sealed),
       createdAt: c.created_at,
-      agreement: this.#agreementShown(c, people),
+      agreement: this.#caseKeys.agreementShown(c, people),
       clauseSetHash: c.clause_set_hash,
       participants,
       breakdown: breakdownOf(c),
@@ -265,41 +265,21 @@ export class CaseService {
 
   /** Withdraws a person's link; every connection they opened with it ends (the registry listens). */
   async revokeInvitation(mediatorId: string, caseId: string, participantId: string): Promise<CaseDetail> {
-    await this.#ownedParticipant(mediatorId, caseId, participantId);
-    await this.#store.revokeInvitations(participantId);
+    const p = await this.#ownedParticipant(mediatorId, caseId, participantId);
+    await this.invitations.withdraw(p);
     const detail = await this.caseDetail(mediatorId, caseId);
-    this.#bus.emit('invitation.revoked', { caseId, participantId });
+    this.invitations.announceWithdrawn(p);
     return detail;
   }
 
   /** A new link replaces the old one, which is withdrawn like any other. */
   async reissueInvitation(mediatorId: string, caseId: string, participantId: string): Promise<CaseDetail> {
     const p = await this.#ownedParticipant(mediatorId, caseId, participantId);
-    await this.#store.revokeInvitations(participantId);
-    await this.issueInvitation(p);
+    await this.invitations.withdraw(p);
+    await this.invitations.issue(p);
     const detail = await this.caseDetail(mediatorId, caseId);
-    this.#bus.emit('invitation.revoked', { caseId, participantId });
+    this.invitations.announceWithdrawn(p);
     return detail;
-  }
-
-  /**
-   * Full check of an invitation token: signature, expiry, revocation, participant still on the case.
-   * Used on every HTTP call and every socket handshake, so a revoked link dies everywhere at once.
-   */
-  async authenticateInvite(token: unknown): Promise<Identity> {
-    const payload: InvitePayload = this.#invites.verify(token);
-    const inv = await this.#store.getInvitation(payload.jti);
-    if (!inv || inv.participant_id !== payload.pid || inv.case_id !== payload.cid) {
-      throw new ParleyError(ErrorCode.LinkInvalid, 'This link is not valid. Ask the mediator for a new one.');
-    }
-    const [p, c] = await Promise.all([this.#store.getParticipant(payload.pid), this.#store.getCaseHead(payload.cid)]);
-    // Taken off the case says more than "withdrawn" (their link was withdrawn with it).
-    if (p?.removed_at) throw new ParleyError(ErrorCode.LinkRevoked, 'The mediator took you off this case, so this link no longer works. If you think this is a mistake, contact the mediator.');
-    if (inv.revoked_at) throw new ParleyError(ErrorCode.LinkRevoked, 'This link was withdrawn by the mediator. Ask the mediator for a new link.');
-    if (!p || !c || p.case_id !== c.id || p.role !== payload.role) {
-      throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
-    }
-    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#nameOf(c, p), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
   }
 
   /** The mediator's own participant identity in a case they lead or co-mediate. */
@@ -343,97 +323,10 @@ export class CaseService {
     };
   }
 
-  async invitationView(identity: Identity): Promise<InvitationView> {
-    const c = (await this.#store.getCase(identity.caseId))!;
-    if (identity.jti) await this.#store.markInvitationOpened(identity.jti);
-    const mediator = await this.#store.getMediator(c.mediator_id);
-    const people = await this.#store.participantsOf(c.id);
-    const coMediators: InvitationView['coMediators'] = [];
-    for (const p of people) {
-      if (p.role !== 'mediator' || !p.mediator_id || p.mediator_id === c.mediator_id) continue;
-      const m = await this.#store.getMediator(p.mediator_id);
-      if (m) coMediators.push(profileOf(m));
-    }
-    const inv = identity.jti ? await this.#store.getInvitation(identity.jti) : undefined;
-    const consent = await this.#store.latestConsent(identity.participantId);
-    return {
-      caseId: c.id,
-      caseTitle: this.#open(c, c.title_sealed),
-      participant: { id: identity.participantId, displayName: identity.displayName, role: identity.role, side: identity.side as never },
-      invitedBy: mediator?.display_name ?? 'Your mediator',
-      mediator: mediator ? profileOf(mediator) : { displayName: 'Your mediator', organisation: '', statement: '' },
-      coMediators,
-      expiresAt: inv?.expires_at ?? '',
-      agreement: this.#agreementShown(c, people),
-      clauseSetHash: c.clause_set_hash,
-      consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
-      answers: (await this.#lookups.ownAnswersOf?.(c.id, identity.participantId, c.clause_set_hash)) ?? [],
-      others: people
-        .filter((p) => p.id !== identity.participantId)
-        .map((p) => ({ displayName: this.#nameOf(c, p), role: p.role, side: p.side as never })),
-    };
-  }
-
-  /** Records consent to the exact clause set the person read (3.6.8). */
+  /** Records consent to the exact clause set the person read (3.6.8), answered with what they now see. */
   async recordConsent(identity: Identity, body: ConsentBody): Promise<InvitationView> {
-    const c = (await this.#store.getCase(identity.caseId))!;
-    if (body.clauseSetHash !== c.clause_set_hash) {
-      throw new ParleyError(ErrorCode.Conflict, 'The protocol agreement was changed by the mediator while you were reading it. Please read it again.');
-    }
-    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const accepted = new Set(body.acceptedClauseIds);
-    // Required clauses must all be ticked; optional ones (the assessor in caucuses) may be declined.
-    const missing = agreement.clauses.filter((cl) => !cl.optional && !accepted.has(cl.id));
-    const unknown = [...accepted].filter((id) => !agreement.clauses.some((cl) => cl.id === id));
-    if (missing.length > 0 || unknown.length > 0) {
-      throw new ParleyError(ErrorCode.BadRequest, 'Every clause must be agreed to before you can continue.', {
-        details: [
-          ...missing.map((m) => ({ path: `clauses.${m.id}`, message: `not agreed: ${m.title}` })),
-          ...unknown.map((id) => ({ path: `clauses.${id}`, message: 'not a clause of this agreement' })),
-        ],
-      });
-    }
-    await this.#store.insertConsent({
-      participant_id: identity.participantId,
-      case_id: c.id,
-      clause_set_hash: c.clause_set_hash,
-      // Which clauses were accepted, optional ones included: assessorMayFollowInto reads this.
-      accepted_clause_ids: JSON.stringify(agreement.clauses.filter((x) => accepted.has(x.id)).map((x) => x.id)),
-      at: now(),
-    });
-    const optional = agreement.clauses.filter((x) => x.optional);
-    this.#bus.emit('consent.recorded', {
-      identity,
-      clauseSetHash: c.clause_set_hash,
-      optionalAccepted: optional.filter((x) => accepted.has(x.id)).map((x) => x.id),
-      optionalDeclined: optional.filter((x) => !accepted.has(x.id)).map((x) => x.id),
-    });
-    return this.invitationView(identity);
-  }
-
-  /**
-   * What a mediator joining a live session is shown of the answers about the agreement: each
-   * person's newest decline, open question or withdrawal on the current agreement that no consent
-   * given since settled. The case page keeps the whole history.
-   */
-  async openConsentAnswers(caseId: string): Promise<CaseConsentAnswer[]> {
-    const c = await this.#store.getCaseHead(caseId);
-    if (!c) return [];
-    const newest = new Map<string, CaseConsentAnswer>();
-    // Newest first (ConsentAnswers.ofCase): the first seen of each person is their newest.
-    for (const a of (await this.#lookups.answersOf?.(caseId, c.clause_set_hash)) ?? []) if (!newest.has(a.participantId)) newest.set(a.participantId, a);
-    const open: CaseConsentAnswer[] = [];
-    for (const a of newest.values()) {
-      if (!a.current || (a.kind === 'question' && a.answeredAt)) continue;
-      const consent = await this.#store.latestConsent(a.participantId);
-      if (!(consent && consent.clause_set_hash === c.clause_set_hash && consent.at > a.at)) open.push(a);
-    }
-    return open;
-  }
-
-  async hasCurrentConsent(identity: Identity): Promise<boolean> {
-    const c = await this.#store.getCaseHead(identity.caseId);
-    return !!c && (await this.#consentCurrent(identity.participantId, c.clause_set_hash));
+    await this.consent.record(identity, body);
+    return this.invitations.view(identity);
   }
 
   // --- assessors (ODR-QAP observers of the mediator) [3.6.10, 3.6.14] ---------------------------
@@ -442,33 +335,7 @@ export class CaseService {
     return (await this.#store.participantsOf(caseId)).some((p) => p.role === 'assessor');
   }
 
-  /**
-   * Whether the assessor may follow the mediator into a room with these occupants: only if every
-   * party and advisor there has a current consent that accepted the optional caucus clause. The
-   * mediator and assessors do not count; anyone unknown counts as a refusal.
-   */
-  async assessorMayFollowInto(caseId: string, occupantIds: string[]): Promise<boolean> {
-    const c = await this.#store.getCaseHead(caseId);
-    if (!c) return false;
-    for (const id of occupantIds) {
-      const p = await this.#store.getParticipant(id);
-      if (!p || p.case_id !== caseId || p.removed_at) return false;
-      if (p.role === 'mediator' || p.role === 'assessor') continue;
-      const consent = await this.#store.latestConsent(p.id);
-      if (!consent || consent.clause_set_hash !== c.clause_set_hash) return false;
-      if (!(JSON.parse(consent.accepted_clause_ids) as string[]).includes(ASSESSOR_CAUCUS_CLAUSE_ID)) return false;
-    }
-    return true;
-  }
-
-  /**
-   * Consented at least once, to any version. The assessor's scorecard needs this (they accepted the
-   * rules on notes) but not a current consent: a later change of the agreement must not lock them
-   * out of reviewing their own notes.
-   */
-  async hasConsented(identity: Identity): Promise<boolean> {
-    return !!(await this.#store.latestConsent(identity.participantId));
-  }
+  // --- sealed fields ------------------------------------------------------------------------------
 
   async caseTitle(caseId: string): Promise<string> {
     const c = await this.#store.getCase(caseId);
@@ -477,11 +344,11 @@ export class CaseService {
 
   /** Seals text with the case's data key (XSalsa20-Poly1305); used for every confidential field. */
   async sealForCase(caseId: string, text: string): Promise<string> {
-    return this.#keys.sealText(await this.caseKey(caseId), text);
+    return this.#keys.sealText(await this.#caseKeys.of(caseId), text);
   }
 
   async openForCase(caseId: string, sealed: string): Promise<string> {
-    return this.#keys.openText(await this.caseKey(caseId), sealed);
+    return this.#keys.openText(await this.#caseKeys.of(caseId), sealed);
   }
 
   /** Who is in the case and in which role, without opening their sealed names (cheap: no decryption). */
@@ -496,69 +363,17 @@ export class CaseService {
     return (await this.#store.participantsOf(caseId)).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
   }
 
-  /** Announced with its URL: the only moment the link can be mailed (server/src/mail), with the address given with the person. */
-  async issueInvitation(p: Pick<ParticipantRow, 'id' | 'case_id' | 'role'>, email?: string | null): Promise<void> {
-    const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + Math.floor(this.#inviteTtlMs / 1000);
-    const jti = randomId();
-    await this.#store.insertInvitation({
-      jti,
-      participant_id: p.id,
-      case_id: p.case_id,
-      issued_at: new Date(iat * 1000).toISOString(),
-      expires_at: new Date(exp * 1000).toISOString(),
-      revoked_at: null,
-      opened_at: null,
-    });
-    const url = `${this.#baseUrl()}/join#t=${signInvite(this.#keys, { v: 1, typ: 'invite', cid: p.case_id, pid: p.id, role: p.role, jti, iat, exp })}`;
-    this.#bus.emit('invitation.issued', { caseId: p.case_id, participantId: p.id, url, expiresAt: new Date(exp * 1000).toISOString(), email });
-  }
-
-  /** Invitation URL, re-derived from the stored invitation (Ed25519 signatures are deterministic). */
-  #inviteUrl(p: Pick<ParticipantRow, 'id' | 'case_id' | 'role'>, inv: { jti: string; issued_at: string; expires_at: string }): string {
-    const token = signInvite(this.#keys, {
-      v: 1,
-      typ: 'invite',
-      cid: p.case_id,
-      pid: p.id,
-      role: p.role,
-      jti: inv.jti,
-      iat: Math.floor(Date.parse(inv.issued_at) / 1000),
-      exp: Math.floor(Date.parse(inv.expires_at) / 1000),
-    });
-    return `${this.#baseUrl()}/join#t=${token}`;
-  }
-
   async #summary(c: CaseRow, p: ParticipantRow): Promise<ParticipantSummary> {
-    const inv = p.role === 'mediator' ? undefined : await this.#store.latestInvitation(p.id);
     const consent = await this.#store.latestConsent(p.id);
     return {
       id: p.id,
       displayName: this.#nameOf(c, p),
       role: p.role,
       side: p.side as never,
-      invitation: inv
-        ? {
-            url: this.#inviteUrl(p, inv),
-            expiresAt: inv.expires_at,
-            status: inv.revoked_at ? 'revoked' : inv.expires_at <= now() ? 'expired' : 'active',
-            openedAt: inv.opened_at,
-          }
-        : null,
+      invitation: await this.invitations.summaryOf(p),
       consent: consent ? { at: consent.at, clauseSetHash: consent.clause_set_hash, current: consent.clause_set_hash === c.clause_set_hash } : null,
       online: this.#isOnline(c.id, p.id),
     };
-  }
-
-  /** The agreement as people read it: assessor and mediator tokens filled with their (sealed) names. */
-  #agreementShown(c: CaseRow, people: ParticipantRow[]): ProtocolAgreement {
-    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
-    const names = new Map(people.filter((p) => p.role === 'assessor' || p.role === 'mediator').map((p) => [p.id, this.#nameOf(c, p)]));
-    return renderMediatorNames(renderAssessorNames(agreement, (id) => names.get(id)), (id) => names.get(id));
-  }
-
-  async #consentCurrent(participantId: string, clauseSetHash: string): Promise<boolean> {
-    return (await this.#store.latestConsent(participantId))?.clause_set_hash === clauseSetHash;
   }
 
   /** A case the mediator leads or co-mediates, with their own participant row on it. */
@@ -578,33 +393,17 @@ export class CaseService {
     return p;
   }
 
-  /** The case's data key (unwrapped once, then cached), for modules that seal their own records. */
-  async caseKey(caseId: string): Promise<Uint8Array> {
-    // Cases are never deleted: a key once unwrapped belongs to a case that exists. Thread bodies
-    // are sealed and opened one by one, and each used to read the case row again first.
-    const known = this.#caseKeys.get(caseId);
-    if (known) return known;
-    const c = await this.#store.getCaseHead(caseId);
-    if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    return this.#keyOf(c);
-  }
-
-  #keyOf(c: CaseHead): Uint8Array {
-    let key = this.#caseKeys.get(c.id);
-    if (!key) {
-      key = this.#keys.unwrapCaseKey(c.wrapped_key);
-      this.#caseKeys.set(c.id, key);
-    }
-    return key;
+  /** The case's data key, for modules that seal their own records (CaseKeys). */
+  caseKey(caseId: string): Promise<Uint8Array> {
+    return this.#caseKeys.of(caseId);
   }
 
   #open(c: CaseHead, sealed: string): string {
-    return this.#keys.openText(this.#keyOf(c), sealed);
+    return this.#caseKeys.open(c, sealed);
   }
 
-  /** A participant's display name as stored now (opened once per stored value, see OpenedNames). */
   #nameOf(c: CaseHead, p: ParticipantRow): string {
-    return this.#names.of(c.id, p.id, p.display_name_sealed, (sealed) => this.#open(c, sealed));
+    return this.#caseKeys.nameOf(c, p);
   }
 }
 

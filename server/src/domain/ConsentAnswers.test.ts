@@ -30,7 +30,7 @@ describe('answering instead of agreeing', () => {
     const asked = (await answers.ask(who('Ana Party'), 'Can my sister join?')).answers[0]!;
     const after = await answers.markAnswered(mediatorId, detail.id, asked.id);
     expect(after.consentAnswers[0]!.answeredAt).not.toBeNull();
-    expect((await cases.invitationView(who('Ana Party'))).answers[0]!.answeredAt).toBe(after.consentAnswers[0]!.answeredAt);
+    expect((await cases.invitations.view(who('Ana Party'))).answers[0]!.answeredAt).toBe(after.consentAnswers[0]!.answeredAt);
     await expect(answers.markAnswered(mediatorId, detail.id, 'nosuchanswer1')).rejects.toThrow(refused(ErrorCode.NotFound));
   });
 
@@ -56,13 +56,13 @@ describe('withdrawing consent', () => {
     bus.on('consent.withdrawn', ({ identity }) => events.push(`withdrawn:${identity.displayName}`));
 
     const view = await answers.withdraw(ana, 'I need time to think.');
-    expect(await cases.hasCurrentConsent(ana)).toBe(false);
+    expect(await cases.consent.hasCurrent(ana)).toBe(false);
     expect(view.consent).toBeNull();
     expect(view.answers[0]).toMatchObject({ kind: 'withdrawn', text: 'I need time to think.' });
     expect(events).toEqual(['consent.withdrawn', 'withdrawn:Ana Party']);
 
     await agree('Ana Party');
-    expect(await cases.hasCurrentConsent(ana)).toBe(true);
+    expect(await cases.consent.hasCurrent(ana)).toBe(true);
   });
 
   it('is refused when there is no consent to withdraw', async () => {

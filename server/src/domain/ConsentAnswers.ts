@@ -37,18 +37,18 @@ export class ConsentAnswers {
 
   /** Not agreeing. Someone whose consent to this very agreement is in force withdraws it instead. */
   async decline(who: Identity, reason: string | undefined): Promise<InvitationView> {
-    if (await this.#cases.hasCurrentConsent(who)) {
+    if (await this.#cases.consent.hasCurrent(who)) {
       throw new ParleyError(ErrorCode.Conflict, 'You have agreed to this protocol agreement. To take that back, withdraw your consent.');
     }
     const row = await this.#add(this.#sql, await this.#answer(who, 'declined', reason));
     this.#bus.emit('record.entry', { caseId: who.caseId, type: 'consent.declined', actor: actorOf(who), data: { clauseSetHash: row.clause_set_hash } });
     await this.#told(who, row);
-    return this.#cases.invitationView(who);
+    return this.#cases.invitations.view(who);
   }
 
   async ask(who: Identity, question: string): Promise<InvitationView> {
     await this.#told(who, await this.#add(this.#sql, await this.#answer(who, 'question', question)));
-    return this.#cases.invitationView(who);
+    return this.#cases.invitations.view(who);
   }
 
   /** Takes back the person's consent: refused when none is in force (there is nothing to withdraw). */
@@ -66,7 +66,7 @@ export class ConsentAnswers {
     await this.#told(who, row);
     // After the record entry: the connections that close next are explained by it.
     this.#bus.emit('consent.withdrawn', { identity: who });
-    return this.#cases.invitationView(who);
+    return this.#cases.invitations.view(who);
   }
 
   /** The mediator answered a question (outside the platform) and says so. */

@@ -55,14 +55,14 @@ describe('templates are versioned', () => {
     const { templates, cases, bus, mediatorId, detail, who } = await caseFixture(parties);
     const ana = who('Ana Party');
     await cases.recordConsent(ana, { acceptedClauseIds: detail.agreement.clauses.map((c) => c.id), clauseSetHash: detail.clauseSetHash });
-    expect(await cases.hasCurrentConsent(ana)).toBe(true);
+    expect(await cases.consent.hasCurrent(ana)).toBe(true);
     const changed: string[] = [];
     bus.on('protocol.changed', ({ caseId }) => changed.push(caseId));
     const t = await templates.create(mediatorId, withFees('Free of charge.'));
 
     await templates.useOnCase(mediatorId, detail.id, t.latest.id);
     expect(changed).toEqual([detail.id]);
-    expect(await cases.hasCurrentConsent(ana)).toBe(false);
+    expect(await cases.consent.hasCurrent(ana)).toBe(false);
   });
 });
 

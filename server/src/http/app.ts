@@ -178,7 +178,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   mount(r.invitation, async (_req, _res, { caller, reply }) => {
-    reply(await cases.invitationView(caller.identity));
+    reply(await cases.invitations.view(caller.identity));
   });
   mount(r.consent, async (_req, _res, { caller, body, reply }) => {
     const view = await cases.recordConsent(caller.identity, body());

@@ -35,7 +35,7 @@ export const sessionHandlers: HandlerGroup<Names> = {
           caseTitle: await cases.caseTitle(identity.caseId),
           agreement: await agreementOf(identity.caseId),
           // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
-          consentAnswers: canModerate(identity.role) ? await cases.openConsentAnswers(identity.caseId) : [],
+          consentAnswers: canModerate(identity.role) ? await cases.consent.openAnswers(identity.caseId) : [],
           routerRtpCapabilities: lc.media.rtpCapabilities,
         },
       };
