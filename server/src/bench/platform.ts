@@ -44,7 +44,8 @@ export interface Platform {
 }
 
 /** Starts server/src/main.ts in its own process on a free port with a fresh data folder, and signs the mediator in. */
-export async function startPlatform(name: string): Promise<Platform> {
+/** `env`: more settings for the server process (e.g. DATABASE_URL for a run on Postgres). */
+export async function startPlatform(name: string, opts: { env?: Record<string, string> } = {}): Promise<Platform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `parley-bench-${name}-`));
   const metricsToken = randomBytes(24).toString('base64url');
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server process alone, to profile it under the
@@ -61,6 +62,7 @@ export async function startPlatform(name: string): Promise<Platform> {
       // A key of its own, so the server does not write one beside the data (and warn about it).
       PARLEY_MASTER_KEY: randomBytes(32).toString('base64url'),
       PARLEY_DATA_DIR: dataDir,
+      ...opts.env,
     },
     stdio: ['ignore', 'inherit', 'pipe'],
   });

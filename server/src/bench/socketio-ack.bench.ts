@@ -18,6 +18,7 @@ import { loopDelayMs, promValue, series } from './measure.ts';
 import { consentedCase, forkChild, machineAddress, loopThreadShare, measuredOn, scrape, schedMs, startPlatform, type Child, type Person, type Platform } from './platform.ts';
 import { run, writeResult } from './results.ts';
 import { CORES, pin } from './sfu-cost/procs.ts';
+import { startPostgres } from '../test/postgres.ts';
 
 const STEPS = [100, 500, 1000];
 const PROBE_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
@@ -55,8 +56,8 @@ async function allConnected(p: Platform, crowds: Child[], n: number): Promise<vo
   }
 }
 
-async function main() {
-  const platform = await startPlatform('socketio');
+/** One engine's run: a fresh platform, the people consented, then each step measured. */
+async function measureOn(platform: Platform) {
   const children: Child[] = [];
   try {
     const total = Math.max(...STEPS);
@@ -125,23 +126,52 @@ async function main() {
     const refused: Record<string, number> = {};
     for (const s of final) for (const [code, k] of Object.entries(s.refused)) refused[code] = (refused[code] ?? 0) + k;
 
-    const at1000 = steps.find((s) => s.sockets === 1000);
-    writeResult('socketio-ack', {
-      ...measuredOn(),
-      clock: 'CLOCK_MONOTONIC (process.hrtime.bigint()) in the prober process',
-      pinned: pinned ? 'server on core 0; crowds, prober and the bench process on core 1' : 'not pinned: all processes share all cores',
-      setup: { cases, participantsPerCase: CASE_SIZE, addresses: ADDRESSES, probers: PROBERS, probeGapMs: PROBE_GAP_MS, crowdProcesses: CROWDS, backgroundMeanIntervalMs: MEAN_INTERVAL_MS },
-      probeSecondsPerStep: PROBE_MS / 1000,
-      steps,
-      backgroundRefusals: refused,
-      socketio_ack_p99_ms_1000: at1000 ? at1000.ackMs.p99 : null,
-      note: 'ack = thread:list emitted → its ack received, sequential per prober socket. serverLoopDelayMs: nodejs_eventloop_lag_* from /metrics over the sampling window, less the 10 ms sampling interval.',
-    });
+    return { cases, pinned, steps, refused };
   } finally {
     await Promise.all(children.map((c) => c.request({ cmd: 'close' }).catch(() => undefined)));
     await Promise.all(children.map((c) => c.close()));
-    await platform.stop();
   }
+}
+
+/**
+ * BENCH_ENGINES (default "sqlite,postgres"): the stores measured, one after the other in this run.
+ * SQLite is the baseline; on Postgres every request that reads the store crosses a loopback socket
+ * to another process (started here as the tests start it: initdb into a temporary folder).
+ */
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').filter(Boolean);
+
+async function main() {
+  const runs: Record<string, Awaited<ReturnType<typeof measureOn>>> = {};
+  for (const engine of ENGINES) {
+    const pg = engine === 'postgres' ? await startPostgres() : undefined;
+    try {
+      const platform = await startPlatform(`socketio-${engine}`, { env: pg ? { DATABASE_URL: pg.url } : {} });
+      try {
+        console.error(`socketio-ack: on ${engine}`);
+        runs[engine] = await measureOn(platform);
+      } finally {
+        await platform.stop();
+      }
+    } finally {
+      await pg?.stop();
+    }
+  }
+  const first = Object.values(runs)[0]!;
+  const p99At1000 = (engine: string) => runs[engine]?.steps.find((s) => s.sockets === 1000)?.ackMs.p99 ?? null;
+  writeResult('socketio-ack', {
+    ...measuredOn(),
+    clock: 'CLOCK_MONOTONIC (process.hrtime.bigint()) in the prober process',
+    pinned: first.pinned ? 'server on core 0; crowds, prober and the bench process on core 1' : 'not pinned: all processes share all cores',
+    setup: { cases: first.cases, participantsPerCase: CASE_SIZE, addresses: ADDRESSES, probers: PROBERS, probeGapMs: PROBE_GAP_MS, crowdProcesses: CROWDS, backgroundMeanIntervalMs: MEAN_INTERVAL_MS },
+    probeSecondsPerStep: PROBE_MS / 1000,
+    // The SQLite run as before (the summary's figure); each engine's run under its name.
+    steps: runs.sqlite?.steps ?? null,
+    backgroundRefusals: runs.sqlite?.refused ?? null,
+    engines: Object.fromEntries(Object.entries(runs).map(([e, r]) => [e, { steps: r.steps, backgroundRefusals: r.refused }])),
+    socketio_ack_p99_ms_1000: p99At1000('sqlite'),
+    socketio_ack_p99_ms_1000_postgres: p99At1000('postgres'),
+    note: 'ack = thread:list emitted → its ack received, sequential per prober socket. serverLoopDelayMs: nodejs_eventloop_lag_* from /metrics over the sampling window, less the 10 ms sampling interval. Each engine ran on a fresh platform, one after the other.',
+  });
 }
 
 run(main);
