@@ -38,6 +38,7 @@ import { mountScheduleRoutes } from './schedule/routes.ts';
 import { Passkeys } from './auth/Passkeys.ts';
 import { mountPasskeyRoutes } from './auth/passkeyRoutes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
+import { LiveStates } from './live/LiveStates.ts';
 import { startMail } from './mail/startMail.ts';
 import { mountMailRoutes } from './mail/routes.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
@@ -161,7 +162,20 @@ export async function startServer(
   const threads = new ThreadService(store, cases, people, logger);
   threads.subscribe(bus);
   // The live case announces new caucuses, placements and record entries on the bus itself.
-  const live = new LiveSessions(sfu, logger, { mediatorOf: (caseId) => cases.mediatorParticipantId(caseId), breakdownOf: (caseId) => cases.breakdownSettings(caseId), waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId), mayObserveCaucus: (caseId, ids) => cases.consent.mayAssessorFollowInto(caseId, ids) }, bus);
+  // Rooms, placements, holds and the pause are written through, sealed, so a restart resumes them.
+  const liveStates = new LiveStates(store.kysely, { seal: (caseId, text) => cases.sealForCase(caseId, text), open: (caseId, sealed) => cases.openForCase(caseId, sealed) }, logger);
+  const live = new LiveSessions(
+    sfu,
+    logger,
+    {
+      mediatorOf: (caseId) => cases.mediatorParticipantId(caseId),
+      breakdownOf: (caseId) => cases.breakdownSettings(caseId),
+      waitingRoomOf: (caseId) => cases.waitingRoomOn(caseId),
+      mayObserveCaucus: (caseId, ids) => cases.consent.mayAssessorFollowInto(caseId, ids),
+      kept: liveStates,
+    },
+    bus,
+  );
   // After the record: a changed breakdown procedure is on record before the live case follows it.
   live.subscribe(bus);
 
@@ -328,6 +342,9 @@ export async function startServer(
         }
         await listenerClosed;
         await redirectClosed;
+        // The live sessions' state, kept for their return, is written before the store closes.
+        closingStep = 'keeping the live sessions';
+        await live.settled();
         closingStep = 'closing the media workers, the mail and the store';
         sfu.close();
         await mail.close();

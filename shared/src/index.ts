@@ -27,3 +27,4 @@ export * from './accounts.ts';
 export * from './co-mediators.ts';
 export * from './routes.ts';
 export * from './passkeys.ts';
+export * from './live-state.ts';

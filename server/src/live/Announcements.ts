@@ -23,6 +23,11 @@ export class Announcements {
     return a;
   }
 
+  /** Those kept before a restart, newest first (LiveSnapshot). */
+  restore(kept: Announcement[]): void {
+    this.#kept = kept.slice(0, MAX_ANNOUNCEMENTS);
+  }
+
   /**
    * What a person (re)joining may read: all of it, since `send` reaches everyone in every room.
    * Should announcements ever be addressed to one room, this is where the snapshot must filter.

@@ -1,4 +1,4 @@
-import { canModerate, JOINT_ROOM, type BreakdownSettings, type PersonRef, type RecordData, type RecordEventType, type SessionPause } from '@parley/shared';
+import { canModerate, JOINT_ROOM, type BreakdownSettings, type LiveSnapshot, type PersonRef, type RecordData, type RecordEventType, type SessionPause } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { Member } from './Member.ts';
 import type { Notifier } from './Notifier.ts';
@@ -14,6 +14,8 @@ export interface LadderHost {
   applyHolds(): Promise<void>;
   /** Ends a person's presence for good (the grace period ran out). */
   remove(member: Member): void;
+  /** The pause began or grew without a request (a grace period ran out): the live state is kept again. */
+  changed(): void;
   log: Logger;
 }
 
@@ -57,6 +59,15 @@ export class BreakdownLadder {
   /** Whether the pause holds this person's microphone: participants (not the mediator) in the joint room. */
   holdsMic(m: Member): boolean {
     return this.#pause !== null && m.roomId === JOINT_ROOM && !canModerate(m.role);
+  }
+
+  /** The pause as kept across a restart (LiveSnapshot); a rebuilt live case starts from it. */
+  pauseSnapshot(): LiveSnapshot['pause'] {
+    const p = this.#pause;
+    return p ? { since: p.since, by: p.by, missing: [...p.missing.values()] } : null;
+  }
+  restorePause(p: LiveSnapshot['pause']): void {
+    this.#pause = p ? { since: p.since, by: p.by, missing: new Map(p.missing.map((x) => [x.id, x])) } : null;
   }
 
   pauseInfo(): SessionPause | null {
@@ -192,6 +203,7 @@ export class BreakdownLadder {
     } catch (err) {
       this.#host.log.error({ err }, 'pausing the joint session failed');
     }
+    this.#host.changed();
   }
 
   async #announcePause(reason: string): Promise<void> {

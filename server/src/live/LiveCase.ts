@@ -1,6 +1,6 @@
 import {
   CloseCode, closeMessages, ErrorCode, PAUSE_HOLDER, ParleyError, presenceFor, roomsVisibleTo, type Announcement, type BreakdownSettings, type Notifications,
-  type PersonRef, type Presence, type RecordActor, type RecordData, type RecordEventType, type RoomInfo, type SessionPause,
+  type LiveSnapshot, type PersonRef, type Presence, type RecordActor, type RecordData, type RecordEventType, type RoomInfo, type SessionPause,
 } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { LiveMedia } from './LiveMedia.ts';
@@ -15,6 +15,7 @@ import { Announcements } from './Announcements.ts';
 import { Assistance } from './Assistance.ts';
 import { Shares } from './Shares.ts';
 import { deliverConsumer } from './ConsumerDelivery.ts';
+import { LiveStateKeeper, type LiveStateStorage } from './LiveStateKeeper.ts';
 import type { Identity } from '../domain/CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { RecordEntryEvent } from '../events/events.ts';
@@ -46,6 +47,8 @@ export class LiveCase {
   /** Where other parts of the platform learn of new caucuses, placements and record entries. */
   readonly #bus: EventBus;
   readonly #observers: Observers;
+  /** Writes the rooms, placements, holds and pause through to the store (absent: kept in memory only). */
+  readonly #keeper: LiveStateKeeper | undefined;
   #closed = false;
   onEmpty: () => void = () => undefined;
 
@@ -62,6 +65,8 @@ export class LiveCase {
       mayObserveCaucus?: (occupantIds: string[]) => Promise<boolean>;
       /** Parties and advisors wait until the mediator lets them in (Rooms.placementOf). Off unless set. */
       waitingRoom?: boolean;
+      /** Where the live state is kept, and what was kept before a restart (null: a fresh start). */
+      kept?: { storage: LiveStateStorage; restored: LiveSnapshot | null };
     },
   ) {
     this.caseId = caseId;
@@ -107,6 +112,7 @@ export class LiveCase {
         record: (type, by, data) => this.record(type, by, data),
         applyHolds: () => this.moderation.applyHolds(),
         remove: (m) => this.#remove(m, 'disconnected'),
+        changed: () => this.#changed(),
         log: this.#logger,
       },
       opts.breakdown,
@@ -143,6 +149,7 @@ export class LiveCase {
       created: (roomId, name) => this.#bus.emit('room.created', { caseId: this.caseId, roomId, name }),
       placed: (roomId, participantIds) => this.#bus.emit('room.placed', { caseId: this.caseId, roomId, participantIds }),
       waitingRoom: opts.waitingRoom ?? false,
+      changed: () => this.#changed(),
     });
     this.moderation = new Moderation({
       present: (id) => this.present(id),
@@ -158,6 +165,15 @@ export class LiveCase {
       record: (type, by, data) => this.record(type, by, data),
       log: this.#logger,
     });
+    const restored = opts.kept?.restored ?? null;
+    if (restored) {
+      this.rooms.restore(restored);
+      this.moderation.restoreHolds(restored.holds);
+      this.ladder.restorePause(restored.pause);
+      this.announcements.restore(restored.announcements);
+      this.#logger.info({ rooms: restored.rooms.length, placements: restored.placements.length, holds: restored.holds.length, paused: !!restored.pause }, 'live session rebuilt from its kept state');
+    }
+    this.#keeper = opts.kept && new LiveStateKeeper(caseId, () => this.snapshot(), opts.kept.storage, this.#logger, restored);
     media.on('transport:state', (peerId, direction, state, cause) => {
       const m = this.#members.get(peerId);
       if (m && this.ladder.transportState(m, direction, state, cause)) this.presenceChanged(m);
@@ -190,6 +206,35 @@ export class LiveCase {
       this.dropped(m, 'the media server restarted');
       this.#disconnect(m, CloseCode.ServerRestart);
     }
+  }
+
+  /** What is kept across a restart (LiveSnapshot). */
+  snapshot(): LiveSnapshot {
+    return {
+      v: 1,
+      ...this.rooms.snapshot(),
+      holds: this.moderation.holds(),
+      pause: this.ladder.pauseSnapshot(),
+      announcements: this.announcements.snapshot(),
+    };
+  }
+
+  /**
+   * Resolves once the live state as it is now is stored: awaited before a request that may have
+   * changed it is acknowledged (dispatch), so what a person was told happened survives a restart.
+   */
+  settle(): Promise<void> {
+    return this.#keeper?.settle() ?? Promise.resolve();
+  }
+
+  /** Writes still in progress, including the last one after the case closed. */
+  get idle(): Promise<void> {
+    return this.#keeper?.idle ?? Promise.resolve();
+  }
+
+  /** A change no request caused (a timer, a grace period): kept without anyone waiting for it. */
+  #changed(): void {
+    if (!this.#closed) void this.settle();
   }
 
   get closed(): boolean {
@@ -267,6 +312,8 @@ export class LiveCase {
   #enter(identity: Identity, socket: ParleySocket, roomId: string): Member {
     // The live case may have ended while an assessor's room was looked up.
     if (this.#closed) throw new ParleyError(ErrorCode.NotInSession, 'The session ended. Please join again.');
+    // …or the assessor's connection closed while they waited (nothing would ever remove them).
+    if (!socket.connected) throw new ParleyError(ErrorCode.NotInSession, 'Connection closed.');
     const member = new Member(identity, socket, roomId);
     this.media.addPeer(member.id, roomId);
     this.#members.set(member.id, member);
@@ -370,7 +417,7 @@ export class LiveCase {
     this.#logger.info({ by: by.id, disconnected: others.length }, 'session ended for everyone');
     for (const m of others) this.#disconnect(m, CloseCode.SessionEnded, `${by.identity.displayName} ended the session: “${reason}”`);
     this.#disconnect(by, CloseCode.SessionEnded, `You ended the session for everyone: “${reason}”`);
-    this.close();
+    this.close(true);
     return others.length;
   }
 
@@ -403,8 +450,15 @@ export class LiveCase {
     this.#remove(m, 'removed');
   }
 
-  close(): void {
+  /**
+   * The live case stops on this node. Ended (everyone left, or the mediator ended it for
+   * everyone): its kept state goes. Otherwise (a restart, a lost worker) the state stays, and the
+   * case is rebuilt from it when someone comes back.
+   */
+  close(ended = false): void {
     if (this.#closed) return;
+    // Before anything is torn down (the timers below): the state kept is the session's.
+    void this.#keeper?.stop(ended);
     this.#closed = true;
     this.ladder.close();
     this.rooms.clearTimers();
@@ -438,7 +492,7 @@ export class LiveCase {
     this.notify.toAll('participant:left', { participantId: member.id, reason });
     this.record('participant.left', member.ref, { reason });
     this.#logger.info({ participantId: member.id, reason }, 'participant left');
-    if (this.#members.size === 0) this.close();
+    if (this.#members.size === 0) this.close(true);
   }
 
   #disconnect(member: Member, code: CloseCode, message = closeMessages[code]): void {

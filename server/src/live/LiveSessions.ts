@@ -6,6 +6,8 @@ import type { EventBus } from '../events/EventBus.ts';
 import { LiveCase } from './LiveCase.ts';
 import type { RouterMedia } from './LiveMedia.ts';
 import { ReplaceableMedia } from './ReplaceableMedia.ts';
+import type { LiveStateStorage } from './LiveStateKeeper.ts';
+import type { LiveSnapshot } from '@parley/shared';
 
 /** How long a case whose worker died waits for one to be running again (its replacement starts in well under a second). */
 const WORKER_WAIT_MS = 15_000;
@@ -18,6 +20,8 @@ export interface CaseFacts {
   waitingRoomOf?: (caseId: string) => Promise<boolean>;
   /** Whether every one of these people agreed to the assessor following into their caucus. */
   mayObserveCaucus?: (caseId: string, occupantIds: string[]) => Promise<boolean>;
+  /** Where live state is kept across restarts (LiveStates); absent: in memory only (unit tests). */
+  kept?: LiveStateStorage & { load(caseId: string): Promise<LiveSnapshot | null> };
 }
 
 /** Registry of live cases. Creation goes through a per-case queue (two joins, one LiveCase). */
@@ -33,6 +37,8 @@ export class LiveSessions {
    */
   readonly #starting = new Map<string, { breakdown?: BreakdownSettings; waitingRoom?: boolean }>();
   readonly #bus: EventBus;
+  /** Each case's last live state writes, awaited before its state is read again and before the store closes. */
+  readonly #writes = new Map<string, Promise<void>>();
 
   constructor(sfu: Sfu, logger: Logger, facts: CaseFacts, bus: EventBus) {
     this.#sfu = sfu;
@@ -87,18 +93,25 @@ export class LiveSessions {
       if (!live) {
         const changed: { breakdown?: BreakdownSettings; waitingRoom?: boolean } = {};
         this.#starting.set(caseId, changed);
-        let facts: [string, BreakdownSettings, boolean];
+        let facts: [string, BreakdownSettings, boolean, LiveSnapshot | null];
         let first: RouterMedia;
         try {
           // Read before the media is made: a failed read leaves no router behind.
-          facts = await Promise.all([this.#facts.mediatorOf(caseId), this.#facts.breakdownOf(caseId), this.#facts.waitingRoomOf?.(caseId) ?? false]);
+          // The state kept by the case's last live session is read after its last write is done.
+          await this.#writes.get(caseId);
+          facts = await Promise.all([
+            this.#facts.mediatorOf(caseId),
+            this.#facts.breakdownOf(caseId),
+            this.#facts.waitingRoomOf?.(caseId) ?? false,
+            this.#facts.kept?.load(caseId) ?? null,
+          ]);
           // The SFU's CaseMedia is a RouterMedia as it is: the compiler checks it here.
           first = await this.#sfu.caseMedia(caseId);
         } finally {
           // From here on (no await until it is in #cases) the live case itself hears of changes.
           this.#starting.delete(caseId);
         }
-        const [mediatorId, read, readWaitingRoom] = facts;
+        const [mediatorId, read, readWaitingRoom, restored] = facts;
         const breakdown = changed.breakdown ?? read;
         const waitingRoom = changed.waitingRoom ?? readWaitingRoom;
         // Rebuilt in this case's queue: a person rejoining after the worker died waits for the new media.
@@ -110,10 +123,16 @@ export class LiveSessions {
           mayObserveCaucus: async (ids) => (await this.#facts.mayObserveCaucus?.(caseId, ids)) ?? false,
           newId: () => randomId(9),
           bus: this.#bus,
+          ...(this.#facts.kept ? { kept: { storage: this.#facts.kept, restored } } : {}),
         });
         const created = live;
         live.onEmpty = () => {
           if (this.#cases.get(caseId) === created) this.#cases.delete(caseId);
+          const last = created.idle;
+          this.#writes.set(caseId, last);
+          void last.then(() => {
+            if (this.#writes.get(caseId) === last) this.#writes.delete(caseId);
+          });
         };
         this.#cases.set(caseId, live);
       }
@@ -148,14 +167,26 @@ export class LiveSessions {
       'waiting-room.changed': ({ caseId, on, by }) => {
         const starting = this.#starting.get(caseId);
         if (starting) starting.waitingRoom = on;
-        void this.get(caseId)
+        const live = this.get(caseId);
+        void live
           ?.setWaitingRoom(on, by)
+          .then(() => live.settle())
           .catch((err: unknown) => this.#logger.error({ err, caseId }, 'the live session could not follow the changed waiting room'));
       },
       'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
       // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
       'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),
     });
+  }
+
+  /** The case's live state as it is now is stored (nothing to do when it is not live). */
+  settle(caseId: string): Promise<void> {
+    return this.get(caseId)?.settle() ?? Promise.resolve();
+  }
+
+  /** Every live state write still in progress is done (before the store closes). */
+  async settled(): Promise<void> {
+    await Promise.all([...[...this.#cases.values()].map((c) => c.idle), ...this.#writes.values()]);
   }
 
   isOnline(caseId: string, participantId: string): boolean {

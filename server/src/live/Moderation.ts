@@ -43,6 +43,14 @@ export class Moderation {
 
   // --- microphone holds -------------------------------------------------------------------------
 
+  /** The holds, to keep across a restart (LiveSnapshot), and given back to a rebuilt live case. */
+  holds(): Array<[string, PersonRef]> {
+    return [...this.#holds];
+  }
+  restoreHolds(holds: Array<[string, PersonRef]>): void {
+    for (const [id, by] of holds) this.#holds.set(id, by);
+  }
+
   /** Who holds this person's microphone: the mediator, or nobody (the pause is the ladder's). */
   heldBy(participantId: string): PersonRef | undefined {
     return this.#holds.get(participantId);

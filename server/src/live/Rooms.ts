@@ -1,4 +1,4 @@
-import { canModerate, ErrorCode, isWaitingRoom, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, ParleyError, waitingRoomOf, waitsToBeAdmitted, type PersonRef, type RecordData, type RecordEventType, type Role } from '@parley/shared';
+import { canModerate, ErrorCode, isWaitingRoom, JOINT_ROOM, MAX_CAUCUSES, OBSERVER_WAITING_ROOM, ParleyError, waitingRoomOf, waitsToBeAdmitted, type LiveSnapshot, type PersonRef, type RecordData, type RecordEventType, type Role } from '@parley/shared';
 import type { Logger } from '../logger.ts';
 import type { Assistance } from './Assistance.ts';
 import type { LiveMedia } from './LiveMedia.ts';
@@ -33,7 +33,12 @@ export interface RoomsHost {
   placed(roomId: string, participantIds: string[]): void;
   /** Whether parties and advisors wait to be admitted (the case's waiting room is on) when the case goes live. */
   waitingRoom: boolean;
+  /** Something changed that no request of a person caused (a caucus timer ended): the live state is kept again. */
+  changed(): void;
 }
+
+/** What of the rooms is kept across a restart (LiveSnapshot). */
+export type RoomsSnapshot = Pick<LiveSnapshot, 'rooms' | 'placements' | 'open' | 'sentBack'>;
 
 /**
  * The rooms of one live case: the joint room and the caucuses, who was last placed where, moves
@@ -60,6 +65,34 @@ export class Rooms {
     this.#h = host;
     this.#waitingRoom = host.waitingRoom;
     this.#rooms.set(JOINT_ROOM, new Room(JOINT_ROOM, 'Joint room', host.mediatorId));
+  }
+
+  /** The rooms, placements and the waiting room's state, to keep (LiveStateKeeper). */
+  snapshot(): RoomsSnapshot {
+    return {
+      rooms: this.all().map((r) => ({ id: r.id, name: r.name, controllerId: r.controllerId, allowMultipleShares: r.allowMultipleShares, timer: r.timer ? { endsAt: r.timer.endsAt, warnSeconds: r.timer.warnSeconds } : null })),
+      placements: [...this.#placements],
+      open: this.#open,
+      sentBack: this.#sentBack,
+    };
+  }
+
+  /**
+   * A live case rebuilt after a restart, before anyone is in it: the caucuses as they were, each
+   * person's placement, and the countdowns, which go on towards the same end (one that ended while
+   * the service was down ends now). What was on a stage is not kept: its media ended with the node.
+   */
+  restore(s: RoomsSnapshot): void {
+    for (const r of s.rooms) {
+      const room = this.#rooms.get(r.id) ?? new Room(r.id, r.name, this.#h.mediatorId);
+      room.controllerId = r.controllerId;
+      room.allowMultipleShares = r.allowMultipleShares;
+      this.#rooms.set(room.id, room);
+      if (r.timer && room.kind === 'caucus') this.#startTimer(room, r.timer.endsAt, r.timer.warnSeconds);
+    }
+    for (const [pid, rid] of s.placements) this.#placements.set(pid, rid);
+    this.#open = s.open;
+    this.#sentBack = s.sentBack;
   }
 
   get(roomId: string): Room | undefined {
@@ -198,27 +231,30 @@ export class Rooms {
     const room = this.require(roomId);
     if (room.kind === 'joint') throw new ParleyError(ErrorCode.BadRequest, 'Timers are for caucuses: everyone returns to the joint room when one ends.');
     room.clearTimer();
-    if (minutes !== null) {
-      const ms = Math.round(minutes * 60_000);
-      const endsAt = Date.now() + ms;
-      const warnIn = ms - warnSeconds * 1000;
-      room.timer = {
-        endsAt,
-        warnSeconds,
-        warnHandle:
-          warnIn > 0
-            ? setTimeout(() => {
-                const p = { roomId, secondsLeft: warnSeconds };
-                this.#h.notify.toRoom(roomId, 'room:timer-warning', p);
-                this.#h.notify.toModerators('room:timer-warning', p);
-              }, warnIn)
-            : undefined,
-        endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
-      };
-    }
+    if (minutes !== null) this.#startTimer(room, Date.now() + Math.round(minutes * 60_000), warnSeconds);
     this.#h.record('room.timer-set', by, { room: room.name, minutes });
     this.#h.notify.room(room.info());
     return room;
+  }
+
+  /** A countdown towards `endsAt` (ms since the epoch), with its warning `warnSeconds` before. */
+  #startTimer(room: Room, endsAt: number, warnSeconds: number): void {
+    const ms = Math.max(0, endsAt - Date.now());
+    const warnIn = ms - warnSeconds * 1000;
+    const roomId = room.id;
+    room.timer = {
+      endsAt,
+      warnSeconds,
+      warnHandle:
+        warnIn > 0
+          ? setTimeout(() => {
+              const p = { roomId, secondsLeft: warnSeconds };
+              this.#h.notify.toRoom(roomId, 'room:timer-warning', p);
+              this.#h.notify.toModerators('room:timer-warning', p);
+            }, warnIn)
+          : undefined,
+      endHandle: setTimeout(() => void this.#timerExpired(roomId), ms),
+    };
   }
 
   /** The live case ends: no timer may fire after it. */
@@ -323,11 +359,16 @@ export class Rooms {
     for (const m of occupants) this.#h.notify.to(m, 'room:timer-expired', { roomId });
     this.#h.notify.toModerators('room:timer-expired', { roomId });
     try {
-      // Whoever is in the room when the time is up returns, not only those there at the warning.
-      await this.#serial(() => this.#move(movable(this.#h.members().filter((m) => m.roomId === roomId)), JOINT_ROOM, null));
+      // Whoever is in the room when the time is up returns, not only those there at the warning;
+      // and so does whoever was placed there and is not connected now (after a restart: everyone).
+      await this.#serial(async () => {
+        await this.#move(movable(this.#h.members().filter((m) => m.roomId === roomId)), JOINT_ROOM, null);
+        for (const [pid, rid] of this.#placements) if (rid === roomId) this.#placements.set(pid, JOINT_ROOM);
+      });
     } catch (err) {
       this.#h.log.error({ err, roomId }, 'returning people after a timer failed');
     }
+    this.#h.changed();
     this.#h.log.info({ roomId, returned: occupants.length }, 'caucus timer ended');
   }
 }

@@ -1,4 +1,5 @@
-import type { BreakdownSettings, MediaSource, Role } from '@parley/shared';
+import type { LiveStateStorage } from './LiveStateKeeper.ts';
+import type { BreakdownSettings, LiveSnapshot, MediaSource, Role } from '@parley/shared';
 import type { MediasoupTypes, ProducerSummary, TransportOptions } from '@parley/sfu';
 import { createLogger } from '../logger.ts';
 import { EventBus } from '../events/EventBus.ts';
@@ -123,10 +124,13 @@ export interface FakeSocket {
 }
 
 export function fakeSocket(identity: Identity, device?: string): FakeSocket & ParleySocket {
-  const s: FakeSocket & { emit(e: string, p: unknown): boolean; disconnect(): void } = {
+  const s: FakeSocket & { connected: boolean; emit(e: string, p: unknown): boolean; disconnect(): void } = {
     data: { identity, ...(device ? { device } : {}) },
     told: [],
     disconnected: false,
+    get connected() {
+      return !s.disconnected;
+    },
     heard: (event) => s.told.filter((t) => t.event === event).map((t) => t.payload),
     emit(event, payload) {
       s.told.push({ event, payload });
@@ -150,7 +154,9 @@ export function person(participantId: string, role: Role, opts: { invited?: bool
 export const BREAKDOWN: BreakdownSettings = { graceSeconds: 30, pauseJointSession: true, audioOnlyFallback: true, textFallback: true, reschedulingContact: '' };
 
 /** A live case on fake media, with the bus events it emitted. */
-export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean | Promise<boolean>; waitingRoom?: boolean } = {}) {
+export function liveCase(
+  opts: { breakdown?: BreakdownSettings; mayObserveCaucus?: (ids: string[]) => boolean | Promise<boolean>; waitingRoom?: boolean; kept?: { storage: LiveStateStorage; restored: LiveSnapshot | null } } = {},
+) {
   const media = new FakeMedia();
   const bus = new EventBus(createLogger('silent'));
   const events: { [K in keyof ServerEvents]?: ServerEvents[K][] } = {};
@@ -166,6 +172,7 @@ export function liveCase(opts: { breakdown?: BreakdownSettings; mayObserveCaucus
     // Asynchronous, as the store's answer is: a plain answer still arrives a turn later.
     ...(opts.mayObserveCaucus ? { mayObserveCaucus: async (ids: string[]) => opts.mayObserveCaucus!(ids) } : {}),
     ...(opts.waitingRoom ? { waitingRoom: true } : {}),
+    ...(opts.kept ? { kept: opts.kept } : {}),
   });
   const sockets = new Map<string, FakeSocket>();
   /** Joins a person on a new fake socket. */

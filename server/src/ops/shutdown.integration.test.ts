@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CloseCode, type Notifications } from '@parley/shared';
 import type { RunningServer } from '../index.ts';
 import { randomUUID } from 'node:crypto';
 import type { RecordEntry, RecordExport, RecordVerifyReport, ThreadMessage } from '@parley/shared';
 import { api, connect, must, type ClientSocket } from '../test/harness.ts';
+import { startParleyProcess, type ParleyProcess } from '../test/process.ts';
 import { appendParagraph, consentedAgreement, provider, restartableServer, synced, until } from '../test/yjs.ts';
 
 /**
@@ -14,52 +13,17 @@ import { appendParagraph, consentedAgreement, provider, restartableServer, synce
  * `npm start` ends with (scripts/run.sh), on its own data folder. SIGTERM must tell connected
  * people the service is restarting, keep the draft, and exit 0; a second signal changes nothing.
  */
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const { dataDir, env } = restartableServer('parley-shutdown-');
 const SENTENCE = 'Ben repaints the fence in the colour both parties chose.';
 
-interface Child {
-  proc: ChildProcess;
-  server: RunningServer;
-  /** JSON log lines on stdout so far. */
-  logs: Array<{ msg: string; [k: string]: unknown }>;
-  exited: Promise<number | null>;
-}
-const children: Child[] = [];
+const children: ParleyProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts the process and waits for its banner (the URL and the one-time sign-in link, on stderr). */
-async function startProcess(port = 0): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: repoRoot,
-    // Media on a port the system picks: the default (40000) lies in Linux's ephemeral range, where
-    // another test's socket can hold it, and the process then refuses to start (seen in CI).
-    env: { ...process.env, ...env, PARLEY_PORT: String(port), PARLEY_MEDIA_PORT: '0', PARLEY_WORKERS: '1', PARLEY_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const logs: Child['logs'] = [];
-  let out = '';
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    const lines = out.split('\n');
-    out = lines.pop()!;
-    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as Child['logs'][number]);
-  });
-  let err = '';
-  const banner = await new Promise<{ url: string; signinUrl: string }>((resolve, reject) => {
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      const url = /Open: +(\S+)/.exec(err)?.[1];
-      const signinUrl = /(\S+\/signin#token=\S+)/.exec(err)?.[1];
-      if (url && signinUrl) resolve({ url, signinUrl });
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before its banner:\n${err}`)));
-  });
-  const child: Child = { proc, server: banner as unknown as RunningServer, logs, exited };
+async function startProcess(port = 0): Promise<ParleyProcess> {
+  const child = await startParleyProcess(env, port);
   children.push(child);
   return child;
 }

@@ -79,6 +79,7 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
   }
   let result: Ack<unknown>;
   let turn: Turn | undefined;
+  let handled: Promise<unknown> | undefined;
   try {
     // One payload per request; more arguments are a malformed request, not something to ignore.
     if (args.length > 1) throw new ParleyError(ErrorCode.BadRequest, 'The request was not valid.', { details: [{ path: '', message: `expected one payload, got ${args.length} arguments` }] });
@@ -94,8 +95,11 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
     // Who is asking, re-checked on every request (withdrawn or expired link, signed-out or expired
     // session, consent where the request needs it): handlers read socket.data.identity as it stands now.
     socket.data.identity = await deps.gate.authorise(socket.data.principal!, name, !!socket.data.member);
+    // The checks before it may have waited: a request of a connection that closed meanwhile does
+    // nothing (what it would set up, a transport or a place, would have nobody to release it).
+    if (!socket.connected) throw new ParleyError(ErrorCode.NotInSession, 'The connection closed.');
     const handler = handlers[name] as (s: ParleySocket, p: unknown, d: HandlerDeps) => Promise<unknown>;
-    const handled = handler(socket, parsed.data, deps);
+    handled = handler(socket, parsed.data, deps);
     // Started (its synchronous part has run): the next request's check may go ahead.
     turn.release();
     result = { ok: true, data: await handled };
@@ -109,6 +113,11 @@ async function dispatch(socket: ParleySocket, name: RequestName, args: unknown[]
   } finally {
     turn?.release();
   }
+  // What the request changed in the live session (a move, a hold, a timer…) is stored before the
+  // person is told it is done: a restart after the ack finds it (LiveStateKeeper). A refused
+  // request may have changed part of it too (a move that failed half-way); one refused before its
+  // handler ran changed nothing, and is answered at once.
+  if (handled) await deps.live.settle(socket.data.identity.caseId);
   safeAck(ack, result, log);
 }
 

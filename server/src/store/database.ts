@@ -74,6 +74,18 @@ function migrations(engine: Engine): Record<string, Migration> {
         for (const table of ROW_ORDERED) for (const statement of rowOrder(engine, table)) await sql.raw(statement).execute(db);
       },
     },
+    // A live session's state, kept so that a restarted node rebuilds it (live/LiveStates.ts).
+    '0016-live-state': {
+      async up(db) {
+        await db.schema
+          .createTable('live_states')
+          .addColumn('case_id', 'text', (c) => c.primaryKey().references('cases.id').onDelete('cascade'))
+          .addColumn('state_sealed', 'text', (c) => c.notNull())
+          .addColumn('saved_at', 'text', (c) => c.notNull())
+          .addColumn('alive_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

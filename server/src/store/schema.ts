@@ -139,6 +139,8 @@ export interface DB {
   };
   mail_outbox: { id: string; case_id: string; participant_id: string; mail_sealed: string; attempts: Generated<number>; next_attempt_at: string; created_at: string };
   mail_reminders: { session_id: string; sequence: number; at: string };
+  /** One live session's rooms, placements, holds and pause, sealed with the case key (migration 0016). */
+  live_states: { case_id: string; state_sealed: string; saved_at: string; alive_at: string };
   mediator_invitations: {
     id: string;
     token_hash: string;

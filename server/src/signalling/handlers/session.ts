@@ -23,21 +23,21 @@ export const sessionHandlers: HandlerGroup<Names> = {
     if (socket.data.member) throw new ParleyError(ErrorCode.Conflict, 'You are already in the session.');
     // Credentials and current consent were re-checked for this request (AccessGate.authorise in dispatch).
     const identity = socket.data.identity;
+    // Read before the case's queue, which every join, prepare and release of the case waits on.
+    const [caseTitle, agreement, consentAnswers] = await Promise.all([
+      cases.caseTitle(identity.caseId),
+      agreementOf(identity.caseId),
+      // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
+      canModerate(identity.role) ? cases.consent.openAnswers(identity.caseId) : [],
+    ]);
     const { member, lc, view } = await live.withCase(identity.caseId, async (lc) => {
+      // The queue may have waited: a connection that closed meanwhile does not join.
       if (!socket.connected) throw new ParleyError(ErrorCode.NotInSession, 'Connection closed.');
       const member = await lc.join(identity, socket);
       return {
         member,
         lc,
-        view: {
-          ...lc.viewFor(member),
-          caseId: identity.caseId,
-          caseTitle: await cases.caseTitle(identity.caseId),
-          agreement: await agreementOf(identity.caseId),
-          // A mediator who joins late still sees who declined, asked or withdrew meanwhile.
-          consentAnswers: canModerate(identity.role) ? await cases.consent.openAnswers(identity.caseId) : [],
-          routerRtpCapabilities: lc.media.rtpCapabilities,
-        },
+        view: { ...lc.viewFor(member), caseId: identity.caseId, caseTitle, agreement, consentAnswers, routerRtpCapabilities: lc.media.rtpCapabilities },
       };
     });
     // A transport prepared on the pre-join screen and not adopted below is closed (the join opens another).
