@@ -69,8 +69,6 @@ export const DEFAULT_WAITING_ROOM = true;
 export class CaseService {
   readonly #store: Store;
   readonly #keys: Keyring;
-  readonly #inviteTtlMs: number;
-  readonly #baseUrl: () => string;
   readonly #caseKeys: CaseKeys;
   /** Links: issued, checked on every use, withdrawn, and what a person sees on opening theirs. */
   readonly invitations: Invitations;
@@ -88,8 +86,6 @@ export class CaseService {
     this.#caseKeys = new CaseKeys(store, keys);
     this.invitations = new Invitations(store, keys, this.#caseKeys, { ...opts, ownAnswersOf: opts.lookups?.ownAnswersOf });
     this.consent = new Consent(store, { bus: opts.bus, answersOf: opts.lookups?.answersOf });
-    this.#inviteTtlMs = opts.inviteTtlMs;
-    this.#baseUrl = opts.baseUrl;
     this.#bus = opts.bus;
     this.#isOnline = opts.lookups?.isOnline ?? (() => false);
     this.#agreementOf = opts.lookups?.agreementOf ?? (() => null);

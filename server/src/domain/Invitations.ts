@@ -46,7 +46,7 @@ export class Invitations {
     this.#opts.bus.emit('invitation.issued', { caseId: p.case_id, participantId: p.id, url: this.#urlOf(p, inv), expiresAt: inv.expires_at, email });
   }
 
-  /** Withdraws every link of the person; the registry ends the connections opened with them. */
+  /** Withdraws every link of the person (announceWithdrawn then tells the registry, which ends their connections). */
   async withdraw(p: Invitee): Promise<void> {
     await this.#store.revokeInvitations(p.id);
   }
