@@ -54,10 +54,12 @@ export class AssessmentService {
 
   async setRating(who: Identity, body: SetRatingBody): Promise<Scorecard> {
     await this.#requireAssessor(who);
-    // Read, change and write in one transaction: two ratings set at once both count. The case key
-    // is read first: opening and sealing in the body then read nothing (it awaits only its queries).
+    // Read, change and write in one transaction under the case's lock: two ratings set at once both
+    // count. The case key is read first: opening and sealing in the body then read nothing (it
+    // awaits only its queries).
     await this.#cases.caseKey(who.caseId);
     await this.#db.transaction(async (db) => {
+      await db.lockCase(who.caseId);
       const ratings = await this.#ratings(who.caseId, who.participantId, db);
       if (body.rating === null) delete ratings[body.itemId];
       else ratings[body.itemId] = body.rating;

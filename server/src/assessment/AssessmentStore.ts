@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../store/schema.ts';
+import { lockRow } from '../store/database.ts';
 
 export type AssessmentRow = Selectable<DB['assessments']>;
 export type NoteRow = Selectable<DB['assessment_notes']>;
@@ -13,6 +14,11 @@ export class AssessmentStore {
 
   constructor(db: Kysely<DB>) {
     this.#db = db;
+  }
+
+  /** Inside `transaction`, first: the case's changes here run one at a time, on any node (lockRow). */
+  lockCase(caseId: string): Promise<void> {
+    return lockRow(this.#db, 'cases', caseId);
   }
 
   /** Runs `fn` in one transaction, with a store on it (its body awaits only this store's calls). */

@@ -25,7 +25,9 @@ export type Standing =
   /** Valid credentials, but the current protocol agreement is not accepted: nothing may reach them. */
   | { ok: false; consent: true }
   /** The credentials ended (withdrawn, expired, signed out): the connection must close with this code. */
-  | { ok: false; consent: false; close: CloseCode; error: ParleyError };
+  | { ok: false; consent: false; close: CloseCode; error: ParleyError }
+  /** The store did not answer: nothing reaches them this time, and nothing is closed for it (the next check decides). */
+  | { ok: false; consent: 'unknown'; error: unknown };
 
 /** The credentials a request or connection carries: an invitation token, and/or a mediator's session cookie value. */
 export interface Presented {
@@ -223,14 +225,14 @@ export class AccessGate {
     try {
       identity = await this.recheck(p);
     } catch (err) {
-      const error = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Could not re-check credentials.', { cause: err });
-      return { ok: false, consent: false, close: closeCodeFor(error, p.credential.kind), error };
+      // A refusal ends the connection; a store that did not answer says nothing about the person.
+      if (!(err instanceof ParleyError) || err.code === ErrorCode.Internal) return { ok: false, consent: 'unknown', error: err };
+      return { ok: false, consent: false, close: closeCodeFor(err, p.credential.kind), error: err };
     }
     try {
       if (!(await this.consentCurrent(identity))) return { ok: false, consent: true };
-    } catch {
-      // The store did not answer: nothing reaches them this time, and the connection stays.
-      return { ok: false, consent: true };
+    } catch (err) {
+      return { ok: false, consent: 'unknown', error: err };
     }
     return { ok: true, identity };
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode } from '@parley/shared';
-import { createLogger } from '../logger.ts';
 import { caseFixture } from '../test/services.ts';
+import { captureLogs } from '../test/harness.ts';
 import { AccessGate, type Principal } from './AccessGate.ts';
 import { Connections, type Connection } from './Connections.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -19,7 +19,8 @@ async function setup() {
     { displayName: 'Ben Party', role: 'party', side: 'B' },
   ]);
   const gate = new AccessGate(f.cases, f.auth);
-  registry = new Connections(gate, DEFAULT_LIMITS, createLogger('silent'));
+  const logs = captureLogs();
+  registry = new Connections(gate, DEFAULT_LIMITS, logs.logger);
   registry.subscribe(f.bus);
   const tokenOf = (name: string) => f.detail.participants.find((p) => p.displayName === name)!.invitation!.url.split('#t=')[1]!;
   /** A connection of this person, and the close codes it received. */
@@ -37,7 +38,7 @@ async function setup() {
     const { sessionToken } = await f.auth.signIn((await f.auth.bootstrap('Maria Mediator')).signinToken);
     return { sessionToken, closed: open(await gate.authenticate({ sessionToken, caseId: f.detail.id })) };
   };
-  return { ...f, party, consent, signedIn };
+  return { ...f, party, consent, signedIn, lines: logs.lines, registry: registry! };
 }
 
 describe('Connections on the event bus', () => {
@@ -73,5 +74,15 @@ describe('Connections on the event bus', () => {
     await people.add(mediatorId, detail.id, { displayName: 'Cleo Assessor', role: 'assessor', side: null });
     await vi.waitFor(() => expect(draft).toEqual([CloseCode.ConsentChanged]));
     expect(socket).toEqual([]);
+  });
+
+  it('a store that does not answer ends nobody’s connection: the re-check says so in the log, and the draft stays open', async () => {
+    const { store, detail, party, consent, lines, registry } = await setup();
+    await consent('Ana Party');
+    const draft = await party('Ana Party', 'draft');
+    await store.close();
+    registry.recheckCase(detail.id);
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === 'credentials could not be re-checked: the connection stays')).toBe(true));
+    expect(draft).toEqual([]);
   });
 });

@@ -200,8 +200,8 @@ export class Connections {
       if (c.kind === 'signalling' && !requiresConsent(c.principal.identity.role)) continue;
       this.#standing(e, (s) => {
         if (s.ok) return;
-        if (!s.consent) this.#end(c, s.close);
-        else if (c.kind === 'draft') this.#end(c, CloseCode.ConsentChanged);
+        if (s.consent === false) this.#end(c, s.close);
+        else if (s.consent === true && c.kind === 'draft') this.#end(c, CloseCode.ConsentChanged);
       });
     }
   }
@@ -221,7 +221,8 @@ export class Connections {
           const s = await check;
           if (e.ended) return;
           if (s.ok) c.emit!(event, payload);
-          else if (!s.consent) this.#end(c, s.close);
+          else if (s.consent === false) this.#end(c, s.close);
+          else if (s.consent === 'unknown') this.#log.warn({ err: s.error, participantId: id, event }, 'not delivered: the credentials could not be re-checked');
         }).catch((err: unknown) => this.#log.error({ err, participantId: id, event }, 'delivery failed'));
       }
     }
@@ -238,6 +239,7 @@ export class Connections {
   #standing(e: Entry, act: (s: Standing) => void): void {
     this.#gate.standing(e.conn.principal).then(
       (s) => {
+        if (!s.ok && s.consent === 'unknown') this.#log.warn({ err: s.error, participantId: e.conn.principal.identity.participantId }, 'credentials could not be re-checked: the connection stays');
         if (!e.ended && this.#entries.has(e.conn)) act(s);
       },
       (err: unknown) => this.#log.error({ err, participantId: e.conn.principal.identity.participantId }, 'connection re-check failed'),
@@ -275,7 +277,7 @@ export class Connections {
       entry.timer = null;
       if (!this.#entries.has(entry.conn)) return;
       this.#standing(entry, (s) => {
-        if (!s.ok && !s.consent) this.#end(entry.conn, s.close);
+        if (!s.ok && s.consent === false) this.#end(entry.conn, s.close);
         else if (at - Date.now() > 0) this.#armExpiry(entry);
         // A credential past its end that still re-checks is impossible; if it happens, stay closed-safe.
         else this.#end(entry.conn, CloseCode.Expired);

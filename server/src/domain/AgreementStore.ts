@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../store/schema.ts';
+import { lockRow } from '../store/database.ts';
 
 export type TemplateVersionRow = Selectable<DB['agreement_template_versions']>;
 /** A version together with the mediator who owns its template: every read is filtered by owner. */
@@ -28,6 +29,11 @@ export class AgreementStore {
       await sql.#db.insertInto('agreement_templates').values(t).execute();
       await sql.insertVersion(first);
     });
+  }
+
+  /** Inside `transaction`: the mediator's templates change one save at a time (lockRow). */
+  lockMediator(mediatorId: string): Promise<void> {
+    return lockRow(this.#db, 'mediators', mediatorId);
   }
 
   async insertVersion(v: Omit<TemplateVersionRow, 'row_order'>): Promise<void> {

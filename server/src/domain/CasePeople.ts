@@ -42,10 +42,6 @@ export class CasePeople {
   /** Adds one person and issues their link; an assessor rewrites the assessor clauses. */
   async add(mediatorId: string, caseId: string, body: AddParticipantBody): Promise<CaseDetail> {
     const by = await this.#cases.mediatorIdentity(mediatorId, caseId); // not found unless the caller mediates it
-    const assessors = (await this.#store.participantsOf(caseId)).filter((p) => p.role === 'assessor');
-    if (body.role === 'assessor' && assessors.length >= MAX_ASSESSORS) {
-      throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_ASSESSORS} assessors.`);
-    }
     const p: NewParticipant = {
       id: randomId(),
       case_id: caseId,
@@ -55,7 +51,13 @@ export class CasePeople {
       created_at: now(),
       removed_at: null,
     };
-    await this.#store.transaction(async (q) => {
+    // The limit and the clause naming every assessor are read and written under the case's lock:
+    // two assessors added at once are both named, and cannot pass the limit together.
+    await this.#store.caseTransaction(caseId, async (q) => {
+      const assessors = (await q.participantsOf(caseId)).filter((x) => x.role === 'assessor');
+      if (p.role === 'assessor' && assessors.length >= MAX_ASSESSORS) {
+        throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_ASSESSORS} assessors.`);
+      }
       await q.insertParticipant(p);
       if (p.role === 'assessor') await this.#rewrite(q, caseId, (a) => withAssessorClauses(a, [...assessors.map((x) => x.id), p.id]));
     });
@@ -71,18 +73,20 @@ export class CasePeople {
    */
   async remove(mediatorId: string, caseId: string, participantId: string): Promise<CaseDetail> {
     const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
-    const present = await this.#store.participantsOf(caseId);
-    const p = present.find((x) => x.id === participantId);
-    if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
-    if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'A mediator is not taken off here: the lead mediator removes a co-mediator under “Mediators”.');
-    if (p.role === 'party' && present.filter((x) => x.role === 'party').length <= 1) {
-      throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
-    }
-    const name = await this.#nameOf(caseId, p.id);
-    await this.#store.transaction(async (q) => {
+    const name = await this.#nameOf(caseId, participantId);
+    // Checked and written under the case's lock: two removals at once cannot leave no party.
+    const p = await this.#store.caseTransaction(caseId, async (q) => {
+      const present = await q.participantsOf(caseId);
+      const p = present.find((x) => x.id === participantId);
+      if (!p) throw new ParleyError(ErrorCode.NotFound, 'No such participant.');
+      if (p.role === 'mediator') throw new ParleyError(ErrorCode.BadRequest, 'A mediator is not taken off here: the lead mediator removes a co-mediator under “Mediators”.');
+      if (p.role === 'party' && present.filter((x) => x.role === 'party').length <= 1) {
+        throw new ParleyError(ErrorCode.Conflict, 'A case needs at least one party: add another before removing this one.');
+      }
       await q.markParticipantRemoved(p.id);
       await q.revokeInvitations(p.id);
       if (p.role === 'assessor') await this.#rewrite(q, caseId, (a) => withAssessorClauses(a, present.filter((x) => x.role === 'assessor' && x.id !== p.id).map((x) => x.id)));
+      return p;
     });
     this.#bus.emit('participant.removed', { caseId, participantId: p.id });
     if (p.role === 'assessor') this.#bus.emit('protocol.changed', { caseId });
@@ -109,9 +113,6 @@ export class CasePeople {
     if (!colleague || colleague.deactivated_at || colleague.id === leadId) {
       throw new ParleyError(ErrorCode.NotFound, 'No such colleague on this platform.', { details: [{ path: 'mediatorId', message: 'not an active colleague' }] });
     }
-    const mediators = (await this.#store.participantsOf(caseId)).filter((p) => p.role === 'mediator');
-    if (mediators.some((p) => p.mediator_id === colleague.id)) throw new ParleyError(ErrorCode.Conflict, `${colleague.display_name} already co-mediates this case.`);
-    if (mediators.length - 1 >= MAX_CO_MEDIATORS) throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_CO_MEDIATORS} co-mediators.`);
     const row: NewParticipant = {
       id: randomId(),
       case_id: caseId,
@@ -122,7 +123,10 @@ export class CasePeople {
       removed_at: null,
       mediator_id: colleague.id,
     };
-    await this.#store.transaction(async (q) => {
+    await this.#store.caseTransaction(caseId, async (q) => {
+      const mediators = (await q.participantsOf(caseId)).filter((p) => p.role === 'mediator');
+      if (mediators.some((p) => p.mediator_id === colleague.id)) throw new ParleyError(ErrorCode.Conflict, `${colleague.display_name} already co-mediates this case.`);
+      if (mediators.length - 1 >= MAX_CO_MEDIATORS) throw new ParleyError(ErrorCode.Conflict, `A case can have at most ${MAX_CO_MEDIATORS} co-mediators.`);
       await q.insertParticipant(row);
       await this.#discloseMediators(q, caseId);
     });
@@ -138,7 +142,7 @@ export class CasePeople {
     if (!p || p.role !== 'mediator' || !p.mediator_id) throw new ParleyError(ErrorCode.NotFound, 'No such co-mediator.');
     if (p.mediator_id === leadId) throw new ParleyError(ErrorCode.BadRequest, 'The lead mediator cannot be taken off their own case.');
     const name = await this.#nameOf(caseId, p.id);
-    await this.#store.transaction(async (q) => {
+    await this.#store.caseTransaction(caseId, async (q) => {
       await q.markParticipantRemoved(p.id);
       await this.#discloseMediators(q, caseId);
     });

@@ -26,7 +26,7 @@ import {
 } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { Identity } from './identity.ts';
-import { now, type CaseHead, type CaseRow, type NewParticipant, type ParticipantRow, type Store } from '../store/Store.ts';
+import { now, type CaseHead, type CaseRow, type NewParticipant, type ParticipantRow, type Store, type StoreQueries } from '../store/Store.ts';
 import { CaseKeys } from './CaseKeys.ts';
 import { Consent } from './Consent.ts';
 import { Invitations } from './Invitations.ts';
@@ -244,15 +244,19 @@ export class CaseService {
    * hash: everyone consents again before their next live contact.
    */
   async setBreakdown(mediatorId: string, caseId: string, settings: BreakdownSettings): Promise<CaseDetail> {
-    const { c } = await this.#access(mediatorId, caseId);
     const by = await this.mediatorIdentity(mediatorId, caseId);
-    const agreement = ProtocolAgreement.parse(JSON.parse(c.agreement_json));
     const clause = breakdownClause(settings);
-    const at = agreement.clauses.findIndex((cl) => cl.id === BREAKDOWN_CLAUSE_ID);
-    const clauses = at >= 0 ? agreement.clauses.map((cl, i) => (i === at ? { ...cl, title: clause.title, body: clause.body, imi: clause.imi } : cl)) : [...agreement.clauses, clause];
-    const next = { ...agreement, clauses };
-    const changed = canonicalJson(next) !== canonicalJson(agreement);
-    await this.#store.setCaseBreakdown(caseId, JSON.stringify(settings), changed ? { json: JSON.stringify(next), clauseSetHash: this.clauseSetHash(next) } : undefined);
+    // The agreement is read and written under the case's lock: a clause rewritten meanwhile (an
+    // assessor or co-mediator added) is kept.
+    const changed = await this.#store.caseTransaction(caseId, async (q) => {
+      const agreement = ProtocolAgreement.parse(JSON.parse((await q.getCase(caseId))!.agreement_json));
+      const at = agreement.clauses.findIndex((cl) => cl.id === BREAKDOWN_CLAUSE_ID);
+      const clauses = at >= 0 ? agreement.clauses.map((cl, i) => (i === at ? { ...cl, title: clause.title, body: clause.body, imi: clause.imi } : cl)) : [...agreement.clauses, clause];
+      const next = { ...agreement, clauses };
+      const changed = canonicalJson(next) !== canonicalJson(agreement);
+      await q.setCaseBreakdown(caseId, JSON.stringify(settings), changed ? { json: JSON.stringify(next), clauseSetHash: this.clauseSetHash(next) } : undefined);
+      return changed;
+    });
     this.#bus.emit('breakdown.changed', { caseId, settings, by });
     // Earlier consents are stale now: whatever connections depended on them must end.
     if (changed) this.#bus.emit('protocol.changed', { caseId });
@@ -306,10 +310,10 @@ export class CaseService {
   }
 
   /** What the platform writes the case's own clauses from (Templates.useOnCase writes the agreement again). */
-  async platformFacts(caseId: string): Promise<PlatformFacts> {
-    const c = await this.#store.getCase(caseId);
+  async platformFacts(caseId: string, q: StoreQueries = this.#store): Promise<PlatformFacts> {
+    const c = await q.getCase(caseId);
     if (!c) throw new ParleyError(ErrorCode.NotFound, 'No such case.');
-    const people = await this.#store.participantsOf(caseId);
+    const people = await q.participantsOf(caseId);
     const lead = people.find((p) => p.role === 'mediator' && p.mediator_id === c.mediator_id);
     const coIds = people.filter((p) => p.role === 'mediator' && p !== lead).map((p) => p.id);
     return {

@@ -78,7 +78,9 @@ export class Templates {
    * makes no version.
    */
   async save(mediatorId: string, templateId: string, body: TemplateBody): Promise<TemplateDetail> {
+    // Under the mediator's lock: two saves at once number their versions one after the other.
     await this.#sql.transaction(async (sql) => {
+      await sql.lockMediator(mediatorId);
       const versions = await owned(sql, mediatorId, templateId);
       const latest = versions[versions.length - 1]!;
       if (latest.name === body.name && canonicalJson(clausesOf(latest)) === canonicalJson(body.clauses)) return;
@@ -113,9 +115,10 @@ export class Templates {
     await this.#cases.ledCase(mediatorId, caseId, 'choose the protocol agreement’s template');
     const by = await this.#cases.mediatorIdentity(mediatorId, caseId);
     const template = await this.resolve(mediatorId, versionId);
-    const facts = await this.#cases.platformFacts(caseId);
-    // The case is read and written in one transaction: a change made meanwhile is not overwritten unseen.
-    const changed = await this.#store.transaction(async (q) => {
+    // The case and its people are read and written under the case's lock: a change made meanwhile
+    // (an assessor added, the breakdown procedure changed) is written into the agreement, not lost.
+    const changed = await this.#store.caseTransaction(caseId, async (q) => {
+      const facts = await this.#cases.platformFacts(caseId, q);
       const row = (await q.getCase(caseId))!;
       const current = ProtocolAgreement.parse(JSON.parse(row.agreement_json));
       const next = composeAgreement(template, facts, current.version + 1);

@@ -95,10 +95,11 @@ export class DraftDocument extends EventEmitter<DraftDocumentEvents> implements 
    * load (DraftHub): the document takes editors' updates only once it is returned.
    */
   static async load(ref: DraftDocRef, store: DraftStore, logger: Logger, policy: CompactionPolicy, observe?: RelayObserver): Promise<DraftDocument> {
-    const doc = new DraftDocument(ref, store, logger, policy, await store.load(ref), observe);
+    const loaded = await store.load(ref);
+    const doc = new DraftDocument(ref, store, logger, policy, loaded, observe);
     // Many small records from a previous run: merge them now, not on the first edit. A store that
     // cannot write right now does not make a readable document unavailable.
-    if ((await store.recordCount(ref.name)) > 1) await doc.#compactSafely();
+    if (loaded.records > 1) await doc.#compactSafely();
     return doc;
   }
 

@@ -61,14 +61,14 @@ export class DraftStore {
    * one was altered. Runs between two writes of the queue (DraftWriteQueue.exclusive): no update is
    * seen both as a row and queued, or as neither.
    */
-  load(doc: DraftDocRef): Promise<{ updates: Uint8Array[]; bytes: number }> {
+  load(doc: DraftDocRef): Promise<{ updates: Uint8Array[]; bytes: number; records: number }> {
     return this.#queue.exclusive(async () => {
       const rows = await this.#db.selectFrom('draft_records').select('sealed').where('doc_name', '=', doc.name).orderBy('id').execute();
       const key = await this.#key(doc);
       const updates = rows.map((r) => this.#keys.openBytes(key, r.sealed));
       // Queued updates are newer than every written row of their document (one FIFO, written in order).
       updates.push(...this.#queue.pendingFor(doc.name));
-      return { updates, bytes: updates.reduce((n, u) => n + u.length, 0) };
+      return { updates, bytes: updates.reduce((n, u) => n + u.length, 0), records: rows.length };
     });
   }
 

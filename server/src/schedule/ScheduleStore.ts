@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../store/schema.ts';
+import { lockRow } from '../store/database.ts';
 
 /**
  * A scheduled session: `starts_at` is UTC, ISO 8601 with Z; `details_sealed` is SealedDetails as
@@ -41,6 +42,8 @@ export class ScheduleStore {
   /** Inserts the session unless the case already holds `max` of them; returns whether it did. */
   insertUnlessFull(r: ScheduledRow, max: number): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
+      // Counted and written under the case's lock: two additions at once cannot pass the limit together.
+      await lockRow(trx, 'cases', r.case_id);
       const { n } = await trx
         .selectFrom('scheduled_sessions')
         .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -109,6 +109,7 @@ export class SignoffService {
     // Known before the commit, for the checks of edits that read the new version.
     this.#frozenWith.set(mediator.caseId, { versionId: id, edit });
     await this.#db.transaction(async (db) => {
+      await db.lockCase(mediator.caseId);
       const current = await db.current(mediator.caseId);
       if (current && !current.voided_at && !complete(await db.signerIds(current.case_id), await db.signatures(current.id))) await db.void(current.id, 'A new version was frozen.', at);
       await db.insertNext({ id, case_id: mediator.caseId, text_sealed: textSealed, text_hash: snap.hash, frozen_at: at, frozen_by: mediator.participantId });
@@ -147,6 +148,7 @@ export class SignoffService {
     // The record is sealed in it with the case key, read before (the body awaits only its queries).
     const key = await this.#cases.caseKey(who.caseId);
     const v = await this.#db.transaction(async (db) => {
+      await db.lockCase(who.caseId);
       const v = await db.current(who.caseId);
       this.#checkSignable(v, versionId, textHash);
       const signedAt = new Date().toISOString();
@@ -190,6 +192,7 @@ export class SignoffService {
     const freezes = this.#freezes;
     // The check and the void in one transaction: a last signature cannot land in between.
     const voided = await this.#db.transaction(async (db) => {
+      await db.lockCase(caseId);
       const v = await db.current(caseId);
       if (!v || v.voided_at) return 'nothing' as const;
       const frozen = this.#frozenWith.get(caseId);

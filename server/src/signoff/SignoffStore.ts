@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { mustSign } from '@parley/shared';
 import type { DB } from '../store/schema.ts';
+import { lockRow } from '../store/database.ts';
 
 export type VersionRow = Selectable<DB['agreement_versions']>;
 export type SignatureRow = Selectable<DB['agreement_signatures']>;
@@ -19,6 +20,11 @@ export class SignoffStore {
   /** Runs `fn` in one transaction, with a store on it (its body awaits only this store's calls). */
   transaction<T>(fn: (db: SignoffStore) => Promise<T>): Promise<T> {
     return this.#db.transaction().execute((trx) => fn(new SignoffStore(trx)));
+  }
+
+  /** Inside `transaction`, first: the case's changes here run one at a time, on any node (lockRow). */
+  lockCase(caseId: string): Promise<void> {
+    return lockRow(this.#db, 'cases', caseId);
   }
 
   /** The case's newest version. */

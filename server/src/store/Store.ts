@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { MIGRATIONS } from './migrations.ts';
 import { statement } from './statements.ts';
-import { migrate, postgresDatabase, sqliteDatabase, type Database, type Engine } from './database.ts';
+import { lockRow, migrate, postgresDatabase, sqliteDatabase, type Database, type Engine } from './database.ts';
 import type { DB } from './schema.ts';
 
 export type CaseRow = Selectable<DB['cases']>;
@@ -286,6 +286,17 @@ export class Store extends StoreQueries {
   /** Runs `fn` as one transaction: everything it does through the queries it is given, or nothing. */
   transaction<T>(fn: (q: StoreQueries, trx: Transaction<DB>) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute((trx) => fn(new StoreQueries(trx), trx));
+  }
+
+  /**
+   * A transaction that first locks the case's row (lockRow): a read-then-write of the case (its
+   * agreement, its people, its limits) runs after any other one in progress, on any node.
+   */
+  caseTransaction<T>(caseId: string, fn: (q: StoreQueries, trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.transaction(async (q, trx) => {
+      await lockRow(trx, 'cases', caseId);
+      return fn(q, trx);
+    });
   }
 
   /** Readiness: the database answers a query (rejects when it is closed or unreachable). */

@@ -130,3 +130,17 @@ export async function migrate(d: Database): Promise<void> {
     throw new Error(`The database could not be migrated${failed ? ` (${failed})` : ''}.`, { cause: error });
   }
 }
+
+/**
+ * Locks one row for the rest of the transaction `trx`, so that two read-then-write changes of the
+ * same case (or of one mediator's templates) run one after the other, on several nodes too. One
+ * statement both engines understand: an UPDATE that changes nothing. Postgres keeps the row locked
+ * until the transaction ends (what `SELECT … FOR UPDATE` would do, which SQLite does not have);
+ * SQLite takes its database write lock at once (and its one connection runs one transaction at a
+ * time anyway). Call it first in the transaction, before the reads it protects.
+ */
+export async function lockRow(trx: Kysely<DB>, table: 'cases' | 'mediators', id: string): Promise<void> {
+  if (!trx.isTransaction) throw new Error('lockRow outside a transaction locks nothing.');
+  if (table === 'cases') await trx.updateTable('cases').set((eb) => ({ created_at: eb.ref('created_at') })).where('id', '=', id).execute();
+  else await trx.updateTable('mediators').set((eb) => ({ created_at: eb.ref('created_at') })).where('id', '=', id).execute();
+}
