@@ -54,7 +54,7 @@ export async function draftKit(): Promise<DraftKit> {
 export function countDraftCommits(db: DatabaseSync): () => number {
   let commits = 0;
   let atBegin: string | null = null;
-  const shape = () => JSON.stringify(statement(db, 'SELECT COUNT(*) AS n, MAX(id) AS last FROM draft_records').get());
+  const shape = () => JSON.stringify(statement(db, 'SELECT COUNT(*) AS n, MAX(id) AS last FROM draft_records').statement.get());
   const begun = () => (atBegin = shape());
   const committing = () => {
     if (atBegin !== null && shape() !== atBegin) commits++;
@@ -73,7 +73,7 @@ export function countDraftCommits(db: DatabaseSync): () => number {
     ['commit', committing, undefined],
     ['rollback', () => (atBegin = null), undefined],
   ] as const) {
-    const st = statement(db, text);
+    const st = statement(db, text).statement;
     const run = st.run.bind(st);
     st.run = ((...args: Parameters<typeof run>) => {
       before?.();

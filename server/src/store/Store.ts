@@ -315,7 +315,7 @@ export class Store extends StoreQueries {
 
 /** The SQLite migrations from before the typed layer, by `PRAGMA user_version`. */
 function migrateSqlite(db: DatabaseSync): void {
-  const version = (): number => (statement(db, 'PRAGMA user_version').get() as { user_version: number }).user_version;
+  const version = (): number => (statement(db, 'PRAGMA user_version').statement.get() as { user_version: number }).user_version;
   for (let v = version(); v < MIGRATIONS.length; v++) {
     db.exec('BEGIN IMMEDIATE');
     try {

@@ -30,10 +30,10 @@ export function nodeSqlite(db: DatabaseSync): SqliteDatabase {
     // The Store that opened the connection closes it.
     close: () => undefined,
     prepare(text: string) {
-      const s = statement(db, text);
+      const { statement: s, reader } = statement(db, text);
       const params = (p: ReadonlyArray<unknown>) => p as Array<null | number | bigint | string | NodeJS.ArrayBufferView>;
       return {
-        reader: s.columns().length > 0,
+        reader,
         all: (p: ReadonlyArray<unknown>) => s.all(...params(p)),
         run: (p: ReadonlyArray<unknown>) => s.run(...params(p)),
         iterate: (p: ReadonlyArray<unknown>) => s.iterate(...params(p)) as IterableIterator<unknown>,

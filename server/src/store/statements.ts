@@ -7,9 +7,15 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
  * delivery re-checks credentials and consent, a handful of statements each). A statement is only
  * ever used through get/all/run, which reset it, so one copy per SQL text is enough.
  */
-const cache = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+const cache = new WeakMap<DatabaseSync, Map<string, Prepared>>();
 
-export function statement(db: DatabaseSync, sql: string): StatementSync {
+/** A compiled statement, and whether it returns rows (read once: asking costs a native call each time). */
+export interface Prepared {
+  statement: StatementSync;
+  reader: boolean;
+}
+
+export function statement(db: DatabaseSync, sql: string): Prepared {
   let byText = cache.get(db);
   if (!byText) {
     byText = new Map();
@@ -17,7 +23,8 @@ export function statement(db: DatabaseSync, sql: string): StatementSync {
   }
   let s = byText.get(sql);
   if (!s) {
-    s = db.prepare(sql);
+    const statement = db.prepare(sql);
+    s = { statement, reader: statement.columns().length > 0 };
     byText.set(sql, s);
   }
   return s;
