@@ -107,4 +107,23 @@ describe('ThreadService messages', () => {
     expect((await threads.history(ana, joint.id, third.seq, 50)).map((m) => m.id)).toEqual(bySeq.slice(0, 2));
     expect((await threads.history(ana, joint.id, undefined, 3)).map((m) => m.id)).toEqual(bySeq.slice(-3));
   });
+
+  it('a thread list gives each thread its own unread count and newest message time', async () => {
+    const { threads, who, store } = await setup();
+    const ana = who('Ana Party');
+    const ben = who('Ben Party');
+    const listed = async (w: typeof ana) => new Map((await threads.list(w)).map((t) => [t.kind, t]));
+    const joint = (await listed(ana)).get('joint')!;
+    const privateOfBen = (await listed(ben)).get('private')!;
+    expect(joint.lastMessageAt).toBeNull();
+    await threads.send(ana, joint.id, 'First in the joint thread', 'c-1');
+    const last = await threads.send(ana, joint.id, 'Second in the joint thread', 'c-2');
+    await threads.send(ben, privateOfBen.id, 'Ben to the mediator', 'c-3');
+    const forBen = await listed(ben);
+    expect(forBen.get('joint')).toMatchObject({ unread: 2, lastMessageAt: last.at });
+    // His own message is not unread for him, and it is the private thread's newest.
+    expect(forBen.get('private')).toMatchObject({ unread: 0, lastMessageAt: expect.any(String) });
+    expect((await listed(ana)).get('joint')!.unread).toBe(0);
+    await store.close();
+  });
 });

@@ -106,7 +106,7 @@ export class ThreadService {
     await this.ensureCaseThreads(who.caseId);
     const people = await this.#peopleOf(who.caseId);
     const threads = (await this.#db.threadsOf(who.participantId)).filter((t) => t.case_id === who.caseId);
-    return Promise.all(threads.map((t) => this.#summary(t, who.participantId, people)));
+    return this.#summaries(threads, who.participantId, people);
   }
 
   async history(who: Identity, threadId: string, beforeSeq: number | undefined, limit: number): Promise<ThreadMessage[]> {
@@ -166,7 +166,7 @@ export class ThreadService {
   async #announceNewMembers(caseId: string, t: ThreadRow, added: string[]): Promise<void> {
     if (added.length === 0) return;
     const people = await this.#peopleOf(caseId);
-    for (const pid of added) this.#people.toPeople([pid], 'thread:added', await this.#summary(t, pid, people));
+    for (const pid of added) this.#people.toPeople([pid], 'thread:added', (await this.#summaries([t], pid, people))[0]!);
   }
 
   async #memberThread(who: Identity, threadId: string): Promise<ThreadRow> {
@@ -189,9 +189,14 @@ export class ThreadService {
     return (await this.#db.members(threadId)).map((m) => m.participant_id);
   }
 
-  async #summary(t: ThreadRow, viewerId: string, people: Map<string, Person>): Promise<ThreadSummary> {
-    const [memberRows, unread, last] = await Promise.all([this.#db.members(t.id), this.#db.unread(t.id, viewerId), this.#db.lastMessage(t.id)]);
-    const members = memberRows.map((m) => people.get(m.participant_id)).filter((p): p is Person => !!p);
+  async #summaries(threads: ThreadRow[], viewerId: string, people: Map<string, Person>): Promise<ThreadSummary[]> {
+    const facts = await this.#db.summariesOf(threads.map((t) => t.id), viewerId);
+    return Promise.all(threads.map((t) => this.#summary(t, viewerId, people, facts.get(t.id)!)));
+  }
+
+  async #summary(t: ThreadRow, viewerId: string, people: Map<string, Person>, facts: { members: Array<{ participant_id: string }>; unread: number; lastMessageAt: string | null }): Promise<ThreadSummary> {
+    const { unread, lastMessageAt } = facts;
+    const members = facts.members.map((m) => people.get(m.participant_id)).filter((p): p is Person => !!p);
     let title = 'Joint thread';
     if (t.kind === 'caucus') title = t.title_sealed ? `Caucus: ${await this.#cases.openForCase(t.case_id, t.title_sealed)}` : 'Caucus';
     if (t.kind === 'private') {
@@ -200,7 +205,7 @@ export class ThreadService {
       const them = mediators.length === 0 ? 'the mediator' : mediators.length === 1 ? mediators[0] : `${mediators.slice(0, -1).join(', ')} and ${mediators[mediators.length - 1]}`;
       title = viewerId === t.key ? `Private: you and ${them}` : `Private: ${other?.displayName ?? 'participant'}`;
     }
-    return { id: t.id, kind: t.kind, title, members, unread, lastMessageAt: last?.created_at ?? null };
+    return { id: t.id, kind: t.kind, title, members, unread, lastMessageAt };
   }
 
   async #message(t: ThreadRow, m: MessageRow, people: Map<string, Person>): Promise<ThreadMessage> {

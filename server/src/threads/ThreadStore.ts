@@ -104,10 +104,6 @@ export class ThreadStore {
     await this.#db.updateTable('messages').set({ body_sealed: null, deleted_at: at }).where('id', '=', id).execute();
   }
 
-  lastMessage(threadId: string): Promise<MessageRow | undefined> {
-    return this.#db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  }
-
   async unread(threadId: string, participantId: string): Promise<number> {
     const r = await this.#db
       .selectFrom('messages')
@@ -120,6 +116,42 @@ export class ThreadStore {
       )
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  /**
+   * What a list of threads shows of each, for one viewer, in three queries whatever the number of
+   * threads: the members (in the order added), the viewer's unread count, and when the newest
+   * message was written (a thread list used to ask three queries per thread).
+   */
+  async summariesOf(threadIds: readonly string[], viewerId: string): Promise<Map<string, { members: MemberRow[]; unread: number; lastMessageAt: string | null }>> {
+    const out = new Map(threadIds.map((id) => [id, { members: [] as MemberRow[], unread: 0, lastMessageAt: null as string | null }]));
+    if (threadIds.length === 0) return out;
+    const ids = [...threadIds];
+    const [members, unread, last] = await Promise.all([
+      this.#db.selectFrom('thread_members').select(['thread_id', 'participant_id', 'added_at']).where('thread_id', 'in', ids).orderBy('added_at').orderBy('row_order').execute(),
+      this.#db
+        .selectFrom('messages as m')
+        .innerJoin('thread_members as tm', (j) => j.onRef('tm.thread_id', '=', 'm.thread_id').on('tm.participant_id', '=', viewerId))
+        .select(['m.thread_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('m.thread_id', 'in', ids)
+        .where('m.deleted_at', 'is', null)
+        .where('m.author_id', '<>', viewerId)
+        .whereRef('m.seq', '>', 'tm.last_read_seq')
+        .groupBy('m.thread_id')
+        .execute(),
+      this.#db
+        .selectFrom('messages as m')
+        .innerJoin(
+          (eb) => eb.selectFrom('messages').select(['thread_id', (x) => x.fn.max('seq').as('seq')]).where('thread_id', 'in', ids).groupBy('thread_id').as('newest'),
+          (j) => j.onRef('newest.thread_id', '=', 'm.thread_id').onRef('newest.seq', '=', 'm.seq'),
+        )
+        .select(['m.thread_id', 'm.created_at'])
+        .execute(),
+    ]);
+    for (const m of members) out.get(m.thread_id)!.members.push({ participant_id: m.participant_id, added_at: m.added_at });
+    for (const u of unread) out.get(u.thread_id)!.unread = Number(u.n);
+    for (const l of last) out.get(l.thread_id)!.lastMessageAt = l.created_at;
+    return out;
   }
 
   /** Never moves the mark back (a late or repeated read of older messages). */
