@@ -21,7 +21,7 @@ case "$cmd" in
   test|bench)
     ensure_apt build-essential pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev \
       libflatbuffers-dev flatbuffers-compiler libabsl-dev chromium fonts-dejavu-core openssl \
-      coturn nftables iproute2 postgresql
+      coturn nftables iproute2 postgresql redis-server
     ensure_deps; ensure_worker
     cd "$ROOT" && exec node "scripts/$cmd.mjs" "$@" ;;
   verify)

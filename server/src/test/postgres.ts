@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
+import { freePort } from './ports.ts';
 import path from 'node:path';
 
 /**
@@ -21,17 +21,6 @@ function binDir(): string {
   const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
   if (versions.length === 0) throw new Error('Postgres is not installed: `npm test` installs Debian’s postgresql (scripts/run.sh).');
   return path.join(root, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPostgres(): Promise<RunningPostgres> {

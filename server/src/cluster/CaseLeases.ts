@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import { createClient } from 'redis';
+import type { Logger } from '../logger.ts';
+
+/**
+ * Which node runs each live case (issue 14, step 4; docs/scaling.md). A case is owned by one node
+ * at a time through a lease in Redis: `parley:case:<id>:owner` holds the owner's address (its
+ * `PARLEY_NODE_URL`) and expires unless renewed. The owner renews every lease it holds while the
+ * case is live; a node that dies stops renewing, its leases expire, and the next connection for
+ * the case takes it over on a live node. Only the holder renews or releases a lease (a compare in
+ * one Lua script), so a node that lost its lease in a pause cannot take it back from the new owner.
+ */
+export interface CaseLeasesOptions {
+  redisUrl: string;
+  /** This node's address, as clients reach it: what other nodes send people to. */
+  nodeUrl: string;
+  /** How long a lease lasts without renewal. */
+  ttlMs?: number;
+  /** How often held leases are renewed (well under `ttlMs`). */
+  renewEveryMs?: number;
+  logger: Logger;
+}
+
+export type Claim = { owner: true } | { owner: false; ownerUrl: string };
+
+/** A Redis connection as this module makes it (its type, inferred, is what the client library gives). */
+function redisClient(url: string) {
+  return createClient({ url });
+}
+type Redis = ReturnType<typeof redisClient>;
+
+const KEY = (caseId: string) => `parley:case:${caseId}:owner`;
+
+/** Extends the lease only if it is still ours: 1 if renewed, 0 if another node holds it or it expired. */
+const RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+/** Deletes the lease only if it is still ours. */
+const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+export interface CaseLeasesEvents {
+  /** A lease this node held was found taken or expired at renewal: the live case must stop here. */
+  lost: [caseId: string];
+  close: [];
+}
+
+export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
+  readonly nodeUrl: string;
+  readonly ttlMs: number;
+  readonly #redis: Redis;
+  readonly #held = new Set<string>();
+  readonly #log: Logger;
+  readonly #timer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  private constructor(redis: Redis, o: CaseLeasesOptions) {
+    super();
+    this.#redis = redis;
+    this.nodeUrl = o.nodeUrl;
+    this.ttlMs = o.ttlMs ?? 15_000;
+    this.#log = o.logger.child({ component: 'case-leases' });
+    this.#timer = setInterval(() => void this.#renewAll(), o.renewEveryMs ?? Math.floor(this.ttlMs / 3));
+    this.#timer.unref();
+  }
+
+  /** The Redis key of a case's lease (for operators and tests). */
+  static key(caseId: string): string {
+    return KEY(caseId);
+  }
+
+  static async create(o: CaseLeasesOptions): Promise<CaseLeases> {
+    const redis = redisClient(o.redisUrl);
+    redis.on('error', (err: unknown) => o.logger.warn({ err }, 'redis connection error (the client reconnects)'));
+    await redis.connect();
+    return new CaseLeases(redis, o);
+  }
+
+  /**
+   * Takes the case's lease if nobody holds it (or renews it if this node does); otherwise says
+   * which node owns the case, for the connection to be sent there.
+   */
+  async claim(caseId: string): Promise<Claim> {
+    if (this.#closed) throw new Error('The case leases are closed.');
+    const key = KEY(caseId);
+    const set = String(await this.#redis.sendCommand(['SET', key, this.nodeUrl, 'NX', 'PX', String(this.ttlMs)]));
+    if (set === 'OK') {
+      this.#held.add(caseId);
+      return { owner: true };
+    }
+    const got = await this.#redis.sendCommand(['GET', key]);
+    const holder = got === null ? null : String(got);
+    if (holder === this.nodeUrl) {
+      this.#held.add(caseId);
+      await this.#renew(caseId);
+      return { owner: true };
+    }
+    // Expired between the two commands: try once more.
+    if (holder === null) return this.claim(caseId);
+    return { owner: false, ownerUrl: holder };
+  }
+
+  /** Whether this node holds the case's lease (as far as it knows: the renewal tells it otherwise). */
+  holds(caseId: string): boolean {
+    return this.#held.has(caseId);
+  }
+
+  /** The live case ended here: the lease goes at once, so another node may take the case. */
+  async release(caseId: string): Promise<void> {
+    if (!this.#held.delete(caseId)) return;
+    await this.#redis.sendCommand(['EVAL', RELEASE, '1', KEY(caseId), this.nodeUrl]);
+  }
+
+  async #renew(caseId: string): Promise<boolean> {
+    const r = await this.#redis.sendCommand(['EVAL', RENEW, '1', KEY(caseId), this.nodeUrl, String(this.ttlMs)]);
+    return Number(r) === 1;
+  }
+
+  async #renewAll(): Promise<void> {
+    for (const caseId of [...this.#held]) {
+      try {
+        if (await this.#renew(caseId)) continue;
+        this.#held.delete(caseId);
+        this.#log.warn({ caseId }, 'case lease lost: another node owns the case now');
+        this.emit('lost', caseId);
+      } catch (err) {
+        // Redis did not answer: the lease may still run; the next round tries again.
+        this.#log.warn({ err, caseId }, 'case lease not renewed this time');
+      }
+    }
+  }
+
+  /** Stops renewing and releases every lease held (a graceful stop: the cases move on at once). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const caseId of [...this.#held]) await this.release(caseId).catch(() => undefined);
+    await this.#redis.quit().catch(() => undefined);
+    this.emit('close');
+  }
+
+  /** For tests of a node that dies: stops renewing without releasing anything, as a killed process would. */
+  abandon(): void {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#held.clear();
+    void this.#redis.quit().catch(() => undefined);
+  }
+}
