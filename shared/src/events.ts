@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role, Side } from './domain.ts';
 import { CameraLabel, CaseConsentAnswer, Id, MediaSource, Presence, RoomId, RoomInfo, RoomName, SessionEndReason } from './domain.ts';
-import { MessageBody, type ThreadMessage, type ThreadSummary } from './threads.ts';
+import { MessageBody, MessageSeq, type ThreadMessage, type ThreadSummary } from './threads.ts';
 import { DtlsParameters, RtpCapabilities, RtpParameters, type IceConfigWire, type TransportOptionsWire } from './media.ts';
 import type { Ack } from './errors.ts';
 import type { CloseCode } from './close-codes.ts';
@@ -26,6 +26,7 @@ named(RoomName, 'RoomName');
 named(SessionEndReason, 'SessionEndReason');
 named(CameraLabel, 'CameraLabel');
 named(MessageBody, 'MessageBody');
+named(MessageSeq, 'MessageSeq');
 named(DtlsParameters, 'DtlsParameters');
 named(RtpCapabilities, 'RtpCapabilities');
 named(RtpParameters, 'RtpParameters');
@@ -273,7 +274,7 @@ export const requests = {
   }),
   'thread:history': request({
     group: 'threads', who: 'thread member',
-    payload: z.object({ threadId: Id, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
+    payload: z.object({ threadId: Id, beforeSeq: MessageSeq.min(1).optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
     result: z.object({ messages: z.array(Message) }),
     doc: 'One page of messages, older than `beforeSeq`.',
   }),
@@ -290,7 +291,7 @@ export const requests = {
     doc: '→ `message:removed` (the mediator gets a tombstone as `message:updated`).',
   }),
   'thread:read': request({
-    group: 'threads', who: 'thread member', payload: z.object({ threadId: Id, upToSeq: z.number().int().nonnegative() }).strict(), result: z.object({ unread: z.number() }),
+    group: 'threads', who: 'thread member', payload: z.object({ threadId: Id, upToSeq: MessageSeq }).strict(), result: z.object({ unread: z.number() }),
     doc: 'Marks the thread read up to a message.',
   }),
 } as const;

@@ -8,6 +8,13 @@ import type { Role } from './domain.ts';
 export const ThreadKind = z.enum(['joint', 'caucus', 'private']);
 export type ThreadKind = z.infer<typeof ThreadKind>;
 
+/**
+ * A message's number in its thread's order, as a request names it (a page before it, read up to
+ * it). Bounded by what both engines store: Postgres keeps message numbers as 32-bit integers, and a
+ * larger one used to reach the database and fail there instead of being refused as malformed.
+ */
+export const MessageSeq = z.number().int().nonnegative().max(2_147_483_647);
+
 export const MessageBody = z
   .string()
   .trim()

@@ -87,6 +87,19 @@ describe('threads', () => {
     expect(await must(b, 'thread:read', { threadId: joint, upToSeq: hist.messages.at(-1)!.seq })).toEqual({ unread: 0 });
   });
 
+  it('refuse a message number beyond what the store keeps as a malformed request, on either engine', async () => {
+    const a = await open({ token: tA });
+    const joint = byKind((await must(a, 'thread:list', {})).threads, 'joint')[0]!;
+    // Found by the fuzz test on Postgres: this number reached the database and failed there (internal).
+    for (const [name, payload] of [
+      ['thread:history', { threadId: joint.id, beforeSeq: 7130174309275386, limit: 10 }],
+      ['thread:read', { threadId: joint.id, upToSeq: 2 ** 31 }],
+    ] as const) {
+      expect(await request(a, name, payload)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect((await must(a, 'thread:history', { threadId: joint.id, beforeSeq: 2 ** 31 - 1, limit: 10 })).messages.length).toBeGreaterThan(0);
+  });
+
   it('edits by the author only; deletes leave a tombstone for the mediator and vanish for others', async () => {
     const m = await open({ caseId: detail.id }, { cookie });
     const a = await open({ token: tA });
