@@ -58,4 +58,21 @@ describe('MailOutbox', () => {
     await box.close();
     await mailer.close();
   });
+
+  it('hands each due mail to the SMTP server once when two nodes send from the same outbox', async () => {
+    const { f, box, pid, mailer } = await outbox({ retryBaseMs: 60_000 });
+    // A second node: its own outbox and mailer over the same database.
+    const otherMailer = await Mailer.create({ smtpUrl: smtp.url, from: 'Parley <mediation@parley.test>' });
+    const other = new MailOutbox(new MailStore(f.store.kysely), otherMailer, f.cases, captureLogs().logger, { retryBaseMs: 60_000 });
+    const store = new MailStore(f.store.kysely);
+    const to = Array.from({ length: 12 }, (_, i) => `twice-${i}@example.org`);
+    // Stored without a kick, as a node that died before sending would have left them.
+    for (const t of to) await store.enqueue(await box.seal(f.detail.id, pid, mail(t)));
+    await Promise.all([box.kick(), other.kick(), box.kick(), other.kick()]);
+    await vi.waitFor(async () => expect(await waitingMails(f.store)).toEqual([]));
+    const sent = smtp.mails.flatMap((m) => m.to).filter((t) => t.startsWith('twice-'));
+    expect(sent.sort()).toEqual([...to].sort());
+    for (const b of [box, other]) await b.close();
+    for (const m of [mailer, otherMailer]) await m.close();
+  });
 });

@@ -17,6 +17,9 @@ export interface OutboxOptions {
   now?: () => number;
 }
 
+/** How long a claimed mail is this node's to send before another node may take it (a node that died while sending). */
+const CLAIM_MS = 5 * 60_000;
+
 /**
  * Mails waiting to go out, kept in the database (sealed: they hold links that are keys to the
  * mediation) so a restart or an SMTP server that is down loses none. A refused mail is tried again
@@ -89,6 +92,8 @@ export class MailOutbox {
   async #pass(): Promise<void> {
     for (const row of await this.#db.due(new Date(this.#now()).toISOString(), 20)) {
       if (this.#closed) return;
+      // Another node (or an earlier pass of this one) may have taken it since it was read.
+      if (!(await this.#db.claim(row.id, row.next_attempt_at, new Date(this.#now() + CLAIM_MS).toISOString()))) continue;
       const mail = JSON.parse(await this.#sealer.openForCase(row.case_id, row.mail_sealed)) as OutgoingMail;
       try {
         await this.#mailer.send(mail);

@@ -93,6 +93,17 @@ export class MailStore {
     return this.#db.selectFrom('mail_outbox').selectAll().where('next_attempt_at', '<=', at).orderBy('next_attempt_at').orderBy('created_at').orderBy('id').limit(limit).execute();
   }
 
+  /**
+   * Takes a due mail for this node to send: moves its next attempt to `until` only if nobody moved
+   * it since it was read (`seenAt`). Several nodes read the same due rows; only one claim succeeds,
+   * so a mail is handed to the SMTP server once. A node that dies while sending leaves the mail due
+   * again at `until`, for another node to send.
+   */
+  async claim(id: string, seenAt: string, until: string): Promise<boolean> {
+    const r = await this.#db.updateTable('mail_outbox').set({ next_attempt_at: until }).where('id', '=', id).where('next_attempt_at', '=', seenAt).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Sent or given up: the sealed mail is not kept (it holds a link). */
   async remove(id: string): Promise<void> {
     await this.#db.deleteFrom('mail_outbox').where('id', '=', id).execute();
