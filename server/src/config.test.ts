@@ -47,6 +47,21 @@ describe('configuration', () => {
     expect(c.inviteTtlMs).toBe(48 * 3600_000);
   });
 
+  it('runs one node unless REDIS_URL is set; several nodes need Postgres and each node its own address', () => {
+    expect(loadConfig({}).cluster).toBeUndefined();
+    const pg = { DATABASE_URL: 'postgres://parley@db/parley' };
+    expect(loadConfig({ ...pg, REDIS_URL: 'redis://cache:6379', PARLEY_NODE_URL: 'https://node-1.example.org/', PARLEY_CASE_LEASE_SECONDS: '6' }).cluster).toEqual({
+      redisUrl: 'redis://cache:6379',
+      nodeUrl: 'https://node-1.example.org',
+      leaseMs: 6000,
+    });
+    expect(loadConfig({ ...pg, REDIS_URL: 'redis://cache', PARLEY_NODE_URL: 'https://n1.example.org' }).cluster?.leaseMs).toBe(15_000);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache', PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/REDIS_URL: several nodes share one Postgres/);
+    expect(() => loadConfig({ ...pg, REDIS_URL: 'redis://cache' })).toThrow(/PARLEY_NODE_URL: with REDIS_URL each node needs its own address/);
+    expect(() => loadConfig({ PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/PARLEY_NODE_URL: a node address only matters/);
+    expect(() => loadConfig({ ...pg, REDIS_URL: 'http://cache', PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/REDIS_URL must be a redis/);
+  });
+
   it('refuses invalid values with a message naming the variable', () => {
     expect(() => loadConfig({ PARLEY_PORT: 'eighty' })).toThrow(/PARLEY_PORT/);
     expect(() => loadConfig({ PARLEY_MASTER_KEY: 'short' })).toThrow(/PARLEY_MASTER_KEY/);

@@ -169,6 +169,12 @@ export const ConfigSchema = z
     PARLEY_DB_PATH: z.string().optional(),
     /** Postgres instead of the embedded SQLite file (several nodes: docs/scaling.md). */
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// address').optional(),
+    // Several nodes (docs/scaling.md): Redis for the case leases and the events between nodes.
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// address').optional(),
+    /** This node's own address, as browsers reach it: where the other nodes send the people of the cases it runs. */
+    PARLEY_NODE_URL: z.url().optional(),
+    /** How long a node's hold on a live case lasts without renewal: the longest wait before another node takes over from a dead one. */
+    PARLEY_CASE_LEASE_SECONDS: z.coerce.number().min(2).max(300).default(15),
     PARLEY_MASTER_KEY: z
       .string()
       .regex(MASTER_KEY_PATTERN, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
@@ -237,6 +243,12 @@ export const ConfigSchema = z
     if (c.PARLEY_ICE_TRANSPORT_POLICY === 'relay' && c.PARLEY_TURN_URLS === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_ICE_TRANSPORT_POLICY'], message: 'relay needs TURN servers (PARLEY_TURN_URLS and its secret): without them no browser could reach the media' });
   })
   .superRefine((c, ctx) => {
+    if (c.REDIS_URL !== undefined) {
+      if (c.DATABASE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'several nodes share one Postgres database: set DATABASE_URL too (a SQLite file belongs to one node)' });
+      if (c.PARLEY_NODE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_NODE_URL'], message: "with REDIS_URL each node needs its own address, as browsers reach it (e.g. https://node-1.parley.example.org): the other nodes send the people of this node's cases there" });
+    } else if (c.PARLEY_NODE_URL !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['PARLEY_NODE_URL'], message: 'a node address only matters with several nodes: set REDIS_URL too, or remove it' });
+    }
     const trust = parseTrustProxy(c.PARLEY_TRUST_PROXY);
     if (typeof trust === 'string') ctx.addIssue({ code: 'custom', path: ['PARLEY_TRUST_PROXY'], message: trust });
     const cert = c.PARLEY_TLS_CERT;
@@ -308,6 +320,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** E-mail notifications (server/src/mail); undefined = Parley sends no e-mail. */
   mail: MailConfig | undefined;
+  /** Several nodes sharing the cases through Redis; undefined = one node, every case its own. */
+  cluster: { redisUrl: string; nodeUrl: string; leaseMs: number } | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -329,6 +343,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     dbPath: c.PARLEY_DB_PATH ? path.resolve(repoRoot, c.PARLEY_DB_PATH) : path.join(dataDir, 'parley.db'),
     databaseUrl: c.DATABASE_URL,
+    cluster: c.REDIS_URL && c.PARLEY_NODE_URL ? { redisUrl: c.REDIS_URL, nodeUrl: c.PARLEY_NODE_URL.replace(/\/$/, ''), leaseMs: c.PARLEY_CASE_LEASE_SECONDS * 1000 } : undefined,
     masterKey: c.PARLEY_MASTER_KEY,
     masterKeyFile: c.PARLEY_MASTER_KEY_FILE ? path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE) : undefined,
     allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),

@@ -43,6 +43,7 @@ import { startMail } from './mail/startMail.ts';
 import { mountMailRoutes } from './mail/routes.ts';
 import { DEFAULT_LIMITS, type Limits } from './auth/limits.ts';
 import { EventBus } from './events/EventBus.ts';
+import { Cluster } from './cluster/Cluster.ts';
 import type { PeopleNotifier } from './events/PeopleNotifier.ts';
 import { readinessProbe, type ReadinessCheck } from './ops/readiness.ts';
 import { createMetrics, draftRelayTimer } from './ops/metrics.ts';
@@ -178,6 +179,17 @@ export async function startServer(
   );
   // After the record: a changed breakdown procedure is on record before the live case follows it.
   live.subscribe(bus);
+  // Several nodes (REDIS_URL): each case runs on one node at a time; changes made on one reach the others.
+  let cluster: Cluster;
+  try {
+    cluster = await Cluster.create(config.cluster, { bus, logger });
+  } catch (err) {
+    sfu.close();
+    await mail.close();
+    await store.close();
+    throw err;
+  }
+  cluster.attach(live, connections, logger);
 
   const allowedOrigins = new Set<string>();
   const isAllowedOrigin = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
@@ -242,7 +254,7 @@ export async function startServer(
       mountAccountRoutes(mount, { accounts, emailSignIn: new EmailSignIn({ accounts, auth, mailer: mail.mailer, baseUrl: () => baseUrl, logger }), logger });
       mountRecordRoutes(mount, { record, cases, publicKey });
       mountAssessmentRoutes(mount, { assessments, logger });
-      mountDraftRoutes(mount, { gate });
+      mountDraftRoutes(mount, { gate, ownership: cluster.ownership });
       mountScheduleRoutes(mount, { schedule, logger });
       mountMailRoutes(mount, { recipients: mail.recipients, logger });
       mountOpsRoutes(mount, { ready, metrics });
@@ -257,10 +269,10 @@ export async function startServer(
     tcp.add(s);
     s.once('close', () => tcp.delete(s));
   });
-  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus, observeRelay: metrics && draftRelayTimer(metrics) });
+  const drafts = new DraftHub({ cases, gate, connections, store, keys, logger, isAllowedOrigin, addressOf: client.address, bus, observeRelay: metrics && draftRelayTimer(metrics), ownership: cluster.ownership });
   // socket.io answers its own path; /yjs/* is ours.
   server.on('upgrade', (req, socket, head) => drafts.handleUpgrade(req, socket, head));
-  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId), ice });
+  const io = createIo(server, { cases, gate, connections, live, logger, isAllowedOrigin, addressOf: client.address, threads, agreementOf: (caseId) => signoff.status(caseId), ice, ownership: cluster.ownership });
 
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -268,7 +280,8 @@ export async function startServer(
   const urlHost = (p: number) => `${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${p}`;
   const scheme = config.tls ? 'https' : 'http';
   baseUrl ||= `${scheme}://${urlHost(port)}`;
-  for (const o of config.allowedOrigins ?? [new URL(baseUrl).origin, `${scheme}://127.0.0.1:${port}`, `${scheme}://localhost:${port}`]) allowedOrigins.add(o);
+  const ownOrigins = [new URL(baseUrl).origin, ...(config.cluster ? [new URL(config.cluster.nodeUrl).origin] : []), `${scheme}://127.0.0.1:${port}`, `${scheme}://localhost:${port}`];
+  for (const o of config.allowedOrigins ?? ownOrigins) allowedOrigins.add(o);
   let redirect: http.Server | undefined;
   if (config.tls && config.httpRedirectPort !== undefined) {
     redirect = createRedirectServer({ publicUrl: config.publicUrl, httpsPort: () => port, logger });
@@ -345,6 +358,9 @@ export async function startServer(
         // The live sessions' state, kept for their return, is written before the store closes.
         closingStep = 'keeping the live sessions';
         await live.settled();
+        // Their state is stored: the cases this node ran may start on another node at once.
+        closingStep = 'handing the cases to the other nodes';
+        await cluster.close();
         closingStep = 'closing the media workers, the mail and the store';
         sfu.close();
         await mail.close();

@@ -58,5 +58,7 @@ describe('error code ↔ close code', () => {
       expect(errorCodeForClose(close), String(close)).toBeNull();
     }
     expect(errorCodeForClose(1013)).toBe(ErrorCode.RateLimited);
+    expect(errorCodeForClose(CloseCode.Moved)).toBe(ErrorCode.Moved);
+    expect(isTerminalClose(CloseCode.Moved)).toBe(false);
   });
 });

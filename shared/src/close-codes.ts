@@ -31,6 +31,11 @@ export const CloseCode = {
   SessionEnded: 4420,
   /** Server is shutting down; clients may reconnect (not terminal). */
   ServerRestart: 4503,
+  /**
+   * Another node runs this case now (several nodes: its lease moved). Not terminal: the client
+   * connects again, and the node it reaches tells it where the case is (ErrorCode.Moved).
+   */
+  Moved: 4307,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -54,6 +59,7 @@ export const closeMessages: Record<CloseCode, string> = {
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
   4420: 'The mediator ended the session.',
   4503: 'The service is restarting. You will be reconnected.',
+  4307: 'The session moved to another server. You will be reconnected.',
 };
 
 /** WebSocket "try again later": a draft connection over its message or connection budget (not terminal). */
@@ -119,6 +125,8 @@ export function errorCodeForClose(code: number): ErrorCode | null {
       return ErrorCode.ConsentRequired;
     case TRY_AGAIN_LATER:
       return ErrorCode.RateLimited;
+    case CloseCode.Moved:
+      return ErrorCode.Moved;
     default:
       return null;
   }

@@ -96,6 +96,7 @@ export type DraftPresenceUser = z.infer<typeof DraftPresenceUser>;
  */
 export const DraftAccessAnswer = z.union([
   z.object({ access: z.enum(['edit', 'read']) }),
-  z.object({ error: z.object({ code: z.string(), message: z.string() }), closeCode: z.number().int() }),
+  /** `moveTo` with `moved` (4307): the address of the node that runs the case, for the draft to connect there. */
+  z.object({ error: z.object({ code: z.string(), message: z.string() }), closeCode: z.number().int(), moveTo: z.url().optional() }),
 ]);
 export type DraftAccessAnswer = z.infer<typeof DraftAccessAnswer>;

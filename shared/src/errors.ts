@@ -16,6 +16,8 @@ export const ErrorCode = {
   LinkRevoked: 'link_revoked',
   LinkInvalid: 'link_invalid',
   NotInSession: 'not_in_session',
+  /** Another node runs this case's live session: connect there (`WireError.moveTo`). Several nodes only. */
+  Moved: 'moved',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -25,19 +27,28 @@ export interface WireError {
   message: string;
   /** Which field failed validation, when that helps a client show the right state. */
   details?: { path: string; message: string }[];
+  /** With `moved`: the address of the node that runs the case, for the client to connect to instead. */
+  moveTo?: string;
 }
 
 export class ParleyError extends Error {
   readonly code: ErrorCode;
   readonly details?: WireError['details'];
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: WireError['details'] }) {
+  readonly moveTo?: string;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: WireError['details']; moveTo?: string }) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'ParleyError';
     this.code = code;
     this.details = options?.details;
+    if (options?.moveTo !== undefined) this.moveTo = options.moveTo;
   }
   toWire(): WireError {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.moveTo !== undefined ? { moveTo: this.moveTo } : {}),
+    };
   }
 }
 
@@ -61,5 +72,6 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   link_revoked: 401,
   link_invalid: 401,
   not_in_session: 409,
+  moved: 307,
   internal: 500,
 };

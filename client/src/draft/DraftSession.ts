@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, httpRoutes, pathOf, isTerminalClose, presenceColour, type CloseCode, type DraftAccess, type DraftDocKind, type Role, sendOwnPresenceOnly } from '@parley/shared';
+import { CloseCode, closeMessages, DraftAccessAnswer, draftDocName, DRAFT_PATH_PREFIX, httpRoutes, pathOf, isTerminalClose, presenceColour, type DraftAccess, type DraftDocKind, type Role, sendOwnPresenceOnly } from '@parley/shared';
 
 /**
  * One open draft document: the Y.Doc, y-websocket's provider and a small store of what the screen
@@ -34,6 +34,12 @@ export interface DraftSelf {
 /** Closes after which reconnecting would fail again the same way. */
 const FINAL_WS_CODES = new Set([1003, 1007, 1009]);
 
+/** The draft WebSocket address on a server (`origin`: http(s)://host[:port]). */
+function draftServer(origin: string): string {
+  const u = new URL(origin);
+  return `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.host}${DRAFT_PATH_PREFIX.replace(/\/$/, '')}`;
+}
+
 function closeMessage(code: number): string {
   if (code === 1009) return 'That change is too large to save. Reload the page; your last change was not kept.';
   if (code in closeMessages) return closeMessages[code as CloseCode];
@@ -49,12 +55,15 @@ export class DraftSession {
   #everSynced = false;
   #openedSinceCheck = false;
   #checking = false;
+  /** The page's own server's draft address (several nodes: the provider may be sent to another). */
+  #home = '';
   readonly #listeners = new Set<() => void>();
 
   constructor(opts: { caseId: string; kind: DraftDocKind; token?: string; self: DraftSelf; access: Exclude<DraftAccess, 'none'> }) {
     this.access = opts.access;
     this.user = { name: opts.self.name, color: presenceColour(opts.self.participantId), role: opts.self.role };
-    const base = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${DRAFT_PATH_PREFIX.replace(/\/$/, '')}`;
+    const base = draftServer(window.location.origin);
+    this.#home = base;
     // The invitee's token goes in the query (a WebSocket cannot carry an Authorization header); the
     // mediator's session cookie travels by itself.
     this.provider = new WebsocketProvider(base, draftDocName(opts.caseId, opts.kind), this.doc, {
@@ -117,7 +126,13 @@ export class DraftSession {
         headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
       });
       const answer = DraftAccessAnswer.safeParse(await res.json().catch(() => null));
-      if (answer.success && 'closeCode' in answer.data && isTerminalClose(answer.data.closeCode)) this.#finish(answer.data.closeCode);
+      if (!answer.success) return;
+      const a = answer.data;
+      if ('closeCode' in a && isTerminalClose(a.closeCode)) this.#finish(a.closeCode);
+      // Several nodes: the draft is written where its case runs; the next attempt goes there,
+      // and back to the page's own server once that one runs it (the other may have died).
+      else if ('closeCode' in a && a.closeCode === CloseCode.Moved && a.moveTo) this.provider.serverUrl = draftServer(a.moveTo);
+      else if ('access' in a) this.provider.serverUrl = this.#home;
     } catch {
       // Offline or the server is restarting: y-websocket keeps retrying, and so do we on the next failure.
     } finally {

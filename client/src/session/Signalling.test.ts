@@ -5,6 +5,8 @@ import { ReconnectPolicy } from './ReconnectPolicy.ts';
 class FakeSocket {
   connected = false;
   connects = 0;
+  /** socket.io's manager: where the next connection goes. */
+  io = { uri: 'https://mediation.example.org' };
   private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   on(event: string, fn: (...args: unknown[]) => void): this {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
@@ -96,3 +98,45 @@ describe('Signalling: one reconnect policy', () => {
     expect([terminal, refused, closed].map((c) => c.socket.connects)).toEqual([1, 1, 1]);
   });
 });
+
+describe('Signalling: several servers', () => {
+  const moved = (to: string) => Object.assign(new Error('moved'), { data: { code: 'moved', message: 'This session runs on another server.', moveTo: to } });
+
+  it('connects at once to the server that runs the case, then goes on from there', () => {
+    const { socket } = connected();
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    vi.advanceTimersByTime(1000);
+    expect(socket.connects).toBe(2);
+    socket.fire('connect_error', moved('https://node-2.example.org'));
+    expect(socket.io.uri).toBe('https://node-2.example.org');
+    expect(socket.connects).toBe(3);
+  });
+
+  it('waits its turn when sent on again before any connection succeeded (no ping-pong between two servers)', () => {
+    const { socket } = connected();
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    vi.advanceTimersByTime(1000);
+    socket.fire('connect_error', moved('https://node-2.example.org'));
+    expect(socket.connects).toBe(3);
+    socket.fire('connect_error', moved('https://node-1.example.org'));
+    expect(socket.io.uri).toBe('https://node-1.example.org');
+    expect(socket.connects).toBe(3);
+    vi.advanceTimersByTime(4000);
+    expect(socket.connects).toBe(4);
+  });
+
+  it('asks the page’s own server again when the one it was sent to does not answer', () => {
+    const { socket } = connected();
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    vi.advanceTimersByTime(1000);
+    socket.fire('connect_error', moved('https://node-2.example.org'));
+    socket.fire('connect_error', new Error('websocket error'));
+    expect(socket.io.uri).toBe('https://mediation.example.org');
+    vi.advanceTimersByTime(10_000);
+    expect(socket.connects).toBe(4);
+  });
+});
+

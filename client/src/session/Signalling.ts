@@ -1,11 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  ErrorCode,
   PROTOCOL_VERSION,
   isFinalError,
   isTerminalClose,
   type Ack,
   type ClientToServerEvents,
-  type ErrorCode,
   type RequestName,
   type RequestPayload,
   type RequestResults,
@@ -60,6 +60,14 @@ export class Signalling {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastCloseCode: number | null = null;
   private closed = false;
+  /**
+   * Several nodes: the server this session was sent to (`moved`) instead of the page's own, and
+   * whether the last move came before any connection succeeded there (a second one waits its turn).
+   */
+  private movedTo: string | null = null;
+  private movedSinceConnect = false;
+  /** The page's own server, as socket.io's manager had it before the first move. */
+  private home: string | undefined;
 
   constructor(
     credentials: SessionCredentials,
@@ -86,11 +94,45 @@ export class Signalling {
     });
     // Registered before the owner's listeners: a final refusal or close() that follows cancels it.
     this.socket.on('disconnect', () => this.scheduleReconnect());
+    this.socket.on('connect', () => {
+      this.movedSinceConnect = false;
+    });
     this.socket.on('connect_error', (err) => {
       const data = (err as Error & { data?: unknown }).data;
+      if (isWireError(data) && data.code === ErrorCode.Moved && data.moveTo) return this.follow(data.moveTo);
+      // The server this session was sent to does not answer (it may have died): the page's own
+      // server knows where the case runs now.
+      if (this.movedTo && !isWireError(data)) this.setServer(null);
       // A refused handshake (bad link, no consent, wrong case) stays refused: the owner ends.
       if (!(isWireError(data) && isFinalError(data.code))) this.scheduleReconnect();
     });
+  }
+
+  /** Another server runs this case: connect there, at once the first time, then at the policy's pace (no ping-pong between two). */
+  private follow(url: string): void {
+    if (!/^https?:\/\//.test(url)) return this.scheduleReconnect();
+    this.setServer(url);
+    if (this.movedSinceConnect) return this.scheduleReconnect();
+    this.movedSinceConnect = true;
+    this.cancelReconnect();
+    if (!this.closed) this.socket.connect();
+  }
+
+  /**
+   * Where the next connection goes: `url`, or the page's own server (null). socket.io's manager
+   * opens each new connection to its \`uri\`, which it does not let a caller change: its one listener
+   * set and its buffered requests stay with the same socket object.
+   */
+  private setServer(url: string | null): void {
+    const manager = this.socket.io as unknown as { uri: string };
+    this.home ??= manager.uri;
+    this.movedTo = url;
+    manager.uri = url ?? this.home;
+  }
+
+  /** The server this session is connected (or connecting) to when it is not the page's own; null otherwise. */
+  get server(): string | null {
+    return this.movedTo;
   }
 
   get connected(): boolean {

@@ -89,14 +89,18 @@ export class Connections {
    * or not, socket or draft; a rewritten protocol agreement re-checks the case's connections (see `recheckCase`).
    */
   subscribe(bus: EventBus): () => void {
-    return bus.onEach({
-      'invitation.revoked': ({ participantId }) => void this.closePerson(participantId, CloseCode.Revoked),
-      'participant.removed': ({ participantId }) => void this.closePerson(participantId, CloseCode.Removed),
-      // Out of every live room and off the threads and the draft until they agree again.
-      'consent.withdrawn': ({ identity }) => void this.closePerson(identity.participantId, CloseCode.ConsentWithdrawn),
-      'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
-      'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
-    });
+    return bus.onEach(
+      {
+        'invitation.revoked': ({ participantId }) => void this.closePerson(participantId, CloseCode.Revoked),
+        'participant.removed': ({ participantId }) => void this.closePerson(participantId, CloseCode.Removed),
+        // Out of every live room and off the threads and the draft until they agree again.
+        'consent.withdrawn': ({ identity }) => void this.closePerson(identity.participantId, CloseCode.ConsentWithdrawn),
+        'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
+        'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
+      },
+      // Made on another node (its HTTP API), for a case whose people are connected here.
+      { fromOtherNodes: true },
+    );
   }
 
   /** Refused requests in one second after which a signalling connection is dropped (see dispatch). */
@@ -176,6 +180,14 @@ export class Connections {
     const victims = this.of(participantId);
     for (const c of victims) this.#end(c, code);
     if (victims.length) this.#log.info({ participantId, code, connections: victims.length }, 'connections of a person closed');
+    return victims.length;
+  }
+
+  /** The case moved to another node (cluster/CaseOwnership.ts): every connection for it ends, to reconnect there. */
+  closeCase(caseId: string, code: CloseCode): number {
+    const victims = [...this.#entries.values()].map((e) => e.conn).filter((c) => c.principal.identity.caseId === caseId);
+    for (const c of victims) this.#end(c, code);
+    if (victims.length) this.#log.info({ caseId, code, connections: victims.length }, 'connections of a case closed');
     return victims.length;
   }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createClient } from 'redis';
 import type { Logger } from '../logger.ts';
+import { redisClient, type Redis } from './redis.ts';
 
 /**
  * Which node runs each live case (issue 14, step 4; docs/scaling.md). A case is owned by one node
@@ -22,12 +22,6 @@ export interface CaseLeasesOptions {
 }
 
 export type Claim = { owner: true } | { owner: false; ownerUrl: string };
-
-/** A Redis connection as this module makes it (its type, inferred, is what the client library gives). */
-function redisClient(url: string) {
-  return createClient({ url });
-}
-type Redis = ReturnType<typeof redisClient>;
 
 const KEY = (caseId: string) => `parley:case:${caseId}:owner`;
 
@@ -67,8 +61,7 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
   }
 
   static async create(o: CaseLeasesOptions): Promise<CaseLeases> {
-    const redis = redisClient(o.redisUrl);
-    redis.on('error', (err: unknown) => o.logger.warn({ err }, 'redis connection error (the client reconnects)'));
+    const redis = redisClient(o.redisUrl, o.logger);
     await redis.connect();
     return new CaseLeases(redis, o);
   }
@@ -95,6 +88,12 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
     // Expired between the two commands: try once more.
     if (holder === null) return this.claim(caseId);
     return { owner: false, ownerUrl: holder };
+  }
+
+  /** The address of the node that holds the case's lease, if any (read only: nothing is claimed). */
+  async holder(caseId: string): Promise<string | null> {
+    const got = await this.#redis.sendCommand(['GET', KEY(caseId)]);
+    return got === null ? null : String(got);
   }
 
   /** Whether this node holds the case's lease (as far as it knows: the renewal tells it otherwise). */

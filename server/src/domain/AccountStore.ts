@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { now } from '../store/Store.ts';
+import { lockNamed, type Engine } from '../store/database.ts';
 
 export type MediatorInvitationRow = Selectable<DB['mediator_invitations']>;
 export type MediatorAccountRow = Selectable<DB['mediators']>;
@@ -11,23 +12,15 @@ export type MediatorAccountRow = Selectable<DB['mediators']>;
  */
 export class AccountStore {
   readonly #db: Kysely<DB>;
+  readonly #engine: Engine;
 
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<DB>, engine: Engine) {
     this.#db = db;
+    this.#engine = engine;
   }
 
   mediators(): Promise<MediatorAccountRow[]> {
     return this.#db.selectFrom('mediators').selectAll().orderBy('created_at').orderBy('row_order').execute();
-  }
-
-  async activeAdminCount(): Promise<number> {
-    const r = await this.#db
-      .selectFrom('mediators')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('is_admin', '=', 1)
-      .where('deactivated_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
   }
 
   /** Whether an active account (other than `exceptId`) or an open invitation has this address (by its keyed hash). */
@@ -124,10 +117,19 @@ export class AccountStore {
 
   /**
    * Deactivates the account: its sessions and unused sign-in links are deleted in the same
-   * transaction. Returns the hashes of the sessions that ended (their connections are closed next).
+   * transaction. Returns the hashes of the sessions that ended (their connections are closed next),
+   * or 'last-admin' and changes nothing when it is the last active administrator.
    */
-  deactivate(id: string): Promise<string[]> {
+  deactivate(id: string): Promise<string[] | 'last-admin'> {
     return this.#db.transaction().execute(async (trx) => {
+      // Two administrators deactivating each other at the same moment (on two nodes, say) run one
+      // after the other here, so the second sees the first's change and at least one stays.
+      await lockNamed(trx, this.#engine, 'parley.administrators');
+      const m = await trx.selectFrom('mediators').select(['is_admin', 'deactivated_at']).where('id', '=', id).executeTakeFirst();
+      if (m?.is_admin === 1 && !m.deactivated_at) {
+        const admins = await trx.selectFrom('mediators').select((eb) => eb.fn.countAll<number>().as('n')).where('is_admin', '=', 1).where('deactivated_at', 'is', null).executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1) return 'last-admin';
+      }
       await trx.updateTable('mediators').set({ deactivated_at: now() }).where('id', '=', id).where('deactivated_at', 'is', null).execute();
       const sessions = await trx.deleteFrom('mediator_sessions').where('mediator_id', '=', id).returning('token_hash').execute();
       await trx.deleteFrom('signin_tokens').where('mediator_id', '=', id).where('used_at', 'is', null).execute();

@@ -33,7 +33,7 @@ export class MediatorAccounts {
 
   constructor(store: Store, keys: Keyring, auth: MediatorAuth, opts: { baseUrl: () => string }) {
     this.#store = store;
-    this.#sql = new AccountStore(store.kysely);
+    this.#sql = new AccountStore(store.kysely, store.engine);
     this.#keys = keys;
     this.#auth = auth;
     this.#baseUrl = opts.baseUrl;
@@ -108,8 +108,9 @@ export class MediatorAccounts {
     if (!m) throw new ParleyError(ErrorCode.NotFound, 'There is no such mediator account.');
     if (mediatorId === adminId) throw new ParleyError(ErrorCode.Conflict, 'You cannot deactivate your own account.');
     if (m.deactivated_at) return this.list();
-    if (m.is_admin === 1 && (await this.#sql.activeAdminCount()) <= 1) throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
-    this.#auth.sessionsEnded(await this.#sql.deactivate(mediatorId));
+    const ended = await this.#sql.deactivate(mediatorId);
+    if (ended === 'last-admin') throw new ParleyError(ErrorCode.Conflict, 'The platform needs at least one administrator.');
+    this.#auth.sessionsEnded(ended);
     return await this.list();
   }
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { CloseCode, DRAFT_LIMITS, DRAFT_PATH_PREFIX, draftDocName, type DraftDocRef } from '@parley/shared';
+import { CloseCode, ErrorCode, ParleyError, DRAFT_LIMITS, DRAFT_PATH_PREFIX, draftDocName, type DraftDocRef } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { AccessGate } from '../auth/AccessGate.ts';
@@ -10,6 +10,7 @@ import type { Connection, Connections } from '../auth/Connections.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { Store } from '../store/Store.ts';
+import type { CaseOwnership } from '../cluster/CaseOwnership.ts';
 import { agreementHash, agreementPlainText } from './agreementText.ts';
 import { authenticateDraft, DraftRefusal, type DraftGrant } from './authenticate.ts';
 import { DraftConnection, WsCode } from './DraftConnection.ts';
@@ -37,6 +38,8 @@ export interface DraftHubDeps {
   pingIntervalMs?: number;
   /** Told how long each relay took on the server (/metrics, when it is on). */
   observeRelay?: RelayObserver;
+  /** Several nodes: a draft is written on the node that runs its case, one writer per document. */
+  ownership?: CaseOwnership;
 }
 
 export interface AgreementSnapshot {
@@ -112,6 +115,7 @@ export class DraftHub {
     const onError = (err: Error) => this.#logger.debug({ err }, 'draft connection failed before its upgrade');
     socket.on('error', onError);
     let grant: DraftGrant;
+    let leave: () => void;
     try {
       if (this.#closing) throw new DraftRefusal(CloseCode.ServerRestart, 'restarting');
       try {
@@ -127,23 +131,39 @@ export class DraftHub {
       } catch (err) {
         throw new DraftRefusal(WsCode.TryAgainLater, 'too many connections', { cause: err });
       }
+      leave = await this.#enterCase(grant.identity.caseId);
     } catch (err) {
       const refusal = err instanceof DraftRefusal ? err : new DraftRefusal(WsCode.InternalError, 'internal error', { cause: err });
-      if (refusal.closeCode !== WsCode.TryAgainLater) {
+      if (refusal.closeCode !== WsCode.TryAgainLater && refusal.closeCode !== CloseCode.Moved) {
         this.#logger.warn({ code: refusal.closeCode, reason: refusal.message, origin: req.headers.origin, cause: refusal.closeCode === WsCode.InternalError ? err : undefined }, 'draft connection refused');
       }
       // The error listener stays: the socket is answered and destroyed.
       refuseUpgrade(socket, refusal);
       return;
     }
+    // The case is this node's for as long as the connection lasts, however it ends.
+    socket.once('close', leave);
     if (socket.destroyed || !socket.readable || !socket.writable) {
       this.#logger.debug({ doc: grant.ref.name }, 'draft connection closed before its upgrade');
+      leave();
       socket.destroy();
       return;
     }
     // ws puts its own error listener on from here; the socket stays paused until its document is loaded.
     socket.off('error', onError);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, socket, grant, address));
+  }
+
+  /** Several nodes: the draft opens only on the node that runs its case; elsewhere it is refused with where that is. */
+  async #enterCase(caseId: string): Promise<() => void> {
+    const ownership = this.#deps.ownership;
+    if (!ownership) return () => undefined;
+    try {
+      return await ownership.enter(caseId);
+    } catch (err) {
+      if (err instanceof ParleyError && err.code === ErrorCode.Moved) throw new DraftRefusal(CloseCode.Moved, 'runs on another node', { cause: err, ...(err.moveTo ? { moveTo: err.moveTo } : {}) });
+      throw err;
+    }
   }
 
   #onConnection(ws: WebSocket, socket: Duplex, grant: DraftGrant, address: string): void {

@@ -18,17 +18,20 @@ export interface DraftGrant {
 /** A refused draft connection, with its named close code (and the HTTP status used before an upgrade). */
 export class DraftRefusal extends Error {
   readonly closeCode: number;
-  constructor(closeCode: number, reason: string, options?: { cause?: unknown }) {
+  /** With `moved`: where the case runs. */
+  readonly moveTo: string | undefined;
+  constructor(closeCode: number, reason: string, options?: { cause?: unknown; moveTo?: string }) {
     super(reason, options);
     this.name = 'DraftRefusal';
     this.closeCode = closeCode;
+    this.moveTo = options?.moveTo;
   }
 
   /** The refusal as the access check answers it: a typed error code and the words for a person. */
   toAnswer(): Extract<DraftAccessAnswer, { closeCode: number }> {
     const code = errorCodeForClose(this.closeCode) ?? ErrorCode.Internal;
     const message = this.closeCode in closeMessages ? closeMessages[this.closeCode as CloseCode] : 'The draft cannot be opened right now. Please try again.';
-    return { error: { code, message }, closeCode: this.closeCode };
+    return { error: { code, message }, closeCode: this.closeCode, ...(this.moveTo ? { moveTo: this.moveTo } : {}) };
   }
 
   /** Refusals happen before the WebSocket upgrade, so they are answered in HTTP. */
@@ -45,6 +48,8 @@ export class DraftRefusal extends Error {
         return 410;
       case CloseCode.ServerRestart:
         return 503;
+      case CloseCode.Moved:
+        return 307;
       case 1013:
         return 429;
       default:

@@ -20,6 +20,20 @@ describe('EventBus', () => {
     expect(seen).toEqual(['a:Caucus A', 'b:Caucus A']);
   });
 
+  it('gives an event announced by another node only to the listeners that act on this node', () => {
+    const { bus: b } = bus();
+    const seen: string[] = [];
+    b.on('protocol.changed', (p) => seen.push(`record:${p.caseId}`));
+    const off = b.on('protocol.changed', (p) => seen.push(`connections:${p.caseId}`), { fromOtherNodes: true });
+    b.emitFromOtherNode('protocol.changed', { caseId: 'c1' });
+    b.emit('protocol.changed', { caseId: 'c2' });
+    expect(seen).toEqual(['connections:c1', 'record:c2', 'connections:c2']);
+    off();
+    b.emitFromOtherNode('protocol.changed', { caseId: 'c3' });
+    b.emit('protocol.changed', { caseId: 'c4' });
+    expect(seen.slice(3)).toEqual(['record:c4']);
+  });
+
   it('a failing listener is logged and the next listener still runs', () => {
     const { bus: b, lines } = bus();
     const seen: string[] = [];

@@ -37,6 +37,8 @@ export class LiveSessions {
    */
   readonly #starting = new Map<string, { breakdown?: BreakdownSettings; waitingRoom?: boolean }>();
   readonly #bus: EventBus;
+  /** Told when a case's live session stops running here (cluster/Cluster.ts: its lease may go). */
+  readonly #closedListeners = new Set<(caseId: string) => void>();
   /** Each case's last live state writes, awaited before its state is read again and before the store closes. */
   readonly #writes = new Map<string, Promise<void>>();
 
@@ -79,6 +81,12 @@ export class LiveSessions {
       media.dropPrepared(holderId);
       if (!this.get(caseId) && media.idle) media.close();
     });
+  }
+
+  /** `listener` hears of each case whose live session stopped running here. */
+  onCaseClosed(listener: (caseId: string) => void): () => void {
+    this.#closedListeners.add(listener);
+    return () => this.#closedListeners.delete(listener);
   }
 
   get(caseId: string): LiveCase | undefined {
@@ -133,6 +141,8 @@ export class LiveSessions {
           void last.then(() => {
             if (this.#writes.get(caseId) === last) this.#writes.delete(caseId);
           });
+          // After its last state write: another node that takes the case next reads that state.
+          void last.then(() => this.#closedListeners.forEach((l) => l(caseId)));
         };
         this.#cases.set(caseId, live);
       }
@@ -158,25 +168,29 @@ export class LiveSessions {
    * agreement, asks about it or withdraws their consent.
    */
   subscribe(bus: EventBus): () => void {
-    return bus.onEach({
-      'breakdown.changed': ({ caseId, settings }) => {
-        const starting = this.#starting.get(caseId);
-        if (starting) starting.breakdown = settings;
-        this.get(caseId)?.setBreakdown(settings);
+    return bus.onEach(
+      {
+        'breakdown.changed': ({ caseId, settings }) => {
+          const starting = this.#starting.get(caseId);
+          if (starting) starting.breakdown = settings;
+          this.get(caseId)?.setBreakdown(settings);
+        },
+        'waiting-room.changed': ({ caseId, on, by }) => {
+          const starting = this.#starting.get(caseId);
+          if (starting) starting.waitingRoom = on;
+          const live = this.get(caseId);
+          void live
+            ?.setWaitingRoom(on, by)
+            .then(() => live.settle())
+            .catch((err: unknown) => this.#logger.error({ err, caseId }, 'the live session could not follow the changed waiting room'));
+        },
+        'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
+        // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
+        'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),
       },
-      'waiting-room.changed': ({ caseId, on, by }) => {
-        const starting = this.#starting.get(caseId);
-        if (starting) starting.waitingRoom = on;
-        const live = this.get(caseId);
-        void live
-          ?.setWaitingRoom(on, by)
-          .then(() => live.settle())
-          .catch((err: unknown) => this.#logger.error({ err, caseId }, 'the live session could not follow the changed waiting room'));
-      },
-      'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
-      // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
-      'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),
-    });
+      // Made on another node (its HTTP API), for a case whose people are connected here.
+      { fromOtherNodes: true },
+    );
   }
 
   /** The case's live state as it is now is stored (nothing to do when it is not live). */

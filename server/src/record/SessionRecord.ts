@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { lockNamed } from '../store/database.ts';
 import { GENESIS_HASH, type RecordActor, type RecordBody, type RecordData, type RecordEntry, type RecordEventType, type RecordExport } from '@parley/shared';
 import type { CaseService } from '../domain/CaseService.ts';
 import type { Keyring } from '../crypto/Keyring.ts';
@@ -92,7 +92,7 @@ export class SessionRecord implements RecordSink {
     const key = await this.#cases.caseKey(caseId);
     await this.#store.kysely.transaction().execute(async (trx) => {
       // Another node's append to this case waits here until this one is committed (SQLite has one writer).
-      if (this.#store.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext('parley.session-record'), hashtext(${caseId}))`.execute(trx);
+      await lockNamed(trx, this.#store.engine, 'parley.session-record', caseId);
       const last = await trx.selectFrom('record_entries').select(['seq', 'hash']).where('case_id', '=', caseId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       // An absent optional key is left out of the hash and of the stored JSON alike (canonicalJson).
       const body: RecordBody = { v: 1, caseId, seq: Number(last?.seq ?? 0) + 1, at, type, actor, data, prevHash: last?.hash ?? GENESIS_HASH };

@@ -11,6 +11,7 @@ import type { HandlerDeps } from './handlers/index.ts';
 import type { LiveSessions } from '../live/LiveSessions.ts';
 import type { ThreadService } from '../threads/ThreadService.ts';
 import type { ParleySocket, SocketData } from '../live/Member.ts';
+import type { CaseOwnership } from '../cluster/CaseOwnership.ts';
 
 export interface IoDeps {
   threads: ThreadService;
@@ -24,6 +25,8 @@ export interface IoDeps {
   isAllowedOrigin: (origin: string | undefined) => boolean;
   /** The client's address for the per-address limits (http/clientAddress.ts: trusted proxies only). */
   addressOf: (req: http.IncomingMessage) => string;
+  /** Which cases run on this node (several nodes: the others' connections are sent to their node). */
+  ownership: CaseOwnership;
 }
 
 /** A refusal that reaches the client as `connect_error` with `data` = WireError. */
@@ -63,13 +66,18 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
       if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
       const principal = token ? await gate.authenticate({ token }) : await gate.authenticate({ sessionToken: presentedBy(socket.handshake.headers).sessionToken ?? '', caseId });
       connections.checkCapacity('signalling', principal, address);
+      const leave = await deps.ownership.enter(principal.identity.caseId);
+      // However the connection ends, from here on (also if it closed while the case was claimed).
+      socket.conn.once('close', leave);
+      if (socket.conn.readyState === 'closed') leave();
       socket.data.principal = principal;
       socket.data.identity = principal.identity;
       if (device) socket.data.device = device;
       next();
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError(ErrorCode.Internal, 'Something went wrong on our side.', { cause: err });
-      if (e.code !== ErrorCode.RateLimited) logger.warn({ code: e.code, cause: e.code === ErrorCode.Internal ? err : undefined }, 'socket handshake refused');
+      if (e.code === ErrorCode.Moved) logger.debug({ moveTo: e.moveTo }, 'socket sent to the node that runs its case');
+      else if (e.code !== ErrorCode.RateLimited) logger.warn({ code: e.code, cause: e.code === ErrorCode.Internal ? err : undefined }, 'socket handshake refused');
       next(refusal(e));
     }
   });

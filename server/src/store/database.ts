@@ -144,3 +144,15 @@ export async function lockRow(trx: Kysely<DB>, table: 'cases' | 'mediators', id:
   if (table === 'cases') await trx.updateTable('cases').set((eb) => ({ created_at: eb.ref('created_at') })).where('id', '=', id).execute();
   else await trx.updateTable('mediators').set((eb) => ({ created_at: eb.ref('created_at') })).where('id', '=', id).execute();
 }
+
+/**
+ * Holds a lock named `name` (and `key`) until the transaction `trx` ends, for a change that is
+ * not about one row: the platform's administrators, the session record's next entry. On Postgres a
+ * transaction-scoped advisory lock, so two nodes' transactions run one after the other; SQLite's
+ * one connection runs one transaction at a time already.
+ */
+export async function lockNamed(trx: Kysely<DB>, engine: Engine, name: string, key = ''): Promise<void> {
+  if (!trx.isTransaction) throw new Error('lockNamed outside a transaction locks nothing.');
+  if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${name}), hashtext(${key}))`.execute(trx);
+}
+
