@@ -62,6 +62,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...pg, REDIS_URL: 'http://cache', PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/REDIS_URL must be a redis/);
   });
 
+  it('sends the mediator’s cookie to every node under PARLEY_COOKIE_DOMAIN, which must cover the public and node addresses', () => {
+    const several = { DATABASE_URL: 'postgres://parley@db/parley', REDIS_URL: 'redis://cache', PARLEY_PUBLIC_URL: 'https://parley.example.org', PARLEY_NODE_URL: 'https://node-1.parley.example.org' };
+    expect(loadConfig({ ...several, PARLEY_COOKIE_DOMAIN: '.Parley.example.org' }).cluster?.cookieDomain).toBe('parley.example.org');
+    expect(loadConfig(several).cluster?.cookieDomain).toBeUndefined();
+    expect(() => loadConfig({ ...several, PARLEY_COOKIE_DOMAIN: 'other.example.org' })).toThrow(/PARLEY_COOKIE_DOMAIN: PARLEY_PUBLIC_URL and PARLEY_NODE_URL must both be under this domain/);
+    expect(() => loadConfig({ PARLEY_COOKIE_DOMAIN: 'parley.example.org' })).toThrow(/PARLEY_COOKIE_DOMAIN: a cookie domain only matters with several nodes/);
+  });
+
   it('refuses invalid values with a message naming the variable', () => {
     expect(() => loadConfig({ PARLEY_PORT: 'eighty' })).toThrow(/PARLEY_PORT/);
     expect(() => loadConfig({ PARLEY_MASTER_KEY: 'short' })).toThrow(/PARLEY_MASTER_KEY/);

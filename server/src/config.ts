@@ -175,6 +175,8 @@ export const ConfigSchema = z
     PARLEY_NODE_URL: z.url().optional(),
     /** How long a node's hold on a live case lasts without renewal: the longest wait before another node takes over from a dead one. */
     PARLEY_CASE_LEASE_SECONDS: z.coerce.number().min(2).max(300).default(15),
+    /** Several nodes on their own host names under one domain: the mediator's session cookie is sent to all of them. */
+    PARLEY_COOKIE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'PARLEY_COOKIE_DOMAIN must be a host name such as parley.example.org').optional(),
     PARLEY_MASTER_KEY: z
       .string()
       .regex(MASTER_KEY_PATTERN, 'PARLEY_MASTER_KEY must be 32 bytes, base64url without padding (43 characters)')
@@ -246,8 +248,14 @@ export const ConfigSchema = z
     if (c.REDIS_URL !== undefined) {
       if (c.DATABASE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'several nodes share one Postgres database: set DATABASE_URL too (a SQLite file belongs to one node)' });
       if (c.PARLEY_NODE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_NODE_URL'], message: "with REDIS_URL each node needs its own address, as browsers reach it (e.g. https://node-1.parley.example.org): the other nodes send the people of this node's cases there" });
-    } else if (c.PARLEY_NODE_URL !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['PARLEY_NODE_URL'], message: 'a node address only matters with several nodes: set REDIS_URL too, or remove it' });
+      const domain = c.PARLEY_COOKIE_DOMAIN?.replace(/^\./, '').toLowerCase();
+      const under = (url: string | undefined) => url === undefined || domain === undefined || new URL(url).hostname === domain || new URL(url).hostname.endsWith(`.${domain}`);
+      if (!under(c.PARLEY_NODE_URL) || !under(c.PARLEY_PUBLIC_URL)) {
+        ctx.addIssue({ code: 'custom', path: ['PARLEY_COOKIE_DOMAIN'], message: 'PARLEY_PUBLIC_URL and PARLEY_NODE_URL must both be under this domain, or a browser will not send the cookie to them' });
+      }
+    } else if (c.PARLEY_NODE_URL !== undefined || c.PARLEY_COOKIE_DOMAIN !== undefined) {
+      const name = c.PARLEY_NODE_URL !== undefined ? 'PARLEY_NODE_URL' : 'PARLEY_COOKIE_DOMAIN';
+      ctx.addIssue({ code: 'custom', path: [name], message: `${name === 'PARLEY_NODE_URL' ? 'a node address' : 'a cookie domain'} only matters with several nodes: set REDIS_URL too, or remove it` });
     }
     const trust = parseTrustProxy(c.PARLEY_TRUST_PROXY);
     if (typeof trust === 'string') ctx.addIssue({ code: 'custom', path: ['PARLEY_TRUST_PROXY'], message: trust });
@@ -321,7 +329,7 @@ export interface Config {
   /** E-mail notifications (server/src/mail); undefined = Parley sends no e-mail. */
   mail: MailConfig | undefined;
   /** Several nodes sharing the cases through Redis; undefined = one node, every case its own. */
-  cluster: { redisUrl: string; nodeUrl: string; leaseMs: number } | undefined;
+  cluster: { redisUrl: string; nodeUrl: string; leaseMs: number; cookieDomain?: string } | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -343,7 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     dbPath: c.PARLEY_DB_PATH ? path.resolve(repoRoot, c.PARLEY_DB_PATH) : path.join(dataDir, 'parley.db'),
     databaseUrl: c.DATABASE_URL,
-    cluster: c.REDIS_URL && c.PARLEY_NODE_URL ? { redisUrl: c.REDIS_URL, nodeUrl: c.PARLEY_NODE_URL.replace(/\/$/, ''), leaseMs: c.PARLEY_CASE_LEASE_SECONDS * 1000 } : undefined,
+    cluster: c.REDIS_URL && c.PARLEY_NODE_URL ? { redisUrl: c.REDIS_URL, nodeUrl: c.PARLEY_NODE_URL.replace(/\/$/, ''), leaseMs: c.PARLEY_CASE_LEASE_SECONDS * 1000, ...(c.PARLEY_COOKIE_DOMAIN ? { cookieDomain: c.PARLEY_COOKIE_DOMAIN.replace(/^\./, '').toLowerCase() } : {}) } : undefined,
     masterKey: c.PARLEY_MASTER_KEY,
     masterKeyFile: c.PARLEY_MASTER_KEY_FILE ? path.resolve(repoRoot, c.PARLEY_MASTER_KEY_FILE) : undefined,
     allowedOrigins: c.PARLEY_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),

@@ -244,6 +244,7 @@ export async function startServer(
     client,
     isHttps: servesHttps(config, client),
     secureCookies: config.secureCookies,
+    cookieDomain: config.cluster?.cookieDomain,
     isAllowedOrigin,
     health,
     gate,

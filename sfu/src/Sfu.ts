@@ -56,7 +56,9 @@ export class Sfu {
     return this.#queue.run(caseId, async () => {
       const existing = this.#cases.get(caseId);
       if (existing && !existing.closed) return existing;
-      const worker = this.pool.acquire();
+      // A new case goes to the worker whose cases consume the fewest streams: a worker's CPU goes
+      // on forwarding each stream to each receiver, so five quiet cases weigh less than one large.
+      const worker = this.pool.acquire((w) => this.#consumersOn(w.worker));
       let media: CaseMedia;
       try {
         // Its transports use the worker's one media port (its WebRtcServer).
@@ -72,6 +74,12 @@ export class Sfu {
       });
       return media;
     });
+  }
+
+  #consumersOn(worker: types.Worker): number {
+    let n = 0;
+    for (const m of this.#cases.values()) if (!m.closed && m.worker === worker) n += m.counts().consumers;
+    return n;
   }
 
   /** Transports, producers and consumers of every open case, summed (metrics). */

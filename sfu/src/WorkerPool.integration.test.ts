@@ -98,6 +98,23 @@ function iceConnected(transport: types.WebRtcTransport): Promise<void> {
 }
 
 // Real workers and a real ICE agent: generous on a loaded 2-core machine (each test waits on state, not on time).
+describe('placing cases on workers', { timeout: 90_000 }, () => {
+  it('puts a new case on the worker whose cases consume the fewest streams, not the one with the fewest routers', async () => {
+    const sfu = await sfuWith({ workers: 2, mediaPort: 0 });
+    const large = await sfu.caseMedia('case-large');
+    const small = await sfu.caseMedia('case-small');
+    expect(small.worker).not.toBe(large.worker);
+    // The large case's room: eight people each receiving the others (its counts, as its router has them).
+    large.counts = () => ({ transports: 16, producers: 16, consumers: 112 });
+    const next = await sfu.caseMedia('case-next');
+    const after = await sfu.caseMedia('case-after');
+    expect([next.worker, after.worker]).toEqual([small.worker, small.worker]);
+    // Without consumers anywhere, the fewest routers decide (an empty pool spreads evenly).
+    large.counts = () => ({ transports: 0, producers: 0, consumers: 0 });
+    expect((await sfu.caseMedia('case-last')).worker).toBe(large.worker);
+  });
+});
+
 describe('one media port per worker', { timeout: 90_000 }, () => {
   it('worker i listens on the first port + i, and every candidate of a case uses its worker’s port, UDP and TCP', async () => {
     const first = await freePortRun(2);

@@ -75,7 +75,7 @@ const FREE_PORT_ATTEMPTS = 10;
 /**
  * One mediasoup worker per core. Each listens on one port for all its WebRTC transports (a
  * mediasoup WebRtcServer), UDP and TCP alike, so the firewall needs one rule per protocol. Workers
- * are handed out least-loaded first (by router count); a worker that dies is replaced on the same
+ * are handed out least-loaded first (by the load the caller counts, then router count); a worker that dies is replaced on the same
  * port, so the firewall rules stay right and the platform keeps serving (docs/threats.md #10).
  */
 export class WorkerPool extends TypedEmitter<PoolEvents> {
@@ -139,11 +139,20 @@ export class WorkerPool extends TypedEmitter<PoolEvents> {
     return this.#slots.flatMap((s) => (s.current ? [s.current] : []));
   }
 
-  /** The least-loaded worker; the caller must call `release()` when its router closes. */
-  acquire(): MediaWorker {
+  /**
+   * The least-loaded worker; the caller must call `release()` when its router closes. `loadOf`
+   * says how busy a worker is (Sfu: the consumers of its cases, what costs a worker its CPU);
+   * between equals, and without it, the one with the fewest routers.
+   */
+  acquire(loadOf: (w: MediaWorker) => number = () => 0): MediaWorker {
     let best: MediaWorker | undefined;
+    let bestLoad = 0;
     for (const w of this.#live()) {
-      if (!best || (this.#load.get(w) ?? 0) < (this.#load.get(best) ?? 0)) best = w;
+      const load = loadOf(w);
+      if (!best || load < bestLoad || (load === bestLoad && (this.#load.get(w) ?? 0) < (this.#load.get(best) ?? 0))) {
+        best = w;
+        bestLoad = load;
+      }
     }
     if (!best) throw new NoWorkerError('no mediasoup worker available');
     this.#load.set(best, (this.#load.get(best) ?? 0) + 1);

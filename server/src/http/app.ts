@@ -29,6 +29,8 @@ export interface AppDeps {
   isHttps: (req: Request) => boolean;
   /** PARLEY_SECURE_COOKIES, when the operator forces it either way. */
   secureCookies: boolean | undefined;
+  /** Several nodes on host names under one domain: the session cookie's Domain (PARLEY_COOKIE_DOMAIN). */
+  cookieDomain?: string | undefined;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   health: () => Promise<Health>;
   /** Decides who calls each route (the route table's "who" column). */
@@ -106,7 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const setSession: SessionCookie = (req, res, sessionToken) => {
-    res.setHeader('Set-Cookie', sessionCookie(sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS }));
+    res.setHeader('Set-Cookie', sessionCookie(sessionToken, { secure: secure(req), maxAgeMs: SESSION_TTL_MS, domain: deps.cookieDomain }));
   };
   const startSession = async (req: Request, res: Response, s: { sessionToken: string; mediatorId: string }) => {
     setSession(req, res, s.sessionToken);
@@ -125,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   mount(r.signout, async (req, res, { reply }) => {
     await auth.signOut(presentedBy(req.headers).sessionToken);
-    res.setHeader('Set-Cookie', clearedSessionCookie(secure(req)));
+    res.setHeader('Set-Cookie', clearedSessionCookie(secure(req), deps.cookieDomain));
     reply();
   });
   mount(r.me, async (_req, _res, { caller, reply }) => {

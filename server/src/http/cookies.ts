@@ -17,12 +17,17 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-export function sessionCookie(value: string, opts: { secure: boolean; maxAgeMs: number }): string {
+/**
+ * `domain` (PARLEY_COOKIE_DOMAIN, several nodes): the cookie also travels to the nodes' own host
+ * names under it, where a mediator's session is sent to the node that runs the case.
+ */
+export function sessionCookie(value: string, opts: { secure: boolean; maxAgeMs: number; domain?: string | undefined }): string {
   const attrs = [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${Math.floor(opts.maxAgeMs / 1000)}`];
+  if (opts.domain) attrs.push(`Domain=${opts.domain}`);
   if (opts.secure) attrs.push('Secure');
   return attrs.join('; ');
 }
 
-export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+export function clearedSessionCookie(secure: boolean, domain?: string): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${domain ? `; Domain=${domain}` : ''}${secure ? '; Secure' : ''}`;
 }
