@@ -5,7 +5,8 @@
  *
  * Requests:
  *   open {url, people}           connects them (a few at a time) and lists each one's threads, as
- *                                the client does when it opens
+ *                                the client does when it opens; a person's own `url` wins, and a
+ *                                node that sends them on (`moved`, several nodes) is followed
  *   background {meanIntervalMs}  from now on each socket, at random (exponential) intervals, posts in
  *                                its joint thread, lists its threads or reads a page of history;
  *                                and marks a thread read a moment after half the messages it receives
@@ -32,7 +33,7 @@ interface Member {
 }
 
 const members: Member[] = [];
-const stats = { requests: 0, refused: {} as Record<string, number>, messagesReceived: 0, disconnects: {} as Record<string, number> };
+const stats = { requests: 0, refused: {} as Record<string, number>, messagesReceived: 0, disconnects: {} as Record<string, number>, moved: 0 };
 let background: { meanIntervalMs: number } | null = null;
 
 function ask(s: Socket, name: string, payload: unknown, timeoutMs = 30_000): Promise<Ack> {
@@ -67,7 +68,8 @@ function act(m: Member): void {
   setTimeout(() => act(m), nextGap(background.meanIntervalMs));
 }
 
-async function connect(url: string, p: { token: string; from: string; participantId: string }): Promise<Member> {
+/** Connects to `url`; a node that does not run the person's case sends them on (several nodes), as the browser follows. */
+async function open(url: string, p: { token: string; from: string }, hops = 0): Promise<Socket> {
   const socket = io(url, {
     transports: ['websocket'],
     auth: { protocol: PROTOCOL_VERSION, token: p.token },
@@ -75,10 +77,22 @@ async function connect(url: string, p: { token: string; from: string; participan
     reconnection: false,
     forceNew: true,
   } as never);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (err) => reject(new Error(`connect refused: ${err.message}`)));
+  const moveTo = await new Promise<string | null>((resolve, reject) => {
+    socket.once('connect', () => resolve(null));
+    socket.once('connect_error', (err) => {
+      const data = (err as Error & { data?: { code?: string; moveTo?: string } }).data;
+      if (data?.code === 'moved' && data.moveTo && hops < 3) return resolve(data.moveTo);
+      reject(new Error(`connect refused: ${err.message}`));
+    });
   });
+  if (moveTo === null) return socket;
+  socket.close();
+  stats.moved++;
+  return open(moveTo, p, hops + 1);
+}
+
+async function connect(url: string, p: { token: string; from: string; participantId: string }): Promise<Member> {
+  const socket = await open(url, p);
   const { threads } = (await must(socket, 'thread:list', {})) as { threads: Array<{ id: string; kind: string }> };
   const m: Member = { socket, participantId: p.participantId, joint: threads.find((t) => t.kind === 'joint')!.id, threads: threads.map((t) => t.id) };
   socket.on('disconnect', (reason) => (stats.disconnects[reason] = (stats.disconnects[reason] ?? 0) + 1));
@@ -96,10 +110,11 @@ async function handle(req: ChildRequest): Promise<unknown> {
     case 'ping':
       return 'pong';
     case 'open': {
-      const people = req.people as Array<{ token: string; from: string; participantId: string }>;
+      // Each person's `url` (several nodes: the one a load balancer gave them), or the one given for all.
+      const people = req.people as Array<{ token: string; from: string; participantId: string; url?: string }>;
       const added: Member[] = [];
       // A few at a time, as people arrive; the server's per-address handshake budget is never the limit here.
-      for (let i = 0; i < people.length; i += 10) added.push(...(await Promise.all(people.slice(i, i + 10).map((p) => connect(String(req.url), p)))));
+      for (let i = 0; i < people.length; i += 10) added.push(...(await Promise.all(people.slice(i, i + 10).map((p) => connect(p.url ?? String(req.url), p)))));
       members.push(...added);
       if (background) for (const m of added) setTimeout(() => act(m), nextGap(background.meanIntervalMs));
       return members.length;
