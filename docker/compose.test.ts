@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { httpRoutes } from '@parley/shared';
-import { CONFIG_VARIABLES, ConfigSchema, mediaPorts } from '../server/src/config.ts';
+import { CONFIG_VARIABLES, ConfigSchema, loadConfig, mediaPorts, type Config } from '../server/src/config.ts';
 import { TEST_HOOKS_MARKER } from '../client/test-hooks-marker.ts';
 
 /**
@@ -218,12 +218,62 @@ describe('docker/ against the code', () => {
     expect(published(coturn)).toEqual([`tcp:${port}:${port}`, `udp:${port}:${port}`, ...range('udp', setting('min-port'), setting('max-port'))].sort());
   });
 
-  it('has Postgres and Redis ready for scale-out, with volumes and health checks, not wired to Parley', () => {
-    for (const name of ['postgres', 'redis']) {
-      const s = compose.services[name]!;
-      expect(s.healthcheck?.test.length, name).toBeGreaterThan(0);
-      expect(s.volumes?.some((v) => v.split(':')[0]! in compose.volumes), name).toBe(true);
-      expect(s.ports, `${name} is not published`).toBeUndefined();
-    }
+  it('leaves Postgres and Redis to the several-nodes file', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['caddy', 'coturn', 'parley']);
   });
+});
+
+/** compose.nodes.yaml: two nodes on one Postgres and one Redis (its services share settings through YAML anchors). */
+describe('docker/compose.nodes.yaml against the code', () => {
+  const nodesFile = parse(read('docker/compose.nodes.yaml'), { merge: true }) as typeof compose;
+  const nodes = Object.entries(nodesFile.services).filter(([name]) => /^parley-\d+$/.test(name));
+  const envOf = (s: Service) => environment(s);
+  const configOf = (s: Service) => loadConfig({ ...dockerfileEnv(), ...envOf(s), PARLEY_MASTER_KEY_FILE: keyFile, PARLEY_TURN_SECRET_FILE: turnSecretFile });
+
+  it('runs two nodes that read only variables the code reads, each valid as one of several', () => {
+    expect(nodes.map(([n]) => n)).toEqual(['parley-1', 'parley-2']);
+    for (const [name, s] of nodes) {
+      expect(Object.keys(envOf(s)).filter((k) => !CONFIG_VARIABLES.includes(k)), name).toEqual([]);
+      expect(configOf(s).cluster, name).toBeDefined();
+    }
+    const used = [...read('docker/compose.nodes.yaml').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+    expect(used.filter((v) => !(v in sampleEnv))).toEqual([]);
+  });
+
+  it('gives the nodes one database, one Redis, one public address and one master key, and each its own address, data and media ports', () => {
+    const configs = nodes.map(([, s]) => configOf(s));
+    for (const pick of [(c: Config) => c.databaseUrl, (c: Config) => c.cluster!.redisUrl, (c: Config) => c.publicUrl, (c: Config) => c.masterKeyFile, (c: Config) => c.cluster!.cookieDomain]) {
+      expect(new Set(configs.map(pick)).size).toBe(1);
+    }
+    expect(new Set(configs.map((c) => c.cluster!.nodeUrl)).size).toBe(nodes.length);
+    expect(configs.map((c) => c.cluster!.nodeUrl)).toEqual(nodes.map((_, i) => `https://node-${i + 1}.${sampleEnv.PARLEY_DOMAIN}`));
+    const volumes = nodes.map(([, s]) => s.volumes?.find((v) => v.endsWith(':/data')));
+    expect(new Set(volumes).size).toBe(nodes.length);
+    const allPorts: string[] = [];
+    for (const [name, s] of nodes) {
+      const c = configOf(s);
+      const ports = mediaPorts(c.rtc.mediaPort, c.workers);
+      expect(published(s), name).toEqual(ports.flatMap((p) => [`tcp:${p}:${p}`, `udp:${p}:${p}`]).sort());
+      allPorts.push(...published(s));
+    }
+    expect(new Set(allPorts).size, 'no two nodes publish the same port').toBe(allPorts.length);
+    // The database the nodes name is the postgres service, with its user, database and password.
+    const db = new URL(configs[0]!.databaseUrl!);
+    const pgEnv = environment(nodesFile.services.postgres!);
+    expect([db.hostname, db.username, db.pathname.slice(1), db.password]).toEqual(['postgres', pgEnv.POSTGRES_USER, pgEnv.POSTGRES_DB, pgEnv.POSTGRES_PASSWORD]);
+    expect(new URL(configs[0]!.cluster!.redisUrl).hostname).toBe('redis');
+    for (const name of ['postgres', 'redis']) expect(nodesFile.services[name]!.ports, `${name} is not published`).toBeUndefined();
+  });
+
+  it('has Caddy send the public name to every node and each node’s own name to that node', () => {
+    const caddyfile = read('docker/Caddyfile.nodes');
+    const port = String(configOf(nodes[0]![1]).port);
+    const site = (host: string) => new RegExp(`^${host.replace(/[.{}$]/g, (c) => `\\${c}`)} \\{\\n\\treverse_proxy ([^{\\n]+?)(?: \\{)?$`, 'm').exec(caddyfile)?.[1]?.split(' ');
+    expect(site('{$PARLEY_DOMAIN}')).toEqual(nodes.map(([n]) => `${n}:${port}`));
+    nodes.forEach(([n], i) => expect(site(`node-${i + 1}.{$PARLEY_DOMAIN}`), n).toEqual([`${n}:${port}`]));
+    const ready = /health_uri (\S+)/.exec(caddyfile)?.[1];
+    expect(Object.values(httpRoutes).find((r) => r.path === ready)).toMatchObject({ method: 'GET', who: 'public' });
+    expect(nodesFile.services.caddy!.volumes).toContain('./Caddyfile.nodes:/etc/caddy/Caddyfile:ro');
+  });
+
 });

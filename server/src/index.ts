@@ -359,6 +359,12 @@ export async function startServer(
         // The live sessions' state, kept for their return, is written before the store closes.
         closingStep = 'keeping the live sessions';
         await live.settled();
+        // What the last requests set off on the bus (a caucus's thread and its members, record
+        // entries, voided signatures) is written before the store closes, not cut off by it. The
+        // threads first: they may add record entries of their own.
+        closingStep = 'finishing what the last changes set off';
+        await threads.settled();
+        await Promise.all([record.settled(), signoff.settled()]);
         // Their state is stored: the cases this node ran may start on another node at once.
         closingStep = 'handing the cases to the other nodes';
         await cluster.close();

@@ -28,16 +28,22 @@ async function start(port = 0): Promise<ParleyProcess> {
   return child;
 }
 
+/** A first process, with the mediator and Ana (consented) joined to the live session of a new case. */
+async function mediatorAndAnaInSession() {
+  const first = await start();
+  const port = Number(new URL(first.server.url).port);
+  const { cookie, detail, ana } = await consentedAgreement(first.server);
+  const anaId = detail.participants.find((p) => p.displayName === 'Ana Party')!.id;
+  const mediator = await connect(first.server, { caseId: detail.id }, { cookie });
+  await must(mediator, 'session:join', {});
+  const party = await connect(first.server, { token: ana });
+  await must(party, 'session:join', {});
+  return { first, port, cookie, detail, ana, anaId, mediator, party };
+}
+
 describe('a restart in the middle of a live session', () => {
   it('brings a party back to the caucus they were in, still held by the mediator', async () => {
-    const first = await start();
-    const port = Number(new URL(first.server.url).port);
-    const { cookie, detail, ana } = await consentedAgreement(first.server);
-    const anaId = detail.participants.find((p) => p.displayName === 'Ana Party')!.id;
-    const mediator = await connect(first.server, { caseId: detail.id }, { cookie });
-    await must(mediator, 'session:join', {});
-    const party = await connect(first.server, { token: ana });
-    await must(party, 'session:join', {});
+    const { first, port, cookie, detail, ana, anaId, mediator, party } = await mediatorAndAnaInSession();
     const { room } = await must(mediator, 'room:create', { name: CAUCUS });
     await must(mediator, 'room:move', { participantIds: [anaId], roomId: room.id });
     await must(mediator, 'moderation:mute', { participantIds: [anaId] });
@@ -77,4 +83,23 @@ describe('a restart in the middle of a live session', () => {
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 120_000); // two real processes start and stop, on a machine that may be busy
+
+  it('finishes what a move set off (the caucus thread and its members) before the store closes', async () => {
+    const { first, port, cookie, detail, ana, anaId, mediator, party } = await mediatorAndAnaInSession();
+    const { room } = await must(mediator, 'room:create', { name: 'Ana alone' });
+    // Acknowledged once Ana is placed; her caucus thread follows on the bus, and the stop comes at once.
+    await must(mediator, 'room:move', { participantIds: [anaId], roomId: room.id });
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    for (const s of [party, mediator]) s.close();
+    expect(first.logs.filter((l) => l.msg === 'caucus thread not updated')).toEqual([]);
+
+    const second = await start(port);
+    const back = await connect(second.server, { token: ana });
+    const { threads } = await must(back, 'thread:list', {});
+    expect(threads.map((t) => t.title)).toContain('Caucus: Ana alone');
+    back.close();
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
 });
