@@ -127,7 +127,7 @@ describe('Signalling: several servers', () => {
     expect(socket.connects).toBe(4);
   });
 
-  it('asks the page’s own server again when the one it was sent to does not answer', () => {
+  it('asks the page’s own server again when the one it was sent to does not answer, and not that one again until it takes over', () => {
     const { socket } = connected();
     socket.connected = false;
     socket.fire('disconnect', 'transport close');
@@ -137,6 +137,19 @@ describe('Signalling: several servers', () => {
     expect(socket.io.uri).toBe('https://mediation.example.org');
     vi.advanceTimersByTime(10_000);
     expect(socket.connects).toBe(4);
+    // The page's server still names the dead node (its lease runs): the next try is the page's server again.
+    socket.fire('connect_error', moved('https://node-2.example.org'));
+    expect(socket.io.uri).toBe('https://mediation.example.org');
+    vi.advanceTimersByTime(20_000);
+    expect(socket.connects).toBe(5);
+    // Connected: a later move to that node is followed again.
+    socket.connected = true;
+    socket.fire('connect');
+    socket.connected = false;
+    socket.fire('disconnect', 'transport close');
+    vi.advanceTimersByTime(1000);
+    socket.fire('connect_error', moved('https://node-2.example.org'));
+    expect(socket.io.uri).toBe('https://node-2.example.org');
   });
 });
 

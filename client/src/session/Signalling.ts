@@ -66,6 +66,8 @@ export class Signalling {
    */
   private movedTo: string | null = null;
   private movedSinceConnect = false;
+  /** A server this session was sent to that did not answer: until a connection succeeds, it is not followed again. */
+  private unreachable: string | null = null;
   /** The page's own server, as socket.io's manager had it before the first move. */
   private home: string | undefined;
 
@@ -96,13 +98,17 @@ export class Signalling {
     this.socket.on('disconnect', () => this.scheduleReconnect());
     this.socket.on('connect', () => {
       this.movedSinceConnect = false;
+      this.unreachable = null;
     });
     this.socket.on('connect_error', (err) => {
       const data = (err as Error & { data?: unknown }).data;
       if (isWireError(data) && data.code === ErrorCode.Moved && data.moveTo) return this.follow(data.moveTo);
       // The server this session was sent to does not answer (it may have died): the page's own
       // server knows where the case runs now.
-      if (this.movedTo && !isWireError(data)) this.setServer(null);
+      if (this.movedTo && !isWireError(data)) {
+        this.unreachable = this.movedTo;
+        this.setServer(null);
+      }
       // A refused handshake (bad link, no consent, wrong case) stays refused: the owner ends.
       if (!(isWireError(data) && isFinalError(data.code))) this.scheduleReconnect();
     });
@@ -111,6 +117,9 @@ export class Signalling {
   /** Another server runs this case: connect there, at once the first time, then at the policy's pace (no ping-pong between two). */
   private follow(url: string): void {
     if (!/^https?:\/\//.test(url)) return this.scheduleReconnect();
+    // The page's server still names the one that did not answer (its lease has not run out yet):
+    // ask the page's server again at the policy's pace, until it runs the case itself.
+    if (url === this.unreachable) return this.scheduleReconnect();
     this.setServer(url);
     if (this.movedSinceConnect) return this.scheduleReconnect();
     this.movedSinceConnect = true;

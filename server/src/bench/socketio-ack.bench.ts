@@ -87,7 +87,13 @@ async function measureOn(nodes: Platform[]) {
     children.push(prober, ...crowds);
     const pinned = PIN && nodes.length === 1 && pin(platform.pid, 0) && pin(process.pid, 1) && children.every((c) => pin(c.process.pid!, 1));
     await Promise.all(children.map((c) => c.request({ cmd: 'ping' })));
-    const asOpen = (ps: Array<Person & { from: string }>) => ps.map((p) => ({ token: p.token!, from: p.from, participantId: p.participantId, url: nodes[people.indexOf(p) % nodes.length]!.url }));
+    // Several nodes: people reach them in turn, and each case's first person a different node than
+    // the case before's (so the cases spread over the nodes as a load balancer would spread them).
+    const entryOf = (p: Person) => {
+      const g = people.indexOf(p as Person & { from: string });
+      return nodes[(g + Math.floor(g / CASE_SIZE)) % nodes.length]!.url;
+    };
+    const asOpen = (ps: Array<Person & { from: string }>) => ps.map((p) => ({ token: p.token!, from: p.from, participantId: p.participantId, url: entryOf(p) }));
     await prober.request({ cmd: 'open', url: platform.url, people: asOpen(probers) });
     await Promise.all(crowds.map((c) => c.request({ cmd: 'background', meanIntervalMs: MEAN_INTERVAL_MS })));
 
