@@ -49,7 +49,7 @@ describe('configuration', () => {
 
   it('runs one node unless REDIS_URL is set; several nodes need Postgres and each node its own address', () => {
     expect(loadConfig({}).cluster).toBeUndefined();
-    const pg = { DATABASE_URL: 'postgres://parley@db/parley' };
+    const pg = { DATABASE_URL: 'postgres://parley@db/parley', PARLEY_ALLOWED_ORIGINS: 'https://n1.example.org,https://node-1.example.org' };
     expect(loadConfig({ ...pg, REDIS_URL: 'redis://cache:6379', PARLEY_NODE_URL: 'https://node-1.example.org/', PARLEY_CASE_LEASE_SECONDS: '6' }).cluster).toEqual({
       redisUrl: 'redis://cache:6379',
       nodeUrl: 'https://node-1.example.org',
@@ -60,12 +60,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...pg, REDIS_URL: 'redis://cache' })).toThrow(/PARLEY_NODE_URL: with REDIS_URL each node needs its own address/);
     expect(() => loadConfig({ PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/PARLEY_NODE_URL: a node address only matters/);
     expect(() => loadConfig({ ...pg, REDIS_URL: 'http://cache', PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/REDIS_URL must be a redis/);
+    // Pages must be allowed to connect to the other nodes: by their common domain, or by name.
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://parley@db/parley', REDIS_URL: 'redis://cache', PARLEY_NODE_URL: 'https://n1.example.org' })).toThrow(/PARLEY_COOKIE_DOMAIN: with several nodes a page connects to the node that runs its case/);
   });
 
   it('sends the mediator’s cookie to every node under PARLEY_COOKIE_DOMAIN, which must cover the public and node addresses', () => {
     const several = { DATABASE_URL: 'postgres://parley@db/parley', REDIS_URL: 'redis://cache', PARLEY_PUBLIC_URL: 'https://parley.example.org', PARLEY_NODE_URL: 'https://node-1.parley.example.org' };
     expect(loadConfig({ ...several, PARLEY_COOKIE_DOMAIN: '.Parley.example.org' }).cluster?.cookieDomain).toBe('parley.example.org');
-    expect(loadConfig(several).cluster?.cookieDomain).toBeUndefined();
+    expect(loadConfig({ ...several, PARLEY_ALLOWED_ORIGINS: 'https://parley.example.org,https://node-1.parley.example.org' }).cluster?.cookieDomain).toBeUndefined();
     expect(() => loadConfig({ ...several, PARLEY_COOKIE_DOMAIN: 'other.example.org' })).toThrow(/PARLEY_COOKIE_DOMAIN: PARLEY_PUBLIC_URL and PARLEY_NODE_URL must both be under this domain/);
     expect(() => loadConfig({ PARLEY_COOKIE_DOMAIN: 'parley.example.org' })).toThrow(/PARLEY_COOKIE_DOMAIN: a cookie domain only matters with several nodes/);
   });

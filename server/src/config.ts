@@ -248,6 +248,9 @@ export const ConfigSchema = z
     if (c.REDIS_URL !== undefined) {
       if (c.DATABASE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'several nodes share one Postgres database: set DATABASE_URL too (a SQLite file belongs to one node)' });
       if (c.PARLEY_NODE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['PARLEY_NODE_URL'], message: "with REDIS_URL each node needs its own address, as browsers reach it (e.g. https://node-1.parley.example.org): the other nodes send the people of this node's cases there" });
+      if (c.PARLEY_COOKIE_DOMAIN === undefined && c.PARLEY_ALLOWED_ORIGINS === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['PARLEY_COOKIE_DOMAIN'], message: "with several nodes a page connects to the node that runs its case: name the nodes under one domain and set PARLEY_COOKIE_DOMAIN to it, or list every node's address (and the public one) in PARLEY_ALLOWED_ORIGINS" });
+      }
       const domain = c.PARLEY_COOKIE_DOMAIN?.replace(/^\./, '').toLowerCase();
       const under = (url: string | undefined) => url === undefined || domain === undefined || new URL(url).hostname === domain || new URL(url).hostname.endsWith(`.${domain}`);
       if (!under(c.PARLEY_NODE_URL) || !under(c.PARLEY_PUBLIC_URL)) {

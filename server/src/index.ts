@@ -19,6 +19,7 @@ import { ConsentAnswers } from './domain/ConsentAnswers.ts';
 import { mountAgreementRoutes } from './domain/agreementRoutes.ts';
 import { createApp } from './http/app.ts';
 import { clientAddress } from './http/clientAddress.ts';
+import { nodeConnectSources } from './http/csp.ts';
 import { createMainServer, createRedirectServer, servesHttps } from './http/https.ts';
 import { DraftHub } from './draft/DraftHub.ts';
 import { createIo, endAllForRestart } from './signalling/io.ts';
@@ -245,6 +246,7 @@ export async function startServer(
     isHttps: servesHttps(config, client),
     secureCookies: config.secureCookies,
     cookieDomain: config.cluster?.cookieDomain,
+    ...(config.cluster ? { connectTo: nodeConnectSources({ cookieDomain: config.cluster.cookieDomain, allowedOrigins: config.allowedOrigins, secure: new URL(config.cluster.nodeUrl).protocol === 'https:' }) } : {}),
     isAllowedOrigin,
     health,
     gate,

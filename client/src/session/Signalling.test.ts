@@ -18,7 +18,10 @@ class FakeSocket {
   connect(): void {
     this.connects++;
   }
+  /** Calls of disconnect(), connected or not (a refused handshake leaves the manager's connection open). */
+  disconnects = 0;
   disconnect(): void {
+    this.disconnects++;
     if (!this.connected) return;
     this.connected = false;
     this.fire('disconnect', 'io client disconnect');
@@ -108,8 +111,11 @@ describe('Signalling: several servers', () => {
     socket.fire('disconnect', 'transport close');
     vi.advanceTimersByTime(1000);
     expect(socket.connects).toBe(2);
+    const before = socket.disconnects;
     socket.fire('connect_error', moved('https://node-2.example.org'));
     expect(socket.io.uri).toBe('https://node-2.example.org');
+    // The manager's open connection to the page's server is closed first, or connect() would reuse it.
+    expect(socket.disconnects).toBe(before + 1);
     expect(socket.connects).toBe(3);
   });
 

@@ -134,6 +134,9 @@ export class Signalling {
    */
   private setServer(url: string | null): void {
     const manager = this.socket.io as unknown as { uri: string };
+    // A refused handshake leaves the manager's connection to the old server open, and the next
+    // connect() would reuse it: closed here (nothing to tell the owner, the session was not connected).
+    this.socket.disconnect();
     this.home ??= manager.uri;
     this.movedTo = url;
     manager.uri = url ?? this.home;

@@ -167,9 +167,10 @@ const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres,two-nodes').split
 async function twoNodes(databaseUrl: string, redisUrl: string): Promise<Platform[]> {
   const key = randomBytes(32).toString('base64url');
   const nodes: Platform[] = [];
-  for (const name of ['node-1', 'node-2']) {
-    const port = await freePort();
-    nodes.push(await startPlatform(`socketio-${name}`, { env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PARLEY_PORT: String(port), PARLEY_NODE_URL: `http://127.0.0.1:${port}`, PARLEY_MASTER_KEY: key } }));
+  const ports = [await freePort(), await freePort()];
+  const origins = ports.map((p) => `http://127.0.0.1:${p}`);
+  for (const [i, port] of ports.entries()) {
+    nodes.push(await startPlatform(`socketio-node-${i + 1}`, { env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PARLEY_PORT: String(port), PARLEY_NODE_URL: origins[i]!, PARLEY_ALLOWED_ORIGINS: origins.join(','), PARLEY_MASTER_KEY: key } }));
   }
   return nodes;
 }

@@ -69,7 +69,9 @@ function waitGone(pid: number): Promise<void> {
 
 async function node(name: string, shared: Record<string, string>, leaseSeconds: number): Promise<Platform> {
   const port = await freePort();
-  return startPlatform(`takeover-${name}`, { env: { ...shared, PARLEY_PORT: String(port), PARLEY_NODE_URL: `http://127.0.0.1:${port}`, PARLEY_CASE_LEASE_SECONDS: String(leaseSeconds) } });
+  const url = `http://127.0.0.1:${port}`;
+  // No browser here: the allowed origins only need to name the node (several nodes need a list or a cookie domain).
+  return startPlatform(`takeover-${name}`, { env: { ...shared, PARLEY_PORT: String(port), PARLEY_NODE_URL: url, PARLEY_ALLOWED_ORIGINS: url, PARLEY_CASE_LEASE_SECONDS: String(leaseSeconds) } });
 }
 
 /** One round: the case on A, A stopped with `signal`, the ms until all three are back on B (the party in the caucus). */

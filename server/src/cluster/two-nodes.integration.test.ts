@@ -29,10 +29,13 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function node(redisUrl: string, databaseUrl: string): Promise<ParleyProcess> {
-  const port = await freePort();
-  const nodeUrl = `http://127.0.0.1:${port}`;
-  const child = await startParleyProcess({ ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PARLEY_NODE_URL: nodeUrl, PARLEY_CASE_LEASE_SECONDS: String(LEASE_SECONDS) }, port);
+/** Node `i` of `ports` (each node's address is allowed on every node: pages are sent between them). */
+async function node(redisUrl: string, databaseUrl: string, ports: number[], i: number): Promise<ParleyProcess> {
+  const origins = ports.map((p) => `http://127.0.0.1:${p}`);
+  const child = await startParleyProcess(
+    { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PARLEY_NODE_URL: origins[i]!, PARLEY_ALLOWED_ORIGINS: origins.join(','), PARLEY_CASE_LEASE_SECONDS: String(LEASE_SECONDS) },
+    ports[i]!,
+  );
   children.push(child);
   return child;
 }
@@ -52,10 +55,11 @@ describe.runIf(onPostgres)('two nodes on one Postgres and one Redis', () => {
   it('runs a case on one node, sends everyone there, shares changes, and takes the case over when that node dies', async () => {
     redis = await startRedis();
     const databaseUrl = (await testDatabaseUrl(dataDir))!;
-    const one = await node(redis.url, databaseUrl);
+    const ports = [await freePort(), await freePort()];
+    const one = await node(redis.url, databaseUrl, ports, 0);
     // Signed in before node 2 starts: each start prints a new one-time sign-in link.
     const { cookie, detail, ana, name } = await consentedAgreement(one.server);
-    const two = await node(redis.url, databaseUrl);
+    const two = await node(redis.url, databaseUrl, ports, 1);
     const anaId = detail.participants.find((p) => p.displayName === 'Ana Party')!.id;
     const ben = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
 

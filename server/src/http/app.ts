@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { contentSecurityPolicy } from './csp.ts';
 import { ErrorCode, httpRoutes, httpStatusFor, ParleyError, type Health } from '@parley/shared';
 import { presentedBy, type AccessGate } from '../auth/AccessGate.ts';
 import type { CaseService } from '../domain/CaseService.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   isHttps: (req: Request) => boolean;
   /** PARLEY_SECURE_COOKIES, when the operator forces it either way. */
   secureCookies: boolean | undefined;
+  /** Several nodes: where else pages may connect (http/csp.ts nodeConnectSources); none on one node. */
+  connectTo?: readonly string[];
   /** Several nodes on host names under one domain: the session cookie's Domain (PARLEY_COOKIE_DOMAIN). */
   cookieDomain?: string | undefined;
   isAllowedOrigin: (origin: string | undefined) => boolean;
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   const secure = (req: Request) => deps.secureCookies ?? deps.isHttps(req);
   const app = express();
   app.disable('x-powered-by');
+  const csp = contentSecurityPolicy(deps.connectTo);
   // The same rule as client.address: req.ip, req.secure and req.hostname believe only trusted proxies.
   app.set('trust proxy', client.trust);
 
@@ -70,12 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self)');
-    // connect-src 'self' only: CSP Level 3 lets 'self' match ws:// and wss:// to our own host (the
-    // socket.io and /yjs connections); `ws: wss:` would let injected script send data to any host.
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
+    res.setHeader('Content-Security-Policy', csp);
     next();
   });
 
