@@ -214,6 +214,8 @@ export async function startServer(
     { name: 'media', failure: 'no media worker is running', probe: () => sfu.pool.size > 0 },
     { name: 'store', failure: 'the database does not answer', probe: () => store.ping() },
     // Only with TURN configured: a party behind a strict firewall depends on these credentials.
+    // Only with several nodes: without Redis this node can neither take a case nor send anyone on.
+    ...(config.cluster ? [{ name: 'coordination', failure: 'Redis does not answer', probe: () => cluster.ping() }] : []),
     ...(config.turn ? [{ name: 'turn', failure: 'TURN credentials cannot be signed', probe: () => Boolean(ice.issue('readiness').iceServers[0]?.credential) }] : []),
   ];
   const ready = readinessProbe(readinessChecks, logger);

@@ -79,4 +79,14 @@ describe('case leases', () => {
     expect(one.holds(caseId)).toBe(false);
     expect(await one.claim(caseId)).toEqual({ owner: false, ownerUrl: 'https://two.parley.test' });
   });
+
+  it('says whether Redis answers, within a bounded time when it does not', async () => {
+    const own = await startRedis();
+    const leases = await CaseLeases.create({ redisUrl: own.url, nodeUrl: 'https://alone.parley.test', logger: createLogger('silent') });
+    expect(await leases.ping()).toBe(true);
+    await own.stop();
+    expect(await leases.ping(500)).toBe(false);
+    leases.abandon();
+  });
 });
+

@@ -90,6 +90,20 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
     return { owner: false, ownerUrl: holder };
   }
 
+  /**
+   * Whether Redis answers within `timeoutMs` (/api/ready: without it this node can take no case).
+   * The client queues commands while it reconnects, so the wait is bounded here.
+   */
+  async ping(timeoutMs = 1_000): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    try {
+      return await Promise.race([this.#redis.sendCommand(['PING']).then((r) => String(r) === 'PONG', () => false), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The address of the node that holds the case's lease, if any (read only: nothing is claimed). */
   async holder(caseId: string): Promise<string | null> {
     const got = await this.#redis.sendCommand(['GET', KEY(caseId)]);

@@ -59,6 +59,11 @@ export class Cluster {
     });
   }
 
+  /** Whether this node can share the cases now (Redis answers); true on one node. */
+  ping(): Promise<boolean> {
+    return this.#leases?.ping() ?? Promise.resolve(true);
+  }
+
   /** Idempotent. Releases every case this node holds, so the others take them at once. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -63,6 +63,9 @@ describe.runIf(onPostgres)('two nodes on one Postgres and one Redis', () => {
     const anaId = detail.participants.find((p) => p.displayName === 'Ana Party')!.id;
     const ben = tokenOf(detail.participants.find((p) => p.displayName === 'Ben Party')!.invitation!.url);
 
+    // Each node says it can share cases (a load balancer reads this).
+    for (const n of [one, two]) expect((await api<{ checks: unknown[] }>(n.server, 'GET', '/api/ready')).body.checks).toContainEqual({ name: 'coordination', ok: true });
+
     // The mediator starts the session on node 1, which takes the case.
     const mediator = await connect(one.server, { caseId: detail.id }, { cookie });
     await must(mediator, 'session:join', {});
