@@ -88,5 +88,22 @@ describe('case leases', () => {
     expect(await leases.ping(500)).toBe(false);
     leases.abandon();
   });
+
+  it('gives a case up when it could not renew its lease within the lease’s lifetime (cut off from Redis)', async () => {
+    const own = await startRedis();
+    const leases = await CaseLeases.create({ redisUrl: own.url, nodeUrl: 'https://cut-off.parley.test', ttlMs: 900, logger: createLogger('silent') });
+    const caseId = newCase();
+    await leases.claim(caseId);
+    const lost = new Promise<string>((r) => leases.once('lost', r));
+    // A renewal answered first: the case is still held a lifetime later.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(leases.holds(caseId)).toBe(true);
+    await own.stop();
+    // Without an answer it would hold the case for ever (the client queues commands while it
+    // reconnects); it gives up once a lifetime has passed since its last renewal.
+    expect(await lost).toBe(caseId);
+    expect(leases.holds(caseId)).toBe(false);
+    leases.abandon();
+  });
 });
 

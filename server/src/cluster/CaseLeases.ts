@@ -41,6 +41,10 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
   readonly ttlMs: number;
   readonly #redis: Redis;
   readonly #held = new Set<string>();
+  /** When each held lease was last set or renewed (the time the command was sent: its expiry counts from later). */
+  readonly #renewedAt = new Map<string, number>();
+  readonly #renewEveryMs: number;
+  #renewing = false;
   readonly #log: Logger;
   readonly #timer: ReturnType<typeof setInterval>;
   #closed = false;
@@ -51,7 +55,8 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
     this.nodeUrl = o.nodeUrl;
     this.ttlMs = o.ttlMs ?? 15_000;
     this.#log = o.logger.child({ component: 'case-leases' });
-    this.#timer = setInterval(() => void this.#renewAll(), o.renewEveryMs ?? Math.floor(this.ttlMs / 3));
+    this.#renewEveryMs = o.renewEveryMs ?? Math.floor(this.ttlMs / 3);
+    this.#timer = setInterval(() => void this.#renewAll(), this.#renewEveryMs);
     this.#timer.unref();
   }
 
@@ -73,17 +78,21 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
   async claim(caseId: string): Promise<Claim> {
     if (this.#closed) throw new Error('The case leases are closed.');
     const key = KEY(caseId);
+    const sentAt = Date.now();
     const set = String(await this.#redis.sendCommand(['SET', key, this.nodeUrl, 'NX', 'PX', String(this.ttlMs)]));
     if (set === 'OK') {
-      this.#held.add(caseId);
+      this.#hold(caseId, sentAt);
       return { owner: true };
     }
     const got = await this.#redis.sendCommand(['GET', key]);
     const holder = got === null ? null : String(got);
     if (holder === this.nodeUrl) {
-      this.#held.add(caseId);
-      await this.#renew(caseId);
-      return { owner: true };
+      const renewAt = Date.now();
+      if (await this.#renew(caseId)) {
+        this.#hold(caseId, renewAt);
+        return { owner: true };
+      }
+      return this.claim(caseId);
     }
     // Expired between the two commands: try once more.
     if (holder === null) return this.claim(caseId);
@@ -95,13 +104,11 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
    * The client queues commands while it reconnects, so the wait is bounded here.
    */
   async ping(timeoutMs = 1_000): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
-    try {
-      return await Promise.race([this.#redis.sendCommand(['PING']).then((r) => String(r) === 'PONG', () => false), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return within(
+      this.#redis.sendCommand(['PING']).then((r) => String(r) === 'PONG', () => false),
+      timeoutMs,
+      false,
+    );
   }
 
   /** The address of the node that holds the case's lease, if any (read only: nothing is claimed). */
@@ -118,6 +125,7 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
   /** The live case ended here: the lease goes at once, so another node may take the case. */
   async release(caseId: string): Promise<void> {
     if (!this.#held.delete(caseId)) return;
+    this.#renewedAt.delete(caseId);
     await this.#redis.sendCommand(['EVAL', RELEASE, '1', KEY(caseId), this.nodeUrl]);
   }
 
@@ -126,17 +134,42 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
     return Number(r) === 1;
   }
 
+  #hold(caseId: string, at: number): void {
+    this.#held.add(caseId);
+    this.#renewedAt.set(caseId, at);
+  }
+
+  /**
+   * Renews every lease held, all at once, each bounded by the renewal interval. A lease another node
+   * holds now is lost. So is one this node could not renew within its lifetime (Redis did not answer,
+   * or this node was cut off from it): by then another node may have taken the case, and two nodes
+   * must not run one case, so this node stops it rather than hope.
+   */
   async #renewAll(): Promise<void> {
-    for (const caseId of [...this.#held]) {
-      try {
-        if (await this.#renew(caseId)) continue;
-        this.#held.delete(caseId);
-        this.#log.warn({ caseId }, 'case lease lost: another node owns the case now');
-        this.emit('lost', caseId);
-      } catch (err) {
-        // Redis did not answer: the lease may still run; the next round tries again.
-        this.#log.warn({ err, caseId }, 'case lease not renewed this time');
-      }
+    if (this.#renewing) return;
+    this.#renewing = true;
+    try {
+      await Promise.all(
+        [...this.#held].map(async (caseId) => {
+          const sentAt = Date.now();
+          let renewed: boolean | 'no answer';
+          try {
+            renewed = await within(this.#renew(caseId), this.#renewEveryMs, 'no answer');
+          } catch (err) {
+            this.#log.warn({ err, caseId }, 'case lease not renewed this time');
+            renewed = 'no answer';
+          }
+          if (!this.#held.has(caseId)) return; // released meanwhile
+          if (renewed === true) return void this.#renewedAt.set(caseId, sentAt);
+          if (renewed === 'no answer' && Date.now() - (this.#renewedAt.get(caseId) ?? 0) < this.ttlMs) return;
+          this.#held.delete(caseId);
+          this.#renewedAt.delete(caseId);
+          this.#log.warn({ caseId }, renewed === false ? 'case lease lost: another node owns the case now' : 'case lease not renewed within its lifetime: the case stops here');
+          this.emit('lost', caseId);
+        }),
+      );
+    } finally {
+      this.#renewing = false;
     }
   }
 
@@ -155,6 +188,18 @@ export class CaseLeases extends EventEmitter<CaseLeasesEvents> {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#held.clear();
+    this.#renewedAt.clear();
     void this.#redis.quit().catch(() => undefined);
+  }
+}
+
+/** `p`, or `fallback` if it has not settled within `ms` (it keeps running). */
+async function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<F>((r) => (timer = setTimeout(() => r(fallback), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
