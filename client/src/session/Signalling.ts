@@ -129,8 +129,8 @@ export class Signalling {
 
   /**
    * Where the next connection goes: `url`, or the page's own server (null). socket.io's manager
-   * opens each new connection to its \`uri\`, which it does not let a caller change: its one listener
-   * set and its buffered requests stay with the same socket object.
+   * opens each new connection to its `uri`, a field its types keep private: changed here, because a
+   * new socket object instead would lose every listener the session registered on this one.
    */
   private setServer(url: string | null): void {
     const manager = this.socket.io as unknown as { uri: string };
@@ -140,11 +140,6 @@ export class Signalling {
     this.home ??= manager.uri;
     this.movedTo = url;
     manager.uri = url ?? this.home;
-  }
-
-  /** The server this session is connected (or connecting) to when it is not the page's own; null otherwise. */
-  get server(): string | null {
-    return this.movedTo;
   }
 
   get connected(): boolean {
