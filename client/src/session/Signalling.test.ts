@@ -104,12 +104,17 @@ describe('Signalling: one reconnect policy', () => {
 
 describe('Signalling: several servers', () => {
   const moved = (to: string) => Object.assign(new Error('moved'), { data: { code: 'moved', message: 'This session runs on another server.', moveTo: to } });
-
-  it('connects at once to the server that runs the case, then goes on from there', () => {
+  /** A connected session whose connection dropped, one policy delay later: its second connect is under way. */
+  const droppedAndRetrying = () => {
     const { socket } = connected();
     socket.connected = false;
     socket.fire('disconnect', 'transport close');
     vi.advanceTimersByTime(1000);
+    return socket;
+  };
+
+  it('connects at once to the server that runs the case, then goes on from there', () => {
+    const socket = droppedAndRetrying();
     expect(socket.connects).toBe(2);
     const before = socket.disconnects;
     socket.fire('connect_error', moved('https://node-2.example.org'));
@@ -120,10 +125,7 @@ describe('Signalling: several servers', () => {
   });
 
   it('waits its turn when sent on again before any connection succeeded (no ping-pong between two servers)', () => {
-    const { socket } = connected();
-    socket.connected = false;
-    socket.fire('disconnect', 'transport close');
-    vi.advanceTimersByTime(1000);
+    const socket = droppedAndRetrying();
     socket.fire('connect_error', moved('https://node-2.example.org'));
     expect(socket.connects).toBe(3);
     socket.fire('connect_error', moved('https://node-1.example.org'));
@@ -134,10 +136,7 @@ describe('Signalling: several servers', () => {
   });
 
   it('asks the page’s own server again when the one it was sent to does not answer, and not that one again until it takes over', () => {
-    const { socket } = connected();
-    socket.connected = false;
-    socket.fire('disconnect', 'transport close');
-    vi.advanceTimersByTime(1000);
+    const socket = droppedAndRetrying();
     socket.fire('connect_error', moved('https://node-2.example.org'));
     socket.fire('connect_error', new Error('websocket error'));
     expect(socket.io.uri).toBe('https://mediation.example.org');

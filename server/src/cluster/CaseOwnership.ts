@@ -47,11 +47,6 @@ export class CaseOwnership extends EventEmitter<CaseOwnershipEvents> {
     return new CaseOwnership(leases, logger);
   }
 
-  /** This node's address when it shares the cases with others. */
-  get nodeUrl(): string | undefined {
-    return this.#leases?.nodeUrl;
-  }
-
   /** How the live sessions are asked whether a case still runs here (set once, at start). */
   set isLive(fn: (caseId: string) => boolean) {
     this.#isLive = fn;
