@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import proxyAddr from 'proxy-addr';
+// The config module alone (no mediasoup): this file is read by tools that start no SFU.
+import { DEFAULT_CONSUMERS_PER_WORKER } from '@parley/sfu/config';
 import { MAIL_VARIABLES, mailConfig, mailProblems, type MailConfig } from './mail/mailConfig.ts';
 
 /**
@@ -206,6 +208,8 @@ export const ConfigSchema = z
     /** `relay` makes every browser use TURN only (never straight to the media server). */
     PARLEY_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     PARLEY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    // Streams a worker forwards before a case that needs more spreads to another (sfu/config.ts).
+    PARLEY_STREAMS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_CONSUMERS_PER_WORKER),
     MEDIASOUP_WORKER_BIN: z.string().optional(),
     PARLEY_CLIENT_DIST: z.string().optional(),
     PARLEY_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -323,6 +327,8 @@ export interface Config {
   turn: TurnConfig | undefined;
   iceTransportPolicy: 'all' | 'relay';
   workers: number;
+  /** Streams (consumers and pipes) a worker forwards before a larger case spreads to another. */
+  streamsPerWorker: number;
   workerBin: string | undefined;
   clientDist: string;
   logLevel: z.infer<typeof ConfigSchema>['PARLEY_LOG_LEVEL'];
@@ -371,6 +377,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turn: c.PARLEY_TURN_URLS ? { urls: c.PARLEY_TURN_URLS.split(',').map((u) => u.trim()), secret: turnSecret(c).secret!, ttlSeconds: c.PARLEY_TURN_TTL_SECONDS } : undefined,
     iceTransportPolicy: c.PARLEY_ICE_TRANSPORT_POLICY,
     workers: workerCount(c.PARLEY_WORKERS),
+    streamsPerWorker: c.PARLEY_STREAMS_PER_WORKER,
     workerBin: c.MEDIASOUP_WORKER_BIN,
     clientDist: c.PARLEY_CLIENT_DIST ? path.resolve(repoRoot, c.PARLEY_CLIENT_DIST) : path.join(repoRoot, 'client', 'dist'),
     logLevel: c.PARLEY_LOG_LEVEL,

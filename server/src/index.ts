@@ -129,6 +129,7 @@ export async function startServer(
   try {
     sfu = await Sfu.create({
       workers: config.workers,
+      consumersPerWorker: config.streamsPerWorker,
       workerBin: config.workerBin,
       mediaPort: config.rtc.mediaPort,
       listenIp: config.rtc.listenIp,

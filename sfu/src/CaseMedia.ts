@@ -1,13 +1,35 @@
 import type { types } from 'mediasoup';
 import { CONSUMER_ACK_TIMEOUT_MS, ErrorCode, MAX_CAMERAS, ParleyError, receivesMediaFrom, type ConsumerCloseReason, type ConsumerOffer, type MediaSource } from '@parley/shared';
 import { TypedEmitter } from './TypedEmitter.ts';
-import { MediaPeer, type MediaTransport } from './MediaPeer.ts';
+import { MediaPeer, type CaseRouter, type MediaTransport } from './MediaPeer.ts';
 import { CaseTransports, type PreparedReceiveOptions, type TransportOptions, type TransportStateCause } from './CaseTransports.ts';
-import { MEDIA_CODECS, type SfuConfig } from './config.ts';
+import { DEFAULT_CONSUMERS_PER_WORKER, MEDIA_CODECS, type SfuConfig } from './config.ts';
 import type { MediaWorker } from './WorkerPool.ts';
 import type { PathReadingCounts } from './StallDetector.ts';
 
-export type { PreparedReceiveOptions, TransportOptions, TransportStateCause };
+export type { CaseRouter, PreparedReceiveOptions, TransportOptions, TransportStateCause };
+
+/**
+ * What a case needs from its SFU to grow onto another worker (Sfu provides it): how busy each
+ * worker is over every case on it, and a spare worker to open another router on.
+ */
+export interface WorkerPlacement {
+  /** Streams the worker forwards now, all cases together: what costs a worker its CPU. */
+  loadOf(worker: MediaWorker): number;
+  /**
+   * The least-loaded worker outside `inUse` that is below the per-worker budget, acquired (the
+   * caller releases it when its router closes); undefined when there is none.
+   */
+  acquireSpare(inUse: readonly MediaWorker[]): MediaWorker | undefined;
+  release(worker: MediaWorker): void;
+}
+
+/** A pipe carrying one producer from its owner's router to a viewer's (see CaseMedia.#pipe). */
+interface Pipe {
+  from: CaseRouter;
+  /** Its end on `from`'s worker: forwarding it costs that worker one stream. */
+  consumer: types.Consumer;
+}
 
 type CaseMediaEvents = {
   /**
@@ -39,44 +61,65 @@ export interface ProducerSummary {
 const KIND_OF: Record<MediaSource, 'audio' | 'video'> = { mic: 'audio', camera: 'video', screen: 'video', 'screen-audio': 'audio' };
 
 /**
- * The media of one mediation case: one mediasoup router and the peers in it. It alone decides which
+ * The media of one mediation case: a mediasoup router and the peers in it. It alone decides which
  * consumers exist, from room membership (`receivesMediaFrom` in shared/): clients can ask to be
  * ready, never to receive a particular producer.
+ *
+ * A case larger than one worker carries spreads over several: once every worker it uses forwards
+ * its budget of streams (`SfuConfig.consumersPerWorker`, all cases together), a newcomer's
+ * transports go to a router on a spare worker, and what others send reaches them through
+ * `pipeToRouter`. Membership decides consumers the same way on every router.
  */
 export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   readonly caseId: string;
+  /** The case's first router: every router of a case has the same capabilities (MEDIA_CODECS). */
   readonly router: types.Router;
   readonly #media: MediaWorker;
   readonly #config: SfuConfig;
+  readonly #placement: WorkerPlacement | undefined;
+  /** The first router, then any opened on spare workers; a peer's transports are on one of them. */
+  readonly #routers: CaseRouter[];
+  /** Producers piped to another router of the case, by `${producerId} ${routerId}`. */
+  readonly #pipes = new Map<string, Promise<Pipe>>();
+  /** The pipes in place now (what they cost their source worker counts in its load). */
+  readonly #openPipes = new Set<Pipe>();
+  /** Placements one after another: two newcomers at once must not open two spare routers. */
+  #placing: Promise<unknown> = Promise.resolve();
   readonly #peers = new Map<string, MediaPeer>();
   /** The peers' transports, and the receive transports prepared on the pre-join screen. */
   readonly #transports: CaseTransports;
   #closed = false;
 
-  private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig, readings?: PathReadingCounts) {
+  private constructor(caseId: string, media: MediaWorker, router: types.Router, config: SfuConfig, readings?: PathReadingCounts, placement?: WorkerPlacement) {
     super();
     this.caseId = caseId;
     this.#media = media;
     this.router = router;
     this.#config = config;
-    this.#transports = new CaseTransports(router, media, {
+    this.#placement = placement;
+    this.#routers = [{ router, media }];
+    this.#transports = new CaseTransports({
       peers: this.#peers,
       peer: (peerId) => this.#peer(peerId),
       assertOpen: () => this.#assertOpen(),
+      home: (peer) => this.#home(peer),
+      place: () => this.#place(),
       onState: (peerId, direction, state, cause) => this.emit('transport:state', peerId, direction, state, cause),
     }, readings);
     router.on('workerclose', () => this.#shutdown('worker-died'));
   }
 
-  /** `readings`: where its paths' readings are tallied (the Sfu's, for metrics); its own if absent. */
-  static async create(caseId: string, media: MediaWorker, config: SfuConfig, readings?: PathReadingCounts): Promise<CaseMedia> {
-    const router = await media.worker.createRouter({
-      mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[],
-      appData: { caseId },
-    });
-    return new CaseMedia(caseId, media, router, config, readings);
+  /**
+   * `readings`: where its paths' readings are tallied (the Sfu's, for metrics); its own if absent.
+   * `placement`: how it finds a spare worker when it outgrows its own; without it the case stays on
+   * `media`'s worker however large it grows.
+   */
+  static async create(caseId: string, media: MediaWorker, config: SfuConfig, readings?: PathReadingCounts, placement?: WorkerPlacement): Promise<CaseMedia> {
+    const router = await newRouter(media, caseId);
+    return new CaseMedia(caseId, media, router, config, readings, placement);
   }
 
+  /** The worker of the case's first router. */
   get worker(): types.Worker {
     return this.#media.worker;
   }
@@ -95,6 +138,32 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
   }
   hasPeer(peerId: string): boolean {
     return this.#peers.has(peerId);
+  }
+
+  /** The router the peer's transports are on, placing the peer if it has none yet (plain transports). */
+  async routerFor(peerId: string): Promise<types.Router> {
+    return (await this.#home(this.#peer(peerId))).router;
+  }
+
+  /**
+   * How many streams this case makes `worker` forward: the consumers of the peers whose transports
+   * are on it, and the pipes that carry producers from it to another of the case's routers.
+   */
+  loadOn(worker: MediaWorker): number {
+    let n = 0;
+    for (const peer of this.#peers.values()) if (peer.home?.media === worker) n += peer.consumers.size;
+    for (const pipe of this.#openPipes) if (pipe.from.media === worker) n++;
+    return n;
+  }
+
+  /** For tests and diagnostics: each router of the case, its worker's pool index, and what it carries. */
+  spread(): Array<{ worker: number; peers: string[]; consumers: number; pipesOut: number }> {
+    return this.#routers.map((home) => ({
+      worker: home.media.index,
+      peers: [...this.#peers.values()].filter((p) => p.home === home).map((p) => p.id),
+      consumers: [...this.#peers.values()].filter((p) => p.home === home).reduce((n, p) => n + p.consumers.size, 0),
+      pipesOut: [...this.#openPipes].filter((p) => p.from === home).length,
+    }));
   }
 
   addPeer(peerId: string, roomId: string): MediaPeer {
@@ -365,9 +434,9 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
 
   async #consume(viewer: MediaPeer, owner: MediaPeer, producer: types.Producer, source: MediaSource, label: string | null): Promise<boolean> {
     const transport = viewer.recvTransport;
-    if (!transport || !viewer.rtpCapabilities || producer.closed) return false;
+    const home = viewer.home;
+    if (!transport || !home || !viewer.rtpCapabilities || producer.closed) return false;
     if (viewer.receives(producer.id)) return false;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
     // Video is created paused and resumed only on the client's ack (confirmConsumer), so the key
     // frame it asks for comes exactly when the decoder is ready. Sound needs no key frame: it flows
     // at once, so the person hears the room as soon as their side is built (packets that come
@@ -375,6 +444,9 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     viewer.consuming.add(producer.id);
     let consumer: types.Consumer;
     try {
+      // Sent on another router of the case: it reaches the viewer's through a pipe (same producer id).
+      if (owner.home && owner.home !== home && !(await this.#pipe(producer, owner.home, home))) return false;
+      if (!home.router.canConsume({ producerId: producer.id, rtpCapabilities: viewer.rtpCapabilities })) return false;
       consumer = await transport.consume({
         producerId: producer.id,
         rtpCapabilities: viewer.rtpCapabilities,
@@ -432,13 +504,98 @@ export class CaseMedia extends TypedEmitter<CaseMediaEvents> {
     return c;
   }
 
+  /** The peer's router, placing them now if they have none (their first transport). */
+  async #home(peer: MediaPeer): Promise<CaseRouter> {
+    if (peer.home) return peer.home;
+    const home = await this.#place();
+    // Adopting a prepared transport may have set it meanwhile.
+    return (peer.home ??= home);
+  }
+
+  /**
+   * Where a newcomer's transports go: the case's least-loaded router while its worker is below
+   * the budget; otherwise a new router on a spare worker (the least loaded below the budget), or,
+   * with none, the least-loaded router all the same (its worker's CPU then limits the video).
+   */
+  #place(): Promise<CaseRouter> {
+    const placed = this.#placing.then(async () => {
+      this.#assertOpen();
+      const placement = this.#placement;
+      const loadOf = (r: CaseRouter) => placement?.loadOf(r.media) ?? 0;
+      const best = this.#routers.reduce((a, b) => (loadOf(b) < loadOf(a) ? b : a));
+      if (!placement || loadOf(best) < (this.#config.consumersPerWorker ?? DEFAULT_CONSUMERS_PER_WORKER)) return best;
+      const spare = placement.acquireSpare(this.#routers.map((r) => r.media));
+      if (!spare) return best;
+      let router: types.Router;
+      try {
+        router = await newRouter(spare, this.caseId);
+      } catch {
+        // That worker is dying or full: the case stays where it is rather than refuse the person.
+        placement.release(spare);
+        return best;
+      }
+      if (this.#closed) {
+        router.close();
+        placement.release(spare);
+        this.#assertOpen();
+      }
+      const home: CaseRouter = { router, media: spare };
+      this.#routers.push(home);
+      router.on('workerclose', () => this.#shutdown('worker-died'));
+      return home;
+    });
+    this.#placing = placed.catch(() => undefined);
+    return placed;
+  }
+
+  /**
+   * Carries `producer` from its owner's router to a viewer's, once per pair of routers however many
+   * viewers there are; the pipe goes when the producer does, and pauses with it. Loopback only:
+   * every worker is on this machine. False when the producer closed meanwhile.
+   */
+  async #pipe(producer: types.Producer, from: CaseRouter, to: CaseRouter): Promise<boolean> {
+    const key = `${producer.id} ${to.router.id}`;
+    let pipe = this.#pipes.get(key);
+    if (!pipe) {
+      const made = from.router.pipeToRouter({ producerId: producer.id, router: to.router, listenInfo: { protocol: 'udp', ip: '127.0.0.1' } }).then(({ pipeConsumer, pipeProducer }) => {
+        // A producer (not a data producer) was asked for: both are there.
+        if (!pipeConsumer || !pipeProducer) throw new Error('pipeToRouter returned no producer pipe');
+        const open: Pipe = { from, consumer: pipeConsumer };
+        this.#openPipes.add(open);
+        pipeProducer.observer.once('close', () => {
+          this.#openPipes.delete(open);
+          if (this.#pipes.get(key) === made) this.#pipes.delete(key);
+        });
+        return open;
+      });
+      made.catch(() => {
+        if (this.#pipes.get(key) === made) this.#pipes.delete(key);
+      });
+      this.#pipes.set(key, made);
+      pipe = made;
+    }
+    try {
+      await pipe;
+      return true;
+    } catch (err) {
+      if (producer.closed || this.#closed) return false;
+      throw err;
+    }
+  }
+
   #shutdown(reason: 'closed' | 'worker-died'): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     this.#transports.close();
-    if (!this.router.closed) this.router.close();
+    this.#pipes.clear();
+    this.#openPipes.clear();
+    for (const [i, { router, media }] of this.#routers.entries()) {
+      if (!router.closed) router.close();
+      // The first router's worker is the Sfu's to release (it acquired it); the spares are ours.
+      if (i > 0) this.#placement?.release(media);
+    }
     this.emit('close', reason);
   }
 
@@ -465,6 +622,10 @@ export interface MediaCounts {
   transports: number;
   producers: number;
   consumers: number;
+}
+
+function newRouter(media: MediaWorker, caseId: string): Promise<types.Router> {
+  return media.worker.createRouter({ mediaCodecs: MEDIA_CODECS as unknown as types.RouterRtpCodecCapability[], appData: { caseId } });
 }
 
 /** Waits for all; the first failure (if any) is thrown once every one has settled. */

@@ -1,9 +1,8 @@
 import type { types } from 'mediasoup';
 import { ErrorCode, ParleyError } from '@parley/shared';
-import type { MediaPeer, MediaTransport } from './MediaPeer.ts';
+import type { CaseRouter, MediaPeer, MediaTransport } from './MediaPeer.ts';
 import { StallDetector, type PathReadingCounts } from './StallDetector.ts';
 import { PreparedReceive } from './PreparedReceive.ts';
-import type { MediaWorker } from './WorkerPool.ts';
 
 /** Which detector saw a transport's path break or come back (named in the session record). */
 export type TransportStateCause = 'no-packets' | 'ice' | 'dtls';
@@ -31,6 +30,10 @@ export interface TransportHost {
   peer(peerId: string): MediaPeer;
   /** Throws the typed refusal once the case's media has ended. */
   assertOpen(): void;
+  /** The router the peer's transports go on (placing them with their first one). */
+  home(peer: MediaPeer): Promise<CaseRouter>;
+  /** A router for someone not yet a peer (the pre-join screen), chosen as for a peer. */
+  place(): Promise<CaseRouter>;
   /** A peer's WebRTC path broke or came back (CaseMedia's 'transport:state'). */
   onState(peerId: string, direction: 'send' | 'recv', state: 'ok' | 'lost', cause: TransportStateCause): void;
 }
@@ -41,8 +44,6 @@ export interface TransportHost {
  * connected path for breaks. Owned by CaseMedia, which keeps the peers and decides what flows.
  */
 export class CaseTransports {
-  readonly #router: types.Router;
-  readonly #media: MediaWorker;
   readonly #host: TransportHost;
   readonly #stalls: StallDetector;
   /** Receive transports of people on the pre-join screen, adopted when they join. */
@@ -50,12 +51,10 @@ export class CaseTransports {
   readonly #stallTimer: ReturnType<typeof setInterval>;
 
   /** `readings`: the server-wide tally of path readings (metrics), added to every 2 s. */
-  constructor(router: types.Router, media: MediaWorker, host: TransportHost, readings?: PathReadingCounts) {
+  constructor(host: TransportHost, readings?: PathReadingCounts) {
     this.#stalls = new StallDetector(undefined, undefined, readings);
-    this.#router = router;
-    this.#media = media;
     this.#host = host;
-    this.#prepared = new PreparedReceive(router, () => this.#newWebRtcTransport({ prepared: true }, true));
+    this.#prepared = new PreparedReceive((home) => this.#newWebRtcTransport(home, { prepared: true }, true));
     this.#stallTimer = setInterval(() => void this.#checkStalls(), 2_000);
     this.#stallTimer.unref();
   }
@@ -88,7 +87,7 @@ export class CaseTransports {
   async createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const peer = this.#host.peer(peerId);
     this.#assertNoTransport(peer, direction);
-    const transport = await this.#newWebRtcTransport({ peerId, direction }, false);
+    const transport = await this.#newWebRtcTransport(await this.#host.home(peer), { peerId, direction }, false);
     if (peer.closed) {
       transport.close();
       throw new ParleyError(ErrorCode.NotInSession, 'You left the session.');
@@ -104,7 +103,7 @@ export class CaseTransports {
    */
   async prepareReceive(holderId: string): Promise<PreparedReceiveOptions> {
     this.#host.assertOpen();
-    const { transport, probe } = await this.#prepared.prepare(holderId);
+    const { transport, probe } = await this.#prepared.prepare(holderId, await this.#host.place());
     return {
       transport: optionsOf(transport),
       probe: { id: probe.id, dataProducerId: probe.dataProducerId, sctpStreamParameters: probe.sctpStreamParameters!, label: probe.label, protocol: probe.protocol },
@@ -124,13 +123,16 @@ export class CaseTransports {
   /**
    * The peer who just joined takes the receive transport they prepared as `holderId`: it becomes
    * their receive transport, already connected. False when it is gone (the case's media was
-   * closed or rebuilt meanwhile, or it was never theirs): the peer then gets a new one.
+   * closed or rebuilt meanwhile, or it was never theirs), or when the peer's transports are on
+   * another of the case's routers: the peer then gets a new one.
    */
   adoptPrepared(peerId: string, holderId: string, transportId: string): boolean {
     const peer = this.#host.peer(peerId);
     this.#assertNoTransport(peer, 'recv');
-    const transport = this.#prepared.take(holderId, transportId);
-    if (!transport) return false;
+    const found = this.#prepared.peek(holderId, transportId);
+    if (!found || (peer.home && peer.home !== found.home)) return false;
+    const { transport, home } = this.#prepared.take(holderId, transportId)!;
+    peer.home = home;
     transport.appData = { peerId, direction: 'recv' };
     this.#attach(peer, transport, 'recv');
     return true;
@@ -142,12 +144,12 @@ export class CaseTransports {
     }
   }
 
-  #newWebRtcTransport(appData: Record<string, unknown>, sctp: boolean): Promise<types.WebRtcTransport> {
+  #newWebRtcTransport(home: CaseRouter, appData: Record<string, unknown>, sctp: boolean): Promise<types.WebRtcTransport> {
     this.#host.assertOpen();
     // Every transport of this worker shares its one media port, UDP and TCP (the worker pool's
     // WebRtcServer), so a firewall needs one rule per protocol and per worker, not a port range.
-    return this.#router.createWebRtcTransport({
-      webRtcServer: this.#media.webRtcServer,
+    return home.router.createWebRtcTransport({
+      webRtcServer: home.media.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -185,7 +187,7 @@ export class CaseTransports {
   }
 
   /**
-   * Keeps a transport made outside this class on the case's router (a plain RTP one, see
+   * Keeps a transport made outside this class on the peer's router (a plain RTP one, see
    * PlainTransports.ts) with the peer's transports, so produce(), setReady() and the consumers
    * room membership creates treat it as they treat a browser's. Closes it if the peer is gone or
    * already has a transport of that direction.

@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import type { MediaSource } from '@parley/shared';
+import type { MediaWorker } from './WorkerPool.ts';
 
 export interface ProducerInfo {
   producer: types.Producer;
@@ -15,12 +16,26 @@ export interface ProducerInfo {
 export type MediaTransport = types.WebRtcTransport | types.PlainTransport;
 
 /**
+ * One of a case's routers and the worker it runs on. A case has one until it outgrows what a
+ * worker carries; then its newcomers go to a router on another worker (CaseMedia's placement).
+ */
+export interface CaseRouter {
+  readonly router: types.Router;
+  readonly media: MediaWorker;
+}
+
+/**
  * The media side of one participant inside a case router: their transports, producers and
  * consumers, and the room they are in. Owned by CaseMedia; holds no policy of its own.
  */
 export class MediaPeer {
   readonly id: string;
   roomId: string;
+  /**
+   * The router the peer's transports are on, chosen with their first transport (CaseMedia's
+   * placement); what others send reaches it through a pipe when their router is another.
+   */
+  home: CaseRouter | undefined;
   rtpCapabilities: types.RtpCapabilities | undefined;
   readonly transports = new Map<string, { transport: MediaTransport; direction: 'send' | 'recv' }>();
   readonly producers = new Map<string, ProducerInfo>();

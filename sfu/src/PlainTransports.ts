@@ -2,11 +2,11 @@ import type { types } from 'mediasoup';
 import type { MediaTransport } from './MediaPeer.ts';
 
 /**
- * What a plain RTP transport needs from a case's media (CaseMedia provides it): the router to
- * create it on, and the peer's transports to keep it with.
+ * What a plain RTP transport needs from a case's media (CaseMedia provides it): the peer's router
+ * to create it on, and the peer's transports to keep it with.
  */
 export interface PlainTransportHost {
-  readonly router: types.Router;
+  routerFor(peerId: string): Promise<types.Router>;
   attachTransport(peerId: string, direction: 'send' | 'recv', transport: MediaTransport): void;
 }
 
@@ -32,7 +32,8 @@ export async function createPlainTransport(
   direction: 'send' | 'recv',
   options: PlainTransportOptions,
 ): Promise<{ id: string; localPort: number }> {
-  const transport = await media.router.createPlainTransport({
+  const router = await media.routerFor(peerId);
+  const transport = await router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: options.listenIp },
     rtcpMux: true,
     comedia: direction === 'send',

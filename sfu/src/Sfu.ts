@@ -1,6 +1,6 @@
-import { WorkerPool } from './WorkerPool.ts';
-import { CaseMedia, type MediaCounts } from './CaseMedia.ts';
-import { MEDIA_CODECS, type SfuConfig } from './config.ts';
+import { NoWorkerError, WorkerPool, type MediaWorker } from './WorkerPool.ts';
+import { CaseMedia, type MediaCounts, type WorkerPlacement } from './CaseMedia.ts';
+import { DEFAULT_CONSUMERS_PER_WORKER, MEDIA_CODECS, type SfuConfig } from './config.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 import { newPathReadingCounts, type PathReadingCounts } from './StallDetector.ts';
 import type { types } from 'mediasoup';
@@ -22,6 +22,23 @@ export class Sfu {
   readonly pathReadings: PathReadingCounts = newPathReadingCounts();
   readonly #cases = new Map<string, CaseMedia>();
   readonly #queue = new KeyedQueue();
+  /** How a case that outgrows its worker finds another (CaseMedia's placement). */
+  readonly #placement: WorkerPlacement = {
+    loadOf: (w) => this.#loadOf(w),
+    acquireSpare: (inUse) => {
+      let spare: MediaWorker;
+      try {
+        spare = this.pool.acquire((w) => this.#loadOf(w), inUse);
+      } catch (e) {
+        if (e instanceof NoWorkerError) return undefined;
+        throw e;
+      }
+      if (this.#loadOf(spare) < (this.#config.consumersPerWorker ?? DEFAULT_CONSUMERS_PER_WORKER)) return spare;
+      this.pool.release(spare);
+      return undefined;
+    },
+    release: (w) => this.pool.release(w),
+  };
 
   private constructor(pool: WorkerPool, config: SfuConfig, rtpCapabilities: types.RtpCapabilities) {
     this.pool = pool;
@@ -58,11 +75,11 @@ export class Sfu {
       if (existing && !existing.closed) return existing;
       // A new case goes to the worker whose cases consume the fewest streams: a worker's CPU goes
       // on forwarding each stream to each receiver, so five quiet cases weigh less than one large.
-      const worker = this.pool.acquire((w) => this.#consumersOn(w.worker));
+      const worker = this.pool.acquire((w) => this.#loadOf(w));
       let media: CaseMedia;
       try {
         // Its transports use the worker's one media port (its WebRtcServer).
-        media = await CaseMedia.create(caseId, worker, this.#config, this.pathReadings);
+        media = await CaseMedia.create(caseId, worker, this.#config, this.pathReadings, this.#placement);
       } catch (e) {
         this.pool.release(worker);
         throw e;
@@ -76,9 +93,10 @@ export class Sfu {
     });
   }
 
-  #consumersOn(worker: types.Worker): number {
+  /** Streams the worker forwards for every case: consumers of people whose transports are on it, and pipes. */
+  #loadOf(worker: MediaWorker): number {
     let n = 0;
-    for (const m of this.#cases.values()) if (!m.closed && m.worker === worker) n += m.counts().consumers;
+    for (const m of this.#cases.values()) if (!m.closed) n += m.loadOn(worker);
     return n;
   }
 

@@ -104,13 +104,13 @@ describe('placing cases on workers', { timeout: 90_000 }, () => {
     const large = await sfu.caseMedia('case-large');
     const small = await sfu.caseMedia('case-small');
     expect(small.worker).not.toBe(large.worker);
-    // The large case's room: eight people each receiving the others (its counts, as its router has them).
-    large.counts = () => ({ transports: 16, producers: 16, consumers: 112 });
+    // The large case's room: eight people each receiving the others (the streams it makes its worker forward).
+    large.loadOn = (w) => (w.worker === large.worker ? 112 : 0);
     const next = await sfu.caseMedia('case-next');
     const after = await sfu.caseMedia('case-after');
     expect([next.worker, after.worker]).toEqual([small.worker, small.worker]);
     // Without consumers anywhere, the fewest routers decide (an empty pool spreads evenly).
-    large.counts = () => ({ transports: 0, producers: 0, consumers: 0 });
+    large.loadOn = () => 0;
     expect((await sfu.caseMedia('case-last')).worker).toBe(large.worker);
   });
 });

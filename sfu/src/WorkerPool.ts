@@ -142,12 +142,13 @@ export class WorkerPool extends TypedEmitter<PoolEvents> {
   /**
    * The least-loaded worker; the caller must call `release()` when its router closes. `loadOf`
    * says how busy a worker is (Sfu: the consumers of its cases, what costs a worker its CPU);
-   * between equals, and without it, the one with the fewest routers.
+   * between equals, and without it, the one with the fewest routers. Never one of `exclude`.
    */
-  acquire(loadOf: (w: MediaWorker) => number = () => 0): MediaWorker {
+  acquire(loadOf: (w: MediaWorker) => number = () => 0, exclude: readonly MediaWorker[] = []): MediaWorker {
     let best: MediaWorker | undefined;
     let bestLoad = 0;
     for (const w of this.#live()) {
+      if (exclude.includes(w)) continue;
       const load = loadOf(w);
       if (!best || load < bestLoad || (load === bestLoad && (this.#load.get(w) ?? 0) < (this.#load.get(best) ?? 0))) {
         best = w;
