@@ -110,7 +110,8 @@ export async function startServer(
     baseUrl: () => baseUrl,
     bus,
     lookups: {
-      isOnline: (caseId, pid) => live.isOnline(caseId, pid),
+      // The node running the case knows; another reads what that node wrote (cluster/OnlineRoster.ts).
+      onlineIn: (caseId) => (live.get(caseId) ? live.onlineIn(caseId) : cluster.onlineElsewhere(caseId)),
       agreementOf: (caseId) => signoff.summary(caseId),
       templateFor: (mediatorId, versionId) => templates.resolve(mediatorId, versionId),
       templateOf: (caseId) => templates.refOf(caseId),

@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, type WireError } from '@parley/shared';
+import { ErrorCode, type CaseDetail, type WireError } from '@parley/shared';
 import type { RunningServer } from '../index.ts';
-import { api, connect, must, nextEvent, tokenOf, type ClientSocket } from '../test/harness.ts';
+import { api, connect, consent, must, nextEvent, tokenOf, type ClientSocket } from '../test/harness.ts';
 import { onPostgres, testDatabaseUrl } from '../test/engine.ts';
 import { freePort } from '../test/ports.ts';
 import { startParleyProcess, type ParleyProcess } from '../test/process.ts';
 import { startRedis, type RunningRedis } from '../test/redis.ts';
-import { consentedAgreement, restartableServer } from '../test/yjs.ts';
+import { appendParagraph, consentedAgreement, provider, restartableServer, synced, until } from '../test/yjs.ts';
 
 /**
  * Two real Parley processes on one Postgres and one Redis (issue 14; docs/scaling.md). The
- * mediator connects to node 1 and Ana to node 2: node 2 sends her to node 1, which runs the case,
- * and both end in the same live case. A change made through node 2's HTTP API reaches the mediator
- * on node 1. Then node 1 is killed (SIGKILL: no goodbye, no lease released): once its lease runs
- * out node 2 takes the case over from the stored state, and Ana and the mediator are back in the
- * same rooms, with the message Ana had sent. Several nodes need Postgres: this runs in the Postgres
- * pass of `npm test`.
+ * mediator connects to node 1, Ana and Ben to node 2: node 2 sends them to node 1, which runs the
+ * case, and all end in the same live case and the same agreement draft. A change made through node
+ * 2's HTTP API reaches the mediator on node 1, and node 2's case page shows who is online on node 1.
+ * Then node 1 is killed (SIGKILL: no goodbye, no lease released): once its lease runs out node 2
+ * takes the case over from the stored state, and Ana and the mediator are back in the same rooms,
+ * with the message and the draft line Ana had written. Several nodes need Postgres: this runs in
+ * the Postgres pass of `npm test`.
  */
 const LEASE_SECONDS = 3;
 const { dataDir, env } = restartableServer('parley-two-nodes-');
@@ -95,12 +96,42 @@ describe.runIf(onPostgres)('two nodes on one Postgres and one Redis', () => {
     expect((await api(two.server, 'POST', '/api/invitation/consent/question', { bearer: ben, body: { question: 'Can my sister come?' } })).status).toBe(200);
     expect(await told).toMatchObject({ kind: 'question', displayName: 'Ben Party', text: 'Can my sister come?' });
 
+    // Ben consents and comes in through node 2 as well, and is sent on to node 1.
+    await consent(two.server, ben, detail);
+    const benSent = await refusal(two.server, { token: ben });
+    expect(benSent).toMatchObject({ code: ErrorCode.Moved, moveTo: one.server.url });
+    const benSocket = await connect(at((benSent as WireError).moveTo!), { token: ben });
+    await must(benSocket, 'session:join', {});
+
+    // Node 2's case page shows who is connected to the session running on node 1.
+    const benId = detail.participants.find((p) => p.displayName === 'Ben Party')!.id;
+    const online = async () => (await api<CaseDetail>(two.server, 'GET', `/api/cases/${detail.id}`, { cookie })).body.participants.filter((p) => p.online).map((p) => p.id);
+    await until(async () => (await online()).length === 3, 10_000, 'three online on node 2');
+    expect((await online()).sort()).toEqual([anaId, benId, detail.participants.find((p) => p.role === 'mediator')!.id].sort());
+
+    // The agreement draft: each follows the access check's address to node 1; a line Ana writes reaches the other two.
+    const draftAt = async (bearer: string | undefined) => {
+      const access = await api<{ moveTo?: string }>(two.server, 'GET', `/api/drafts/${encodeURIComponent(name)}/access`, bearer ? { bearer } : { cookie });
+      return at(access.body.moveTo!);
+    };
+    const drafts = {
+      ana: provider(await draftAt(ana), name, { token: ana }),
+      ben: provider(await draftAt(ben), name, { token: ben }),
+      mediator: provider(await draftAt(undefined), name, { cookie }),
+    };
+    await Promise.all(Object.values(drafts).map((p) => synced(p, 15_000)));
+    const line = 'Ana and Ben share the cost of the fence.';
+    appendParagraph(drafts.ana.doc, line);
+    const has = (p: (typeof drafts)['ana']) => p.doc.getXmlFragment('default').toString().includes(line);
+    await until(() => has(drafts.mediator) && has(drafts.ben), 10_000, 'the line on the mediator’s and Ben’s drafts');
+
     // Node 1 dies without a word.
-    const lost = Promise.all([party, mediator].map((s) => new Promise<void>((r) => s.once('disconnect', () => r()))));
+    const lost = Promise.all([party, mediator, benSocket].map((s) => new Promise<void>((r) => s.once('disconnect', () => r()))));
     one.proc.kill('SIGKILL');
     await one.exited;
     await lost;
-    for (const s of [party, mediator]) s.close();
+    for (const s of [party, mediator, benSocket]) s.close();
+    for (const p of Object.values(drafts)) p.destroy();
     const killedAt = Date.now();
 
     // Ana's client tries again through node 2, which sends her to the dead node until its lease
@@ -122,6 +153,11 @@ describe.runIf(onPostgres)('two nodes on one Postgres and one Redis', () => {
     expect(joined.self.micHeldBy).not.toBeNull();
     const history = await must(back, 'thread:history', { threadId: caucusThread.id });
     expect(history.messages.map((m) => m.body)).toContain(said);
+    // The draft as it was: the line reached the others, so it was stored before (persisted, then relayed).
+    const draftBack = provider(two.server, name, { token: ana });
+    await synced(draftBack, 15_000);
+    expect(has(draftBack)).toBe(true);
+    draftBack.destroy();
 
     // The mediator comes back through node 2 as well and finds the caucus with Ana in it.
     const mediatorBack = await connect(two.server, { caseId: detail.id }, { cookie });

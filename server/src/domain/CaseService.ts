@@ -41,7 +41,8 @@ export type { Identity } from './identity.ts';
  * when called. Left out (unit tests): nobody is online and no agreement was frozen.
  */
 export interface CaseLookups {
-  isOnline?: (caseId: string, participantId: string) => boolean;
+  /** Who is connected to the case's live session now, on whichever node runs it. */
+  onlineIn?: (caseId: string) => Later<ReadonlySet<string>>;
   /** Where the newest frozen agreement stands (null: none frozen). */
   agreementOf?: (caseId: string) => Later<CaseSummary['agreement']>;
   /** The mediator's template version a new case is written from (Templates.resolve); absent: only the built-in one. */
@@ -76,7 +77,7 @@ export class CaseService {
   readonly consent: Consent;
   /** Where consents, breakdown changes, rewritten agreements and withdrawn links are announced. */
   readonly #bus: EventBus;
-  readonly #isOnline: NonNullable<CaseLookups['isOnline']>;
+  readonly #onlineIn: NonNullable<CaseLookups['onlineIn']>;
   readonly #agreementOf: NonNullable<CaseLookups['agreementOf']>;
   readonly #lookups: CaseLookups;
 
@@ -87,7 +88,7 @@ export class CaseService {
     this.invitations = new Invitations(store, keys, this.#caseKeys, { ...opts, ownAnswersOf: opts.lookups?.ownAnswersOf });
     this.consent = new Consent(store, { bus: opts.bus, answersOf: opts.lookups?.answersOf });
     this.#bus = opts.bus;
-    this.#isOnline = opts.lookups?.isOnline ?? (() => false);
+    this.#onlineIn = opts.lookups?.onlineIn ?? (() => new Set());
     this.#agreementOf = opts.lookups?.agreementOf ?? (() => null);
     this.#lookups = opts.lookups ?? {};
   }
@@ -159,13 +160,14 @@ export class CaseService {
       const people = everyone.filter((p) => requiresConsent(p.role));
       let consentedCount = 0;
       for (const p of people) if (await this.consent.isCurrent(p.id, c.clause_set_hash)) consentedCount++;
+      const online = await this.#onlineIn(c.id);
       out.push({
         id: c.id,
         title: this.#open(c, c.title_sealed),
         createdAt: c.created_at,
         participantCount: people.length,
         consentedCount,
-        onlineCount: everyone.filter((p) => this.#isOnline(c.id, p.id)).length,
+        onlineCount: everyone.filter((p) => online.has(p.id)).length,
         mediatorRole: c.mediator_id === mediatorId ? ('lead' as const) : ('co' as const),
         agreement: await this.#agreementOf(c.id),
       });
@@ -177,7 +179,8 @@ export class CaseService {
     const { c, me } = await this.#access(mediatorId, caseId);
     const people = await this.#store.participantsOf(c.id);
     const participants: ParticipantSummary[] = [];
-    for (const p of people) participants.push(await this.#summary(c, p));
+    const online = await this.#onlineIn(c.id);
+    for (const p of people) participants.push(await this.#summary(c, p, online.has(p.id)));
     return {
       id: c.id,
       title: this.#open(c, c.title_sealed),
@@ -363,7 +366,7 @@ export class CaseService {
     return (await this.#store.participantsOf(caseId)).map((p) => ({ id: p.id, displayName: this.#nameOf(c, p), role: p.role, side: p.side }));
   }
 
-  async #summary(c: CaseRow, p: ParticipantRow): Promise<ParticipantSummary> {
+  async #summary(c: CaseRow, p: ParticipantRow, online: boolean): Promise<ParticipantSummary> {
     const consent = await this.#store.latestConsent(p.id);
     return {
       id: p.id,
@@ -372,7 +375,7 @@ export class CaseService {
       side: p.side as never,
       invitation: await this.invitations.summaryOf(p),
       consent: consent ? { at: consent.at, clauseSetHash: consent.clause_set_hash, current: consent.clause_set_hash === c.clause_set_hash } : null,
-      online: this.#isOnline(c.id, p.id),
+      online,
     };
   }
 

@@ -51,6 +51,10 @@ export class LiveCase {
   readonly #keeper: LiveStateKeeper | undefined;
   #closed = false;
   onEmpty: () => void = () => undefined;
+  /** Who is connected now, told whenever that changes (LiveSessions passes it on). */
+  onOnline: (participantIds: string[]) => void = () => undefined;
+  /** The last list `onOnline` was told, so an update that changes nobody's connection says nothing. */
+  #onlineTold = '';
 
   constructor(
     caseId: string,
@@ -301,6 +305,7 @@ export class LiveCase {
     await this.moderation.applyHold(member);
     socket.data.member = member;
     this.notify.presence('participant:joined', this.presenceOf(member), member.id);
+    this.#tellOnline();
     this.record('participant.joined', member.ref, { room: this.#roomName(roomId) });
     if (member.role === 'assessor') this.#observers.joined(member);
     this.#logger.info({ participantId: member.id, role: identity.role, roomId }, 'participant joined');
@@ -389,6 +394,19 @@ export class LiveCase {
     return !!m && m.connection !== 'reconnecting';
   }
 
+  /** Everyone present and connected. */
+  connectedIds(): string[] {
+    return [...this.#members.values()].filter((m) => m.connection !== 'reconnecting').map((m) => m.id);
+  }
+
+  #tellOnline(): void {
+    const ids = this.connectedIds().sort();
+    const told = ids.join(' ');
+    if (told === this.#onlineTold) return;
+    this.#onlineTold = told;
+    this.onOnline(ids);
+  }
+
   setBreakdown(settings: BreakdownSettings): void {
     this.ladder.settings = settings;
   }
@@ -431,6 +449,7 @@ export class LiveCase {
 
   presenceChanged(member: Member): void {
     this.notify.presence('participant:updated', this.presenceOf(member));
+    this.#tellOnline();
   }
 
   /**
@@ -490,6 +509,7 @@ export class LiveCase {
     this.shares.ending(member, why, () => this.media.removePeer(member.id));
     if (room) this.shares.release(room, member.id, owned);
     this.notify.toAll('participant:left', { participantId: member.id, reason });
+    this.#tellOnline();
     this.record('participant.left', member.ref, { reason });
     this.#logger.info({ participantId: member.id, reason }, 'participant left');
     if (this.#members.size === 0) this.close(true);

@@ -39,6 +39,8 @@ export class LiveSessions {
   readonly #bus: EventBus;
   /** Told when a case's live session stops running here (cluster/Cluster.ts: its lease may go). */
   readonly #closedListeners = new Set<(caseId: string) => void>();
+  /** Told who is connected to a case whenever that changes (cluster/Cluster.ts: other nodes' case pages read it). */
+  readonly #onlineListeners = new Set<(caseId: string, participantIds: string[]) => void>();
   /** Each case's last live state writes, awaited before its state is read again and before the store closes. */
   readonly #writes = new Map<string, Promise<void>>();
 
@@ -89,6 +91,11 @@ export class LiveSessions {
     return () => this.#closedListeners.delete(listener);
   }
 
+  onOnlineChanged(listener: (caseId: string, participantIds: string[]) => void): () => void {
+    this.#onlineListeners.add(listener);
+    return () => this.#onlineListeners.delete(listener);
+  }
+
   get(caseId: string): LiveCase | undefined {
     const c = this.#cases.get(caseId);
     return c && !c.closed ? c : undefined;
@@ -134,6 +141,7 @@ export class LiveSessions {
           ...(this.#facts.kept ? { kept: { storage: this.#facts.kept, restored } } : {}),
         });
         const created = live;
+        live.onOnline = (ids) => this.#onlineListeners.forEach((l) => l(caseId, ids));
         live.onEmpty = () => {
           if (this.#cases.get(caseId) === created) this.#cases.delete(caseId);
           const last = created.idle;
@@ -203,8 +211,9 @@ export class LiveSessions {
     await Promise.all([...[...this.#cases.values()].map((c) => c.idle), ...this.#writes.values()]);
   }
 
-  isOnline(caseId: string, participantId: string): boolean {
-    return !!this.get(caseId)?.isConnected(participantId);
+  /** Who is connected to the case on this node (empty when it is not live here). */
+  onlineIn(caseId: string): ReadonlySet<string> {
+    return new Set(this.get(caseId)?.connectedIds() ?? []);
   }
 
   expel(caseId: string, participantId: string, code: CloseCode): void {
