@@ -36,6 +36,8 @@ import { AssessmentService } from './assessment/AssessmentService.ts';
 import { mountAssessmentRoutes } from './assessment/routes.ts';
 import { Schedule } from './schedule/Schedule.ts';
 import { mountScheduleRoutes } from './schedule/routes.ts';
+import { CaseLifecycle } from './lifecycle/CaseLifecycle.ts';
+import { mountLifecycleRoutes } from './lifecycle/routes.ts';
 import { Passkeys } from './auth/Passkeys.ts';
 import { mountPasskeyRoutes } from './auth/passkeyRoutes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
@@ -236,6 +238,8 @@ export async function startServer(
   // The draft hub is created below with the HTTP server; the source is only read at request time.
   const signoff = new SignoffService(store, cases, keys, { source: { snapshotText: (caseId) => drafts.snapshotText(caseId) }, bus, logger, record });
   signoff.subscribe(bus);
+  // The end of a case [issue 15]: concluded, reopened, archived.
+  const lifecycle = new CaseLifecycle({ store, cases, bus, logger, agreementOf: (caseId) => signoff.summary(caseId) });
   // Every per-address limit and log line reads the client's address through this one rule.
   const client = clientAddress(config.trustProxy);
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
@@ -263,6 +267,7 @@ export async function startServer(
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate, ownership: cluster.ownership });
       mountScheduleRoutes(mount, { schedule, logger });
+      mountLifecycleRoutes(mount, { lifecycle });
       mountMailRoutes(mount, { recipients: mail.recipients, logger });
       mountOpsRoutes(mount, { ready, metrics });
       mountPasskeyRoutes(mount, { passkeys, auth, setSession, logger });

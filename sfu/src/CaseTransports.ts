@@ -113,7 +113,7 @@ export class CaseTransports {
   /** The DTLS handshake of a prepared transport (the browser's `connect`), before its holder joined. */
   async connectPrepared(holderId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     this.#host.assertOpen();
-    await this.#prepared.get(holderId, transportId).connect({ dtlsParameters });
+    await connectOnce(this.#prepared.get(holderId, transportId), dtlsParameters);
   }
 
   dropPrepared(holderId: string): void {
@@ -183,7 +183,7 @@ export class CaseTransports {
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
-    await this.#webRtcTransport(peerId, transportId).connect({ dtlsParameters });
+    await connectOnce(this.#webRtcTransport(peerId, transportId), dtlsParameters);
   }
 
   /**
@@ -226,6 +226,26 @@ export class CaseTransports {
   close(): void {
     clearInterval(this.#stallTimer);
     this.#prepared.close();
+  }
+}
+
+/** Transports whose DTLS parameters were given: mediasoup takes them once per transport. */
+const connecting = new WeakSet<types.WebRtcTransport>();
+
+/**
+ * The browser's DTLS parameters, once per transport. A second connect (a retry, a modified client)
+ * is a typed conflict, and parameters the worker refuses a typed bad request, not an internal error.
+ */
+async function connectOnce(transport: types.WebRtcTransport, dtlsParameters: types.DtlsParameters): Promise<void> {
+  if (connecting.has(transport)) throw new ParleyError(ErrorCode.Conflict, 'This transport is already connected.');
+  connecting.add(transport);
+  try {
+    await transport.connect({ dtlsParameters });
+  } catch (cause) {
+    // Refused parameters leave the transport unconnected: the client may send good ones.
+    connecting.delete(transport);
+    if (transport.closed) throw new ParleyError(ErrorCode.NotFound, 'No such transport.', { cause });
+    throw new ParleyError(ErrorCode.BadRequest, 'The connection parameters were not accepted.', { cause });
   }
 }
 

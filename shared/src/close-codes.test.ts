@@ -9,7 +9,7 @@ const credentialErrors = allErrors.filter(endsCredentials);
 describe('final errors', () => {
   it('are the credential refusals and the requests the server will always refuse', () => {
     expect(credentialErrors.sort()).toEqual(['consent_required', 'link_expired', 'link_invalid', 'link_revoked', 'unauthorised']);
-    expect(allErrors.filter(isFinalError).sort()).toEqual([...credentialErrors, 'bad_request', 'forbidden', 'not_found'].sort());
+    expect(allErrors.filter(isFinalError).sort()).toEqual([...credentialErrors, 'bad_request', 'case_closed', 'case_concluded', 'forbidden', 'not_found'].sort());
   });
 
   it('leave what may pass later to a retry (load, conflicts, a join in progress, our own faults, a timeout)', () => {
@@ -49,6 +49,9 @@ describe('error code ↔ close code', () => {
       [CloseCode.Revoked, 'invite'],
       [CloseCode.Expired, 'invite'],
       [CloseCode.ConsentChanged, 'invite'],
+      [CloseCode.CaseConcluded, 'invite'],
+      [CloseCode.CaseConcluded, 'mediator'],
+      [CloseCode.CaseClosed, 'invite'],
     ];
     for (const [close, kind] of cases) expect(closeCodeForError(errorCodeForClose(close)!, kind), String(close)).toBe(close);
   });

@@ -29,6 +29,10 @@ export const CloseCode = {
   TooLarge: 4413,
   /** The mediator ended the session for everyone; the message carries their reason. Joining again later is allowed. */
   SessionEnded: 4420,
+  /** The mediator concluded the case: the live session and the draft end for good (until they reopen it). */
+  CaseConcluded: 4421,
+  /** The case was archived: nobody but its mediators reaches it any more. */
+  CaseClosed: 4422,
   /** Server is shutting down; clients may reconnect (not terminal). */
   ServerRestart: 4503,
   /**
@@ -58,6 +62,8 @@ export const closeMessages: Record<CloseCode, string> = {
   4404: 'The mediator removed you from this case.',
   4413: 'That change is too large to save. Reload the page; your last change was not kept.',
   4420: 'The mediator ended the session.',
+  4421: 'The mediation was concluded, so the session is over. Open the case again to read the agreement and the messages.',
+  4422: 'This mediation was closed by the mediator.',
   4503: 'The service is restarting. You will be reconnected.',
   4307: 'The session moved to another server. You will be reconnected.',
 };
@@ -84,7 +90,14 @@ const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
  * credential ones, and requests the server will always refuse (not allowed, gone, malformed).
  * Everything else (rate_limited, internal, conflict, not_in_session, a timeout) may pass later.
  */
-const FINAL_ERRORS: ReadonlySet<string> = new Set<string>([...CREDENTIAL_ERRORS, ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.BadRequest]);
+const FINAL_ERRORS: ReadonlySet<string> = new Set<string>([
+  ...CREDENTIAL_ERRORS,
+  ErrorCode.Forbidden,
+  ErrorCode.NotFound,
+  ErrorCode.BadRequest,
+  ErrorCode.CaseConcluded,
+  ErrorCode.CaseClosed,
+]);
 
 export const endsCredentials = (code: string | null): boolean => code !== null && CREDENTIAL_ERRORS.has(code);
 export const isFinalError = (code: string | null): boolean => code !== null && FINAL_ERRORS.has(code);
@@ -103,6 +116,10 @@ export function closeCodeForError(code: ErrorCode, kind: CredentialKind): CloseC
       return kind === 'mediator' ? CloseCode.SignedOut : CloseCode.Unauthorised;
     case ErrorCode.ConsentRequired:
       return CloseCode.ConsentChanged;
+    case ErrorCode.CaseConcluded:
+      return CloseCode.CaseConcluded;
+    case ErrorCode.CaseClosed:
+      return CloseCode.CaseClosed;
     default:
       return kind === 'mediator' ? CloseCode.Forbidden : CloseCode.Unauthorised;
   }
@@ -127,6 +144,10 @@ export function errorCodeForClose(code: number): ErrorCode | null {
       return ErrorCode.RateLimited;
     case CloseCode.Moved:
       return ErrorCode.Moved;
+    case CloseCode.CaseConcluded:
+      return ErrorCode.CaseConcluded;
+    case CloseCode.CaseClosed:
+      return ErrorCode.CaseClosed;
     default:
       return null;
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BreakdownSettings } from './breakdown.ts';
 import { CaseConsentAnswer, Id, Role } from './domain.ts';
 import type { AgreementStatus } from './signoff.ts';
+import { CaseState } from './lifecycle.ts';
 
 /**
  * What one Parley node tells the others over Redis (several nodes, issue 14; docs/scaling.md).
@@ -23,6 +24,8 @@ const Identity = z.object({
   side: z.string().max(80).nullable(),
   jti: z.string().max(200).optional(),
   expiresAt: z.number().optional(),
+  // Where the case stood when the identity was read; nothing decides access from a relayed one.
+  phase: z.object({ state: CaseState, partyAccessUntil: z.string().nullable() }).default({ state: 'open', partyAccessUntil: null }),
 });
 
 const Signer = z.object({ participantId: z.string(), displayName: z.string(), role: Role, signedAt: z.string().nullable() });
@@ -51,6 +54,8 @@ export const RelayedEvents = {
   'waiting-room.changed': z.object({ caseId: Id, on: z.boolean(), by: Identity }),
   'agreement.changed': z.object({ caseId: Id, current: AgreementStatusSchema.nullable() }),
   'consent.answered': z.object({ caseId: Id, answer: CaseConsentAnswer }),
+  'case.concluded': z.object({ caseId: Id }),
+  'case.archived': z.object({ caseId: Id }),
 } as const;
 export type RelayedEventName = keyof typeof RelayedEvents;
 export const relayedEventNames = Object.keys(RelayedEvents) as RelayedEventName[];

@@ -18,6 +18,10 @@ export const ErrorCode = {
   NotInSession: 'not_in_session',
   /** Another node runs this case's live session: connect there (`WireError.moveTo`). Several nodes only. */
   Moved: 'moved',
+  /** The mediator concluded the case: nothing in it changes and nobody meets in it until they reopen it. */
+  CaseConcluded: 'case_concluded',
+  /** The case is archived or erased, or the time to read it after it concluded is over. */
+  CaseClosed: 'case_closed',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -73,5 +77,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   link_invalid: 401,
   not_in_session: 409,
   moved: 307,
+  case_concluded: 409,
+  case_closed: 410,
   internal: 500,
 };

@@ -5,6 +5,7 @@ import { DRAFT_LIMITS } from './draft.ts';
 import { OptionalEmail } from './mail.ts';
 import { CaseTitle, ConsentAnswer, DisplayName, Id, ProtocolAgreement, Role, Side } from './domain.ts';
 import { DisclosureStatement, MediatorProfile, Organisation } from './accounts.ts';
+import { CaseLifecycle } from './lifecycle.ts';
 
 /** Bodies and answers of the HTTP API. Every handler parses its body with one of these. */
 
@@ -94,6 +95,8 @@ export const InvitationView = z.object({
   /** This person's own declines, questions and withdrawals, newest first. */
   answers: z.array(ConsentAnswer),
   others: z.array(z.object({ displayName: z.string(), role: Role, side: Side.nullable() })),
+  /** Whether the mediation is open or concluded (and until when this person may read it). */
+  lifecycle: CaseLifecycle,
 });
 export type InvitationView = z.infer<typeof InvitationView>;
 

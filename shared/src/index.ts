@@ -28,3 +28,4 @@ export * from './co-mediators.ts';
 export * from './routes.ts';
 export * from './passkeys.ts';
 export * from './live-state.ts';
+export * from './lifecycle.ts';

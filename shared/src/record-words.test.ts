@@ -102,6 +102,12 @@ const EXAMPLES: Record<RecordEventType, Example> = {
     e: entry('session.cancelled', mediator, { purpose: 'deadline', side: 'B', startsAt: '2031-01-20T16:00:00.000Z', timeZone: 'Asia/Tokyo' }),
     text: 'Mediator cancelled the deadline for side B of Tuesday, 21 January 2031, 01:00 Tokyo time (GMT+9)',
   },
+  'case.concluded': {
+    e: entry('case.concluded', mediator, { outcome: 'no-agreement', reason: 'Ben withdrew from the mediation', partyAccessUntil: '2031-02-01T00:00:00.000Z' }),
+    text: 'Mediator concluded the case without an agreement (Ben withdrew from the mediation)',
+  },
+  'case.reopened': { e: entry('case.reopened', mediator, { reason: 'Ana asked to correct a date' }), text: 'Mediator reopened the case (Ana asked to correct a date)' },
+  'case.archived': { e: entry('case.archived', mediator, {}), text: 'Mediator archived the case' },
 };
 
 describe('the schema of each entry type', () => {

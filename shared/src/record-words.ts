@@ -94,6 +94,9 @@ const GENERIC: Record<RecordEventType, string> = {
   'session.scheduled': 'scheduled a session or a deadline',
   'session.rescheduled': 'moved a scheduled session or deadline',
   'session.cancelled': 'cancelled a scheduled session or deadline',
+  'case.concluded': 'concluded the case',
+  'case.reopened': 'reopened the case',
+  'case.archived': 'archived the case',
 };
 
 const isKnownType = (type: string): type is RecordEventType => Object.hasOwn(RECORD_DATA, type);
@@ -186,6 +189,12 @@ const SENTENCES: Sentences = {
   'session.rescheduled': (d, who) =>
     `${who} moved ${the(d)} of ${whenInZone(d.previousStartsAt, d.timeZone)} to ${whenInZone(d.startsAt, d.timeZone)}${lasting(d)}`,
   'session.cancelled': (d, who) => `${who} cancelled ${the(d)} of ${whenInZone(d.startsAt, d.timeZone)}`,
+  'case.concluded': (d, who) =>
+    d.outcome === 'agreement'
+      ? `${who} concluded the case with a signed agreement${paren(d.reason)}`
+      : `${who} concluded the case without an agreement${paren(d.reason)}`,
+  'case.reopened': (d, who) => `${who} reopened the case${paren(d.reason)}`,
+  'case.archived': (_d, who) => `${who} archived the case`,
   'assessor.present': (d) => {
     switch (d.action) {
       case 'joined':
@@ -240,6 +249,9 @@ const SAID: { [T in RecordEventType]: ReadonlyArray<keyof RecordData<T>> } = {
   'session.scheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone'],
   'session.rescheduled': ['purpose', 'side', 'startsAt', 'durationMinutes', 'timeZone', 'previousStartsAt'],
   'session.cancelled': ['purpose', 'side', 'startsAt', 'timeZone'],
+  'case.concluded': ['outcome', 'reason', 'partyAccessUntil'],
+  'case.reopened': ['reason'],
+  'case.archived': [],
 };
 
 /** An entry with its data read by its type's schema, or null when it does not fit (or the type is unknown). */

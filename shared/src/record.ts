@@ -55,6 +55,10 @@ export const RECORD_EVENT_TYPES = [
   'session.scheduled',
   'session.rescheduled',
   'session.cancelled',
+  // the end of a case [issue 15]: concluded (with or without agreement), reopened, archived
+  'case.concluded',
+  'case.reopened',
+  'case.archived',
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 
@@ -135,6 +139,10 @@ export const RECORD_DATA = {
     previousStartsAt: z.string(),
   }),
   'session.cancelled': z.strictObject({ purpose: SessionPurpose, side: z.string().nullable(), startsAt: z.string(), timeZone: z.string() }),
+  // `partyAccessUntil`: until when the others may read the agreement and their threads.
+  'case.concluded': z.strictObject({ outcome: z.enum(['agreement', 'no-agreement']), reason, partyAccessUntil: z.string() }),
+  'case.reopened': z.strictObject({ reason }),
+  'case.archived': z.strictObject({}),
 } as const satisfies Record<RecordEventType, z.ZodType<Record<string, string | number | boolean | null | string[] | undefined>>>;
 
 /** The data an entry of type T carries. */

@@ -11,6 +11,7 @@ import { MyMailBody, ParticipantEmailBody, UnsubscribeBody, type CaseMail, type 
 import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList } from './templates.ts';
 import { AddCoMediatorBody, type ColleagueList } from './co-mediators.ts';
 import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyList } from './passkeys.ts';
+import { ConcludeBody, ReopenBody, type CaseUse } from './lifecycle.ts';
 
 /**
  * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
@@ -74,15 +75,31 @@ export interface HttpRoute<M extends HttpMethod = HttpMethod, P extends string =
   readonly who: W;
   readonly body: B;
   readonly answer: A;
+  /** What it does with its case when that is not what its method says (see `caseUseOf`). */
+  readonly use?: CaseUse;
 }
 
-const route = <M extends HttpMethod, P extends string, W extends Audience, B extends BodySpec, A extends Answer<unknown>>(method: M, path: P, who: W, body: B, answer: A): HttpRoute<M, P, W, B, A> => ({
-  method,
-  path,
-  who,
-  body,
-  answer,
-});
+const route = <M extends HttpMethod, P extends string, W extends Audience, B extends BodySpec, A extends Answer<unknown>>(
+  method: M,
+  path: P,
+  who: W,
+  body: B,
+  answer: A,
+  use?: CaseUse,
+): HttpRoute<M, P, W, B, A> => ({ method, path, who, body, answer, ...(use ? { use } : {}) });
+
+/**
+ * What a route does with its case, for the rule of each case state (`caseAllows`, enforced by
+ * the AccessGate before any handler): a route about one case (a mediator's `:caseId`, an invitee's
+ * link) reads it when it is a GET and changes it otherwise, unless the table says more; the
+ * others are about no one case. Draft documents are decided per document (AccessGate.draft).
+ */
+export function caseUseOf(r: HttpRoute): CaseUse {
+  if (r.use) return r.use;
+  const aboutACase = r.path.includes(':caseId') || r.who === 'invitee' || r.who === 'consented-invitee';
+  if (!aboutACase) return 'none';
+  return r.method === 'GET' ? 'read' : 'change';
+}
 
 type Current = { current: AgreementVersionView | null };
 
@@ -127,6 +144,11 @@ export const httpRoutes = {
   removeCoMediator: route('DELETE', '/api/cases/:caseId/co-mediators/:pid', 'mediator', null, json<CaseDetail>()),
   revokeLink: route('POST', '/api/cases/:caseId/participants/:pid/revoke', 'mediator', null, json<CaseDetail>()),
   reissueLink: route('POST', '/api/cases/:caseId/participants/:pid/reissue', 'mediator', null, json<CaseDetail>()),
+  // The end of a case [issue 15]: concluded (read-only, parties read until their access ends),
+  // reopened (recorded, with a reason), archived (the mediators' only).
+  concludeCase: route('POST', '/api/cases/:caseId/conclude', 'mediator', ConcludeBody, json<CaseDetail>(), 'lifecycle'),
+  reopenCase: route('POST', '/api/cases/:caseId/reopen', 'mediator', ReopenBody, json<CaseDetail>(), 'lifecycle'),
+  archiveCase: route('POST', '/api/cases/:caseId/archive', 'mediator', null, json<CaseDetail>(), 'lifecycle'),
 
   // The mediator's protocol agreement templates: each save is a new version [3.5, 3.6.8, 3.6.12, 3.6.14].
   listTemplates: route('GET', '/api/templates', 'mediator', null, json<TemplateList>()),
@@ -134,12 +156,12 @@ export const httpRoutes = {
   getTemplate: route('GET', '/api/templates/:templateId', 'mediator', null, json<TemplateDetail>()),
   saveTemplate: route('PUT', '/api/templates/:templateId', 'mediator', TemplateBody, json<TemplateDetail>()),
 
-  invitation: route('GET', '/api/invitation', 'invitee', null, json<InvitationView>()),
+  invitation: route('GET', '/api/invitation', 'invitee', null, json<InvitationView>(), 'own'),
   consent: route('POST', '/api/invitation/consent', 'invitee', ConsentBody, json<InvitationView>()),
   // Instead of agreeing, or after: the mediator sees each answer on the case page.
   declineConsent: route('POST', '/api/invitation/consent/decline', 'invitee', DeclineBody, json<InvitationView>()),
   askQuestion: route('POST', '/api/invitation/consent/question', 'invitee', QuestionBody, json<InvitationView>()),
-  withdrawConsent: route('POST', '/api/invitation/consent/withdraw', 'invitee', WithdrawConsentBody, json<InvitationView>()),
+  withdrawConsent: route('POST', '/api/invitation/consent/withdraw', 'invitee', WithdrawConsentBody, json<InvitationView>(), 'own'),
 
   caseAgreement: route('GET', '/api/cases/:caseId/agreement', 'mediator', null, json<Current>()),
   freezeAgreement: route('POST', '/api/cases/:caseId/agreement/freeze', 'mediator', null, json<{ current: AgreementVersionView }>()),
@@ -157,14 +179,15 @@ export const httpRoutes = {
   // The assessor's scorecard: the role is checked by AssessmentService (parties and advisors are
   // refused). Only a new note needs a current consent: it links to session events; the assessor's
   // own earlier work stays reachable after the agreement changes.
-  assessment: route('GET', '/api/invitation/assessment', 'invitee', null, json<AssessmentView>()),
-  rate: route('PUT', '/api/invitation/assessment/rating', 'invitee', SetRatingBody, json<Scorecard>()),
-  addNote: route('POST', '/api/invitation/assessment/notes', 'consented-invitee', NewNoteBody, json<AssessmentNote>(201)),
-  editNote: route('PATCH', '/api/invitation/assessment/notes/:noteId', 'invitee', EditNoteBody, json<AssessmentNote>()),
-  deleteNote: route('DELETE', '/api/invitation/assessment/notes/:noteId', 'invitee', null, empty),
-  release: route('POST', '/api/invitation/assessment/release', 'invitee', ReleaseBody, json<Scorecard>()),
-  assessmentReport: route('GET', '/api/invitation/assessment/report', 'invitee', null, file),
-  assessmentExport: route('GET', '/api/invitation/assessment/export', 'invitee', null, file),
+  // An assessor finishes the appraisal after the case concluded ('assess').
+  assessment: route('GET', '/api/invitation/assessment', 'invitee', null, json<AssessmentView>(), 'assess'),
+  rate: route('PUT', '/api/invitation/assessment/rating', 'invitee', SetRatingBody, json<Scorecard>(), 'assess'),
+  addNote: route('POST', '/api/invitation/assessment/notes', 'consented-invitee', NewNoteBody, json<AssessmentNote>(201), 'assess'),
+  editNote: route('PATCH', '/api/invitation/assessment/notes/:noteId', 'invitee', EditNoteBody, json<AssessmentNote>(), 'assess'),
+  deleteNote: route('DELETE', '/api/invitation/assessment/notes/:noteId', 'invitee', null, empty, 'assess'),
+  release: route('POST', '/api/invitation/assessment/release', 'invitee', ReleaseBody, json<Scorecard>(), 'assess'),
+  assessmentReport: route('GET', '/api/invitation/assessment/report', 'invitee', null, file, 'assess'),
+  assessmentExport: route('GET', '/api/invitation/assessment/export', 'invitee', null, file, 'assess'),
   releasedAssessments: route('GET', '/api/cases/:caseId/assessment', 'mediator', null, json<ReleasedAssessments>()),
   releasedAssessmentReport: route('GET', '/api/cases/:caseId/assessment/report', 'mediator', null, file),
 
@@ -180,7 +203,7 @@ export const httpRoutes = {
   sessionCalendar: route('GET', '/api/cases/:caseId/schedule/:sessionId/calendar', 'mediator', null, file),
   setParticipantTimeZone: route('PUT', '/api/cases/:caseId/participants/:pid/time-zone', 'mediator', ParticipantTimeZoneBody, json<CaseSchedule>()),
   invitationSchedule: route('GET', '/api/invitation/schedule', 'invitee', null, json<InviteeSchedule>()),
-  setMyTimeZone: route('PUT', '/api/invitation/time-zone', 'invitee', MyTimeZoneBody, json<InviteeSchedule>()),
+  setMyTimeZone: route('PUT', '/api/invitation/time-zone', 'invitee', MyTimeZoneBody, json<InviteeSchedule>(), 'own'),
   invitationCalendar: route('GET', '/api/invitation/schedule/calendar', 'invitee', null, file),
   invitationSessionCalendar: route('GET', '/api/invitation/schedule/:sessionId/calendar', 'invitee', null, file),
 
@@ -188,8 +211,8 @@ export const httpRoutes = {
   // (the token travels in the body: a mail scanner that opens the link changes nothing).
   caseMail: route('GET', '/api/cases/:caseId/mail', 'mediator', null, json<CaseMail>()),
   setParticipantEmail: route('PUT', '/api/cases/:caseId/participants/:pid/email', 'mediator', ParticipantEmailBody, json<CaseMail>()),
-  invitationMail: route('GET', '/api/invitation/mail', 'invitee', null, json<MyMail>()),
-  setMyMail: route('PUT', '/api/invitation/mail', 'invitee', MyMailBody, json<MyMail>()),
+  invitationMail: route('GET', '/api/invitation/mail', 'invitee', null, json<MyMail>(), 'own'),
+  setMyMail: route('PUT', '/api/invitation/mail', 'invitee', MyMailBody, json<MyMail>(), 'own'),
   unsubscribe: route('POST', '/api/mail/unsubscribe', 'public', UnsubscribeBody, empty),
 
   draftAccess: route('GET', '/api/drafts/:docName/access', 'draft-holder', null, json<DraftAccessAnswer>()),

@@ -14,6 +14,7 @@ export const RECORD_FILTERS = [
   { id: 'agreement', label: 'Consent and agreement' },
   { id: 'breakdown', label: 'Breakdowns and pauses' },
   { id: 'schedule', label: 'Scheduling' },
+  { id: 'lifecycle', label: 'Concluding and archiving' },
 ] as const;
 export type RecordFilter = (typeof RECORD_FILTERS)[number]['id'];
 
@@ -58,6 +59,9 @@ const GROUP: Record<RecordEventType, Exclude<RecordFilter, 'all'>> = {
   'session.scheduled': 'schedule',
   'session.rescheduled': 'schedule',
   'session.cancelled': 'schedule',
+  'case.concluded': 'lifecycle',
+  'case.reopened': 'lifecycle',
+  'case.archived': 'lifecycle',
 };
 
 export function matchesFilter(type: string, filter: RecordFilter): boolean {

@@ -1,6 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { canJoinSession, closeCodeForError, CloseCode, draftAccess, ErrorCode, ParleyError, type Audience, type DraftAccess, type DraftDocRef, parseDraftDocName, type RequestName } from '@parley/shared';
+import {
+  canJoinSession,
+  caseAllows,
+  caseUseOf,
+  closeCodeForError,
+  CloseCode,
+  draftAccess,
+  ErrorCode,
+  ParleyError,
+  parseDraftDocName,
+  type Audience,
+  type CaseUse,
+  type DraftAccess,
+  type DraftDocRef,
+  type HttpRoute,
+  type RequestName,
+} from '@parley/shared';
 import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { MediatorAuth } from '../domain/MediatorAuth.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/cookies.ts';
@@ -82,6 +98,37 @@ const socketConsent: Partial<Record<RequestName, ConsentPurpose>> = {
 const socketConsentBeforeJoin: Partial<Record<RequestName, ConsentPurpose>> = {
   'transport:connect': 'join',
 };
+
+/**
+ * What each socket request does with its case, for the rule of the case's state (`caseAllows`):
+ * the threads are read or changed between sessions too; leaving changes nothing; everything else
+ * is the live session.
+ */
+const socketUse: Partial<Record<RequestName, CaseUse>> = {
+  'thread:list': 'read',
+  'thread:history': 'read',
+  'thread:read': 'read',
+  'message:send': 'change',
+  'message:edit': 'change',
+  'message:delete': 'change',
+  'session:leave': 'none',
+};
+
+/** Why a request is refused in the case's state, in the words its person reads. */
+function caseRefusal(reason: 'concluded' | 'closed', mediator: boolean): ParleyError {
+  if (reason === 'concluded') {
+    return new ParleyError(
+      ErrorCode.CaseConcluded,
+      mediator
+        ? 'This case is concluded, so nothing in it can change and no session can start. Reopen it to go on.'
+        : 'This mediation has concluded, so nothing in it can change and no session can start. You can still read the agreement and your messages.',
+    );
+  }
+  return new ParleyError(
+    ErrorCode.CaseClosed,
+    mediator ? 'This case is archived: it can be read, not changed.' : 'This mediation has ended and its documents are no longer available here. Contact your mediator if you need a copy.',
+  );
+}
 
 /**
  * The one place that decides who a request or connection is and what they may do: HTTP routes
@@ -168,15 +215,38 @@ export class AccessGate {
 
   /**
    * A request on an open socket: the credentials are re-checked (a withdrawn or expired link, a
-   * signed-out or expired mediator session), then current consent where the request needs it
-   * (some only before the connection has joined: socketConsentBeforeJoin).
+   * signed-out or expired mediator session), then what the case's state allows (a concluded case
+   * holds no session), then current consent where the request needs it (some only before the
+   * connection has joined: socketConsentBeforeJoin).
    * Returns the identity as it stands now; throws the typed refusal the request is answered with.
    */
   async authorise(p: Principal, request: RequestName, joined: boolean): Promise<Identity> {
     const identity = await this.recheck(p);
+    this.requireCaseAllows(identity, socketUse[request] ?? 'live');
     const purpose = socketConsent[request] ?? (joined ? undefined : socketConsentBeforeJoin[request]);
     if (purpose) await this.requireConsent(identity, purpose);
     return identity;
+  }
+
+  /**
+   * Throws the typed refusal when the case's state does not allow `use` to this person now
+   * (`caseAllows` in shared: a concluded case changes no more, an archived one is the mediators').
+   */
+  requireCaseAllows(identity: Pick<Identity, 'role' | 'phase'>, use: CaseUse): void {
+    const decision = caseAllows(identity.phase, identity.role, use, new Date());
+    if (!decision.allowed) throw caseRefusal(decision.reason, identity.role === 'mediator');
+  }
+
+  /**
+   * HTTP: what the route does with its case (`caseUseOf`), against the case's state. An invitee's
+   * case is their link's; a mediator's is the route's `:caseId`, read through their access to it
+   * (a case they are not on stays "not found", whatever its state).
+   */
+  async allowsRoute(route: HttpRoute, caller: Caller<Audience>, params: Record<string, string | undefined>): Promise<void> {
+    const use = caseUseOf(route);
+    if (use === 'none') return;
+    if ('identity' in caller) return this.requireCaseAllows(caller.identity, use);
+    if ('mediatorId' in caller && params.caseId) this.requireCaseAllows(await this.#cases.mediatorIdentity(caller.mediatorId, params.caseId), use);
   }
 
   /**
@@ -192,9 +262,12 @@ export class AccessGate {
     const principal = presented.token ? await this.authenticate({ token: presented.token }) : await this.authenticate({ sessionToken: presented.sessionToken, caseId: ref.caseId });
     const identity = principal.identity;
     if (identity.caseId !== ref.caseId) throw new ParleyError(ErrorCode.NotFound, 'That document belongs to another case.');
+    this.requireCaseAllows(identity, 'read');
     await this.requireConsent(identity, 'content');
-    const access = draftAccess(identity.role, ref.kind);
-    if (access === 'none') throw new ParleyError(ErrorCode.Forbidden, 'You may not open this document.');
+    const granted = draftAccess(identity.role, ref.kind);
+    if (granted === 'none') throw new ParleyError(ErrorCode.Forbidden, 'You may not open this document.');
+    // A concluded case's documents are read, not written, by everyone (its mediators included).
+    const access = granted === 'edit' && !caseAllows(identity.phase, identity.role, 'change', new Date()).allowed ? 'read' : granted;
     return { ref, principal, access };
   }
 

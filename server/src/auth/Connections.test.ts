@@ -23,7 +23,7 @@ const OK: Standing = { ok: true, identity: principal('ana', 0).identity };
 
 function principal(participantId: string, expiresAt: number): Principal {
   return {
-    identity: { caseId: 'case1', participantId, role: 'party', displayName: participantId, side: 'A' },
+    identity: { caseId: 'case1', participantId, role: 'party', displayName: participantId, side: 'A', phase: { state: 'open', partyAccessUntil: null } },
     credential: { kind: 'invite', token: `t-${participantId}`, expiresAt },
   };
 }

@@ -97,6 +97,9 @@ export class Connections {
         'consent.withdrawn': ({ identity }) => void this.closePerson(identity.participantId, CloseCode.ConsentWithdrawn),
         'mediator.signed-out': ({ sessionHash }) => void this.closeSession(sessionHash, CloseCode.SignedOut),
         'protocol.changed': ({ caseId }) => this.recheckCase(caseId),
+        // Concluded: no session, no draft editing; the person's page reconnects to read what they may.
+        'case.concluded': ({ caseId }) => void this.closeCase(caseId, CloseCode.CaseConcluded),
+        'case.archived': ({ caseId }) => void this.closeCase(caseId, CloseCode.CaseClosed),
       },
       // Made on another node (its HTTP API), for a case whose people are connected here.
       { fromOtherNodes: true },

@@ -60,6 +60,7 @@ describe('the bus relay', () => {
     const two = await node('five');
     one.bus.emit('consent.withdrawn', { identity: { caseId: CASE, participantId: PERSON, role: 'party', displayName: 'Ana', side: 'A', secret: 'kept here' } as never });
     const got = new Promise((r) => two.bus.on('consent.withdrawn', r, { fromOtherNodes: true }));
-    expect(await got).toEqual({ identity: { caseId: CASE, participantId: PERSON, role: 'party', displayName: 'Ana', side: 'A' } });
+    // `phase` is not sent either: the receiving side fills in its default (nothing decides access from it).
+    expect(await got).toEqual({ identity: { caseId: CASE, participantId: PERSON, role: 'party', displayName: 'Ana', side: 'A', phase: { state: 'open', partyAccessUntil: null } } });
   });
 });

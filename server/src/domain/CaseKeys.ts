@@ -1,4 +1,4 @@
-import { ErrorCode, ParleyError, ProtocolAgreement, renderAssessorNames, renderMediatorNames } from '@parley/shared';
+import { ErrorCode, ParleyError, ProtocolAgreement, renderAssessorNames, renderMediatorNames, type CaseLifecycle } from '@parley/shared';
 import type { Keyring } from '../crypto/Keyring.ts';
 import type { CaseHead, CaseRow, ParticipantRow, Store } from '../store/Store.ts';
 import { OpenedNames } from './OpenedNames.ts';
@@ -56,6 +56,18 @@ export class CaseKeys {
   /** A participant's display name as stored now (opened once per stored value, see OpenedNames). */
   nameOf(c: CaseHead, p: ParticipantRow): string {
     return this.#names.of(c.id, p.id, p.display_name_sealed, (sealed) => this.open(c, sealed));
+  }
+
+  /** Where the case stands at its end, the mediator's reason opened. */
+  lifecycleOf(c: CaseRow): CaseLifecycle {
+    return {
+      state: c.state,
+      concludedAt: c.concluded_at,
+      outcome: c.outcome,
+      reason: c.reason_sealed ? this.open(c, c.reason_sealed) : null,
+      partyAccessUntil: c.party_access_until,
+      archivedAt: c.archived_at,
+    };
   }
 
   /** The agreement as people read it: assessor and mediator tokens filled with their (sealed) names. */

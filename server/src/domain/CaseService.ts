@@ -170,6 +170,7 @@ export class CaseService {
         onlineCount: everyone.filter((p) => online.has(p.id)).length,
         mediatorRole: c.mediator_id === mediatorId ? ('lead' as const) : ('co' as const),
         agreement: await this.#agreementOf(c.id),
+        lifecycle: this.#caseKeys.lifecycleOf(c),
       });
     }
     return out;
@@ -194,6 +195,7 @@ export class CaseService {
       consentAnswers: (await this.#lookups.answersOf?.(c.id, c.clause_set_hash)) ?? [],
       mediators: await this.#mediatorsOf(c, people),
       you: me.id,
+      lifecycle: this.#caseKeys.lifecycleOf(c),
     };
   }
 
@@ -288,7 +290,7 @@ export class CaseService {
   /** The mediator's own participant identity in a case they lead or co-mediate. */
   async mediatorIdentity(mediatorId: string, caseId: string): Promise<Identity> {
     const { c, me } = await this.#access(mediatorId, caseId);
-    return { caseId: c.id, participantId: me.id, role: 'mediator', displayName: this.#nameOf(c, me), side: null };
+    return { caseId: c.id, participantId: me.id, role: 'mediator', displayName: this.#nameOf(c, me), side: null, phase: { state: c.state, partyAccessUntil: c.party_access_until } };
   }
 
   /** The lead mediator's participant id (the room controller by default, whom the assessor follows). */

@@ -73,7 +73,16 @@ export class Invitations {
     if (!p || !c || p.case_id !== c.id || p.role !== payload.role) {
       throw new ParleyError(ErrorCode.LinkRevoked, 'You are no longer a participant of this case.');
     }
-    return { caseId: c.id, participantId: p.id, role: p.role, displayName: this.#caseKeys.nameOf(c, p), side: p.side, jti: inv.jti, expiresAt: payload.exp * 1000 };
+    return {
+      caseId: c.id,
+      participantId: p.id,
+      role: p.role,
+      displayName: this.#caseKeys.nameOf(c, p),
+      side: p.side,
+      jti: inv.jti,
+      expiresAt: payload.exp * 1000,
+      phase: { state: c.state, partyAccessUntil: c.party_access_until },
+    };
   }
 
   /** The person's newest link as the mediator's case page shows it (none for a mediator). */
@@ -112,6 +121,7 @@ export class Invitations {
       expiresAt: inv?.expires_at ?? '',
       agreement: this.#caseKeys.agreementShown(c, people),
       clauseSetHash: c.clause_set_hash,
+      lifecycle: this.#caseKeys.lifecycleOf(c),
       consent: consent ? { at: consent.at, current: consent.clause_set_hash === c.clause_set_hash } : null,
       answers: (await this.#opts.ownAnswersOf?.(c.id, identity.participantId, c.clause_set_hash)) ?? [],
       others: people

@@ -1,4 +1,4 @@
-import type { Role } from '@parley/shared';
+import type { CasePhase, Role } from '@parley/shared';
 
 /** Who a request or connection is, once authenticated: the case, the person and their role. */
 export interface Identity {
@@ -11,4 +11,9 @@ export interface Identity {
   jti?: string;
   /** When the invitation link expires (epoch ms), for invitees. */
   expiresAt?: number;
+  /**
+   * Where the case stood when this identity was read (every request re-reads it): what the case
+   * allows in its state is decided from it (`caseAllows`, in the AccessGate).
+   */
+  phase: CasePhase;
 }

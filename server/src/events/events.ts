@@ -38,6 +38,10 @@ export interface ServerEvents {
   'agreement.changed': { caseId: string; current: AgreementStatus | null };
   /** The agreement draft was edited (pending signatures of a frozen version may be void now). */
   'draft.edited': { caseId: string };
+  /** The mediator concluded the case: its live session, drafts and sockets end; nothing in it changes until it is reopened. */
+  'case.concluded': { caseId: string };
+  /** The mediator archived the case: nobody but its mediators reaches it. */
+  'case.archived': { caseId: string };
 }
 
 export type ServerEventName = keyof ServerEvents;

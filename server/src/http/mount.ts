@@ -47,6 +47,8 @@ export function mounter(app: express.Express, gate: AccessGate): Mount {
     // Express 5 passes a rejected promise to the error handler: the typed refusal is answered as before.
     const audience: express.RequestHandler = async (req, res, next) => {
       res.locals.caller = await gate.caller(route.who, presentedBy(req.headers));
+      // What the case's state allows (a concluded case changes no more): before any handler.
+      await gate.allowsRoute(route, res.locals.caller as Caller<typeof route.who>, req.params as Record<string, string | undefined>);
       next();
     };
     app[method](route.path, audience, ...before, (req, res) => {

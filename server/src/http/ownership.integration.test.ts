@@ -45,6 +45,8 @@ const scheduleBody = { date: '2031-01-16', time: '09:00', timeZone: 'Europe/Pari
 const validBodies: Partial<Record<HttpRouteName, unknown>> = {
   setBreakdown: DEFAULT_BREAKDOWN,
   setWaitingRoom: { on: true },
+  concludeCase: { outcome: 'no-agreement', reason: 'Mallory ends it', partyAccessDays: 0 },
+  reopenCase: { reason: 'Mallory reopens it' },
   addParticipant: { displayName: 'Mallory Added', role: 'party', side: 'A' },
   setCaseTemplate: { templateVersionId: null },
   saveTemplate: { ...templateBody, name: 'Taken over' },

@@ -27,7 +27,7 @@ describe('LiveSessions on the event bus', () => {
     const running = await live.withCase('case-a', (c) => c);
     const other = await live.withCase('case-b', (c) => c);
     const settings = { ...DEFAULT_BREAKDOWN, graceSeconds: 180, pauseJointSession: false };
-    bus.emit('breakdown.changed', { caseId: 'case-a', settings, by: { caseId: 'case-a', participantId: 'maria', role: 'mediator', displayName: 'Maria', side: null } });
+    bus.emit('breakdown.changed', { caseId: 'case-a', settings, by: { caseId: 'case-a', participantId: 'maria', role: 'mediator', displayName: 'Maria', side: null, phase: { state: 'open', partyAccessUntil: null } } });
     expect(running.ladder.settings).toEqual(settings);
     expect(other.ladder.settings).toEqual(DEFAULT_BREAKDOWN);
     live.closeAll();
@@ -70,7 +70,7 @@ describe('LiveSessions on the event bus', () => {
     live.subscribe(bus);
     const making = live.withCase('case-d', (c) => c);
     await vi.waitFor(() => expect(asked).toBe(true));
-    const by = { caseId: 'case-d', participantId: 'maria', role: 'mediator' as const, displayName: 'Maria', side: null };
+    const by = { caseId: 'case-d', participantId: 'maria', role: 'mediator' as const, displayName: 'Maria', side: null, phase: { state: 'open' as const, partyAccessUntil: null } };
     const settings = { ...DEFAULT_BREAKDOWN, graceSeconds: 90 };
     bus.emit('breakdown.changed', { caseId: 'case-d', settings, by });
     bus.emit('waiting-room.changed', { caseId: 'case-d', on: false, by });

@@ -195,6 +195,9 @@ export class LiveSessions {
         'agreement.changed': ({ caseId, current }) => this.get(caseId)?.notify.toAll('agreement:updated', { current }),
         // A mediator in a live session hears of it at once, not only on the case page [3.6.8].
         'consent.answered': ({ caseId, answer }) => this.get(caseId)?.notify.toModerators('consent:answered', answer),
+        // The session ends for good: a concluded case holds none (its kept live state goes with it).
+        'case.concluded': ({ caseId }) => this.get(caseId)?.close(true),
+        'case.archived': ({ caseId }) => this.get(caseId)?.close(true),
       },
       // Made on another node (its HTTP API), for a case whose people are connected here.
       { fromOtherNodes: true },

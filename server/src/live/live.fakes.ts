@@ -148,7 +148,7 @@ export const MEDIATOR = 'm';
 
 export function person(participantId: string, role: Role, opts: { invited?: boolean } = {}): Identity {
   const invited = opts.invited ?? role !== 'mediator';
-  return { caseId: CASE_ID, participantId, role, displayName: `Name of ${participantId}`, side: role === 'party' ? participantId : null, ...(invited ? { jti: `jti-${participantId}` } : {}) };
+  return { caseId: CASE_ID, participantId, role, displayName: `Name of ${participantId}`, side: role === 'party' ? participantId : null, phase: { state: 'open', partyAccessUntil: null }, ...(invited ? { jti: `jti-${participantId}` } : {}) };
 }
 
 export const BREAKDOWN: BreakdownSettings = { graceSeconds: 30, pauseJointSession: true, audioOnlyFallback: true, textFallback: true, reschedulingContact: '' };

@@ -65,6 +65,8 @@ export function createIo(server: http.Server | https.Server, deps: IoDeps): Serv
       const { token, caseId, device } = parsed.data;
       if (!token && !caseId) throw new ParleyError(ErrorCode.Unauthorised, 'No credentials were presented.');
       const principal = token ? await gate.authenticate({ token }) : await gate.authenticate({ sessionToken: presentedBy(socket.handshake.headers).sessionToken ?? '', caseId });
+      // A concluded case still answers its threads to those who may read them; an archived one nobody else.
+      gate.requireCaseAllows(principal.identity, 'read');
       connections.checkCapacity('signalling', principal, address);
       const leave = await deps.ownership.enter(principal.identity.caseId);
       // However the connection ends, from here on (also if it closed while the case was claimed).

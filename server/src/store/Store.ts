@@ -8,7 +8,11 @@ import { lockRow, migrate, postgresDatabase, sqliteDatabase, type Database, type
 import type { DB } from './schema.ts';
 
 export type CaseRow = Selectable<DB['cases']>;
-export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash'>;
+export type CaseHead = Pick<CaseRow, 'id' | 'mediator_id' | 'wrapped_key' | 'clause_set_hash' | 'state' | 'party_access_until'>;
+/** Where a case stands at its end (lifecycle/CaseLifecycle.ts): the columns migration 0017 added. */
+export type CaseLifecycleRow = Pick<CaseRow, 'state' | 'concluded_at' | 'outcome' | 'reason_sealed' | 'party_access_until' | 'archived_at'>;
+/** The lifecycle columns take their defaults on a new case. */
+type NewCase = Omit<CaseRow, 'breakdown_json' | 'row_order' | keyof CaseLifecycleRow> & { breakdown_json?: string | null };
 export type ParticipantRow = Selectable<DB['participants']>;
 export type InvitationRow = Selectable<DB['invitations']>;
 export type ConsentRow = Pick<Selectable<DB['consents']>, 'participant_id' | 'clause_set_hash' | 'accepted_clause_ids' | 'at'>;
@@ -107,7 +111,7 @@ export class StoreQueries {
   }
 
   // --- cases and participants
-  insertCase(c: Omit<CaseRow, 'breakdown_json' | 'row_order'> & { breakdown_json?: string | null }, participants: NewParticipant[]): Promise<void> {
+  insertCase(c: NewCase, participants: NewParticipant[]): Promise<void> {
     return this.#inTransaction(async (q) => {
       await q.insertInto('cases').values({ ...c, breakdown_json: c.breakdown_json ?? null }).execute();
       for (const p of participants) await new StoreQueries(q).insertParticipant(p);
@@ -120,6 +124,14 @@ export class StoreQueries {
   /** The template version the case's agreement is now written from (null: the built-in template). */
   async setCaseTemplate(caseId: string, versionId: string | null): Promise<void> {
     await this.q.updateTable('cases').set({ template_version_id: versionId }).where('id', '=', caseId).execute();
+  }
+  /**
+   * Moves the case to another state if it is still in `from` (one statement: two mediators
+   * concluding at once conclude it once). True when this call moved it.
+   */
+  async setCaseLifecycle(caseId: string, from: CaseRow['state'], to: CaseLifecycleRow): Promise<boolean> {
+    const r = await this.q.updateTable('cases').set(to).where('id', '=', caseId).where('state', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   async setCaseWaitingRoom(caseId: string, on: boolean): Promise<void> {
     await this.q.updateTable('cases').set({ waiting_room: on ? 1 : 0 }).where('id', '=', caseId).execute();
@@ -144,7 +156,7 @@ export class StoreQueries {
   }
   /** The columns every request's credential and consent check needs, without the agreement text and title. */
   getCaseHead(id: string): Promise<CaseHead | undefined> {
-    return this.q.selectFrom('cases').select(['id', 'mediator_id', 'wrapped_key', 'clause_set_hash']).where('id', '=', id).executeTakeFirst();
+    return this.q.selectFrom('cases').select(['id', 'mediator_id', 'wrapped_key', 'clause_set_hash', 'state', 'party_access_until']).where('id', '=', id).executeTakeFirst();
   }
   /** The cases this mediator leads or co-mediates (has a participant row on, not taken off), newest first. */
   casesOf(mediatorId: string): Promise<CaseRow[]> {

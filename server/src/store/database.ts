@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type ColumnDefinitionBuilder, type SqliteDatabase } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import pg from 'pg';
 import { statement } from './statements.ts';
@@ -84,6 +84,21 @@ function migrations(engine: Engine): Record<string, Migration> {
           .addColumn('saved_at', 'text', (c) => c.notNull())
           .addColumn('alive_at', 'text', (c) => c.notNull())
           .execute();
+      },
+    },
+    // The end of a case (lifecycle/CaseLifecycle.ts): its state, how it concluded, until when the
+    // parties read it. The reason is the mediator's words, sealed with the case key.
+    '0017-case-lifecycle': {
+      async up(db) {
+        const columns: Array<[string, (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder]> = [
+          ['state', (c) => c.notNull().defaultTo('open')],
+          ['concluded_at', (c) => c],
+          ['outcome', (c) => c],
+          ['reason_sealed', (c) => c],
+          ['party_access_until', (c) => c],
+          ['archived_at', (c) => c],
+        ];
+        for (const [name, build] of columns) await db.schema.alterTable('cases').addColumn(name, 'text', build).execute();
       },
     },
   };

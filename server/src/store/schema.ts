@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { CaseOutcome, CaseState } from '@parley/shared';
 
 /**
  * Every table as the typed query layer (Kysely) sees it, the same on both engines. Columns ending
@@ -36,6 +37,13 @@ export interface DB {
     template_version_id: string | null;
     /** Grows with every row written (migration 0015): the order rows were added in. */
     row_order: Generated<number>;
+    /** The end of the case (migration 0017, lifecycle/CaseLifecycle.ts). */
+    state: Generated<CaseState>;
+    concluded_at: string | null;
+    outcome: CaseOutcome | null;
+    reason_sealed: string | null;
+    party_access_until: string | null;
+    archived_at: string | null;
   };
   participants: {
     id: string;

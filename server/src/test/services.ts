@@ -46,7 +46,7 @@ export async function caseFixture(participants: Array<Omit<NewParticipant, 'side
   /** The identity a person's link would give them. */
   const who = (name: string, d: CaseDetail = detail): Identity => {
     const p = d.participants.find((x) => x.displayName === name)!;
-    return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side };
+    return { caseId: d.id, participantId: p.id, role: p.role, displayName: p.displayName, side: p.side, phase: { state: 'open', partyAccessUntil: null } };
   };
   return { store, keys, bus, auth, cases, people, templates, answers, mediatorId, detail, who };
 }
