@@ -7,6 +7,7 @@ import {
   type AddCoMediatorBody,
   type BreakdownSettings,
   type CaseTemplateBody,
+  type ConcludeBody,
   type ConsentBody,
   type CreateCaseBody,
   type ErrorCode,
@@ -14,6 +15,7 @@ import {
   type InviteMediatorBody,
   type PathParamNames,
   type PathParams,
+  type ReopenBody,
   type RouteBody,
   type RouteResult,
   type SignBody,
@@ -141,6 +143,10 @@ export const api = {
   setBreakdown: (caseId: string, body: BreakdownSettings) => send(r.setBreakdown, { params: { caseId }, body }),
   /** Whether parties and advisors wait to be let in; applies at once to a live session. */
   setWaitingRoom: (caseId: string, body: WaitingRoomBody) => send(r.setWaitingRoom, { params: { caseId }, body }),
+  // The end of a case [issue 15]: conclude (the session and the drafts end), reopen, archive.
+  concludeCase: (caseId: string, body: ConcludeBody) => send(r.concludeCase, { params: { caseId }, body }),
+  reopenCase: (caseId: string, body: ReopenBody) => send(r.reopenCase, { params: { caseId }, body }),
+  archiveCase: (caseId: string) => send(r.archiveCase, { params: { caseId } }),
   invitation: (token: string, signal?: AbortSignal) => send(r.invitation, { token, signal }),
   consent: (token: string, body: ConsentBody) => send(r.consent, { token, body }),
   // Instead of agreeing, or after [3.6.8]: the mediator sees each answer on the case page.

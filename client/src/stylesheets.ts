@@ -23,6 +23,7 @@ import './screens/cases.css';
 import './screens/templates/templates.css';
 import './screens/accounts/accounts.css';
 import './screens/consent.css';
+import './screens/lifecycle.css';
 import './screens/prejoin.css';
 import './screens/session/session.css';
 import './screens/session/rooms.css';

@@ -16,6 +16,7 @@ import { ReleasedAssessment } from '../assessment/ReleasedAssessment.tsx';
 import { ScheduleSection } from '../schedule/ScheduleSection.tsx';
 import { mailApi } from '../mail/mailApi.ts';
 import { PersonEmail } from '../mail/PersonEmail.tsx';
+import { CaseLifecycleSection } from './CaseLifecycleSection.tsx';
 import './cases.css';
 
 const POLL_MS = 3_000;
@@ -34,6 +35,12 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const invitees = c.participants.filter((p) => requiresConsent(p.role));
   const consented = invitees.filter((p) => p.consent?.current).length;
   const online = c.participants.filter((p) => p.online).length;
+  // A concluded or archived case is read, not changed: the controls that would change it are not offered.
+  const open = c.lifecycle.state === 'open';
+  const changed = (next: CaseDetail, message: string) => {
+    set(next);
+    setAnnouncement(message);
+  };
 
   return (
     <Shell actions={<MediatorAccount />}>
@@ -54,9 +61,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           <Link to={`/cases/${encodeURIComponent(c.id)}/record`} className="button button-secondary button-large">
             Session record
           </Link>
-          <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
-            Open session
-          </Link>
+          {open ? (
+            <Link to={`/cases/${encodeURIComponent(c.id)}/session`} className="button button-primary button-large">
+              Open session
+            </Link>
+          ) : null}
         </div>
       </div>
 
@@ -70,7 +79,9 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         {announcement}
       </p>
 
-      <ScheduleSection caseId={c.id} sides={[...new Set(c.participants.filter((p) => p.role === 'party' && p.side).map((p) => p.side!))].sort()} />
+      {open ? null : <CaseLifecycleSection c={c} onChanged={changed} />}
+
+      {open ? <ScheduleSection caseId={c.id} sides={[...new Set(c.participants.filter((p) => p.role === 'party' && p.side).map((p) => p.side!))].sort()} /> : null}
 
       <section className="case-messages" aria-labelledby="case-messages-heading">
         <h2 id="case-messages-heading">Messages</h2>
@@ -83,82 +94,57 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         </Link>
       </section>
 
-      <ConsentAnswersSection
-        c={c}
-        onChanged={(next, message) => {
-          set(next);
-          setAnnouncement(message);
-        }}
-      />
+      <fieldset className="case-frozen" disabled={!open}>
+        {open ? null : <legend className="sr-only">Read only: the case is {c.lifecycle.state}</legend>}
+        <ConsentAnswersSection c={c} onChanged={changed} />
 
-      <h2>Participants</h2>
-      <p className="muted">
-        Send each person their own link (by e-mail, text message or chat). Nobody can join the session before they have
-        agreed to the protocol agreement.
-      </p>
-      <ul className="person-list">
-        {c.participants.map((p) => (
-          <li key={p.id}>
-            <ParticipantCard
-              caseId={c.id}
-              participant={p}
-              roleText={roleText(c, p)}
-              lastAnswer={c.consentAnswers.find((a) => a.participantId === p.id && a.kind !== 'question')}
-              mail={mailOf(p.id)}
-              onMailChanged={(next, message) => {
-                mail.set(next);
-                setAnnouncement(message);
-              }}
-              onChanged={(next, message) => {
-                set(next);
-                setAnnouncement(message);
-              }}
-            />
-          </li>
-        ))}
-      </ul>
-      <AddPersonForm
-        detail={c}
-        mailAvailable={mail.state.kind === 'ready' ? mail.state.data.available : null}
-        onAdded={(next, message) => {
-          set(next);
-          void mail.reload();
-          setAnnouncement(message);
-        }}
-      />
-      <MediatorsSection
-        c={c}
-        onChanged={(next, message) => {
-          set(next);
-          setAnnouncement(message);
-        }}
-      />
+        <h2>Participants</h2>
+        <p className="muted">
+          {open
+            ? 'Send each person their own link (by e-mail, text message or chat). Nobody can join the session before they have agreed to the protocol agreement.'
+            : 'Who took part. Their links now open only what they may still read.'}
+        </p>
+        <ul className="person-list">
+          {c.participants.map((p) => (
+            <li key={p.id}>
+              <ParticipantCard
+                caseId={c.id}
+                participant={p}
+                roleText={roleText(c, p)}
+                lastAnswer={c.consentAnswers.find((a) => a.participantId === p.id && a.kind !== 'question')}
+                mail={mailOf(p.id)}
+                onMailChanged={(next, message) => {
+                  mail.set(next);
+                  setAnnouncement(message);
+                }}
+                onChanged={changed}
+              />
+            </li>
+          ))}
+        </ul>
+        {open ? (
+          <AddPersonForm
+            detail={c}
+            mailAvailable={mail.state.kind === 'ready' ? mail.state.data.available : null}
+            onAdded={(next, message) => {
+              changed(next, message);
+              void mail.reload();
+            }}
+          />
+        ) : null}
+        <MediatorsSection c={c} onChanged={changed} />
+      </fieldset>
       {/* The assessors assess the lead: what they share is the lead's to read. */}
       {c.participants.some((p) => p.role === 'assessor') && c.mediators.find((m) => m.lead)?.participantId === c.you ? <ReleasedAssessment caseId={c.id} /> : null}
 
-      <CaseAgreementSection
-        c={c}
-        onSaved={(next, message) => {
-          set(next);
-          setAnnouncement(message);
-        }}
-      />
-
-      <WaitingRoomSection
-        c={c}
-        onSaved={(next, message) => {
-          set(next);
-          setAnnouncement(message);
-        }}
-      />
-
-      <BreakdownSection
-        c={c}
-        onSaved={(next, message) => {
-          set(next);
-          setAnnouncement(message);
-        }}
-      />
+      {open ? (
+        <>
+          <CaseAgreementSection c={c} onSaved={changed} />
+          <WaitingRoomSection c={c} onSaved={changed} />
+          <BreakdownSection c={c} onSaved={changed} />
+          <CaseLifecycleSection c={c} onChanged={changed} />
+        </>
+      ) : null}
     </Shell>
   );
 }

@@ -16,8 +16,9 @@ import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { YourSchedule } from '../schedule/YourSchedule.tsx';
 import { YourMail } from '../mail/YourMail.tsx';
+import { ConcludedCase } from './ConcludedCase.tsx';
 
-type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid';
+type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid' | 'case_closed';
 
 const WITHDRAWN_NOTICE = 'You withdrew your consent, so you are not in the session. The mediator has been told. To take part again, read the agreement and agree.';
 
@@ -31,6 +32,7 @@ function linkProblemOf(code: string | number | null): LinkProblem | null {
   if (code === 'link_revoked' || code === CloseCode.Revoked) return 'link_revoked';
   if (code === 'link_expired' || code === CloseCode.Expired) return 'link_expired';
   if (code === 'link_invalid' || code === 'unauthorised' || code === CloseCode.Unauthorised) return 'link_invalid';
+  if (code === 'case_closed' || code === CloseCode.CaseClosed) return 'case_closed';
   return null;
 }
 
@@ -109,6 +111,13 @@ export function JoinScreen() {
         reload();
         return true;
       }
+      // The mediator concluded the case meanwhile: the page shows what is left to read.
+      if (reason.code === CloseCode.CaseConcluded || reason.code === 'case_concluded') {
+        // Out of the session at once (it would report the close again on every render), then read anew.
+        setState({ kind: 'loading' });
+        reload();
+        return true;
+      }
       if (reason.code === 'consent_required') {
         setState((prev) =>
           prev.kind === 'ready'
@@ -150,6 +159,7 @@ export function JoinScreen() {
   }
 
   const { invitation, stage, notice } = state;
+  if (invitation.lifecycle.state !== 'open' && token) return <ConcludedCase invitation={invitation} token={token} />;
   const draftAllowed = draftAccess(invitation.participant.role, 'agreement');
   const canWriteMessages = canPostInThread(invitation.participant.role, true);
   if (stage === 'session' && token && showDraft && draftAllowed !== 'none') {
@@ -332,6 +342,10 @@ function LinkProblemPage({ problem }: { problem: LinkProblem }) {
       heading: 'This link is not valid',
       body: 'The link may be incomplete or mistyped. If you copied it, check that you copied all of it.',
     },
+    case_closed: {
+      heading: 'This mediation has ended',
+      body: 'The mediator concluded this mediation, and its documents can no longer be read here.',
+    },
   };
   const { heading, body } = text[problem];
   return (
@@ -339,7 +353,11 @@ function LinkProblemPage({ problem }: { problem: LinkProblem }) {
       <PageHeading>{heading}</PageHeading>
       <p className="lead">{body}</p>
       <Notice tone="info" title="What to do next">
-        <p>Ask your mediator to send you a new link. When you receive it, open the new link on this device.</p>
+        {problem === 'case_closed' ? (
+          <p>If you need a copy of the agreement or of your messages, ask your mediator.</p>
+        ) : (
+          <p>Ask your mediator to send you a new link. When you receive it, open the new link on this device.</p>
+        )}
       </Notice>
     </Shell>
   );

@@ -14,6 +14,7 @@ import { PasskeysSection } from '../account/PasskeysSection.tsx';
 import './cases.css';
 import './MediatorHome.css';
 import { TextField } from '../components/TextField.tsx';
+import { lifecycleBadgeText } from './CaseLifecycleSection.tsx';
 
 const HOME_POLL_MS = 10_000;
 
@@ -95,22 +96,7 @@ export function MediatorHome() {
       {cases.length === 0 ? (
         <p className="muted">You have no cases yet. Create your first case with the form below.</p>
       ) : (
-        <ul className="case-list">
-          {cases.map((c) => (
-            <li key={c.id} className="case-item">
-              <Link to={`/cases/${encodeURIComponent(c.id)}`} className="case-link">
-                {c.title}
-              </Link>
-              <span className="case-meta">
-                {c.mediatorRole === 'co' ? <span className="badge">You co-mediate</span> : null}
-                {c.onlineCount > 0 ? <span className="badge badge-live">Live now · {c.onlineCount} in the session</span> : null}
-                <ConsentProgress consented={c.consentedCount} total={c.participantCount} />
-                {c.agreement ? <AgreementProgress agreement={c.agreement} /> : null}
-                <span className="muted">Created {formatDate(c.createdAt)}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
+        <CaseList cases={cases} />
       )}
       <NewCaseForm />
       <section className="card templates-entry" aria-labelledby="templates-entry-heading">
@@ -126,6 +112,61 @@ export function MediatorHome() {
       <YourName me={me} onSaved={(next) => setState({ kind: 'ready', me: next, cases })} />
       <PasskeysSection />
     </Shell>
+  );
+}
+
+type CaseFilter = 'current' | CaseSummary['lifecycle']['state'] | 'all';
+const FILTERS: Array<{ id: CaseFilter; label: string; keeps: (c: CaseSummary) => boolean }> = [
+  { id: 'current', label: 'Open and concluded', keeps: (c) => c.lifecycle.state === 'open' || c.lifecycle.state === 'concluded' },
+  { id: 'open', label: 'Open', keeps: (c) => c.lifecycle.state === 'open' },
+  { id: 'concluded', label: 'Concluded', keeps: (c) => c.lifecycle.state === 'concluded' },
+  { id: 'archived', label: 'Archived', keeps: (c) => c.lifecycle.state === 'archived' },
+  { id: 'all', label: 'All cases', keeps: () => true },
+];
+
+/** The mediator's cases, by default those still open or concluded; archived ones on request [issue 15]. */
+function CaseList({ cases }: { cases: CaseSummary[] }) {
+  const uid = useId();
+  const [filter, setFilter] = useState<CaseFilter>('current');
+  const chosen = FILTERS.find((f) => f.id === filter)!;
+  const shown = cases.filter(chosen.keeps);
+  return (
+    <>
+      <div className="case-filter">
+        <label htmlFor={`${uid}-filter`}>Show</label>
+        <select id={`${uid}-filter`} value={filter} onChange={(e) => setFilter(e.target.value as CaseFilter)}>
+          {FILTERS.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.label} ({cases.filter(f.keeps).length})
+            </option>
+          ))}
+        </select>
+      </div>
+      {shown.length === 0 ? (
+        <p className="muted">No {chosen.label.toLowerCase()} cases.</p>
+      ) : (
+        <ul className="case-list">
+          {shown.map((c) => {
+            const state = lifecycleBadgeText(c.lifecycle);
+            return (
+              <li key={c.id} className="case-item">
+                <Link to={`/cases/${encodeURIComponent(c.id)}`} className="case-link">
+                  {c.title}
+                </Link>
+                <span className="case-meta">
+                  {state ? <span className="badge badge-state">{state}</span> : null}
+                  {c.mediatorRole === 'co' ? <span className="badge">You co-mediate</span> : null}
+                  {c.onlineCount > 0 ? <span className="badge badge-live">Live now · {c.onlineCount} in the session</span> : null}
+                  {c.lifecycle.state === 'open' ? <ConsentProgress consented={c.consentedCount} total={c.participantCount} /> : null}
+                  {c.agreement ? <AgreementProgress agreement={c.agreement} /> : null}
+                  <span className="muted">Created {formatDate(c.createdAt)}</span>
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
   );
 }
 

@@ -36,7 +36,10 @@ export function MediatorMessagesScreen({ caseId }: { caseId: string }) {
         can read it.
       </p>
       {me ? (
-        <StandaloneThreads credentials={{ kind: 'mediator', caseId: c.id }} self={{ id: me.id, role: 'mediator' }} />
+        <StandaloneThreads
+          credentials={{ kind: 'mediator', caseId: c.id }}
+          self={{ id: me.id, role: 'mediator', ...(c.lifecycle.state === 'open' ? {} : { readOnly: `This case is ${c.lifecycle.state}: its messages can be read, not written.` }) }}
+        />
       ) : (
         <Notice tone="error">
           <p>This case has no mediator, so its messages cannot be opened.</p>

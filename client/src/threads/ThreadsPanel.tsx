@@ -104,17 +104,25 @@ export function ThreadsPanel({
                     type="button"
                     className="threads-item"
                     data-thread-id={t.id}
-                    aria-label={threadButtonName(t)}
                     aria-current={t.id === s.openThreadId ? 'true' : undefined}
                     onClick={() => openThread(t.id)}
                   >
-                    <span className="threads-item-title">{t.title}</span>
+                    {/* Its name is its visible title and, for screen readers, the unread count (threadButtonName). */}
+                    <span className="sr-only">{threadButtonName(t)}</span>
+                    <span className="threads-item-title" aria-hidden="true">
+                      {t.title}
+                    </span>
                     {t.unread > 0 ? (
                       <span className="threads-badge" aria-hidden="true">
                         {t.unread}
                       </span>
                     ) : null}
-                    {t.lastMessageAt ? <span className="threads-item-time">{formatMessageTime(t.lastMessageAt)}</span> : null}
+                    {/* The time is shown beside the title; the thread itself reads it out with each message. */}
+                    {t.lastMessageAt ? (
+                      <span className="threads-item-time" aria-hidden="true">
+                        {formatMessageTime(t.lastMessageAt)}
+                      </span>
+                    ) : null}
                   </button>
                 </li>
               ))}
@@ -173,7 +181,8 @@ function ThreadView({
   const pending = s.pending.filter((p) => p.threadId === thread.id);
   const selfId = s.self?.id ?? null;
   const isMember = thread.members.some((p) => p.id === selfId);
-  const canPost = !!s.self && canPostInThread(s.self.role, isMember);
+  const readOnly = s.self?.readOnly;
+  const canPost = !!s.self && !readOnly && canPostInThread(s.self.role, isMember);
   const closed = s.connection.status === 'closed';
 
   // The edit window closes by itself: re-check who may edit now and then.
@@ -232,7 +241,7 @@ function ThreadView({
         {m.status === 'ready' && empty ? <p className="muted thread-empty">No messages yet.</p> : null}
         <ol className="thread-messages">
           {m.items.map((msg) => (
-            <MessageItem key={msg.id} client={client} msg={msg} own={msg.author.id === selfId} now={now} composerRef={composerRef} />
+            <MessageItem key={msg.id} client={client} msg={msg} own={msg.author.id === selfId} now={now} composerRef={composerRef} frozen={!!readOnly} />
           ))}
           {pending.map((p) => (
             <PendingItem key={p.clientId} client={client} p={p} online={s.connection.status === 'online'} />
@@ -241,6 +250,8 @@ function ThreadView({
       </div>
       {canPost && !closed ? (
         <Composer client={client} thread={thread} composerRef={composerRef} onSent={() => (stick.current = true)} />
+      ) : readOnly ? (
+        <p className="muted thread-readonly">{readOnly}</p>
       ) : !canPost && s.self ? (
         <p className="muted thread-readonly">{s.self.role === 'assessor' ? 'Observers can read but not write in this thread.' : 'You can read but not write in this thread.'}</p>
       ) : null}
@@ -254,12 +265,15 @@ function MessageItem({
   own,
   now,
   composerRef,
+  frozen,
 }: {
   client: ThreadsClient;
   msg: ThreadMessage;
   own: boolean;
   now: number;
   composerRef: { current: HTMLTextAreaElement | null };
+  /** The case is concluded: messages are read, not edited or deleted. */
+  frozen: boolean;
 }) {
   const uid = useId();
   const [editing, setEditing] = useState(false);
@@ -283,8 +297,8 @@ function MessageItem({
     );
   }
 
-  const canEdit = own && client.canEdit(msg, now);
-  const canDelete = client.canDelete(msg);
+  const canEdit = !frozen && own && client.canEdit(msg, now);
+  const canDelete = !frozen && client.canDelete(msg);
 
   async function save(e: FormEvent) {
     e.preventDefault();

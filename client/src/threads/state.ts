@@ -21,6 +21,8 @@ import { listNames } from '../format.ts';
 export interface ThreadsSelf {
   id: string;
   role: Role;
+  /** Why nothing can be written here any more (a concluded case): shown instead of the composer. */
+  readOnly?: string;
 }
 
 export type ThreadsConnection =
