@@ -200,3 +200,29 @@ export function messageOf(error: unknown): string {
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
+
+/**
+ * Fetches a file route with the Bearer token and hands it to the browser as a download: the token
+ * must never go into a URL the server (or a proxy's log) sees.
+ */
+export async function saveWithToken<R extends HttpRoute>(route: R, params: PathParams<R>, token: string, filename: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(urlOf(route, params), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch (cause) {
+    throw new ApiError('network', NETWORK_MESSAGE, 0, undefined, cause);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError((body?.error?.code as never) ?? 'unexpected', body?.error?.message ?? 'We could not prepare the file. Please try again.', res.status);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

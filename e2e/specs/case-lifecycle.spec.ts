@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { onPhone, openThread, recordTypes, server, threeInSession, writeInSession } from '../support/flows.ts';
 import { expectAccessible } from '../support/axe.ts';
@@ -58,6 +59,15 @@ test('a mediator concludes a case during a session, the parties read what is lef
     await expect(messages.getByRole('button', { name: /^Edit/ })).toHaveCount(0);
     await screenshot(a, 'case-concluded-party-messages');
     await expectAccessible(a, 'concluded case, party messages');
+    // What the platform holds about her, as a page she keeps: her message, and not the mediator's words.
+    await a.getByRole('button', { name: 'Back' }).click();
+    await a.getByText('What Parley holds about you').click();
+    const download = a.waitForEvent('download');
+    await a.getByRole('button', { name: 'Download as a page' }).click();
+    const page = fs.readFileSync((await (await download).path())!, 'utf8');
+    expect(page).toContain(MESSAGE);
+    expect(page).not.toContain(REASON);
+    await expect(a.getByRole('status').filter({ hasText: 'Downloaded.' })).toBeVisible();
     await expect(b.getByRole('heading', { name: 'This mediation has concluded', level: 1 })).toBeVisible({ timeout: 30_000 });
     await onPhone(browser, null, links['Ben Brown']!, 'This mediation has concluded', 'case-concluded-party');
 

@@ -38,6 +38,7 @@ import { Schedule } from './schedule/Schedule.ts';
 import { mountScheduleRoutes } from './schedule/routes.ts';
 import { CaseLifecycle } from './lifecycle/CaseLifecycle.ts';
 import { mountLifecycleRoutes } from './lifecycle/routes.ts';
+import { PersonalData } from './lifecycle/PersonalData.ts';
 import { Passkeys } from './auth/Passkeys.ts';
 import { mountPasskeyRoutes } from './auth/passkeyRoutes.ts';
 import { LiveSessions } from './live/LiveSessions.ts';
@@ -267,7 +268,7 @@ export async function startServer(
       mountAssessmentRoutes(mount, { assessments, logger });
       mountDraftRoutes(mount, { gate, ownership: cluster.ownership });
       mountScheduleRoutes(mount, { schedule, logger });
-      mountLifecycleRoutes(mount, { lifecycle });
+      mountLifecycleRoutes(mount, { lifecycle, personalData: new PersonalData({ store, cases, threads, signoff, record, answers }) });
       mountMailRoutes(mount, { recipients: mail.recipients, logger });
       mountOpsRoutes(mount, { ready, metrics });
       mountPasskeyRoutes(mount, { passkeys, auth, setSession, logger });

@@ -29,3 +29,4 @@ export * from './routes.ts';
 export * from './passkeys.ts';
 export * from './live-state.ts';
 export * from './lifecycle.ts';
+export * from './personal-data.ts';

@@ -12,6 +12,7 @@ import { CaseTemplateBody, TemplateBody, type TemplateDetail, type TemplateList 
 import { AddCoMediatorBody, type ColleagueList } from './co-mediators.ts';
 import { AddPasskeyBody, PasskeySigninBody, type PasskeyAttempt, type PasskeyList } from './passkeys.ts';
 import { ConcludeBody, ReopenBody, type CaseUse } from './lifecycle.ts';
+import type { PersonalDataExport } from './personal-data.ts';
 
 /**
  * Every HTTP route of the API, once: method, path, who may call it, body schema and answer. The
@@ -212,6 +213,9 @@ export const httpRoutes = {
   caseMail: route('GET', '/api/cases/:caseId/mail', 'mediator', null, json<CaseMail>()),
   setParticipantEmail: route('PUT', '/api/cases/:caseId/participants/:pid/email', 'mediator', ParticipantEmailBody, json<CaseMail>()),
   invitationMail: route('GET', '/api/invitation/mail', 'invitee', null, json<MyMail>(), 'own'),
+  // What the platform holds about the person [issue 15; 2.9]: JSON, and a printable page.
+  myData: route('GET', '/api/invitation/my-data', 'invitee', null, json<PersonalDataExport>(), 'own'),
+  myDataExport: route('GET', '/api/invitation/my-data/export', 'invitee', null, file, 'own'),
   setMyMail: route('PUT', '/api/invitation/mail', 'invitee', MyMailBody, json<MyMail>(), 'own'),
   unsubscribe: route('POST', '/api/mail/unsubscribe', 'public', UnsubscribeBody, empty),
 

@@ -6,6 +6,7 @@ import { StandaloneThreads } from '../threads/lazy.tsx';
 import { PartyAgreementEntry } from '../signoff/PartyAgreementEntry.tsx';
 import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { YourMediator } from './YourMediator.tsx';
+import { YourData } from './YourData.tsx';
 import './lifecycle.css';
 
 export const CONCLUDED_READ_ONLY = 'This mediation has concluded: the messages can be read, not written.';
@@ -82,6 +83,7 @@ export function ConcludedCase({ invitation, token }: { invitation: InvitationVie
         </button>
       </p>
       {l.outcome === 'agreement' ? <PartyAgreementEntry token={token} self={{ id: me.id, role: me.role }} onOpen={() => setView('agreement')} /> : null}
+      <YourData token={token} />
       <YourMediator mediator={invitation.mediator} coMediators={invitation.coMediators} />
     </Shell>
   );

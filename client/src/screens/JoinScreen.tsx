@@ -17,6 +17,7 @@ import { ReviewAgreement } from '../signoff/ReviewAgreement.tsx';
 import { YourSchedule } from '../schedule/YourSchedule.tsx';
 import { YourMail } from '../mail/YourMail.tsx';
 import { ConcludedCase } from './ConcludedCase.tsx';
+import { YourData } from './YourData.tsx';
 
 type LinkProblem = 'link_revoked' | 'link_expired' | 'link_invalid' | 'case_closed';
 
@@ -256,6 +257,7 @@ export function JoinScreen() {
               self={{ id: invitation.participant.id, role: invitation.participant.role }}
               onOpen={() => setShowSignoff(true)}
             />
+            <YourData token={token} />
             <details className="consent-entry">
               <summary>Your consent to the protocol agreement</summary>
               <WithdrawConsent token={token} onWithdrawn={(next) => setState({ kind: 'ready', invitation: next, stage: 'gate', notice: WITHDRAWN_NOTICE })} />

@@ -1,11 +1,4 @@
-import { escapeHtml, formatSessionTime, RATING_SCALE, scorecardSections, type AssessmentExport, type AssessmentNote } from '@parley/shared';
-
-
-/** "2025-05-01 14:03 UTC": a printed page cannot know its reader's time zone, so it says which it uses. */
-const utc = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-};
+import { escapeHtml, formatSessionTime, printablePage, RATING_SCALE, scorecardSections, utcText as utc, type AssessmentExport, type AssessmentNote } from '@parley/shared';
 
 function noteHtml(n: AssessmentNote): string {
   const when = `${utc(n.at)}${n.sessionSeconds !== null ? ` · ${formatSessionTime(n.sessionSeconds)} into the session` : ' · outside a session'}`;
@@ -53,27 +46,15 @@ ${r.notes.length ? `<ol class="notes">${r.notes.map(noteHtml).join('\n')}</ol>` 
 </section>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body { font: 15px/1.45 Georgia, 'DejaVu Serif', serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
-table { border-collapse: collapse; width: 100%; margin-bottom: .5rem; } td, th { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+  return printablePage({
+    title,
+    css: `table { border-collapse: collapse; width: 100%; margin-bottom: .5rem; } td, th { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: #eee; } th[scope=row] { white-space: nowrap; font-weight: normal; }
 .meta { color: #333; font-size: .9rem; margin: .25rem 0; } .none { color: #666; }
 .notes { padding-left: 1.25rem; } .note { margin-bottom: .9rem; } .text { white-space: pre-wrap; margin: .2rem 0; }
 .links { font-size: .85rem; color: #333; margin: .2rem 0; }
-@media print { section { page-break-after: always; } .note, table { page-break-inside: avoid; } }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p class="meta">An assessment of the mediator's skills, not of the parties. Confidential.</p>
-${body}
-</body>
-</html>
-`;
+@media print { section { page-break-after: always; } .note, table { page-break-inside: avoid; } }`,
+    body: `<p class="meta">An assessment of the mediator's skills, not of the parties. Confidential.</p>
+${body}`,
+  });
 }

@@ -135,6 +135,11 @@ export class SignoffService {
   }
 
   /** Where the newest version stands, without opening its text (the mediator's case list). */
+  /** The versions a person signed, oldest first (their data download). */
+  signedBy(participantId: string): Promise<Array<{ version: number; signed_at: string; text_hash: string }>> {
+    return this.#db.signedBy(participantId);
+  }
+
   async summary(caseId: string): Promise<CaseSummary['agreement']> {
     const v = await this.#db.current(caseId);
     if (!v) return null;

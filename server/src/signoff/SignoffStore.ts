@@ -32,6 +32,16 @@ export class SignoffStore {
     return this.#currentQuery(caseId).executeTakeFirst();
   }
 
+  /** The versions this person signed, oldest first. */
+  signedBy(participantId: string): Promise<Array<{ version: number; signed_at: string; text_hash: string }>> {
+    return this.#db
+      .selectFrom('agreement_signatures as s')
+      .innerJoin('agreement_versions as v', 'v.id', 's.version_id')
+      .select(['v.version', 's.signed_at', 'v.text_hash'])
+      .where('s.participant_id', '=', participantId)
+      .orderBy('s.signed_at')
+      .execute();
+  }
   signatures(versionId: string): Promise<SignatureRow[]> {
     return this.#signaturesQuery(versionId).execute();
   }

@@ -230,6 +230,15 @@ export class StoreQueries {
       .limit(1)
       .executeTakeFirst();
   }
+  /** Every consent the person gave, oldest first, withdrawn ones included (their data download). */
+  consentsOf(participantId: string): Promise<Array<ConsentRow & { withdrawn_at: string | null }>> {
+    return this.q
+      .selectFrom('consents')
+      .select(['participant_id', 'clause_set_hash', 'accepted_clause_ids', 'at', 'withdrawn_at'])
+      .where('participant_id', '=', participantId)
+      .orderBy('id')
+      .execute();
+  }
   /** Runs `fn` in a transaction of its own, or in the one this runs in already. */
   #inTransaction<T>(fn: (q: Kysely<DB>) => Promise<T>): Promise<T> {
     return this.q.isTransaction ? fn(this.q) : this.q.transaction().execute(fn);
