@@ -240,7 +240,7 @@ export async function startServer(
   const signoff = new SignoffService(store, cases, keys, { source: { snapshotText: (caseId) => drafts.snapshotText(caseId) }, bus, logger, record });
   signoff.subscribe(bus);
   // The end of a case [issue 15]: concluded, reopened, archived.
-  const lifecycle = new CaseLifecycle({ store, cases, bus, logger, agreementOf: (caseId) => signoff.summary(caseId) });
+  const lifecycle = new CaseLifecycle({ store, cases, bus, logger, schedule, agreementOf: (caseId) => signoff.summary(caseId) });
   // Every per-address limit and log line reads the client's address through this one rule.
   const client = clientAddress(config.trustProxy);
   const publicKey = sodium.to_base64(keys.signPublicKey, sodium.base64_variants.URLSAFE_NO_PADDING);

@@ -3,6 +3,7 @@ import type { CaseService, Identity } from '../domain/CaseService.ts';
 import type { EventBus } from '../events/EventBus.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/Store.ts';
+import type { Schedule } from '../schedule/Schedule.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,6 +14,8 @@ export interface CaseLifecycleOptions {
   logger: Logger;
   /** Where the case's agreement stands (SignoffService.summary): concluding "with agreement" needs a signed one. */
   agreementOf: (caseId: string) => Promise<{ status: 'awaiting-signatures' | 'signed' | 'voided' } | null>;
+  /** Concluding cancels the sessions still to come (their calendars are told). */
+  schedule?: Pick<Schedule, 'cancelUpcoming'>;
   /** The time now; tests pass a clock they move (access periods, and later retention). */
   clock?: () => Date;
 }
@@ -52,6 +55,8 @@ export class CaseLifecycle {
     });
     this.#record(by, { type: 'case.concluded', data: { outcome: body.outcome, reason, partyAccessUntil } });
     this.#o.bus.emit('case.concluded', { caseId });
+    // After the move: a conclusion that is refused cancels nothing.
+    await this.#o.schedule?.cancelUpcoming(mediatorId, caseId);
     this.#o.logger.info({ caseId, outcome: body.outcome, partyAccessDays: body.partyAccessDays }, 'case concluded');
     return this.#o.cases.caseDetail(mediatorId, caseId);
   }

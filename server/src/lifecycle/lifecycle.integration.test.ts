@@ -76,6 +76,16 @@ describe('concluding a case', () => {
     expect(access.body.access).toBe('read');
   });
 
+  it('cancels the sessions still to come, as the mediator would, so nobody is expected at one', async () => {
+    const { detail } = await live.threeInSession();
+    const joint = { date: '2031-01-16', time: '09:00', timeZone: 'Europe/Paris', purpose: 'joint', durationMinutes: 90 };
+    expect((await api(live.server, 'POST', `/api/cases/${detail.id}/schedule`, { cookie: live.cookie, body: joint })).status).toBe(201);
+    await conclude(detail.id, NO_AGREEMENT);
+    const schedule = await api<{ sessions: Array<{ cancelledAt: string | null }> }>(live.server, 'GET', `/api/cases/${detail.id}/schedule`, { cookie: live.cookie });
+    expect(schedule.body.sessions).toEqual([expect.objectContaining({ cancelledAt: expect.any(String) })]);
+    expect(await entries(detail.id, 'session.cancelled')).toHaveLength(1);
+  });
+
   it('with an agreement needs a version signed by everyone', async () => {
     const { detail } = await live.threeInSession();
     const r = await conclude(detail.id, { outcome: 'agreement', reason: '', partyAccessDays: 30 });

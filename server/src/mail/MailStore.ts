@@ -117,8 +117,11 @@ export class MailStore {
   remindersDue(from: string, to: string): Promise<DueSessionRow[]> {
     return this.#db
       .selectFrom('scheduled_sessions as s')
+      .innerJoin('cases as c', 'c.id', 's.case_id')
       .select(['s.id', 's.case_id', 's.starts_at', 's.sequence', 's.updated_at'])
       .where('s.cancelled_at', 'is', null)
+      // A concluded case holds no session: nobody is reminded of one.
+      .where('c.state', '=', 'open')
       .where('s.starts_at', '>', from)
       .where('s.starts_at', '<=', to)
       .where(({ not, exists, selectFrom }) =>

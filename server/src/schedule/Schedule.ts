@@ -139,6 +139,17 @@ export class Schedule {
     return this.#caseSchedule(caseId);
   }
 
+  /**
+   * The case concluded: every session still to come is cancelled, as the mediator would one by
+   * one (recorded, and the people concerned get the cancellation for their calendars).
+   */
+  async cancelUpcoming(mediatorId: string, caseId: string): Promise<number> {
+    const now = this.#now();
+    const upcoming = (await this.#db.sessionsOf(caseId)).filter((r) => !r.cancelled_at && Date.parse(r.starts_at) > now);
+    for (const r of upcoming) await this.cancel(mediatorId, caseId, r.id);
+    return upcoming.length;
+  }
+
   /** The mediator sets or corrects a person's zone (null: unknown again, so their browser may tell it). */
   async setParticipantZone(mediatorId: string, caseId: string, participantId: string, zone: string | null): Promise<CaseSchedule> {
     await this.#cases.mediatorIdentity(mediatorId, caseId);
